@@ -1,0 +1,154 @@
+/**
+ * Instance rows → one row per series (behaviour.md §2), in a deterministic form: unique values in
+ * `compareReducedValues` order, series sorted by key, so shuffling the input changes nothing.
+ */
+import { IMAGE_COLUMN_NAMES, columnSpec, COLUMNS } from '../dicom/tags.js';
+import { MscError } from '../errors.js';
+import { MISSING, type Cell, type Row, type SeriesRow } from '../types.js';
+import { compareReducedValues, isMissing, normalizeForReduction, parseNumber } from '../values.js';
+
+export interface ReduceOptions {
+  /**
+   * Group by study only (`study`) instead of by series (`series`, the default). A study row's
+   * `series_uid` holds the study's series UIDs like any other column.
+   */
+  level?: 'series' | 'study';
+  /** Columns left out of the reduced rows; default `file_path` (one path per file is not a series property). */
+  dropColumns?: readonly string[];
+}
+
+const IMAGE_COLUMNS = new Set(IMAGE_COLUMN_NAMES);
+const TABLE_ORDER = new Map(COLUMNS.map((spec, index) => [spec.name, index]));
+
+interface SeriesAccumulator {
+  key: Row;
+  rows: number;
+  /** Per column: the set of normalized unique values. */
+  uniques: Map<string, Set<string>>;
+  /** Per image column: running sum and count of numeric values. */
+  means: Map<string, { sum: number; count: number }>;
+  fileCounts: number[];
+}
+
+/**
+ * Streaming reducer: feed instance rows with `add` (any number, any order), then `finish`.
+ * Memory grows with the number of series and distinct values, not with the number of rows.
+ */
+export class SeriesReducer {
+  private readonly groups = new Map<string, SeriesAccumulator>();
+  private readonly columnOrder = new Map<string, number>();
+  private readonly keyColumns: readonly string[];
+  private readonly drop: ReadonlySet<string>;
+
+  constructor(private readonly options: ReduceOptions = {}) {
+    this.keyColumns = options.level === 'study' ? ['study_uid'] : ['study_uid', 'series_uid'];
+    this.drop = new Set(options.dropColumns ?? ['file_path']);
+  }
+
+  get seriesCount(): number {
+    return this.groups.size;
+  }
+
+  add(row: Row): void {
+    const keyValues = this.keyColumns.map((column) => normalizeForReduction(row[column]));
+    // patient_id joins the key when the table has it (§2), so one study UID reused across
+    // patients stays apart.
+    const patient = 'patient_id' in row ? normalizeForReduction(row.patient_id) : undefined;
+    const id = patient === undefined ? keyValues.join('\u0000') : `${keyValues.join('\u0000')}\u0000${patient}`;
+    let group = this.groups.get(id);
+    if (!group) {
+      const key: Row = {};
+      this.keyColumns.forEach((column, i) => (key[column] = keyValues[i]!));
+      if (patient !== undefined) key.patient_id = patient;
+      group = { key, rows: 0, uniques: new Map(), means: new Map(), fileCounts: [] };
+      this.groups.set(id, group);
+    }
+    group.rows += 1;
+    for (const column in row) {
+      if (column in group.key || this.drop.has(column)) continue;
+      if (!this.columnOrder.has(column)) this.columnOrder.set(column, this.columnOrder.size);
+      const cell = row[column];
+      if (column === 'number_of_images') {
+        const count = typeof cell === 'number' ? cell : isMissing(cell) ? Number.NaN : parseNumber(String(cell).trim());
+        if (Number.isFinite(count)) group.fileCounts.push(count);
+        continue;
+      }
+      if (IMAGE_COLUMNS.has(column)) {
+        addToMean(group.means, column, cell);
+        continue;
+      }
+      let set = group.uniques.get(column);
+      if (!set) group.uniques.set(column, (set = new Set()));
+      set.add(normalizeForReduction(cell));
+    }
+  }
+
+  /** The reduced rows, sorted by key; each has every column any input row had. */
+  finish(): SeriesRow[] {
+    const columns = [...this.columnOrder.keys()].sort((a, b) => orderOf(a, this.columnOrder) - orderOf(b, this.columnOrder));
+    const result: SeriesRow[] = [];
+    const ids = [...this.groups.keys()].sort();
+    for (const id of ids) {
+      const group = this.groups.get(id)!;
+      const row: Row = { ...group.key };
+      if (this.keyColumns.length === 1) row.series_uid = joinSorted(group.uniques.get('series_uid'));
+      for (const column of columns) {
+        if (column in row) continue;
+        if (column === 'number_of_images') continue;
+        if (IMAGE_COLUMNS.has(column)) {
+          const mean = group.means.get(column);
+          row[column] = mean && mean.count > 0 ? mean.sum / mean.count : null;
+        } else {
+          row[column] = joinSorted(group.uniques.get(column));
+        }
+      }
+      row.number_of_images = group.fileCounts.length > 0 ? median(group.fileCounts) : group.rows;
+      result.push(row as SeriesRow);
+    }
+    return result;
+  }
+}
+
+/** Reduces a whole set of instance rows; see `SeriesReducer` for streaming. */
+export function reduceToSeries(rows: Iterable<Row>, options: ReduceOptions = {}): SeriesRow[] {
+  const reducer = new SeriesReducer(options);
+  for (const row of rows) reducer.add(row);
+  return reducer.finish();
+}
+
+/** Checks a table has the columns reduction needs, with a message naming what is missing. */
+export function assertReducible(columns: readonly string[], source = 'the table'): void {
+  const missing = ['study_uid', 'series_uid'].filter((column) => !columns.includes(column));
+  if (missing.length > 0) {
+    throw new MscError('E_MISSING_COLUMNS', `${source} lacks column(s) ${missing.join(', ')}`, {
+      hint: 'instance and series tables need study_uid and series_uid; use --column-map old:new to rename columns',
+    });
+  }
+}
+
+function orderOf(column: string, firstSeen: ReadonlyMap<string, number>): number {
+  // Known columns in table order, unknown ones after them in the order they were first seen.
+  const known = TABLE_ORDER.get(column) ?? (columnSpec(column) ? COLUMNS.length : undefined);
+  return known ?? COLUMNS.length + 1 + (firstSeen.get(column) ?? 0);
+}
+
+function joinSorted(values: Set<string> | undefined): string {
+  if (!values || values.size === 0) return MISSING;
+  return [...values].sort(compareReducedValues).join(' ');
+}
+
+function addToMean(means: Map<string, { sum: number; count: number }>, column: string, cell: Cell | undefined): void {
+  const value = typeof cell === 'number' ? cell : isMissing(cell) ? Number.NaN : parseNumber(String(cell).trim());
+  let entry = means.get(column);
+  if (!entry) means.set(column, (entry = { sum: 0, count: 0 }));
+  if (Number.isFinite(value)) {
+    entry.sum += value;
+    entry.count += 1;
+  }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}

@@ -1,0 +1,66 @@
+/**
+ * Value rules shared by extraction, reduction and featurization (behaviour.md §1–3).
+ */
+import { columnSpec } from './dicom/tags.js';
+import { MISSING, type Cell } from './types.js';
+
+/** True for cells the original treats as missing: null, NaN, empty text, `-`, `nan`. */
+export function isMissing(cell: Cell | undefined): boolean {
+  if (cell === null || cell === undefined) return true;
+  if (typeof cell === 'number') return Number.isNaN(cell);
+  const text = cell.trim();
+  return text === '' || text === MISSING || text.toLowerCase() === 'nan';
+}
+
+/**
+ * The form a value takes inside a reduced (series) cell: `\` and `;` become spaces, runs of white
+ * space become one space, missing becomes `-`.
+ */
+export function normalizeForReduction(cell: Cell | undefined): string {
+  if (isMissing(cell)) return MISSING;
+  const text = String(cell).replace(/[\\;]/g, ' ').replace(/\s+/g, ' ').trim();
+  return text === '' ? MISSING : text;
+}
+
+const NUMBER_PATTERN = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** Parses a whole cell as one decimal number (DS/IS/FD text), else NaN. */
+export function parseNumber(text: string): number {
+  return NUMBER_PATTERN.test(text) ? Number(text) : Number.NaN;
+}
+
+/**
+ * The deterministic order of unique values in a reduced cell: values that are numbers first, in
+ * numeric order (`0 50 400 1000`), then all other values in code-unit order; ties between
+ * different spellings of one number (`1`, `1.0`) are broken by code-unit order. A total order, so
+ * the result never depends on the order instances arrive in.
+ */
+export function compareReducedValues(a: string, b: string): number {
+  const na = parseNumber(a);
+  const nb = parseNumber(b);
+  const aNum = !Number.isNaN(na);
+  const bNum = !Number.isNaN(nb);
+  if (aNum && bNum && na !== nb) return na < nb ? -1 : 1;
+  if (aNum !== bNum) return aNum ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Cleans one cell before featurization (§3): trimmed, lower-cased; a missing value takes the
+ * column's default (`number_of_echos` 1, `number_of_temporal_positions` 1, `temporal_resolution`
+ * 0, everything else `-`). Numbers pass through.
+ */
+export function cleanValue(column: string, cell: Cell | undefined): Cell {
+  if (typeof cell === 'number' && !Number.isNaN(cell)) return cell;
+  if (isMissing(cell)) return columnSpec(column)?.emptyDefault ?? MISSING;
+  return String(cell).trim().toLowerCase();
+}
+
+// Dates (12/03/2021, 12.03.21, 2021-03-12, 2021/03/12) and times (10:22:31, 10:22, 10:22:31.123).
+const DATE_TIME_PATTERN =
+  /\b(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}|\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\b/g;
+
+/** Removes dates and times from a series description (§1) and tidies the spaces left behind. */
+export function stripDatesAndTimes(text: string): string {
+  return text.replace(DATE_TIME_PATTERN, ' ').replace(/\s+/g, ' ').trim();
+}
