@@ -16,13 +16,13 @@ export function temporaryPathFor(target: string): string {
 }
 
 export async function atomicWriteFile(target: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(dirname(target), { recursive: true });
   const temporary = temporaryPathFor(target);
   try {
+    await mkdir(dirname(target), { recursive: true });
     await writeFile(temporary, data);
     await rename(temporary, target);
   } catch (error) {
-    await rm(temporary, { force: true });
+    await rm(temporary, { force: true }).catch(() => undefined);
     throw new MscError('E_OUTPUT', `cannot write ${target}: ${(error as Error).message}`, { path: target, cause: error });
   }
 }
@@ -38,7 +38,11 @@ export interface AtomicStream {
 
 /** A write stream whose content appears under `target` only on `commit()`. */
 export async function createAtomicStream(target: string): Promise<AtomicStream> {
-  await mkdir(dirname(target), { recursive: true });
+  try {
+    await mkdir(dirname(target), { recursive: true });
+  } catch (error) {
+    throw new MscError('E_OUTPUT', `cannot write ${target}: ${(error as Error).message}`, { path: target, cause: error });
+  }
   const temporaryPath = temporaryPathFor(target);
   const stream = createWriteStream(temporaryPath);
   await new Promise<void>((resolve, reject) => {
@@ -72,14 +76,14 @@ export async function createAtomicStream(target: string): Promise<AtomicStream> 
         await close();
         await rename(temporaryPath, target);
       } catch (error) {
-        await rm(temporaryPath, { force: true });
+        await rm(temporaryPath, { force: true }).catch(() => undefined);
         throw new MscError('E_OUTPUT', `cannot write ${target}: ${(error as Error).message}`, { path: target, cause: error });
       }
     },
     async abort() {
       process.removeListener('exit', onExit);
       stream.destroy();
-      await rm(temporaryPath, { force: true });
+      await rm(temporaryPath, { force: true }).catch(() => undefined);
     },
   };
 }

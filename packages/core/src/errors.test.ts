@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { EXIT_CODES, MscError, exitCodeFor, formatError } from './errors.js';
+
+describe('errors', () => {
+  it('maps codes to documented exit codes', () => {
+    expect(exitCodeFor(new MscError('E_USAGE', 'bad flag'))).toBe(EXIT_CODES.usage);
+    expect(exitCodeFor(new MscError('E_MISSING_COLUMNS', 'x'))).toBe(EXIT_CODES.input);
+    expect(exitCodeFor(new MscError('E_MODEL', 'x'))).toBe(EXIT_CODES.model);
+    expect(exitCodeFor(new MscError('E_OUTPUT', 'x'))).toBe(EXIT_CODES.output);
+    expect(exitCodeFor(new Error('boom'))).toBe(EXIT_CODES.internal);
+  });
+
+  it('formats a message and hint without a stack for user errors', () => {
+    const text = formatError(new MscError('E_TABLE_FORMAT', 'cannot read a.xls', { hint: 'use .csv' }));
+    expect(text).toBe('error [E_TABLE_FORMAT]: cannot read a.xls\nhint: use .csv');
+    expect(formatError(new Error('boom'))).toMatch(/^internal error: Error: boom/);
+  });
+});

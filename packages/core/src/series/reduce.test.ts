@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import { MscError } from '../errors.js';
+import type { Row } from '../types.js';
+import { SeriesReducer, assertReducible, reduceToSeries } from './reduce.js';
+
+function dwiInstances(): Row[] {
+  return [0, 50, 400, 800, 1000].flatMap((b, i) => [
+    {
+      patient_id: 'P1', study_uid: '1.2', series_uid: '1.2.3', file_path: `/a/${i}a.dcm`,
+      diffusion_bvalue: String(b), image_type: 'ORIGINAL\\PRIMARY\\DIFFUSION\\NONE',
+      echo_time: '81', series_description: 'ep2d_diff_b50_400_800',
+    },
+    {
+      patient_id: 'P1', study_uid: '1.2', series_uid: '1.2.3', file_path: `/b/${i}b.dcm`,
+      diffusion_bvalue: String(b), image_type: 'ORIGINAL PRIMARY DIFFUSION NONE',
+      echo_time: '81', series_description: 'ep2d_diff_b50_400_800',
+    },
+  ]);
+}
+
+/** A deterministic shuffle (LCG), so the test needs no randomness. */
+function shuffled<T>(items: readonly T[], seed: number): T[] {
+  const out = [...items];
+  let state = seed;
+  for (let i = out.length - 1; i > 0; i--) {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    const j = state % (i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+describe('reduceToSeries', () => {
+  it('joins unique values in numeric-then-text order', () => {
+    const [series] = reduceToSeries(dwiInstances());
+    expect(series).toMatchObject({
+      patient_id: 'P1',
+      study_uid: '1.2',
+      series_uid: '1.2.3',
+      diffusion_bvalue: '0 50 400 800 1000',
+      image_type: 'ORIGINAL PRIMARY DIFFUSION NONE',
+      echo_time: '81',
+      series_description: 'ep2d_diff_b50_400_800',
+      number_of_images: 10,
+    });
+    expect(series).not.toHaveProperty('file_path');
+  });
+
+  it('gives the same rows whatever the input order', () => {
+    const rows = [
+      ...dwiInstances(),
+      { patient_id: 'P1', study_uid: '1.2', series_uid: '1.2.9', echo_time: '104', series_description: 't2_tse_tra' },
+      { patient_id: 'P1', study_uid: '1.2', series_uid: '1.2.9', echo_time: '101', series_description: null },
+      { patient_id: 'P2', study_uid: '7', series_uid: '7.1', echo_time: '3.1', series_description: 'dyn' },
+    ];
+    const expected = reduceToSeries(rows);
+    expect(expected.map((row) => row.series_uid)).toEqual(['1.2.3', '1.2.9', '7.1']);
+    for (const seed of [1, 2, 3, 42, 1234]) expect(reduceToSeries(shuffled(rows, seed))).toEqual(expected);
+    expect(expected[1]).toMatchObject({ echo_time: '101 104', series_description: '- t2_tse_tra' });
+  });
+
+  it('fills columns a series never had with -', () => {
+    const rows = [
+      { study_uid: 's', series_uid: 'a', echo_time: '1' },
+      { study_uid: 's', series_uid: 'b', flip_angle: '90' },
+    ];
+    const [a, b] = reduceToSeries(rows);
+    expect(a).toMatchObject({ echo_time: '1', flip_angle: '-' });
+    expect(b).toMatchObject({ echo_time: '-', flip_angle: '90' });
+  });
+
+  it('takes the median per-file image count when present, else counts rows', () => {
+    const rows: Row[] = [3, 5, 4, 100].map((n) => ({ study_uid: 's', series_uid: 'a', number_of_images: String(n) }));
+    expect(reduceToSeries(rows)[0]!.number_of_images).toBe(4.5);
+    const counted = reduceToSeries([{ study_uid: 's', series_uid: 'a', number_of_images: '-' }, { study_uid: 's', series_uid: 'a' }]);
+    expect(counted[0]!.number_of_images).toBe(2);
+  });
+
+  it('averages image statistics', () => {
+    const rows: Row[] = [
+      { study_uid: 's', series_uid: 'a', image_mean: 10 },
+      { study_uid: 's', series_uid: 'a', image_mean: '20' },
+      { study_uid: 's', series_uid: 'a', image_mean: '-' },
+    ];
+    expect(reduceToSeries(rows)[0]!.image_mean).toBe(15);
+  });
+
+  it('keeps one study UID reused by two patients apart', () => {
+    const rows = [
+      { patient_id: 'A', study_uid: 's', series_uid: 'x' },
+      { patient_id: 'B', study_uid: 's', series_uid: 'x' },
+    ];
+    expect(reduceToSeries(rows).map((row) => row.patient_id)).toEqual(['A', 'B']);
+  });
+
+  it('reduces per study when asked', () => {
+    const rows = [
+      { study_uid: 's', series_uid: 'b', modality: 'MR' },
+      { study_uid: 's', series_uid: 'a', modality: 'MR' },
+    ];
+    const studies = reduceToSeries(rows, { level: 'study' });
+    expect(studies).toHaveLength(1);
+    expect(studies[0]).toMatchObject({ study_uid: 's', series_uid: 'a b', modality: 'MR', number_of_images: 2 });
+  });
+
+  it('streams: counts series as rows arrive', () => {
+    const reducer = new SeriesReducer();
+    for (const row of dwiInstances()) reducer.add(row);
+    reducer.add({ patient_id: 'P1', study_uid: '1.2', series_uid: 'other' });
+    expect(reducer.seriesCount).toBe(2);
+  });
+
+  it('reduces a table written by the original tool to the same series rows', () => {
+    // Per-instance rows as the original writes them: every value a string, `-` for missing,
+    // multi-valued elements already space-joined.
+    const header = ['study_uid', 'series_uid', 'patient_id', 'diffusion_bvalue', 'diffusion_bvalue_ge',
+      'diffusion_bvalue_siemens', 'diffusion_bvalue_final', 'image_type', 'echo_time', 'series_description',
+      'image_orientation_patient', 'number_of_images', 'file_path'];
+    const lines = [
+      ['1.9', '1.9.1', 'PX', '-', '1000', '-', '1000', 'ORIGINAL PRIMARY OTHER', '72.3', 'DWI b1000', '1 0 0 0 1 0', '3', 'a/1.dcm'],
+      ['1.9', '1.9.1', 'PX', '-', '0', '-', '0', 'ORIGINAL PRIMARY OTHER', '72.3', 'DWI b1000', '1 0 0 0 1 0', '3', 'a/2.dcm'],
+      ['1.9', '1.9.1', 'PX', '-', '1000', '-', '1000', 'ORIGINAL PRIMARY OTHER', '72.3', 'DWI b1000', '1 0 0 0 1 0', '3', 'a/3.dcm'],
+      ['1.9', '1.9.2', 'PX', '-', '-', '-', '-', 'DERIVED PRIMARY ADC ADC', '72.3', 'ADC', '1 0 0 0 1 0', '2', 'b/1.dcm'],
+      ['1.9', '1.9.2', 'PX', '-', '-', '-', '-', 'DERIVED PRIMARY ADC ADC', '72.3', 'ADC', '1 0 0 0 1 0', '2', 'b/2.dcm'],
+    ];
+    const rows = lines.map((values) => Object.fromEntries(header.map((column, i) => [column, values[i]!])));
+    expect(reduceToSeries(rows)).toEqual([
+      {
+        study_uid: '1.9', series_uid: '1.9.1', patient_id: 'PX', diffusion_bvalue: '-', diffusion_bvalue_ge: '0 1000',
+        diffusion_bvalue_siemens: '-', diffusion_bvalue_final: '0 1000', image_type: 'ORIGINAL PRIMARY OTHER',
+        echo_time: '72.3', series_description: 'DWI b1000', image_orientation_patient: '1 0 0 0 1 0', number_of_images: 3,
+      },
+      {
+        study_uid: '1.9', series_uid: '1.9.2', patient_id: 'PX', diffusion_bvalue: '-', diffusion_bvalue_ge: '-',
+        diffusion_bvalue_siemens: '-', diffusion_bvalue_final: '-', image_type: 'DERIVED PRIMARY ADC ADC',
+        echo_time: '72.3', series_description: 'ADC', image_orientation_patient: '1 0 0 0 1 0', number_of_images: 2,
+      },
+    ]);
+  });
+});
+
+describe('assertReducible', () => {
+  it('names the missing key columns', () => {
+    expect(() => assertReducible(['study_uid', 'echo_time'], 'x.csv')).toThrowError(/x.csv lacks column\(s\) series_uid/);
+    expect(() => assertReducible([])).toThrowError(expect.objectContaining({ code: 'E_MISSING_COLUMNS' }));
+    expect(() => assertReducible([])).toThrowError(MscError);
+    expect(() => assertReducible(['study_uid', 'series_uid'])).not.toThrow();
+  });
+});
