@@ -1,1 +1,4 @@
-export {};
+export * from './rule-schema.js';
+export * from './match.js';
+export * from './load-rules.js';
+export * from './apply.js';

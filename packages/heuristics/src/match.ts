@@ -1,0 +1,98 @@
+/**
+ * Conditions compiled to predicates over one series row. Text is matched case-insensitively;
+ * words are split on anything that is not a letter or digit (the original split on white space
+ * only, so `t2_tse_tra` never had the word `t2`).
+ */
+import { isMissing, parseNumber, type Cell, type Row } from '@msc/core';
+import type { Comparison, Condition, NumberCondition } from './rule-schema.js';
+
+export type Predicate = (row: Row) => boolean;
+
+const WORD_SEPARATOR = /[^\p{L}\p{N}]+/u;
+
+/** The lower-cased words of a cell; empty for missing cells. */
+export function wordsOf(cell: Cell | undefined): Set<string> {
+  if (isMissing(cell)) return new Set();
+  return new Set(String(cell).toLowerCase().split(WORD_SEPARATOR).filter((word) => word !== ''));
+}
+
+/** The numbers in a cell (space-separated values; anything not a number is ignored). */
+export function numbersOf(cell: Cell | undefined): number[] {
+  if (typeof cell === 'number') return Number.isFinite(cell) ? [cell] : [];
+  if (isMissing(cell)) return [];
+  const numbers: number[] = [];
+  for (const part of String(cell).split(/[\s\\;]+/)) {
+    const value = parseNumber(part);
+    if (Number.isFinite(value)) numbers.push(value);
+  }
+  return numbers;
+}
+
+export function compile(condition: Condition): Predicate {
+  if ('all' in condition) {
+    const parts = condition.all.map(compile);
+    return (row) => parts.every((part) => part(row));
+  }
+  if ('any' in condition) {
+    const parts = condition.any.map(compile);
+    return (row) => parts.some((part) => part(row));
+  }
+  if ('not' in condition) {
+    const inner = compile(condition.not);
+    return (row) => !inner(row);
+  }
+  if ('max' in condition || 'min' in condition || 'count' in condition) return compileNumbers(condition as NumberCondition);
+  const { column } = condition as { column: string };
+  if ('has_word' in condition && condition.has_word !== undefined) {
+    const wanted = [condition.has_word].flat().map((word) => word.toLowerCase());
+    return (row) => {
+      const words = wordsOf(row[column]);
+      return wanted.some((word) => words.has(word));
+    };
+  }
+  if ('contains' in condition && condition.contains !== undefined) {
+    const needle = condition.contains.toLowerCase();
+    return (row) => !isMissing(row[column]) && String(row[column]).toLowerCase().includes(needle);
+  }
+  if ('matches' in condition && condition.matches !== undefined) {
+    const pattern = new RegExp(condition.matches, 'iu');
+    return (row) => !isMissing(row[column]) && pattern.test(String(row[column]));
+  }
+  const expectMissing = (condition as { is_missing: boolean }).is_missing;
+  return (row) => isMissing(row[column]) === expectMissing;
+}
+
+function compileNumbers(condition: NumberCondition): Predicate {
+  const columns = [condition.column].flat();
+  const checks: ((values: number[]) => boolean)[] = [];
+  if (condition.max) {
+    const test = comparator(condition.max);
+    checks.push((values) => values.length > 0 && test(Math.max(...values)));
+  }
+  if (condition.min) {
+    const test = comparator(condition.min);
+    checks.push((values) => values.length > 0 && test(Math.min(...values)));
+  }
+  if (condition.count) {
+    const test = comparator(condition.count);
+    checks.push((values) => test(values.length));
+  }
+  return (row) => {
+    // The first listed column that holds any number supplies the values (b-value precedence).
+    let values: number[] = [];
+    for (const column of columns) {
+      values = numbersOf(row[column]);
+      if (values.length > 0) break;
+    }
+    return checks.every((check) => check(values));
+  };
+}
+
+function comparator(comparison: Comparison): (value: number) => boolean {
+  return (value) =>
+    (comparison.gt === undefined || value > comparison.gt) &&
+    (comparison.gte === undefined || value >= comparison.gte) &&
+    (comparison.lt === undefined || value < comparison.lt) &&
+    (comparison.lte === undefined || value <= comparison.lte) &&
+    (comparison.eq === undefined || value === comparison.eq);
+}
