@@ -6,3 +6,4 @@ export * from './dicom/tags.js';
 export * from './series/reduce.js';
 export * from './table/types.js';
 export * from './table/format.js';
+export * from './features/index.js';

@@ -1,0 +1,119 @@
+/**
+ * Rows → feature matrix, the single code path for training and prediction:
+ * `fitFeaturizer` learns a FeatureSpec from training rows (vocabulary with a minimum document
+ * frequency, constant features dropped); `transform` applies it to any rows.
+ * Column roles come from the tag table; a column absent from the rows reads as missing.
+ */
+import { columnSpec, NUMERIC_COLUMNS, NUMERIC_MULTI_COLUMNS, TEXT_COLUMNS } from '../dicom/tags.js';
+import { MscError } from '../errors.js';
+import type { Row } from '../types.js';
+import { cleanValue } from '../values.js';
+import { createFeatureMatrix, type FeatureMatrix } from './matrix.js';
+import { MULTI_STATS, multiValueStats, singleNumber } from './numeric.js';
+import { FEATURE_SPEC_VERSION, type FeatureRef, type FeatureSpec } from './spec.js';
+import { textTerms } from './tokenize.js';
+
+export interface FeaturizerOptions {
+  /** Use only these columns (the original's --include-cols). */
+  include?: readonly string[];
+  /** Leave these columns out (--exclude-cols). */
+  exclude?: readonly string[];
+  /** Keep a term found in at least this fraction of rows (< 1) or this many rows (≥ 1); default 0.01. */
+  minDocFreq?: number;
+  /** Longest word n-gram; default 5. */
+  maxNgram?: number;
+}
+
+const FEATURE_COLUMNS: readonly string[] = [...TEXT_COLUMNS, ...NUMERIC_MULTI_COLUMNS, ...NUMERIC_COLUMNS];
+
+/** Feature columns after include/exclude; unknown names are a usage error. */
+export function selectFeatureColumns(options: Pick<FeaturizerOptions, 'include' | 'exclude'> = {}): string[] {
+  for (const name of [...(options.include ?? []), ...(options.exclude ?? [])]) {
+    if (!columnSpec(name)) {
+      throw new MscError('E_USAGE', `unknown column "${name}"`, { hint: 'column names are those of the feature table (e.g. series_description)' });
+    }
+  }
+  const include = options.include && options.include.length > 0 ? new Set(options.include) : undefined;
+  const exclude = new Set(options.exclude ?? []);
+  return FEATURE_COLUMNS.filter((c) => (!include || include.has(c)) && !exclude.has(c));
+}
+
+export function fitFeaturizer(rows: readonly Row[], options: FeaturizerOptions = {}): FeatureSpec {
+  if (rows.length === 0) throw new MscError('E_BAD_DATA', 'cannot fit features on an empty table');
+  const maxNgram = options.maxNgram ?? 5;
+  const minDf = options.minDocFreq ?? 0.01;
+  const minDocs = minDf < 1 ? Math.max(1, Math.ceil(minDf * rows.length)) : minDf;
+  const columns = selectFeatureColumns(options);
+  const roles = new Map(columns.map((c) => [c, columnSpec(c)!.role]));
+
+  const candidates: FeatureRef[] = [];
+  for (const column of columns) {
+    const role = roles.get(column);
+    if (role === 'text') {
+      const df = new Map<string, number>();
+      for (const row of rows) {
+        for (const term of textTerms(String(cleanValue(column, row[column])), maxNgram)) df.set(term, (df.get(term) ?? 0) + 1);
+      }
+      // sorted: the spec (and so the model bytes) do not depend on row order
+      const kept = [...df].filter(([, n]) => n >= minDocs).map(([term]) => term).sort();
+      for (const term of kept) candidates.push({ kind: 'term', column, term });
+    } else if (role === 'numeric-multi') {
+      for (const stat of MULTI_STATS) candidates.push({ kind: 'multi', column, stat });
+    } else {
+      candidates.push({ kind: 'numeric', column });
+    }
+  }
+
+  const draft: FeatureSpec = { version: FEATURE_SPEC_VERSION, maxNgram, columns, features: candidates };
+  const m = transform(rows, draft);
+  const features = candidates.filter((_, c) => !isConstant(m, c));
+  return { ...draft, features };
+}
+
+function isConstant(m: FeatureMatrix, col: number): boolean {
+  const first = m.data[col]!;
+  for (let r = 1; r < m.nRows; r++) {
+    const v = m.data[r * m.nCols + col]!;
+    if (v !== first && !(Number.isNaN(v) && Number.isNaN(first))) return false;
+  }
+  return true;
+}
+
+/** Applies a fitted spec to rows: float32 matrix in spec.features order, NaN = missing. */
+export function transform(rows: readonly Row[], spec: FeatureSpec): FeatureMatrix {
+  const nCols = spec.features.length;
+  const m = createFeatureMatrix(rows.length, nCols);
+  // Group output columns by source column so each cell is cleaned and parsed once per row.
+  const termIndex = new Map<string, Map<string, number>>();
+  const multiIndex = new Map<string, number[]>();
+  const numericIndex = new Map<string, number>();
+  spec.features.forEach((ref, i) => {
+    if (ref.kind === 'term') {
+      let terms = termIndex.get(ref.column);
+      if (!terms) termIndex.set(ref.column, (terms = new Map()));
+      terms.set(ref.term, i);
+    } else if (ref.kind === 'multi') {
+      let slots = multiIndex.get(ref.column);
+      if (!slots) multiIndex.set(ref.column, (slots = [-1, -1, -1, -1, -1]));
+      slots[MULTI_STATS.indexOf(ref.stat)] = i;
+    } else {
+      numericIndex.set(ref.column, i);
+    }
+  });
+  const data = m.data;
+  rows.forEach((row, r) => {
+    const base = r * nCols;
+    for (const [column, terms] of termIndex) {
+      for (const term of textTerms(String(cleanValue(column, row[column])), spec.maxNgram)) {
+        const i = terms.get(term);
+        if (i !== undefined) data[base + i] = 1;
+      }
+    }
+    for (const [column, slots] of multiIndex) {
+      const stats = multiValueStats(cleanValue(column, row[column]));
+      for (let s = 0; s < 5; s++) if (slots[s]! >= 0) data[base + slots[s]!] = stats[s]!;
+    }
+    for (const [column, i] of numericIndex) data[base + i] = singleNumber(cleanValue(column, row[column]));
+  });
+  return m;
+}

@@ -1,0 +1,5 @@
+export * from './matrix.js';
+export * from './tokenize.js';
+export * from './numeric.js';
+export * from './spec.js';
+export * from './featurize.js';

@@ -1,0 +1,132 @@
+/**
+ * msc-train's work once flags are parsed: read → subset → cross-validate (+ inner search) →
+ * optional test set → write the model and metrics. Table and file I/O come in through `TrainIo`
+ * so the flow is tested without touching disk; cli/main.ts wires it to core's table readers
+ * and atomic writers.
+ */
+import { MscError, transform, type Row } from '@msc/core';
+import { classificationMetricRows, regressionMetricRows, type MetricContext } from '../metrics/long-table.js';
+import type { ClassificationMetrics, RegressionMetrics } from '../metrics/classification.js';
+import { classIndexOf, trainModel } from '../train.js';
+import { subsetByStudy } from '../validation/subset.js';
+import { evaluateTestSet } from '../validation/test-set.js';
+import type { TrainCliOptions } from './options.js';
+
+export interface TrainIo {
+  readRows(path: string): Promise<Row[]>;
+  readText(path: string): Promise<string>;
+  /** Atomic write of a whole file. */
+  writeBytes(path: string, bytes: Uint8Array): Promise<void>;
+  /** Writes a table, format by extension. */
+  writeRows(path: string, rows: Row[]): Promise<void>;
+  progress?(message: string): void;
+}
+
+export interface TrainSummary {
+  rows: number;
+  studies: number;
+  features: number;
+  folds: { name: string; score: number }[];
+  /** CV macro-F1 (classification) or RMSE (regression) over out-of-fold predictions. */
+  cvScore: number;
+  testScore?: number;
+  outputs: string[];
+}
+
+export async function runTrain(opts: TrainCliOptions, io: TrainIo): Promise<TrainSummary> {
+  let rows = await io.readRows(opts.input);
+  if (rows.length === 0) throw new MscError('E_BAD_DATA', `the table ${opts.input} has no rows`, { path: opts.input });
+  if (opts.subset !== undefined) {
+    const keep = subsetByStudy(rows.map((r) => String(r['study_uid'] ?? '')), opts.subset, opts.seed);
+    rows = Array.from(keep, (i) => rows[i]!);
+  }
+  const groupOfStudy = opts.groupFile ? parseGroupFile(await io.readText(opts.groupFile), opts.groupFile) : undefined;
+  const model = trainModel(rows, {
+    task: opts.task,
+    targetColumn: opts.targetColumn,
+    folds: opts.folds,
+    ...(groupOfStudy ? { groupOfStudy } : {}),
+    params: opts.params,
+    featurizer: { exclude: opts.excludeCols, include: opts.includeCols, minDocFreq: opts.minDocFreq },
+    nIter: opts.nIter,
+    innerFolds: opts.innerFolds,
+    importance: !opts.skipImportance,
+    trainingArgs: { subset: opts.subset ?? 1, exclude_cols: opts.excludeCols, include_cols: opts.includeCols, input: opts.input },
+    onRound: (fold, info) => io.progress?.(`fold ${fold + 1}: round ${info.round + 1}`),
+  });
+
+  const ctx = (set: string, split: string, fold: number | string): MetricContext => ({
+    model: opts.modelName, exclusion: opts.excludeCols.length > 0 ? opts.excludeCols.join(':') : 'standard',
+    set, split, fold, fraction: opts.subset ?? 1,
+  });
+  const metricRows: Row[] = [];
+  const addMetrics = (c: MetricContext, m: ClassificationMetrics | RegressionMetrics, auc?: number[]) =>
+    metricRows.push(...('macroF1' in m ? classificationMetricRows(c, m, model.classNames, auc) : regressionMetricRows(c, m)));
+  for (const f of model.cv.folds) addMetrics(ctx('validation', 'cv', f.fold), (f.classification ?? f.regression)!, f.aucOvr);
+  addMetrics(ctx('validation', 'cv', '-'), (model.cv.classification ?? model.cv.regression)!);
+
+  let testScore: number | undefined;
+  let testReport;
+  if (opts.testSet) {
+    const testRows = await io.readRows(opts.testSet);
+    if (testRows.length === 0) throw new MscError('E_BAD_DATA', `the test set ${opts.testSet} has no rows`, { path: opts.testSet });
+    const labels = testRows.map((row, i) => {
+      if (opts.task === 'regression') return Number(row[opts.targetColumn]);
+      const c = classIndexOf(model.classNames, row[opts.targetColumn]);
+      if (c === undefined) throw new MscError('E_BAD_DATA', `test row ${i + 1}: label "${String(row[opts.targetColumn])}" is not one of the model's classes`, { path: opts.testSet });
+      return c;
+    });
+    testReport = evaluateTestSet(model.cv.folds.map((f) => f.booster), transform(testRows, model.spec), labels);
+    testReport.perFold.forEach((m, i) => addMetrics(ctx('test', 'test', model.cv.folds[i]!.fold), m));
+    if (testReport.consensus) addMetrics(ctx('test', 'test_consensus', '-'), testReport.consensus);
+    addMetrics(ctx('test', 'test_ensemble', '-'), testReport.ensemble, testReport.ensembleAucOvr);
+    testScore = 'macroF1' in testReport.ensemble ? testReport.ensemble.macroF1 : testReport.ensemble.rmse;
+  }
+
+  const base = opts.output.replace(/\.onnx$/i, '');
+  const outputs = [opts.output, `${base}.metrics.json`, `${base}.metrics.csv`];
+  await io.writeBytes(opts.output, model.onnx);
+  const json = { cv: model.cv.classification ?? model.cv.regression, folds: model.cv.folds.map((f) => ({ fold: model.foldNames[f.fold], metrics: f.classification ?? f.regression, auc_ovr: f.aucOvr, params: f.params })), test: testReport };
+  await io.writeBytes(outputs[1]!, new TextEncoder().encode(`${JSON.stringify(json, null, 2)}\n`));
+  await io.writeRows(outputs[2]!, metricRows);
+  if (!opts.skipImportance) {
+    outputs.push(`${base}.importance.csv`);
+    await io.writeRows(outputs[3]!, model.importance.map((imp) => ({
+      model: opts.modelName, exclusion: ctx('', '', '').exclusion, class: imp.class, feature: imp.feature, gain: imp.gain, shap: imp.shap, fold: imp.fold, fraction: opts.subset ?? 1,
+    })));
+  }
+  const cvScore = model.cv.classification ? model.cv.classification.macroF1 : model.cv.regression!.rmse;
+  return {
+    rows: rows.length,
+    studies: new Set(rows.map((r) => r['study_uid'])).size,
+    features: model.spec.features.length,
+    folds: model.cv.folds.map((f) => ({ name: model.foldNames[f.fold]!, score: f.classification ? f.classification.macroF1 : f.regression!.rmse })),
+    cvScore,
+    ...(testScore !== undefined ? { testScore } : {}),
+    outputs,
+  };
+}
+
+function parseGroupFile(text: string, path: string): Record<string, string> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (cause) {
+    throw new MscError('E_BAD_DATA', `the group file is not JSON`, { path, cause });
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value) || !Object.values(value).every((g) => typeof g === 'string' || typeof g === 'number')) {
+    throw new MscError('E_BAD_DATA', 'the group file must map study_uid to a group name', { path, hint: '{"1.2.3": "centre_a", ...}' });
+  }
+  return Object.fromEntries(Object.entries(value as Record<string, string | number>).map(([k, g]) => [k, String(g)]));
+}
+
+/** The end-of-run table for a terminal. */
+export function formatSummary(s: TrainSummary, task: 'classification' | 'regression'): string {
+  const metric = task === 'classification' ? 'macro-F1' : 'RMSE';
+  const lines = [`${s.rows} series, ${s.studies} studies, ${s.features} features`, `fold        ${metric}`];
+  for (const f of s.folds) lines.push(`${f.name.padEnd(12)}${f.score.toFixed(4)}`);
+  lines.push(`${'cv'.padEnd(12)}${s.cvScore.toFixed(4)}`);
+  if (s.testScore !== undefined) lines.push(`${'test'.padEnd(12)}${s.testScore.toFixed(4)}`);
+  lines.push(`wrote ${s.outputs.join(', ')}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,143 @@
+/**
+ * Exact TreeSHAP (Lundberg et al. 2020, Algorithm 2, as in the shap package's tree_shap) on
+ * our trees, with node covers (hessian sums) as the background distribution, like XGBoost's
+ * pred_contribs. For every row the contributions plus the bias sum to the raw margin.
+ */
+import type { FeatureMatrix } from '@msc/core';
+import type { Booster } from '../model/booster.js';
+import type { Tree } from '../model/tree.js';
+
+interface PathElement {
+  feature: number;
+  zero: number;
+  one: number;
+  weight: number;
+}
+
+function extendPath(path: PathElement[], depth: number, zero: number, one: number, feature: number): void {
+  path[depth] = { feature, zero, one, weight: depth === 0 ? 1 : 0 };
+  for (let i = depth - 1; i >= 0; i--) {
+    path[i + 1]!.weight += (one * path[i]!.weight * (i + 1)) / (depth + 1);
+    path[i]!.weight = (zero * path[i]!.weight * (depth - i)) / (depth + 1);
+  }
+}
+
+function unwindPath(path: PathElement[], depth: number, index: number): void {
+  const { one, zero } = path[index]!;
+  let next = path[depth]!.weight;
+  for (let i = depth - 1; i >= 0; i--) {
+    if (one !== 0) {
+      const tmp = path[i]!.weight;
+      path[i]!.weight = (next * (depth + 1)) / ((i + 1) * one);
+      next = tmp - (path[i]!.weight * zero * (depth - i)) / (depth + 1);
+    } else {
+      path[i]!.weight = (path[i]!.weight * (depth + 1)) / (zero * (depth - i));
+    }
+  }
+  for (let i = index; i < depth; i++) {
+    const n = path[i + 1]!;
+    path[i] = { feature: n.feature, zero: n.zero, one: n.one, weight: path[i]!.weight };
+  }
+}
+
+function unwoundPathSum(path: PathElement[], depth: number, index: number): number {
+  const { one, zero } = path[index]!;
+  let next = path[depth]!.weight;
+  let total = 0;
+  for (let i = depth - 1; i >= 0; i--) {
+    if (one !== 0) {
+      const tmp = (next * (depth + 1)) / ((i + 1) * one);
+      total += tmp;
+      next = path[i]!.weight - (tmp * zero * (depth - i)) / (depth + 1);
+    } else if (zero !== 0) {
+      total += path[i]!.weight / zero / ((depth - i) / (depth + 1));
+    }
+  }
+  return total;
+}
+
+function recurse(tree: Tree, x: Float32Array, offset: number, phi: Float64Array, phiOffset: number, node: number, parent: PathElement[], depth: number, zero: number, one: number, feature: number): void {
+  const path = parent.slice(0, depth).map((p) => ({ ...p }));
+  extendPath(path, depth, zero, one, feature);
+  const f = tree.feature[node]!;
+  if (f < 0) {
+    const value = tree.value[node]!;
+    for (let i = 1; i <= depth; i++) {
+      const w = unwoundPathSum(path, depth, i);
+      const e = path[i]!;
+      phi[phiOffset + e.feature]! += w * (e.one - e.zero) * value;
+    }
+    return;
+  }
+  const v = x[offset + f]!;
+  const goLeft = v !== v ? tree.defaultLeft[node] === 1 : v <= tree.threshold[node]!;
+  const hot = goLeft ? tree.left[node]! : tree.right[node]!;
+  const cold = goLeft ? tree.right[node]! : tree.left[node]!;
+  const cover = tree.cover[node]!;
+  let inZero = 1;
+  let inOne = 1;
+  let d = depth;
+  let k = 1;
+  for (; k <= d; k++) if (path[k]!.feature === f) break;
+  if (k <= d) {
+    inZero = path[k]!.zero;
+    inOne = path[k]!.one;
+    unwindPath(path, d, k);
+    d--;
+  }
+  recurse(tree, x, offset, phi, phiOffset, hot, path, d + 1, (tree.cover[hot]! / cover) * inZero, inOne, f);
+  recurse(tree, x, offset, phi, phiOffset, cold, path, d + 1, (tree.cover[cold]! / cover) * inZero, 0, f);
+}
+
+/** Cover-weighted mean leaf value: the tree's expected output. */
+function expectedValue(tree: Tree, node = 0): number {
+  if (tree.feature[node]! < 0) return tree.value[node]!;
+  const l = tree.left[node]!;
+  const r = tree.right[node]!;
+  const c = tree.cover[node]!;
+  return (tree.cover[l]! / c) * expectedValue(tree, l) + (tree.cover[r]! / c) * expectedValue(tree, r);
+}
+
+/**
+ * SHAP values [nRows × nOutputs × (nFeatures + 1)]; the last entry of each block is the bias
+ * (base score + expected tree outputs).
+ */
+export function shapValues(booster: Booster, matrix: FeatureMatrix): Float64Array {
+  const width = booster.nFeatures + 1;
+  const k = booster.nOutputs;
+  const phi = new Float64Array(matrix.nRows * k * width);
+  const bias = Float64Array.from(booster.baseScores);
+  booster.trees.forEach((tree, t) => (bias[booster.treeOutput[t]!]! += expectedValue(tree)));
+  for (let r = 0; r < matrix.nRows; r++) {
+    for (let t = 0; t < booster.trees.length; t++) {
+      const out = booster.treeOutput[t]!;
+      recurse(booster.trees[t]!, matrix.data, r * matrix.nCols, phi, (r * k + out) * width, 0, [], 0, 1, 1, -1);
+    }
+    for (let j = 0; j < k; j++) phi[(r * k + j) * width + booster.nFeatures] = bias[j]!;
+  }
+  return phi;
+}
+
+/** Mean |SHAP| per output and feature [nOutputs × nFeatures] (the original's importance). */
+export function meanAbsShap(booster: Booster, matrix: FeatureMatrix): Float64Array[] {
+  const phi = shapValues(booster, matrix);
+  const width = booster.nFeatures + 1;
+  return Array.from({ length: booster.nOutputs }, (_, j) => {
+    const out = new Float64Array(booster.nFeatures);
+    for (let r = 0; r < matrix.nRows; r++) {
+      const o = (r * booster.nOutputs + j) * width;
+      for (let f = 0; f < booster.nFeatures; f++) out[f]! += Math.abs(phi[o + f]!) / matrix.nRows;
+    }
+    return out;
+  });
+}
+
+/** Total split gain per output and feature [nOutputs × nFeatures]. */
+export function gainImportance(booster: Booster): Float64Array[] {
+  const out = Array.from({ length: booster.nOutputs }, () => new Float64Array(booster.nFeatures));
+  booster.trees.forEach((tree, t) => {
+    const target = out[booster.treeOutput[t]!]!;
+    for (let i = 0; i < tree.feature.length; i++) if (tree.feature[i]! >= 0) target[tree.feature[i]!]! += tree.gain[i]!;
+  });
+  return out;
+}

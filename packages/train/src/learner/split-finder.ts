@@ -1,0 +1,70 @@
+/**
+ * Best split of one leaf from its histogram: for every allowed feature, every threshold between
+ * value bins, with the missing bin sent left and right (XGBoost's sparsity-aware split). The scan
+ * itself is kernels.ts's scanSplits, shared with the worker thread.
+ */
+import type { BinnedDataset } from '../dataset/binned-dataset.js';
+import type { LeafTotals } from './histogram.js';
+import { SCAN, scanSplitsKernel } from './kernels.js';
+
+export interface SplitConstraints {
+  reg_lambda: number;
+  gamma: number;
+  min_child_weight: number;
+  min_samples_leaf: number;
+}
+
+export interface SplitInfo {
+  feature: number;
+  /** Rows with bin <= bin go left. */
+  bin: number;
+  /** float32 threshold: x <= threshold goes left. */
+  threshold: number;
+  /** Missing values go left. */
+  defaultLeft: boolean;
+  /** Loss reduction, gamma already subtracted; > 0 for a usable split. */
+  gain: number;
+  left: LeafTotals;
+  right: LeafTotals;
+}
+
+/** Sequential best split over all `features` (the threaded workspace splits the range). */
+export function findBestSplit(
+  hist: Float64Array,
+  ds: BinnedDataset,
+  totals: LeafTotals,
+  features: Uint32Array,
+  c: SplitConstraints,
+): SplitInfo | undefined {
+  const out = new Float64Array(SCAN.size);
+  scanSplitsKernel(hist, ds.binOffset, ds.nValueBins, ds.missingBins, features, 0, features.length, totals.grad, totals.hess, totals.count, c.reg_lambda, c.min_samples_leaf, c.min_child_weight, startingBar(totals, c), out);
+  return splitFromScan(out, ds, features, totals, c);
+}
+
+/** sL + sR a split must beat: gain 0.5 (sL + sR − parent) − gamma > 0. */
+export function startingBar(totals: LeafTotals, c: SplitConstraints): number {
+  return score(totals.grad, totals.hess, c.reg_lambda) + 2 * c.gamma;
+}
+
+/** The SplitInfo a scan result describes, or undefined when the scan found none. */
+export function splitFromScan(out: Float64Array, ds: BinnedDataset, features: Uint32Array, totals: LeafTotals, c: SplitConstraints): SplitInfo | undefined {
+  if (out[SCAN.found] !== 1) return undefined;
+  const feature = features[out[SCAN.position]!]!;
+  const bin = out[SCAN.bin]!;
+  const lg = out[SCAN.grad]!;
+  const lh = out[SCAN.hess]!;
+  const lc = out[SCAN.count]!;
+  return {
+    feature,
+    bin,
+    threshold: ds.mappers[feature]!.upper[bin]!,
+    defaultLeft: out[SCAN.defaultLeft] === 1,
+    gain: 0.5 * (out[SCAN.raw]! - score(totals.grad, totals.hess, c.reg_lambda)) - c.gamma,
+    left: { grad: lg, hess: lh, count: lc },
+    right: { grad: totals.grad - lg, hess: totals.hess - lh, count: totals.count - lc },
+  };
+}
+
+function score(g: number, h: number, lambda: number): number {
+  return (g * g) / (h + lambda);
+}

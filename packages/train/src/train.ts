@@ -1,0 +1,199 @@
+/**
+ * The library entry point behind `msc-train`: labelled series rows → featurizer (core) →
+ * grouped cross-validation → one ONNX file holding every fold's trees, with the featurizer
+ * state, class names, arguments and metrics in its metadata.
+ */
+import {
+  CLASS_LABELS,
+  featureNames,
+  fitFeaturizer,
+  selectRows,
+  type FeatureMatrix,
+  MscError,
+  parseClassLabel,
+  serializeFeatureSpec,
+  transform,
+  type FeatureSpec,
+  type FeaturizerOptions,
+  type Row,
+} from '@msc/core';
+import { exportOnnx } from './export/onnx/export.js';
+import { resolveParams, type BoosterParams, type Task } from './params.js';
+import { crossValidate, type CrossValidationResult } from './validation/cross-validate.js';
+import { groupKFold, leaveOneGroupOut } from './validation/folds.js';
+import type { RoundInfo } from './boosting/gbdt.js';
+import { gainImportance, meanAbsShap } from './explain/tree-shap.js';
+import { randomSearch, type SearchSpace } from './validation/random-search.js';
+
+export interface TrainModelOptions {
+  task?: Task;
+  /** Column holding the class or value; default `class`. */
+  targetColumn?: string;
+  /** Outer folds (default 5) unless `groupOfStudy` gives leave-one-group-out. */
+  folds?: number;
+  groupOfStudy?: Readonly<Record<string, string>>;
+  params?: Partial<BoosterParams>;
+  featurizer?: FeaturizerOptions;
+  /** Inner random-search draws per outer fold (0 = off, the original uses 50). */
+  nIter?: number;
+  /** Inner folds of the search (grouped by study); default 5. */
+  innerFolds?: number;
+  searchSpace?: SearchSpace;
+  /** Compute gain and SHAP importance per fold (the original's --skip-importance turns it off). */
+  importance?: boolean;
+  /** Validation rows per fold used for SHAP (evenly spaced); default 500. TreeSHAP is O(rows · leaves · depth²) per tree. */
+  shapRows?: number;
+  /** Recorded in the model's metadata as `msc.training_args`. */
+  trainingArgs?: Readonly<Record<string, unknown>>;
+  onRound?: (fold: number, info: RoundInfo) => void;
+}
+
+export interface TrainedModel {
+  onnx: Uint8Array;
+  spec: FeatureSpec;
+  classNames: string[];
+  cv: CrossValidationResult;
+  /** Fold names (group names for leave-one-group-out). */
+  foldNames: string[];
+  /** Per fold, class and feature: total split gain and mean |SHAP| on validation rows (empty when turned off). */
+  importance: FeatureImportance[];
+}
+
+export interface FeatureImportance {
+  fold: string;
+  /** Class name (classification) or `value` (regression). */
+  class: string;
+  feature: string;
+  gain: number;
+  shap: number;
+}
+
+export function trainModel(rows: readonly Row[], options: TrainModelOptions = {}): TrainedModel {
+  const task = options.task ?? 'classification';
+  const target = options.targetColumn ?? 'class';
+  if (rows.length === 0) throw new MscError('E_BAD_DATA', 'the training table is empty');
+  for (const column of [target, 'study_uid']) {
+    if (!rows.some((row) => Object.hasOwn(row, column))) {
+      throw new MscError('E_MISSING_COLUMNS', `the training table has no "${column}" column`, {
+        hint: column === target ? 'name the label column with --target-column' : 'series tables need study_uid to group folds by study',
+      });
+    }
+  }
+  const params = resolveParams(options.params);
+  const { labels, classNames } = task === 'classification' ? classLabels(rows, target) : regressionTargets(rows, target);
+  const studies = rows.map((row) => String(row['study_uid'] ?? ''));
+
+  const spec = fitFeaturizer(rows, options.featurizer);
+  if (spec.features.length === 0) throw new MscError('E_BAD_DATA', 'no usable feature: every feature column is constant or excluded');
+  const matrix = transform(rows, spec);
+
+  let folds: Int32Array;
+  let foldNames: string[];
+  if (options.groupOfStudy) {
+    const logo = leaveOneGroupOut(studies, options.groupOfStudy);
+    folds = logo.folds;
+    foldNames = logo.groupNames;
+  } else {
+    const k = options.folds ?? 5;
+    folds = groupKFold(studies, k, params.seed);
+    foldNames = Array.from({ length: k }, (_, i) => `fold${i}`);
+  }
+  const cv = crossValidate(matrix, labels, folds, foldNames.length, {
+    task,
+    ...(task === 'classification' ? { classNames } : {}),
+    params,
+    groups: studies,
+    ...(options.onRound ? { onRound: options.onRound } : {}),
+    ...((options.nIter ?? 0) > 0
+      ? {
+          tune: (_fold: number, trainRows: Uint32Array) =>
+            randomSearch(selectRows(matrix, trainRows), Array.from(trainRows, (r) => labels[r]!), Array.from(trainRows, (r) => studies[r]!), {
+              task,
+              ...(task === 'classification' ? { classNames } : {}),
+              base: params,
+              nIter: options.nIter!,
+              innerFolds: options.innerFolds ?? 5,
+              seed: params.seed,
+              ...(options.searchSpace ? { space: options.searchSpace } : {}),
+            }).best,
+        }
+      : {}),
+  });
+  const names = featureNames(spec);
+  const importance = options.importance === false ? [] : foldImportance(cv, matrix, names, foldNames, task === 'classification' ? classNames : ['value'], options.shapRows ?? 500);
+
+  const metrics = task === 'classification'
+    ? { macro_f1: cv.classification!.macroF1, accuracy: cv.classification!.accuracy, folds: cv.folds.map((f) => ({ fold: foldNames[f.fold], macro_f1: f.classification!.macroF1, accuracy: f.classification!.accuracy })) }
+    : { rmse: cv.regression!.rmse, r2: cv.regression!.r2 };
+  const onnx = exportOnnx(cv.folds.map((f) => f.booster), {
+    metadata: {
+      'msc.feature_spec': serializeFeatureSpec(spec),
+      'msc.training_args': JSON.stringify({
+        task, target, params, folds: foldNames, n_iter: options.nIter ?? 0,
+        fold_params: cv.folds.map((f) => f.params), ...options.trainingArgs,
+      }),
+      'msc.data_summary': JSON.stringify({ rows: rows.length, studies: new Set(studies).size, features: spec.features.length }),
+      'msc.metrics': JSON.stringify(metrics),
+    },
+  });
+  return { onnx, spec, classNames, cv, foldNames, importance };
+}
+
+function foldImportance(cv: CrossValidationResult, matrix: FeatureMatrix, names: readonly string[], foldNames: readonly string[], classes: readonly string[], shapRows: number): FeatureImportance[] {
+  const out: FeatureImportance[] = [];
+  for (const fold of cv.folds) {
+    const n = Math.min(shapRows, fold.validRows.length);
+    // evenly spaced rows: deterministic, and spread over the fold's studies
+    const rows = Uint32Array.from({ length: n }, (_, i) => fold.validRows[Math.floor((i * fold.validRows.length) / n)]!);
+    const shap = n > 0 ? meanAbsShap(fold.booster, selectRows(matrix, rows)) : [];
+    const gain = gainImportance(fold.booster);
+    gain.forEach((perFeature, c) => {
+      perFeature.forEach((g, f) => {
+        const s = shap[c]?.[f] ?? 0;
+        if (g > 0 || s > 0) out.push({ fold: foldNames[fold.fold]!, class: classes[c] ?? String(c), feature: names[f]!, gain: g, shap: s });
+      });
+    });
+  }
+  return out;
+}
+
+/**
+ * Class indexes: the five MSC classes when every label is one of them (any spelling), else the
+ * distinct labels in code-unit order.
+ */
+function classLabels(rows: readonly Row[], target: string): { labels: Int32Array; classNames: string[] } {
+  const raw = rows.map((row, i) => {
+    const cell = row[target];
+    if (cell === null || cell === undefined || String(cell).trim() === '') {
+      throw new MscError('E_BAD_DATA', `row ${i + 1} has no value in the target column "${target}"`);
+    }
+    return String(cell).trim();
+  });
+  const canonical = raw.map(parseClassLabel);
+  const classNames: string[] = canonical.every((c) => c !== undefined) ? [...CLASS_LABELS] : [...new Set(raw)].sort();
+  const names = canonical.every((c) => c !== undefined) ? (canonical as string[]) : raw;
+  const index = new Map(classNames.map((c, i) => [c, i]));
+  const labels = Int32Array.from(names, (n) => index.get(n)!);
+  if (new Set(labels).size < 2) {
+    throw new MscError('E_BAD_DATA', `the target column "${target}" holds one class only (${names[0]})`, { hint: 'classification needs at least two classes' });
+  }
+  return { labels, classNames };
+}
+
+function regressionTargets(rows: readonly Row[], target: string): { labels: Float64Array; classNames: string[] } {
+  const labels = Float64Array.from(rows, (row, i) => {
+    const v = Number(row[target]);
+    if (!Number.isFinite(v)) throw new MscError('E_BAD_DATA', `row ${i + 1}: target "${target}" is not a number`);
+    return v;
+  });
+  return { labels, classNames: [] };
+}
+
+/** Class index of a label cell for a trained model's classes (any spelling of the MSC classes). */
+export function classIndexOf(classNames: readonly string[], cell: unknown): number | undefined {
+  const text = String(cell ?? '').trim();
+  const canonical = classNames.length === CLASS_LABELS.length && classNames.every((c, i) => c === CLASS_LABELS[i]);
+  const name = canonical ? parseClassLabel(text) : text;
+  const i = name === undefined ? -1 : classNames.indexOf(name);
+  return i >= 0 ? i : undefined;
+}
