@@ -7,3 +7,4 @@ export * from './series/reduce.js';
 export * from './table/types.js';
 export * from './table/format.js';
 export * from './features/index.js';
+export * from './table/index.js';

@@ -69,7 +69,7 @@ export class SeriesReducer {
       if (!this.columnOrder.has(column)) this.columnOrder.set(column, this.columnOrder.size);
       const cell = row[column];
       if (column === 'number_of_images') {
-        const count = typeof cell === 'number' ? cell : isMissing(cell) ? Number.NaN : parseNumber(String(cell).trim());
+        const count = toNumber(cell);
         if (Number.isFinite(count)) group.fileCounts.push(count);
         continue;
       }
@@ -109,6 +109,22 @@ export class SeriesReducer {
   }
 }
 
+/**
+ * Reduces one column's instance values to a series cell, by the same rules as `SeriesReducer`
+ * (for inputs that arrive already grouped, such as the original's nested JSON).
+ */
+export function reduceCells(column: string, cells: readonly Cell[]): Cell {
+  if (column === 'number_of_images') {
+    const counts = cells.map(toNumber).filter(Number.isFinite);
+    return counts.length > 0 ? median(counts) : cells.length;
+  }
+  if (IMAGE_COLUMNS.has(column)) {
+    const values = cells.map(toNumber).filter(Number.isFinite);
+    return values.length > 0 ? values.reduce((a, b) => a + b, 0) / values.length : null;
+  }
+  return joinSorted(new Set(cells.map(normalizeForReduction)));
+}
+
 /** Reduces a whole set of instance rows; see `SeriesReducer` for streaming. */
 export function reduceToSeries(rows: Iterable<Row>, options: ReduceOptions = {}): SeriesRow[] {
   const reducer = new SeriesReducer(options);
@@ -137,8 +153,12 @@ function joinSorted(values: Set<string> | undefined): string {
   return [...values].sort(compareReducedValues).join(' ');
 }
 
+function toNumber(cell: Cell | undefined): number {
+  return typeof cell === 'number' ? cell : isMissing(cell) ? Number.NaN : parseNumber(String(cell).trim());
+}
+
 function addToMean(means: Map<string, { sum: number; count: number }>, column: string, cell: Cell | undefined): void {
-  const value = typeof cell === 'number' ? cell : isMissing(cell) ? Number.NaN : parseNumber(String(cell).trim());
+  const value = toNumber(cell);
   let entry = means.get(column);
   if (!entry) means.set(column, (entry = { sum: 0, count: 0 }));
   if (Number.isFinite(value)) {

@@ -1,0 +1,151 @@
+/**
+ * Table I/O by extension: `readTable` streams column batches, `createTableWriter` streams rows out
+ * atomically. Formats: parquet, CSV, TSV, JSON (flat or the original's nested tree), JSON Lines.
+ */
+import { once } from 'node:events';
+import { createAtomicStream, atomicWriteFile, type AtomicStream } from '../atomic.js';
+import type { Row } from '../types.js';
+import { formatDelimitedLine, formatDelimitedRows, readDelimited } from './delimited.js';
+import { formatFromPath } from './format.js';
+import { readJson, readJsonLines, toNestedTree } from './json.js';
+import { createParquetWriter, readParquet } from './parquet.js';
+import type { ColumnBatch, ReadTableOptions, Table, TableWriter, WriteTableOptions } from './types.js';
+
+export { formatDelimitedCell } from './delimited.js';
+
+/** Streams a table as column batches; the format comes from the extension. */
+export function readTable(path: string, options: ReadTableOptions = {}): AsyncIterable<ColumnBatch> {
+  switch (formatFromPath(path)) {
+    case 'parquet':
+      return readParquet(path, options);
+    case 'csv':
+      return readDelimited(path, ',', options);
+    case 'tsv':
+      return readDelimited(path, '\t', options);
+    case 'json':
+      return readJson(path, options);
+    case 'jsonl':
+      return readJsonLines(path, options);
+  }
+}
+
+/** Rows of one batch as objects keyed by column. */
+export function batchRows(batch: ColumnBatch): Row[] {
+  const rows: Row[] = new Array(batch.length);
+  for (let r = 0; r < batch.length; r++) {
+    const row: Row = {};
+    for (let c = 0; c < batch.columns.length; c++) row[batch.columns[c]!] = batch.data[c]![r] ?? null;
+    rows[r] = row;
+  }
+  return rows;
+}
+
+export async function* readRows(path: string, options: ReadTableOptions = {}): AsyncGenerator<Row> {
+  for await (const batch of readTable(path, options)) yield* batchRows(batch);
+}
+
+/** Reads a whole table; columns in first-seen order across batches. */
+export async function readTableAll(path: string, options: ReadTableOptions = {}): Promise<Table> {
+  const columns: string[] = [];
+  const seen = new Set<string>();
+  const rows: Row[] = [];
+  for await (const batch of readTable(path, options)) {
+    for (const column of batch.columns) {
+      if (!seen.has(column)) {
+        seen.add(column);
+        columns.push(column);
+      }
+    }
+    for (const row of batchRows(batch)) rows.push(row);
+  }
+  return { columns, rows };
+}
+
+async function writeChunk(output: AtomicStream, text: string): Promise<void> {
+  if (!output.stream.write(text)) await once(output.stream, 'drain');
+}
+
+function streamingWriter(output: AtomicStream, encode: (rows: readonly Row[], first: boolean) => string, footer = (): string => ''): TableWriter {
+  let first = true;
+  return {
+    async write(rows) {
+      if (rows.length === 0) return;
+      await writeChunk(output, encode(rows, first));
+      first = false;
+    },
+    async close() {
+      const text = footer();
+      if (text) await writeChunk(output, text);
+      await output.commit();
+    },
+    abort: () => output.abort(),
+  };
+}
+
+/** A streaming writer; nothing appears under `path` until `close()`. */
+export async function createTableWriter(path: string, columns: readonly string[], options: WriteTableOptions = {}): Promise<TableWriter> {
+  const format = formatFromPath(path);
+  if (format === 'parquet') return createParquetWriter(path, columns, options.rowGroupSize);
+  if (format === 'json' && options.nested) {
+    // The tree needs every row before it can be written; rows are grouped as they come.
+    const rows: Row[] = [];
+    return {
+      async write(batch) {
+        for (const row of batch) rows.push(row);
+      },
+      close: () => atomicWriteFile(path, `${JSON.stringify(toNestedTree(rows, columns), null, 1)}\n`),
+      async abort() {
+        rows.length = 0;
+      },
+    };
+  }
+  const output = await createAtomicStream(path);
+  const pick = (row: Row) => Object.fromEntries(columns.map((column) => [column, row[column] ?? null]));
+  switch (format) {
+    case 'csv':
+    case 'tsv': {
+      const separator = format === 'csv' ? ',' : '\t';
+      await writeChunk(output, formatDelimitedLine(columns, separator));
+      return streamingWriter(output, (rows) => formatDelimitedRows(rows, columns, separator));
+    }
+    case 'jsonl':
+      return streamingWriter(output, (rows) => rows.map((row) => `${JSON.stringify(pick(row))}\n`).join(''));
+    case 'json': {
+      await writeChunk(output, '[');
+      let any = false;
+      return streamingWriter(
+        output,
+        (rows, first) => {
+          any = true;
+          return (first ? '\n' : ',\n') + rows.map((row) => JSON.stringify(pick(row))).join(',\n');
+        },
+        () => (any ? '\n]\n' : ']\n'),
+      );
+    }
+  }
+}
+
+/** Writes rows (sync or async iterable) to `path` atomically. */
+export async function writeTable(
+  path: string,
+  columns: readonly string[],
+  rows: Iterable<Row> | AsyncIterable<Row>,
+  options: WriteTableOptions = {},
+): Promise<void> {
+  const writer = await createTableWriter(path, columns, options);
+  try {
+    let pending: Row[] = [];
+    for await (const row of rows) {
+      pending.push(row);
+      if (pending.length >= 4096) {
+        await writer.write(pending);
+        pending = [];
+      }
+    }
+    await writer.write(pending);
+    await writer.close();
+  } catch (error) {
+    await writer.abort();
+    throw error;
+  }
+}

@@ -1,0 +1,201 @@
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { reduceToSeries } from '../series/reduce.js';
+import type { Row } from '../types.js';
+import { createTableWriter, readRows, readTable, readTableAll, writeTable } from './index.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'msc-table-'));
+});
+
+const AWKWARD: Row[] = [
+  { study_uid: '1.2.3', series_uid: '1.2.3.4', series_description: 'T2, "tse" tra', image_type: 'ORIGINAL PRIMARY M ND', number_of_images: 24 },
+  { study_uid: '1.2.3', series_uid: '1.2.3.5', series_description: 'line\nbreak\r\nand\ttab', image_type: '-', number_of_images: 1.5 },
+  { study_uid: '1.2.3', series_uid: '1.2.3.6', series_description: 'Ünïcødé 弥散 — ADC', image_type: '', number_of_images: null },
+  { study_uid: '1.2.3', series_uid: '1.2.3.7', series_description: '"', image_type: ',', number_of_images: 0 },
+];
+const COLUMNS = ['study_uid', 'series_uid', 'series_description', 'image_type', 'number_of_images'];
+
+/** Text formats keep numbers as their text; parquet keeps them as numbers in numeric columns. */
+function asText(rows: readonly Row[]): Row[] {
+  return rows.map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key, value === null ? '' : String(value)])));
+}
+
+describe('round trips', () => {
+  it.each(['csv', 'tsv'])('%s keeps awkward text exactly', async (extension) => {
+    const path = join(dir, `awkward.${extension}`);
+    await writeTable(path, COLUMNS, AWKWARD);
+    const table = await readTableAll(path);
+    expect(table.columns).toEqual(COLUMNS);
+    expect(table.rows).toEqual(asText(AWKWARD));
+  });
+
+  it.each(['json', 'jsonl'])('%s keeps values and types', async (extension) => {
+    const path = join(dir, `awkward.${extension}`);
+    await writeTable(path, COLUMNS, AWKWARD);
+    expect((await readTableAll(path)).rows).toEqual(AWKWARD);
+  });
+
+  it('parquet keeps text, numbers and nulls', async () => {
+    const path = join(dir, 'awkward.parquet');
+    await writeTable(path, COLUMNS, AWKWARD);
+    const table = await readTableAll(path);
+    expect(table.columns).toEqual(COLUMNS);
+    expect(table.rows).toEqual(AWKWARD);
+  });
+
+  it('writes an empty table that reads back with its header', async () => {
+    for (const extension of ['csv', 'tsv', 'json', 'jsonl', 'parquet']) {
+      const path = join(dir, `empty.${extension}`);
+      await writeTable(path, COLUMNS, []);
+      expect((await readTableAll(path)).rows, extension).toEqual([]);
+    }
+  });
+});
+
+describe('streaming', () => {
+  it.each(['tsv', 'csv', 'parquet', 'jsonl'])('reads a large %s in batches with projection', async (extension) => {
+    const path = join(dir, `large.${extension}`);
+    const count = extension === 'parquet' || extension === 'jsonl' ? 30_000 : 100_000;
+    const rows = function* (): Generator<Row> {
+      for (let i = 0; i < count; i++) {
+        // Every 7th row has a quoted multi-line value, so some straddle the reader's chunk edges.
+        yield { study_uid: `s${i % 97}`, series_uid: `x${i}`, echo_time: String(i % 113), series_description: i % 7 === 0 ? `multi\nline "${i}", ok` : `plain ${i}` };
+      }
+    };
+    await writeTable(path, ['study_uid', 'series_uid', 'echo_time', 'series_description'], rows(), { rowGroupSize: 10_000 });
+    let seen = 0;
+    let batches = 0;
+    for await (const batch of readTable(path, { columns: ['series_uid', 'series_description'], batchSize: 5_000 })) {
+      batches += 1;
+      expect(batch.columns).toEqual(['series_uid', 'series_description']);
+      for (let r = 0; r < batch.length; r++) {
+        const i = seen + r;
+        expect(batch.data[0]![r]).toBe(`x${i}`);
+        expect(batch.data[1]![r]).toBe(i % 7 === 0 ? `multi\nline "${i}", ok` : `plain ${i}`);
+      }
+      seen += batch.length;
+    }
+    expect(seen).toBe(count);
+    expect(batches).toBeGreaterThan(1);
+  });
+});
+
+describe('reading other tools\' files', () => {
+  it('normalises column names as the original does', async () => {
+    const path = join(dir, 'names.csv');
+    await writeFile(path, '\ufeffStudy UID,Series  UID, Series Description \r\n1,2,t2 tra\r\n');
+    const table = await readTableAll(path);
+    expect(table.columns).toEqual(['study_uid', 'series_uid', 'series_description']);
+    expect(table.rows).toEqual([{ study_uid: '1', series_uid: '2', series_description: 't2 tra' }]);
+  });
+
+  it('reads a parquet file written by parquetjs-lite (an independent writer, gzip-compressed)', async () => {
+    const parquetjs = (await import('parquetjs-lite')).default;
+    const path = join(dir, 'parquetjs.parquet');
+    const schema = new parquetjs.ParquetSchema({
+      study_uid: { type: 'UTF8' },
+      series_uid: { type: 'UTF8' },
+      echo_time: { type: 'UTF8', optional: true, compression: 'GZIP' },
+      number_of_images: { type: 'INT64', optional: true },
+    });
+    const writer = await parquetjs.ParquetWriter.openFile(schema, path);
+    await writer.appendRow({ study_uid: '1', series_uid: '1.1', echo_time: '81', number_of_images: 20 });
+    await writer.appendRow({ study_uid: '1', series_uid: '1.2', number_of_images: 3 });
+    await writer.close();
+    expect((await readTableAll(path)).rows).toEqual([
+      { study_uid: '1', series_uid: '1.1', echo_time: '81', number_of_images: 20 },
+      { study_uid: '1', series_uid: '1.2', echo_time: null, number_of_images: 3 },
+    ]);
+  });
+
+  it('reads an instance table in the original conventions and reduces it to series rows', async () => {
+    const path = join(dir, 'original.tsv');
+    const header = 'study_uid\tseries_uid\tpatient_id\tdiffusion_bvalue\tdiffusion_bvalue_ge\timage_type\tseries_description\tnumber_of_images\tfile_path';
+    const lines = [
+      '1.9\t1.9.1\tPX\t-\t1000\tORIGINAL PRIMARY OTHER\tDWI b1000\t2\tdata/a/1.dcm',
+      '1.9\t1.9.1\tPX\t-\t0\tORIGINAL PRIMARY OTHER\tDWI b1000\t2\tdata/a/2.dcm',
+      '1.9\t1.9.2\tPX\t-\t-\tDERIVED PRIMARY ADC ADC\tADC\t1\tdata/b/1.dcm',
+    ];
+    await writeFile(path, `${header}\n${lines.join('\n')}\n`);
+    const rows: Row[] = [];
+    for await (const row of readRows(path)) rows.push(row);
+    expect(reduceToSeries(rows)).toEqual([
+      { study_uid: '1.9', series_uid: '1.9.1', patient_id: 'PX', diffusion_bvalue: '-', diffusion_bvalue_ge: '0 1000', image_type: 'ORIGINAL PRIMARY OTHER', series_description: 'DWI b1000', number_of_images: 2 },
+      { study_uid: '1.9', series_uid: '1.9.2', patient_id: 'PX', diffusion_bvalue: '-', diffusion_bvalue_ge: '-', image_type: 'DERIVED PRIMARY ADC ADC', series_description: 'ADC', number_of_images: 1 },
+    ]);
+  });
+});
+
+describe('nested JSON (the original\'s tree)', () => {
+  it('reads patient → study → series → column → values as series rows', async () => {
+    const path = join(dir, 'nested.json');
+    const tree = {
+      P1: { '1.2': { '1.2.3': { diffusion_bvalue: ['800', '50', '0', '50'], image_type: ['ORIGINAL\\PRIMARY'], number_of_images: [12], 'Series Description': 'ep2d diff' } } },
+      P2: { '7': { '7.1': { diffusion_bvalue: [], image_type: [null] } } },
+    };
+    await writeFile(path, JSON.stringify(tree));
+    expect((await readTableAll(path)).rows).toEqual([
+      { patient_id: 'P1', study_uid: '1.2', series_uid: '1.2.3', diffusion_bvalue: '0 50 800', image_type: 'ORIGINAL PRIMARY', number_of_images: 12, series_description: 'ep2d diff' },
+      // Columns the second series lacks read as null (a table has one set of columns).
+      { patient_id: 'P2', study_uid: '7', series_uid: '7.1', diffusion_bvalue: '-', image_type: '-', number_of_images: null, series_description: null },
+    ]);
+  });
+
+  it('writes the tree and reads it back to the same series rows', async () => {
+    const path = join(dir, 'nested-out.json');
+    const rows: Row[] = [
+      { patient_id: 'P1', study_uid: 's', series_uid: 'a', echo_time: '81' },
+      { patient_id: 'P1', study_uid: 's', series_uid: 'a', echo_time: '90' },
+      { patient_id: 'P1', study_uid: 's', series_uid: 'b', echo_time: '3' },
+    ];
+    await writeTable(path, ['patient_id', 'study_uid', 'series_uid', 'echo_time'], rows, { nested: true });
+    expect(JSON.parse(await readFile(path, 'utf8'))).toEqual({ P1: { s: { a: { echo_time: ['81', '90'] }, b: { echo_time: ['3'] } } } });
+    expect((await readTableAll(path)).rows).toEqual([
+      { patient_id: 'P1', study_uid: 's', series_uid: 'a', echo_time: '81 90' },
+      { patient_id: 'P1', study_uid: 's', series_uid: 'b', echo_time: '3' },
+    ]);
+  });
+});
+
+describe('errors', () => {
+  it('names unknown extensions, missing files and malformed content', async () => {
+    await expect(readTableAll(join(dir, 'table.xlsx'))).rejects.toMatchObject({ code: 'E_TABLE_FORMAT', message: expect.stringContaining('table.xlsx') });
+    for (const extension of ['csv', 'tsv', 'parquet', 'json', 'jsonl']) {
+      await expect(readTableAll(join(dir, `missing.${extension}`)), extension).rejects.toMatchObject({ code: 'E_INPUT_NOT_FOUND' });
+    }
+    const bad = async (name: string, content: string, message: RegExp) => {
+      const path = join(dir, name);
+      await writeFile(path, content);
+      await expect(readTableAll(path), name).rejects.toMatchObject({ code: 'E_TABLE_FORMAT', message: expect.stringMatching(message) });
+    };
+    await bad('ragged.csv', 'a,b\n1,2,3\n', /line 2 has 3 fields but the header has 2/);
+    await bad('unclosed.csv', 'a,b\n1,"open\n', /not closed/);
+    await bad('empty.csv', '', /empty/);
+    await bad('bad.json', '{"a": ', /not valid JSON/);
+    await bad('bad.jsonl', '{"a":1}\n[1]\n', /line 2 is not a row object/);
+    await bad('bad.parquet', 'PAR1 this is not parquet', /not a readable parquet file/);
+  });
+
+  it('refuses text in a numeric parquet column instead of losing it', async () => {
+    const path = join(dir, 'mixed.parquet');
+    await expect(writeTable(path, ['study_uid', 'number_of_images'], [{ study_uid: 'a', number_of_images: 'many' }])).rejects.toMatchObject({ code: 'E_BAD_DATA' });
+    expect(await readdir(dir)).not.toContain('mixed.parquet');
+  });
+});
+
+describe('atomic writes', () => {
+  it.each(['csv', 'parquet', 'json', 'jsonl'])('%s: abort leaves the previous file and no temporary', async (extension) => {
+    const sub = await mkdtemp(join(dir, 'atomic-'));
+    const path = join(sub, `out.${extension}`);
+    await writeFile(path, 'previous');
+    const writer = await createTableWriter(path, COLUMNS);
+    await writer.write(AWKWARD);
+    await writer.abort();
+    expect(await readFile(path, 'utf8')).toBe('previous');
+    expect(await readdir(sub)).toEqual([`out.${extension}`]);
+  });
+});
