@@ -18,13 +18,13 @@ interface ParsedRecord {
 
 /**
  * Parses one record starting at `start`. Returns null when the text ends before the record does
- * (more input needed), unless `atEnd`.
+ * (more input needed), unless `atEnd`. `quote` is the position of the next `"` at or after `start`
+ * (-1 for none): the caller keeps it so that quote-free text is searched once, not once per line.
  */
-function parseRecord(text: string, start: number, separator: string, atEnd: boolean): ParsedRecord | null {
+function parseRecord(text: string, start: number, separator: string, atEnd: boolean, quote: number): ParsedRecord | null {
   const newline = text.indexOf('\n', start);
   const lineEnd = newline === -1 ? text.length : newline;
   if (newline === -1 && !atEnd) return null;
-  const quote = text.indexOf('"', start);
   if (quote === -1 || quote > lineEnd) {
     const end = lineEnd > start && text.charCodeAt(lineEnd - 1) === 13 ? lineEnd - 1 : lineEnd;
     return { fields: text.slice(start, end).split(separator), next: lineEnd + 1 };
@@ -96,19 +96,24 @@ export async function* readDelimited(path: string, separator: ',' | '\t', option
     stream.destroy();
     throw new MscError('E_TABLE_FORMAT', `${path}: ${message}`, { path, hint: `check that the file is a valid ${separator === '\t' ? 'TSV' : 'CSV'} table` });
   };
+  // Column arrays are preallocated per batch and filled by index (cheaper than push).
+  const newColumns = (): string[][] => columns.map(() => new Array<string>(batchSize));
   const flush = (): ColumnBatch => {
+    if (length < batchSize) for (const column of data) column.length = length;
     const batch = { columns, data, length };
-    data = columns.map(() => []);
+    data = newColumns();
     length = 0;
     return batch;
   };
 
   const consume = function* (text: string, atEnd: boolean): Generator<ColumnBatch, number> {
     let position = 0;
+    let quote = text.indexOf('"');
     while (position < text.length) {
+      if (quote !== -1 && quote < position) quote = text.indexOf('"', position);
       let record: ParsedRecord | null;
       try {
-        record = parseRecord(text, position, separator, atEnd);
+        record = parseRecord(text, position, separator, atEnd, quote);
       } catch (error) {
         return fail(`line ${line + 1}: ${(error as Error).message}`);
       }
@@ -122,11 +127,11 @@ export async function* readDelimited(path: string, separator: ',' | '\t', option
         header = fields.map(normalizeColumnName);
         picked = projectColumns(header, options.columns);
         columns = picked.map((index) => header![index]!);
-        data = columns.map(() => []);
+        data = newColumns();
         continue;
       }
       if (fields.length > header.length) fail(`line ${line} has ${fields.length} fields but the header has ${header.length}`);
-      for (let c = 0; c < picked.length; c++) data[c]!.push(fields[picked[c]!] ?? '');
+      for (let c = 0; c < picked.length; c++) data[c]![length] = fields[picked[c]!] ?? '';
       length += 1;
       if (length >= batchSize) yield flush();
     }
