@@ -8,3 +8,4 @@ export * from './table/types.js';
 export * from './table/format.js';
 export * from './features/index.js';
 export * from './table/index.js';
+export * from './series/read-series.js';
