@@ -9,3 +9,4 @@ export * from './table/format.js';
 export * from './features/index.js';
 export * from './table/index.js';
 export * from './series/read-series.js';
+export * from './model/contract.js';

@@ -9,6 +9,7 @@ import {
   fitFeaturizer,
   selectRows,
   type FeatureMatrix,
+  MODEL_METADATA,
   MscError,
   parseClassLabel,
   serializeFeatureSpec,
@@ -127,13 +128,13 @@ export function trainModel(rows: readonly Row[], options: TrainModelOptions = {}
     : { rmse: cv.regression!.rmse, r2: cv.regression!.r2 };
   const onnx = exportOnnx(cv.folds.map((f) => f.booster), {
     metadata: {
-      'msc.feature_spec': serializeFeatureSpec(spec),
-      'msc.training_args': JSON.stringify({
+      [MODEL_METADATA.featureSpec]: serializeFeatureSpec(spec),
+      [MODEL_METADATA.trainingArgs]: JSON.stringify({
         task, target, params, folds: foldNames, n_iter: options.nIter ?? 0,
         fold_params: cv.folds.map((f) => f.params), ...options.trainingArgs,
       }),
-      'msc.data_summary': JSON.stringify({ rows: rows.length, studies: new Set(studies).size, features: spec.features.length }),
-      'msc.metrics': JSON.stringify(metrics),
+      [MODEL_METADATA.dataSummary]: JSON.stringify({ rows: rows.length, studies: new Set(studies).size, features: spec.features.length }),
+      [MODEL_METADATA.metrics]: JSON.stringify(metrics),
     },
   });
   return { onnx, spec, classNames, cv, foldNames, importance };

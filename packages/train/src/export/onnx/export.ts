@@ -6,13 +6,14 @@
  * Everything a predictor needs besides the graph (featurizer state, class names, training
  * arguments, metrics) goes into metadata_props as strings (JSON where structured).
  */
-import { MscError } from '@msc/core';
+import { MODEL_INPUT, MODEL_METADATA, MODEL_OUTPUTS, MscError } from '@msc/core';
 import type { Booster } from '../../model/booster.js';
 import { attr, node, onnx, tensorValue, TensorType, type NodeProto } from './proto.js';
 import { treeEnsembleNode } from './tree-ensemble.js';
 
-export const ONNX_INPUT = 'input';
-export const ONNX_OUTPUTS = { label: 'label', probabilities: 'probabilities', prediction: 'prediction' } as const;
+/** Names shared with the predictor live in core's model contract. */
+export const ONNX_INPUT = MODEL_INPUT;
+export const ONNX_OUTPUTS = MODEL_OUTPUTS;
 /** Opsets the graph uses: ONNX 13 (Softmax along one axis) and ai.onnx.ml 3. */
 const OPSETS = [{ domain: '', version: 13 }, { domain: 'ai.onnx.ml', version: 3 }];
 const IR_VERSION = 8;
@@ -59,10 +60,10 @@ export function exportOnnx(folds: readonly Booster[], options: OnnxExportOptions
   }
 
   const metadata: Record<string, string> = {
-    'msc.task': first.task,
-    'msc.n_features': String(first.nFeatures),
-    'msc.n_folds': String(folds.length),
-    'msc.class_names': JSON.stringify(first.classNames),
+    [MODEL_METADATA.task]: first.task,
+    [MODEL_METADATA.nFeatures]: String(first.nFeatures),
+    [MODEL_METADATA.nFolds]: String(folds.length),
+    [MODEL_METADATA.classNames]: JSON.stringify(first.classNames),
     ...options.metadata,
   };
   const model = onnx.ModelProto.create({
