@@ -1,1 +1,3 @@
-export {};
+export * from './model-bundle.js';
+export * from './score.js';
+export * from './predict.js';

@@ -11,7 +11,7 @@ import { readJson, readJsonLines, toNestedTree } from './json.js';
 import { createParquetWriter, readParquet } from './parquet.js';
 import type { ColumnBatch, ReadTableOptions, Table, TableWriter, WriteTableOptions } from './types.js';
 
-export { formatDelimitedCell } from './delimited.js';
+export { formatDelimitedCell, formatDelimitedLine } from './delimited.js';
 
 /** Streams a table as column batches; the format comes from the extension. */
 export function readTable(path: string, options: ReadTableOptions = {}): AsyncIterable<ColumnBatch> {

@@ -1,0 +1,121 @@
+/**
+ * msc-predict: tables (CSV, TSV, parquet, JSON, the original's nested JSON; per instance or per
+ * series) → one label per series with probabilities, confidence and the heuristic rule that fired.
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import {
+  MscError,
+  exitCodeFor,
+  formatDelimitedLine,
+  formatError,
+  isTablePath,
+  readSeriesTable,
+  readTableAll,
+  writeTable,
+  type Row,
+} from '@msc/core';
+import { compileRuleSet, loadRuleSet } from '@msc/heuristics';
+import { loadModel } from '../model-bundle.js';
+import { predictRowsFrom } from './inputs.js';
+import { predictSeries, predictionRows } from '../predict.js';
+
+const DEFAULT_MODEL = new URL('../../../../models/prostate_mpmri.onnx', import.meta.url).pathname;
+
+function fraction(value: string): number {
+  const number = Number(value);
+  if (!(number >= 0 && number <= 1)) throw new InvalidArgumentError('expected a number between 0 and 1');
+  return number;
+}
+
+function program(): Command {
+  return new Command('msc-predict')
+    .description('Classify MRI series (T2W, ADC, DWI, DCE, Others) from DICOM metadata tables')
+    .argument('[inputs...]', 'tables: .csv .tsv .parquet .json .jsonl, per instance or per series')
+    .option('-i, --input-path <path...>', 'inputs (as positional arguments; the original spelling)')
+    .option('-m, --model-path <path...>', 'one or more .onnx models from msc-train', [DEFAULT_MODEL])
+    .option('--heuristics <name-or-yaml>', "rule set applied on top: 'prostate_mpmri' or a YAML file")
+    .option('-o, --output <path>', 'write the table here (format by extension, atomic) instead of CSV on stdout')
+    .addOption(new Option('--vote <kind>', 'soft: average probabilities; hard: most common label over models').choices(['soft', 'hard']).default('soft'))
+    .option('--min-confidence <p>', "label series whose top probability is below p 'uncertain'", fraction)
+    .addOption(new Option('--reduce <level>', 'one row per series, per study, or per instance').choices(['series', 'study', 'instance']).default('series'))
+    .option('--column-map <old:new...>', 'rename input columns before predicting')
+    .option('--classes <names>', 'class names, comma-separated, for a model that carries none')
+    .showHelpAfterError();
+}
+
+interface Flags {
+  inputPath?: string[];
+  modelPath: string[];
+  heuristics?: string;
+  output?: string;
+  vote: 'soft' | 'hard';
+  minConfidence?: number;
+  reduce: 'series' | 'study' | 'instance';
+  columnMap?: string[];
+  classes?: string;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const command = program();
+  command.exitOverride();
+  command.configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  // The original's snake_case spellings (--input_path, --model_path, ...) are accepted too.
+  const args = argv.map((arg) => (arg.startsWith('--') ? arg.replace(/^--([^=]*)/, (flag) => flag.replace(/_/g, '-')) : arg));
+  try {
+    command.parse(args, { from: 'user' });
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'commander.helpDisplayed' || code === 'commander.version') return 0;
+    return 2;
+  }
+  const flags = command.opts<Flags>();
+  const inputs = [...command.args, ...(flags.inputPath ?? [])];
+  if (inputs.length === 0) throw new MscError('E_USAGE', 'no input given', { hint: 'msc-predict series.parquet [more inputs] [--model-path model.onnx]' });
+  for (const input of inputs) {
+    if (!isTablePath(input)) {
+      throw new MscError('E_USAGE', `${input}: DICOM folders are not supported by msc-predict yet; give a table`, {
+        hint: 'run msc-extract on the folder first, then predict on its output table',
+      });
+    }
+  }
+  const columnMap = parseColumnMap(flags.columnMap ?? []);
+  const models = await Promise.all(
+    flags.modelPath.map((path) => loadModel(path, flags.classes ? { classNames: flags.classes.split(',').map((name) => name.trim()) } : {})),
+  );
+  const heuristics = flags.heuristics ? compileRuleSet(await loadRuleSet(flags.heuristics)) : undefined;
+  const rows: Row[] = [];
+  for (const input of inputs) rows.push(...(await predictRowsFrom(input, flags.reduce, columnMap, { readSeriesTable, readTableAll })));
+  const predictions = await predictSeries(rows, models, {
+    vote: flags.vote,
+    ...(flags.minConfidence !== undefined ? { minConfidence: flags.minConfidence } : {}),
+    ...(heuristics ? { heuristics } : {}),
+  });
+  const table = predictionRows(predictions, models[0]!.task === 'classification' ? models[0]!.classNames : []);
+  if (flags.output) {
+    await writeTable(flags.output, table.columns, table.rows);
+    process.stderr.write(`msc-predict: ${predictions.length} series → ${flags.output}\n`);
+  } else {
+    let text = formatDelimitedLine(table.columns, ',');
+    for (const row of table.rows) text += formatDelimitedLine(table.columns.map((column) => row[column]), ',');
+    process.stdout.write(text);
+  }
+  return 0;
+}
+
+function parseColumnMap(pairs: readonly string[]): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const pair of pairs) {
+    const [from, to, ...rest] = pair.split(':');
+    if (!from || !to || rest.length > 0) throw new MscError('E_USAGE', `--column-map takes old:new, not '${pair}'`);
+    map.set(from.trim(), to.trim());
+  }
+  return map;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    process.stderr.write(`${formatError(error)}\n`);
+    process.exitCode = exitCodeFor(error);
+  },
+);

@@ -1,0 +1,146 @@
+/**
+ * Series rows → one prediction per series: featurize with each model's own spec (core), score with
+ * ONNX Runtime, average probabilities over models (or majority vote), then apply heuristics.
+ */
+import { MscError, MISSING, columnSpec, transform, type Row } from '@msc/core';
+import type { CompiledRuleSet } from '@msc/heuristics';
+import type { ModelBundle } from './model-bundle.js';
+import { scoreMatrix } from './score.js';
+
+export interface PredictOptions {
+  /** `soft` (default) averages probabilities; `hard` takes the most common label over models. */
+  vote?: 'soft' | 'hard';
+  /** Below this top probability the prediction is `uncertain`. */
+  minConfidence?: number;
+  heuristics?: CompiledRuleSet;
+}
+
+export interface Prediction {
+  patient_id: string;
+  study_uid: string;
+  series_uid: string;
+  prediction: string;
+  prediction_heuristics: string;
+  /** Top class probability (classification) or NaN (regression). */
+  confidence: number;
+  /** Id of the heuristic rule that fired, or ''. */
+  rule: string;
+  /** Class → probability (classification only). */
+  probabilities: Record<string, number>;
+}
+
+export const UNCERTAIN = 'uncertain';
+
+/**
+ * Columns the models read that the rows lack. Columns MSC added to the original's set may be
+ * absent (tables made by the original tool lack them) and then count as missing values.
+ */
+export function missingColumns(models: readonly ModelBundle[], available: Iterable<string>): string[] {
+  const have = new Set(available);
+  // Only columns some feature is made from; columns the featurizer saw as constant produce none.
+  const needed = new Set(models.flatMap((model) => model.spec.features.map((feature) => feature.column)));
+  return [...needed].filter((column) => !have.has(column) && columnSpec(column)?.origin !== 'msc').sort();
+}
+
+export async function predictSeries(rows: readonly Row[], models: readonly ModelBundle[], options: PredictOptions = {}): Promise<Prediction[]> {
+  if (models.length === 0) throw new MscError('E_USAGE', 'no model given', { hint: 'add --model path/to/model.onnx' });
+  const first = models[0]!;
+  for (const model of models) {
+    if (model.task !== first.task || model.classNames.join('\u0000') !== first.classNames.join('\u0000')) {
+      throw new MscError('E_MODEL', `${model.path} predicts other classes than ${first.path} and cannot be combined with it`, {
+        hint: `classes: ${model.classNames.join(', ')} vs ${first.classNames.join(', ')}`,
+      });
+    }
+  }
+  const columns = new Set<string>();
+  for (const row of rows) for (const column of Object.keys(row)) columns.add(column);
+  const missing = rows.length > 0 ? missingColumns(models, columns) : [];
+  if (missing.length > 0) {
+    throw new MscError('E_MISSING_COLUMNS', `the input lacks column(s) the model needs: ${missing.join(', ')}`, {
+      hint: 'extract the table with msc-extract, or rename columns with --column-map old:new',
+    });
+  }
+
+  const classes = first.classNames;
+  const width = first.task === 'regression' ? 1 : classes.length;
+  const summed = new Float64Array(rows.length * width);
+  const votes = options.vote === 'hard' ? rows.map(() => new Map<number, number>()) : undefined;
+  for (const model of models) {
+    const scores = await scoreMatrix(model, transform(rows, model.spec));
+    for (let r = 0; r < rows.length; r++) {
+      let best = 0;
+      for (let c = 0; c < width; c++) {
+        const value = scores.values[r * width + c]!;
+        summed[r * width + c]! += value;
+        if (value > scores.values[r * width + best]!) best = c;
+      }
+      votes?.[r]!.set(best, (votes[r]!.get(best) ?? 0) + 1);
+    }
+  }
+
+  return rows.map((row, r) => {
+    const probabilities: Record<string, number> = {};
+    let label: string;
+    let confidence = Number.NaN;
+    if (first.task === 'regression') {
+      label = String(summed[r]! / models.length);
+    } else {
+      let best = 0;
+      for (let c = 0; c < width; c++) {
+        probabilities[classes[c]!] = summed[r * width + c]! / models.length;
+        if (summed[r * width + c]! > summed[r * width + best]!) best = c;
+      }
+      if (votes) best = mostVoted(votes[r]!, best);
+      label = classes[best]!;
+      confidence = summed[r * width + best]! / models.length;
+      if (options.minConfidence !== undefined && confidence < options.minConfidence) label = UNCERTAIN;
+    }
+    const heuristic = options.heuristics?.evaluate(row) ?? { label: null, rule: null };
+    return {
+      patient_id: text(row.patient_id),
+      study_uid: text(row.study_uid),
+      series_uid: text(row.series_uid),
+      prediction: label,
+      prediction_heuristics: heuristic.label ?? label,
+      confidence,
+      rule: heuristic.rule ?? '',
+      probabilities,
+    };
+  });
+}
+
+/** The label with most votes; ties go to the highest mean probability (`fallback`) when it is tied. */
+function mostVoted(votes: ReadonlyMap<number, number>, fallback: number): number {
+  let best = fallback;
+  let bestCount = votes.get(fallback) ?? 0;
+  for (const [label, count] of votes) {
+    if (count > bestCount) {
+      best = label;
+      bestCount = count;
+    }
+  }
+  return best;
+}
+
+function text(cell: Row[string] | undefined): string {
+  return cell === null || cell === undefined ? MISSING : String(cell);
+}
+
+/** Output rows in the original's column layout plus probabilities, confidence and rule. */
+export function predictionRows(predictions: readonly Prediction[], classes: readonly string[]): { columns: string[]; rows: Row[] } {
+  // Lower-case like every other column (readers normalise headers to lower case).
+  const probabilityColumns = classes.map((name) => `probability_${name.toLowerCase()}`);
+  const columns = ['patient_id', 'study_uid', 'series_uid', 'prediction', 'prediction_heuristics', ...probabilityColumns, 'confidence', 'rule'];
+  const rows = predictions.map((p) => {
+    const row: Row = { patient_id: p.patient_id, study_uid: p.study_uid, series_uid: p.series_uid, prediction: p.prediction, prediction_heuristics: p.prediction_heuristics };
+    classes.forEach((name, i) => (row[probabilityColumns[i]!] = round(p.probabilities[name])));
+    row.confidence = round(p.confidence);
+    row.rule = p.rule;
+    return row;
+  });
+  return { columns, rows };
+}
+
+function round(value: number | undefined): number | null {
+  return value === undefined || Number.isNaN(value) ? null : Math.round(value * 1e6) / 1e6;
+}
