@@ -10,3 +10,4 @@ export * from './features/index.js';
 export * from './table/index.js';
 export * from './series/read-series.js';
 export * from './model/contract.js';
+export * from './random.js';
