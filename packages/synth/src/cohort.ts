@@ -1,0 +1,113 @@
+/**
+ * generateCohort: plan (plan.ts) → files (dataset.ts) in a nested or flat layout → labels.csv.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Random, writeTable, type ClassLabel } from '@msc/core';
+import { mrInstance, nonImageObject } from './dataset.js';
+import { planCohort, randomUid, type PlannedSeries, type PlannedStudy } from './plan.js';
+import { seriesPixels, type PixelMode } from './pixels.js';
+import type { Vendor } from './profiles.js';
+
+export interface CohortOptions {
+  outDir: string;
+  studies: number;
+  seed: number;
+  /** nested: <patient>/<study>/<series>/files; flat: every file in outDir. */
+  layout?: 'nested' | 'flat';
+  pixels?: PixelMode;
+  vendors?: readonly Vendor[];
+  /** Archive noise (default true): missing tags, odd descriptions, other transfer syntaxes, SEG/SR, ... */
+  noise?: boolean;
+  /** Called after each study (for progress bars). */
+  onStudy?: (done: number, total: number) => void;
+}
+
+export interface LabelRow {
+  study_uid: string;
+  series_uid: string;
+  class: ClassLabel;
+  patient_id: string;
+  vendor: string;
+  field_strength: string;
+  description: string;
+  instances: number;
+}
+
+export interface CohortResult {
+  outDir: string;
+  labelsPath: string;
+  labels: LabelRow[];
+  files: number;
+  instances: number;
+  /** SEG and SR objects written (not series to classify; not in labels). */
+  skippedObjects: number;
+  bytes: number;
+  seconds: number;
+}
+
+export const LABEL_COLUMNS = ['study_uid', 'series_uid', 'class', 'patient_id', 'vendor', 'field_strength', 'description', 'instances'] as const;
+
+function seriesFolder(outDir: string, study: PlannedStudy, series: PlannedSeries, layout: 'nested' | 'flat', part: number): string {
+  if (layout === 'flat') return outDir;
+  const folder = part === 0 ? series.folder : `${series.folder}_part${part + 1}`;
+  return join(outDir, study.patientId, `${study.studyDate}_MR`, folder);
+}
+
+export async function generateCohort(options: CohortOptions): Promise<CohortResult> {
+  const start = performance.now();
+  const layout = options.layout ?? 'nested';
+  const pixelMode = options.pixels ?? 'tiny';
+  const studies = planCohort({ studies: options.studies, seed: options.seed, noise: options.noise ?? true, ...(options.vendors ? { vendors: options.vendors } : {}) });
+  // A second stream for per-file UIDs, so plans do not shift when files are added.
+  const uids = new Random(options.seed ^ 0x5bd1e995);
+  const labels: LabelRow[] = [];
+  let files = 0;
+  let instances = 0;
+  let skippedObjects = 0;
+  let bytes = 0;
+  const made = new Set<string>();
+  const write = (folder: string, name: string, data: ArrayBuffer) => {
+    if (!made.has(folder)) {
+      mkdirSync(folder, { recursive: true });
+      made.add(folder);
+    }
+    writeFileSync(join(folder, name), new Uint8Array(data));
+    files += 1;
+    bytes += data.byteLength;
+  };
+  studies.forEach((study, studyIndex) => {
+    const frameOfReferenceUid = randomUid(uids);
+    for (const series of study.series) {
+      const pixels = seriesPixels(pixelMode, series.template.matrix, series.template.pixelScale, series.seriesNumber + studyIndex);
+      const size = pixels ? Math.sqrt(pixels.length) : 0;
+      series.instances.forEach((_, index) => {
+        const sopInstanceUid = randomUid(uids);
+        const data = mrInstance({ study, series, index, sopInstanceUid, frameOfReferenceUid, pixels, size });
+        const part = series.splitFolders && index % 2 === 1 ? 1 : 0;
+        const stem = layout === 'flat' ? `${study.patientId}_${series.seriesNumber}_${index + 1}` : `IM${series.seriesNumber}-${String(index + 1).padStart(4, '0')}`;
+        write(seriesFolder(options.outDir, study, series, layout, part), series.noExtension ? stem : `${stem}.dcm`, data);
+        instances += 1;
+      });
+      labels.push({
+        study_uid: study.studyUid,
+        series_uid: series.seriesUid,
+        class: series.label,
+        patient_id: study.patientId,
+        vendor: study.vendor,
+        field_strength: study.fieldStrength,
+        description: series.description,
+        instances: series.instances.length,
+      });
+    }
+    for (const kind of study.extraObjects) {
+      const folder = layout === 'flat' ? options.outDir : join(options.outDir, study.patientId, `${study.studyDate}_MR`, kind.toLowerCase());
+      write(folder, `${study.patientId}_${kind}.dcm`, nonImageObject(study, kind, randomUid(uids), randomUid(uids)));
+      skippedObjects += 1;
+    }
+    options.onStudy?.(studyIndex + 1, studies.length);
+  });
+  const labelsPath = join(options.outDir, 'labels.csv');
+  await writeTable(labelsPath, LABEL_COLUMNS, labels as unknown as Record<string, string | number>[]);
+  return { outDir: options.outDir, labelsPath, labels, files, instances, skippedObjects, bytes, seconds: (performance.now() - start) / 1000 };
+}
