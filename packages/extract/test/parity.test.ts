@@ -1,0 +1,80 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DICOM_COLUMNS, type InstanceRow } from '@msc/core';
+import { generateCohort } from '@msc/synth';
+import { extractInstances, type ExtractEvent } from '../src/index.js';
+
+// pydicom is the oracle (Debian's python3-pydicom, installed by `pnpm test`'s test-deps step).
+const PYTHON = '/usr/bin/python3';
+const ORACLE = fileURLToPath(new URL('./pydicom_rows.py', import.meta.url));
+const PYDICOM_DATA = '/usr/lib/python3/dist-packages/pydicom/data';
+const hasPydicom = spawnSync(PYTHON, ['-c', 'import pydicom'], { stdio: 'ignore' }).status === 0;
+if (!hasPydicom && process.env.CI) throw new Error('python3-pydicom is required in CI (scripts/test-deps.mjs installs it)');
+
+const ORACLE_COLUMNS = JSON.stringify(
+  DICOM_COLUMNS.map((spec) => ({ name: spec.name, group: spec.tag!.group, element: spec.tag!.element, creator: spec.privateCreator ?? null, vr: spec.vr })),
+);
+
+function oracle(paths: string[]): Record<string, Record<string, string> | null> {
+  const out: Record<string, Record<string, string> | null> = {};
+  for (let i = 0; i < paths.length; i += 400) {
+    const result = spawnSync(PYTHON, [ORACLE, ORACLE_COLUMNS, ...paths.slice(i, i + 400)], { encoding: 'utf8', maxBuffer: 256 << 20 });
+    if (result.status !== 0) throw new Error(result.stderr);
+    Object.assign(out, JSON.parse(result.stdout));
+  }
+  return out;
+}
+
+async function collect(inputs: string[]): Promise<ExtractEvent[]> {
+  const events: ExtractEvent[] = [];
+  for await (const event of extractInstances(inputs)) events.push(event);
+  return events;
+}
+
+function compare(rows: { path: string; row: InstanceRow }[], expected: Record<string, Record<string, string> | null>): string[] {
+  const mismatches: string[] = [];
+  for (const { path, row } of rows) {
+    const want = expected[path];
+    if (!want) {
+      mismatches.push(`${path}: parsed here, pydicom could not read it`);
+      continue;
+    }
+    for (const spec of DICOM_COLUMNS) {
+      if (row[spec.name] !== want[spec.name]) mismatches.push(`${path} ${spec.name}: msc=${JSON.stringify(row[spec.name])} pydicom=${JSON.stringify(want[spec.name])}`);
+    }
+  }
+  return mismatches;
+}
+
+describe.skipIf(!hasPydicom)('parity with pydicom', () => {
+  let cohortDir: string;
+  let nonImageObjects = 0;
+  beforeAll(async () => {
+    cohortDir = await mkdtemp(join(tmpdir(), 'msc-parity-'));
+    nonImageObjects = (await generateCohort({ outDir: cohortDir, studies: 6, seed: 11 })).skippedObjects;
+  });
+
+  it('gives every column of every synthetic instance as pydicom does', async () => {
+    const events = await collect([cohortDir]);
+    const rows = events.flatMap((event) => (event.kind === 'row' ? [event] : []));
+    expect(rows.length).toBeGreaterThan(500);
+    expect(compare(rows, oracle(rows.map((row) => row.path)))).toEqual([]);
+    // Skipped: labels.csv (not DICOM) and exactly the SEG/SR objects the generator wrote.
+    const skipped = events.flatMap((event) => (event.kind === 'skipped' ? [event] : []));
+    expect(skipped.filter((event) => event.reason === 'not DICOM').map((event) => event.path)).toEqual([join(cohortDir, 'labels.csv')]);
+    expect(skipped.filter((event) => /SEG object|not an image series \(SR\)/.test(event.reason))).toHaveLength(nonImageObjects);
+    expect(nonImageObjects).toBeGreaterThan(0);
+  });
+
+  it('reads every file of pydicom\'s corpus as pydicom does, or says why not', async () => {
+    const events = await collect([join(PYDICOM_DATA, 'test_files'), join(PYDICOM_DATA, 'charset_files')]);
+    const rows = events.flatMap((event) => (event.kind === 'row' ? [event] : []));
+    expect(rows.length).toBeGreaterThan(100);
+    expect(compare(rows, oracle(rows.map((row) => row.path)))).toEqual([]);
+    for (const event of events) if (event.kind === 'skipped') expect(event.reason, event.path).toMatch(/^(not DICOM|no SOPClassUID|no StudyInstanceUID|SEG object|not an image series|DICOMDIR|truncated|unreadable|unparseable)/);
+  });
+});
