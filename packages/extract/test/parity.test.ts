@@ -55,7 +55,7 @@ describe.skipIf(!hasPydicom)('parity with pydicom', () => {
   let nonImageObjects = 0;
   beforeAll(async () => {
     cohortDir = await mkdtemp(join(tmpdir(), 'msc-parity-'));
-    nonImageObjects = (await generateCohort({ outDir: cohortDir, studies: 6, seed: 11 })).skippedObjects;
+    nonImageObjects = (await generateCohort({ outDir: cohortDir, studies: 9, seed: 7 })).skippedObjects;
   });
 
   it('gives every column of every synthetic instance as pydicom does', async () => {
