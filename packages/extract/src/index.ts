@@ -4,3 +4,4 @@ export * from './walk.js';
 export { readHeader, DEFAULT_PREFIX_BYTES } from './reader/read-file.js';
 export { parseHeader, NotDicomError, type ParsedHeader, type RawElement, type ParseOptions } from './reader/parse.js';
 export { elementValues, formatFloat } from './values/convert.js';
+export * from './extract-table.js';

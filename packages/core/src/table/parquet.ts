@@ -4,7 +4,8 @@
  * column projection; zstd, gzip, brotli and lz4 (polars' and pyarrow's codecs) via
  * hyparquet-compressors.
  */
-import { rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, type FileMetaData } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { ParquetWriter, fileWriter, type ColumnSource } from 'hyparquet-writer';
@@ -94,6 +95,9 @@ function isNumericColumn(column: string, rows: readonly Row[]): boolean {
 
 export async function createParquetWriter(path: string, columns: readonly string[], rowGroupSize = 65_536): Promise<TableWriter> {
   const temporary = temporaryPathFor(path);
+  await mkdir(dirname(path), { recursive: true }).catch((error: unknown) => {
+    throw new MscError('E_OUTPUT', `cannot write ${path}: ${(error as Error).message}`, { path, cause: error });
+  });
   let writer: ParquetWriter | undefined;
   let numeric: boolean[] = [];
   let pending: Row[] = [];

@@ -47,6 +47,14 @@ describe('round trips', () => {
     expect(table.rows).toEqual(AWKWARD);
   });
 
+  it('creates missing output folders for every format', async () => {
+    for (const extension of ['csv', 'tsv', 'json', 'jsonl', 'parquet']) {
+      const path = join(dir, 'new', extension, `out.${extension}`);
+      await writeTable(path, COLUMNS, AWKWARD.slice(0, 1));
+      expect((await readTableAll(path)).rows, extension).toHaveLength(1);
+    }
+  });
+
   it('writes an empty table that reads back with its header', async () => {
     for (const extension of ['csv', 'tsv', 'json', 'jsonl', 'parquet']) {
       const path = join(dir, `empty.${extension}`);

@@ -1,0 +1,83 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, readdir, rename, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readTableAll } from '@msc/core';
+import { generateCohort, type CohortResult } from '@msc/synth';
+
+const BIN = fileURLToPath(new URL('../bin/msc-extract.mjs', import.meta.url));
+const run = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+
+let dir: string;
+let cohort: CohortResult;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'msc-extract-cli-'));
+  cohort = await generateCohort({ outDir: join(dir, 'cohort'), studies: 4, seed: 21 });
+});
+
+describe('msc-extract binary', () => {
+  it('writes one row per instance and a skipped-files report', async () => {
+    const out = join(dir, 'instances.parquet');
+    const result = run([cohort.outDir, '-o', out]);
+    expect(result.status, result.stderr).toBe(0);
+    const summary = JSON.parse(result.stdout) as { instances: number; series: number; skipped: Record<string, number> };
+    expect(summary.instances).toBe(cohort.instances);
+    expect(summary.series).toBe(cohort.labels.length);
+    const table = await readTableAll(out);
+    expect(table.rows).toHaveLength(cohort.instances);
+    expect(table.columns).toEqual(expect.arrayContaining(['study_uid', 'series_uid', 'file_path', 'diffusion_bvalue_final', 'image_type']));
+    const report = await readTableAll(join(dir, 'instances.skipped.csv'));
+    expect(report.rows.map((row) => row.reason)).toContain('not DICOM'); // labels.csv
+    expect(report.rows.filter((row) => /SEG|SR/.test(String(row.reason)))).toHaveLength(cohort.skippedObjects);
+  });
+
+  it('groups series by SeriesInstanceUID, not by folder', async () => {
+    // Split one series over two folders and put two series in one folder.
+    const moved = join(dir, 'moved');
+    await cp(cohort.outDir, moved, { recursive: true });
+    const patient = (await readdir(moved)).find((name) => name.startsWith('SYN'))!;
+    const studyDir = join(moved, patient, (await readdir(join(moved, patient)))[0]!);
+    const [first, second] = (await readdir(studyDir)).filter((name) => /^\d{3}_/.test(name)).sort();
+    const files = await readdir(join(studyDir, first!));
+    await mkdir(join(moved, 'elsewhere'));
+    await rename(join(studyDir, first!, files[0]!), join(moved, 'elsewhere', files[0]!));
+    for (const name of await readdir(join(studyDir, second!))) await rename(join(studyDir, second!, name), join(studyDir, first!, `x_${name}`));
+    const out = join(dir, 'series.csv');
+    const result = run(['--input_dir', moved, '--output_path', out, '--per-series']);
+    expect(result.status, result.stderr).toBe(0);
+    const rows = (await readTableAll(out)).rows;
+    expect(rows.map((row) => row.series_uid).sort()).toEqual(cohort.labels.map((label) => label.series_uid).sort());
+    for (const label of cohort.labels) {
+      expect(Number(rows.find((row) => row.series_uid === label.series_uid)!.number_of_images), label.series_uid).toBe(label.instances);
+    }
+  });
+
+  it('honours --pattern and --dicom-recursion', async () => {
+    const none = run([cohort.outDir, '-o', join(dir, 'shallow.csv'), '--dicom-recursion', '1']);
+    expect(none.status).toBe(3);
+    expect(none.stderr).toMatch(/no DICOM image instances/);
+    const dcmOnly = run([cohort.outDir, '-o', join(dir, 'pattern.csv'), '--pattern', '*.dcm']);
+    expect(dcmOnly.status, dcmOnly.stderr).toBe(0);
+    const withoutExtension = cohort.instances - (JSON.parse(dcmOnly.stdout) as { instances: number }).instances;
+    expect(withoutExtension).toBeGreaterThan(0); // the cohort has files without .dcm
+  });
+
+  it('fails clearly on bad input and leaves no output behind', async () => {
+    const missing = run(['/nonexistent/folder', '-o', join(dir, 'x.csv')]);
+    expect(missing.status).toBe(3);
+    expect(missing.stderr).toMatch(/E_INPUT_NOT_FOUND.*nonexistent/);
+    expect(existsSync(join(dir, 'x.csv'))).toBe(false);
+    expect(run([cohort.outDir]).status).toBe(2);
+    expect(run([cohort.outDir, '-o', join(dir, 'x.xlsx')]).status).toBe(3);
+    const empty = join(dir, 'empty');
+    await mkdir(empty);
+    await writeFile(join(empty, 'notes.txt'), 'not dicom');
+    expect(run([empty, '-o', join(dir, 'e.csv')]).status).toBe(3);
+    expect(existsSync(join(dir, 'e.csv'))).toBe(false);
+    expect(existsSync(join(dir, 'shallow.csv'))).toBe(false);
+    expect((await readTableAll(join(dir, 'e.skipped.csv'))).rows).toEqual([{ path: join(empty, 'notes.txt'), reason: 'not DICOM' }]);
+  });
+});
