@@ -14,6 +14,7 @@ import {
   writeTable,
   type Row,
 } from '@msc/core';
+import { extractSeries } from '@msc/extract';
 import { compileRuleSet, loadRuleSet } from '@msc/heuristics';
 import { loadModel } from '../model-bundle.js';
 import { predictRowsFrom } from './inputs.js';
@@ -30,7 +31,7 @@ function fraction(value: string): number {
 function program(): Command {
   return new Command('msc-predict')
     .description('Classify MRI series (T2W, ADC, DWI, DCE, Others) from DICOM metadata tables')
-    .argument('[inputs...]', 'tables: .csv .tsv .parquet .json .jsonl, per instance or per series')
+    .argument('[inputs...]', 'DICOM folders (series or whole archives) or tables: .csv .tsv .parquet .json .jsonl, per instance or per series')
     .option('-i, --input-path <path...>', 'inputs (as positional arguments; the original spelling)')
     .option('-m, --model-path <path...>', 'one or more .onnx models from msc-train', [DEFAULT_MODEL])
     .option('--heuristics <name-or-yaml>', "rule set applied on top: 'prostate_mpmri' or a YAML file")
@@ -39,6 +40,11 @@ function program(): Command {
     .option('--min-confidence <p>', "label series whose top probability is below p 'uncertain'", fraction)
     .addOption(new Option('--reduce <level>', 'one row per series, per study, or per instance').choices(['series', 'study', 'instance']).default('series'))
     .option('--column-map <old:new...>', 'rename input columns before predicting')
+    .option('--dicom-recursion <depth>', 'folder levels to descend below a DICOM input (default: unlimited)', (value: string) => {
+      const depth = Number(value);
+      if (!Number.isInteger(depth) || depth < 0) throw new InvalidArgumentError('expected a whole number ≥ 0');
+      return depth;
+    })
     .option('--classes <names>', 'class names, comma-separated, for a model that carries none')
     .showHelpAfterError();
 }
@@ -53,6 +59,7 @@ interface Flags {
   reduce: 'series' | 'study' | 'instance';
   columnMap?: string[];
   classes?: string;
+  dicomRecursion?: number;
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -70,21 +77,26 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const flags = command.opts<Flags>();
   const inputs = [...command.args, ...(flags.inputPath ?? [])];
-  if (inputs.length === 0) throw new MscError('E_USAGE', 'no input given', { hint: 'msc-predict series.parquet [more inputs] [--model-path model.onnx]' });
-  for (const input of inputs) {
-    if (!isTablePath(input)) {
-      throw new MscError('E_USAGE', `${input}: DICOM folders are not supported by msc-predict yet; give a table`, {
-        hint: 'run msc-extract on the folder first, then predict on its output table',
-      });
-    }
-  }
+  if (inputs.length === 0) throw new MscError('E_USAGE', 'no input given', { hint: 'msc-predict <dicom-folder | table> [more inputs] [--model-path model.onnx]' });
   const columnMap = parseColumnMap(flags.columnMap ?? []);
   const models = await Promise.all(
     flags.modelPath.map((path) => loadModel(path, flags.classes ? { classNames: flags.classes.split(',').map((name) => name.trim()) } : {})),
   );
   const heuristics = flags.heuristics ? compileRuleSet(await loadRuleSet(flags.heuristics)) : undefined;
   const rows: Row[] = [];
-  for (const input of inputs) rows.push(...(await predictRowsFrom(input, flags.reduce, columnMap, { readSeriesTable, readTableAll })));
+  for (const input of inputs) {
+    if (isTablePath(input)) {
+      rows.push(...(await predictRowsFrom(input, flags.reduce, columnMap, { readSeriesTable, readTableAll })));
+      continue;
+    }
+    // A series folder or a whole archive: series come from the headers (SeriesInstanceUID).
+    const extracted = await extractSeries([input], flags.dicomRecursion !== undefined ? { maxDepth: flags.dicomRecursion } : {});
+    if (extracted.rows.length === 0) {
+      throw new MscError('E_BAD_DATA', `no DICOM image series found in ${input}`, { path: input, hint: 'give a DICOM folder or a feature table' });
+    }
+    for (const { path, reason } of extracted.skipped) if (reason !== 'not DICOM') process.stderr.write(`msc-predict: skipped ${path}: ${reason}\n`);
+    rows.push(...extracted.rows);
+  }
   const predictions = await predictSeries(rows, models, {
     vote: flags.vote,
     ...(flags.minConfidence !== undefined ? { minConfidence: flags.minConfidence } : {}),

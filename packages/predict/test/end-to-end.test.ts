@@ -1,0 +1,58 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readTableAll, writeTable } from '@msc/core';
+import { extractSeries } from '@msc/extract';
+import { generateCohort, type CohortResult } from '@msc/synth';
+
+const bin = (pkg: string) => fileURLToPath(new URL(`../../${pkg}/bin/msc-${pkg}.mjs`, import.meta.url));
+const run = (pkg: string, args: string[]) => spawnSync(process.execPath, [bin(pkg), ...args], { encoding: 'utf8' });
+
+let dir: string;
+let model: string;
+let held: CohortResult;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'msc-e2e-'));
+  // synth → extract → train on one seed's studies; predict on another seed's (held-out studies).
+  const train = await generateCohort({ outDir: join(dir, 'train'), studies: 45, seed: 301 });
+  const labels = new Map(train.labels.map((label) => [label.series_uid, label.class]));
+  const { rows } = await extractSeries([train.outDir]);
+  const table = join(dir, 'train.parquet');
+  const labelled = rows.map((row) => ({ ...row, class: labels.get(row.series_uid) ?? '-' }));
+  await writeTable(table, [...new Set(labelled.flatMap((row) => Object.keys(row)))], labelled);
+  model = join(dir, 'model.onnx');
+  const trained = run('train', [table, '-o', model, '--folds', '3', '--param', 'n_estimators=40', '--skip-importance']);
+  expect(trained.status, trained.stderr).toBe(0);
+  held = await generateCohort({ outDir: join(dir, 'held'), studies: 12, seed: 302 });
+}, 180_000);
+
+describe('synth → extract → train → predict', () => {
+  it('classifies held-out studies from their DICOM folder', async () => {
+    const result = run('predict', [held.outDir, '--model-path', model]);
+    expect(result.status, result.stderr).toBe(0);
+    const out = join(dir, 'held.csv');
+    await writeFile(out, result.stdout);
+    const rows = (await readTableAll(out)).rows;
+    expect(rows).toHaveLength(held.labels.length);
+    const truth = new Map(held.labels.map((label) => [label.series_uid, label.class]));
+    const correct = rows.filter((row) => row.prediction === truth.get(String(row.series_uid))).length;
+    expect(correct / rows.length).toBeGreaterThanOrEqual(0.95);
+    // SEG/SR objects in the folder are not series to classify.
+    expect(rows.every((row) => truth.has(String(row.series_uid)))).toBe(true);
+  });
+
+  it('gives the same labels from the folder and from msc-extract tables of it', async () => {
+    const fromFolder = run('predict', [held.outDir, '--model-path', model]).stdout;
+    const lines = (text: string) => text.trim().split('\n').sort();
+    for (const [name, flags] of [['held-instances.tsv', []], ['held-series.parquet', ['--per-series']]] as const) {
+      const table = join(dir, name);
+      expect(run('extract', [held.outDir, '-o', table, ...flags]).status).toBe(0);
+      const fromTable = run('predict', [table, '--model-path', model]);
+      expect(fromTable.status, fromTable.stderr).toBe(0);
+      expect(lines(fromTable.stdout)).toEqual(lines(fromFolder));
+    }
+  });
+});
