@@ -16,3 +16,10 @@ describe('errors', () => {
     expect(formatError(new Error('boom'))).toMatch(/^internal error: Error: boom/);
   });
 });
+
+describe('normalizeFlagSpellings', () => {
+  it("maps the original's snake_case flags to kebab-case, leaving values alone", async () => {
+    const { normalizeFlagSpellings } = await import('./cli.js');
+    expect(normalizeFlagSpellings(['--input_dir', 'a_b', '--model_path=x_y.onnx', '-o', 'out_1.csv'])).toEqual(['--input-dir', 'a_b', '--model-path=x_y.onnx', '-o', 'out_1.csv']);
+  });
+});

@@ -11,3 +11,4 @@ export * from './table/index.js';
 export * from './series/read-series.js';
 export * from './model/contract.js';
 export * from './random.js';
+export * from './cli.js';

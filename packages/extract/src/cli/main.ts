@@ -4,7 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
-import { MscError, exitCodeFor, formatError, formatFromPath } from '@msc/core';
+import { MscError, formatFromPath, normalizeFlagSpellings, runCli } from '@msc/core';
 import { extractToTable } from '../extract-table.js';
 
 const count = (value: string): number => {
@@ -27,8 +27,8 @@ async function main(argv: readonly string[]): Promise<number> {
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
-  // The original's snake_case spellings (--input_dir, --output_path, --n_workers, ...) are accepted.
-  const args = argv.map((arg) => (arg.startsWith('--') ? arg.replace(/^--([^=]*)/, (flag) => flag.replace(/_/g, '-')) : arg));
+  // The original's snake_case spellings (--input_dir, --model_path, ...) are accepted too.
+  const args = normalizeFlagSpellings(argv);
   try {
     command.parse(args, { from: 'user' });
   } catch (error) {
@@ -59,10 +59,4 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => (process.exitCode = code),
-  (error: unknown) => {
-    process.stderr.write(`${formatError(error)}\n`);
-    process.exitCode = exitCodeFor(error);
-  },
-);
+runCli(main);

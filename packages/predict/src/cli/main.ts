@@ -1,14 +1,14 @@
 /**
- * msc-predict: tables (CSV, TSV, parquet, JSON, the original's nested JSON; per instance or per
- * series) → one label per series with probabilities, confidence and the heuristic rule that fired.
+ * msc-predict: DICOM folders or tables (CSV, TSV, parquet, JSON, the original's nested JSON; per
+ * instance or per series) → one label per series with probabilities, confidence and the heuristic rule that fired.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import {
   MscError,
-  exitCodeFor,
   formatDelimitedLine,
-  formatError,
   isTablePath,
+  normalizeFlagSpellings,
+  runCli,
   readSeriesTable,
   readTableAll,
   writeTable,
@@ -66,8 +66,8 @@ async function main(argv: readonly string[]): Promise<number> {
   const command = program();
   command.exitOverride();
   command.configureOutput({ writeErr: (text) => process.stderr.write(text) });
-  // The original's snake_case spellings (--input_path, --model_path, ...) are accepted too.
-  const args = argv.map((arg) => (arg.startsWith('--') ? arg.replace(/^--([^=]*)/, (flag) => flag.replace(/_/g, '-')) : arg));
+  // The original's snake_case spellings (--input_dir, --model_path, ...) are accepted too.
+  const args = normalizeFlagSpellings(argv);
   try {
     command.parse(args, { from: 'user' });
   } catch (error) {
@@ -124,10 +124,4 @@ function parseColumnMap(pairs: readonly string[]): Map<string, string> {
   return map;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => (process.exitCode = code),
-  (error: unknown) => {
-    process.stderr.write(`${formatError(error)}\n`);
-    process.exitCode = exitCodeFor(error);
-  },
-);
+runCli(main);

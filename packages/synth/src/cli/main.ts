@@ -2,7 +2,7 @@
  * msc-synth: write a synthetic prostate mpMRI cohort (Part-10 DICOM files + labels.csv).
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { MscError, exitCodeFor, formatError } from '@msc/core';
+import { MscError, runCli } from '@msc/core';
 import { generateCohort } from '../cohort.js';
 import type { Vendor } from '../profiles.js';
 
@@ -70,10 +70,4 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => (process.exitCode = code),
-  (error: unknown) => {
-    process.stderr.write(`${formatError(error)}\n`);
-    process.exitCode = exitCodeFor(error);
-  },
-);
+runCli(main);

@@ -3,7 +3,7 @@
  * series first) and atomic writers → summary. Exit codes follow core's `exitCodeFor`.
  */
 import { readFile } from 'node:fs/promises';
-import { atomicWriteFile, exitCodeFor, formatError, readSeriesTable, writeTable, type Row } from '@msc/core';
+import { atomicWriteFile, readSeriesTable, runCli, writeTable, type Row } from '@msc/core';
 import { parseTrainArgs, trainHelp } from './options.js';
 import { Progress } from './progress.js';
 import { formatSummary, runTrain } from './run.js';
@@ -34,10 +34,4 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => (process.exitCode = code),
-  (error: unknown) => {
-    process.stderr.write(`${formatError(error)}\n`);
-    process.exitCode = exitCodeFor(error);
-  },
-);
+runCli(main);
