@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readTableAll } from '../packages/core/dist/index.js';
+import { readTableAll } from '../packages/tables/dist/index.js';
 import { generateCohort } from '../packages/synth/dist/index.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));

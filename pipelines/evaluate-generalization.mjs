@@ -20,7 +20,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { readTableAll } from '../packages/core/dist/index.js';
+import { readTableAll } from '../packages/tables/dist/index.js';
 import { labelledSeriesTable } from './cohort-table.mjs';
 
 const { values } = parseArgs({
@@ -192,7 +192,7 @@ ${Object.keys(vendorFolds('lovo-all')).map((vendor) => `| ${vendor} | ${f4(vendo
 
 ### Ablation: without the derived features, and with few training studies
 
-Derived features (packages/core/src/features/derived.ts): plane of image_orientation_patient,
+Derived features (packages/features/src/derived.ts): plane of image_orientation_patient,
 b-value max/min/count, image-type spellings of diffusion/subtraction/projection, contrast agent
 named. "${smallStudies} studies" trains (and cross-validates) on ${smallStudies} studies drawn from the
 training cohort (msc-train --subset ${smallStudies}); the held-out cohort is the same.

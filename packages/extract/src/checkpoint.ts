@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { LineFormat } from './parallel/protocol.js';
-import { MscError, atomicWriteFile, batchRows, formatDelimitedLine, formatFromPath, readTable, type Row } from '@msc/core';
+import { MscError, atomicWriteFile, type Row } from '@msc/core';
+import { batchRows, formatDelimitedLine, formatFromPath, readTable } from '@msc/tables';
 
 export interface SkippedFile {
   path: string;

@@ -5,23 +5,8 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import {
-  COLUMNS,
-  IMAGE_COLUMN_NAMES,
-  MscError,
-  SeriesReducer,
-  batchRows,
-  createAtomicStream,
-  createTableWriter,
-  formatFromPath,
-  inShard,
-  readTable,
-  seriesShardKey,
-  writeTable,
-  type Row,
-  type SeriesRow,
-  type Shard,
-} from '@msc/core';
+import { COLUMNS, IMAGE_COLUMN_NAMES, MscError, createAtomicStream, inShard, seriesShardKey, type Row, type SeriesRow, type Shard } from '@msc/core';
+import { SeriesReducer, batchRows, createTableWriter, formatFromPath, readTable, writeTable } from '@msc/tables';
 import { Checkpoint, checkpointDirFor, readSkippedFiles, type SkippedFile } from './checkpoint.js';
 import { lineOf } from './parallel/protocol.js';
 import { extractBatches, extractLineBatches, type ExtractOptions } from './extract.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readTableAll } from '@msc/core';
+import { readTableAll } from '@msc/tables';
 import { generateCohort, type CohortResult } from '@msc/synth';
 
 const BIN = fileURLToPath(new URL('../bin/msc-extract.mjs', import.meta.url));

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readTableAll, shardOf, seriesShardKey } from '@msc/core';
+import { readTableAll } from '@msc/tables';
+import { shardOf, seriesShardKey } from '@msc/core';
 import { generateCohort, type CohortResult } from '@msc/synth';
 import { extractBatches, type ExtractEvent } from '../src/index.js';
 

@@ -6,7 +6,8 @@
 import { readFile } from 'node:fs/promises';
 // onnx-proto is CommonJS assigning module.exports: only its default import is visible from ESM.
 import onnxProto from 'onnx-proto';
-import { MODEL_INPUT, MODEL_METADATA, MODEL_OUTPUTS, MscError, parseFeatureSpec, type FeatureMatrix, type FeatureSpec } from '@msc/core';
+import { MODEL_INPUT, MODEL_METADATA, MODEL_OUTPUTS, parseFeatureSpec, type FeatureMatrix, type FeatureSpec } from '@msc/features';
+import { MscError } from '@msc/core';
 import { ScoreThread } from './score-thread.js';
 
 export interface ModelBundle {

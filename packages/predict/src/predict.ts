@@ -2,7 +2,8 @@
  * Series rows → one prediction per series: featurize with each model's own spec (core), score with
  * ONNX Runtime, average probabilities over models (or majority vote), then apply heuristics.
  */
-import { MscError, MISSING, columnSpec, transform, type Row } from '@msc/core';
+import { MscError, MISSING, columnSpec, type Row } from '@msc/core';
+import { transform } from '@msc/features';
 import type { CompiledRuleSet } from '@msc/heuristics';
 import type { ModelBundle } from './model-bundle.js';
 

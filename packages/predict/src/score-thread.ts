@@ -4,7 +4,8 @@
  * the next one. The thread keeps the process alive only while it has work.
  */
 import { Worker } from 'node:worker_threads';
-import { MscError, WORKER_EXEC_ARGV, workerScriptUrl, type FeatureMatrix } from '@msc/core';
+import { MscError, WORKER_EXEC_ARGV, workerScriptUrl } from '@msc/core';
+import { type FeatureMatrix } from '@msc/features';
 
 export interface ScoreWorkerData {
   bytes: Uint8Array;

@@ -2,7 +2,7 @@
  * Scoring: feature matrix → per-row class probabilities (or regression values) from one model,
  * in batches so memory stays bounded on large tables.
  */
-import { createFeatureMatrix, type FeatureMatrix } from '@msc/core';
+import { createFeatureMatrix, type FeatureMatrix } from '@msc/features';
 import type { ModelBundle } from './model-bundle.js';
 
 /** Row-major scores: classes per row for classification, one value per row for regression. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readTableAll, writeTable } from '@msc/core';
+import { readTableAll, writeTable } from '@msc/tables';
 import { extractSeries } from '@msc/extract';
 import { generateCohort, type CohortResult } from '@msc/synth';
 

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readTableAll, writeTable, type Row } from '@msc/core';
+import { readTableAll, writeTable } from '@msc/tables';
+import { type Row } from '@msc/core';
 
 // Built binaries, as users run them (`pnpm test` builds first). The model comes from msc-train
 // through its file: predict never imports train.

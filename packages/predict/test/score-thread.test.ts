@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import onnxProto from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { MODEL_METADATA, createFeatureMatrix } from '@msc/core';
+import { MODEL_METADATA, createFeatureMatrix } from '@msc/features';
 import { loadModel, openModel } from '@msc/predict';
 
 // The shipped default model; scoring threads run the built worker script (`pnpm test` builds first).

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { COLUMNS, seriesShardKey, shardOf, writeTable, type Row } from '@msc/core';
+import { COLUMNS, seriesShardKey, shardOf, type Row } from '@msc/core';
+import { writeTable } from '@msc/tables';
 
 // The built binary with its default model (`pnpm test` builds first).
 const bin = fileURLToPath(new URL('../bin/msc-predict.mjs', import.meta.url));

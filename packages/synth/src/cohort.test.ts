@@ -6,7 +6,8 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import dcmjs from 'dcmjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CLASS_LABELS, readTableAll } from '@msc/core';
+import { CLASS_LABELS } from '@msc/core';
+import { readTableAll } from '@msc/tables';
 import { generateCohort, type CohortResult } from './cohort.js';
 import { MR_IMAGE_STORAGE } from './dataset.js';
 

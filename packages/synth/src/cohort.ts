@@ -3,7 +3,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Random, writeTable, type ClassLabel } from '@msc/core';
+import { Random, type ClassLabel } from '@msc/core';
+import { writeTable } from '@msc/tables';
 import { mrInstance, nonImageObject } from './dataset.js';
 import { planCohort, randomUid, type PlannedSeries, type PlannedStudy } from './plan.js';
 import { seriesPixels, type PixelMode } from './pixels.js';

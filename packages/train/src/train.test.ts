@@ -1,4 +1,4 @@
-import { parseFeatureSpec, transform } from '@msc/core';
+import { parseFeatureSpec, transform } from '@msc/features';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { readOnnxMetadata } from './export/onnx/export.js';

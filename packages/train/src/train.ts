@@ -3,21 +3,8 @@
  * grouped cross-validation → one ONNX file holding every fold's trees, with the featurizer
  * state, class names, arguments and metrics in its metadata.
  */
-import {
-  CLASS_LABELS,
-  featureNames,
-  fitFeaturizer,
-  selectRows,
-  type FeatureMatrix,
-  MODEL_METADATA,
-  MscError,
-  parseClassLabel,
-  serializeFeatureSpec,
-  transform,
-  type FeatureSpec,
-  type FeaturizerOptions,
-  type Row,
-} from '@msc/core';
+import { CLASS_LABELS, MscError, parseClassLabel, type Row } from '@msc/core';
+import { featureNames, fitFeaturizer, selectRows, type FeatureMatrix, MODEL_METADATA, serializeFeatureSpec, transform, type FeatureSpec, type FeaturizerOptions } from '@msc/features';
 import { exportOnnx } from './export/onnx/export.js';
 import { resolveParams, type BoosterParams, type Task } from './params.js';
 import { crossValidate, type CrossValidationResult } from './validation/cross-validate.js';

@@ -3,7 +3,8 @@
  * format by the output's extension, plus a report of skipped files and a one-line summary.
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { MscError, formatFromPath, normalizeFlagSpellings, parseShard, runCli, type Shard } from '@msc/core';
+import { MscError, normalizeFlagSpellings, parseShard, runCli, type Shard } from '@msc/core';
+import { formatFromPath } from '@msc/tables';
 import { checkpointDirFor } from '../checkpoint.js';
 import { defaultWorkers } from '../extract.js';
 import { extractToTable } from '../extract-table.js';

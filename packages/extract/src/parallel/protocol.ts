@@ -4,7 +4,8 @@
  * table output the threads can also format each row's line themselves (`lines`), which leaves the
  * main thread only the writing.
  */
-import { IMAGE_COLUMN_NAMES, formatDelimitedLine, type InstanceRow } from '@msc/core';
+import { IMAGE_COLUMN_NAMES, type InstanceRow } from '@msc/core';
+import { formatDelimitedLine } from '@msc/tables';
 import type { ExtractEvent, LineEvent } from '../extract.js';
 import { INSTANCE_ROW_FIELDS } from '../instance-row.js';
 

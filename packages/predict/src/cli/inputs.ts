@@ -2,7 +2,8 @@
  * Reading one prediction input into rows at the level asked for. The column map is applied
  * before reduction so renamed key columns (e.g. `StudyInstanceUID:study_uid`) group correctly.
  */
-import { SeriesReducer, assertReducible, normalizeColumnName, type Row, type readSeriesTable, type readTableAll } from '@msc/core';
+import { SeriesReducer, assertReducible, normalizeColumnName, type readSeriesTable, type readTableAll } from '@msc/tables';
+import { type Row } from '@msc/core';
 
 export interface TableReaders {
   readSeriesTable: typeof readSeriesTable;

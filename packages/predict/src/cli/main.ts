@@ -3,20 +3,8 @@
  * instance or per series) → one label per series with probabilities, confidence and the heuristic rule that fired.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import {
-  MscError,
-  formatDelimitedLine,
-  inShard,
-  isTablePath,
-  normalizeFlagSpellings,
-  parseShard,
-  runCli,
-  readSeriesTable,
-  readTableAll,
-  writeTable,
-  type Row,
-  type Shard,
-} from '@msc/core';
+import { MscError, inShard, normalizeFlagSpellings, parseShard, runCli, type Row, type Shard } from '@msc/core';
+import { formatDelimitedLine, isTablePath, readSeriesTable, readTableAll, writeTable } from '@msc/tables';
 import { extractSeries } from '@msc/extract';
 import { compileRuleSet, loadRuleSet } from '@msc/heuristics';
 import { openModel, type ModelBundle } from '../model-bundle.js';

@@ -1,4 +1,4 @@
-import { createFeatureMatrix } from '@msc/core';
+import { createFeatureMatrix } from '@msc/features';
 import { describe, expect, it } from 'vitest';
 import { argmaxRows, predictProba, predictRaw } from '../model/booster.js';
 import { Random } from '../random.js';

@@ -3,7 +3,7 @@
  * per output, add it to the training (and validation) scores; stop early when the validation
  * loss has not improved for `early_stopping_rounds` rounds and keep the best rounds only.
  */
-import type { FeatureMatrix } from '@msc/core';
+import type { FeatureMatrix } from '@msc/features';
 import { MscError } from '@msc/core';
 import { buildBinnedDataset } from '../dataset/binned-dataset.js';
 import { TreeLearner } from '../learner/tree-learner.js';

@@ -3,7 +3,8 @@
  * series first) and atomic writers → summary. Exit codes follow core's `exitCodeFor`.
  */
 import { readFile } from 'node:fs/promises';
-import { atomicWriteFile, readSeriesTable, runCli, writeTable, type Row } from '@msc/core';
+import { atomicWriteFile, runCli, type Row } from '@msc/core';
+import { readSeriesTable, writeTable } from '@msc/tables';
 import { parseTrainArgs, trainHelp } from './options.js';
 import { Progress } from './progress.js';
 import { formatSummary, runTrain } from './run.js';

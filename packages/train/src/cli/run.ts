@@ -4,7 +4,8 @@
  * so the flow is tested without touching disk; cli/main.ts wires it to core's table readers
  * and atomic writers.
  */
-import { MscError, transform, type Row } from '@msc/core';
+import { MscError, type Row } from '@msc/core';
+import { transform } from '@msc/features';
 import { classificationMetricRows, regressionMetricRows, type MetricContext } from '../metrics/long-table.js';
 import type { ClassificationMetrics, RegressionMetrics } from '../metrics/classification.js';
 import { classIndexOf, trainModel } from '../train.js';

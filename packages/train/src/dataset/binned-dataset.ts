@@ -7,7 +7,7 @@
  *   n-gram features cost nothing per row. Dense features (default bin under half the rows) keep
  *   every cell, which spares a per-leaf fix-up over their many bins.
  */
-import type { FeatureMatrix } from '@msc/core';
+import type { FeatureMatrix } from '@msc/features';
 import { fitBinMapper, valueToBin, type BinMapper } from './bin-mapper.js';
 
 export interface BinnedDataset {

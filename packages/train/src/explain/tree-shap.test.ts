@@ -1,4 +1,4 @@
-import { matrixFromRows } from '@msc/core';
+import { matrixFromRows } from '@msc/features';
 import { describe, expect, it } from 'vitest';
 import { trainBooster } from '../boosting/gbdt.js';
 import type { Booster } from '../model/booster.js';

@@ -3,7 +3,7 @@
  * our trees, with node covers (hessian sums) as the background distribution, like XGBoost's
  * pred_contribs. For every row the contributions plus the bias sum to the raw margin.
  */
-import type { FeatureMatrix } from '@msc/core';
+import type { FeatureMatrix } from '@msc/features';
 import type { Booster } from '../model/booster.js';
 import type { Tree } from '../model/tree.js';
 

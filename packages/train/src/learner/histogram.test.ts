@@ -1,4 +1,4 @@
-import { createFeatureMatrix } from '@msc/core';
+import { createFeatureMatrix } from '@msc/features';
 import { describe, expect, it } from 'vitest';
 import { buildBinnedDataset } from '../dataset/binned-dataset.js';
 import { Random } from '../random.js';

@@ -4,7 +4,7 @@
  * ONNX Runtime's TreeEnsemble evaluates the exported model (float32 thresholds and float32
  * accumulation per output in tree order), so the two agree to float32 rounding.
  */
-import type { FeatureMatrix } from '@msc/core';
+import type { FeatureMatrix } from '@msc/features';
 import { MscError } from '@msc/core';
 import type { Task } from '../params.js';
 import { leafIndex, type Tree } from './tree.js';

@@ -1,5 +1,5 @@
 /** Synthetic learning problems for the booster tests (seeded, so every run sees the same data). */
-import { createFeatureMatrix, type FeatureMatrix } from '@msc/core';
+import { createFeatureMatrix, type FeatureMatrix } from '@msc/features';
 import { Random } from '../random.js';
 
 export interface Problem {

@@ -2,7 +2,7 @@
  * Outer cross-validation: one booster per fold, trained on the other folds and scored on its
  * own; the fold boosters together are the saved model (behaviour.md §5).
  */
-import { selectRows, type FeatureMatrix } from '@msc/core';
+import { selectRows, type FeatureMatrix } from '@msc/features';
 import { trainBooster, type RoundInfo } from '../boosting/gbdt.js';
 import { classificationMetrics, regressionMetrics, rocAucOneVsRest, type ClassificationMetrics, type RegressionMetrics } from '../metrics/classification.js';
 import { argmaxRows, predictProba, predictRaw, type Booster } from '../model/booster.js';

@@ -3,7 +3,7 @@
  * scored by macro-F1 (classification) or −RMSE (regression) over inner folds grouped by study;
  * the best draw's parameters are returned. Draws use their own seeded PRNG.
  */
-import type { FeatureMatrix } from '@msc/core';
+import type { FeatureMatrix } from '@msc/features';
 import { MscError } from '@msc/core';
 import type { BoosterParams, Task } from '../params.js';
 import { Random } from '../random.js';

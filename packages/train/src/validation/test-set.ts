@@ -3,7 +3,7 @@
  * every fold alone (`test`), the folds' majority vote (`test_consensus`, ties to the lowest
  * class index) and the mean of their probabilities (`test_ensemble`, what the ONNX file outputs).
  */
-import type { FeatureMatrix } from '@msc/core';
+import type { FeatureMatrix } from '@msc/features';
 import { classificationMetrics, regressionMetrics, rocAucOneVsRest, type ClassificationMetrics, type RegressionMetrics } from '../metrics/classification.js';
 import { argmaxRows, predictEnsemble, predictProba, predictRaw, type Booster } from '../model/booster.js';
 

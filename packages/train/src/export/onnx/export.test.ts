@@ -1,4 +1,4 @@
-import type { FeatureMatrix } from '@msc/core';
+import type { FeatureMatrix } from '@msc/features';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { trainBooster } from '../../boosting/gbdt.js';

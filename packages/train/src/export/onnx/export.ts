@@ -6,7 +6,8 @@
  * Everything a predictor needs besides the graph (featurizer state, class names, training
  * arguments, metrics) goes into metadata_props as strings (JSON where structured).
  */
-import { MODEL_INPUT, MODEL_METADATA, MODEL_OUTPUTS, MscError } from '@msc/core';
+import { MODEL_INPUT, MODEL_METADATA, MODEL_OUTPUTS } from '@msc/features';
+import { MscError } from '@msc/core';
 import type { Booster } from '../../model/booster.js';
 import { attr, node, onnx, tensorValue, TensorType, type NodeProto } from './proto.js';
 import { treeEnsembleNode } from './tree-ensemble.js';

@@ -3,7 +3,7 @@
  * `readTable`, `readRows`, `readTableAll`, `writeTable` and `createTableWriter` from `./index.js`
  * and never care which format a path has.
  */
-import type { Cell, Row } from '../types.js';
+import type { Cell, Row } from '@msc/core';
 
 export type TableFormat = 'parquet' | 'csv' | 'tsv' | 'json' | 'jsonl';
 

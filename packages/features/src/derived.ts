@@ -13,8 +13,8 @@
  *
  * Each derived feature reads one column (predict loads the columns named by the features).
  */
-import type { Cell } from '../types.js';
-import { isMissing } from '../values.js';
+import type { Cell } from '@msc/core';
+import { isMissing } from '@msc/core';
 import { cellNumbers } from './numeric.js';
 import { textPieces } from './tokenize.js';
 

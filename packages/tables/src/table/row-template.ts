@@ -4,7 +4,7 @@
  * already has every key (JSON.parse builds it in fast mode) and then setting values keeps rows
  * fast to build and to read: measured 3× faster to build 60K rows × 52 columns.
  */
-import type { Row } from '../types.js';
+import type { Row } from '@msc/core';
 
 export function rowTemplate(columns: readonly string[]): Readonly<Row> {
   const shape: Record<string, null> = {};

@@ -2,11 +2,11 @@
  * Instance rows → one row per series (behaviour.md §2), in a deterministic form: unique values in
  * `compareReducedValues` order, series sorted by key, so shuffling the input changes nothing.
  */
-import { IMAGE_COLUMN_NAMES, columnSpec, COLUMNS } from '../dicom/tags.js';
-import { MscError } from '../errors.js';
-import { MISSING, type Cell, type Row, type SeriesRow } from '../types.js';
+import { IMAGE_COLUMN_NAMES, columnSpec, COLUMNS } from '@msc/core';
+import { MscError } from '@msc/core';
+import { MISSING, type Cell, type Row, type SeriesRow } from '@msc/core';
 import { newRow, rowTemplate } from '../table/row-template.js';
-import { compareReducedValues, isMissing, normalizeForReduction, parseNumber } from '../values.js';
+import { compareReducedValues, isMissing, normalizeForReduction, parseNumber } from '@msc/core';
 
 export interface ReduceOptions {
   /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MscError } from '../errors.js';
-import type { Cell, Row } from '../types.js';
+import { MscError } from '@msc/core';
+import type { Cell, Row } from '@msc/core';
 import { SeriesReducer, assertReducible, reduceToSeries } from './reduce.js';
 
 function dwiInstances(): Row[] {

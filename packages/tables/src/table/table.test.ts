@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { reduceToSeries } from '../series/reduce.js';
-import type { Row } from '../types.js';
+import type { Row } from '@msc/core';
 import { createTableWriter, readRows, readTable, readTableAll, writeTable } from './index.js';
 
 let dir: string;

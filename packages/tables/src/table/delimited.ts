@@ -4,8 +4,8 @@
  * records (embedded separators, doubled quotes, line breaks). Writer quotes only when needed.
  */
 import { createReadStream } from 'node:fs';
-import { MscError } from '../errors.js';
-import type { Cell, Row } from '../types.js';
+import { MscError } from '@msc/core';
+import type { Cell, Row } from '@msc/core';
 import { normalizeColumnName } from './format.js';
 import { projectColumns } from './projection.js';
 import type { ColumnBatch, ReadTableOptions } from './types.js';

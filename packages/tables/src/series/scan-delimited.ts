@@ -9,7 +9,7 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { parseRecord } from '../table/delimited.js';
-import type { Row } from '../types.js';
+import type { Row } from '@msc/core';
 import { SeriesReducer, type ReduceOptions, type ReducerState, type SeriesGroup } from './reduce.js';
 import type { EncodedRows } from './row-transfer.js';
 

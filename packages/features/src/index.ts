@@ -4,3 +4,4 @@ export * from './numeric.js';
 export * from './spec.js';
 export * from './featurize.js';
 export * from './derived.js';
+export * from './model-contract.js';

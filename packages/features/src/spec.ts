@@ -2,7 +2,7 @@
  * FeatureSpec: the fitted featurizer state. It travels inside the model file (JSON in the ONNX
  * metadata), so prediction rebuilds exactly the training columns without the trainer.
  */
-import { MscError } from '../errors.js';
+import { MscError } from '@msc/core';
 import { derivedDefinition } from './derived.js';
 import type { MultiStat } from './numeric.js';
 

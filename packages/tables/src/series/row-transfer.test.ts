@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Row } from '../types.js';
+import type { Row } from '@msc/core';
 import { decodeRows, encodeRows, transferList } from './row-transfer.js';
 
 describe('encodeRows / decodeRows', () => {

@@ -4,7 +4,7 @@
  * Cloning 30K row objects of 40+ cells cost the main thread more than a worker spent finishing
  * them; this form is a few typed arrays and the distinct texts.
  */
-import type { Cell, Row, SeriesRow } from '../types.js';
+import type { Cell, Row, SeriesRow } from '@msc/core';
 import { newRow, rowTemplate } from '../table/row-template.js';
 
 export interface EncodedRows {

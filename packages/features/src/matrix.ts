@@ -2,7 +2,7 @@
  * The dense feature matrix shared by the featurizer, the trainer and the predictor.
  * Row-major float32 (what ONNX Runtime's tree ensembles take as input), NaN marks a missing value.
  */
-import { MscError } from '../errors.js';
+import { MscError } from '@msc/core';
 
 export interface FeatureMatrix {
   /** nRows × nCols values, row-major; NaN = missing. */

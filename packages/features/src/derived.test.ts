@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Row } from '../types.js';
+import type { Row } from '@msc/core';
 import { bValueFeatures, contrastFeatures, imageTypeFeatures, orientationFeatures, planeOf } from './derived.js';
 import { fitFeaturizer, transform } from './featurize.js';
 import { matrixValue } from './matrix.js';

@@ -1,5 +1,5 @@
 import { extname } from 'node:path';
-import { MscError } from '../errors.js';
+import { MscError } from '@msc/core';
 import type { TableFormat } from './types.js';
 
 const EXTENSIONS: Record<string, TableFormat> = {

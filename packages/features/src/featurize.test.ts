@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Row } from '../types.js';
+import type { Row } from '@msc/core';
 import { fitFeaturizer, selectFeatureColumns, transform } from './featurize.js';
 import { matrixValue } from './matrix.js';
 import { cellNumbers, multiValueStats, singleNumber } from './numeric.js';
