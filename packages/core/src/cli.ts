@@ -1,17 +1,151 @@
 /**
- * What every MSC binary does around its own work: accept the original's snake_case flag spellings,
- * and turn the outcome into an exit code, printing user errors as `error [CODE]: message` + hint.
+ * The one CLI layer every MSC binary is built on (commander): the original's snake_case flag
+ * spellings, one error format (`error [CODE]: message` + `hint:`), the exit-code table in every
+ * `--help`, a JSON summary line when stdout is piped, progress only on a terminal, and signal
+ * handling that leaves no temporary files. A binary is `defineCli(spec)`: a `main(argv, io)` that
+ * never exits the process, so tests run it in-process.
  */
-import { exitCodeFor, formatError } from './errors.js';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { EXIT_CODES, MscError, exitCodeFor, formatError } from './errors.js';
 
-/** `--input_dir x` and `--input_dir=x` → `--input-dir …` (the Python tool's spellings). */
-export function normalizeFlagSpellings(argv: readonly string[]): string[] {
-  return argv.map((arg) => (arg.startsWith('--') ? arg.replace(/^--([^=]*)/, (flag) => flag.replace(/_/g, '-')) : arg));
+export { Command, InvalidArgumentError, Option };
+
+export interface CliStream {
+  write(text: string): unknown;
+  isTTY?: boolean;
 }
 
-/** Runs a binary's main with the process arguments and sets the exit code from its result or error. */
-export function runCli(main: (argv: readonly string[]) => Promise<number>): void {
-  main(process.argv.slice(2)).then(
+/** Where a binary's text goes: the process's streams in production, buffers in tests. */
+export interface CliIo {
+  stdout: CliStream;
+  stderr: CliStream;
+  env: Readonly<Record<string, string | undefined>>;
+  /**
+   * Called on SIGINT/SIGTERM before the process exits (with 130/143); temporary output files are
+   * removed by the exit handlers of `atomic.ts`. Returns a function that removes the handler.
+   */
+  onInterrupt(handler: (signal: NodeJS.Signals) => void): () => void;
+}
+
+export const processIo: CliIo = {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  onInterrupt(handler) {
+    const listener = (signal: NodeJS.Signals) => {
+      handler(signal);
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    };
+    process.once('SIGINT', listener);
+    process.once('SIGTERM', listener);
+    return () => {
+      process.removeListener('SIGINT', listener);
+      process.removeListener('SIGTERM', listener);
+    };
+  },
+};
+
+export type CliMain = (argv: readonly string[], io?: CliIo) => Promise<number>;
+
+export interface CliSpec<Flags> {
+  name: string;
+  description: string;
+  /** Adds arguments and options to the command (commander). */
+  configure(command: Command): Command;
+  /** Extra help text shown before the exit-code table. */
+  helpText?: string;
+  /** Other long spellings of a flag (`--output-path` → `--output`), listed in the help. */
+  aliases?: Record<string, string>;
+  /** The work, once flags are parsed; returns the exit code. Errors are printed by the kit. */
+  run(flags: Flags, args: string[], io: CliIo): Promise<number>;
+}
+
+/** What each exit code means; generated into every `--help`. */
+export const EXIT_CODE_HELP: Record<keyof typeof EXIT_CODES, string> = {
+  ok: 'done',
+  internal: 'unexpected error (a bug: please report it with the message)',
+  usage: 'wrong flag or value, or an invalid configuration file (E_USAGE, E_CONFIG)',
+  input: 'input missing, unreadable or unusable (E_INPUT_NOT_FOUND, E_TABLE_FORMAT, E_MISSING_COLUMNS, E_BAD_DATA)',
+  model: 'model missing, unreadable or not matching the input (E_MODEL)',
+  output: 'an output cannot be written (E_OUTPUT)',
+};
+
+export function exitCodeTable(): string {
+  const lines = Object.entries(EXIT_CODES).map(([key, code]) => `  ${code}  ${EXIT_CODE_HELP[key as keyof typeof EXIT_CODES]}`);
+  return `Exit codes:\n${lines.join('\n')}\n  130/143  interrupted (SIGINT/SIGTERM); outputs are left untouched`;
+}
+
+/** `--input_dir x` and `--input_dir=x` → `--input-dir …` (the Python tool's spellings). */
+export function normalizeFlagSpellings(argv: readonly string[], aliases: Readonly<Record<string, string>> = {}): string[] {
+  const out: string[] = [];
+  for (const arg of argv) {
+    // Everything after `--` is an operand, spelled as given.
+    if (arg === '--') return [...out, ...argv.slice(out.length)];
+    out.push(arg.startsWith('--') ? arg.replace(/^--([^=]*)/, (flag) => { const kebab = flag.replace(/_/g, '-'); return aliases[kebab] ?? kebab; }) : arg);
+  }
+  return out;
+}
+
+/** A commander message without its `error: ` prefix, as one sentence. */
+function usageMessage(error: CommanderError): string {
+  return error.message.replace(/^error:\s*/i, '').trim();
+}
+
+export function defineCli<Flags>(spec: CliSpec<Flags>): CliMain {
+  return async (argv, io = processIo) => {
+    const command = spec.configure(new Command(spec.name).description(spec.description));
+    command
+      .helpOption('-h, --help', 'show this help')
+      .addHelpText('after', helpFooter(spec))
+      .exitOverride()
+      .configureOutput({
+        writeOut: (text) => io.stdout.write(text),
+        // Usage errors are printed by the kit in the one error format, not by commander.
+        writeErr: () => undefined,
+        outputError: () => undefined,
+      });
+    try {
+      command.parse(normalizeFlagSpellings(argv, spec.aliases), { from: 'user' });
+    } catch (error) {
+      if (error instanceof CommanderError) {
+        if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT_CODES.ok;
+        return report(io, new MscError('E_USAGE', usageMessage(error), { hint: `see ${spec.name} --help` }));
+      }
+      return report(io, error);
+    }
+    try {
+      return await spec.run(command.opts() as Flags, command.args, io);
+    } catch (error) {
+      return report(io, error);
+    }
+  };
+}
+
+function helpFooter(spec: CliSpec<unknown>): string {
+  const aliases = Object.entries(spec.aliases ?? {}).map(([alias, flag]) => `${alias} (= ${flag})`);
+  return [
+    spec.helpText ? `\n${spec.helpText.trim()}` : '',
+    `\nFlags may also be spelled as the original tool does (--input_dir, --model_path)${aliases.length ? `; also accepted: ${aliases.join(', ')}` : ''}.`,
+    `\n${exitCodeTable()}`,
+  ].join('\n');
+}
+
+function report(io: CliIo, error: unknown): number {
+  io.stderr.write(`${formatError(error)}\n`);
+  return exitCodeFor(error);
+}
+
+/**
+ * The end-of-run summary: one JSON line when stdout is piped (for scripts and CI), a readable
+ * line on a terminal.
+ */
+export function writeSummary(io: CliIo, summary: object, human: string): void {
+  io.stdout.write(io.stdout.isTTY ? `${human}\n` : `${JSON.stringify(summary)}\n`);
+}
+
+/** Runs a binary's main with the process arguments and sets the exit code (never a stack for user errors). */
+export function runCli(main: CliMain): void {
+  main(process.argv.slice(2), processIo).then(
     (code) => {
       process.exitCode = code;
     },
@@ -20,4 +154,47 @@ export function runCli(main: (argv: readonly string[]) => Promise<number>): void
       process.exitCode = exitCodeFor(error);
     },
   );
+}
+
+/** Flag value parsers shared by the binaries; their messages become `error [E_USAGE]`. */
+export const parse = {
+  /** A whole number ≥ min. */
+  count(min = 0): (value: string) => number {
+    return (value) => {
+      const number = Number(value);
+      if (value.trim() === '' || !Number.isInteger(number) || number < min) throw new InvalidArgumentError(`expected a whole number ≥ ${min}, not '${value}'`);
+      return number;
+    };
+  },
+  /** A number in [0, 1]. */
+  fraction(value: string): number {
+    const number = Number(value);
+    if (value.trim() === '' || !(number >= 0 && number <= 1)) throw new InvalidArgumentError(`expected a number between 0 and 1, not '${value}'`);
+    return number;
+  },
+  /** Any parser whose MscError/Error message should be the usage message. */
+  via<T>(parser: (value: string) => T): (value: string) => T {
+    return (value) => {
+      try {
+        return parser(value);
+      } catch (error) {
+        throw new InvalidArgumentError((error as Error).message);
+      }
+    };
+  },
+};
+
+/** An io whose output is kept in strings: for running a binary's main in-process (tests, embedding). */
+export function captureIo(options: { tty?: boolean; env?: Record<string, string | undefined> } = {}): CliIo & { out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  const tty = options.tty === true;
+  return {
+    stdout: { write: (text: string) => (out += text), isTTY: tty },
+    stderr: { write: (text: string) => (err += text), isTTY: tty },
+    env: options.env ?? process.env,
+    onInterrupt: () => () => undefined,
+    out: () => out,
+    err: () => err,
+  };
 }

@@ -7,3 +7,4 @@ export * from './random.js';
 export * from './cli.js';
 export * from './shard.js';
 export * from './worker-url.js';
+export * from './progress.js';

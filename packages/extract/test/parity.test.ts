@@ -7,13 +7,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DICOM_COLUMNS, type InstanceRow } from '@msc/core';
 import { generateCohort } from '@msc/synth';
 import { extractInstances, type ExtractEvent } from '../src/index.js';
+import { PYDICOM_DATA, PYTHON, skipWithoutPython } from '../../../test-support/oracles.js';
 
-// pydicom is the oracle (Debian's python3-pydicom, installed by `pnpm test`'s test-deps step).
-const PYTHON = '/usr/bin/python3';
+// pydicom is the oracle (Debian's python3-pydicom; MSC_ORACLES=1 installs it, CI requires it).
 const ORACLE = fileURLToPath(new URL('./pydicom_rows.py', import.meta.url));
-const PYDICOM_DATA = '/usr/lib/python3/dist-packages/pydicom/data';
-const hasPydicom = spawnSync(PYTHON, ['-c', 'import pydicom'], { stdio: 'ignore' }).status === 0;
-if (!hasPydicom && process.env.CI) throw new Error('python3-pydicom is required in CI (scripts/test-deps.mjs installs it)');
+const skipPydicom = skipWithoutPython('pydicom');
 
 const ORACLE_COLUMNS = JSON.stringify(
   DICOM_COLUMNS.map((spec) => ({ name: spec.name, group: spec.tag!.group, element: spec.tag!.element, creator: spec.privateCreator ?? null, vr: spec.vr })),
@@ -50,7 +48,7 @@ function compare(rows: { path: string; row: InstanceRow }[], expected: Record<st
   return mismatches;
 }
 
-describe.skipIf(!hasPydicom)('parity with pydicom', () => {
+describe.skipIf(skipPydicom)('parity with pydicom', () => {
   let cohortDir: string;
   let nonImageObjects = 0;
   beforeAll(async () => {

@@ -1,3 +1,6 @@
 export * from './model-bundle.js';
 export * from './score.js';
 export * from './predict.js';
+export * from './inputs.js';
+export * from './predict-files.js';
+export * from './default-model.js';

@@ -61,9 +61,11 @@ export async function openModel(path: string, options: LoadModelOptions = {}): P
     });
   }
   let metadata: Record<string, string>;
+  let outputWidth: number | undefined;
   try {
     const model = onnxProto.onnx.ModelProto.decode(bytes);
     metadata = Object.fromEntries(model.metadataProps.map((entry) => [entry.key ?? '', entry.value ?? '']));
+    outputWidth = declaredOutputWidth(model, MODEL_OUTPUTS.probabilities);
   } catch (error) {
     throw new MscError('E_MODEL', `${path} is not an ONNX model: ${(error as Error).message}`, { path, cause: error });
   }
@@ -76,11 +78,7 @@ export async function openModel(path: string, options: LoadModelOptions = {}): P
   }
   const spec = parseFeatureSpec(specText);
   const task = metadata[MODEL_METADATA.task] === 'regression' ? 'regression' : 'classification';
-  const stored = metadata[MODEL_METADATA.classNames];
-  const classNames = options.classNames ?? (stored ? (JSON.parse(stored) as string[]) : []);
-  if (task === 'classification' && classNames.length === 0) {
-    throw new MscError('E_MODEL', `${path} carries no class names`, { path, hint: 'give them with --classes ADC,DCE,DWI,Others,T2W' });
-  }
+  const classNames = task === 'classification' ? resolveClassNames(path, metadata[MODEL_METADATA.classNames], options.classNames, outputWidth) : [];
   const output = task === 'regression' ? MODEL_OUTPUTS.prediction : MODEL_OUTPUTS.probabilities;
   const thread = new ScoreThread(path, { bytes, threads: options.threads ?? 2, input: MODEL_INPUT, output });
   return {
@@ -94,3 +92,57 @@ export async function openModel(path: string, options: LoadModelOptions = {}): P
     close: () => thread.close(),
   };
 }
+
+/** The class count a graph declares for an output ([N, classes]), when it declares one. */
+function declaredOutputWidth(model: InstanceType<typeof onnxProto.onnx.ModelProto>, name: string): number | undefined {
+  const output = model.graph?.output?.find((value) => value.name === name);
+  const dims = output?.type?.tensorType?.shape?.dim;
+  const width = dims?.[1]?.dimValue;
+  const number = width === undefined || width === null ? undefined : Number(width);
+  return number !== undefined && number > 0 ? number : undefined;
+}
+
+/**
+ * The class names a classification model's probability columns mean: the ones it stores, or
+ * `--classes` for a model that stores none. Never both (a reordered list would relabel every
+ * series), and never a count other than the model's output width.
+ */
+function resolveClassNames(path: string, storedText: string | undefined, given: readonly string[] | undefined, outputWidth: number | undefined): readonly string[] {
+  let stored: string[] | undefined;
+  if (storedText) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(storedText);
+    } catch {
+      parsed = undefined;
+    }
+    if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((name) => typeof name === 'string' && name.trim() !== '')) {
+      throw new MscError('E_MODEL', `${path} has malformed class names in its metadata (${MODEL_METADATA.classNames}: ${storedText.slice(0, 80)})`, {
+        path,
+        hint: 'the file was not written by msc-train or was damaged; retrain it',
+      });
+    }
+    stored = parsed as string[];
+  }
+  if (given) {
+    if (given.some((name) => name.trim() === '') || new Set(given).size !== given.length) {
+      throw new MscError('E_USAGE', `--classes needs distinct, non-empty names, not ${given.join(',')}`, { hint: '--classes ADC,DCE,DWI,Others,T2W' });
+    }
+    if (stored) {
+      if (stored.join('\n') === given.join('\n')) return stored;
+      throw new MscError('E_USAGE', `${path} stores its class names (${stored.join(', ')}); --classes is only for a model that carries none`, {
+        hint: 'leave out --classes',
+      });
+    }
+  }
+  const names = stored ?? given;
+  if (!names) throw new MscError('E_MODEL', `${path} carries no class names`, { path, hint: 'give them with --classes ADC,DCE,DWI,Others,T2W' });
+  if (outputWidth !== undefined && names.length !== outputWidth) {
+    throw new MscError(stored ? 'E_MODEL' : 'E_USAGE', `${path} scores ${outputWidth} classes but ${names.length} class names are given (${names.join(', ')})`, {
+      path,
+      hint: stored ? 'the model file is inconsistent; retrain it' : `give ${outputWidth} names with --classes`,
+    });
+  }
+  return names;
+}
+

@@ -68,7 +68,14 @@ export async function predictSeries(rows: readonly Row[], models: readonly Model
   const width = first.task === 'regression' ? 1 : classes.length;
   const summed = new Float64Array(rows.length * width);
   const votes = options.vote === 'hard' ? rows.map(() => new Map<number, number>()) : undefined;
-  const add = (start: number, values: Float32Array) => {
+  const add = (model: ModelBundle, start: number, values: Float32Array) => {
+    const batchRows = Math.min(PREDICT_BATCH_ROWS, rows.length - start);
+    if (values.length !== batchRows * width) {
+      throw new MscError('E_MODEL', `${model.path} returned ${values.length / batchRows} values per series, but it has ${width} class names`, {
+        path: model.path,
+        hint: 'the class names do not match the model; retrain it or give the right --classes',
+      });
+    }
     for (let b = 0; b < values.length / width; b++) {
       const r = start + b;
       let best = 0;
@@ -89,10 +96,10 @@ export async function predictSeries(rows: readonly Row[], models: readonly Model
     for (let start = 0; start < rows.length; start += PREDICT_BATCH_ROWS) {
       const next = { start, values: model.score(transform(rows.slice(start, start + PREDICT_BATCH_ROWS), model.spec), true) };
       next.values.catch(() => undefined); // awaited below, after the batch before it
-      if (scoring) add(scoring.start, await scoring.values);
+      if (scoring) add(model, scoring.start, await scoring.values);
       scoring = next;
     }
-    if (scoring) add(scoring.start, await scoring.values);
+    if (scoring) add(model, scoring.start, await scoring.values);
   }
 
   return rows.map((row, r) => {

@@ -6,12 +6,19 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readTableAll, writeTable } from '@msc/tables';
-import { type Row } from '@msc/core';
+import { captureIo, type Row } from '@msc/core';
+import { reduceToSeries } from '@msc/tables';
+import { main } from '../src/cli/main.js';
 
-// Built binaries, as users run them (`pnpm test` builds first). The model comes from msc-train
-// through its file: predict never imports train.
-const bin = (pkg: string) => fileURLToPath(new URL(`../../${pkg}/bin/msc-${pkg}.mjs`, import.meta.url));
-const run = (pkg: string, args: string[]) => spawnSync(process.execPath, [bin(pkg), ...args], { encoding: 'utf8' });
+// msc-predict runs in-process; the models come from the msc-train binary through their files
+// (predict never imports train, not even in tests).
+const trainBin = fileURLToPath(new URL('../../train/bin/msc-train.mjs', import.meta.url));
+const train = (args: string[]) => spawnSync(process.execPath, [trainBin, ...args], { encoding: 'utf8' });
+async function run(args: string[], options: { tty?: boolean } = {}) {
+  const io = captureIo(options);
+  const status = await main(args, io);
+  return { status, stdout: io.out(), stderr: io.err() };
+}
 
 /** Instance rows of a few studies: each class has its own description, ImageType and b-values. */
 function instanceRows(studies: number, offset: number): Row[] {
@@ -44,17 +51,17 @@ let held: Row[];
 const columnsOf = (rows: Row[]) => Object.keys(rows[0]!);
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'msc-predict-'));
-  const train = join(dir, 'train.csv');
+  const trainPath = join(dir, 'train.csv');
   const rows = instanceRows(30, 0);
-  await writeTable(train, columnsOf(rows), rows);
+  await writeTable(trainPath, columnsOf(rows), rows);
   model = join(dir, 'model.onnx');
-  const trained = run('train', [train, '-o', model, '--folds', '3', '--param', 'n_estimators=30', '--skip-importance']);
+  const trained = train([trainPath, '-o', model, '--folds', '3', '--param', 'n_estimators=30', '--skip-importance']);
   expect(trained.status, trained.stderr).toBe(0);
   held = instanceRows(6, 100);
 });
 
-async function predictFrom(path: string, extra: string[] = []): Promise<Row[]> {
-  const result = run('predict', [path, '--model-path', model, ...extra]);
+async function predictFrom(path: string, extra: string[] = [], models = [model]): Promise<Row[]> {
+  const result = await run([path, '--model-path', ...models, ...extra]);
   expect(result.status, result.stderr).toBe(0);
   const out = join(dir, `out-${Math.random().toString(36).slice(2)}.csv`);
   await writeFile(out, result.stdout);
@@ -78,7 +85,7 @@ describe('msc-predict', () => {
   });
 
   it('gives the same labels for every input kind', async () => {
-    const series = (await import('@msc/core')).reduceToSeries(held);
+    const series = reduceToSeries(held);
     const inputs: [string, Row[], boolean?][] = [['held.tsv', held], ['held.parquet', series], ['held.jsonl', series], ['held-nested.json', held, true]];
     const results: string[][] = [];
     for (const [name, rows, nested] of inputs) {
@@ -106,7 +113,7 @@ describe('msc-predict', () => {
     const path = join(dir, 'held-u.csv');
     await writeTable(path, columnsOf(held), held);
     const out = join(dir, 'predictions.parquet');
-    const result = run('predict', [path, '--model_path', model, '--min-confidence', '0.999', '-o', out]);
+    const result = await run([path, '--model_path', model, '--min-confidence', '0.999', '-o', out]);
     expect(result.status, result.stderr).toBe(0);
     const rows = (await readTableAll(out)).rows;
     expect(rows).toHaveLength(30);
@@ -117,7 +124,7 @@ describe('msc-predict', () => {
   it('lists the columns a model needs when the input lacks them', async () => {
     const path = join(dir, 'thin.csv');
     await writeFile(path, 'study_uid,series_uid,echo_time\n1,1.1,80\n');
-    const result = run('predict', [path, '--model-path', model]);
+    const result = await run([path, '--model-path', model]);
     expect(result.status).toBe(3);
     expect(result.stderr).toMatch(/E_MISSING_COLUMNS.*series_description/);
   });
@@ -126,12 +133,71 @@ describe('msc-predict', () => {
     const bogus = join(dir, 'bogus.onnx');
     await writeFile(bogus, 'not a model');
     const path = join(dir, 'held.csv');
-    const bad = run('predict', [path, '--model-path', bogus]);
+    const bad = await run([path, '--model-path', bogus]);
     expect(bad.status).toBe(4);
     expect(bad.stderr).toMatch(/E_MODEL/);
-    expect(run('predict', [path, '--model-path', join(dir, 'none.onnx')]).status).toBe(4);
-    expect(run('predict', [path, '--vote', 'maybe']).status).toBe(2);
-    expect(run('predict', []).status).toBe(2);
+    expect((await run([path, '--model-path', join(dir, 'none.onnx')])).status).toBe(4);
+    expect((await run([path, '--vote', 'maybe'])).status).toBe(2);
+    expect((await run([])).status).toBe(2);
     expect(existsSync(join(dir, 'none.onnx'))).toBe(false);
+  });
+
+  it('averages several models (soft) or takes the most common label (hard)', async () => {
+    const path = join(dir, 'held-v.csv');
+    await writeTable(path, columnsOf(held), held);
+    const second = join(dir, 'model2.onnx');
+    const trained = train([join(dir, 'train.csv'), '-o', second, '--folds', '3', '--seed', '9', '--param', 'n_estimators=5', '--skip-importance']);
+    expect(trained.status, trained.stderr).toBe(0);
+    const one = await predictFrom(path);
+    const other = await predictFrom(path, [], [second]);
+    const soft = await predictFrom(path, [], [model, second]);
+    const hard = await predictFrom(path, ['--vote', 'hard'], [model, second]);
+    for (let r = 0; r < soft.length; r++) {
+      // Soft: the probabilities are the mean of the two models'.
+      for (const name of ['adc', 'dce', 'dwi', 'others', 't2w']) {
+        const mean = (Number(one[r]![`probability_${name}`]) + Number(other[r]![`probability_${name}`])) / 2;
+        expect(Number(soft[r]![`probability_${name}`])).toBeCloseTo(mean, 5);
+      }
+      // Hard: two voters that agree give their label; when they disagree the higher mean probability wins.
+      if (one[r]!.prediction === other[r]!.prediction) expect(hard[r]!.prediction).toBe(one[r]!.prediction);
+      else expect(hard[r]!.prediction).toBe(soft[r]!.prediction);
+    }
+  });
+
+  it('gives one row per instance, series or study with --reduce, from a table and from its rows renamed', async () => {
+    const path = join(dir, 'held-r.csv');
+    await writeTable(path, columnsOf(held), held);
+    expect(await predictFrom(path, ['--reduce', 'instance'])).toHaveLength(held.length);
+    expect(await predictFrom(path, ['--reduce', 'series'])).toHaveLength(30);
+    expect(await predictFrom(path, ['--reduce', 'study'])).toHaveLength(6);
+    // The original's DICOM keyword headers, mapped back with --column-map before reduction.
+    const renamed = held.map(({ study_uid, series_uid, series_description, ...rest }) => ({ StudyInstanceUID: study_uid!, SeriesUID: series_uid!, Description: series_description!, ...rest }));
+    const mappedPath = join(dir, 'held-renamed.csv');
+    await writeTable(mappedPath, columnsOf(renamed), renamed);
+    const mapped = await predictFrom(mappedPath, ['--column-map', 'StudyInstanceUID:study_uid', 'SeriesUID:series_uid', 'Description:series_description']);
+    const plain = await predictFrom(path);
+    expect(mapped.map((row) => `${row.series_uid}=${row.prediction}`)).toEqual(plain.map((row) => `${row.series_uid}=${row.prediction}`));
+    expect((await run([mappedPath, '--model-path', model, '--column-map', 'nocolon'])).status).toBe(2);
+  });
+
+  it('refuses --classes that would relabel a model carrying its own class names', async () => {
+    const path = join(dir, 'held.csv');
+    const reordered = await run([path, '--model-path', model, '--classes', 'T2W,ADC,DWI,DCE,Others']);
+    expect(reordered.status).toBe(2);
+    expect(reordered.stderr).toMatch(/E_USAGE.*stores its class names/);
+    expect((await run([path, '--model-path', model, '--classes', 'A,A,B,C,D'])).stderr).toMatch(/distinct, non-empty/);
+    // The same names in the same order are harmless.
+    expect((await run([path, '--model-path', model, '--classes', 'ADC,DCE,DWI,Others,T2W'])).status).toBe(0);
+  });
+
+  it('prints a JSON summary when piped and a readable one on a terminal, with -o', async () => {
+    const path = join(dir, 'held.csv');
+    const piped = await run([path, '--model-path', model, '-o', join(dir, 'sum.csv')]);
+    expect(piped.status, piped.stderr).toBe(0);
+    const summary = JSON.parse(piped.stdout) as { series: number; labels: Record<string, number>; output: string };
+    expect(summary.series).toBe(30);
+    expect(Object.values(summary.labels).reduce((a, b) => a + b, 0)).toBe(30);
+    const tty = await run([path, '--model-path', model, '-o', join(dir, 'sum2.csv')], { tty: true });
+    expect(tty.stdout).toMatch(/^msc-predict: 30 series → .*sum2\.csv/);
   });
 });

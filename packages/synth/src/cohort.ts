@@ -3,7 +3,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Random, type ClassLabel } from '@msc/core';
+import { MscError, Random, type ClassLabel } from '@msc/core';
 import { writeTable } from '@msc/tables';
 import { mrInstance, nonImageObject } from './dataset.js';
 import { planCohort, randomUid, type PlannedSeries, type PlannedStudy } from './plan.js';
@@ -85,11 +85,15 @@ export async function generateCohort(options: CohortOptions): Promise<CohortResu
   let bytes = 0;
   const made = new Set<string>();
   const write = (folder: string, name: string, data: ArrayBuffer) => {
-    if (!made.has(folder)) {
-      mkdirSync(folder, { recursive: true });
-      made.add(folder);
+    try {
+      if (!made.has(folder)) {
+        mkdirSync(folder, { recursive: true });
+        made.add(folder);
+      }
+      writeFileSync(join(folder, name), new Uint8Array(data));
+    } catch (cause) {
+      throw new MscError('E_OUTPUT', `cannot write the cohort to ${options.outDir}: ${(cause as Error).message}`, { path: join(folder, name), cause });
     }
-    writeFileSync(join(folder, name), new Uint8Array(data));
     files += 1;
     bytes += data.byteLength;
   };

@@ -15,6 +15,5 @@ export * from './metrics/long-table.js';
 export * from './validation/random-search.js';
 export * from './validation/test-set.js';
 export * from './validation/subset.js';
-export { parseTrainArgs, trainHelp, type TrainCliOptions } from './cli/options.js';
-export { formatSummary, runTrain, type TrainIo, type TrainSummary } from './cli/run.js';
-export { Progress, type ProgressStream } from './cli/progress.js';
+export type { TrainCliOptions } from './cli/options.js';
+export { formatSummary, runTrain, type TrainIo, type TrainSummary } from './train-from-table.js';

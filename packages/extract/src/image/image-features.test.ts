@@ -7,15 +7,14 @@ import { deflateRawSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { IMAGE_FEATURE_COLUMNS } from '@msc/core';
 import { IMAGE_FEATURE_NAMES, imageFeatures, imageFeaturesFromFile, readFirstFrame } from './index.js';
+import { PYDICOM_TEST_FILES, PYTHON, skipWithoutPython } from '../../../../test-support/oracles.js';
 
 // Oracle: numpy/scipy re-statement of the scikit-image functions (oracle.py) and pydicom's
-// pixel_array. Skipped without them, except in CI where their absence is a failure.
-const PYTHON = '/usr/bin/python3';
+// pixel_array. Skipped without them, except where oracles are required (CI).
 const ORACLE = fileURLToPath(new URL('./oracle.py', import.meta.url));
-const TEST_FILES = '/usr/lib/python3/dist-packages/pydicom/data/test_files';
-const hasOracle = spawnSync(PYTHON, ['-c', 'import numpy, scipy, pydicom'], { stdio: 'ignore' }).status === 0;
-const skipOracle = !hasOracle && process.env.CI !== 'true';
-const skipCorpus = !existsSync(TEST_FILES) && process.env.CI !== 'true';
+const TEST_FILES = PYDICOM_TEST_FILES;
+const skipOracle = skipWithoutPython('numpy', 'scipy', 'pydicom');
+const skipCorpus = skipOracle;
 
 const RELATIVE_TOLERANCE = 1e-6;
 

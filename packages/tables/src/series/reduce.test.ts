@@ -60,7 +60,7 @@ describe('reduceToSeries', () => {
   });
 
   it('fills columns a series never had with -', () => {
-    const rows = [
+    const rows: Row[] = [
       { study_uid: 's', series_uid: 'a', echo_time: '1' },
       { study_uid: 's', series_uid: 'b', flip_angle: '90' },
     ];

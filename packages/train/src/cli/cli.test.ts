@@ -2,22 +2,31 @@ import type { Row } from '@msc/core';
 import { describe, expect, it } from 'vitest';
 import { readOnnxMetadata } from '../export/onnx/export.js';
 import { seriesRows } from '../test-support/series-rows.js';
-import { parseTrainArgs, trainHelp } from './options.js';
-import { formatSummary, runTrain, type TrainIo } from './run.js';
+import { Command, normalizeFlagSpellings } from '@msc/core';
+import { TRAIN_ALIASES, configureTrain, trainOptionsFrom, type TrainCliOptions, type TrainFlags } from './options.js';
+import { formatSummary, runTrain, type TrainIo } from '../train-from-table.js';
 
-describe('parseTrainArgs', () => {
-  it('reads the original options', () => {
-    const o = parseTrainArgs(['t.parquet', '-o', 'm.onnx', '--exclude-cols', 'percent_phase_field_of_view:sar', '--param', 'max_depth=4', '--param', 'learning_rate=0.2', '--subset', '0.25', '--seed', '7', '--skip-importance'])!;
+/** Flags → TrainCliOptions the way msc-train checks them (commander through core's kit). */
+function parseTrainArgs(argv: string[]): TrainCliOptions {
+  const command = configureTrain(new Command()).exitOverride().configureOutput({ writeErr: () => undefined });
+  command.parse(normalizeFlagSpellings(argv, TRAIN_ALIASES), { from: 'user' });
+  return trainOptionsFrom(command.opts() as TrainFlags, command.args);
+}
+
+describe('msc-train flags', () => {
+  it('reads the original options, in either spelling', () => {
+    const o = parseTrainArgs(['t.parquet', '-o', 'm.onnx', '--exclude-cols', 'percent_phase_field_of_view:sar', '--param', 'max_depth=4', '--param', 'learning_rate=0.2', '--subset', '0.25', '--seed', '7', '--skip-importance']);
     expect(o).toMatchObject({ input: 't.parquet', output: 'm.onnx', excludeCols: ['percent_phase_field_of_view', 'sar'], subset: 0.25, seed: 7, skipImportance: true, folds: 5, task: 'classification', targetColumn: 'class' });
     expect(o.params).toEqual({ max_depth: 4, learning_rate: 0.2, seed: 7 });
-    expect(parseTrainArgs(['--help'])).toBeUndefined();
-    expect(trainHelp()).toContain('--test-set');
+    const original = parseTrainArgs(['--input_path', 't.csv', '--output_path', 'm.onnx', '--exclude_cols', 'series_description', '--test_set', 'x.csv']);
+    expect(original).toMatchObject({ input: 't.csv', output: 'm.onnx', excludeCols: ['series_description'], testSet: 'x.csv' });
   });
 
   it('rejects bad flags with usage errors', () => {
     expect(() => parseTrainArgs(['t.csv'])).toThrow(/no output model/);
-    expect(() => parseTrainArgs(['-o', 'm.onnx'])).toThrow(/exactly one input table/);
-    expect(() => parseTrainArgs(['t.csv', '-o', 'm.onnx', '--folds', '1'])).toThrow(/--folds 1/);
+    expect(() => parseTrainArgs(['-o', 'm.onnx'])).toThrow(/no input table/);
+    expect(() => parseTrainArgs(['t.csv', '-o', 'm.csv'])).toThrow(/must be an .onnx file/);
+    expect(() => parseTrainArgs(['t.csv', '-o', 'm.onnx', '--folds', '1'])).toThrow(/--folds/);
     expect(() => parseTrainArgs(['t.csv', '-o', 'm.onnx', '--param', 'depth=3'])).toThrow(/unknown parameter/);
     expect(() => parseTrainArgs(['t.csv', '-o', 'm.onnx', '--bogus'])).toThrow(/bogus/);
     expect(() => parseTrainArgs(['t.csv', '-o', 'm.onnx', '--task', 'ranking'])).toThrow(/--task/);
@@ -39,7 +48,7 @@ function memoryIo(tables: Record<string, Row[]>, texts: Record<string, string> =
 describe('runTrain', () => {
   it('trains, scores a test set and writes model, metrics and importance', async () => {
     const { io, files, written } = memoryIo({ 'train.csv': seriesRows(30, 1), 'test.csv': seriesRows(8, 2) });
-    const opts = parseTrainArgs(['train.csv', '-o', 'out/model.onnx', '--test-set', 'test.csv', '--folds', '3', '--param', 'n_estimators=15', '--exclude-cols', 'series_description'])!;
+    const opts = parseTrainArgs(['train.csv', '-o', 'out/model.onnx', '--test-set', 'test.csv', '--folds', '3', '--param', 'n_estimators=15', '--exclude-cols', 'series_description']);
     const summary = await runTrain(opts, io);
     expect(summary.outputs).toEqual(['out/model.onnx', 'out/model.metrics.json', 'out/model.metrics.csv', 'out/model.importance.csv']);
     expect(summary.folds).toHaveLength(3);
@@ -58,10 +67,10 @@ describe('runTrain', () => {
     const groups = Object.fromEntries([...new Set(rows.map((r) => String(r['study_uid'])))].map((s, i) => [s, i % 2 ? 'b' : 'a']));
     const { io } = memoryIo({ 't.csv': rows, 'bad.csv': [{ ...rows[0]!, class: 'flair' }] }, { 'g.json': JSON.stringify(groups), 'x.json': '[1]' });
     const base = ['t.csv', '-o', 'm.onnx', '--param', 'n_estimators=3', '--skip-importance'];
-    const summary = await runTrain(parseTrainArgs([...base, '--group-file', 'g.json'])!, io);
+    const summary = await runTrain(parseTrainArgs([...base, '--group-file', 'g.json']), io);
     expect(summary.folds.map((f) => f.name)).toEqual(['a', 'b']);
-    await expect(runTrain(parseTrainArgs([...base, '--group-file', 'x.json'])!, io)).rejects.toThrow(/map study_uid to a group/);
-    await expect(runTrain(parseTrainArgs([...base, '--test-set', 'bad.csv'])!, io)).rejects.toThrow(/"flair" is not one of the model's classes/);
-    await expect(runTrain(parseTrainArgs(['empty.csv', '-o', 'm.onnx'])!, io)).rejects.toThrow(/has no rows/);
+    await expect(runTrain(parseTrainArgs([...base, '--group-file', 'x.json']), io)).rejects.toThrow(/map study_uid to a group/);
+    await expect(runTrain(parseTrainArgs([...base, '--test-set', 'bad.csv']), io)).rejects.toThrow(/"flair" is not one of the model's classes/);
+    await expect(runTrain(parseTrainArgs(['empty.csv', '-o', 'm.onnx']), io)).rejects.toThrow(/has no rows/);
   });
 });

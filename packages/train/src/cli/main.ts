@@ -1,13 +1,12 @@
 /**
- * msc-train entry: flags → runTrain with core's table readers (instance tables are reduced to
- * series first) and atomic writers → summary. Exit codes follow core's `exitCodeFor`.
+ * msc-train: flags → runTrain with the table readers (instance tables are reduced to series
+ * first) and atomic writers → summary.
  */
 import { readFile } from 'node:fs/promises';
-import { atomicWriteFile, runCli, type Row } from '@msc/core';
+import { MscError, Progress, atomicWriteFile, defineCli, writeSummary, type Row } from '@msc/core';
 import { readSeriesTable, writeTable } from '@msc/tables';
-import { parseTrainArgs, trainHelp } from './options.js';
-import { Progress } from './progress.js';
-import { formatSummary, runTrain } from './run.js';
+import { TRAIN_ALIASES, configureTrain, trainOptionsFrom, type TrainFlags } from './options.js';
+import { formatSummary, runTrain } from '../train-from-table.js';
 
 function columnsOf(rows: readonly Row[]): string[] {
   const columns = new Set<string>();
@@ -15,24 +14,26 @@ function columnsOf(rows: readonly Row[]): string[] {
   return [...columns];
 }
 
-async function main(argv: readonly string[]): Promise<number> {
-  const options = parseTrainArgs(argv);
-  if (!options) {
-    process.stdout.write(`${trainHelp()}\n`);
+export const main = defineCli<TrainFlags>({
+  name: 'msc-train',
+  description: 'Train cross-validated gradient-boosted trees on a labelled feature table and export them as one ONNX model',
+  configure: configureTrain,
+  aliases: TRAIN_ALIASES,
+  async run(flags, args, io) {
+    const options = trainOptionsFrom(flags, args);
+    const progress = new Progress(io.stderr);
+    const summary = await runTrain(options, {
+      readRows: async (path) => (await readSeriesTable(path)).rows,
+      readText: (path) =>
+        readFile(path, 'utf8').catch((cause: Error) => {
+          throw new MscError('E_INPUT_NOT_FOUND', `cannot read ${path}: ${cause.message}`, { path, cause, hint: 'check the path' });
+        }),
+      writeBytes: (path, bytes) => atomicWriteFile(path, bytes),
+      writeRows: (path, rows) => writeTable(path, columnsOf(rows), rows),
+      progress: (message) => progress.update(message),
+    });
+    progress.done();
+    writeSummary(io, summary, formatSummary(summary, options.task));
     return 0;
-  }
-  const progress = new Progress(process.stderr);
-  const summary = await runTrain(options, {
-    readRows: async (path) => (await readSeriesTable(path)).rows,
-    readText: (path) => readFile(path, 'utf8'),
-    writeBytes: (path, bytes) => atomicWriteFile(path, bytes),
-    writeRows: (path, rows) => writeTable(path, columnsOf(rows), rows),
-    progress: (message) => progress.update(message),
-  });
-  progress.done();
-  if (process.stdout.isTTY) process.stdout.write(`${formatSummary(summary, options.task)}\n`);
-  else process.stdout.write(`${JSON.stringify(summary)}\n`);
-  return 0;
-}
-
-runCli(main);
+  },
+});

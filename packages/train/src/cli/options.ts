@@ -1,9 +1,8 @@
 /**
- * msc-train flags as data (vitest's cli-config pattern) and their parsing into TrainCliOptions.
+ * msc-train flags (commander, through core's CLI kit) and their checking into TrainCliOptions.
  * Names follow the original tool where it had the option.
  */
-import { parseArgs } from 'node:util';
-import { MscError } from '@msc/core';
+import { MscError, Option, parse, type Command } from '@msc/core';
 import { parseParamOverrides, type BoosterParams, type Task } from '../params.js';
 
 export interface TrainCliOptions {
@@ -23,109 +22,92 @@ export interface TrainCliOptions {
   innerFolds: number;
   skipImportance: boolean;
   minDocFreq: number;
-  /** Add core's derived features (plane, b-value range, image-type flags, contrast); default true. */
+  /** Add the derived features (plane, b-value range, image-type flags, contrast); default true. */
   derivedFeatures: boolean;
   modelName: string;
 }
 
-/** Flags as node:util parseArgs takes them. */
-export const TRAIN_FLAGS = {
-  output: { type: 'string', short: 'o' },
-  'test-set': { type: 'string' },
-  'target-column': { type: 'string' },
-  task: { type: 'string' },
-  'exclude-cols': { type: 'string' },
-  'include-cols': { type: 'string' },
-  subset: { type: 'string' },
-  seed: { type: 'string' },
-  param: { type: 'string', multiple: true },
-  folds: { type: 'string' },
-  'group-file': { type: 'string' },
-  'n-iter': { type: 'string' },
-  'inner-folds': { type: 'string' },
-  'skip-importance': { type: 'boolean' },
-  'min-df': { type: 'string' },
-  'no-derived-features': { type: 'boolean' },
-  'model-name': { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-const HELP: Record<keyof typeof TRAIN_FLAGS, string> = {
-  output: 'model file to write (.onnx); metrics go beside it',
-  'test-set': 'labelled table scored by every fold and by the ensemble',
-  'target-column': 'label column (default: class)',
-  task: 'classification (default) or regression',
-  'exclude-cols': 'columns left out, separated by , or :',
-  'include-cols': 'only these columns, separated by , or :',
-  subset: 'fraction (0-1] or count of studies to train on',
-  seed: 'random seed (default 42)',
-  param: 'booster parameter key=value (repeatable)',
-  folds: 'outer cross-validation folds grouped by study (default 5)',
-  'group-file': 'JSON study_uid → group: leave-one-group-out instead of k folds',
-  'n-iter': 'inner random-search draws per fold (default 0 = off)',
-  'inner-folds': 'inner search folds (default 5)',
-  'skip-importance': 'skip gain/SHAP feature importance',
-  'min-df': 'minimum document frequency of n-gram terms (default 0.01)',
-  'no-derived-features': 'leave out derived features (plane, b-value range, ...): for ablations',
-  'model-name': 'model name in the metrics tables (default gbdt)',
-  help: 'show this help',
-};
-
-export function trainHelp(): string {
-  const lines = ['usage: msc-train <table> -o <model.onnx> [options]', ''];
-  for (const [name, flag] of Object.entries(TRAIN_FLAGS)) {
-    const short = 'short' in flag ? `-${flag.short}, ` : '    ';
-    lines.push(`  ${short}--${name}${flag.type === 'string' ? ' <value>' : ''}`.padEnd(34) + HELP[name as keyof typeof TRAIN_FLAGS]);
-  }
-  return lines.join('\n');
+/** The flags as commander hands them over. */
+export interface TrainFlags {
+  inputPath?: string;
+  output?: string;
+  testSet?: string;
+  targetColumn: string;
+  task: Task;
+  excludeCols?: string;
+  includeCols?: string;
+  subset?: number;
+  seed: number;
+  param?: string[];
+  folds: number;
+  groupFile?: string;
+  nIter: number;
+  innerFolds: number;
+  skipImportance?: boolean;
+  minDf: number;
+  derivedFeatures: boolean;
+  modelName: string;
 }
 
-function number(flag: string, text: string | undefined, fallback: number, check: (v: number) => boolean): number {
-  if (text === undefined) return fallback;
-  const v = Number(text);
-  if (!Number.isFinite(v) || !check(v)) throw new MscError('E_USAGE', `--${flag} ${text} is not valid`, { hint: `see msc-train --help` });
-  return v;
+/** The original's spellings of flags MSC names differently. */
+export const TRAIN_ALIASES = { '--output-path': '--output', '--test-set-path': '--test-set', '--test-path': '--test-set' };
+
+const positive = (value: string): number => {
+  const number = Number(value);
+  if (value.trim() === '' || !(number > 0) || !Number.isFinite(number)) throw new Error(`expected a number > 0, not '${value}'`);
+  return number;
+};
+
+export function configureTrain(command: Command): Command {
+  return command
+    .argument('[table]', 'labelled feature table (.parquet .csv .tsv .json .jsonl), per instance or per series')
+    .option('-i, --input-path <table>', 'the table (as the positional argument; the original spelling)')
+    .option('-o, --output <model.onnx>', 'model file to write (.onnx); metrics go beside it')
+    .option('--test-set <table>', 'labelled table scored by every fold and by the ensemble')
+    .option('--target-column <name>', 'label column', 'class')
+    .addOption(new Option('--task <task>', 'what to learn').choices(['classification', 'regression']).default('classification'))
+    .option('--exclude-cols <list>', 'columns left out, separated by , or :')
+    .option('--include-cols <list>', 'only these columns, separated by , or :')
+    .option('--subset <n>', 'fraction (0-1] or count of studies to train on', parse.via(positive))
+    .option('--seed <n>', 'random seed', parse.count(0), 42)
+    .option('--param <key=value...>', 'booster parameter (repeatable), e.g. max_depth=4')
+    .option('--folds <n>', 'outer cross-validation folds grouped by study', parse.count(2), 5)
+    .option('--group-file <json>', 'JSON study_uid → group: leave-one-group-out instead of k folds')
+    .option('--n-iter <n>', 'inner random-search draws per fold (0 = off)', parse.count(0), 0)
+    .option('--inner-folds <n>', 'inner search folds', parse.count(2), 5)
+    .option('--skip-importance', 'skip gain/SHAP feature importance')
+    .option('--min-df <x>', 'minimum document frequency of n-gram terms', parse.via(positive), 0.01)
+    .option('--no-derived-features', 'leave out derived features (plane, b-value range, ...): for ablations')
+    .option('--model-name <name>', 'model name in the metrics tables', 'gbdt');
 }
 
 const columnList = (text: string | undefined): string[] => (text ? text.split(/[,:]/).map((c) => c.trim()).filter(Boolean) : []);
 
-/** Parses argv (without node and script); `undefined` means help was asked for. */
-export function parseTrainArgs(argv: readonly string[]): TrainCliOptions | undefined {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...argv], options: TRAIN_FLAGS, allowPositionals: true });
-  } catch (cause) {
-    throw new MscError('E_USAGE', cause instanceof Error ? cause.message : String(cause), { hint: 'see msc-train --help' });
-  }
-  const v = parsed.values;
-  if (v.help) return undefined;
-  const input = parsed.positionals[0];
-  if (!input || parsed.positionals.length > 1) throw new MscError('E_USAGE', 'give exactly one input table', { hint: 'msc-train <table> -o <model.onnx>' });
-  const output = v.output;
-  if (!output) throw new MscError('E_USAGE', 'no output model given', { hint: 'add -o model.onnx' });
-  const task = v.task ?? 'classification';
-  if (task !== 'classification' && task !== 'regression') throw new MscError('E_USAGE', `--task must be classification or regression, not ${task}`);
-  const seed = number('seed', v.seed, 42, (x) => Number.isInteger(x) && x >= 0);
-  const params = { ...parseParamOverrides(v.param ?? []), seed };
-  const subsetText = v.subset;
+/** Checks the parsed flags and positional arguments into the options runTrain takes. */
+export function trainOptionsFrom(flags: TrainFlags, args: readonly string[]): TrainCliOptions {
+  const inputs = [...args, ...(flags.inputPath ? [flags.inputPath] : [])];
+  if (inputs.length !== 1) throw new MscError('E_USAGE', inputs.length === 0 ? 'no input table given' : 'give exactly one input table', { hint: 'msc-train <table> -o <model.onnx>' });
+  const input = inputs[0]!;
+  if (!flags.output) throw new MscError('E_USAGE', 'no output model given', { hint: 'add -o model.onnx' });
+  if (!/\.onnx$/i.test(flags.output)) throw new MscError('E_USAGE', `the output model must be an .onnx file, not ${flags.output}`, { hint: 'add -o model.onnx' });
   return {
     input,
-    output,
-    ...(v['test-set'] ? { testSet: v['test-set'] } : {}),
-    targetColumn: v['target-column'] ?? 'class',
-    task,
-    excludeCols: columnList(v['exclude-cols']),
-    includeCols: columnList(v['include-cols']),
-    ...(subsetText !== undefined ? { subset: number('subset', subsetText, 1, (x) => x > 0) } : {}),
-    seed,
-    params,
-    folds: number('folds', v.folds, 5, (x) => Number.isInteger(x) && x >= 2),
-    ...(v['group-file'] ? { groupFile: v['group-file'] } : {}),
-    nIter: number('n-iter', v['n-iter'], 0, (x) => Number.isInteger(x) && x >= 0),
-    innerFolds: number('inner-folds', v['inner-folds'], 5, (x) => Number.isInteger(x) && x >= 2),
-    skipImportance: v['skip-importance'] === true,
-    minDocFreq: number('min-df', v['min-df'], 0.01, (x) => x > 0),
-    derivedFeatures: v['no-derived-features'] !== true,
-    modelName: v['model-name'] ?? 'gbdt',
+    output: flags.output,
+    ...(flags.testSet ? { testSet: flags.testSet } : {}),
+    targetColumn: flags.targetColumn,
+    task: flags.task,
+    excludeCols: columnList(flags.excludeCols),
+    includeCols: columnList(flags.includeCols),
+    ...(flags.subset !== undefined ? { subset: flags.subset } : {}),
+    seed: flags.seed,
+    params: { ...parseParamOverrides(flags.param ?? []), seed: flags.seed },
+    folds: flags.folds,
+    ...(flags.groupFile ? { groupFile: flags.groupFile } : {}),
+    nIter: flags.nIter,
+    innerFolds: flags.innerFolds,
+    skipImportance: flags.skipImportance === true,
+    minDocFreq: flags.minDf,
+    derivedFeatures: flags.derivedFeatures,
+    modelName: flags.modelName,
   };
 }

@@ -1,17 +1,17 @@
 /**
- * msc-train's work once flags are parsed: read → subset → cross-validate (+ inner search) →
+ * Training from files (what msc-train runs once its flags are checked): read → subset → cross-validate (+ inner search) →
  * optional test set → write the model and metrics. Table and file I/O come in through `TrainIo`
  * so the flow is tested without touching disk; cli/main.ts wires it to core's table readers
  * and atomic writers.
  */
 import { MscError, type Row } from '@msc/core';
 import { transform } from '@msc/features';
-import { classificationMetricRows, regressionMetricRows, type MetricContext } from '../metrics/long-table.js';
-import type { ClassificationMetrics, RegressionMetrics } from '../metrics/classification.js';
-import { classIndexOf, trainModel } from '../train.js';
-import { subsetByStudy } from '../validation/subset.js';
-import { evaluateTestSet } from '../validation/test-set.js';
-import type { TrainCliOptions } from './options.js';
+import { classificationMetricRows, regressionMetricRows, type MetricContext } from './metrics/long-table.js';
+import type { ClassificationMetrics, RegressionMetrics } from './metrics/classification.js';
+import { classIndexOf, trainModel } from './train.js';
+import { subsetByStudy } from './validation/subset.js';
+import { evaluateTestSet } from './validation/test-set.js';
+import type { TrainCliOptions } from './cli/options.js';
 
 export interface TrainIo {
   readRows(path: string): Promise<Row[]>;

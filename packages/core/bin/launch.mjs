@@ -1,0 +1,26 @@
+// Starts a built MSC binary. Plain JavaScript on purpose: it must run before anything is built, to
+// say how to build instead of printing a module-not-found stack trace.
+import { fileURLToPath } from 'node:url';
+
+/**
+ * @param {string} binUrl import.meta.url of the package's bin script
+ * @param {string} name the binary's name, for the message
+ */
+export async function launch(binUrl, name) {
+  let main;
+  let runCli;
+  try {
+    ({ main } = await import(new URL('../dist/cli/main.js', binUrl).href));
+    ({ runCli } = await import(new URL('../dist/index.js', import.meta.url).href));
+  } catch (error) {
+    if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !/[\\/]dist[\\/]/.test(String(error.message))) throw error;
+    const repo = fileURLToPath(new URL('../../../', binUrl));
+    process.stderr.write(
+      `error [E_NOT_BUILT]: ${name} is not built yet (${String(error.message).split('\n')[0]})\n` +
+        `hint: run \`pnpm install && pnpm build\` in ${repo}\n`,
+    );
+    process.exitCode = 1;
+    return;
+  }
+  runCli(main);
+}

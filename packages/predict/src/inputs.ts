@@ -1,0 +1,128 @@
+/**
+ * Prediction inputs as rows at the level asked for. Tables (per instance or per series) and DICOM
+ * folders honour the same options: a column map applied before reduction (so renamed key columns
+ * group correctly), the shard applied to instance rows before reduction (a series is in exactly one
+ * shard), and `instance`, `series` or `study` rows out.
+ */
+import { stat } from 'node:fs/promises';
+import { MscError, inShard, type Row, type Shard } from '@msc/core';
+import { SeriesReducer, assertReducible, isTablePath, normalizeColumnName, readSeriesTable, readTableAll } from '@msc/tables';
+import { extractBatches, type SkippedFile } from '@msc/extract';
+
+export type PredictionLevel = 'series' | 'study' | 'instance';
+
+export interface ReadInputsOptions {
+  /** One row per series (default), per study, or per instance. */
+  level?: PredictionLevel;
+  /** Input column → column name MSC knows (`StudyInstanceUID` → `study_uid`). */
+  columnMap?: ReadonlyMap<string, string>;
+  /** The only columns prediction reads (models' features, rules, keys); all when undefined. */
+  columns?: readonly string[];
+  shard?: Shard;
+  /** Folder levels to descend below a DICOM input (default: unlimited). */
+  dicomRecursion?: number;
+}
+
+export interface PredictionInputs {
+  rows: Row[];
+  /** Files of DICOM inputs that gave no row, with the reason. */
+  skipped: SkippedFile[];
+}
+
+/** `old:new` pairs → a map of normalised column names; E_USAGE for a malformed pair. */
+export function parseColumnMap(pairs: readonly string[]): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const pair of pairs) {
+    const [from, to, ...rest] = pair.split(':');
+    if (!from?.trim() || !to?.trim() || rest.length > 0) throw new MscError('E_USAGE', `--column-map takes old:new, not '${pair}'`, { hint: '--column-map SeriesDescription:series_description' });
+    map.set(normalizeColumnName(from), normalizeColumnName(to));
+  }
+  return map;
+}
+
+/** A key cell as the shard hash sees it (the text written to the output). */
+function keyText(cell: Row[string] | undefined): string {
+  return cell === null || cell === undefined ? '-' : String(cell);
+}
+
+function rename(row: Row, columnMap: ReadonlyMap<string, string>): Row {
+  if (columnMap.size === 0) return row;
+  const renamed: Row = {};
+  for (const [column, value] of Object.entries(row)) renamed[columnMap.get(column) ?? column] = value;
+  return renamed;
+}
+
+/** Collects instance rows and gives them back at the level asked for. */
+class LevelSink {
+  private readonly reducer: SeriesReducer | undefined;
+  private readonly instances: Row[] = [];
+
+  constructor(
+    level: PredictionLevel,
+    private readonly shard: Shard | undefined,
+  ) {
+    this.reducer = level === 'instance' ? undefined : new SeriesReducer({ level });
+  }
+
+  add(row: Row): void {
+    if (!inShard(this.shard, keyText(row.study_uid), keyText(row.series_uid))) return;
+    if (this.reducer) this.reducer.add(row);
+    else this.instances.push(row);
+  }
+
+  finish(): Row[] {
+    return this.reducer ? this.reducer.finish() : this.instances;
+  }
+}
+
+async function isFolderOrDicomFile(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return !isTablePath(path);
+  } catch {
+    throw new MscError('E_INPUT_NOT_FOUND', `no such file or folder: ${path}`, { path, hint: 'give a DICOM folder or a feature table' });
+  }
+}
+
+/** Every input's rows, one input after another. */
+export async function readPredictionInputs(inputs: readonly string[], options: ReadInputsOptions = {}): Promise<PredictionInputs> {
+  const level = options.level ?? 'series';
+  const columnMap = options.columnMap ?? new Map<string, string>();
+  const rows: Row[] = [];
+  const skipped: SkippedFile[] = [];
+  // A loop, not push(...found): spreading millions of (instance) rows overflows the call stack.
+  const keep = (found: readonly Row[]) => {
+    for (const row of found) rows.push(row);
+  };
+  for (const input of new Set(inputs)) {
+    if (!(await isFolderOrDicomFile(input))) {
+      keep(await tableRows(input, level, columnMap, options));
+      continue;
+    }
+    const sink = new LevelSink(level, options.shard);
+    let found = 0;
+    for await (const batch of extractBatches([input], options.dicomRecursion !== undefined ? { maxDepth: options.dicomRecursion } : {})) {
+      for (const event of batch) {
+        if (event.kind === 'row') {
+          sink.add(rename(event.row as unknown as Row, columnMap));
+          found += 1;
+        } else skipped.push({ path: event.path, reason: event.reason });
+      }
+    }
+    if (found === 0) throw new MscError('E_BAD_DATA', `no DICOM image series found in ${input}`, { path: input, hint: 'give a DICOM folder or a feature table' });
+    keep(sink.finish());
+  }
+  return { rows, skipped };
+}
+
+async function tableRows(path: string, level: PredictionLevel, columnMap: ReadonlyMap<string, string>, options: ReadInputsOptions): Promise<Row[]> {
+  if (level === 'series' && columnMap.size === 0) {
+    const { rows } = await readSeriesTable(path, options.columns ? { columns: options.columns } : {});
+    return options.shard ? rows.filter((row) => inShard(options.shard, keyText(row.study_uid), keyText(row.series_uid))) : rows;
+  }
+  const table = await readTableAll(path);
+  assertReducible(table.columns.map((column) => columnMap.get(column) ?? column), path);
+  const sink = new LevelSink(level, options.shard);
+  for (const row of table.rows) sink.add(rename(row, columnMap));
+  return sink.finish();
+}
