@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-// Tests import workspace packages from source, so `vitest` needs no build of the
-// package under test (CLI tests that spawn a bin still need `tsc -b`, which `pnpm test` runs).
+// Tests import workspace packages from source; worker threads and spawned binaries run dist/,
+// which the global setup builds first (tsc -b, incremental).
 const packagesDir = fileURLToPath(new URL('./packages/', import.meta.url));
 
 export default defineConfig({
@@ -10,7 +10,8 @@ export default defineConfig({
     alias: [{ find: /^@msc\/([a-z-]+)$/, replacement: `${packagesDir}$1/src/index.ts` }],
   },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
+    include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+    globalSetup: ['./scripts/vitest-global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { LineFormat } from './parallel/protocol.js';
-import { MscError, atomicWriteFile, type Row } from '@msc/core';
+import { MscError, atomicWriteFile, makeOutputDirectory, type Row } from '@msc/core';
 import { batchRows, formatDelimitedLine, formatFromPath, readTable } from '@msc/tables';
 
 export interface SkippedFile {
@@ -74,7 +74,7 @@ export class Checkpoint {
       return;
     }
     await rm(this.dir, { recursive: true, force: true });
-    await mkdir(this.dir, { recursive: true });
+    makeOutputDirectory(this.dir, this.dir);
     await atomicWriteFile(runFile, `${JSON.stringify(identity)}\n`);
   }
 

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readTableAll } from '@msc/tables';
 import { shardOf, seriesShardKey } from '@msc/core';
+import { PYDICOM_TEST_FILES, skipWithoutPython } from '../../../test-support/oracles.js';
 import { generateCohort, type CohortResult } from '@msc/synth';
 import { extractBatches, type ExtractEvent } from '../src/index.js';
 
@@ -82,21 +83,28 @@ describe('--shard k/n', () => {
   });
 });
 
+/**
+ * Starts msc-extract and SIGKILLs it once `parts` parts are committed. Polls only while the child
+ * runs: a child that finishes first fails the test with a message instead of spinning forever.
+ */
+async function killAfterParts(args: string[], partial: string, parts: number): Promise<void> {
+  const child = spawn(process.execPath, args, { stdio: 'ignore' });
+  let exited = false;
+  const exit = new Promise((done) => child.once('exit', () => done((exited = true))));
+  const committed = async () => (existsSync(partial) ? (await readdir(partial)).filter((name) => /^part-\d+\.tsv$/.test(name)).length : 0);
+  while (!exited && (await committed()) < parts) await new Promise((done) => setTimeout(done, 5));
+  if (exited) throw new Error(`msc-extract finished before ${parts} parts were committed: nothing to kill`);
+  child.kill('SIGKILL');
+  await exit;
+}
+
 describe('interrupted runs', () => {
   it('a killed run leaves no output file, and --resume completes it to the same table', async () => {
     const out = join(dir, 'killed', 'instances.tsv');
     const partial = `${out}.partial`;
     // One row per committed part, read on the main thread: slow enough to be killed half way.
     const args = [cohort.outDir, '-o', out, '--checkpoint-rows', '1', '--n-workers', '0'];
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: 'ignore' });
-    const exited = new Promise((done) => child.once('exit', done));
-    for (;;) {
-      const parts = existsSync(partial) ? (await readdir(partial)).filter((name) => /^part-\d+\.tsv$/.test(name)) : [];
-      if (parts.length >= 20) break;
-      await new Promise((done) => setTimeout(done, 5));
-    }
-    child.kill('SIGKILL');
-    await exited;
+    await killAfterParts([BIN, ...args], partial, 20);
     const beside = await readdir(join(dir, 'killed'));
     expect(beside).toEqual(['instances.tsv.partial']); // no output, no skipped report, no temporary file
     const committed = (await readdir(partial)).filter((name) => /^part-\d+\.tsv$/.test(name)).length;
@@ -113,11 +121,7 @@ describe('interrupted runs', () => {
 
   it('refuses to resume a partial run made with other options', async () => {
     // Leave a partial per-instance run behind, then ask to resume it as a per-series run.
-    const started = spawn(process.execPath, [BIN, cohort.outDir, '-o', join(dir, 'other.tsv'), '--checkpoint-rows', '1', '--n-workers', '0'], { stdio: 'ignore' });
-    const exited = new Promise((done) => started.once('exit', done));
-    while (!existsSync(join(dir, 'other.tsv.partial', 'part-000002.tsv'))) await new Promise((done) => setTimeout(done, 5));
-    started.kill('SIGKILL');
-    await exited;
+    await killAfterParts([BIN, cohort.outDir, '-o', join(dir, 'other.tsv'), '--checkpoint-rows', '1', '--n-workers', '0'], join(dir, 'other.tsv.partial'), 2);
     const result = run([cohort.outDir, '-o', join(dir, 'other.tsv'), '--per-series', '--resume']);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/started with other inputs or options/);
@@ -144,14 +148,12 @@ describe('interrupted runs', () => {
 });
 
 describe('--feature-types metadata image', () => {
-  it('adds the image columns per instance and their means per series; threads and main thread agree', async () => {
-    const corpus = '/usr/lib/python3/dist-packages/pydicom/data/test_files';
+  it.skipIf(skipWithoutPython('pydicom'))('threads and main thread agree on the pydicom corpus, and unusable pixels are said why', async () => {
     const collect = async (workers: number) => {
       const all: ExtractEvent[] = [];
-      for await (const batch of extractBatches([corpus], { workers, image: true })) all.push(...batch);
+      for await (const batch of extractBatches([PYDICOM_TEST_FILES], { workers, image: true })) all.push(...batch);
       return all;
     };
-    if (!existsSync(corpus)) return expect(process.env.CI).toBeFalsy();
     const [inline, threaded] = [await collect(0), await collect(2)];
     expect(threaded).toEqual(inline);
     const mr = threaded.find((event) => event.path.endsWith('/MR_small.dcm'));
@@ -160,6 +162,9 @@ describe('--feature-types metadata image', () => {
     const jpeg = threaded.find((event) => event.path.endsWith('/SC_rgb_jpeg_dcmtk.dcm'));
     expect(jpeg?.kind === 'row' && jpeg.row.image_mean).toBe('-');
     expect(jpeg?.kind === 'row' && jpeg.imageNote).toMatch(/transfer syntax|colour/);
+  }, 60_000);
+
+  it('adds the image columns per instance and their means per series', async () => {
 
     const instancesOut = join(dir, 'image-instances.csv');
     const seriesOut = join(dir, 'image-series.csv');

@@ -13,8 +13,7 @@
  *
  * Each derived feature reads one column (predict loads the columns named by the features).
  */
-import type { Cell } from '@msc/core';
-import { isMissing } from '@msc/core';
+import { type Cell, isMissing } from '@msc/core';
 import { cellNumbers } from './numeric.js';
 import { textPieces } from './tokenize.js';
 

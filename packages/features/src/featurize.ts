@@ -4,10 +4,7 @@
  * frequency, constant features dropped); `transform` applies it to any rows.
  * Column roles come from the tag table; a column absent from the rows reads as missing.
  */
-import { columnSpec, NUMERIC_COLUMNS, NUMERIC_MULTI_COLUMNS, TEXT_COLUMNS } from '@msc/core';
-import { MscError } from '@msc/core';
-import type { Cell, Row } from '@msc/core';
-import { cleanValue } from '@msc/core';
+import { type Cell, cleanValue, columnSpec, MscError, NUMERIC_COLUMNS, NUMERIC_MULTI_COLUMNS, type Row, TEXT_COLUMNS } from '@msc/core';
 import { derivedDefinition } from './derived.js';
 import { createFeatureMatrix, type FeatureMatrix } from './matrix.js';
 import { MULTI_STATS, multiValueStats, singleNumber } from './numeric.js';

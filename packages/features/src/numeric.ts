@@ -3,8 +3,7 @@
  * count, sum, min, max, mean of its numbers, non-numbers ignored, -1 for all five when there is
  * none (as the original); a single numeric column is one number, NaN when missing.
  */
-import type { Cell } from '@msc/core';
-import { parseNumber } from '@msc/core';
+import { type Cell, parseNumber } from '@msc/core';
 
 export const MULTI_STATS = ['count', 'sum', 'min', 'max', 'mean'] as const;
 export type MultiStat = (typeof MULTI_STATS)[number];

@@ -67,7 +67,7 @@ export async function openModel(path: string, options: LoadModelOptions = {}): P
     metadata = Object.fromEntries(model.metadataProps.map((entry) => [entry.key ?? '', entry.value ?? '']));
     outputWidth = declaredOutputWidth(model, MODEL_OUTPUTS.probabilities);
   } catch (error) {
-    throw new MscError('E_MODEL', `${path} is not an ONNX model: ${(error as Error).message}`, { path, cause: error });
+    throw new MscError('E_MODEL', `${path} is not an ONNX model: ${(error as Error).message}`, { path, cause: error, hint: 'give a .onnx file written by msc-train (models/ ships a default one)' });
   }
   const specText = metadata[MODEL_METADATA.featureSpec];
   if (!specText) {

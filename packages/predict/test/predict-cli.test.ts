@@ -5,9 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readTableAll, writeTable } from '@msc/tables';
+import { readTableAll, reduceToSeries, writeTable } from '@msc/tables';
 import { captureIo, type Row } from '@msc/core';
-import { reduceToSeries } from '@msc/tables';
 import { main } from '../src/cli/main.js';
 
 // msc-predict runs in-process; the models come from the msc-train binary through their files

@@ -26,7 +26,7 @@ function matrix(rows: number, cols: number) {
 }
 
 describe('scoring threads', () => {
-  it('score exactly what ONNX Runtime on this thread scores', async () => {
+  it('score what ONNX Runtime on this thread scores (within float rounding: tree sums are blocked per ORT thread)', async () => {
     const model = await loadModel(defaultModel);
     try {
       const m = matrix(300, model.spec.features.length);
@@ -35,8 +35,13 @@ describe('scoring threads', () => {
       expect(m.data).toEqual(copy); // without handOver the caller's matrix is untouched
       const session = await ort.InferenceSession.create(defaultModel);
       const local = await session.run({ input: new ort.Tensor('float32', copy, [300, m.nCols]) }, ['probabilities']);
-      expect(threaded).toEqual(local.probabilities!.data);
+      const expected = local.probabilities!.data as Float32Array;
       expect(threaded).toHaveLength(300 * model.classNames.length);
+      expect(expected).toHaveLength(threaded.length);
+      // Sessions with other intra-op thread counts sum the trees in other blocks: the 7th digit may differ.
+      let worst = 0;
+      for (let i = 0; i < threaded.length; i++) worst = Math.max(worst, Math.abs(threaded[i]! - expected[i]!));
+      expect(worst).toBeLessThan(1e-6);
     } finally {
       await model.close();
     }
@@ -65,7 +70,7 @@ describe('scoring threads', () => {
     const require = createRequire(import.meta.url);
     const script = `
       const { loadModel } = await import(${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)});
-      const { createFeatureMatrix } = await import(${JSON.stringify(require.resolve('@msc/core'))});
+      const { createFeatureMatrix } = await import(${JSON.stringify(require.resolve('@msc/features'))});
       const model = await loadModel(${JSON.stringify(defaultModel)});
       const scores = await model.score(createFeatureMatrix(2, model.spec.features.length));
       console.log(scores.length);`;

@@ -1,9 +1,9 @@
 /**
  * generateCohort: plan (plan.ts) → files (dataset.ts) in a nested or flat layout → labels.csv.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MscError, Random, type ClassLabel } from '@msc/core';
+import { MscError, Random, makeDirectory, type ClassLabel } from '@msc/core';
 import { writeTable } from '@msc/tables';
 import { mrInstance, nonImageObject } from './dataset.js';
 import { planCohort, randomUid, type PlannedSeries, type PlannedStudy } from './plan.js';
@@ -87,7 +87,7 @@ export async function generateCohort(options: CohortOptions): Promise<CohortResu
   const write = (folder: string, name: string, data: ArrayBuffer) => {
     try {
       if (!made.has(folder)) {
-        mkdirSync(folder, { recursive: true });
+        makeDirectory(folder);
         made.add(folder);
       }
       writeFileSync(join(folder, name), new Uint8Array(data));

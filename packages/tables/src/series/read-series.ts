@@ -7,13 +7,11 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { MscError } from '@msc/core';
+import { MscError, type SeriesRow, WORKER_EXEC_ARGV, workerScriptUrl } from '@msc/core';
 import { formatFromPath, normalizeColumnName } from '../table/format.js';
 import { batchRows, readTable } from '../table/index.js';
 import { projectColumns } from '../table/projection.js';
 import type { ReadTableOptions } from '../table/types.js';
-import type { SeriesRow } from '@msc/core';
-import { WORKER_EXEC_ARGV, workerScriptUrl } from '@msc/core';
 import { SeriesReducer, assertReducible, type ReduceOptions } from './reduce.js';
 import { decodeRows } from './row-transfer.js';
 import type { ScanReply, ScanRequest, ScanTask } from './scan-delimited.js';

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MscError } from '@msc/core';
-import type { Cell, Row } from '@msc/core';
+import { type Cell, MscError, type Row } from '@msc/core';
 import { SeriesReducer, assertReducible, reduceToSeries } from './reduce.js';
 
 function dwiInstances(): Row[] {

@@ -2,11 +2,8 @@
  * Instance rows → one row per series (behaviour.md §2), in a deterministic form: unique values in
  * `compareReducedValues` order, series sorted by key, so shuffling the input changes nothing.
  */
-import { IMAGE_COLUMN_NAMES, columnSpec, COLUMNS } from '@msc/core';
-import { MscError } from '@msc/core';
-import { MISSING, type Cell, type Row, type SeriesRow } from '@msc/core';
+import { type Cell, COLUMNS, columnSpec, compareReducedValues, IMAGE_COLUMN_NAMES, isMissing, MISSING, MscError, normalizeForReduction, parseNumber, type Row, type SeriesRow } from '@msc/core';
 import { newRow, rowTemplate } from '../table/row-template.js';
-import { compareReducedValues, isMissing, normalizeForReduction, parseNumber } from '@msc/core';
 
 export interface ReduceOptions {
   /**

@@ -4,8 +4,7 @@
  * records (embedded separators, doubled quotes, line breaks). Writer quotes only when needed.
  */
 import { createReadStream } from 'node:fs';
-import { MscError } from '@msc/core';
-import type { Cell, Row } from '@msc/core';
+import { type Cell, MscError, type Row } from '@msc/core';
 import { normalizeColumnName } from './format.js';
 import { projectColumns } from './projection.js';
 import type { ColumnBatch, ReadTableOptions } from './types.js';

@@ -3,8 +3,7 @@
  * atomically. Formats: parquet, CSV, TSV, JSON (flat or the original's nested tree), JSON Lines.
  */
 import { once } from 'node:events';
-import { createAtomicStream, atomicWriteFile, type AtomicStream } from '@msc/core';
-import type { Row } from '@msc/core';
+import { type AtomicStream, atomicWriteFile, createAtomicStream, type Row } from '@msc/core';
 import { formatDelimitedLine, formatDelimitedRows, readDelimited } from './delimited.js';
 import { formatFromPath } from './format.js';
 import { readJson, readJsonLines, toNestedTree } from './json.js';

@@ -5,9 +5,8 @@
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { MscError } from '@msc/core';
+import { type Cell, MscError, type Row } from '@msc/core';
 import { reduceCells } from '../series/reduce.js';
-import type { Cell, Row } from '@msc/core';
 import { normalizeColumnName } from './format.js';
 import type { ColumnBatch, ReadTableOptions } from './types.js';
 

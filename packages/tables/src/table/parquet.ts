@@ -9,10 +9,7 @@ import { dirname } from 'node:path';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, type FileMetaData } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { ParquetWriter, fileWriter, type ColumnSource } from 'hyparquet-writer';
-import { temporaryPathFor } from '@msc/core';
-import { columnSpec } from '@msc/core';
-import { MscError } from '@msc/core';
-import type { Cell, Row } from '@msc/core';
+import { MscError, columnSpec, makeOutputDirectory, temporaryPathFor, type Cell, type Row } from '@msc/core';
 import { normalizeColumnName } from './format.js';
 import { projectColumns } from './projection.js';
 import type { ColumnBatch, ReadTableOptions, TableWriter } from './types.js';
@@ -95,9 +92,7 @@ function isNumericColumn(column: string, rows: readonly Row[]): boolean {
 
 export async function createParquetWriter(path: string, columns: readonly string[], rowGroupSize = 65_536): Promise<TableWriter> {
   const temporary = temporaryPathFor(path);
-  await mkdir(dirname(path), { recursive: true }).catch((error: unknown) => {
-    throw new MscError('E_OUTPUT', `cannot write ${path}: ${(error as Error).message}`, { path, cause: error });
-  });
+  makeOutputDirectory(dirname(path), path);
   let writer: ParquetWriter | undefined;
   let numeric: boolean[] = [];
   let pending: Row[] = [];

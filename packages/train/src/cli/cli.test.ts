@@ -1,8 +1,7 @@
-import type { Row } from '@msc/core';
+import { Command, normalizeFlagSpellings, type Row } from '@msc/core';
 import { describe, expect, it } from 'vitest';
 import { readOnnxMetadata } from '../export/onnx/export.js';
 import { seriesRows } from '../test-support/series-rows.js';
-import { Command, normalizeFlagSpellings } from '@msc/core';
 import { TRAIN_ALIASES, configureTrain, trainOptionsFrom, type TrainCliOptions, type TrainFlags } from './options.js';
 import { formatSummary, runTrain, type TrainIo } from '../train-from-table.js';
 

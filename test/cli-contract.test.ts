@@ -1,0 +1,109 @@
+/**
+ * The README's promises about every binary, checked on the real binaries as a user runs them:
+ * `--help` with the exit-code table, the original's snake_case spellings, one error format
+ * (`error [CODE]: …` + `hint:`) for every flag mistake, the documented exit codes, and a one-line
+ * JSON summary when stdout is piped.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { EXIT_CODES } from '@msc/core';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const BINARIES = {
+  'msc-extract': 'packages/extract/bin/msc-extract.mjs',
+  'msc-train': 'packages/train/bin/msc-train.mjs',
+  'msc-predict': 'packages/predict/bin/msc-predict.mjs',
+  'msc-synth': 'packages/synth/bin/msc-synth.mjs',
+} as const;
+type Binary = keyof typeof BINARIES;
+const run = (binary: Binary, args: string[]) => spawnSync(process.execPath, [join(root, BINARIES[binary]), ...args], { encoding: 'utf8', cwd: root });
+
+/** A wrong value for a flag each binary has, in the original's snake_case spelling. */
+const BAD_VALUE: Record<Binary, string[]> = {
+  'msc-extract': ['x', '-o', 'x.csv', '--n_workers', '-1'],
+  'msc-train': ['x.csv', '-o', 'm.onnx', '--n_iter', 'many'],
+  'msc-predict': ['x.csv', '--min_confidence', '2'],
+  'msc-synth': ['--out', 'x', '--max_instances_per_series', '0'],
+};
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'msc-contract-'));
+});
+
+describe.each(Object.keys(BINARIES) as Binary[])('%s', (binary) => {
+  it('has --help (and -h) with the exit-code table, exit 0', () => {
+    for (const flag of ['--help', '-h']) {
+      const result = run(binary, [flag]);
+      expect(result.status).toBe(0);
+      expect(result.stdout).toMatch(new RegExp(`^Usage: ${binary}`));
+      for (const code of Object.values(EXIT_CODES)) expect(result.stdout).toMatch(new RegExp(`^  ${code}  \\S`, 'm'));
+      expect(result.stdout).toMatch(/snake_case|--input_dir/);
+    }
+  });
+
+  it('reports a wrong flag value, in snake_case, as error [E_USAGE] with a hint, exit 2, no help dump', () => {
+    const result = run(binary, BAD_VALUE[binary]);
+    expect(result.status).toBe(EXIT_CODES.usage);
+    expect(result.stderr).toMatch(/^error \[E_USAGE\]: .+\nhint: see msc-[a-z]+ --help\n$/);
+    expect(result.stdout).toBe('');
+  });
+
+  it('reports an unknown flag the same way', () => {
+    const result = run(binary, ['--no-such-flag']);
+    expect(result.status).toBe(EXIT_CODES.usage);
+    expect(result.stderr).toMatch(/^error \[E_USAGE\]: unknown option '--no-such-flag'/);
+    expect(result.stderr).not.toMatch(/\n\s+at /); // never a stack trace
+  });
+});
+
+describe('exit codes and summaries end to end', () => {
+  it('synth → extract → train → predict: exit 0 and one JSON line each when piped', () => {
+    const cohort = join(dir, 'cohort');
+    const steps: [Binary, string[]][] = [
+      ['msc-synth', ['--out', cohort, '--studies', '6', '--seed', '3', '--max_instances_per_series', '2']],
+      ['msc-extract', ['--input_dir', cohort, '--output_path', join(dir, 'series.csv'), '--per_series']],
+    ];
+    for (const [binary, args] of steps) {
+      const result = run(binary, args);
+      expect(result.status, result.stderr).toBe(0);
+      expect(() => JSON.parse(result.stdout)).not.toThrow();
+      expect(result.stdout.trim().split('\n')).toHaveLength(1);
+    }
+    // Labels joined the way users join them: the cohort's labels.csv by series_uid.
+    const labels = new Map(
+      readFileSync(join(cohort, 'labels.csv'), 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((line) => line.split(','))
+        .map((cells) => [cells[1]!, cells[2]!]),
+    );
+    const [header, ...lines] = readFileSync(join(dir, 'series.csv'), 'utf8').trim().split('\n');
+    const seriesIndex = header!.split(',').indexOf('series_uid');
+    const labelled = [`${header},class`, ...lines.map((line) => `${line},${labels.get(line.split(',')[seriesIndex]!) ?? 'Others'}`)].join('\n');
+    const table = join(dir, 'labelled.csv');
+    writeFileSync(table, `${labelled}\n`);
+    const train = run('msc-train', ['--input_path', table, '--output_path', join(dir, 'm.onnx'), '--folds', '2', '--param', 'n_estimators=5', '--skip_importance']);
+    expect(train.status, train.stderr).toBe(0);
+    expect(JSON.parse(train.stdout)).toMatchObject({ outputs: [join(dir, 'm.onnx'), expect.any(String), expect.any(String)] });
+    const predict = run('msc-predict', ['--input_path', cohort, '--model_path', join(dir, 'm.onnx'), '-o', join(dir, 'p.csv')]);
+    expect(predict.status, predict.stderr).toBe(0);
+    expect(JSON.parse(predict.stdout)).toMatchObject({ series: lines.length });
+  });
+
+  it('uses 3 for missing input, 4 for a bad model, 5 for an unwritable output', () => {
+    expect(run('msc-extract', [join(dir, 'nope'), '-o', join(dir, 'a.csv')]).status).toBe(EXIT_CODES.input);
+    expect(run('msc-train', [join(dir, 'nope.csv'), '-o', join(dir, 'a.onnx')]).status).toBe(EXIT_CODES.input);
+    expect(run('msc-predict', [join(dir, 'nope.csv')]).status).toBe(EXIT_CODES.input);
+    const notModel = join(dir, 'labelled.csv');
+    const bad = run('msc-predict', [join(dir, 'series.csv'), '--model-path', notModel]);
+    expect(bad.status).toBe(EXIT_CODES.model);
+    expect(bad.stderr).toMatch(/^error \[E_MODEL\]: .+\nhint: /);
+    expect(run('msc-synth', ['--out', '/proc/msc-cannot-write', '--studies', '1']).status).toBe(EXIT_CODES.output);
+  });
+});
