@@ -12,11 +12,10 @@
 //                     adds files to the set; existing sha256 are never overwritten)
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
-import { atomicWriteFile } from '../../packages/core/dist/index.js';
 import { MANIFEST_PATH, cacheDir, checkCache, fileKey, readManifest, sha256 } from './cache.mjs';
 
 const { values } = parseArgs({
@@ -29,6 +28,14 @@ const { values } = parseArgs({
 const cache = values.cache ? cacheDir({ MSC_REAL_DATA: values.cache }) : cacheDir();
 const manifest = readManifest();
 const log = (message) => process.stderr.write(`${message}\n`);
+// Not core's atomicWriteFile: this script runs before the build (scripts/test-deps.mjs), so it
+// imports nothing from packages/*/dist.
+async function writeAtomically(path, bytes) {
+  await mkdir(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.tmp`;
+  await writeFile(temporary, bytes);
+  await rename(temporary, path);
+}
 
 const before = await checkCache(manifest, cache);
 const needed = new Set(before.filter((entry) => entry.state !== 'ok' || !entry.file.sha256).map((entry) => entry.source.id));
@@ -137,8 +144,7 @@ for (const source of manifest.sources) {
         continue;
       }
       if (entry.state !== 'ok') {
-        await mkdir(dirname(entry.path), { recursive: true });
-        await atomicWriteFile(entry.path, bytes);
+        await writeAtomically(entry.path, bytes);
         placed += 1;
       }
     }
@@ -146,7 +152,7 @@ for (const source of manifest.sources) {
     await rm(temporary, { recursive: true, force: true });
   }
 }
-if (manifestDirty) await atomicWriteFile(MANIFEST_PATH, `${JSON.stringify(manifest, null, 2)}\n`);
+if (manifestDirty) await writeAtomically(MANIFEST_PATH, `${JSON.stringify(manifest, null, 2)}\n`);
 
 const after = await checkCache(manifest, cache);
 const ok = after.filter((entry) => entry.state === 'ok').length;
