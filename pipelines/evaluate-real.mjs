@@ -151,6 +151,17 @@ else
     seriesName(result), result.vendor, result.label, ...runs.map((run) => { const r = run.results.find((x) => x.key === result.key); return `${r.predicted} ${num(r.confidence)}`; }), result.why,
   ])), '');
 
+lines.push('## Enhanced multi-frame MR: what extract reads', '');
+const ENHANCED_MR = '1.2.840.10008.5.1.4.1.1.4.1';
+const ENHANCED_COLUMNS = ['echo_time', 'repetition_time', 'flip_angle', 'scanning_sequence', 'pixel_spacing', 'slice_thickness', 'image_orientation_patient', 'number_of_images'];
+const enhanced = seriesRows.filter((row) => String(row.sop_class_uid).split(' ').includes(ENHANCED_MR));
+lines.push('The classic attributes of an Enhanced MR file live in its functional groups (sequence-signatures.md); `number_of_images` should count frames. Series-table values:', '');
+lines.push(table(['series', ...ENHANCED_COLUMNS], enhanced.map((row) => [row.series_description, ...ENHANCED_COLUMNS.map((column) => String(row[column]))])), '');
+
+lines.push('## Limits of the set', '');
+lines.push(`- Classes present among scored series: ${CLASSES.filter((name) => scoredLabels.some((label) => label.label === name)).join(', ')}. The Debian and npm packages reachable here ship no real T2W, ADC or DCE series, so the T2W and ADC rules and the T2-versus-pixel-spacing failure can only be checked for false fires here, not for recall.`);
+lines.push('- Issue 12 also names a Philips Raw Data Storage object, a Philips private SOP object (1.3.46.670589.11.0.0.12.4) and a Siemens XA enhanced BOLD series. No Debian or npm package reachable here ships them (the issue points to the pydicom and nibabel wheels; PyPI is not reachable from this machine), so they are not in the set.', '');
+
 lines.push('## Non-image objects: must be skipped by extract', '');
 lines.push(table(['file', 'object', 'modality', 'SOP class', 'skipped', 'reason, or what became of it'], skips.map((skip) => {
   const became = skip.series ? runs.map((run) => { const r = run.results.find((x) => x.key === skip.series); return r ? `${configName(run.heuristics)}: ${r.predicted} ${num(r.confidence)}` : ''; }).join('; ') : '';
