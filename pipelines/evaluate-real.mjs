@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { atomicWriteFile } from '../packages/core/dist/index.js';
 import { cacheDir, checkCache, fileKey, readManifest } from './real-data/cache.mjs';
-import { CLASSES, extractCache, extractSeriesRows, physicsChecks, predictTable, readLabels, readSkipExpected, ruleResults, scoreResults, seriesResults, skipResults } from './real-data/evaluate.mjs';
+import { CLASSES, extractCache, extractSeriesRows, physicsChecks, planeResults, predictTable, readLabels, readSkipExpected, ruleResults, scoreResults, seriesResults, skipResults } from './real-data/evaluate.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values } = parseArgs({
@@ -53,6 +53,7 @@ for (const heuristics of configs) {
   runs.push({ heuristics, results, scores: scoreResults(results), physics: physicsChecks(results) });
 }
 const rules = configs.filter((name) => name !== 'none');
+const planes = await planeResults(seriesRows, labels);
 const ruleTables = await Promise.all(rules.map(async (name) => ({ name, rules: await ruleResults(seriesRows, labels, name) })));
 if (!values.work) await rm(work, { recursive: true, force: true });
 
@@ -142,6 +143,11 @@ for (const { name, rules: ruleList } of ruleTables) {
     return [rule.rule, rule.label, rule.fired.length, scored.filter((f) => f.truth === rule.label).length, scored.filter((f) => f.truth !== rule.label).map((f) => `${f.key.split('|')[1]} (${f.truth})`).join(', ') || '0', rule.fired.filter((f) => f.decides).length, rule.notFired.length];
   })), '');
 }
+
+lines.push('## Plane: ImageOrientationPatient against the description', '');
+const named = planes.filter((plane) => plane.words.length > 0);
+lines.push(`The T2W rule excludes coronal and sagittal series by description words only. On this set ${named.length} of ${planes.length} descriptions name a plane (English words ax/axial/tra/transverse, cor/coronal, sag/sagittal); ImageOrientationPatient gives one for ${planes.filter((plane) => plane.geometry.length > 0).length} series (missing on Enhanced MR while extract does not read functional groups). Where both exist they agree on ${named.filter((plane) => plane.agree === true).length} of ${named.filter((plane) => plane.agree !== null).length}.`, '');
+lines.push(table(['series', 'description', 'plane(s) from ImageOrientationPatient', 'plane words'], planes.map((plane, i) => [seriesName(runs[0].results[i]), plane.description, plane.geometry.join(', ') || '–', plane.words.join(', ') || '–'])), '');
 
 lines.push('## Ambiguous series (not scored)', '');
 const ambiguous = runs[0].results.filter((result) => result.status === 'ambiguous');

@@ -198,3 +198,31 @@ export async function extractSeriesRows(cache, work) {
   await run(process.execPath, [bin('extract'), join(cache, 'files'), '--per-series', '-o', table, '--skipped-report', join(work, 'series-skipped.csv')], { maxBuffer: 1 << 26 });
   return readJsonl(table);
 }
+
+const PLANE_WORDS = { axial: ['ax', 'axial', 'tra', 'transverse', 'transversal'], coronal: ['cor', 'coronal'], sagittal: ['sag', 'sagittal'] };
+
+/**
+ * For deliverable 5 (rules by geometry where words fail): per labelled series, the planes its
+ * ImageOrientationPatient values give (features' planeOf, as the model's derived feature) and the
+ * plane words of its description, and whether they agree. Needs `pnpm build` (features' dist).
+ */
+export async function planeResults(seriesRows, labels) {
+  const { planeOf } = await import('../../packages/features/dist/index.js');
+  const byKey = new Map(seriesRows.map((row) => [seriesKey(row), row]));
+  return labels.map((label) => {
+    const row = byKey.get(seriesKey(label)) ?? {};
+    const cosines = String(row.image_orientation_patient ?? '-').split(' ').map(Number).filter((value) => Number.isFinite(value));
+    const planes = new Set();
+    if (cosines.length > 0 && cosines.length % 6 === 0) for (let i = 0; i < cosines.length; i += 6) planes.add(planeOf(cosines.slice(i, i + 6)) ?? 'oblique');
+    const words = String(row.series_description ?? '').toLowerCase().split(/[^a-z0-9]+/);
+    const named = Object.keys(PLANE_WORDS).filter((plane) => PLANE_WORDS[plane].some((word) => words.includes(word)));
+    const fromGeometry = [...planes].sort();
+    return {
+      key: seriesKey(label),
+      description: row.series_description ?? '-',
+      geometry: fromGeometry,
+      words: named,
+      agree: named.length === 0 || fromGeometry.length === 0 ? null : named.every((plane) => fromGeometry.includes(plane)),
+    };
+  });
+}
