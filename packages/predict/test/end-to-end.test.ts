@@ -5,11 +5,20 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readTableAll, writeTable } from '@msc/tables';
+import { captureIo } from '@msc/core';
 import { extractSeries } from '@msc/extract';
+import { main as extractMain } from '../../extract/src/cli/main.js';
+import { main as predictMain } from '../src/cli/main.js';
 import { generateCohort, type CohortResult } from '@msc/synth';
 
-const bin = (pkg: string) => fileURLToPath(new URL(`../../${pkg}/bin/msc-${pkg}.mjs`, import.meta.url));
-const run = (pkg: string, args: string[]) => spawnSync(process.execPath, [bin(pkg), ...args], { encoding: 'utf8' });
+// extract and predict run in-process; train as its binary (predict never imports train, not even in tests).
+const trainBin = fileURLToPath(new URL('../../train/bin/msc-train.mjs', import.meta.url));
+const MAINS = { extract: extractMain, predict: predictMain } as const;
+async function run(pkg: 'extract' | 'predict', args: string[]) {
+  const io = captureIo();
+  const status = await MAINS[pkg](args, io);
+  return { status, stdout: io.out(), stderr: io.err() };
+}
 
 let dir: string;
 let model: string;
@@ -17,21 +26,22 @@ let held: CohortResult;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'msc-e2e-'));
   // synth → extract → train on one seed's studies; predict on another seed's (held-out studies).
-  const train = await generateCohort({ outDir: join(dir, 'train'), studies: 45, seed: 301 });
+  // A few files per series keep extraction quick; series-level values are kept (labels, b-values).
+  const train = await generateCohort({ outDir: join(dir, 'train'), studies: 45, seed: 301, maxInstancesPerSeries: 3 });
   const labels = new Map(train.labels.map((label) => [label.series_uid, label.class]));
   const { rows } = await extractSeries([train.outDir]);
   const table = join(dir, 'train.parquet');
   const labelled = rows.map((row) => ({ ...row, class: labels.get(row.series_uid) ?? '-' }));
   await writeTable(table, [...new Set(labelled.flatMap((row) => Object.keys(row)))], labelled);
   model = join(dir, 'model.onnx');
-  const trained = run('train', [table, '-o', model, '--folds', '3', '--param', 'n_estimators=40', '--skip-importance']);
+  const trained = spawnSync(process.execPath, [trainBin, table, '-o', model, '--folds', '3', '--param', 'n_estimators=40', '--skip-importance'], { encoding: 'utf8' });
   expect(trained.status, trained.stderr).toBe(0);
-  held = await generateCohort({ outDir: join(dir, 'held'), studies: 12, seed: 302 });
+  held = await generateCohort({ outDir: join(dir, 'held'), studies: 12, seed: 302, maxInstancesPerSeries: 4 });
 }, 180_000);
 
 describe('synth → extract → train → predict', () => {
   it('classifies held-out studies from their DICOM folder', async () => {
-    const result = run('predict', [held.outDir, '--model-path', model]);
+    const result = await run('predict', [held.outDir, '--model-path', model]);
     expect(result.status, result.stderr).toBe(0);
     const out = join(dir, 'held.csv');
     await writeFile(out, result.stdout);
@@ -45,12 +55,12 @@ describe('synth → extract → train → predict', () => {
   });
 
   it('gives the same labels from the folder and from msc-extract tables of it', async () => {
-    const fromFolder = run('predict', [held.outDir, '--model-path', model]).stdout;
+    const fromFolder = (await run('predict', [held.outDir, '--model-path', model])).stdout;
     const lines = (text: string) => text.trim().split('\n').sort();
     for (const [name, flags] of [['held-instances.tsv', []], ['held-series.parquet', ['--per-series']]] as const) {
       const table = join(dir, name);
-      expect(run('extract', [held.outDir, '-o', table, ...flags]).status).toBe(0);
-      const fromTable = run('predict', [table, '--model-path', model]);
+      expect((await run('extract', [held.outDir, '-o', table, ...flags])).status).toBe(0);
+      const fromTable = await run('predict', [table, '--model-path', model]);
       expect(fromTable.status, fromTable.stderr).toBe(0);
       expect(lines(fromTable.stdout)).toEqual(lines(fromFolder));
     }
