@@ -5,3 +5,4 @@ export * from './spec.js';
 export * from './featurize.js';
 export * from './derived.js';
 export * from './model-contract.js';
+export * from './tree-shap.js';

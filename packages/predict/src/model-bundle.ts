@@ -6,7 +6,8 @@
 import { readFile } from 'node:fs/promises';
 // onnx-proto is CommonJS assigning module.exports: only its default import is visible from ESM.
 import onnxProto from 'onnx-proto';
-import { MODEL_INPUT, MODEL_METADATA, MODEL_OUTPUTS, parseFeatureSpec, type FeatureMatrix, type FeatureSpec } from '@msc/features';
+import { MODEL_INPUT, MODEL_METADATA, MODEL_OUTPUTS, parseFeatureSpec, type FeatureMatrix, type FeatureSpec, type ShapEnsemble } from '@msc/features';
+import { readTreeEnsembles } from './explain.js';
 import { MscError } from '@msc/core';
 import { ScoreThread } from './score-thread.js';
 
@@ -23,6 +24,8 @@ export interface ModelBundle {
    * value per row (regression). With `handOver` the matrix's buffer is given away, not copied.
    */
   score(matrix: FeatureMatrix, handOver?: boolean): Promise<Float32Array>;
+  /** The fold tree ensembles, read back from the file for TreeSHAP (`--explain`). */
+  treeEnsembles(): readonly ShapEnsemble[];
   /** Ends the scoring thread. */
   close(): Promise<void>;
 }
@@ -80,6 +83,7 @@ export async function openModel(path: string, options: LoadModelOptions = {}): P
   const task = metadata[MODEL_METADATA.task] === 'regression' ? 'regression' : 'classification';
   const classNames = task === 'classification' ? resolveClassNames(path, metadata[MODEL_METADATA.classNames], options.classNames, outputWidth) : [];
   const output = task === 'regression' ? MODEL_OUTPUTS.prediction : MODEL_OUTPUTS.probabilities;
+  let ensembles: ShapEnsemble[] | undefined;
   const thread = new ScoreThread(path, { bytes, threads: options.threads ?? 2, input: MODEL_INPUT, output });
   return {
     path,
@@ -89,6 +93,7 @@ export async function openModel(path: string, options: LoadModelOptions = {}): P
     metadata,
     ready: thread.ready,
     score: (matrix, handOver) => thread.run(matrix, handOver),
+    treeEnsembles: () => (ensembles ??= readTreeEnsembles(bytes, path)),
     close: () => thread.close(),
   };
 }

@@ -6,6 +6,7 @@ import { MscError, MISSING, columnSpec, type Row } from '@msc/core';
 import { transform } from '@msc/features';
 import type { CompiledRuleSet } from '@msc/heuristics';
 import type { ModelBundle } from './model-bundle.js';
+import { contributionsByName, formatExplanation, topContributions, type Contribution } from './explain.js';
 
 export interface PredictOptions {
   /** `soft` (default) averages probabilities; `hard` takes the most common label over models. */
@@ -13,6 +14,8 @@ export interface PredictOptions {
   /** Below this top probability the prediction is `uncertain`. */
   minConfidence?: number;
   heuristics?: CompiledRuleSet;
+  /** Explain each label by its `explain` largest feature contributions (TreeSHAP on the model's trees). */
+  explain?: number;
 }
 
 export interface Prediction {
@@ -27,6 +30,8 @@ export interface Prediction {
   rule: string;
   /** Class → probability (classification only). */
   probabilities: Record<string, number>;
+  /** With `explain`: the features that moved the model to its label most, largest first. */
+  explanation?: Contribution[];
 }
 
 export const UNCERTAIN = 'uncertain';
@@ -102,7 +107,8 @@ export async function predictSeries(rows: readonly Row[], models: readonly Model
     if (scoring) add(model, scoring.start, await scoring.values);
   }
 
-  return rows.map((row, r) => {
+  const classOfRow = new Int32Array(rows.length);
+  const predictions = rows.map((row, r): Prediction => {
     const probabilities: Record<string, number> = {};
     let label: string;
     let confidence = Number.NaN;
@@ -115,6 +121,7 @@ export async function predictSeries(rows: readonly Row[], models: readonly Model
         if (summed[r * width + c]! > summed[r * width + best]!) best = c;
       }
       if (votes) best = mostVoted(votes[r]!, best);
+      classOfRow[r] = best;
       label = classes[best]!;
       confidence = summed[r * width + best]! / models.length;
       if (options.minConfidence !== undefined && confidence < options.minConfidence) label = UNCERTAIN;
@@ -131,6 +138,26 @@ export async function predictSeries(rows: readonly Row[], models: readonly Model
       probabilities,
     };
   });
+  if (options.explain !== undefined && options.explain > 0) explainPredictions(rows, models, classOfRow, predictions, options.explain);
+  return predictions;
+}
+
+/** Adds each prediction's largest feature contributions, averaged over models by feature name. */
+function explainPredictions(rows: readonly Row[], models: readonly ModelBundle[], classOfRow: Int32Array, predictions: Prediction[], top: number): void {
+  for (let start = 0; start < rows.length; start += PREDICT_BATCH_ROWS) {
+    const batch = rows.slice(start, start + PREDICT_BATCH_ROWS);
+    const merged = batch.map(() => new Map<string, Contribution>());
+    for (const model of models) {
+      const perRow = contributionsByName(model.treeEnsembles(), model.spec, transform(batch, model.spec), classOfRow.subarray(start, start + batch.length));
+      perRow.forEach((contributions, b) => {
+        for (const [name, c] of contributions) {
+          const sum = merged[b]!.get(name);
+          merged[b]!.set(name, { feature: name, value: c.value, contribution: (sum?.contribution ?? 0) + c.contribution / models.length });
+        }
+      });
+    }
+    merged.forEach((contributions, b) => (predictions[start + b]!.explanation = topContributions(contributions.values(), top)));
+  }
 }
 
 /** The label with most votes; ties go to the highest mean probability (`fallback`) when it is tied. */
@@ -154,12 +181,14 @@ function text(cell: Row[string] | undefined): string {
 export function predictionRows(predictions: readonly Prediction[], classes: readonly string[]): { columns: string[]; rows: Row[] } {
   // Lower-case like every other column (readers normalise headers to lower case).
   const probabilityColumns = classes.map((name) => `probability_${name.toLowerCase()}`);
-  const columns = ['patient_id', 'study_uid', 'series_uid', 'prediction', 'prediction_heuristics', ...probabilityColumns, 'confidence', 'rule'];
+  const explained = predictions.some((p) => p.explanation !== undefined);
+  const columns = ['patient_id', 'study_uid', 'series_uid', 'prediction', 'prediction_heuristics', ...probabilityColumns, 'confidence', 'rule', ...(explained ? ['explanation'] : [])];
   const rows = predictions.map((p) => {
     const row: Row = { patient_id: p.patient_id, study_uid: p.study_uid, series_uid: p.series_uid, prediction: p.prediction, prediction_heuristics: p.prediction_heuristics };
     classes.forEach((name, i) => (row[probabilityColumns[i]!] = round(p.probabilities[name])));
     row.confidence = round(p.confidence);
     row.rule = p.rule;
+    if (explained) row.explanation = formatExplanation(p.explanation ?? []);
     return row;
   });
   return { columns, rows };

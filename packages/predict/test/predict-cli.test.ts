@@ -8,6 +8,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readTableAll, reduceToSeries, writeTable } from '@msc/tables';
 import { captureIo, type Row } from '@msc/core';
 import { main } from '../src/cli/main.js';
+import { loadModel } from '../src/model-bundle.js';
+import { rowShapValues, transform } from '@msc/features';
 
 // msc-predict runs in-process; the models come from the msc-train binary through their files
 // (predict never imports train, not even in tests).
@@ -198,5 +200,43 @@ describe('msc-predict', () => {
     expect(Object.values(summary.labels).reduce((a, b) => a + b, 0)).toBe(30);
     const tty = await run([path, '--model-path', model, '-o', join(dir, 'sum2.csv')], { tty: true });
     expect(tty.stdout).toMatch(/^msc-predict: 30 series → .*sum2\.csv/);
+  });
+
+  it('--explain: the trees read back from the .onnx file reproduce its probabilities, and name what decided each label', async () => {
+    const bundle = await loadModel(model);
+    try {
+      const rows = reduceToSeries(held);
+      const matrix = transform(rows, bundle.spec);
+      const ensembles = bundle.treeEnsembles();
+      const scored = await bundle.score(transform(rows, bundle.spec));
+      const k = bundle.classNames.length;
+      for (let r = 0; r < rows.length; r++) {
+        // Local accuracy: per fold, contributions + bias = the margin of every class; their softmax,
+        // averaged over folds, is what ONNX Runtime computed.
+        const mean = new Float64Array(k);
+        for (const ensemble of ensembles) {
+          const margins = Array.from({ length: k }, (_, c) => rowShapValues({ ...ensemble, nFeatures: matrix.nCols }, matrix.data, r * matrix.nCols, c).reduce((a, b) => a + b, 0));
+          const top = Math.max(...margins);
+          const exp = margins.map((m) => Math.exp(m - top));
+          const total = exp.reduce((a, b) => a + b, 0);
+          exp.forEach((e, c) => (mean[c]! += e / total / ensembles.length));
+        }
+        for (let c = 0; c < k; c++) expect(mean[c]!).toBeCloseTo(scored[r * k + c]!, 5);
+      }
+    } finally {
+      await bundle.close();
+    }
+    const path = join(dir, 'held-x.csv');
+    await writeTable(path, columnsOf(held), held);
+    const explained = await predictFrom(path, ['--explain', '2']);
+    for (const row of explained) {
+      const parts = String(row.explanation).split('; ');
+      expect(parts.length).toBeGreaterThanOrEqual(1);
+      expect(parts.length).toBeLessThanOrEqual(2);
+      for (const part of parts) expect(part).toMatch(/^\S+ \([+-]\d+\.\d\d\)$/);
+    }
+    const dwi = explained.find((row) => String(row.series_uid).endsWith('.DWI'))!;
+    expect(dwi.explanation).toMatch(/diffusion|bvalue|b50|800|ep2d/);
+    expect(explained.map((row) => row.prediction)).toEqual((await predictFrom(path)).map((row) => row.prediction));
   });
 });

@@ -10,7 +10,7 @@ export * from './metrics/classification.js';
 export * from './validation/folds.js';
 export * from './validation/cross-validate.js';
 export { classIndexOf, trainModel, type FeatureImportance, type TrainModelOptions, type TrainedModel } from './train.js';
-export { gainImportance, meanAbsShap, shapValues } from './explain/tree-shap.js';
+export { gainImportance } from './explain/gain-importance.js';
 export * from './metrics/long-table.js';
 export * from './validation/random-search.js';
 export * from './validation/test-set.js';

@@ -4,13 +4,13 @@
  * state, class names, arguments and metrics in its metadata.
  */
 import { CLASS_LABELS, MscError, parseClassLabel, type Row } from '@msc/core';
-import { featureNames, fitFeaturizer, selectRows, type FeatureMatrix, MODEL_METADATA, serializeFeatureSpec, transform, type FeatureSpec, type FeaturizerOptions } from '@msc/features';
+import { type FeatureMatrix, featureNames, type FeatureSpec, type FeaturizerOptions, fitFeaturizer, meanAbsShap, MODEL_METADATA, selectRows, serializeFeatureSpec, transform } from '@msc/features';
 import { exportOnnx } from './export/onnx/export.js';
 import { resolveParams, type BoosterParams, type Task } from './params.js';
 import { crossValidate, type CrossValidationResult } from './validation/cross-validate.js';
 import { groupKFold, leaveOneGroupOut } from './validation/folds.js';
 import type { RoundInfo } from './boosting/gbdt.js';
-import { gainImportance, meanAbsShap } from './explain/tree-shap.js';
+import { gainImportance } from './explain/gain-importance.js';
 import { randomSearch, type SearchSpace } from './validation/random-search.js';
 
 export interface TrainModelOptions {

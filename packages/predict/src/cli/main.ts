@@ -23,6 +23,7 @@ interface Flags {
   classes?: string;
   dicomRecursion?: number;
   shard?: Shard;
+  explain?: number | true;
 }
 
 export const main = defineCli<Flags>({
@@ -41,6 +42,7 @@ export const main = defineCli<Flags>({
       .option('--column-map <old:new...>', 'rename input columns before predicting')
       .option('--dicom-recursion <depth>', 'folder levels to descend below a DICOM input (default: unlimited)', parse.count(0))
       .option('--classes <names>', 'class names, comma-separated, for a model that carries none')
+      .option('--explain [n]', 'add an explanation column: the n features (default 3) that moved each series to its label most (TreeSHAP)', parse.count(1))
       .option('--shard <k/n>', "only the k-th of n deterministic parts of the series (by study+series UID); n jobs together give one run's output", parse.via(parseShard)),
   helpText: `
 Output: without -o the table is CSV on stdout; with -o a one-line JSON summary goes to stdout when
@@ -64,6 +66,7 @@ it is piped (a readable line on a terminal). Skipped DICOM files are listed on s
         vote: flags.vote,
         ...(flags.minConfidence !== undefined ? { minConfidence: flags.minConfidence } : {}),
         ...(heuristics ? { heuristics } : {}),
+        ...(flags.explain !== undefined ? { explain: flags.explain === true ? 3 : flags.explain } : {}),
       });
       for (const { path, reason } of result.skipped) if (reason !== 'not DICOM') io.stderr.write(`msc-predict: skipped ${path}: ${reason}\n`);
       const { columns, rows } = result.table;

@@ -1,11 +1,11 @@
-import { matrixFromRows } from '@msc/features';
+import { matrixFromRows, meanAbsShap, shapValues } from '@msc/features';
 import { describe, expect, it } from 'vitest';
 import { trainBooster } from '../boosting/gbdt.js';
 import type { Booster } from '../model/booster.js';
 import { predictRaw } from '../model/booster.js';
 import { TreeBuilder } from '../model/tree.js';
 import { blobProblem, xorProblem } from '../test-support/data.js';
-import { gainImportance, meanAbsShap, shapValues } from './tree-shap.js';
+import { gainImportance } from './gain-importance.js';
 
 describe('TreeSHAP', () => {
   it('matches the closed form on a single split', () => {

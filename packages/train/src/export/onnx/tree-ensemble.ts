@@ -1,6 +1,7 @@
 /**
  * One booster → one ai.onnx.ml TreeEnsembleRegressor node producing raw margins [N, nOutputs]
- * (onnxmltools' flat nodes_* layout: node ids are our node indexes, true = left = x <= threshold).
+ * (onnxmltools' flat nodes_* layout: node ids are our node indexes, true = left = x <= threshold;
+ * nodes_hitrates carry the node covers TreeSHAP needs).
  *
  * A Regressor with one target per class is used for classifiers too: it yields plain summed
  * margins for any class count, whereas TreeEnsembleClassifier special-cases two classes; the
@@ -18,6 +19,7 @@ export function treeEnsembleNode(booster: Booster, input: string, output: string
   const trueIds: number[] = [];
   const falseIds: number[] = [];
   const missingTracksTrue: number[] = [];
+  const hitRates: number[] = [];
   const targetTree: number[] = [];
   const targetNode: number[] = [];
   const targetIds: number[] = [];
@@ -28,6 +30,7 @@ export function treeEnsembleNode(booster: Booster, input: string, output: string
       const f = tree.feature[i]!;
       treeIds.push(t);
       nodeIds.push(i);
+      hitRates.push(tree.cover[i]!);
       if (f < 0) {
         featureIds.push(0);
         modes.push('LEAF');
@@ -63,6 +66,8 @@ export function treeEnsembleNode(booster: Booster, input: string, output: string
     attr.ints('nodes_truenodeids', trueIds),
     attr.ints('nodes_falsenodeids', falseIds),
     attr.ints('nodes_missing_value_tracks_true', missingTracksTrue),
+    // Node covers (training hessian sums): ORT ignores them; msc-predict --explain runs TreeSHAP with them.
+    attr.floats('nodes_hitrates', hitRates),
     attr.ints('target_treeids', targetTree),
     attr.ints('target_nodeids', targetNode),
     attr.ints('target_ids', targetIds),

@@ -1,11 +1,35 @@
 /**
  * Exact TreeSHAP (Lundberg et al. 2020, Algorithm 2, as in the shap package's tree_shap) on
- * our trees, with node covers (hessian sums) as the background distribution, like XGBoost's
- * pred_contribs. For every row the contributions plus the bias sum to the raw margin.
+ * tree ensembles, with node covers (hessian sums) as the background distribution, like XGBoost's
+ * pred_contribs. For every row the contributions plus the bias sum to the raw margin. Shared by
+ * training (feature importance) and prediction (`--explain`, on the trees read back from the
+ * .onnx file), which never import each other.
  */
-import type { FeatureMatrix } from '@msc/features';
-import type { Booster } from '../model/booster.js';
-import type { Tree } from '../model/tree.js';
+import type { FeatureMatrix } from './matrix.js';
+
+/** A regression tree as TreeSHAP needs it. Node 0 is the root; feature -1 marks a leaf. */
+export interface ShapTree {
+  readonly feature: Int32Array;
+  /** x <= threshold goes left (float32 comparison). */
+  readonly threshold: Float32Array;
+  /** 1 when missing values go left. */
+  readonly defaultLeft: Uint8Array;
+  readonly left: Int32Array;
+  readonly right: Int32Array;
+  /** Leaf outputs. */
+  readonly value: Float32Array;
+  /** Training weight (hessian sum) reaching each node. */
+  readonly cover: Float64Array;
+}
+
+/** Trees summed into margins: tree t adds to output treeOutput[t]. */
+export interface ShapEnsemble {
+  readonly nFeatures: number;
+  readonly nOutputs: number;
+  readonly baseScores: ArrayLike<number>;
+  readonly trees: readonly ShapTree[];
+  readonly treeOutput: ArrayLike<number>;
+}
 
 interface PathElement {
   feature: number;
@@ -56,7 +80,7 @@ function unwoundPathSum(path: PathElement[], depth: number, index: number): numb
   return total;
 }
 
-function recurse(tree: Tree, x: Float32Array, offset: number, phi: Float64Array, phiOffset: number, node: number, parent: PathElement[], depth: number, zero: number, one: number, feature: number): void {
+function recurse(tree: ShapTree, x: Float32Array, offset: number, phi: Float64Array, phiOffset: number, node: number, parent: PathElement[], depth: number, zero: number, one: number, feature: number): void {
   const path = parent.slice(0, depth).map((p) => ({ ...p }));
   extendPath(path, depth, zero, one, feature);
   const f = tree.feature[node]!;
@@ -90,7 +114,7 @@ function recurse(tree: Tree, x: Float32Array, offset: number, phi: Float64Array,
 }
 
 /** Cover-weighted mean leaf value: the tree's expected output. */
-function expectedValue(tree: Tree, node = 0): number {
+function expectedValue(tree: ShapTree, node = 0): number {
   if (tree.feature[node]! < 0) return tree.value[node]!;
   const l = tree.left[node]!;
   const r = tree.right[node]!;
@@ -102,7 +126,7 @@ function expectedValue(tree: Tree, node = 0): number {
  * SHAP values [nRows × nOutputs × (nFeatures + 1)]; the last entry of each block is the bias
  * (base score + expected tree outputs).
  */
-export function shapValues(booster: Booster, matrix: FeatureMatrix): Float64Array {
+export function shapValues(booster: ShapEnsemble, matrix: FeatureMatrix): Float64Array {
   const width = booster.nFeatures + 1;
   const k = booster.nOutputs;
   const phi = new Float64Array(matrix.nRows * k * width);
@@ -119,7 +143,7 @@ export function shapValues(booster: Booster, matrix: FeatureMatrix): Float64Arra
 }
 
 /** Mean |SHAP| per output and feature [nOutputs × nFeatures] (the original's importance). */
-export function meanAbsShap(booster: Booster, matrix: FeatureMatrix): Float64Array[] {
+export function meanAbsShap(booster: ShapEnsemble, matrix: FeatureMatrix): Float64Array[] {
   const phi = shapValues(booster, matrix);
   const width = booster.nFeatures + 1;
   return Array.from({ length: booster.nOutputs }, (_, j) => {
@@ -132,12 +156,20 @@ export function meanAbsShap(booster: Booster, matrix: FeatureMatrix): Float64Arr
   });
 }
 
-/** Total split gain per output and feature [nOutputs × nFeatures]. */
-export function gainImportance(booster: Booster): Float64Array[] {
-  const out = Array.from({ length: booster.nOutputs }, () => new Float64Array(booster.nFeatures));
-  booster.trees.forEach((tree, t) => {
-    const target = out[booster.treeOutput[t]!]!;
-    for (let i = 0; i < tree.feature.length; i++) if (tree.feature[i]! >= 0) target[tree.feature[i]!]! += tree.gain[i]!;
-  });
-  return out;
+/**
+ * SHAP values of one row for one output [nFeatures + 1] (the last entry is the bias): only the
+ * trees of that output are walked, so explaining the predicted class costs 1/nOutputs of
+ * `shapValues`.
+ */
+export function rowShapValues(ensemble: ShapEnsemble, data: Float32Array, offset: number, output: number): Float64Array {
+  const phi = new Float64Array(ensemble.nFeatures + 1);
+  let bias = ensemble.baseScores[output]!;
+  for (let t = 0; t < ensemble.trees.length; t++) {
+    if (ensemble.treeOutput[t] !== output) continue;
+    const tree = ensemble.trees[t]!;
+    bias += expectedValue(tree);
+    recurse(tree, data, offset, phi, 0, 0, [], 0, 1, 1, -1);
+  }
+  phi[ensemble.nFeatures] = bias;
+  return phi;
 }
