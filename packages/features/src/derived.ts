@@ -27,7 +27,7 @@ export interface DerivedDefinition {
 }
 
 /** The plane of one orientation: the slice normal's largest component (x sagittal, y coronal, z axial). */
-export function planeOf(iop: readonly number[]): 'axial' | 'coronal' | 'sagittal' | undefined {
+export function planeOf(iop: readonly number[]): Plane | undefined {
   const [r0, r1, r2, c0, c1, c2] = iop as [number, number, number, number, number, number];
   const n = [Math.abs(r1 * c2 - r2 * c1), Math.abs(r2 * c0 - r0 * c2), Math.abs(r0 * c1 - r1 * c0)];
   const largest = Math.max(n[0]!, n[1]!, n[2]!);
@@ -35,25 +35,28 @@ export function planeOf(iop: readonly number[]): 'axial' | 'coronal' | 'sagittal
   return n[2] === largest ? 'axial' : n[1] === largest ? 'coronal' : 'sagittal';
 }
 
-const PLANES = ['axial', 'coronal', 'sagittal'] as const;
+export const PLANES = ['axial', 'coronal', 'sagittal'] as const;
+export type Plane = (typeof PLANES)[number];
+
+/** The plane of each orientation in a series cell (six cosines each; distinct orientations one after another). */
+export function planesOf(cell: Cell | undefined): Plane[] {
+  const values = cell === undefined ? [] : cellNumbers(cell);
+  const planes: Plane[] = [];
+  if (values.length % 6 !== 0) return planes;
+  for (let i = 0; i < values.length; i += 6) {
+    const plane = planeOf(values.slice(i, i + 6));
+    if (plane) planes.push(plane);
+  }
+  return planes;
+}
 
 /** Fraction of the cell's orientations in each plane, and how many planes occur; -1 without one. */
 export function orientationFeatures(cell: Cell): number[] {
-  const values = cellNumbers(cell);
+  const planes = planesOf(cell);
+  if (planes.length === 0) return [-1, -1, -1, -1];
   const counts = { axial: 0, coronal: 0, sagittal: 0 };
-  let total = 0;
-  // A series cell holds its distinct orientations one after another, six cosines each.
-  if (values.length % 6 === 0) {
-    for (let i = 0; i < values.length; i += 6) {
-      const plane = planeOf(values.slice(i, i + 6));
-      if (plane) {
-        counts[plane] += 1;
-        total += 1;
-      }
-    }
-  }
-  if (total === 0) return [-1, -1, -1, -1];
-  return [...PLANES.map((plane) => counts[plane] / total), PLANES.filter((plane) => counts[plane] > 0).length];
+  for (const plane of planes) counts[plane] += 1;
+  return [...PLANES.map((plane) => counts[plane] / planes.length), PLANES.filter((plane) => counts[plane] > 0).length];
 }
 
 /** Largest b-value, smallest, and how many distinct ones (-1, -1, 0 without any). */

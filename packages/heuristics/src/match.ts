@@ -3,29 +3,21 @@
  * words are split on anything that is not a letter or digit (the original split on white space
  * only, so `t2_tse_tra` never had the word `t2`).
  */
-import { isMissing, parseNumber, type Cell, type Row } from '@msc/core';
+import { isMissing, type Cell, type Row } from '@msc/core';
+import { cellNumbers, planesOf, textPieces } from '@msc/features';
 import type { Comparison, Condition, NumberCondition } from './rule-schema.js';
 
 export type Predicate = (row: Row) => boolean;
 
-const WORD_SEPARATOR = /[^\p{L}\p{N}]+/u;
-
-/** The lower-cased words of a cell; empty for missing cells. */
+/** The lower-cased words of a cell (the featurizer's pieces, so rules and model see the same words); empty for missing cells. */
 export function wordsOf(cell: Cell | undefined): Set<string> {
   if (isMissing(cell)) return new Set();
-  return new Set(String(cell).toLowerCase().split(WORD_SEPARATOR).filter((word) => word !== ''));
+  return new Set(textPieces(String(cell).toLowerCase()));
 }
 
-/** The numbers in a cell (space-separated values; anything not a number is ignored). */
+/** The numbers in a cell (the featurizer's reading: values split on white space, `\\`, `;`). */
 export function numbersOf(cell: Cell | undefined): number[] {
-  if (typeof cell === 'number') return Number.isFinite(cell) ? [cell] : [];
-  if (isMissing(cell)) return [];
-  const numbers: number[] = [];
-  for (const part of String(cell).split(/[\s\\;]+/)) {
-    const value = parseNumber(part);
-    if (Number.isFinite(value)) numbers.push(value);
-  }
-  return numbers;
+  return cell === undefined || isMissing(cell) ? [] : cellNumbers(cell);
 }
 
 export function compile(condition: Condition): Predicate {
@@ -53,6 +45,10 @@ export function compile(condition: Condition): Predicate {
   if ('contains' in condition && condition.contains !== undefined) {
     const needle = condition.contains.toLowerCase();
     return (row) => !isMissing(row[column]) && String(row[column]).toLowerCase().includes(needle);
+  }
+  if ('plane' in condition && condition.plane !== undefined) {
+    const wanted = new Set([condition.plane].flat());
+    return (row) => planesOf(row[column]).some((plane) => wanted.has(plane));
   }
   if ('matches' in condition && condition.matches !== undefined) {
     const pattern = new RegExp(condition.matches, 'iu');

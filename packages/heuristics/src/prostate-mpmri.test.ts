@@ -41,6 +41,28 @@ describe('prostate_mpmri: T2W', () => {
     expect(rules.evaluate(series({ series_description: 't2star' })).label).toBeNull();
     expect(rules.evaluate(series({ series_description: '-' })).label).toBeNull();
   });
+  it('reads the plane from ImageOrientationPatient where the words are in another language or absent', () => {
+    const axial = '1 0 0 0 1 0';
+    const coronal = '1 0 0 0 0 -1';
+    const sagittal = '0 1 0 0 0 -1';
+    const obliqueAxial = '0.99 0.1 0 -0.1 0.97 -0.2';
+    expect(rules.evaluate(series({ series_description: 'T2 TSE', image_orientation_patient: axial })).label).toBe('T2W');
+    expect(rules.evaluate(series({ series_description: 'T2 TSE', image_orientation_patient: obliqueAxial })).label).toBe('T2W');
+    expect(rules.evaluate(series({ series_description: 'T2 TSE', image_orientation_patient: coronal })).label).toBeNull();
+    expect(rules.evaluate(series({ series_description: 'T2 TSE', image_orientation_patient: sagittal })).label).toBeNull();
+    // A series holding a coronal orientation among others is not an axial T2.
+    expect(rules.evaluate(series({ series_description: 't2_tse', image_orientation_patient: `${axial} ${coronal}` })).label).toBeNull();
+    for (const description of ['T2 koronar', 'T2 coronale', 'T2W coronaal', 'T2 sagittale', 'T2 sagital', 'T2 sagittaal']) {
+      expect(rules.evaluate(series({ series_description: description })).label, description).toBeNull();
+    }
+  });
+});
+
+describe('prostate_mpmri: ADC in other languages', () => {
+  it('names CDA (coefficient de diffusion apparent) ADC, and keeps it from the DWI rule', () => {
+    expect(rules.evaluate(series({ series_description: 'DWI CDA' })).label).toBe('ADC');
+    expect(rules.evaluate(series({ series_description: 'carte CDA', diffusion_bvalue: '0 1000' })).label).toBe('ADC');
+  });
 });
 
 describe('prostate_mpmri: ADC', () => {

@@ -53,6 +53,7 @@ describe('user rule sets', () => {
     ['empty all', 'name: x\nrules:\n  - { id: a, label: DWI, when: { all: [] } }\n', /when\.all: expected a list of at least one condition/],
     ['bad YAML', 'name: x\nrules:\n  - id: a\n   label: DWI\n', /not valid YAML at line \d+/],
     ['top-level key', 'name: x\nrule: []\n', /unknown key 'rule'/],
+    ['unknown plane', 'name: x\nrules:\n  - { id: a, label: T2W, when: { column: image_orientation_patient, plane: [axial, oblique] } }\n', /when\.plane: unknown plane 'oblique'/],
   ])('rejects %s with a message naming the place', (_name, text, message) => {
     let thrown: unknown;
     try {

@@ -3,6 +3,7 @@
  * is reported with its place in the file (`rules[1].when.all[0]`, line and column when known).
  */
 import { MscError, parseClassLabel, type ClassLabel } from '@msc/core';
+import { PLANES, type Plane } from '@msc/features';
 
 export interface Comparison {
   gt?: number;
@@ -29,6 +30,12 @@ export interface TextCondition {
   matches?: string;
   /** The cell is missing (`-`, empty) — or present, with `false`. */
   is_missing?: boolean;
+  /**
+   * Geometry, for image_orientation_patient: one of the series' orientations lies in one of these
+   * planes (the largest component of the slice normal). Words name planes in one language; the
+   * cosines do in all.
+   */
+  plane?: Plane | Plane[];
 }
 
 export interface NumberCondition {
@@ -55,7 +62,7 @@ export interface RuleSet {
 /** Where a value sits in the source file, for error messages. */
 export type Locate = (path: readonly (string | number)[]) => string;
 
-const TEXT_OPERATORS = ['has_word', 'contains', 'matches', 'is_missing'] as const;
+const TEXT_OPERATORS = ['has_word', 'contains', 'matches', 'is_missing', 'plane'] as const;
 const NUMBER_OPERATORS = ['max', 'min', 'count'] as const;
 const COMPARATORS = ['gt', 'gte', 'lt', 'lte', 'eq'] as const;
 
@@ -163,6 +170,11 @@ class Checker {
           this.fail([...path, operator], `invalid regular expression: ${(error as Error).message}`);
         }
         return { column, matches: pattern };
+      }
+      case 'plane': {
+        const planes = [this.stringOrList(operand, [...path, operator])].flat();
+        for (const plane of planes) if (!(PLANES as readonly string[]).includes(plane)) this.fail([...path, operator], `unknown plane '${plane}' (expected ${PLANES.join(', ')})`);
+        return { column, plane: planes as Plane[] };
       }
       default:
         if (typeof operand !== 'boolean') this.fail([...path, operator], 'expected true or false');
