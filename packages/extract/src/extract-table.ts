@@ -84,6 +84,7 @@ export async function extractSeries(
       if (event.kind === 'row') {
         reducer.add(event.row);
         instances += 1;
+        if (event.partial) skipped.push({ path: event.path, reason: event.partial });
       } else skipped.push({ path: event.path, reason: event.reason });
     }
     files += batch.length;
@@ -153,7 +154,9 @@ export async function extractToTable(inputs: readonly string[], outputPath: stri
   const shard = options.shard;
   const wanted = (studyUid: string, seriesUid: string) => inShard(shard, studyUid, seriesUid) && !doneSeries.has(seriesShardKey(studyUid, seriesUid));
   const imageNotes: { reason: string }[] = [];
-  const accept = (studyUid: string, seriesUid: string, line: string, imageNote: string | undefined) => {
+  // A partial row (damaged file) is kept, and its file listed in the skipped report with the damage.
+  const accept = (path: string, studyUid: string, seriesUid: string, line: string, imageNote: string | undefined, partial: string | undefined) => {
+    if (partial) skip(path, partial);
     if (imageNote) imageNotes.push({ reason: imageNote });
     instances += 1;
     series.add(seriesShardKey(studyUid, seriesUid));
@@ -181,7 +184,7 @@ export async function extractToTable(inputs: readonly string[], outputPath: stri
     for await (const batch of extractBatches(inputs, readOptions)) {
       for (const event of batch) {
         if (event.kind === 'skipped') skip(event.path, event.reason);
-        else if (wanted(event.row.study_uid, event.row.series_uid) && keepRow(event.row)) accept(event.row.study_uid, event.row.series_uid, lineOf(event.row, checkpoint.lineFormat), event.imageNote);
+        else if (wanted(event.row.study_uid, event.row.series_uid) && keepRow(event.row)) accept(event.path, event.row.study_uid, event.row.series_uid, lineOf(event.row, checkpoint.lineFormat), event.imageNote, event.partial);
       }
       await afterBatch(batch.length);
     }
@@ -190,7 +193,7 @@ export async function extractToTable(inputs: readonly string[], outputPath: stri
     for await (const batch of extractLineBatches(inputs, checkpoint.lineFormat, readOptions)) {
       for (const event of batch) {
         if (event.kind === 'skipped') skip(event.path, event.reason);
-        else if (wanted(event.studyUid, event.seriesUid)) accept(event.studyUid, event.seriesUid, event.line, event.imageNote);
+        else if (wanted(event.studyUid, event.seriesUid)) accept(event.path, event.studyUid, event.seriesUid, event.line, event.imageNote, event.partial);
       }
       await afterBatch(batch.length);
     }

@@ -9,17 +9,24 @@ import { availableParallelism } from 'node:os';
 import pLimit from 'p-limit';
 import { IMAGE_COLUMN_NAMES, MISSING, MscError, type InstanceRow } from '@msc/core';
 import { imageFeaturesFromFile, type ImageFeaturesResult } from './image/index.js';
-import { HEADER_OPTIONS, instanceRow } from './instance-row.js';
+import { HEADER_OPTIONS, instanceRow, unreadableReason } from './instance-row.js';
 import { decodeEvents, decodeLineEvents, lineOf, type LineFormat, type WorkerReply } from './parallel/protocol.js';
 import { WorkerPool } from './parallel/worker-pool.js';
+import { DamagedData } from './reader/byte-reader.js';
 import { NotDicomError, type ParsedHeader } from './reader/parse.js';
 import { readHeader, readHeaderSync, type ReadBuffer } from './reader/read-file.js';
 import { walkFileBatches, walkFiles, type WalkOptions } from './walk.js';
 
-/** A row; `imageNote` says why its image columns are empty when image features were asked for. */
-export type ExtractEvent = { kind: 'row'; path: string; row: InstanceRow; imageNote?: string } | { kind: 'skipped'; path: string; reason: string };
+/**
+ * A row; `imageNote` says why its image columns are empty when image features were asked for;
+ * `partial` (`partial: <what broke> at offset N`) that the file is damaged and the row holds what
+ * came before the damage — the skipped-files report lists such files with that reason.
+ */
+export type ExtractEvent = { kind: 'row'; path: string; row: InstanceRow; imageNote?: string; partial?: string } | { kind: 'skipped'; path: string; reason: string };
 /** A row already formatted as a table line (see `extractLineBatches`). */
-export type LineEvent = { kind: 'line'; path: string; studyUid: string; seriesUid: string; line: string; imageNote?: string } | { kind: 'skipped'; path: string; reason: string };
+export type LineEvent =
+  | { kind: 'line'; path: string; studyUid: string; seriesUid: string; line: string; imageNote?: string; partial?: string }
+  | { kind: 'skipped'; path: string; reason: string };
 export type { LineFormat } from './parallel/protocol.js';
 
 export interface ExtractOptions extends WalkOptions {
@@ -38,15 +45,16 @@ export interface ExtractOptions extends WalkOptions {
 /** Why a file that failed to parse was skipped, in the report's words. */
 export function skipReason(error: unknown): string {
   if (error instanceof NotDicomError) return 'not DICOM';
+  if (error instanceof DamagedData) return unreadableReason(error);
   const code = (error as NodeJS.ErrnoException).code;
   if (code) return `unreadable (${code})`;
-  const message = (error as Error).message;
-  return message.startsWith('file truncated') ? 'truncated' : `unparseable: ${message}`;
+  return `unparseable: ${(error as Error).message}`;
 }
 
 function outcome(path: string, header: ParsedHeader): ExtractEvent {
   const result = instanceRow(header, path);
-  return result.kind === 'row' ? { kind: 'row', path, row: result.row } : { kind: 'skipped', path, reason: result.reason };
+  if (result.kind === 'skipped') return { kind: 'skipped', path, reason: result.reason };
+  return { kind: 'row', path, row: result.row, ...(result.partial ? { partial: result.partial } : {}) };
 }
 
 /** Adds the image columns to a row event (`-` and a note when the pixels cannot be used). */
@@ -126,7 +134,15 @@ export async function* extractLineBatches(inputs: readonly string[], format: Lin
     yield batch.map((event) =>
       event.kind === 'skipped'
         ? event
-        : { kind: 'line', path: event.path, studyUid: event.row.study_uid, seriesUid: event.row.series_uid, line: lineOf(event.row, format), ...(event.imageNote ? { imageNote: event.imageNote } : {}) },
+        : {
+            kind: 'line',
+            path: event.path,
+            studyUid: event.row.study_uid,
+            seriesUid: event.row.series_uid,
+            line: lineOf(event.row, format),
+            ...(event.imageNote ? { imageNote: event.imageNote } : {}),
+            ...(event.partial ? { partial: event.partial } : {}),
+          },
     );
   }
 }

@@ -1,22 +1,24 @@
 /**
  * Parsed header → one instance row: every column of core's tag table, by the rules of
- * behaviour.md §1 (missing `-`, multi-values joined by a space, file text kept, vendor b-values).
+ * behaviour.md §1 (missing `-`, multi-values joined by a space, file text kept, vendor b-values),
+ * with enhanced multi-frame values from the functional groups (functional-groups.ts). Non-image
+ * objects are skipped (sop-classes.ts); a damaged file gives a partial row when its keys are valid.
  */
 import { TextDecoder } from 'node:util';
 import { BVALUE_SOURCE_COLUMNS, DICOM_COLUMNS, MISSING, stripDatesAndTimes, type ColumnSpec, type InstanceRow } from '@msc/core';
-import type { ParseOptions, ParsedHeader, RawElement } from './reader/parse.js';
+import { ENHANCED_NESTED_VRS, ENHANCED_TOP_LEVEL_VRS, FUNCTIONAL_GROUP_SEQUENCES, enhancedValues, functionalGroupsOf, type FunctionalGroups } from './functional-groups.js';
+import type { Damage, ParseOptions, ParsedHeader, RawElement } from './reader/parse.js';
+import { nonImageReason } from './sop-classes.js';
 import { decoderFor } from './values/charset.js';
 import { elementValues } from './values/convert.js';
+import { isValidUid, isWellFormedUid } from './values/uid.js';
 
 const tagNumber = (group: number, element: number) => ((group << 16) | element) >>> 0;
 
 const SPECIFIC_CHARACTER_SET = 0x00080005;
 const SOP_CLASS_UID = 0x00080016;
-const MODALITY = 0x00080060;
-export const SEGMENTATION_SOP_CLASS = '1.2.840.10008.5.1.4.1.1.66.4';
-const DICOMDIR_SOP_CLASS = '1.2.840.10008.1.3.10';
-/** Modalities of objects that are not image series (structured reports, key objects, states, segmentations). */
-const NON_IMAGE_MODALITIES = new Set(['SR', 'KO', 'PR', 'SEG', 'RTSTRUCT', 'REG', 'DOC', 'PLAN']);
+const STUDY_INSTANCE_UID = 0x0020000d;
+const SERIES_INSTANCE_UID = 0x0020000e;
 const MAX_B_VALUE = 5000;
 
 const STANDARD_COLUMNS = DICOM_COLUMNS.filter((spec) => !spec.privateCreator);
@@ -26,12 +28,19 @@ const STANDARD_VRS = new Map<number, string>([
   [SPECIFIC_CHARACTER_SET, 'CS'],
   [SOP_CLASS_UID, 'UI'],
   ...STANDARD_COLUMNS.map((spec) => [tagNumber(spec.tag!.group, spec.tag!.element), spec.vr!] as const),
+  ...ENHANCED_TOP_LEVEL_VRS,
 ]);
+/** VRs for implicit-VR datasets: the kept tags', and those of the functional groups read. */
+const DICTIONARY_VRS = new Map([...ENHANCED_NESTED_VRS, ...STANDARD_VRS]);
 
-/** What the parser keeps: the table's tags, the private groups that hold vendor b-values. */
+/**
+ * What the parser keeps: the table's tags, the private groups that hold vendor b-values, and the
+ * enhanced attributes and functional groups of multi-frame files.
+ */
 export const HEADER_OPTIONS: ParseOptions = {
   keep: (tag) => STANDARD_VRS.has(tag) || PRIVATE_GROUPS.has(tag >>> 16),
-  vrOf: (tag) => STANDARD_VRS.get(tag) ?? ((tag & 0xffff) >= 0x0010 && (tag & 0xffff) <= 0x00ff && (tag >>> 16) % 2 === 1 ? 'LO' : undefined),
+  sequences: FUNCTIONAL_GROUP_SEQUENCES,
+  vrOf: (tag) => DICTIONARY_VRS.get(tag) ?? ((tag & 0xffff) >= 0x0010 && (tag & 0xffff) <= 0x00ff && (tag >>> 16) % 2 === 1 ? 'LO' : undefined),
 };
 
 /**
@@ -72,12 +81,13 @@ export function geBValue(first: string): string {
   return String(Number(digits.slice(-4)));
 }
 
-function cellFor(spec: ColumnSpec, values: string[]): string {
+function cellFor(spec: ColumnSpec, values: string[], everyFrame: boolean): string {
   if (values.length === 0) return MISSING;
   switch (spec.name) {
     case 'diffusion_bvalue': {
-      const value = Number(values[0]);
-      return Number.isFinite(value) && value <= MAX_B_VALUE ? values[0]! : MISSING;
+      // One b-value per instance; an enhanced file's frames give theirs all (`everyFrame`).
+      const bValues = (everyFrame ? values : values.slice(0, 1)).filter((text) => Number(text) <= MAX_B_VALUE);
+      return bValues.length > 0 ? bValues.join(' ') : MISSING;
     }
     case 'diffusion_bvalue_ge':
       return geBValue(values[0]!);
@@ -93,26 +103,59 @@ function cellFor(spec: ColumnSpec, values: string[]): string {
 /** The fields of every row `instanceRow` makes, in order. */
 export const INSTANCE_ROW_FIELDS: readonly string[] = [...DICOM_COLUMNS.map((spec) => spec.name), 'diffusion_bvalue_final', 'file_path', 'number_of_images', 'valid', 'seg'];
 
-export type InstanceOutcome = { kind: 'row'; row: InstanceRow } | { kind: 'skipped'; reason: string };
+/**
+ * A row, or why the file has none. `partial` says what broke in a damaged file whose row holds the
+ * values read before the damage (the skipped-files report lists it with that reason).
+ */
+export type InstanceOutcome = { kind: 'row'; row: InstanceRow; partial?: string } | { kind: 'skipped'; reason: string };
+
+/** The report's reason for a file that could not be read far enough for a row. */
+export function unreadableReason(damage: Damage): string {
+  return damage.what.startsWith('file truncated') ? 'truncated' : `unparseable: ${damage.what} at byte ${damage.offset}`;
+}
+
+/**
+ * A key UID, or why it cannot key a row (missing or invalid). A damaged file's keys must be valid
+ * UIDs; an intact file's well formed (see values/uid.ts).
+ */
+function keyOf(header: ParsedHeader, tag: number, keyword: string): { uid: string } | { problem: string } {
+  const element = header.elements.get(tag);
+  const uid = element ? elementValues(element)[0] : undefined;
+  if (!uid) return { problem: tag === SOP_CLASS_UID ? 'no SOPClassUID' : 'no StudyInstanceUID or SeriesInstanceUID' };
+  const valid = header.damage ? isValidUid : isWellFormedUid;
+  return valid(uid) ? { uid } : { problem: `invalid ${keyword} ${JSON.stringify(uid.slice(0, 80))}` };
+}
 
 export function instanceRow(header: ParsedHeader, filePath: string): InstanceOutcome {
+  // A damaged file without valid keys was not read far enough: say so, not which key is missing.
+  const skip = (problem: string): InstanceOutcome => ({ kind: 'skipped', reason: header.damage ? unreadableReason(header.damage) : problem });
+  const sopClass = keyOf(header, SOP_CLASS_UID, 'SOPClassUID');
+  if ('problem' in sopClass) return skip(sopClass.problem);
+  const nonImage = nonImageReason(sopClass.uid, header.pixelData !== undefined || header.damage !== undefined);
+  if (nonImage) return { kind: 'skipped', reason: nonImage };
+  for (const [tag, keyword] of [[STUDY_INSTANCE_UID, 'StudyInstanceUID'], [SERIES_INSTANCE_UID, 'SeriesInstanceUID']] as const) {
+    const key = keyOf(header, tag, keyword);
+    if ('problem' in key) return skip(key.problem);
+  }
   const charset = header.elements.get(SPECIFIC_CHARACTER_SET);
   const decoder = decoderFor(charset ? elementValues(charset).join('\\') : undefined);
-  const sopClass = header.elements.has(SOP_CLASS_UID) ? elementValues(header.elements.get(SOP_CLASS_UID)!)[0] : undefined;
-  if (!sopClass) return { kind: 'skipped', reason: 'no SOPClassUID' };
-  if (sopClass === DICOMDIR_SOP_CLASS) return { kind: 'skipped', reason: 'DICOMDIR' };
-  if (sopClass === SEGMENTATION_SOP_CLASS) return { kind: 'skipped', reason: 'SEG object' };
-  const modality = header.elements.has(MODALITY) ? elementValues(header.elements.get(MODALITY)!)[0] : undefined;
-  if (modality && NON_IMAGE_MODALITIES.has(modality)) return { kind: 'skipped', reason: `not an image series (${modality})` };
+  const groups = functionalGroupsOf(header);
   const row: Record<string, string> = {};
   let blocks: Map<string, number> | undefined;
   const privateBlocksOnce = () => (blocks ??= privateBlocks(header, decoder));
-  for (const spec of DICOM_COLUMNS) row[spec.name] = cellFor(spec, valuesOf(rawElement(header, spec, privateBlocksOnce), spec, decoder));
+  for (const spec of DICOM_COLUMNS) row[spec.name] = cellOf(spec, header, groups, decoder, privateBlocksOnce);
   row.diffusion_bvalue_final = BVALUE_SOURCE_COLUMNS.map((column) => row[column]).find((value) => value !== undefined && value !== MISSING) ?? MISSING;
   row.file_path = filePath;
   row.number_of_images = MISSING;
   row.valid = 'True';
   row.seg = 'False';
-  if (row.study_uid === MISSING || row.series_uid === MISSING) return { kind: 'skipped', reason: 'no StudyInstanceUID or SeriesInstanceUID' };
-  return { kind: 'row', row: row as InstanceRow };
+  const { damage } = header;
+  return damage ? { kind: 'row', row: row as InstanceRow, partial: `partial: ${damage.what} at offset ${damage.offset}` } : { kind: 'row', row: row as InstanceRow };
+}
+
+/** A column's cell: its own tag's values, else (enhanced multi-frame files) the functional groups'. */
+function cellOf(spec: ColumnSpec, header: ParsedHeader, groups: FunctionalGroups | undefined, decoder: TextDecoder, blocks: () => Map<string, number>): string {
+  const values = valuesOf(rawElement(header, spec, blocks), spec, decoder);
+  if (values.length > 0 || !groups || spec.privateCreator) return cellFor(spec, values, false);
+  return cellFor(spec, enhancedValues(spec, header, groups, decoder), spec.perFrameValues === true);
 }

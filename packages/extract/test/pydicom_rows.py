@@ -1,5 +1,6 @@
 """Oracle for the extract parity test: the same per-file rules as behaviour.md §1, applied to
-what pydicom reads (dcmread(stop_before_pixels=True)). Prints one JSON object per file path."""
+what pydicom reads (dcmread(stop_before_pixels=True)), with enhanced multi-frame values from the
+functional groups (pydicom_enhanced.py). Prints one JSON object per file path."""
 import json
 import re
 import sys
@@ -7,6 +8,8 @@ import warnings
 
 import pydicom
 from pydicom.multival import MultiValue
+
+from pydicom_enhanced import enhanced_values, has_groups
 
 warnings.simplefilter("ignore")
 columns = json.loads(sys.argv[1])  # [{name, group, element, creator}]
@@ -21,6 +24,22 @@ def text(value):
     return str(value).strip()
 
 
+def element_values(elem, vr=None):
+    value = elem.value
+    if value is None or value == "" or value == b"":
+        return []
+    if isinstance(value, bytes):
+        if vr == "FL" and len(value) == 4:
+            import struct
+            return [repr(float(struct.unpack("<f", value)[0]))]
+        value = value.decode("latin1").rstrip("\0 ").split("\\")
+    if isinstance(value, (list, MultiValue)):
+        out = [text(v) for v in value]
+    else:
+        out = [text(value)]
+    return [v for v in out if v != ""]
+
+
 def values_of(ds, column):
     group, element, creator = column["group"], column["element"], column.get("creator")
     if creator:
@@ -33,19 +52,7 @@ def values_of(ds, column):
         elem = ds.get((group, element))
         if elem is None:
             return []
-    value = elem.value
-    if value is None or value == "" or value == b"":
-        return []
-    if isinstance(value, bytes):
-        if column["vr"] == "FL" and len(value) == 4:
-            import struct
-            return [repr(float(struct.unpack("<f", value)[0]))]
-        value = value.decode("latin1").rstrip("\0 ").split("\\")
-    if isinstance(value, (list, MultiValue)):
-        out = [text(v) for v in value]
-    else:
-        out = [text(value)]
-    return [v for v in out if v != ""]
+    return element_values(elem, column["vr"])
 
 
 def paths_from(args):
@@ -70,13 +77,19 @@ for path in paths_from(sys.argv[2:]):
             result[path] = None
             continue
     row = {}
+    enhanced = has_groups(ds)
     for column in columns:
         values = values_of(ds, column)
         name = column["name"]
+        every_frame = False
+        if not values and enhanced and not column.get("creator"):
+            every_frame = bool(column.get("perFrame"))
+            values = enhanced_values(ds, name, every_frame, element_values)
         if not values:
             row[name] = "-"
         elif name == "diffusion_bvalue":
-            row[name] = values[0] if float(values[0]) <= 5000 else "-"
+            kept = [v for v in (values if every_frame else values[:1]) if float(v) <= 5000]
+            row[name] = " ".join(kept) if kept else "-"
         elif name == "diffusion_bvalue_ge":
             first = values[0].lstrip("+-")
             row[name] = str(int(first[-4:])) if first.isdigit() and len(first) > 5 else values[0]

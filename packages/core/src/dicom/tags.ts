@@ -43,6 +43,13 @@ export interface ColumnSpec {
   readonly vr?: string;
   /** Private creator string the element is reserved under (its block is found at read time). */
   readonly privateCreator?: string;
+  /**
+   * One scalar per frame, which may change from frame to frame (b-value, TE, temporal position):
+   * a multi-frame file's cell lists the distinct values of its frames, and reduction takes each
+   * value of such a cell on its own, so one multi-frame file reduces as the same frames written
+   * as single-frame files.
+   */
+  readonly perFrameValues?: boolean;
   /** Value given to empty cells when cleaning (§3); `-` unless stated. */
   readonly emptyDefault: string;
   readonly description: string;
@@ -70,17 +77,17 @@ export const COLUMNS: readonly ColumnSpec[] = [
   column({ name: 'series_uid', role: 'identifier', tag: tag(0x0020, 0x000e), keyword: 'SeriesInstanceUID', vr: 'UI', description: 'Series Instance UID' }),
   column({ name: 'file_path', role: 'identifier', source: 'file', description: 'Path of the DICOM file (instance tables only)' }),
   // diffusion
-  column({ name: 'diffusion_bvalue', role: 'text', tag: tag(0x0018, 0x9087), keyword: 'DiffusionBValue', vr: 'FD', description: 'Standard b-value (s/mm²); values above 5000 are discarded' }),
+  column({ name: 'diffusion_bvalue', role: 'text', tag: tag(0x0018, 0x9087), keyword: 'DiffusionBValue', vr: 'FD', perFrameValues: true, description: 'Standard b-value (s/mm²); values above 5000 are discarded' }),
   column({ name: 'diffusion_bvalue_ge', role: 'text', tag: tag(0x0043, 0x1039), keyword: 'SlopInteger6-9', vr: 'IS', privateCreator: 'GEMS_PARM_01', description: 'GE b-value: first value; offset encoding (more than 5 digits) keeps the last 4 digits' }),
   column({ name: 'diffusion_bvalue_siemens', role: 'text', tag: tag(0x0019, 0x100c), keyword: 'B_value', vr: 'IS', privateCreator: 'SIEMENS MR HEADER', description: 'Siemens b-value' }),
-  column({ name: 'diffusion_bvalue_final', role: 'text', description: 'First present of diffusion_bvalue, diffusion_bvalue_ge, diffusion_bvalue_siemens, diffusion_bvalue_philips' }),
-  column({ name: 'diffusion_directionality', role: 'not-feature', tag: tag(0x0018, 0x9075), keyword: 'DiffusionDirectionality', vr: 'CS', description: 'Diffusion directionality' }),
+  column({ name: 'diffusion_bvalue_final', role: 'text', perFrameValues: true, description: 'First present of diffusion_bvalue, diffusion_bvalue_ge, diffusion_bvalue_siemens, diffusion_bvalue_philips' }),
+  column({ name: 'diffusion_directionality', role: 'not-feature', tag: tag(0x0018, 0x9075), keyword: 'DiffusionDirectionality', vr: 'CS', perFrameValues: true, description: 'Diffusion directionality' }),
   // timing and contrast
-  column({ name: 'echo_time', role: 'numeric-multi', tag: tag(0x0018, 0x0081), keyword: 'EchoTime', vr: 'DS', description: 'TE (ms)' }),
+  column({ name: 'echo_time', role: 'numeric-multi', tag: tag(0x0018, 0x0081), keyword: 'EchoTime', vr: 'DS', perFrameValues: true, description: 'TE (ms)' }),
   column({ name: 'echo_train_length', role: 'numeric-multi', tag: tag(0x0018, 0x0091), keyword: 'EchoTrainLength', vr: 'IS', description: 'Echo train length' }),
-  column({ name: 'repetition_time', role: 'numeric-multi', tag: tag(0x0018, 0x0080), keyword: 'RepetitionTime', vr: 'DS', description: 'TR (ms)' }),
-  column({ name: 'flip_angle', role: 'numeric-multi', tag: tag(0x0018, 0x1314), keyword: 'FlipAngle', vr: 'DS', description: 'Flip angle (degrees)' }),
-  column({ name: 'inversion_time', role: 'not-feature', tag: tag(0x0018, 0x0082), keyword: 'InversionTime', vr: 'DS', description: 'TI (ms); listed as numeric by the original but never used as a feature' }),
+  column({ name: 'repetition_time', role: 'numeric-multi', tag: tag(0x0018, 0x0080), keyword: 'RepetitionTime', vr: 'DS', perFrameValues: true, description: 'TR (ms)' }),
+  column({ name: 'flip_angle', role: 'numeric-multi', tag: tag(0x0018, 0x1314), keyword: 'FlipAngle', vr: 'DS', perFrameValues: true, description: 'Flip angle (degrees)' }),
+  column({ name: 'inversion_time', role: 'not-feature', tag: tag(0x0018, 0x0082), keyword: 'InversionTime', vr: 'DS', perFrameValues: true, description: 'TI (ms); listed as numeric by the original but never used as a feature' }),
   column({ name: 'in_plane_phase_encoding_direction', role: 'text', tag: tag(0x0018, 0x1312), keyword: 'InPlanePhaseEncodingDirection', vr: 'CS', description: 'ROW or COL' }),
   column({ name: 'mr_acquisition_type', role: 'text', tag: tag(0x0018, 0x0023), keyword: 'MRAcquisitionType', vr: 'CS', description: '2D or 3D' }),
   column({ name: 'acquisition_matrix', role: 'numeric-multi', tag: tag(0x0018, 0x1310), keyword: 'AcquisitionMatrix', vr: 'US', description: 'Acquisition matrix (4 values)' }),
@@ -112,7 +119,7 @@ export const COLUMNS: readonly ColumnSpec[] = [
   column({ name: 'number_of_echos', role: 'numeric-multi', tag: tag(0x0018, 0x0086), keyword: 'EchoNumbers', vr: 'IS', emptyDefault: '1', description: 'Really EchoNumbers (name kept from the original)' }),
   column({ name: 'modality', role: 'text', tag: tag(0x0008, 0x0060), keyword: 'Modality', vr: 'CS', description: 'MR, ...' }),
   // per-file bookkeeping
-  column({ name: 'number_of_images', role: 'numeric', source: 'derived', emptyDefault: '0', description: 'Instances in the series (series tables: median of per-file counts, else row count)' }),
+  column({ name: 'number_of_images', role: 'numeric', source: 'derived', emptyDefault: '0', description: 'Images in the series (series tables: median of per-file counts, else the frames of its rows, a row without number_of_frames counting one)' }),
   column({ name: 'valid', role: 'not-feature', source: 'derived', description: 'Whether the file could be parsed and has a SOPClassUID' }),
   column({ name: 'seg', role: 'not-feature', source: 'derived', description: 'Whether the file is a DICOM SEG object' }),
   // extensions kept by MSC (not in the original tables; absent columns read as missing)
@@ -121,7 +128,8 @@ export const COLUMNS: readonly ColumnSpec[] = [
   column({ name: 'protocol_name', role: 'text', origin: 'msc', tag: tag(0x0018, 0x1030), keyword: 'ProtocolName', vr: 'LO', description: 'Protocol name' }),
   column({ name: 'sequence_name', role: 'text', origin: 'msc', tag: tag(0x0018, 0x0024), keyword: 'SequenceName', vr: 'SH', description: 'Pulse sequence name (e.g. *ep_b800t, *tse2d1_25)' }),
   column({ name: 'contrast_bolus_agent', role: 'text', origin: 'msc', tag: tag(0x0018, 0x0010), keyword: 'ContrastBolusAgent', vr: 'LO', description: 'Contrast agent (present on post-contrast series)' }),
-  column({ name: 'temporal_position_identifier', role: 'numeric-multi', origin: 'msc', tag: tag(0x0020, 0x0100), keyword: 'TemporalPositionIdentifier', vr: 'IS', description: 'Temporal position of the instance (DCE phase)' }),
+  column({ name: 'temporal_position_identifier', role: 'numeric-multi', origin: 'msc', tag: tag(0x0020, 0x0100), keyword: 'TemporalPositionIdentifier', vr: 'IS', perFrameValues: true, description: 'Temporal position of the instance (DCE phase)' }),
+  column({ name: 'number_of_frames', role: 'not-feature', origin: 'msc', tag: tag(0x0028, 0x0008), keyword: 'NumberOfFrames', vr: 'IS', description: 'Frames in a multi-frame file (each counts as an image in number_of_images)' }),
 ];
 
 /** Image statistics of behaviour.md §9, one number per instance, averaged per series. */
@@ -167,6 +175,8 @@ export const NUMERIC_MULTI_COLUMNS = names((spec) => spec.role === 'numeric-mult
 export const NUMERIC_COLUMNS = names((spec) => spec.role === 'numeric');
 export const IDENTIFIER_COLUMNS = names((spec) => spec.role === 'identifier');
 export const IMAGE_COLUMN_NAMES = IMAGE_FEATURE_COLUMNS.map((spec) => spec.name);
+/** Columns whose instance cells list one value per distinct frame (see `ColumnSpec.perFrameValues`). */
+export const PER_FRAME_VALUE_COLUMNS = names((spec) => spec.perFrameValues === true);
 /** The b-value columns, in the precedence `diffusion_bvalue_final` uses. */
 export const BVALUE_SOURCE_COLUMNS = [
   'diffusion_bvalue',

@@ -53,12 +53,10 @@ class Cursor {
 
 /** The whole file's header through the shared reader (reader/parse.ts), which reports where Pixel Data starts. */
 function locatePixelData(bytes: Uint8Array): ParsedHeader {
-  try {
-    return parseHeader(bytes, true, PIXEL_ATTRIBUTES);
-  } catch (error) {
-    if ((error as Error).message.startsWith('file truncated')) throw new Truncated((error as Error).message);
-    throw error;
-  }
+  const header = parseHeader(bytes, true, PIXEL_ATTRIBUTES);
+  const { damage } = header;
+  if (damage) throw damage.what.startsWith('file truncated') ? new Truncated(damage.what) : new Error(`${damage.what} at byte ${damage.offset}`);
+  return header;
 }
 
 function usValue(header: ParsedHeader, tag: number): number | undefined {

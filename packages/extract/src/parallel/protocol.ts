@@ -28,7 +28,8 @@ export interface WorkerRequest extends RequestOptions {
 
 /**
  * Per file, the reason it was skipped (a string) or its row: the values in `fieldsOf(image)`
- * order then the image note, or with `lines`, [study_uid, series_uid, line, image note].
+ * order then the image note and the partial-row note, or with `lines`, [study_uid, series_uid,
+ * line, image note, partial-row note].
  */
 export interface WorkerReply {
   id: number;
@@ -51,9 +52,9 @@ export function encodeEvents(events: readonly ExtractEvent[], options: RequestOp
     paths: events.map((event) => event.path),
     outcomes: events.map((event) => {
       if (event.kind === 'skipped') return event.reason;
-      const note = event.imageNote ?? '';
-      if (options.lines) return [event.row.study_uid, event.row.series_uid, lineOf(event.row, options.lines), note];
-      return [...fields.map((field) => String(event.row[field] ?? '')), note];
+      const notes = [event.imageNote ?? '', event.partial ?? ''];
+      if (options.lines) return [event.row.study_uid, event.row.series_uid, lineOf(event.row, options.lines), ...notes];
+      return [...fields.map((field) => String(event.row[field] ?? '')), ...notes];
     }),
   };
 }
@@ -66,7 +67,8 @@ export function decodeEvents(reply: WorkerReply): ExtractEvent[] {
     const row: Record<string, string> = {};
     for (let f = 0; f < fields.length; f++) row[fields[f]!] = outcome[f]!;
     const note = outcome[fields.length];
-    return { kind: 'row', path, row: row as InstanceRow, ...(note ? { imageNote: note } : {}) };
+    const partial = outcome[fields.length + 1];
+    return { kind: 'row', path, row: row as InstanceRow, ...(note ? { imageNote: note } : {}), ...(partial ? { partial } : {}) };
   });
 }
 
@@ -75,6 +77,7 @@ export function decodeLineEvents(reply: WorkerReply): LineEvent[] {
     const path = reply.paths[i]!;
     if (typeof outcome === 'string') return { kind: 'skipped', path, reason: outcome };
     const note = outcome[3];
-    return { kind: 'line', path, studyUid: outcome[0]!, seriesUid: outcome[1]!, line: outcome[2]!, ...(note ? { imageNote: note } : {}) };
+    const partial = outcome[4];
+    return { kind: 'line', path, studyUid: outcome[0]!, seriesUid: outcome[1]!, line: outcome[2]!, ...(note ? { imageNote: note } : {}), ...(partial ? { partial } : {}) };
   });
 }

@@ -1,10 +1,21 @@
 /**
  * Bounds-checked little/big-endian reads over a file prefix. Running past the end throws
- * `NeedMoreBytes`, so the caller can read a longer prefix and parse again.
+ * `NeedMoreBytes`, so the caller can read a longer prefix and parse again; running past the end of
+ * the whole file throws `DamagedData`.
  */
 export class NeedMoreBytes extends Error {
   constructor(readonly wanted: number) {
     super(`header continues past byte ${wanted}`);
+  }
+}
+
+/** The bytes stop being a well-formed dataset at `offset` (truncated, broken sequence, …). */
+export class DamagedData extends Error {
+  constructor(
+    readonly what: string,
+    readonly offset: number,
+  ) {
+    super(`${what} at byte ${offset}`);
   }
 }
 
@@ -22,7 +33,7 @@ export class ByteReader {
 
   ensure(offset: number, length: number): void {
     if (offset + length > this.bytes.length) {
-      if (this.complete) throw new Error(`file truncated: element at byte ${offset} needs ${length} bytes, file has ${this.bytes.length}`);
+      if (this.complete) throw new DamagedData(`file truncated (${length} bytes needed, ${Math.max(0, this.bytes.length - offset)} left)`, offset);
       throw new NeedMoreBytes(offset + length);
     }
   }

@@ -1,11 +1,14 @@
 /**
  * Header parsing: Part-10 preamble and file meta, then the dataset's top-level elements up to
- * (7FE0,0010), never the pixel data. Sequences are skipped whole (defined or undefined length);
- * values stay raw bytes until a converter reads them (pydicom's reader/converter split).
+ * (7FE0,0010), never the pixel data. Sequences are skipped whole (defined or undefined length),
+ * except those the options name, whose items are read for the elements asked for (the functional
+ * groups of enhanced multi-frame files); values stay raw bytes until a converter reads them
+ * (pydicom's reader/converter split). A damaged file keeps what it gave before the damage and says
+ * where it broke (`ParsedHeader.damage`); the caller decides whether that is enough.
  */
 import { TextDecoder } from 'node:util';
 import { inflateRawSync } from 'node:zlib';
-import { ByteReader, NeedMoreBytes } from './byte-reader.js';
+import { ByteReader, DamagedData, NeedMoreBytes } from './byte-reader.js';
 import { LONG_LENGTH_VRS, encodingOf, type Encoding } from './transfer-syntax.js';
 
 export interface RawElement {
@@ -14,6 +17,8 @@ export interface RawElement {
   readonly vr: string;
   readonly value: Uint8Array;
   readonly littleEndian: boolean;
+  /** For a sequence the options asked to read: each item's kept elements, by tag. */
+  readonly items?: readonly ReadonlyMap<number, RawElement>[];
 }
 
 /** Where (7FE0,0010) starts, for the readers of pixel values (image/). */
@@ -27,18 +32,34 @@ export interface PixelDataLocation {
   readonly littleEndian: boolean;
 }
 
+/** Where a damaged file stopped being readable, and what broke there. */
+export interface Damage {
+  readonly what: string;
+  /** Byte offset in the file (in the inflated dataset for a deflated file). */
+  readonly offset: number;
+}
+
 export interface ParsedHeader {
   readonly transferSyntaxUid: string | undefined;
   readonly hasPreamble: boolean;
+  /** The elements read; for a damaged file, those before the damage. */
   readonly elements: ReadonlyMap<number, RawElement>;
   /** Set when the bytes reached the top-level Pixel Data element. */
   readonly pixelData?: PixelDataLocation;
+  /** Set when parsing stopped at damage before reaching Pixel Data or the end of the file. */
+  readonly damage?: Damage;
 }
 
-export interface ParseOptions {
-  /** Which top-level tags to keep. */
+/** What to keep of a dataset, or of the items of a sequence. */
+export interface KeepOptions {
+  /** Which (non-sequence) elements to keep. */
   keep(tag: number): boolean;
-  /** VR of a tag for implicit-VR datasets (undefined when unknown). */
+  /** Sequences whose items are read (keeping what the nested options say) instead of skipped. */
+  readonly sequences?: ReadonlyMap<number, KeepOptions>;
+}
+
+export interface ParseOptions extends KeepOptions {
+  /** VR of a tag for implicit-VR datasets (undefined when unknown), at any nesting depth. */
   vrOf(tag: number): string | undefined;
 }
 
@@ -47,11 +68,15 @@ const ITEM = 0xfffee000;
 const ITEM_END = 0xfffee00d;
 const SEQUENCE_END = 0xfffee0dd;
 const PIXEL_DATA = 0x7fe00010;
-const VR_PATTERN = /^[A-Z]{2}$/;
+/** Deeper nesting is damage (or an attack), not a real header: real ones nest a handful deep. */
+export const MAX_SEQUENCE_DEPTH = 32;
+const NO_BYTES = new Uint8Array(0);
 
 function readTag(reader: ByteReader, offset: number): number {
   return ((reader.uint16(offset) << 16) | reader.uint16(offset + 2)) >>> 0;
 }
+
+const hexTag = (tag: number) => `(${(tag >>> 16).toString(16).padStart(4, '0')},${(tag & 0xffff).toString(16).padStart(4, '0')})`;
 
 interface Header {
   tag: number;
@@ -60,26 +85,39 @@ interface Header {
   valueOffset: number;
 }
 
+/**
+ * One element header. Explicit VR bytes outside 'AA'..'ZZ' are read as an implicit-VR header, as
+ * pydicom does (writers that switch encoding mid-dataset exist).
+ */
 function readElementHeader(reader: ByteReader, offset: number, explicitVR: boolean, options: ParseOptions): Header {
   const tag = readTag(reader, offset);
   if (tag >>> 16 === 0xfffe) return { tag, vr: '', length: reader.uint32(offset + 4), valueOffset: offset + 8 };
-  if (!explicitVR) return { tag, vr: options.vrOf(tag) ?? 'UN', length: reader.uint32(offset + 4), valueOffset: offset + 8 };
-  const vrBytes = reader.slice(offset + 4, 2);
-  const vr = String.fromCharCode(vrBytes[0]!, vrBytes[1]!);
-  if (!VR_PATTERN.test(vr)) throw new Error(`invalid VR bytes at byte ${offset + 4} (tag ${tag.toString(16).padStart(8, '0')})`);
-  if (LONG_LENGTH_VRS.has(vr)) return { tag, vr, length: reader.uint32(offset + 8), valueOffset: offset + 12 };
-  return { tag, vr, length: reader.uint16(offset + 6), valueOffset: offset + 8 };
+  if (explicitVR) {
+    const vrBytes = reader.slice(offset + 4, 2);
+    const first = vrBytes[0]!;
+    const second = vrBytes[1]!;
+    // pydicom's test: b'AA' <= vr <= b'ZZ', compared as byte strings.
+    if (first > 0x41 ? first < 0x5a || (first === 0x5a && second <= 0x5a) : first === 0x41 && second >= 0x41) {
+      const vr = String.fromCharCode(first, second);
+      if (LONG_LENGTH_VRS.has(vr)) return { tag, vr, length: reader.uint32(offset + 8), valueOffset: offset + 12 };
+      return { tag, vr, length: reader.uint16(offset + 6), valueOffset: offset + 8 };
+    }
+  }
+  return { tag, vr: options.vrOf(tag) ?? 'UN', length: reader.uint32(offset + 4), valueOffset: offset + 8 };
 }
 
-/** Skips the items of an undefined-length sequence; returns the offset after its delimiter. */
-function skipSequence(reader: ByteReader, offset: number, explicitVR: boolean, options: ParseOptions): number {
+/**
+ * Skips the items of an undefined-length sequence; returns the offset after its delimiter. A tag
+ * other than Item where an item starts is read as an item, as pydicom does.
+ */
+function skipSequence(reader: ByteReader, offset: number, explicitVR: boolean, options: ParseOptions, depth: number): number {
+  if (depth > MAX_SEQUENCE_DEPTH) throw new DamagedData(`sequences nested more than ${MAX_SEQUENCE_DEPTH} deep`, offset);
   let position = offset;
   for (;;) {
     const tag = readTag(reader, position);
     const length = reader.uint32(position + 4);
     position += 8;
     if (tag === SEQUENCE_END) return position;
-    if (tag !== ITEM) throw new Error(`expected an item in a sequence at byte ${position - 8}`);
     if (length !== UNDEFINED_LENGTH) {
       position += length;
       continue;
@@ -91,9 +129,66 @@ function skipSequence(reader: ByteReader, offset: number, explicitVR: boolean, o
         position = header.valueOffset;
         break;
       }
-      position = header.length === UNDEFINED_LENGTH ? skipSequence(reader, header.valueOffset, explicitVR, options) : header.valueOffset + header.length;
+      position = header.length === UNDEFINED_LENGTH ? skipSequence(reader, header.valueOffset, itemsExplicit(header, explicitVR), options, depth + 1) : header.valueOffset + header.length;
     }
   }
+}
+
+/** UN of undefined length holds implicit-VR items (as pydicom reads it). */
+const itemsExplicit = (header: Header, explicitVR: boolean) => (header.vr === 'UN' ? false : explicitVR);
+
+/**
+ * Reads one element after its header into `into` (kept, a sequence read item by item, or skipped);
+ * returns the offset after it.
+ */
+function readElement(reader: ByteReader, header: Header, explicitVR: boolean, keep: KeepOptions, options: ParseOptions, into: Map<number, RawElement>, depth: number): number {
+  const nested = header.vr === 'SQ' || header.vr === 'UN' || header.length === UNDEFINED_LENGTH ? keep.sequences?.get(header.tag) : undefined;
+  if (nested) {
+    const { items, end } = readItems(reader, header.valueOffset, header.length, itemsExplicit(header, explicitVR), nested, options, depth + 1);
+    into.set(header.tag, { tag: header.tag, vr: 'SQ', value: NO_BYTES, littleEndian: reader.littleEndian, items });
+    return end;
+  }
+  if (header.length === UNDEFINED_LENGTH) return skipSequence(reader, header.valueOffset, itemsExplicit(header, explicitVR), options, depth + 1);
+  if (keep.keep(header.tag) && header.vr !== 'SQ') {
+    into.set(header.tag, { tag: header.tag, vr: header.vr, value: reader.slice(header.valueOffset, header.length), littleEndian: reader.littleEndian });
+  }
+  return header.valueOffset + header.length;
+}
+
+/** The items of a sequence being read (defined or undefined length), and the offset after it. */
+function readItems(
+  reader: ByteReader,
+  offset: number,
+  length: number,
+  explicitVR: boolean,
+  keep: KeepOptions,
+  options: ParseOptions,
+  depth: number,
+): { items: Map<number, RawElement>[]; end: number } {
+  if (depth > MAX_SEQUENCE_DEPTH) throw new DamagedData(`sequences nested more than ${MAX_SEQUENCE_DEPTH} deep`, offset);
+  const items: Map<number, RawElement>[] = [];
+  const end = length === UNDEFINED_LENGTH ? Number.POSITIVE_INFINITY : offset + length;
+  let position = offset;
+  while (position < end) {
+    const tag = readTag(reader, position);
+    const itemLength = reader.uint32(position + 4);
+    position += 8;
+    if (tag === SEQUENCE_END) break;
+    const item = new Map<number, RawElement>();
+    const itemEnd = itemLength === UNDEFINED_LENGTH ? Number.POSITIVE_INFINITY : position + itemLength;
+    while (position < itemEnd) {
+      const header = readElementHeader(reader, position, explicitVR, options);
+      if (header.tag === ITEM_END) {
+        position = header.valueOffset;
+        break;
+      }
+      position = readElement(reader, header, explicitVR, keep, options, item, depth);
+    }
+    if (position > itemEnd) throw new DamagedData('sequence item overruns its length', itemEnd);
+    items.push(item);
+  }
+  if (position > end) throw new DamagedData('sequence items overrun its length', end);
+  return { items, end: length === UNDEFINED_LENGTH ? position : end };
 }
 
 function parseDataset(reader: ByteReader, start: number, encoding: Encoding, options: ParseOptions, elements: Map<number, RawElement>): PixelDataLocation | undefined {
@@ -103,17 +198,12 @@ function parseDataset(reader: ByteReader, start: number, encoding: Encoding, opt
     if (position + 8 > reader.bytes.length && reader.complete) break; // trailing padding
     const header = readElementHeader(reader, position, encoding.explicitVR, options);
     if (header.tag === PIXEL_DATA) return { dataset: reader.bytes, valueOffset: header.valueOffset, length: header.length, littleEndian: encoding.littleEndian };
-    if (header.tag > PIXEL_DATA) return undefined;
-    if (header.length === UNDEFINED_LENGTH) {
-      // Sequences (and UN of undefined length, which holds implicit-VR items) are not columns.
-      position = skipSequence(reader, header.valueOffset, header.vr === 'UN' ? false : encoding.explicitVR, options);
-      continue;
+    // Tags past Pixel Data (padding, signatures, or a damaged tag) are read over, never kept.
+    position = readElement(reader, header, encoding.explicitVR, options, options, elements, 0);
+    if (position > reader.bytes.length) {
+      if (!reader.complete) throw new NeedMoreBytes(position);
+      throw new DamagedData(`file truncated (element ${hexTag(header.tag)} runs past the end)`, header.valueOffset);
     }
-    if (options.keep(header.tag) && header.vr !== 'SQ') {
-      elements.set(header.tag, { tag: header.tag, vr: header.vr, value: reader.slice(header.valueOffset, header.length), littleEndian: encoding.littleEndian });
-    }
-    position = header.valueOffset + header.length;
-    if (position > reader.bytes.length && !reader.complete) throw new NeedMoreBytes(position);
   }
   // The prefix ended before pixel data: the rest of the header may follow in the file.
   if (!reader.complete) throw new NeedMoreBytes(position + 8);
@@ -122,7 +212,8 @@ function parseDataset(reader: ByteReader, start: number, encoding: Encoding, opt
 
 /**
  * Parses a file prefix (`complete` false) or a whole file. Throws `NeedMoreBytes` when the header
- * runs past a prefix; any other error means the file is not a readable DICOM dataset.
+ * runs past a prefix, `NotDicomError` when the bytes are no DICOM at all; damage after the start
+ * is reported in the result, with the elements before it.
  */
 export class NotDicomError extends Error {}
 
@@ -137,31 +228,37 @@ export function parseHeader(bytes: Uint8Array, complete: boolean, options: Parse
   let transferSyntaxUid: string | undefined;
   // File meta (group 0002) is always explicit VR little endian.
   const meta = new Map<number, RawElement>();
-  while (position + 6 <= bytes.length && reader.uint16(position) === 0x0002) {
-    const header = readElementHeader(reader, position, true, options);
-    meta.set(header.tag, { tag: header.tag, vr: header.vr, value: reader.slice(header.valueOffset, header.length), littleEndian: true });
-    position = header.valueOffset + header.length;
-  }
-  const syntax = meta.get(0x00020010);
-  if (syntax) transferSyntaxUid = new TextDecoder('latin1').decode(syntax.value).replace(/[\0 ]+$/, '');
-  let encoding = encodingOf(transferSyntaxUid);
-  // Files whose meta says one VR encoding but whose dataset uses the other exist (pydicom warns and
-  // follows the data); so does this reader, judging by the first element.
-  if (!encoding.deflated && position + 6 <= bytes.length) encoding = { ...encoding, explicitVR: looksExplicit(reader, position) };
   let pixelData: PixelDataLocation | undefined;
-  if (encoding.deflated) {
-    if (!complete) throw new NeedMoreBytes(Number.POSITIVE_INFINITY);
-    const inflated = inflateRawSync(bytes.subarray(position));
-    pixelData = parseDataset(new ByteReader(inflated, true), 0, { ...encoding, deflated: false }, options, elements);
-  } else {
-    pixelData = parseDataset(reader, position, encoding, options, elements);
+  let damage: Damage | undefined;
+  try {
+    while (position + 6 <= bytes.length && reader.uint16(position) === 0x0002) {
+      const header = readElementHeader(reader, position, true, options);
+      meta.set(header.tag, { tag: header.tag, vr: header.vr, value: reader.slice(header.valueOffset, header.length), littleEndian: true });
+      position = header.valueOffset + header.length;
+    }
+    const syntax = meta.get(0x00020010);
+    if (syntax) transferSyntaxUid = new TextDecoder('latin1').decode(syntax.value).replace(/[\0 ]+$/, '');
+    let encoding = encodingOf(transferSyntaxUid);
+    // Files whose meta says one VR encoding but whose dataset uses the other exist (pydicom warns and
+    // follows the data); so does this reader, judging by the first element.
+    if (!encoding.deflated && position + 6 <= bytes.length) encoding = { ...encoding, explicitVR: looksExplicit(reader, position) };
+    if (encoding.deflated) {
+      if (!complete) throw new NeedMoreBytes(Number.POSITIVE_INFINITY);
+      const inflated = inflateRawSync(bytes.subarray(position));
+      pixelData = parseDataset(new ByteReader(inflated, true), 0, { ...encoding, deflated: false }, options, elements);
+    } else {
+      pixelData = parseDataset(reader, position, encoding, options, elements);
+    }
+  } catch (error) {
+    if (!(error instanceof DamagedData)) throw error;
+    damage = { what: error.what, offset: error.offset };
   }
   for (const [tag, element] of meta) elements.set(tag, element);
-  return { transferSyntaxUid, hasPreamble, elements, ...(pixelData ? { pixelData } : {}) };
+  return { transferSyntaxUid, hasPreamble, elements, ...(pixelData ? { pixelData } : {}), ...(damage ? { damage } : {}) };
 }
 
 /** Whether a plausible VR follows the first tag of the dataset. */
 function looksExplicit(reader: ByteReader, offset: number): boolean {
   const vr = reader.slice(offset + 4, 2);
-  return VR_PATTERN.test(String.fromCharCode(vr[0]!, vr[1]!));
+  return /^[A-Z]{2}$/.test(String.fromCharCode(vr[0]!, vr[1]!));
 }

@@ -2,7 +2,7 @@
  * Instance rows → one row per series (behaviour.md §2), in a deterministic form: unique values in
  * `compareReducedValues` order, series sorted by key, so shuffling the input changes nothing.
  */
-import { type Cell, COLUMNS, columnSpec, compareReducedValues, IMAGE_COLUMN_NAMES, isMissing, MISSING, MscError, normalizeForReduction, parseNumber, type Row, type SeriesRow } from '@msc/core';
+import { type Cell, COLUMNS, columnSpec, compareReducedValues, IMAGE_COLUMN_NAMES, isMissing, MISSING, MscError, normalizeForReduction, parseNumber, PER_FRAME_VALUE_COLUMNS, type Row, type SeriesRow } from '@msc/core';
 import { newRow, rowTemplate } from '../table/row-template.js';
 
 export interface ReduceOptions {
@@ -30,6 +30,9 @@ interface MeanAccumulator {
 }
 
 const IMAGE_COLUMNS = new Set(IMAGE_COLUMN_NAMES);
+const PER_FRAME_VALUES = new Set(PER_FRAME_VALUE_COLUMNS);
+/** A multi-frame file's row counts its frames as images (`number_of_images`). */
+const FRAMES = 'number_of_frames';
 const TABLE_ORDER = new Map(COLUMNS.map((spec, index) => [spec.name, index]));
 
 interface SeriesAccumulator {
@@ -49,6 +52,8 @@ interface SeriesAccumulator {
   /** Per image column: running sum and count of numeric values. */
   means: Map<string, MeanAccumulator>;
   fileCounts: number[];
+  /** Frames beyond one per row, summed over rows that have `number_of_frames`. */
+  extraFrames: number;
 }
 
 /** One column's unique values in a series: a single value, or the set of several. */
@@ -69,6 +74,7 @@ export interface ReducerState {
     /** Column, running sum, count and, with `exactMerge`, the values in row order. */
     means: [string, number, number, number[]?][];
     fileCounts: number[];
+    extraFrames?: number;
   }[];
 }
 
@@ -132,7 +138,7 @@ export class SeriesReducer {
     const { id, key } = this.keyOf(row);
     let group = this.groups.get(id);
     if (!group) {
-      group = { key, rows: 1, single: row, uniques: new Map(), means: new Map(), fileCounts: [] };
+      group = { key, rows: 1, single: row, uniques: new Map(), means: new Map(), fileCounts: [], extraFrames: 0 };
       this.groups.set(id, group);
       if (!register) return;
       for (const column in row) {
@@ -149,13 +155,13 @@ export class SeriesReducer {
    * Cell-by-cell input, for readers that know which cells repeat the previous row's: `startRow`
    * with the row's key cells (patient_id, study_uid, series_uid as present), then `addCell` for
    * its cells. A cell equal to one already added to the same series may be left out, except
-   * number_of_images and image columns (`isPerRowColumn`), which count every row.
+   * number_of_images, number_of_frames and image columns (`isPerRowColumn`), which count every row.
    */
   startRow(keyCells: Row): SeriesGroup {
     const { id, key } = this.keyOf(keyCells);
     let group = this.groups.get(id);
     if (!group) {
-      group = { key, rows: 0, single: undefined, uniques: new Map(), means: new Map(), fileCounts: [] };
+      group = { key, rows: 0, single: undefined, uniques: new Map(), means: new Map(), fileCounts: [], extraFrames: 0 };
       this.groups.set(id, group);
     }
     this.materialize(group);
@@ -176,7 +182,7 @@ export class SeriesReducer {
 
   /** Columns whose every row counts (`addCell` must not skip repeats of them). */
   isPerRowColumn(column: string): boolean {
-    return column === 'number_of_images' || IMAGE_COLUMNS.has(column);
+    return column === 'number_of_images' || column === FRAMES || IMAGE_COLUMNS.has(column);
   }
 
   /** Whether `finish` leaves this column out anyway (readers need not read it). */
@@ -207,6 +213,7 @@ export class SeriesReducer {
           mean.values ? [column, mean.sum, mean.count, mean.values] : [column, mean.sum, mean.count],
         ),
         fileCounts: group.fileCounts,
+        ...(group.extraFrames > 0 ? { extraFrames: group.extraFrames } : {}),
       })),
     };
   }
@@ -221,7 +228,7 @@ export class SeriesReducer {
     for (const incoming of state.groups) {
       let group = this.groups.get(incoming.id);
       if (!group) {
-        group = { key: incoming.key, rows: 0, single: undefined, uniques: new Map(), means: new Map(), fileCounts: [] };
+        group = { key: incoming.key, rows: 0, single: undefined, uniques: new Map(), means: new Map(), fileCounts: [], extraFrames: 0 };
         this.groups.set(incoming.id, group);
         if (incoming.single && incoming.rows === 1) {
           group.single = incoming.single;
@@ -244,6 +251,7 @@ export class SeriesReducer {
         if (mean.values && values) for (const value of values) mean.values.push(value);
       }
       for (const count of incoming.fileCounts) group.fileCounts.push(count);
+      group.extraFrames += incoming.extraFrames ?? 0;
     }
   }
 
@@ -271,7 +279,10 @@ export class SeriesReducer {
       addToMean(group.means, column, cell, this.options.exactMerge === true);
       return;
     }
-    addUnique(group.uniques, column, normalizeForReduction(cell));
+    if (column === FRAMES) group.extraFrames += framesOf(cell) - 1;
+    const value = normalizeForReduction(cell);
+    if (PER_FRAME_VALUES.has(column) && value.includes(' ')) for (const part of value.split(' ')) addUnique(group.uniques, column, part);
+    else addUnique(group.uniques, column, value);
   }
 
   /** The reduced rows, sorted by key; each has every column any input row had. */
@@ -325,7 +336,7 @@ export class SeriesReducer {
           row[column] = joinSorted(group.uniques.get(column));
         }
       }
-      row.number_of_images = group.fileCounts.length > 0 ? median(group.fileCounts) : group.rows;
+      row.number_of_images = group.fileCounts.length > 0 ? median(group.fileCounts) : group.rows + group.extraFrames;
       result.push(row as SeriesRow);
     }
     return { ids, rows: result };
@@ -340,11 +351,12 @@ export class SeriesReducer {
         const value = toNumber(cell);
         row[column] = Number.isFinite(value) ? value : null;
       } else {
-        row[column] = normalizeForReduction(cell);
+        const value = normalizeForReduction(cell);
+        row[column] = PER_FRAME_VALUES.has(column) && value.includes(' ') ? joinSorted(new Set(value.split(' '))) : value;
       }
     }
     const count = toNumber(single.number_of_images);
-    row.number_of_images = Number.isFinite(count) ? count : 1;
+    row.number_of_images = Number.isFinite(count) ? count : framesOf(single[FRAMES]);
   }
 }
 
@@ -357,6 +369,7 @@ export function reduceCells(column: string, cells: readonly Cell[]): Cell {
     const counts = cells.map(toNumber).filter(Number.isFinite);
     return counts.length > 0 ? median(counts) : cells.length;
   }
+  if (PER_FRAME_VALUES.has(column)) return joinSorted(new Set(cells.flatMap((cell) => normalizeForReduction(cell).split(' '))));
   if (IMAGE_COLUMNS.has(column)) {
     const values = cells.map(toNumber).filter(Number.isFinite);
     return values.length > 0 ? values.reduce((a, b) => a + b, 0) / values.length : null;
@@ -399,6 +412,12 @@ function addUnique(uniques: Map<string, Uniques>, column: string, value: string)
   if (held === undefined) uniques.set(column, value);
   else if (typeof held !== 'string') held.add(value);
   else if (held !== value) uniques.set(column, new Set([held, value]));
+}
+
+/** Images a row stands for: its number_of_frames when that is a count, else one. */
+function framesOf(cell: Cell | undefined): number {
+  const frames = toNumber(cell);
+  return Number.isInteger(frames) && frames >= 1 ? frames : 1;
 }
 
 function toNumber(cell: Cell | undefined): number {
