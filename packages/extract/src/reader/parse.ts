@@ -68,7 +68,7 @@ const ITEM = 0xfffee000;
 const ITEM_END = 0xfffee00d;
 const SEQUENCE_END = 0xfffee0dd;
 const PIXEL_DATA = 0x7fe00010;
-/** Deeper nesting is damage (or an attack), not a real header: real ones nest a handful deep. */
+/** Nesting of the sequences read item by item (skipped ones may nest at any depth). */
 export const MAX_SEQUENCE_DEPTH = 32;
 const NO_BYTES = new Uint8Array(0);
 
@@ -107,30 +107,40 @@ function readElementHeader(reader: ByteReader, offset: number, explicitVR: boole
 }
 
 /**
- * Skips the items of an undefined-length sequence; returns the offset after its delimiter. A tag
- * other than Item where an item starts is read as an item, as pydicom does.
+ * Skips the items of an undefined-length sequence; returns the offset after its delimiter. As
+ * pydicom does, a tag other than Item where an item starts is read as an item, and an item whose
+ * length runs past the end of the file is read up to its delimiter. Iterative, so that however
+ * deep sequences nest (a damaged or hostile file), skipping them costs no stack.
  */
-function skipSequence(reader: ByteReader, offset: number, explicitVR: boolean, options: ParseOptions, depth: number): number {
-  if (depth > MAX_SEQUENCE_DEPTH) throw new DamagedData(`sequences nested more than ${MAX_SEQUENCE_DEPTH} deep`, offset);
+function skipSequence(reader: ByteReader, offset: number, explicitVR: boolean, options: ParseOptions): number {
+  // Per open sequence, whether its items are explicit VR; the last is the innermost.
+  const open: boolean[] = [explicitVR];
   let position = offset;
+  let inItem = false;
   for (;;) {
-    const tag = readTag(reader, position);
-    const length = reader.uint32(position + 4);
-    position += 8;
-    if (tag === SEQUENCE_END) return position;
-    if (length !== UNDEFINED_LENGTH) {
-      position += length;
+    if (!inItem) {
+      const tag = readTag(reader, position);
+      const length = reader.uint32(position + 4);
+      position += 8;
+      if (tag === SEQUENCE_END) {
+        open.pop();
+        if (open.length === 0) return position;
+        inItem = true; // back in the enclosing item
+      } else if (length === UNDEFINED_LENGTH || (reader.complete && position + length > reader.bytes.length)) inItem = true;
+      else position += length;
       continue;
     }
-    // An item of undefined length: its elements, up to the item delimiter.
-    for (;;) {
-      const header = readElementHeader(reader, position, explicitVR, options);
-      if (header.tag === ITEM_END) {
-        position = header.valueOffset;
-        break;
-      }
-      position = header.length === UNDEFINED_LENGTH ? skipSequence(reader, header.valueOffset, itemsExplicit(header, explicitVR), options, depth + 1) : header.valueOffset + header.length;
-    }
+    // Inside an item of undefined length: its elements, up to the item delimiter.
+    const explicit = open[open.length - 1]!;
+    const header = readElementHeader(reader, position, explicit, options);
+    if (header.tag === ITEM_END) {
+      position = header.valueOffset;
+      inItem = false;
+    } else if (header.length === UNDEFINED_LENGTH) {
+      open.push(itemsExplicit(header, explicit));
+      position = header.valueOffset;
+      inItem = false;
+    } else position = header.valueOffset + header.length;
   }
 }
 
@@ -148,7 +158,7 @@ function readElement(reader: ByteReader, header: Header, explicitVR: boolean, ke
     into.set(header.tag, { tag: header.tag, vr: 'SQ', value: NO_BYTES, littleEndian: reader.littleEndian, items });
     return end;
   }
-  if (header.length === UNDEFINED_LENGTH) return skipSequence(reader, header.valueOffset, itemsExplicit(header, explicitVR), options, depth + 1);
+  if (header.length === UNDEFINED_LENGTH) return skipSequence(reader, header.valueOffset, itemsExplicit(header, explicitVR), options);
   if (keep.keep(header.tag) && header.vr !== 'SQ') {
     into.set(header.tag, { tag: header.tag, vr: header.vr, value: reader.slice(header.valueOffset, header.length), littleEndian: reader.littleEndian });
   }
@@ -199,7 +209,14 @@ function parseDataset(reader: ByteReader, start: number, encoding: Encoding, opt
     const header = readElementHeader(reader, position, encoding.explicitVR, options);
     if (header.tag === PIXEL_DATA) return { dataset: reader.bytes, valueOffset: header.valueOffset, length: header.length, littleEndian: encoding.littleEndian };
     // Tags past Pixel Data (padding, signatures, or a damaged tag) are read over, never kept.
-    position = readElement(reader, header, encoding.explicitVR, options, options, elements, 0);
+    const start = position;
+    try {
+      position = readElement(reader, header, encoding.explicitVR, options, options, elements, 0);
+    } catch (error) {
+      if (!(error instanceof DamagedData)) throw error;
+      // Name the top-level element it broke in; an offset past the end of the file says little.
+      throw new DamagedData(`${error.what} in ${hexTag(header.tag)}`, error.offset <= reader.bytes.length ? error.offset : start);
+    }
     if (position > reader.bytes.length) {
       if (!reader.complete) throw new NeedMoreBytes(position);
       throw new DamagedData(`file truncated (element ${hexTag(header.tag)} runs past the end)`, header.valueOffset);
