@@ -2,6 +2,7 @@
 what pydicom reads (dcmread(stop_before_pixels=True)), with enhanced multi-frame values from the
 functional groups (pydicom_enhanced.py). Prints one JSON object per file path."""
 import json
+import os
 import re
 import sys
 import warnings
@@ -77,7 +78,8 @@ for path in paths_from(sys.argv[2:]):
             result[path] = None
             continue
     row = {}
-    enhanced = has_groups(ds)
+    # MSC_ORACLE_CLASSIC=1: top-level tags only (the reader before functional groups), for comparison.
+    enhanced = has_groups(ds) and not os.environ.get("MSC_ORACLE_CLASSIC")
     for column in columns:
         values = values_of(ds, column)
         name = column["name"]

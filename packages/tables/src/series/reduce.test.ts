@@ -138,6 +138,48 @@ describe('reduceToSeries', () => {
   });
 });
 
+describe('multi-frame rows (enhanced files)', () => {
+  /** One frame's values as a single-frame instance row would hold them. */
+  const frame = (series: string, b: number, te: string): Row => ({ study_uid: 's', series_uid: series, diffusion_bvalue: String(b), echo_time: te, pixel_spacing: '0.8 0.8' });
+  /** A multi-frame file's row: its frames' distinct values, in reduced order, and its frame count. */
+  const file = (series: string, frames: number, bValues: string, te: string): Row => ({
+    study_uid: 's', series_uid: series, diffusion_bvalue: bValues, echo_time: te, pixel_spacing: '0.8 0.8', number_of_frames: String(frames),
+  });
+  const spread = [
+    ...[0, 500, 1000, 1000].map((b) => frame('a', b, '88')),
+    ...[0, 500, 500, 1400, 1400, 1400].map((b) => frame('a', b, '92.5')),
+    frame('a', 50, '88'),
+  ];
+  const files = [file('a', 4, '0 500 1000', '88'), file('a', 6, '0 500 1400', '92.5'), { ...frame('a', 50, '88'), number_of_frames: '-' }];
+
+  it('reduce as the same frames written as single-frame files', () => {
+    const [fromFrames] = reduceToSeries(spread);
+    const [fromFiles] = reduceToSeries(files);
+    expect(fromFiles).toMatchObject({ diffusion_bvalue: '0 50 500 1000 1400', echo_time: '88 92.5', pixel_spacing: '0.8 0.8', number_of_images: 11 });
+    for (const column of ['diffusion_bvalue', 'echo_time', 'pixel_spacing', 'number_of_images']) expect(fromFiles![column], column).toEqual(fromFrames![column]);
+  });
+
+  it('count frames alone, in cells added one by one, and through merged states', () => {
+    expect(reduceToSeries([file('b', 176, '0 1000', '90')])[0]).toMatchObject({ number_of_images: 176, diffusion_bvalue: '0 1000' });
+    const cellwise = new SeriesReducer();
+    for (const row of files) {
+      const group = cellwise.startRow({ study_uid: row.study_uid!, series_uid: row.series_uid! });
+      for (const [column, cell] of Object.entries(row)) if (column !== 'study_uid' && column !== 'series_uid') cellwise.addCell(group, column, cell);
+    }
+    expect(cellwise.isPerRowColumn('number_of_frames')).toBe(true);
+    const halves = [new SeriesReducer(), new SeriesReducer()];
+    files.forEach((row, i) => halves[i === 0 ? 0 : 1]!.add(row));
+    const merged = new SeriesReducer();
+    for (const half of halves) merged.absorb(structuredClone(half.toState()));
+    for (const reducer of [cellwise, merged]) expect(reducer.finish()[0]).toMatchObject({ number_of_images: 11, diffusion_bvalue: '0 50 500 1000 1400' });
+  });
+
+  it('keep the median of per-file counts when a table has them (the original tool\'s tables)', () => {
+    const rows = files.map((row) => ({ ...row, number_of_images: '30' }));
+    expect(reduceToSeries(rows)[0]!.number_of_images).toBe(30);
+  });
+});
+
 describe('assertReducible', () => {
   it('names the missing key columns', () => {
     expect(() => assertReducible(['study_uid', 'echo_time'], 'x.csv')).toThrowError(/x.csv lacks column\(s\) series_uid/);

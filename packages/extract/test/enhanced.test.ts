@@ -1,0 +1,134 @@
+/**
+ * Enhanced multi-frame MR: a real Philips Enhanced MR file (nibabel's philips_mprage, 176 frames)
+ * and pydicom re-encodings of it (implicit VR, big endian, and a diffusion variant whose b-values,
+ * directionality, TE and temporal positions change from frame to frame) read column by column as
+ * pydicom reads the functional groups (pydicom_rows.py + pydicom_enhanced.py), and reduced to a
+ * series that counts frames and keeps every frame's b-value.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DICOM_COLUMNS, MISSING, type InstanceRow } from '@msc/core';
+import { readSeriesTable, readTableAll } from '@msc/tables';
+import { extractFile, extractToTable } from '../src/index.js';
+import { ORACLES_REQUIRED, PYTHON, skipWithoutPython } from '../../../test-support/oracles.js';
+import { debianTestFiles } from './debian-test-files.js';
+
+const ROWS_ORACLE = fileURLToPath(new URL('./pydicom_rows.py', import.meta.url));
+const VARIANTS = fileURLToPath(new URL('./enhanced_variants.py', import.meta.url));
+const MPRAGE = 'usr/lib/python3/dist-packages/nibabel/nicom/tests/data/philips_mprage.dcm.gz';
+
+function realFiles(): string | undefined {
+  if (skipWithoutPython('pydicom')) return undefined;
+  const fetched = debianTestFiles('python3-nibabel', [MPRAGE]);
+  if ('paths' in fetched) return fetched.paths[0];
+  if (ORACLES_REQUIRED) throw new Error(`${fetched.reason}; MSC_ORACLES/CI requires the real enhanced file`);
+  process.stderr.write(`skipping enhanced multi-frame tests: ${fetched.reason}\n`);
+  return undefined;
+}
+const mprage = realFiles();
+
+const ORACLE_COLUMNS = JSON.stringify(
+  DICOM_COLUMNS.map((spec) => ({ name: spec.name, group: spec.tag!.group, element: spec.tag!.element, creator: spec.privateCreator ?? null, vr: spec.vr, perFrame: spec.perFrameValues === true })),
+);
+
+function oracle(paths: string[], classic = false): Record<string, Record<string, string>> {
+  const result = spawnSync(PYTHON, [ROWS_ORACLE, ORACLE_COLUMNS, ...paths], {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+    env: { ...process.env, ...(classic ? { MSC_ORACLE_CLASSIC: '1' } : {}) },
+  });
+  if (result.status !== 0) throw new Error(result.stderr);
+  return JSON.parse(result.stdout) as Record<string, Record<string, string>>;
+}
+
+describe.skipIf(mprage === undefined)('enhanced multi-frame files', () => {
+  let dir: string;
+  let files: string[];
+  const rows = new Map<string, InstanceRow>();
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'msc-enhanced-'));
+    const made = spawnSync(PYTHON, [VARIANTS, mprage!, dir], { encoding: 'utf8' });
+    if (made.status !== 0) throw new Error(made.stderr);
+    files = [mprage!, ...made.stdout.trim().split('\n')];
+    for (const path of files) {
+      const event = await extractFile(path);
+      if (event.kind !== 'row') throw new Error(`${path}: ${event.reason}`);
+      expect(event.partial).toBeUndefined();
+      rows.set(path, event.row);
+    }
+  });
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('gives every column of the real file and its re-encodings as pydicom reads the functional groups', () => {
+    const want = oracle(files);
+    const classic = oracle(files, true);
+    let fromGroups = 0;
+    const mismatches: string[] = [];
+    for (const path of files) {
+      for (const spec of DICOM_COLUMNS) {
+        const got = rows.get(path)![spec.name];
+        if (got !== want[path]![spec.name]) mismatches.push(`${path} ${spec.name}: msc=${got} pydicom=${want[path]![spec.name]}`);
+        else if (got !== classic[path]![spec.name]) fromGroups += 1;
+      }
+    }
+    expect(mismatches).toEqual([]);
+    console.log(`enhanced: ${files.length} files, ${fromGroups} cells read from the functional groups, all equal to pydicom's`);
+    // The real file: values a classic reader left empty.
+    const real = rows.get(mprage!)!;
+    expect(real).toMatchObject({
+      echo_time: '3.513',
+      repetition_time: '7.56930017471313',
+      pixel_spacing: '1 1',
+      slice_thickness: '1',
+      scanning_sequence: 'GR',
+      number_of_frames: '176',
+      image_orientation_patient: '-0.0022011068649 0.99788552522659 -0.0649590045213 -0.0337935090065 -0.0649962872266 -0.9973131418228',
+    });
+    expect(real.flip_angle).not.toBe(MISSING);
+    const realClassic = classic[mprage!]!;
+    expect(DICOM_COLUMNS.filter((spec) => real[spec.name] !== realClassic[spec.name]).length).toBeGreaterThanOrEqual(12);
+  });
+
+  it('keeps every frame\'s b-value, TE and temporal position, in reduced order', () => {
+    const dwi = [...rows].filter(([path]) => path.includes('_dwi'));
+    expect(dwi).toHaveLength(2);
+    for (const [, row] of dwi) {
+      expect(row).toMatchObject({
+        diffusion_bvalue: '0.0 500.0 1000.0 1400.0',
+        diffusion_bvalue_final: '0.0 500.0 1000.0 1400.0',
+        diffusion_directionality: 'DIRECTIONAL NONE',
+        echo_time: '88.0 92.5',
+        temporal_position_identifier: '1 2 3',
+        number_of_temporal_positions: '3',
+        scanning_sequence: 'SE EP',
+      });
+    }
+  });
+
+  it('counts frames as images, per series and when the instance table is reduced later', async () => {
+    const inputs = join(dir, 'dwi-series');
+    mkdirSync(inputs);
+    spawnSync('cp', [files.find((path) => path.endsWith('_dwi.dcm'))!, inputs]);
+    const seriesTable = join(dir, 'series.tsv');
+    await extractToTable([inputs], seriesTable, { perSeries: true, workers: 0 });
+    const instanceTable = join(dir, 'instances.tsv');
+    await extractToTable([inputs], instanceTable, { workers: 0 });
+    const direct = (await readTableAll(seriesTable)).rows;
+    // The threaded scan path (cell by cell, repeats skipped) as well as the one-pass reader.
+    const later = (await readSeriesTable(instanceTable, { workers: 2, parallelMinBytes: 0 })).rows;
+    for (const series of [direct, later]) {
+      expect(series).toHaveLength(1);
+      expect(Number(series[0]!.number_of_images)).toBe(176);
+      expect(series[0]!.diffusion_bvalue).toBe('0.0 500.0 1000.0 1400.0');
+    }
+  });
+});
