@@ -1,9 +1,10 @@
 /**
- * Enhanced multi-frame MR: a real Philips Enhanced MR file (nibabel's philips_mprage, 176 frames)
- * and pydicom re-encodings of it (implicit VR, big endian, and a diffusion variant whose b-values,
- * directionality, TE and temporal positions change from frame to frame) read column by column as
- * pydicom reads the functional groups (pydicom_rows.py + pydicom_enhanced.py), and reduced to a
- * series that counts frames and keeps every frame's b-value.
+ * Enhanced multi-frame MR: real files of the real-scanner set (nibabel's Philips Enhanced MR
+ * MPRAGE, 176 frames; heudiconv's Siemens XA30 Enhanced MR MPR) and pydicom re-encodings of the
+ * Philips one (implicit VR, big endian, and a diffusion variant whose b-values, directionality, TE
+ * and temporal positions change from frame to frame) read column by column as pydicom reads the
+ * functional groups (pydicom_rows.py + pydicom_enhanced.py), and reduced to a series that counts
+ * frames and keeps every frame's b-value.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -15,22 +16,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DICOM_COLUMNS, MISSING, type InstanceRow } from '@msc/core';
 import { readSeriesTable, readTableAll } from '@msc/tables';
 import { extractFile, extractToTable } from '../src/index.js';
-import { ORACLES_REQUIRED, PYTHON, skipWithoutPython } from '../../../test-support/oracles.js';
-import { debianTestFiles } from './debian-test-files.js';
+import { PYTHON, skipWithoutPython } from '../../../test-support/oracles.js';
+import { realScannerFiles } from './real-scanner-files.js';
 
 const ROWS_ORACLE = fileURLToPath(new URL('./pydicom_rows.py', import.meta.url));
 const VARIANTS = fileURLToPath(new URL('./enhanced_variants.py', import.meta.url));
-const MPRAGE = 'usr/lib/python3/dist-packages/nibabel/nicom/tests/data/philips_mprage.dcm.gz';
-
-function realFiles(): string | undefined {
-  if (skipWithoutPython('pydicom')) return undefined;
-  const fetched = debianTestFiles('python3-nibabel', [MPRAGE]);
-  if ('paths' in fetched) return fetched.paths[0];
-  if (ORACLES_REQUIRED) throw new Error(`${fetched.reason}; MSC_ORACLES/CI requires the real enhanced file`);
-  process.stderr.write(`skipping enhanced multi-frame tests: ${fetched.reason}\n`);
-  return undefined;
-}
-const mprage = realFiles();
+const PHILIPS_MPRAGE = 'nibabel:usr/lib/python3/dist-packages/nibabel/nicom/tests/data/philips_mprage.dcm';
+const SIEMENS_XA = 'heudiconv:usr/lib/python3/dist-packages/heudiconv/tests/data/MRI_102TD_PHA_S.MR.Chen_Matthews_1.3.1.2022.11.16.15.50.20.357.31204541.dcm';
+const real = skipWithoutPython('pydicom') ? undefined : await realScannerFiles([PHILIPS_MPRAGE, SIEMENS_XA], 'the enhanced multi-frame tests');
+const [mprage, siemensXa] = real ?? [];
 
 const ORACLE_COLUMNS = JSON.stringify(
   DICOM_COLUMNS.map((spec) => ({ name: spec.name, group: spec.tag!.group, element: spec.tag!.element, creator: spec.privateCreator ?? null, vr: spec.vr, perFrame: spec.perFrameValues === true })),
@@ -46,7 +40,7 @@ function oracle(paths: string[], classic = false): Record<string, Record<string,
   return JSON.parse(result.stdout) as Record<string, Record<string, string>>;
 }
 
-describe.skipIf(mprage === undefined)('enhanced multi-frame files', () => {
+describe.skipIf(real === undefined)('enhanced multi-frame files', () => {
   let dir: string;
   let files: string[];
   const rows = new Map<string, InstanceRow>();
@@ -55,7 +49,7 @@ describe.skipIf(mprage === undefined)('enhanced multi-frame files', () => {
     dir = await mkdtemp(join(tmpdir(), 'msc-enhanced-'));
     const made = spawnSync(PYTHON, [VARIANTS, mprage!, dir], { encoding: 'utf8' });
     if (made.status !== 0) throw new Error(made.stderr);
-    files = [mprage!, ...made.stdout.trim().split('\n')];
+    files = [mprage!, siemensXa!, ...made.stdout.trim().split('\n')];
     for (const path of files) {
       const event = await extractFile(path);
       if (event.kind !== 'row') throw new Error(`${path}: ${event.reason}`);
@@ -82,9 +76,9 @@ describe.skipIf(mprage === undefined)('enhanced multi-frame files', () => {
     }
     expect(mismatches).toEqual([]);
     console.log(`enhanced: ${files.length} files, ${fromGroups} cells read from the functional groups, all equal to pydicom's`);
-    // The real file: values a classic reader left empty.
-    const real = rows.get(mprage!)!;
-    expect(real).toMatchObject({
+    // The real files: values a classic reader left empty.
+    const philips = rows.get(mprage!)!;
+    expect(philips).toMatchObject({
       echo_time: '3.513',
       repetition_time: '7.56930017471313',
       pixel_spacing: '1 1',
@@ -93,9 +87,10 @@ describe.skipIf(mprage === undefined)('enhanced multi-frame files', () => {
       number_of_frames: '176',
       image_orientation_patient: '-0.0022011068649 0.99788552522659 -0.0649590045213 -0.0337935090065 -0.0649962872266 -0.9973131418228',
     });
-    expect(real.flip_angle).not.toBe(MISSING);
-    const realClassic = classic[mprage!]!;
-    expect(DICOM_COLUMNS.filter((spec) => real[spec.name] !== realClassic[spec.name]).length).toBeGreaterThanOrEqual(12);
+    expect(philips.flip_angle).not.toBe(MISSING);
+    const philipsClassic = classic[mprage!]!;
+    expect(DICOM_COLUMNS.filter((spec) => philips[spec.name] !== philipsClassic[spec.name]).length).toBeGreaterThanOrEqual(12);
+    expect(rows.get(siemensXa!)).toMatchObject({ echo_time: '1.37', repetition_time: '3.15', flip_angle: '8', pixel_spacing: '1.6 1.6', slice_thickness: '1.6', number_of_frames: '3' });
   });
 
   it('keeps every frame\'s b-value, TE and temporal position, in reduced order', () => {

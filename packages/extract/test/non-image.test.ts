@@ -12,10 +12,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTableAll } from '@msc/tables';
 import { extractFile, extractToTable } from '../src/index.js';
-import { ORACLES_REQUIRED, PYDICOM_DATA, PYDICOM_TEST_FILES, PYTHON, skipWithoutPython } from '../../../test-support/oracles.js';
-import { debianTestFiles } from './debian-test-files.js';
-
-const skipPydicom = skipWithoutPython('pydicom');
+import { PYDICOM_DATA, PYDICOM_TEST_FILES, PYTHON, skipWithoutPython } from '../../../test-support/oracles.js';
+import { realScannerFiles } from './real-scanner-files.js';
 
 /** pydicom corpus file → the reason it must be skipped with. */
 const CORPUS: Record<string, string> = {
@@ -29,6 +27,10 @@ const CORPUS: Record<string, string> = {
   'test_files/waveform_ecg.dcm': 'non-image SOP class 12-lead ECG Waveform Storage',
   'palettes/hotiron.dcm': 'non-image SOP class Color Palette Storage',
 };
+
+const skipPydicom = skipWithoutPython('pydicom');
+const data = 'heudiconv:usr/lib/python3/dist-packages/heudiconv/tests/data/Phoenix';
+const phoenix = await realScannerFiles([`${data}/99+PhoenixDocument/99+PhoenixDocument+00001.dcm`, `${data}/01+AA/01+AA+00001.dcm`], 'the Phoenix report test');
 
 describe.skipIf(skipPydicom)('non-image SOP classes', () => {
   it("skips the non-image objects of pydicom's corpus by name and keeps its images", async () => {
@@ -86,15 +88,6 @@ for name, uid, pixels in [("raw", "1.2.840.10008.5.1.4.1.1.66", False), ("spectr
     });
   });
 
-  const phoenix = (() => {
-    if (skipPydicom) return undefined;
-    const data = 'usr/lib/python3/dist-packages/heudiconv/tests/data';
-    const fetched = debianTestFiles('heudiconv', [`${data}/Phoenix/99+PhoenixDocument/99+PhoenixDocument+00001.dcm`, `${data}/Phoenix/01+AA/01+AA+00001.dcm`]);
-    if ('paths' in fetched) return fetched.paths;
-    if (ORACLES_REQUIRED) throw new Error(`${fetched.reason}; MSC_ORACLES/CI requires heudiconv's test data`);
-    process.stderr.write(`skipping the Phoenix report test: ${fetched.reason}\n`);
-    return undefined;
-  })();
 
   it.skipIf(phoenix === undefined)("skips a Siemens Phoenix report (Enhanced SR) of an MR study, keeps the study's scout", async () => {
     const [report, scout] = phoenix!;
