@@ -14,8 +14,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DICOM_COLUMNS, MISSING, type InstanceRow } from '@msc/core';
+import { generateCohort } from '@msc/synth';
 import { readSeriesTable, readTableAll } from '@msc/tables';
-import { extractFile, extractToTable } from '../src/index.js';
+import { extractFile, extractSeries, extractToTable } from '../src/index.js';
 import { PYTHON, skipWithoutPython } from '../../../test-support/oracles.js';
 import { realScannerFiles } from './real-scanner-files.js';
 
@@ -124,6 +125,49 @@ describe.skipIf(real === undefined)('enhanced multi-frame files', () => {
       expect(series).toHaveLength(1);
       expect(Number(series[0]!.number_of_images)).toBe(176);
       expect(series[0]!.diffusion_bvalue).toBe('0.0 500.0 1000.0 1400.0');
+    }
+  });
+});
+
+describe('synthetic enhanced DWI (msc-synth enhancedDwi)', () => {
+  let dir: string;
+  let classicLabels: Awaited<ReturnType<typeof generateCohort>>['labels'];
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'msc-enhanced-synth-'));
+    // Same plan, two ways of writing it; a few files per series keep it quick (series values stay whole).
+    const options = { studies: 3, seed: 5, maxInstancesPerSeries: 6 };
+    classicLabels = (await generateCohort({ ...options, outDir: join(dir, 'classic') })).labels;
+    await generateCohort({ ...options, outDir: join(dir, 'enhanced'), enhancedDwi: true });
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('reduces each DWI series as its single-frame twin does: images, b-values, TE, spacing', async () => {
+    const dwi = new Set(classicLabels.filter((label) => label.class === 'DWI').map((label) => label.series_uid));
+    expect(dwi.size).toBeGreaterThan(0);
+    const seriesOf = async (cohort: string) => new Map((await extractSeries([join(dir, cohort)], { workers: 0 })).rows.filter((row) => dwi.has(row.series_uid)).map((row) => [row.series_uid, row]));
+    const [single, multi] = [await seriesOf('classic'), await seriesOf('enhanced')];
+    // The same numbers (written as DS in one, FD in the other); b = 0 is left untagged by some profiles.
+    const numbers = (cell: unknown, positive = false) => [...new Set(String(cell).split(' ').map(Number).filter((n) => Number.isFinite(n) && (!positive || n > 0)))].sort((a, b) => a - b);
+    for (const uid of dwi) {
+      const [a, b] = [single.get(uid)!, multi.get(uid)!];
+      expect(b.number_of_images, uid).toBe(a.number_of_images);
+      expect(b.number_of_frames, uid).toBe(String(a.number_of_images));
+      if (a.diffusion_bvalue_final !== MISSING) expect(numbers(b.diffusion_bvalue_final, true), uid).toEqual(numbers(a.diffusion_bvalue_final, true));
+      for (const column of ['echo_time', 'repetition_time', 'flip_angle', 'pixel_spacing', 'slice_thickness', 'pixel_bandwidth']) expect(numbers(b[column]), `${uid} ${column}`).toEqual(numbers(a[column]));
+    }
+  });
+
+  it.skipIf(skipWithoutPython('pydicom'))('writes enhanced files that pydicom reads to the same row', async () => {
+    const files = spawnSync('find', [join(dir, 'enhanced'), '-name', '*-enhanced.dcm'], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
+    expect(files.length).toBeGreaterThan(0);
+    const want = oracle(files);
+    for (const path of files) {
+      const event = await extractFile(path);
+      expect(event.kind).toBe('row');
+      const row = (event as { row: InstanceRow }).row;
+      expect(DICOM_COLUMNS.filter((spec) => row[spec.name] !== want[path]![spec.name]).map((spec) => `${spec.name}: ${row[spec.name]} vs ${want[path]![spec.name]}`), path).toEqual([]);
     }
   });
 });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { MscError, Random, makeDirectory, type ClassLabel } from '@msc/core';
 import { writeTable } from '@msc/tables';
 import { mrInstance, nonImageObject } from './dataset.js';
+import { enhancedMrSeries } from './enhanced.js';
 import { planCohort, randomUid, type PlannedSeries, type PlannedStudy } from './plan.js';
 import { seriesPixels, type PixelMode } from './pixels.js';
 import type { Vendor } from './profiles.js';
@@ -25,6 +26,8 @@ export interface CohortOptions {
    * shrinks, and `planned_instances` in the labels keeps the full count.
    */
   maxInstancesPerSeries?: number;
+  /** Write each DWI series as one Enhanced MR file, its instances as frames (default false). */
+  enhancedDwi?: boolean;
   /** Archive noise (default true): missing tags, odd descriptions, other transfer syntaxes, SEG/SR, ... */
   noise?: boolean;
   /** Called after each study (for progress bars). */
@@ -102,7 +105,10 @@ export async function generateCohort(options: CohortOptions): Promise<CohortResu
     for (const series of study.series) {
       const pixels = seriesPixels(pixelMode, series.matrix, series.template.pixelScale, series.seriesNumber + studyIndex);
       const size = pixels ? Math.sqrt(pixels.length) : 0;
-      series.instances.forEach((_, index) => {
+      if (options.enhancedDwi && series.label === 'DWI') {
+        write(seriesFolder(options.outDir, study, series, layout, 0), `IM${series.seriesNumber}-enhanced.dcm`, enhancedMrSeries({ study, series, sopInstanceUid: randomUid(uids), frameOfReferenceUid, size }));
+        instances += series.instances.length;
+      } else series.instances.forEach((_, index) => {
         const sopInstanceUid = randomUid(uids);
         const data = mrInstance({ study, series, index, sopInstanceUid, frameOfReferenceUid, pixels, size });
         const part = series.splitFolders && index % 2 === 1 ? 1 : 0;

@@ -11,11 +11,11 @@ interface DicomDictInstance {
   dict: Record<string, DicomElement>;
   write(): ArrayBuffer;
 }
-interface DicomElement {
+export interface DicomElement {
   vr: string;
   Value: unknown[];
 }
-const { DicomDict } = (dcmjs as unknown as { data: { DicomDict: new (meta: Record<string, DicomElement>) => DicomDictInstance } }).data;
+export const { DicomDict } = (dcmjs as unknown as { data: { DicomDict: new (meta: Record<string, DicomElement>) => DicomDictInstance } }).data;
 
 export const MR_IMAGE_STORAGE = '1.2.840.10008.5.1.4.1.1.4';
 export const SEGMENTATION_STORAGE = '1.2.840.10008.5.1.4.1.1.66.4';
@@ -29,16 +29,16 @@ const TRANSFER_SYNTAX_UIDS: Record<TransferSyntax, string> = {
 
 const IMPLEMENTATION_UID = '2.25.284718209164213962712398245071338120113';
 
-const text = (vr: string, ...values: (string | number)[]): DicomElement => ({ vr, Value: values.map(String) });
-const number = (vr: string, ...values: number[]): DicomElement => ({ vr, Value: values });
+export const text = (vr: string, ...values: (string | number)[]): DicomElement => ({ vr, Value: values.map(String) });
+export const number = (vr: string, ...values: number[]): DicomElement => ({ vr, Value: values });
 
 /** A decimal string (DS) that fits the 16-character limit. */
-function ds(value: number): string {
+export function ds(value: number): string {
   const fixed = Number(value.toFixed(6)).toString();
   return fixed.length <= 16 ? fixed : value.toPrecision(10);
 }
 
-function meta(sopClass: string, sopInstance: string, syntax: TransferSyntax): Record<string, DicomElement> {
+export function meta(sopClass: string, sopInstance: string, syntax: TransferSyntax): Record<string, DicomElement> {
   return {
     '00020001': { vr: 'OB', Value: [new Uint8Array([0, 1]).buffer] },
     '00020002': text('UI', sopClass),
