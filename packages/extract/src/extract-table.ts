@@ -22,6 +22,8 @@ export interface ExtractSummary {
   series: number;
   /** Files skipped in this run, by reason. */
   skipped: Record<string, number>;
+  /** Rows of damaged files (what came before the damage; the skipped-files report says what broke). */
+  partialRows: number;
   /** Files not read again because an earlier (interrupted or finished) run had them. */
   resumedFiles: number;
   /** With image features: rows whose image columns are empty, by reason. */
@@ -145,6 +147,7 @@ export async function extractToTable(inputs: readonly string[], outputPath: stri
 
   const checkpointRows = options.checkpointRows ?? 50_000;
   const skippedThisRun: SkippedFile[] = [];
+  let partialRows = 0;
   // Per series, the reducer needs rows; per instance, lines are all that is kept.
   let pendingLines = '';
   let pendingCount = 0;
@@ -156,7 +159,10 @@ export async function extractToTable(inputs: readonly string[], outputPath: stri
   const imageNotes: { reason: string }[] = [];
   // A partial row (damaged file) is kept, and its file listed in the skipped report with the damage.
   const accept = (path: string, studyUid: string, seriesUid: string, line: string, imageNote: string | undefined, partial: string | undefined) => {
-    if (partial) skip(path, partial);
+    if (partial) {
+      pendingSkipped.push({ path, reason: partial });
+      partialRows += 1;
+    }
     if (imageNote) imageNotes.push({ reason: imageNote });
     instances += 1;
     series.add(seriesShardKey(studyUid, seriesUid));
@@ -248,6 +254,7 @@ export async function extractToTable(inputs: readonly string[], outputPath: stri
     instances,
     series: series.size,
     skipped: summarize(skippedThisRun),
+    partialRows,
     resumedFiles,
     ...(image ? { imageFeaturesMissing: summarize(imageNotes) } : {}),
     seconds: (performance.now() - start) / 1000,

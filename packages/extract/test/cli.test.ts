@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readdir, rename, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +32,33 @@ describe('msc-extract binary', () => {
     const report = await readTableAll(join(dir, 'instances.skipped.csv'));
     expect(report.rows.map((row) => row.reason)).toContain('not DICOM'); // labels.csv
     expect(report.rows.filter((row) => String(row.reason).startsWith('non-image SOP class'))).toHaveLength(cohort.skippedObjects);
+  });
+
+  it('keeps the row of a damaged file, says what broke in the report, and counts it apart', async () => {
+    const damaged = join(dir, 'damaged');
+    await cp(cohort.outDir, damaged, { recursive: true });
+    // A (little-endian) file cut inside the value of SeriesNumber (0020,0011), after its keys.
+    const { stdout } = spawnSync('find', [damaged, '-name', '*.dcm', '-path', '*dwi*'], { encoding: 'utf8' });
+    const seriesNumber = Buffer.from([0x20, 0x00, 0x11, 0x00]);
+    let victim = '';
+    let bytes = Buffer.alloc(0);
+    for (const path of stdout.trim().split('\n').sort()) {
+      bytes = await readFile(path);
+      if (bytes.indexOf(seriesNumber) > 0) {
+        victim = path;
+        break;
+      }
+    }
+    await writeFile(victim, bytes.subarray(0, bytes.indexOf(seriesNumber) + 9));
+    const out = join(dir, 'damaged.csv');
+    const result = run([damaged, '-o', out]);
+    expect(result.status, result.stderr).toBe(0);
+    const summary = JSON.parse(result.stdout) as { instances: number; partialRows: number; skipped: Record<string, number> };
+    expect(summary).toMatchObject({ instances: cohort.instances, partialRows: 1 });
+    expect(Object.keys(summary.skipped)).not.toContain('partial');
+    const report = (await readTableAll(join(dir, 'damaged.skipped.csv'))).rows;
+    expect(report.find((row) => row.path === victim)?.reason).toMatch(/^partial: file truncated .* at offset \d+$/);
+    expect((await readTableAll(out)).rows.some((row) => row.file_path === victim)).toBe(true);
   });
 
   it('groups series by SeriesInstanceUID, not by folder', async () => {

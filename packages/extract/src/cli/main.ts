@@ -87,12 +87,13 @@ same command with --resume to continue.`,
       progress.done();
       const skipped = Object.entries(summary.skipped).map(([reason, n]) => `${n} ${reason}`).join(', ') || 'none';
       const resumed = summary.resumedFiles > 0 ? `, ${summary.resumedFiles} files from an earlier run` : '';
+      const partial = summary.partialRows > 0 ? `, ${summary.partialRows} partial rows of damaged files (see the skipped-files report)` : '';
       const noImage = Object.entries(summary.imageFeaturesMissing ?? {}).map(([reason, n]) => `${n} ${reason}`).join(', ');
       if (noImage) io.stderr.write(`msc-extract: image features missing for ${noImage}\n`);
       writeSummary(
         io,
         { ...summary, output },
-        `msc-extract: ${summary.files} files, ${summary.instances} instances, ${summary.series} series, skipped: ${skipped}${resumed}, ${summary.seconds.toFixed(1)} s → ${output}`,
+        `msc-extract: ${summary.files} files, ${summary.instances} instances, ${summary.series} series, skipped: ${skipped}${partial}${resumed}, ${summary.seconds.toFixed(1)} s → ${output}`,
       );
       return 0;
     } finally {
