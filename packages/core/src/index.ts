@@ -8,3 +8,4 @@ export * from './cli.js';
 export * from './shard.js';
 export * from './worker-url.js';
 export * from './progress.js';
+export * from './threads.js';

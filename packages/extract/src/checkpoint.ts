@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { LineFormat } from './parallel/protocol.js';
+import type { LineFormat } from './events.js';
 import { MscError, atomicWriteFile, makeOutputDirectory, type Row } from '@msc/core';
 import { batchRows, formatDelimitedLine, formatFromPath, readTable } from '@msc/tables';
 

@@ -5,11 +5,12 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { COLUMNS, IMAGE_COLUMN_NAMES, MscError, createAtomicStream, inShard, seriesShardKey, type Row, type SeriesRow, type Shard } from '@msc/core';
+import { MscError, createAtomicStream, inShard, seriesShardKey, type Row, type SeriesRow, type Shard } from '@msc/core';
 import { SeriesReducer, batchRows, createTableWriter, formatFromPath, readTable, writeTable } from '@msc/tables';
 import { Checkpoint, checkpointDirFor, readSkippedFiles, type SkippedFile } from './checkpoint.js';
-import { lineOf } from './parallel/protocol.js';
+import { lineOf } from './events.js';
 import { extractBatches, extractLineBatches, type ExtractOptions } from './extract.js';
+import { instanceColumns } from './instance-row.js';
 
 export type { SkippedFile } from './checkpoint.js';
 
@@ -50,15 +51,10 @@ function nothingFound(inputs: readonly string[], files: number): MscError {
   });
 }
 
-/** Instance-table columns: the tag table's, then bookkeeping. */
-export const INSTANCE_COLUMNS: readonly string[] = [...COLUMNS.map((spec) => spec.name), 'diffusion_bvalue_final'].filter((name, i, all) => all.indexOf(name) === i);
-/** Series-table columns: a file path is not a series property. */
-export const SERIES_COLUMNS: readonly string[] = INSTANCE_COLUMNS.filter((column) => column !== 'file_path');
-
-/** The table's columns, with the image columns when image features are computed. */
+/** The table's columns, with the image columns when image features are computed; a file path is not a series property. */
 export function tableColumns(perSeries: boolean, image: boolean): readonly string[] {
-  const base = perSeries ? SERIES_COLUMNS : INSTANCE_COLUMNS;
-  return image ? [...base, ...IMAGE_COLUMN_NAMES] : base;
+  const columns = instanceColumns(image);
+  return perSeries ? columns.filter((column) => column !== 'file_path') : columns;
 }
 
 function summarize(skipped: readonly { reason: string }[]): Record<string, number> {

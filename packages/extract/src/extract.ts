@@ -3,31 +3,15 @@
  * read by worker threads (`workers`, default: the machine's cores) or, with `workers: 0`, on this
  * thread with bounded async I/O.
  */
-import { readFileSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import pLimit from 'p-limit';
-import { IMAGE_COLUMN_NAMES, MISSING, MscError, type InstanceRow } from '@msc/core';
-import { imageFeaturesFromFile, type ImageFeaturesResult } from './image/index.js';
-import { HEADER_OPTIONS, instanceRow, unreadableReason } from './instance-row.js';
-import { decodeEvents, decodeLineEvents, lineOf, type LineFormat, type WorkerReply } from './parallel/protocol.js';
+import { MscError, type InstanceRow } from '@msc/core';
+import { lineOf, type ExtractEvent, type LineEvent, type LineFormat } from './events.js';
+import { extractFile } from './extract-file.js';
+import { decodeEvents, decodeLineEvents, type WorkerReply } from './parallel/protocol.js';
 import { WorkerPool } from './parallel/worker-pool.js';
-import { DamagedData } from './reader/byte-reader.js';
-import { NotDicomError, type ParsedHeader } from './reader/parse.js';
-import { readHeader, readHeaderSync, type ReadBuffer } from './reader/read-file.js';
 import { walkFileBatches, walkFiles, type WalkOptions } from './walk.js';
-
-/**
- * A row; `imageNote` says why its image columns are empty when image features were asked for;
- * `partial` (`partial: <what broke> at offset N`) that the file is damaged and the row holds what
- * came before the damage — the skipped-files report lists such files with that reason.
- */
-export type ExtractEvent = { kind: 'row'; path: string; row: InstanceRow; imageNote?: string; partial?: string } | { kind: 'skipped'; path: string; reason: string };
-/** A row already formatted as a table line (see `extractLineBatches`). */
-export type LineEvent =
-  | { kind: 'line'; path: string; studyUid: string; seriesUid: string; line: string; imageNote?: string; partial?: string }
-  | { kind: 'skipped'; path: string; reason: string };
-export type { LineFormat } from './parallel/protocol.js';
 
 export interface ExtractOptions extends WalkOptions {
   /** Worker threads reading headers; 0 reads on the calling thread. Default: available cores. */
@@ -40,63 +24,6 @@ export interface ExtractOptions extends WalkOptions {
   skipPath?: (path: string) => boolean;
   /** Keep only the rows this returns true for (e.g. a shard, or series not yet extracted). */
   keepRow?: (row: InstanceRow) => boolean;
-}
-
-/** Why a file that failed to parse was skipped, in the report's words. */
-export function skipReason(error: unknown): string {
-  if (error instanceof NotDicomError) return 'not DICOM';
-  if (error instanceof DamagedData) return unreadableReason(error);
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code) return `unreadable (${code})`;
-  return `unparseable: ${(error as Error).message}`;
-}
-
-function outcome(path: string, header: ParsedHeader): ExtractEvent {
-  const result = instanceRow(header, path);
-  if (result.kind === 'skipped') return { kind: 'skipped', path, reason: result.reason };
-  return { kind: 'row', path, row: result.row, ...(result.partial ? { partial: result.partial } : {}) };
-}
-
-/** Adds the image columns to a row event (`-` and a note when the pixels cannot be used). */
-function withImageFeatures(event: ExtractEvent, bytes: () => Uint8Array): ExtractEvent {
-  if (event.kind !== 'row') return event;
-  const row = event.row as Record<string, string>;
-  let result: ImageFeaturesResult;
-  try {
-    result = imageFeaturesFromFile(bytes());
-  } catch (error) {
-    result = { kind: 'skipped', reason: `pixel data unreadable: ${(error as Error).message}` };
-  }
-  for (const column of IMAGE_COLUMN_NAMES) row[column] = MISSING;
-  if (result.kind === 'skipped') return { ...event, imageNote: result.reason };
-  for (const [name, value] of Object.entries(result.values)) row[name] = String(value);
-  row.image_x = String(result.columns);
-  row.image_y = String(result.rows);
-  return event;
-}
-
-/** One file → its row, or why it was skipped. Never throws for a bad file. */
-export async function extractFile(path: string, options: { image?: boolean } = {}): Promise<ExtractEvent> {
-  let event: ExtractEvent;
-  try {
-    event = outcome(path, await readHeader(path, HEADER_OPTIONS));
-  } catch (error) {
-    return { kind: 'skipped', path, reason: skipReason(error) };
-  }
-  if (!options.image || event.kind !== 'row') return event;
-  const bytes = await readFile(path);
-  return withImageFeatures(event, () => bytes);
-}
-
-/** As `extractFile`, blocking, reading into a reused buffer (the worker threads' path). */
-export function extractFileSync(path: string, buffer: ReadBuffer, options: { image?: boolean } = {}): ExtractEvent {
-  let event: ExtractEvent;
-  try {
-    event = outcome(path, readHeaderSync(path, HEADER_OPTIONS, buffer));
-  } catch (error) {
-    return { kind: 'skipped', path, reason: skipReason(error) };
-  }
-  return options.image ? withImageFeatures(event, () => readFileSync(path)) : event;
 }
 
 export async function assertInputsExist(inputs: readonly string[]): Promise<void> {

@@ -1,4 +1,6 @@
 export * from './extract.js';
+export * from './events.js';
+export { extractFile, skipReason } from './extract-file.js';
 export * from './instance-row.js';
 export * from './walk.js';
 export { readHeader, DEFAULT_PREFIX_BYTES } from './reader/read-file.js';

@@ -5,7 +5,7 @@
  * objects are skipped (sop-classes.ts); a damaged file gives a partial row when its keys are valid.
  */
 import { TextDecoder } from 'node:util';
-import { BVALUE_SOURCE_COLUMNS, DICOM_COLUMNS, MISSING, stripDatesAndTimes, type ColumnSpec, type InstanceRow } from '@msc/core';
+import { BVALUE_SOURCE_COLUMNS, COLUMNS, DICOM_COLUMNS, IMAGE_COLUMN_NAMES, MISSING, stripDatesAndTimes, type ColumnSpec, type InstanceRow } from '@msc/core';
 import { ENHANCED_NESTED_VRS, ENHANCED_TOP_LEVEL_VRS, FUNCTIONAL_GROUP_SEQUENCES, enhancedValues, functionalGroupsOf, type FunctionalGroups } from './functional-groups.js';
 import type { Damage, ParseOptions, ParsedHeader, RawElement } from './reader/parse.js';
 import { nonImageReason } from './sop-classes.js';
@@ -100,8 +100,13 @@ function cellFor(spec: ColumnSpec, values: string[], everyFrame: boolean): strin
   }
 }
 
-/** The fields of every row `instanceRow` makes, in order. */
-export const INSTANCE_ROW_FIELDS: readonly string[] = [...DICOM_COLUMNS.map((spec) => spec.name), 'diffusion_bvalue_final', 'file_path', 'number_of_images', 'valid', 'seg'];
+const INSTANCE_COLUMNS = COLUMNS.map((spec) => spec.name);
+const IMAGE_INSTANCE_COLUMNS = [...INSTANCE_COLUMNS, ...IMAGE_COLUMN_NAMES];
+
+/** The columns of an instance table in table order (the fields of every row `instanceRow` makes), then the image columns with `image`. */
+export function instanceColumns(image: boolean): readonly string[] {
+  return image ? IMAGE_INSTANCE_COLUMNS : INSTANCE_COLUMNS;
+}
 
 /**
  * A row, or why the file has none. `partial` says what broke in a damaged file whose row holds the

@@ -4,15 +4,9 @@
  * table output the threads can also format each row's line themselves (`lines`), which leaves the
  * main thread only the writing.
  */
-import { IMAGE_COLUMN_NAMES, type InstanceRow } from '@msc/core';
-import { formatDelimitedLine } from '@msc/tables';
-import type { ExtractEvent, LineEvent } from '../extract.js';
-import { INSTANCE_ROW_FIELDS } from '../instance-row.js';
-
-export interface LineFormat {
-  columns: readonly string[];
-  separator: ',' | '\t';
-}
+import type { InstanceRow } from '@msc/core';
+import { lineOf, type ExtractEvent, type LineEvent, type LineFormat } from '../events.js';
+import { instanceColumns } from '../instance-row.js';
 
 export interface RequestOptions {
   /** Compute image features too. */
@@ -22,31 +16,22 @@ export interface RequestOptions {
 }
 
 export interface WorkerRequest extends RequestOptions {
-  id: number;
   paths: string[];
 }
 
 /**
- * Per file, the reason it was skipped (a string) or its row: the values in `fieldsOf(image)`
+ * Per file, the reason it was skipped (a string) or its row: the values in `instanceColumns(image)`
  * order then the image note and the partial-row note, or with `lines`, [study_uid, series_uid,
  * line, image note, partial-row note].
  */
 export interface WorkerReply {
-  id: number;
   image: boolean;
   paths: string[];
   outcomes: (string[] | string)[];
 }
 
-const IMAGE_ROW_FIELDS = [...INSTANCE_ROW_FIELDS, ...IMAGE_COLUMN_NAMES];
-const fieldsOf = (image: boolean) => (image ? IMAGE_ROW_FIELDS : INSTANCE_ROW_FIELDS);
-
-export function lineOf(row: InstanceRow, format: LineFormat): string {
-  return formatDelimitedLine(format.columns.map((column) => row[column]), format.separator);
-}
-
-export function encodeEvents(events: readonly ExtractEvent[], options: RequestOptions): Omit<WorkerReply, 'id'> {
-  const fields = fieldsOf(options.image);
+export function encodeEvents(events: readonly ExtractEvent[], options: RequestOptions): WorkerReply {
+  const fields = instanceColumns(options.image);
   return {
     image: options.image,
     paths: events.map((event) => event.path),
@@ -63,7 +48,7 @@ export function decodeEvents(reply: WorkerReply): ExtractEvent[] {
   return reply.outcomes.map((outcome, i) => {
     const path = reply.paths[i]!;
     if (typeof outcome === 'string') return { kind: 'skipped', path, reason: outcome };
-    const fields = fieldsOf(reply.image);
+    const fields = instanceColumns(reply.image);
     const row: Record<string, string> = {};
     for (let f = 0; f < fields.length; f++) row[fields[f]!] = outcome[f]!;
     const note = outcome[fields.length];

@@ -6,8 +6,7 @@
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
-import { MscError, type SeriesRow, WORKER_EXEC_ARGV, workerScriptUrl } from '@msc/core';
+import { type SeriesRow, ThreadClient, workerScriptUrl } from '@msc/core';
 import { formatFromPath, normalizeColumnName } from '../table/format.js';
 import { batchRows, readTable } from '../table/index.js';
 import { projectColumns } from '../table/projection.js';
@@ -102,7 +101,8 @@ async function readDelimitedInParallel(path: string, separator: ',' | '\t', work
     // Later parts keep their image values so the merged means are exactly one pass's.
     reduce: k === 0 ? reduce : { ...reduce, exactMerge: true },
   }));
-  const threads = tasks.map(() => new ScanThread(path));
+  const script = workerScriptUrl(import.meta.url, './scan-worker.js');
+  const threads = tasks.map((_, k) => new ThreadClient<ScanRequest, ScanReply>(script, { name: `scan thread ${k + 1} of ${path}` }));
   try {
     const scanned = await Promise.all(threads.map((thread, k) => thread.request({ kind: 'scan', task: tasks[k]! })));
     // Fall back to the ordinary reader for what the fast path does not do (and for its exact error messages).
@@ -124,7 +124,7 @@ async function readDelimitedInParallel(path: string, separator: ',' | '\t', work
     const parts: { ids: string[]; rows: SeriesRow[] }[] = [];
     // In range order: later ranges' image values are added after earlier ones' (as one pass adds them).
     for (const reply of finished) {
-      if (reply.kind !== 'finished') throw new MscError('E_TABLE_FORMAT', `cannot read ${path}: a scan thread did not finish`, { path });
+      if (reply.kind !== 'finished') throw new Error(`scan thread of ${path} answered ${reply.kind} to finish`);
       reducer.absorb(reply.state);
       parts.push({ ids: reply.rows.ids, rows: decodeRows(reply.rows) });
     }
@@ -150,35 +150,4 @@ function mergeById(parts: readonly { ids: string[]; rows: SeriesRow[] }[]): Seri
     rows[out] = parts[best]!.rows[next[best]!++]!;
   }
   return rows;
-}
-
-/** One scan worker thread, answering requests in order. */
-class ScanThread {
-  private readonly worker: Worker;
-  private readonly waiting: { resolve: (reply: ScanReply) => void; reject: (error: Error) => void }[] = [];
-  private failure: Error | undefined;
-
-  constructor(private readonly path: string) {
-    this.worker = new Worker(workerScriptUrl(import.meta.url, './scan-worker.js'), { execArgv: [...WORKER_EXEC_ARGV] });
-    this.worker.on('message', (reply: ScanReply) => this.waiting.shift()?.resolve(reply));
-    const fail = (error: Error) => {
-      this.failure ??= new MscError('E_TABLE_FORMAT', `cannot read ${path}: ${error.message}`, { path, cause: error });
-      for (const job of this.waiting.splice(0)) job.reject(this.failure);
-    };
-    this.worker.on('error', fail);
-    this.worker.on('exit', (code) => fail(new Error(`a scan thread exited (code ${code})`)));
-  }
-
-  request(request: ScanRequest): Promise<ScanReply> {
-    if (this.failure) return Promise.reject(this.failure);
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ resolve, reject });
-      this.worker.postMessage(request);
-    });
-  }
-
-  async close(): Promise<void> {
-    this.failure ??= new Error(`${this.path}: closed`);
-    await this.worker.terminate();
-  }
 }
