@@ -1,5 +1,4 @@
 export * from './params.js';
-export { Random } from './random.js';
 export { fitBinMapper, valueToBin, type BinMapper } from './dataset/bin-mapper.js';
 export { buildBinnedDataset, type BinnedDataset } from './dataset/binned-dataset.js';
 export { trainBooster, type LabelledMatrix, type RoundInfo, type TrainOptions, type TrainResult } from './boosting/gbdt.js';

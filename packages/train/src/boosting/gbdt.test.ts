@@ -1,7 +1,7 @@
 import { createFeatureMatrix } from '@msc/features';
 import { describe, expect, it } from 'vitest';
 import { argmaxRows, predictProba, predictRaw } from '../model/booster.js';
-import { Random } from '../random.js';
+import { Random } from '@msc/core';
 import { blobProblem, errorRate, missingnessProblem, xorProblem } from '../test-support/data.js';
 import { trainBooster } from './gbdt.js';
 

@@ -11,7 +11,7 @@ import type { Booster } from '../model/booster.js';
 import { leafIndex, type Tree } from '../model/tree.js';
 import { createObjective } from '../objective/index.js';
 import { leafLimit, resolveParams, type BoosterParams, type Task } from '../params.js';
-import { Random } from '../random.js';
+import { Random } from '@msc/core';
 
 export interface LabelledMatrix {
   matrix: FeatureMatrix;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Random } from '../random.js';
+import { Random } from '@msc/core';
 import { fitBinMapper, valueToBin } from './bin-mapper.js';
 
 describe('fitBinMapper', () => {

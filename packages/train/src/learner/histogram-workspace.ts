@@ -1,5 +1,5 @@
 /**
- * Histogram memory and the second thread. With n_threads = 2 the features are cut in two ranges
+ * Histogram jobs, shared with a second thread. With n_threads = 2 the features are cut in two ranges
  * holding about the same number of stored cells; a worker (worker_threads, SharedArrayBuffer,
  * Atomics for a low-latency hand-off) owns the upper range of every histogram: it sums, scans
  * and subtracts those slots while this thread does the lower range. Each thread thus works on
@@ -7,84 +7,25 @@
  *
  * Every slot is summed in row order whichever thread owns it, and the split scans of the two
  * ranges combine to the sequential answer, so a model is bit-identical with 1 or 2 threads.
- * Histograms live in a shared arena the worker can reach; past its size, extra histograms are
- * plain arrays handled by this thread alone.
+ * Histograms live in a shared arena the worker can reach (histogram-arena.ts); past its size,
+ * extra histograms are plain arrays handled by this thread alone. The worker is a module of its
+ * own (histogram-worker.ts) running the same kernels (kernels.ts).
  */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { WORKER_EXEC_ARGV, workerScriptUrl } from '@msc/core';
 import type { BinnedDataset } from '../dataset/binned-dataset.js';
+import { HistogramArena } from './histogram-arena.js';
 import { completeSparseBins, type LeafTotals } from './histogram.js';
-import { accumulateKernel, KERNEL_SOURCE, SCAN, scanSplitsKernel, subtractKernel } from './kernels.js';
+import { CTRL, JOB, SCAN_PARAMS, type HistogramWorkerData } from './histogram-protocol.js';
+import { accumulateKernel, SCAN, scanSplitsKernel, subtractKernel } from './kernels.js';
 import { splitFromScan, startingBar, type SplitConstraints, type SplitInfo } from './split-finder.js';
 
 /** Leaves with fewer rows are summed by one thread (hand-off costs more than it saves). */
 const PARALLEL_MIN_ROWS = 512;
-/** Polls of the job counter before the worker sleeps (tens of microseconds). */
-const SPIN_ITERATIONS = 20_000;
 /** No job half takes this long; past it the worker is taken for dead. */
 const WORKER_TIMEOUT_MS = 60_000;
-const ARENA_MAX_BYTES = 64 * 1024 * 1024;
-
-// ctrl (Int32) slots
-const SEQ = 0;
-const DONE = 1;
-const JOB = 2;
-const START = 3;
-const END = 4;
-const GRAD_OFFSET = 5;
-const STOP = 6;
-const SLOT = 7;
-const SLOT2 = 8;
-const F_START = 9;
-const F_END = 10;
-const JOB_BUILD = 1;
-const JOB_SCAN = 2;
-const JOB_SUBTRACT = 3;
-// fparams (Float64): G, H, N, lambda, minCount, minHess, bestRaw
-
-const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
-${KERNEL_SOURCE}
-function serve(d) {
-  const ctrl = new Int32Array(d.ctrl);
-  const fp = new Float64Array(d.fparams);
-  const out = new Float64Array(d.scanOut);
-  const features = new Uint32Array(d.features);
-  const rowPtr = new Uint32Array(d.rowPtr);
-  const rowMid = new Uint32Array(d.rowMid);
-  const slots = new Uint32Array(d.slots);
-  const rows = new Uint32Array(d.rows);
-  const grad = new Float64Array(d.grad);
-  const hess = new Float64Array(d.hess);
-  const binOffset = new Uint32Array(d.binOffset);
-  const nValueBins = new Int32Array(d.nValueBins);
-  const missingBins = new Int32Array(d.missingBins);
-  const from = d.cutIndex, to = d.histLength;
-  const arena = [];
-  for (let i = 0; i < d.arenaSlots; i++) arena.push(new Float64Array(d.arena, i * d.histLength * 8, d.histLength));
-  let seq = 0;
-  for (;;) {
-    // jobs come in bursts: spin briefly before sleeping, waking a thread costs more
-    for (let i = 0; i < ${SPIN_ITERATIONS} && Atomics.load(ctrl, ${SEQ}) === seq; i++);
-    Atomics.wait(ctrl, ${SEQ}, seq);
-    seq = Atomics.load(ctrl, ${SEQ});
-    if (ctrl[${STOP}] === 1) return;
-    const job = ctrl[${JOB}];
-    const hist = arena[ctrl[${SLOT}]];
-    if (job === ${JOB_BUILD}) {
-      hist.fill(0, from, to);
-      accumulate(hist, rowMid, rowPtr, 1, slots, rows, ctrl[${START}], ctrl[${END}], grad, hess, ctrl[${GRAD_OFFSET}]);
-    } else if (job === ${JOB_SCAN}) {
-      scanSplits(hist, binOffset, nValueBins, missingBins, features, ctrl[${F_START}], ctrl[${F_END}],
-        fp[0], fp[1], fp[2], fp[3], fp[4], fp[5], fp[6], out);
-    } else {
-      subtract(hist, arena[ctrl[${SLOT2}]], from, to);
-    }
-    Atomics.store(ctrl, ${DONE}, seq);
-    Atomics.notify(ctrl, ${DONE});
-  }
-}
-serve(workerData);
-`;
 
 function sharedCopy<T extends Uint32Array | Int32Array>(src: T): T {
   const copy = new (src.constructor as new (b: SharedArrayBuffer) => T)(new SharedArrayBuffer(src.byteLength));
@@ -102,13 +43,9 @@ export class HistogramWorkspace {
   private readonly cutIndex: number;
   /** rowMid[r]: first stored cell of row r in the worker's feature range. */
   private readonly rowMid: Uint32Array;
-  private readonly arena: SharedArrayBuffer | undefined;
-  private readonly arenaViews: Float64Array[] = [];
-  private readonly slotOf = new Map<Float64Array, number>();
-  private readonly freeSlots: number[] = [];
-  private readonly overflow: Float64Array[] = [];
-  private readonly ctrl = new Int32Array(new SharedArrayBuffer(4 * 16));
-  private readonly fparams = new Float64Array(new SharedArrayBuffer(8 * 8));
+  private readonly arena: HistogramArena;
+  private readonly ctrl = new Int32Array(new SharedArrayBuffer(4 * CTRL.size));
+  private readonly fparams = new Float64Array(new SharedArrayBuffer(8 * SCAN_PARAMS));
   private readonly scanOut = new Float64Array(new SharedArrayBuffer(8 * SCAN.size));
   private readonly localOut = new Float64Array(SCAN.size);
   private readonly features: Uint32Array;
@@ -129,17 +66,7 @@ export class HistogramWorkspace {
     this.rows = shared ? new Uint32Array(new SharedArrayBuffer(4 * ds.nRows)) : new Uint32Array(ds.nRows);
     this.rowMid = shared ? rowMidpoints(ds, this.cutIndex) : new Uint32Array(0);
     this.features = shared ? new Uint32Array(new SharedArrayBuffer(4 * Math.max(1, ds.nFeatures))) : new Uint32Array(0);
-    if (shared) {
-      const bytes = 8 * this.histLength;
-      const n = Math.max(1, Math.min(maxLive, Math.floor(ARENA_MAX_BYTES / Math.max(bytes, 1))));
-      this.arena = new SharedArrayBuffer(n * bytes);
-      for (let i = 0; i < n; i++) {
-        const view = new Float64Array(this.arena, i * bytes, this.histLength);
-        this.arenaViews.push(view);
-        this.slotOf.set(view, i);
-      }
-      for (let i = n - 1; i >= 0; i--) this.freeSlots.push(i);
-    }
+    this.arena = new HistogramArena(this.histLength, maxLive, shared);
   }
 
   /**
@@ -154,28 +81,25 @@ export class HistogramWorkspace {
   }
 
   take(): Float64Array {
-    const slot = this.freeSlots.pop();
-    if (slot !== undefined) return this.arenaViews[slot]!;
-    return this.overflow.pop() ?? new Float64Array(this.histLength);
+    return this.arena.take();
   }
 
   release(hist: Float64Array): void {
-    const slot = this.slotOf.get(hist);
-    if (slot !== undefined) this.freeSlots.push(slot);
-    else this.overflow.push(hist);
+    this.arena.release(hist);
   }
 
   /** Histogram of rows[start..start+count) of `this.rows`. */
   build(hist: Float64Array, start: number, count: number, gradOffset: number, totals: LeafTotals): void {
     const { grad, hess, ds } = this;
     const end = start + count;
-    if (count >= PARALLEL_MIN_ROWS && this.slotOf.has(hist) && this.ensureWorker()) {
+    const slot = this.arena.slot(hist);
+    if (count >= PARALLEL_MIN_ROWS && slot !== undefined && this.ensureWorker()) {
       const ctrl = this.ctrl;
-      ctrl[JOB] = JOB_BUILD;
-      ctrl[SLOT] = this.slotOf.get(hist)!;
-      ctrl[START] = start;
-      ctrl[END] = end;
-      ctrl[GRAD_OFFSET] = gradOffset;
+      ctrl[CTRL.job] = JOB.build;
+      ctrl[CTRL.slot] = slot;
+      ctrl[CTRL.start] = start;
+      ctrl[CTRL.end] = end;
+      ctrl[CTRL.gradOffset] = gradOffset;
       const seq = this.post();
       hist.fill(0, 0, this.cutIndex);
       accumulateKernel(hist, ds.rowPtr, this.rowMid, 0, ds.slots, this.rows, start, end, grad, hess, gradOffset);
@@ -189,11 +113,13 @@ export class HistogramWorkspace {
 
   /** parent ← parent − child (the larger sibling's histogram). */
   subtract(parent: Float64Array, child: Float64Array): void {
-    if (this.slotOf.has(parent) && this.slotOf.has(child) && this.ensureWorker()) {
+    const parentSlot = this.arena.slot(parent);
+    const childSlot = this.arena.slot(child);
+    if (parentSlot !== undefined && childSlot !== undefined && this.ensureWorker()) {
       const ctrl = this.ctrl;
-      ctrl[JOB] = JOB_SUBTRACT;
-      ctrl[SLOT] = this.slotOf.get(parent)!;
-      ctrl[SLOT2] = this.slotOf.get(child)!;
+      ctrl[CTRL.job] = JOB.subtract;
+      ctrl[CTRL.slot] = parentSlot;
+      ctrl[CTRL.slot2] = childSlot;
       const seq = this.post();
       subtractKernel(parent, child, 0, this.cutIndex);
       this.waitFor(seq);
@@ -215,12 +141,13 @@ export class HistogramWorkspace {
     }
     // split ranges only for ascending features: then the worker's range is the scan's tail
     const mid = this.threaded && this.featuresSorted ? firstAtLeast(features, this.cutFeature) : features.length;
-    if (mid < features.length && this.slotOf.has(hist) && this.ensureWorker()) {
+    const slot = this.arena.slot(hist);
+    if (mid < features.length && slot !== undefined && this.ensureWorker()) {
       const ctrl = this.ctrl;
-      ctrl[JOB] = JOB_SCAN;
-      ctrl[SLOT] = this.slotOf.get(hist)!;
-      ctrl[F_START] = mid;
-      ctrl[F_END] = features.length;
+      ctrl[CTRL.job] = JOB.scan;
+      ctrl[CTRL.slot] = slot;
+      ctrl[CTRL.fStart] = mid;
+      ctrl[CTRL.fEnd] = features.length;
       this.fparams.set(args);
       const seq = this.post();
       scanSplitsKernel(hist, ds.binOffset, ds.nValueBins, ds.missingBins, features, 0, mid, ...args, local);
@@ -237,8 +164,8 @@ export class HistogramWorkspace {
 
   private post(): number {
     const seq = ++this.seq;
-    Atomics.store(this.ctrl, SEQ, seq);
-    Atomics.notify(this.ctrl, SEQ);
+    Atomics.store(this.ctrl, CTRL.seq, seq);
+    Atomics.notify(this.ctrl, CTRL.seq);
     return seq;
   }
 
@@ -249,9 +176,9 @@ export class HistogramWorkspace {
   private waitFor(seq: number): void {
     const ctrl = this.ctrl;
     for (;;) {
-      const done = Atomics.load(ctrl, DONE);
+      const done = Atomics.load(ctrl, CTRL.done);
       if (done === seq) return;
-      if (Atomics.wait(ctrl, DONE, done, WORKER_TIMEOUT_MS) === 'timed-out' && Atomics.load(ctrl, DONE) !== seq) {
+      if (Atomics.wait(ctrl, CTRL.done, done, WORKER_TIMEOUT_MS) === 'timed-out' && Atomics.load(ctrl, CTRL.done) !== seq) {
         this.stopWorker();
         throw new Error(`histogram worker gave no answer in ${WORKER_TIMEOUT_MS / 1000} s`);
       }
@@ -264,30 +191,32 @@ export class HistogramWorkspace {
     if (!this.threaded || !(grad.buffer instanceof SharedArrayBuffer) || !(hess.buffer instanceof SharedArrayBuffer) || grad.byteOffset !== 0 || hess.byteOffset !== 0) {
       return false;
     }
-    Atomics.store(this.ctrl, SEQ, 0);
-    Atomics.store(this.ctrl, DONE, 0);
-    this.ctrl[STOP] = 0;
+    Atomics.store(this.ctrl, CTRL.seq, 0);
+    Atomics.store(this.ctrl, CTRL.done, 0);
+    this.ctrl[CTRL.stop] = 0;
     this.seq = 0;
     this.features.set(this.lastFeatures ?? []);
-    this.worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: {
-        ctrl: this.ctrl.buffer, fparams: this.fparams.buffer, scanOut: this.scanOut.buffer, features: this.features.buffer,
-        rowPtr: sharedCopy(ds.rowPtr).buffer, rowMid: this.rowMid.buffer, slots: sharedCopy(ds.slots).buffer,
-        rows: this.rows.buffer, grad: grad.buffer, hess: hess.buffer,
-        binOffset: sharedCopy(ds.binOffset).buffer, nValueBins: sharedCopy(ds.nValueBins).buffer, missingBins: sharedCopy(ds.missingBins).buffer,
-        arena: this.arena, arenaSlots: this.arenaViews.length, histLength: this.histLength, cutIndex: this.cutIndex,
-      },
-    });
+    const shared = (array: { buffer: ArrayBufferLike }) => array.buffer as SharedArrayBuffer;
+    const data: HistogramWorkerData = {
+      ctrl: shared(this.ctrl), fparams: shared(this.fparams), scanOut: shared(this.scanOut), features: shared(this.features),
+      rowPtr: shared(sharedCopy(ds.rowPtr)), rowMid: shared(this.rowMid), slots: shared(sharedCopy(ds.slots)),
+      rows: shared(this.rows), grad: shared(grad), hess: shared(hess),
+      binOffset: shared(sharedCopy(ds.binOffset)), nValueBins: shared(sharedCopy(ds.nValueBins)), missingBins: shared(sharedCopy(ds.missingBins)),
+      arena: this.arena.buffer!, arenaSlots: this.arena.slots, histLength: this.histLength, cutIndex: this.cutIndex,
+    };
+    const script = workerScriptUrl(import.meta.url, './histogram-worker.js');
+    // This thread blocks while the worker works, so a worker that cannot start would only show as the timeout.
+    if (!existsSync(fileURLToPath(script))) throw new Error(`the histogram worker ${fileURLToPath(script)} is missing (run pnpm build)`);
+    this.worker = new Worker(script, { workerData: data, execArgv: [...WORKER_EXEC_ARGV] });
     this.worker.unref();
     return true;
   }
 
   private stopWorker(): void {
     if (!this.worker) return;
-    this.ctrl[STOP] = 1;
-    Atomics.add(this.ctrl, SEQ, 1);
-    Atomics.notify(this.ctrl, SEQ);
+    this.ctrl[CTRL.stop] = 1;
+    Atomics.add(this.ctrl, CTRL.seq, 1);
+    Atomics.notify(this.ctrl, CTRL.seq);
     void this.worker.terminate();
     this.worker = undefined;
   }

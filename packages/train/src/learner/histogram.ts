@@ -1,19 +1,14 @@
 /**
  * Gradient/hessian/count histograms over every feature's bins, interleaved in one Float64Array
  * (slot s at 3s: gradient sum, 3s+1: hessian sum, 3s+2: row count) so one row touches one cache
- * line per cell.
+ * line per cell. They are built by HistogramWorkspace with the kernels of kernels.ts.
  */
 import type { BinnedDataset } from '../dataset/binned-dataset.js';
-import { accumulateKernel } from './kernels.js';
 
 export interface LeafTotals {
   grad: number;
   hess: number;
   count: number;
-}
-
-export function newHistogram(ds: BinnedDataset): Float64Array {
-  return new Float64Array(3 * ds.binOffset[ds.nFeatures]!);
 }
 
 /** Sums of the rows' gradients and hessians (read at gradOffset + row). */
@@ -26,23 +21,6 @@ export function leafTotals(rows: Uint32Array, grad: Float64Array, hess: Float64A
     h += hess[r]!;
   }
   return { grad: g, hess: h, count: rows.length };
-}
-
-/**
- * Fills `hist` for the given rows: only the stored cells are visited, then each sparse
- * feature's omitted default bin is set to the leaf totals minus its other bins.
- */
-export function buildHistogram(
-  hist: Float64Array,
-  ds: BinnedDataset,
-  rows: Uint32Array,
-  grad: Float64Array,
-  hess: Float64Array,
-  totals: LeafTotals,
-): void {
-  hist.fill(0);
-  accumulateKernel(hist, ds.rowPtr, ds.rowPtr, 1, ds.slots, rows, 0, rows.length, grad, hess, 0);
-  completeSparseBins(hist, ds, totals);
 }
 
 /** Sets each sparse feature's omitted bin to the leaf totals minus its other bins. */
@@ -67,7 +45,3 @@ export function completeSparseBins(hist: Float64Array, ds: BinnedDataset, totals
   }
 }
 
-/** parent ← parent − child: the sibling's histogram without visiting its rows. */
-export function subtractHistogram(parent: Float64Array, child: Float64Array): void {
-  for (let i = 0; i < parent.length; i++) parent[i]! -= child[i]!;
-}

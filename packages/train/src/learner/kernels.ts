@@ -1,50 +1,64 @@
 /**
- * The hot loops, written once as plain JavaScript source so that the main thread and the
- * histogram worker run the very same code (a model must not depend on the thread count):
- * - accumulate: add rows' gradients/hessians/counts into histogram slots;
- * - subtract: sibling histogram = parent − smaller child, over a slot range;
- * - scanSplits: best threshold over a range of the sampled features.
- * The main thread compiles the source with `new Function`; the worker evaluates it too.
+ * The hot loops, one module that the main thread and the histogram worker thread
+ * (histogram-worker.ts) both import, so both run the very same code (a model must not depend on
+ * the thread count):
+ * - accumulateKernel: add rows' gradients/hessians/counts into histogram slots;
+ * - subtractKernel: sibling histogram = parent − smaller child, over a slot range;
+ * - scanSplitsKernel: best threshold over a range of the sampled features.
  */
 
-export const KERNEL_SOURCE = `
-// Rows rows[start..end); row r's cells are slots[rowBegin[r] .. rowEnd[r + endShift]), so one
-// CSR serves the whole row (begin = rowPtr, end = rowPtr, shift 1) or one thread's feature range
-// (begin/end = rowPtr or rowMid).
-function accumulate(hist, rowBegin, rowEnd, endShift, slots, rows, start, end, grad, hess, off) {
+/**
+ * Rows rows[start..end); row r's cells are slots[rowBegin[r] .. rowEnd[r + endShift]), so one
+ * CSR serves the whole row (begin = rowPtr, end = rowPtr, shift 1) or one thread's feature range
+ * (begin/end = rowPtr or rowMid). Gradients are read at gradOffset + row.
+ */
+export function accumulateKernel(
+  hist: Float64Array, rowBegin: Uint32Array, rowEnd: Uint32Array, endShift: number, slots: Uint32Array, rows: Uint32Array,
+  start: number, end: number, grad: Float64Array, hess: Float64Array, gradOffset: number,
+): void {
   for (let i = start; i < end; i++) {
-    const r = rows[i];
-    const g = grad[off + r];
-    const h = hess[off + r];
-    const stop = rowEnd[r + endShift];
-    for (let k = rowBegin[r]; k < stop; k++) {
-      const s = slots[k];
-      hist[s] += g;
-      hist[s + 1] += h;
-      hist[s + 2] += 1;
+    const r = rows[i]!;
+    const g = grad[gradOffset + r]!;
+    const h = hess[gradOffset + r]!;
+    const stop = rowEnd[r + endShift]!;
+    for (let k = rowBegin[r]!; k < stop; k++) {
+      const s = slots[k]!;
+      hist[s]! += g;
+      hist[s + 1]! += h;
+      hist[s + 2]! += 1;
     }
   }
 }
 
-function subtract(parent, child, from, to) {
-  for (let i = from; i < to; i++) parent[i] -= child[i];
+/** parent[from..to) −= child[from..to). */
+export function subtractKernel(parent: Float64Array, child: Float64Array, from: number, to: number): void {
+  for (let i = from; i < to; i++) parent[i]! -= child[i]!;
 }
 
-// Scans features[fStart..fEnd). Candidates are compared on sL + sR (s = G²/(H+λ)) against
-// bestRaw; the first strictly better one wins, so splitting the range and keeping the earlier
-// range's result on ties gives the sequential answer. Writes to out:
-// [found, raw, featurePosition, bin, defaultLeft, leftGrad, leftHess, leftCount].
-function scanSplits(hist, binOffset, nValueBins, missingBin, features, fStart, fEnd, G, H, N, lambda, minCount, minHess, bestRaw, out) {
+/** Layout of the scan result written by scanSplitsKernel. */
+export const SCAN = { found: 0, raw: 1, position: 2, bin: 3, defaultLeft: 4, grad: 5, hess: 6, count: 7, size: 8 } as const;
+
+/**
+ * Scans features[fStart..fEnd). Candidates are compared on sL + sR (s = G²/(H+λ)) against
+ * bestRaw; the first strictly better one wins, so splitting the range and keeping the earlier
+ * range's result on ties gives the sequential answer. Writes `SCAN`'s layout to out:
+ * [found, raw, featurePosition, bin, defaultLeft, leftGrad, leftHess, leftCount].
+ */
+export function scanSplitsKernel(
+  hist: Float64Array, binOffset: Uint32Array, nValueBins: Int32Array, missingBin: Int32Array,
+  features: Uint32Array, fStart: number, fEnd: number, G: number, H: number, N: number,
+  lambda: number, minCount: number, minHess: number, bestRaw: number, out: Float64Array,
+): void {
   out[0] = 0;
   for (let fi = fStart; fi < fEnd; fi++) {
-    const f = features[fi];
-    const nv = nValueBins[f];
-    const off = 3 * binOffset[f];
+    const f = features[fi]!;
+    const nv = nValueBins[f]!;
+    const off = 3 * binOffset[f]!;
     let mg = 0, mh = 0, mc = 0;
-    const mb = missingBin[f];
+    const mb = missingBin[f]!;
     if (mb >= 0) {
       const m = off + 3 * mb;
-      mg = hist[m]; mh = hist[m + 1]; mc = hist[m + 2];
+      mg = hist[m]!; mh = hist[m + 1]!; mc = hist[m + 2]!;
     }
     const hasMissing = mc > 0;
     if (nv < 2 && !hasMissing) continue;
@@ -53,9 +67,9 @@ function scanSplits(hist, binOffset, nValueBins, missingBin, features, fStart, f
     const lastBin = hasMissing ? nv : nv - 1;
     for (let b = 0; b < lastBin; b++) {
       const s = off + 3 * b;
-      const cnt = hist[s + 2];
-      lg += hist[s];
-      lh += hist[s + 1];
+      const cnt = hist[s + 2]!;
+      lg += hist[s]!;
+      lh += hist[s + 1]!;
       lc += cnt;
       if (cnt === 0) continue; // same partition as the previous threshold
       // missing right: this right side only shrinks as b grows and is the larger of the two
@@ -89,31 +103,3 @@ function scanSplits(hist, binOffset, nValueBins, missingBin, features, fStart, f
     }
   }
 }
-`;
-
-type Accumulate = (
-  hist: Float64Array, rowBegin: Uint32Array, rowEnd: Uint32Array, endShift: number, slots: Uint32Array, rows: Uint32Array,
-  start: number, end: number, grad: Float64Array, hess: Float64Array, gradOffset: number,
-) => void;
-
-type Subtract = (parent: Float64Array, child: Float64Array, from: number, to: number) => void;
-
-type ScanSplits = (
-  hist: Float64Array, binOffset: Uint32Array, nValueBins: Int32Array, missingBin: Int32Array,
-  features: Uint32Array, fStart: number, fEnd: number, G: number, H: number, N: number,
-  lambda: number, minCount: number, minHess: number, bestRaw: number, out: Float64Array,
-) => void;
-
-// new Function compiles the constant source above (no user input), once per process.
-const compiled = new Function(`${KERNEL_SOURCE}\nreturn { accumulate, subtract, scanSplits };`)() as {
-  accumulate: Accumulate;
-  subtract: Subtract;
-  scanSplits: ScanSplits;
-};
-
-export const accumulateKernel: Accumulate = compiled.accumulate;
-export const subtractKernel: Subtract = compiled.subtract;
-export const scanSplitsKernel: ScanSplits = compiled.scanSplits;
-
-/** Layout of the scan result written by scanSplits. */
-export const SCAN = { found: 0, raw: 1, position: 2, bin: 3, defaultLeft: 4, grad: 5, hess: 6, count: 7, size: 8 } as const;

@@ -1,11 +1,12 @@
 /**
  * Best split of one leaf from its histogram: for every allowed feature, every threshold between
  * value bins, with the missing bin sent left and right (XGBoost's sparsity-aware split). The scan
- * itself is kernels.ts's scanSplits, shared with the worker thread.
+ * itself is kernels.ts's scanSplitsKernel (run by HistogramWorkspace, shared with the worker thread);
+ * this turns its result into a SplitInfo.
  */
 import type { BinnedDataset } from '../dataset/binned-dataset.js';
 import type { LeafTotals } from './histogram.js';
-import { SCAN, scanSplitsKernel } from './kernels.js';
+import { SCAN } from './kernels.js';
 
 export interface SplitConstraints {
   reg_lambda: number;
@@ -26,19 +27,6 @@ export interface SplitInfo {
   gain: number;
   left: LeafTotals;
   right: LeafTotals;
-}
-
-/** Sequential best split over all `features` (the threaded workspace splits the range). */
-export function findBestSplit(
-  hist: Float64Array,
-  ds: BinnedDataset,
-  totals: LeafTotals,
-  features: Uint32Array,
-  c: SplitConstraints,
-): SplitInfo | undefined {
-  const out = new Float64Array(SCAN.size);
-  scanSplitsKernel(hist, ds.binOffset, ds.nValueBins, ds.missingBins, features, 0, features.length, totals.grad, totals.hess, totals.count, c.reg_lambda, c.min_samples_leaf, c.min_child_weight, startingBar(totals, c), out);
-  return splitFromScan(out, ds, features, totals, c);
 }
 
 /** sL + sR a split must beat: gain 0.5 (sL + sR − parent) − gamma > 0. */

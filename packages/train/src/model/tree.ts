@@ -34,10 +34,6 @@ export function leafIndex(tree: Tree, data: Float32Array, offset: number): numbe
   }
 }
 
-export function nodeCount(tree: Tree): number {
-  return tree.feature.length;
-}
-
 /** Growable node storage, frozen into a Tree when the learner is done. */
 export class TreeBuilder {
   private readonly feature: number[] = [];

@@ -1,6 +1,6 @@
 /** Synthetic learning problems for the booster tests (seeded, so every run sees the same data). */
 import { createFeatureMatrix, type FeatureMatrix } from '@msc/features';
-import { Random } from '../random.js';
+import { Random } from '@msc/core';
 
 export interface Problem {
   matrix: FeatureMatrix;

@@ -3,7 +3,7 @@
  * training and the validation part of a fold (behaviour.md §5).
  */
 import { MscError } from '@msc/core';
-import { Random } from '../random.js';
+import { Random } from '@msc/core';
 
 /** Fold index (0..k-1) of every row. */
 export type FoldAssignment = Int32Array;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Random } from '../random.js';
+import { Random } from '@msc/core';
 import { blobProblem } from '../test-support/data.js';
 import { DEFAULT_SEARCH_SPACE, drawParams, randomSearch } from './random-search.js';
 

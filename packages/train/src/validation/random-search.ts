@@ -6,7 +6,7 @@
 import type { FeatureMatrix } from '@msc/features';
 import { MscError } from '@msc/core';
 import type { BoosterParams, Task } from '../params.js';
-import { Random } from '../random.js';
+import { Random } from '@msc/core';
 import { crossValidate } from './cross-validate.js';
 import { groupKFold } from './folds.js';
 

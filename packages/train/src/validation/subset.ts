@@ -3,7 +3,7 @@
  * (x > 1) of the *studies*, drawn with the seed, so a subset never splits a study.
  */
 import { MscError } from '@msc/core';
-import { Random } from '../random.js';
+import { Random } from '@msc/core';
 
 /** Indexes of the rows kept, ascending. */
 export function subsetByStudy(studies: readonly string[], subset: number, seed: number): Uint32Array {
