@@ -11,7 +11,9 @@ import { formatFromPath, normalizeColumnName } from '../table/format.js';
 import { batchRows, readTable } from '../table/index.js';
 import { projectColumns } from '../table/projection.js';
 import type { ReadTableOptions } from '../table/types.js';
-import { SeriesReducer, assertReducible, type ReduceOptions } from './reduce.js';
+import { SeriesReducer, type ReduceOptions } from './reduce/reducer.js';
+import { assertReducible } from './reduce/rules.js';
+import { absorb, mergeById } from './reduce/state.js';
 import { decodeRows } from './row-transfer.js';
 import type { ScanReply, ScanRequest, ScanTask } from './scan-delimited.js';
 
@@ -125,7 +127,7 @@ async function readDelimitedInParallel(path: string, separator: ',' | '\t', work
     // In range order: later ranges' image values are added after earlier ones' (as one pass adds them).
     for (const reply of finished) {
       if (reply.kind !== 'finished') throw new Error(`scan thread of ${path} answered ${reply.kind} to finish`);
-      reducer.absorb(reply.state);
+      absorb(reducer, reply.state);
       parts.push({ ids: reply.rows.ids, rows: decodeRows(reply.rows) });
     }
     parts.push(reducer.finishWhere());
@@ -134,20 +136,4 @@ async function readDelimitedInParallel(path: string, separator: ',' | '\t', work
   } finally {
     await Promise.all(threads.map((thread) => thread.close()));
   }
-}
-
-/** Rows of disjoint lists, each sorted by id, in one list sorted by id (the order `finish` gives). */
-function mergeById(parts: readonly { ids: string[]; rows: SeriesRow[] }[]): SeriesRow[] {
-  const total = parts.reduce((sum, part) => sum + part.rows.length, 0);
-  const rows: SeriesRow[] = new Array(total);
-  const next = parts.map(() => 0);
-  for (let out = 0; out < total; out++) {
-    let best = -1;
-    for (let p = 0; p < parts.length; p++) {
-      if (next[p]! >= parts[p]!.ids.length) continue;
-      if (best === -1 || parts[p]!.ids[next[p]!]! < parts[best]!.ids[next[best]!]!) best = p;
-    }
-    rows[out] = parts[best]!.rows[next[best]!++]!;
-  }
-  return rows;
 }

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { type Cell, MscError, type Row } from '@msc/core';
-import { SeriesReducer, assertReducible, reduceToSeries } from './reduce.js';
+import { ReducerCells } from './reduce/cells.js';
+import { SeriesReducer, reduceToSeries } from './reduce/reducer.js';
+import { assertReducible } from './reduce/rules.js';
+import { absorb, toState } from './reduce/state.js';
 
 function dwiInstances(): Row[] {
   return [0, 50, 400, 800, 1000].flatMap((b, i) => [
@@ -162,15 +165,16 @@ describe('multi-frame rows (enhanced files)', () => {
   it('count frames alone, in cells added one by one, and through merged states', () => {
     expect(reduceToSeries([file('b', 176, '0 1000', '90')])[0]).toMatchObject({ number_of_images: 176, diffusion_bvalue: '0 1000' });
     const cellwise = new SeriesReducer();
+    const cells = new ReducerCells(cellwise);
     for (const row of files) {
-      const group = cellwise.startRow({ study_uid: row.study_uid!, series_uid: row.series_uid! });
-      for (const [column, cell] of Object.entries(row)) if (column !== 'study_uid' && column !== 'series_uid') cellwise.addCell(group, column, cell);
+      const group = cells.startRow({ study_uid: row.study_uid!, series_uid: row.series_uid! });
+      for (const [column, cell] of Object.entries(row)) if (column !== 'study_uid' && column !== 'series_uid') cells.addCell(group, column, cell);
     }
-    expect(cellwise.isPerRowColumn('number_of_frames')).toBe(true);
+    expect(cells.isPerRowColumn('number_of_frames')).toBe(true);
     const halves = [new SeriesReducer(), new SeriesReducer()];
     files.forEach((row, i) => halves[i === 0 ? 0 : 1]!.add(row));
     const merged = new SeriesReducer();
-    for (const half of halves) merged.absorb(structuredClone(half.toState()));
+    for (const half of halves) absorb(merged, structuredClone(toState(half)));
     for (const reducer of [cellwise, merged]) expect(reducer.finish()[0]).toMatchObject({ number_of_images: 11, diffusion_bvalue: '0 50 500 1000 1400' });
   });
 
@@ -242,7 +246,7 @@ describe('merging reducer states (split input)', () => {
       const part = new SeriesReducer({ ...(options.level ? { level: options.level } : {}), exactMerge: options.exact && p > 0 });
       for (const row of rows.slice(bounds[p], bounds[p + 1])) part.add(row);
       // Through structured cloning, as between threads.
-      target.absorb(structuredClone(part.toState()));
+      absorb(target, structuredClone(toState(part)));
     }
     return target.finish();
   }

@@ -10,7 +10,9 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { parseRecord } from '../table/delimited.js';
 import type { Row } from '@msc/core';
-import { SeriesReducer, type ReduceOptions, type ReducerState, type SeriesGroup } from './reduce.js';
+import { ReducerCells, type SeriesGroup } from './reduce/cells.js';
+import { SeriesReducer, type ReduceOptions } from './reduce/reducer.js';
+import type { ReducerState } from './reduce/state.js';
 import type { EncodedRows } from './row-transfer.js';
 
 export interface ScanTask {
@@ -48,13 +50,14 @@ const KEY_COLUMNS = new Set(['patient_id', 'study_uid', 'series_uid']);
 
 export function scanRange(task: ScanTask): ScanOutcome {
   const reducer = new SeriesReducer(task.reduce);
+  const cells = new ReducerCells(reducer);
   const separator = task.separator.charCodeAt(0);
-  const picked = task.picked.filter((index) => !reducer.drops(task.header[index]!));
+  const picked = task.picked.filter((index) => !cells.drops(task.header[index]!));
   const names = picked.map((index) => task.header[index]!);
   const pickedAt = new Int32Array(task.header.length).fill(-1);
   picked.forEach((index, p) => (pickedAt[index] = p));
   const keyFields = names.map((name, p) => (KEY_COLUMNS.has(name) ? p : -1)).filter((p) => p >= 0);
-  const perRow = names.map((name) => reducer.isPerRowColumn(name));
+  const perRow = names.map((name) => cells.isPerRowColumn(name));
   const starts = new Int32Array(picked.length);
   const ends = new Int32Array(picked.length);
   // The previous row's cells: bytes (to compare) and text (to reuse).
@@ -164,11 +167,11 @@ export function scanRange(task: ScanTask): ScanOutcome {
       if (!sameKey) {
         const keyCells: Row = {};
         for (const p of keyFields) keyCells[names[p]!] = text(p);
-        group = reducer.startRow(keyCells);
-      } else reducer.repeatRow(group!);
+        group = cells.startRow(keyCells);
+      } else cells.repeatRow(group!);
       for (let p = 0; p < picked.length; p++) {
         if (sameKey && !perRow[p] && sameBytes(p)) continue;
-        reducer.addCell(group!, names[p]!, text(p));
+        cells.addCell(group!, names[p]!, text(p));
       }
       return undefined;
     }

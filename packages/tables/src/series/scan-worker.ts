@@ -3,7 +3,8 @@
  * its reducer, and once told which series other ranges have too, finishes the rest itself.
  */
 import { serveRequests } from '@msc/core';
-import type { SeriesReducer } from './reduce.js';
+import type { SeriesReducer } from './reduce/reducer.js';
+import { toState } from './reduce/state.js';
 import { encodeRows, transferList } from './row-transfer.js';
 import { scanRange, type ScanReply, type ScanRequest } from './scan-delimited.js';
 
@@ -19,7 +20,7 @@ serveRequests<ScanRequest, ScanReply>(
     const shared = new Set(request.shared);
     const own = reducer!.finishWhere((id) => !shared.has(id));
     const rows = encodeRows(own.ids, own.rows);
-    const state = reducer!.toState((id) => shared.has(id));
+    const state = toState(reducer!, (id) => shared.has(id));
     reducer = undefined;
     return { kind: 'finished', rows, state };
   },

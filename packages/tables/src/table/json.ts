@@ -6,7 +6,7 @@ import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { type Cell, MscError, type Row } from '@msc/core';
-import { reduceCells } from '../series/reduce.js';
+import { reduceCells } from '../series/reduce/rules.js';
 import { normalizeColumnName } from './format.js';
 import type { ColumnBatch, ReadTableOptions } from './types.js';
 

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { reduceToSeries } from '../series/reduce.js';
+import { reduceToSeries } from '../series/reduce/reducer.js';
 import type { Row } from '@msc/core';
 import { createTableWriter, readRows, readTable, readTableAll, writeTable } from './index.js';
 
