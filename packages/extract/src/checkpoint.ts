@@ -4,7 +4,7 @@
  * run leaves no output file, and `--resume` carries on from the parts instead of starting over.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
+import { readFile, readdir, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { LineFormat } from './events.js';
 import { MscError, atomicWriteFile, makeOutputDirectory, type Row } from '@msc/core';

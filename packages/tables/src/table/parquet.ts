@@ -4,7 +4,7 @@
  * column projection; zstd, gzip, brotli and lz4 (polars' and pyarrow's codecs) via
  * hyparquet-compressors.
  */
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, type FileMetaData } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';

@@ -1,0 +1,23 @@
+// Lint for correctness, not style (formatting is prettier's, see .prettierrc): eslint's and
+// typescript-eslint's recommended rules, plus no code built from strings (eval, new Function,
+// string timers, eval'd worker sources), so that every line is seen by tsc, the linter and coverage.
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', 'scratch/**', 'bench/data/**'] },
+  js.configs.recommended,
+  tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      'no-eval': 'error',
+      'no-implied-eval': 'error',
+      'no-new-func': 'error',
+      // `cond ? a() : b()` as a statement is used on purpose (typed-array writers in tests).
+      '@typescript-eslint/no-unused-expressions': ['error', { allowTernary: true, allowShortCircuit: true }],
+      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Worker'] Property[key.name='eval']", message: 'start workers from module files (workerScriptUrl), not from source strings' }],
+    },
+  },
+);
