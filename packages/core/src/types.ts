@@ -47,8 +47,3 @@ const LABEL_ALIASES: ReadonlyMap<string, ClassLabel> = new Map([
 export function parseClassLabel(text: string): ClassLabel | undefined {
   return LABEL_ALIASES.get(text.trim().toLowerCase());
 }
-
-/** The original tool's lower-case spelling (`t2`, `others`, ...), for writing its tables. */
-export function originalLabelSpelling(label: ClassLabel): string {
-  return label === 'T2W' ? 't2' : label.toLowerCase();
-}

@@ -1,5 +1,4 @@
 export * from './model-bundle.js';
-export * from './score.js';
 export * from './predict.js';
 export * from './inputs.js';
 export * from './predict-files.js';
