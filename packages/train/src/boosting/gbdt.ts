@@ -4,14 +4,13 @@
  * loss has not improved for `early_stopping_rounds` rounds and keep the best rounds only.
  */
 import type { FeatureMatrix } from '@msc/features';
-import { MscError } from '@msc/core';
+import { MscError, Random } from '@msc/core';
 import { buildBinnedDataset } from '../dataset/binned-dataset.js';
 import { TreeLearner } from '../learner/tree-learner.js';
 import type { Booster } from '../model/booster.js';
 import { leafIndex, type Tree } from '../model/tree.js';
 import { createObjective } from '../objective/index.js';
 import { leafLimit, resolveParams, type BoosterParams, type Task } from '../params.js';
-import { Random } from '@msc/core';
 
 export interface LabelledMatrix {
   matrix: FeatureMatrix;

@@ -2,8 +2,7 @@
  * Small labelled series tables for end-to-end tests of the trainer, shaped like MSC series rows
  * (descriptions, image types, b-values, timing). Not a cohort generator: @msc/synth is.
  */
-import type { Row } from '@msc/core';
-import { Random } from '@msc/core';
+import { Random, type Row } from '@msc/core';
 
 const TEMPLATES: Record<string, { desc: string[]; imageType: string[]; te: [number, number]; tr: [number, number]; bvals: string[] }> = {
   T2W: { desc: ['t2_tse_tra', 'T2 TSE AX', 't2_tse_tra_p2', 'Ax T2 FRFSE'], imageType: ['ORIGINAL PRIMARY M ND NORM'], te: [90, 120], tr: [3000, 6000], bvals: ['-'] },

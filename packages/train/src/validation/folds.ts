@@ -2,8 +2,7 @@
  * Outer cross-validation folds over groups (studies): a group never has rows in both the
  * training and the validation part of a fold (behaviour.md §5).
  */
-import { MscError } from '@msc/core';
-import { Random } from '@msc/core';
+import { MscError, Random } from '@msc/core';
 
 /** Fold index (0..k-1) of every row. */
 export type FoldAssignment = Int32Array;

@@ -4,9 +4,8 @@
  * the best draw's parameters are returned. Draws use their own seeded PRNG.
  */
 import type { FeatureMatrix } from '@msc/features';
-import { MscError } from '@msc/core';
+import { MscError, Random } from '@msc/core';
 import type { BoosterParams, Task } from '../params.js';
-import { Random } from '@msc/core';
 import { crossValidate } from './cross-validate.js';
 import { groupKFold } from './folds.js';
 

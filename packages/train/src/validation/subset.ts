@@ -2,8 +2,7 @@
  * `--subset` for learning curves (behaviour.md §5–6): keep a fraction (0 < x ≤ 1) or a count
  * (x > 1) of the *studies*, drawn with the seed, so a subset never splits a study.
  */
-import { MscError } from '@msc/core';
-import { Random } from '@msc/core';
+import { MscError, Random } from '@msc/core';
 
 /** Indexes of the rows kept, ascending. */
 export function subsetByStudy(studies: readonly string[], subset: number, seed: number): Uint32Array {
