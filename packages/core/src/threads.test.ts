@@ -33,7 +33,9 @@ describe('ThreadClient', () => {
       expect(error).toBeInstanceOf(ThreadCrash);
       expect((error as Error).message).toMatch(/the test thread crashed: a bug in the thread/);
       expect(exitCodeFor(error)).toBe(1);
-      expect(formatError(error)).toMatch(/^internal error: /);
+      expect(formatError(error)).toMatch(/^internal error: ThreadCrash: the test thread crashed/);
+      // With where it happened in the thread.
+      expect(formatError(error)).toMatch(/caused by \(in the thread\): Error: a bug in the thread\n\s+at .*thread-fixture\.mjs/);
     }
     await expect(thread.request({ kind: 'echo', value: 2 })).rejects.toBeInstanceOf(ThreadCrash);
     await thread.close(); // after a crash: returns, does not hang

@@ -21,6 +21,9 @@ export class ThreadCrash extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'ThreadCrash';
+    // The CLIs print an internal error's stack: the thread's own stack says where the bug is.
+    const cause = options?.cause;
+    if (cause instanceof Error && cause.stack) this.stack = `${this.stack}\ncaused by (in the thread): ${cause.stack}`;
   }
 }
 
