@@ -5,15 +5,42 @@
  */
 import { normalizeForReduction } from '@msc/core';
 import { PacsHttp, UpstreamError, type PacsEndpoint, type PacsHttpOptions, type PacsResponse } from './http.js';
+import { HEADER_OPTIONS, NeedMoreBytes, instanceRow, parseHeader, type InstanceOutcome, type ParsedHeader } from '@msc/extract';
 import { headerFromDicomJson, rawElement, rowFromHeader, type DicomJsonElement } from './rows.js';
 import { assertStudyUid, type StudyRows, type StudySource } from './study.js';
 
 type DicomJson = Record<string, DicomJsonElement>;
 
 const DICOM_JSON = 'application/dicom+json, application/json;q=0.9';
+const DICOM_ACCEPT = 'multipart/related; type="application/dicom", application/dicom;q=0.9';
 const BULK_ACCEPT = 'multipart/related; type="application/octet-stream", application/octet-stream;q=0.9';
 const SERIES_INSTANCE_UID = '0020000E';
 const SOP_INSTANCE_UID = '00080018';
+
+/**
+ * The header of a DICOM file being received (bare, or as the first part of a multipart body), once
+ * enough bytes are in; undefined while more are needed.
+ */
+export function headerOfPartialFile(bytes: Uint8Array, complete: boolean): ParsedHeader | undefined {
+  let start = 0;
+  let end = bytes.length;
+  if (bytes[0] === 0x2d && bytes[1] === 0x2d) {
+    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const headersEnd = text.indexOf('\r\n\r\n');
+    if (headersEnd < 0) {
+      if (complete) throw new UpstreamError('protocol', 'a WADO-RS instance answer has no part headers');
+      return undefined;
+    }
+    start = headersEnd + 4;
+    if (complete) end = Math.max(start, text.lastIndexOf('\r\n--'));
+  }
+  try {
+    return parseHeader(bytes.subarray(start, end), complete, HEADER_OPTIONS);
+  } catch (error) {
+    if (error instanceof NeedMoreBytes && !complete) return undefined;
+    throw new UpstreamError('protocol', `a WADO-RS instance answer is not a readable DICOM file: ${(error as Error).message}`);
+  }
+}
 
 /** The first part of a `multipart/related` body (a bulk-data answer), or the body itself when not multipart. */
 export function firstMultipartPart(response: PacsResponse): Uint8Array {
@@ -83,15 +110,24 @@ export class DicomWebClient implements StudySource {
     const skipped: StudyRows['skipped'] = [];
     const outcomes = await Promise.all(
       datasets.map(async (dataset) => {
-        const header = headerFromDicomJson(dataset);
-        await Promise.all(
-          header.missing.map(async ({ tag, bulkDataUri }) => {
-            const response = await this.http.request('GET', bulkDataUri!, { accept: BULK_ACCEPT });
-            header.elements.set(tag, rawElement(tag, firstMultipartPart(response)));
-          }),
-        );
         const instance = firstString(dataset, SOP_INSTANCE_UID) ?? '?';
-        return { instance, outcome: rowFromHeader(header, `dicomweb:${instance}`) };
+        const header = headerFromDicomJson(dataset);
+        let outcome: InstanceOutcome;
+        if (header.missing.some((item) => item.dropped) && instance !== '?') {
+          // The server left an element out: the instance's own header (its first bytes only) decides.
+          const parsed = await this.http.prefix(`studies/${study}/series/${series}/instances/${instance}`, DICOM_ACCEPT, headerOfPartialFile);
+          outcome = instanceRow(parsed, `dicomweb:${instance}`);
+        } else {
+          await Promise.all(
+            header.missing.map(async ({ tag, bulkDataUri }) => {
+              if (bulkDataUri === undefined) return;
+              const response = await this.http.request('GET', bulkDataUri, { accept: BULK_ACCEPT });
+              header.elements.set(tag, rawElement(tag, firstMultipartPart(response)));
+            }),
+          );
+          outcome = rowFromHeader(header, `dicomweb:${instance}`);
+        }
+        return { instance, outcome };
       }),
     );
     outcomes.sort((a, b) => (a.instance < b.instance ? -1 : a.instance > b.instance ? 1 : 0));

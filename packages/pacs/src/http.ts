@@ -167,22 +167,59 @@ export class PacsHttp {
     }
   }
 
-  private async send(method: string, url: URL, init: { body?: string | Uint8Array; accept?: string; contentType?: string; allow?: readonly number[] }): Promise<PacsResponse> {
-    this.options.signal?.throwIfAborted();
-    this.calls += 1;
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    const signal = this.options.signal ? AbortSignal.any([this.options.signal, timeout]) : timeout;
+  /**
+   * Reads an answer only as far as needed: `enough` sees the bytes so far (and whether they are all
+   * of them) and returns a result once it has one; the rest of the body is not downloaded.
+   */
+  prefix<T>(path: string, accept: string, enough: (bytes: Uint8Array, complete: boolean) => T | undefined): Promise<T> {
+    return this.limit(async () => {
+      const url = this.resolve(path);
+      return this.guard(`GET ${displayUrl(url)}`, async (signal) => {
+        const response = await fetch(url, { headers: this.headers({ accept }), signal });
+        if (!response.ok || !response.body) {
+          await response.body?.cancel();
+          throw new UpstreamError('status', `${this.name} answered GET ${displayUrl(url)} with HTTP ${response.status}`, { status: response.status });
+        }
+        const reader = response.body.getReader();
+        let bytes = new Uint8Array(0);
+        try {
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (value) {
+              const joined = new Uint8Array(bytes.length + value.length);
+              joined.set(bytes);
+              joined.set(value, bytes.length);
+              bytes = joined;
+            }
+            const result = enough(bytes, done);
+            if (result !== undefined) return result;
+            if (done) throw new UpstreamError('protocol', `${this.name} answered GET ${displayUrl(url)} with less than expected`);
+          }
+        } finally {
+          await reader.cancel().catch(() => undefined);
+        }
+      });
+    });
+  }
+
+  private headers(init: { accept?: string; contentType?: string }): Record<string, string> {
     const headers: Record<string, string> = {};
     if (this.authorization) headers.authorization = this.authorization;
     if (init.accept) headers.accept = init.accept;
     if (init.contentType) headers['content-type'] = init.contentType;
-    const where = `${method} ${displayUrl(url)}`;
-    let response: Response;
-    let body: Uint8Array;
+    return headers;
+  }
+
+  /** Counts the call, bounds its time, and turns network failures into UpstreamErrors. */
+  private async guard<T>(where: string, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    this.options.signal?.throwIfAborted();
+    this.calls += 1;
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const signal = this.options.signal ? AbortSignal.any([this.options.signal, timeout]) : timeout;
     try {
-      response = await fetch(url, { method, headers, signal, ...(init.body !== undefined ? { body: init.body } : {}) });
-      body = new Uint8Array(await response.arrayBuffer());
+      return await call(signal);
     } catch (error) {
+      if (error instanceof UpstreamError) throw error;
       if (timeout.aborted) {
         throw new UpstreamError('timeout', `${this.name} did not answer ${where} within ${this.timeoutMs / 1000} s`, {
           hint: 'the PACS is overloaded or unreachable; raise upstream_timeout_ms if it is only slow',
@@ -196,6 +233,14 @@ export class PacsHttp {
         cause: error,
       });
     }
+  }
+
+  private async send(method: string, url: URL, init: { body?: string | Uint8Array; accept?: string; contentType?: string; allow?: readonly number[] }): Promise<PacsResponse> {
+    const where = `${method} ${displayUrl(url)}`;
+    const { response, body } = await this.guard(where, async (signal) => {
+      const response = await fetch(url, { method, headers: this.headers(init), signal, ...(init.body !== undefined ? { body: init.body } : {}) });
+      return { response, body: new Uint8Array(await response.arrayBuffer()) };
+    });
     const status = response.status;
     if ((status >= 200 && status < 300) || init.allow?.includes(status)) {
       return { status, contentType: response.headers.get('content-type') ?? '', body };

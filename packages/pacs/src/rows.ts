@@ -30,6 +30,12 @@ export interface MissingElement {
   column: string;
   /** DICOMweb: where the bytes are. */
   bulkDataUri?: string;
+  /**
+   * DICOMweb: the element is absent although its private creator is there. Some servers leave out
+   * binary UN elements (Orthanc's DICOMweb plugin drops a Philips FL b-value stored as UN); the
+   * instance's own header must be read to know.
+   */
+  dropped?: boolean;
 }
 
 /** The instance's elements so far, and the ones still to fetch. */
@@ -164,6 +170,11 @@ export function headerFromDicomJson(dataset: Readonly<Record<string, DicomJsonEl
     const values = element.Value ?? [];
     if (BINARY_SIZES[vr] !== undefined) elements.set(tag, binaryElement(tag, vr, values.filter((value) => typeof value === 'number')));
     else elements.set(tag, textElement(tag, vr, values.map((value) => jsonText(value, vr)).join('\\')));
+  }
+  // Binary vendor b-values (Philips FL) are written in every image of a series that reserves their
+  // block; absent from the JSON, they were dropped by the server, not by the scanner.
+  for (const [tag, spec] of privateTags) {
+    if (BINARY_SIZES[spec.vr!] !== undefined && !elements.has(tag) && !missing.some((item) => item.tag === tag)) missing.push({ tag, column: spec.name, dropped: true });
   }
   elements.set(SPECIFIC_CHARACTER_SET, UTF8_CHARSET);
   return { elements, missing };

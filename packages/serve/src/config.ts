@@ -121,7 +121,7 @@ export const CONFIG_SCHEMA = {
   },
 } as const;
 
-const ajv = new Ajv({ allErrors: false, strict: true });
+const ajv = new Ajv({ allErrors: false, strict: true, verbose: true });
 const validate = ajv.compile(CONFIG_SCHEMA);
 
 const KEYWORD_COLUMNS = new Map<string, ColumnSpec>();
