@@ -103,15 +103,17 @@ export interface PacsResponse {
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
 
-/** The innermost `code` of a fetch failure (undici wraps the socket error in `cause`). */
-function errorCode(error: unknown): string | undefined {
+/** Why a fetch failed: the socket error's code (undici wraps it in `cause`), else the innermost message. */
+function failureReason(error: unknown): string {
   let current: unknown = error;
+  let message = (error as Error).message;
   for (let depth = 0; depth < 5 && current; depth++) {
     const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && code !== '') return code;
+    if (typeof code === 'string' && NETWORK_CODES.has(code)) return code;
+    if (current instanceof Error && current.message) message = current.message;
     current = (current as { cause?: unknown }).cause;
   }
-  return undefined;
+  return message;
 }
 
 export class PacsHttp {
@@ -227,8 +229,7 @@ export class PacsHttp {
         });
       }
       if (this.options.signal?.aborted) throw error;
-      const code = errorCode(error);
-      throw new UpstreamError('unreachable', `${this.name} is unreachable (${code && NETWORK_CODES.has(code) ? code : (error as Error).message}) for ${where}`, {
+      throw new UpstreamError('unreachable', `${this.name} is unreachable (${failureReason(error)}) for ${where}`, {
         hint: `check that ${this.name} runs at ${this.base.origin}`,
         cause: error,
       });
