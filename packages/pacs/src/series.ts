@@ -2,7 +2,8 @@
  * Studies in a PACS → one row per series, reduced by core's reducer exactly as a folder of the
  * same files would be (`extractSeries`). Shared by `msc-serve` and `msc-predict --orthanc/--dicomweb`.
  */
-import { reduceToSeries, type InstanceRow, type SeriesRow } from '@msc/core';
+import type { InstanceRow, SeriesRow } from '@msc/core';
+import { reduceToSeries } from '@msc/tables';
 import type { SeriesRef, StudySource } from './study.js';
 
 export interface PacsSeries {
