@@ -1,2 +1,4 @@
 #!/usr/bin/env node
-import "../dist/cli/main.js";
+import { launch } from '@msc/core/launch';
+
+await launch(import.meta.url, 'msc-serve');

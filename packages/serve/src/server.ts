@@ -71,7 +71,8 @@ function sameSecret(given: string, expected: string): boolean {
 
 /** A validation error as one sentence: where, and what is expected. */
 function formatValidation(errors: ErrorObject[], dataVar: string): Error {
-  const error = errors.find((candidate) => candidate.keyword !== 'anyOf') ?? errors[0]!;
+  // Inside an anyOf, a list that is too long says more than "not a string".
+  const error = errors.find((candidate) => candidate.keyword === 'maxItems') ?? errors.find((candidate) => candidate.keyword !== 'anyOf') ?? errors[0]!;
   const field = error.instancePath.split('/').filter(Boolean);
   const where = [dataVar, ...field].join('.');
   const params = error.params as Record<string, unknown>;
