@@ -173,7 +173,8 @@ describe.skipIf(!orthancReady.ok)('faults', () => {
     await writeConfig(dir, { models: { renamed: { model: join(dir, 'missing.onnx') } } });
     const failed = await server.reload();
     expect(failed).toEqual({ ok: false, error: expect.stringMatching(/models\.renamed\.model: no model file at .*missing\.onnx \(line 3, column 12\)/) });
-    expect((await post('/predict-orthanc', { model_id: 'renamed', study_uid: studies[0] })).status).toBe(200);
+    const after = await post('/predict-orthanc', { model_id: 'renamed', study_uid: studies[0] });
+    expect(after.status, after.text).toBe(200);
   });
 
   it('answers 502 when Orthanc dies mid-request, and goes on serving', async () => {
