@@ -28,6 +28,14 @@ if (!available.ok) {
 const dir = await mkdtemp(join(tmpdir(), 'msc-bench-serve-'));
 let orthanc;
 let server;
+// Interrupted: the server and Orthanc go with it.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    server?.kill('SIGKILL');
+    orthanc?.kill();
+    process.exit(130);
+  });
+}
 try {
   // A study with 12 image series, full instance counts (no cap), from a fixed seed.
   const cohort = await generateCohort({ outDir: join(dir, 'cohort'), studies: 12, seed: 9090, pixels: 'tiny', noise: false });

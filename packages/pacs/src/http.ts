@@ -124,6 +124,8 @@ function failureReason(error: unknown): string {
  * meets a connection the server closed meanwhile is sent once more (see `retryable`).
  */
 const agent = new Agent({ keepAliveTimeoutThreshold: 500, connections: 128 });
+/** For the one retry: a connection of its own, never a pooled one (which may be stale as well). */
+const freshAgent = new Agent({ keepAliveTimeout: 1, keepAliveMaxTimeout: 1, connections: 128 });
 
 /** Socket errors of a connection the server closed between calls: the call never reached it. */
 const STALE_CONNECTION_CODES = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
@@ -188,8 +190,8 @@ export class PacsHttp {
   prefix<T>(path: string, accept: string, enough: (bytes: Uint8Array, complete: boolean) => T | undefined): Promise<T> {
     return this.limit(async () => {
       const url = this.resolve(path);
-      return this.guard(`GET ${displayUrl(url)}`, async (signal) => {
-        const response = await undiciRequest(url, { method: 'GET', headers: this.headers({ accept }), signal, dispatcher: agent });
+      return this.guard(`GET ${displayUrl(url)}`, async (signal, dispatcher) => {
+        const response = await undiciRequest(url, { method: 'GET', headers: this.headers({ accept }), signal, dispatcher });
         if (response.statusCode < 200 || response.statusCode >= 300) {
           await response.body.dump();
           throw new UpstreamError('status', `${this.name} answered GET ${displayUrl(url)} with HTTP ${response.statusCode}`, { status: response.statusCode });
@@ -226,19 +228,19 @@ export class PacsHttp {
    * fails on a stale pooled connection is sent once more when `retryable` (reads, and writes that
    * set a value): a server that is really gone then fails the second time too.
    */
-  private async guard<T>(where: string, call: (signal: AbortSignal) => Promise<T>, retryable = true): Promise<T> {
+  private async guard<T>(where: string, call: (signal: AbortSignal, dispatcher: Agent) => Promise<T>, retryable = true): Promise<T> {
     this.options.signal?.throwIfAborted();
     this.calls += 1;
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const signal = this.options.signal ? AbortSignal.any([this.options.signal, timeout]) : timeout;
     try {
       try {
-        return await call(signal);
+        return await call(signal, agent);
       } catch (error) {
         const code = (error as { code?: string }).code;
         if (!retryable || timeout.aborted || signal.aborted || !code || !STALE_CONNECTION_CODES.has(code)) throw error;
         this.calls += 1;
-        return await call(signal);
+        return await call(signal, freshAgent);
       }
     } catch (error) {
       if (error instanceof UpstreamError) throw error;
@@ -258,8 +260,8 @@ export class PacsHttp {
 
   private async send(method: string, url: URL, init: { body?: string | Uint8Array; accept?: string; contentType?: string; allow?: readonly number[] }): Promise<PacsResponse> {
     const where = `${method} ${displayUrl(url)}`;
-    const { status, contentType, body } = await this.guard(where, async (signal) => {
-      const response = await undiciRequest(url, { method: method as 'GET', headers: this.headers(init), signal, dispatcher: agent, ...(init.body !== undefined ? { body: init.body } : {}) });
+    const { status, contentType, body } = await this.guard(where, async (signal, dispatcher) => {
+      const response = await undiciRequest(url, { method: method as 'GET', headers: this.headers(init), signal, dispatcher, ...(init.body !== undefined ? { body: init.body } : {}) });
       const type = response.headers['content-type'];
       return { status: response.statusCode, contentType: (Array.isArray(type) ? type[0] : type) ?? '', body: new Uint8Array(await response.body.arrayBuffer()) };
     });
