@@ -66,9 +66,9 @@ try {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 
-  const metric = async (route) => {
+  const metric = async (route, name = 'msc_pacs_calls_total') => {
     const text = await (await fetch(`${base}/metrics`)).text();
-    const match = new RegExp(`^msc_pacs_calls_total\\{route="${route}"\\} (\\d+)`, 'm').exec(text);
+    const match = new RegExp(`^${name}\\{route="${route}"\\} (\\d+)`, 'm').exec(text);
     return match ? Number(match[1]) : 0;
   };
   const ticks = Number(process.env.BENCH_CLOCK_TICKS ?? 100);
@@ -85,6 +85,7 @@ try {
     let next = 0;
     let sample;
     const callsBefore = await metric(route);
+    const retriesBefore = await metric(route, 'msc_pacs_retries_total');
     const cpuBefore = { server: cpuSeconds(server.pid), orthanc: cpuSeconds(orthanc.pid) };
     const started = performance.now();
     await Promise.all(
@@ -108,6 +109,7 @@ try {
     latencies.sort((a, b) => a - b);
     const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
     const calls = (await metric(route)) - callsBefore;
+    const retries = (await metric(route, 'msc_pacs_retries_total')) - retriesBefore;
     return {
       route,
       requests: latencies.length,
@@ -119,6 +121,7 @@ try {
       p99Ms: Number(at(0.99).toFixed(1)),
       maxMs: Number(latencies.at(-1).toFixed(1)),
       pacsCallsPerStudy: Number((calls / latencies.length).toFixed(2)),
+      pacsRetriesPerStudy: Number((retries / latencies.length).toFixed(2)),
       serverCpuMsPerRequest: Number((((cpuSeconds(server.pid) - cpuBefore.server) * 1000) / latencies.length).toFixed(1)),
       orthancCpuMsPerRequest: Number((((cpuSeconds(orthanc.pid) - cpuBefore.orthanc) * 1000) / latencies.length).toFixed(1)),
       labels: sample ? Object.fromEntries([...new Set(sample.prediction_heuristics)].map((label) => [label, sample.prediction_heuristics.filter((l) => l === label).length])) : {},
@@ -132,7 +135,7 @@ try {
     results.push(result);
     console.log(
       `${route}: ${result.requests} requests × ${CONCURRENCY} concurrent, errors ${JSON.stringify(result.errors)}, ${result.requestsPerSecond} req/s, ` +
-        `p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms, PACS calls/study ${result.pacsCallsPerStudy}, CPU per request: msc-serve ${result.serverCpuMsPerRequest} ms, Orthanc ${result.orthancCpuMsPerRequest} ms, peak RSS ${result.peakRssMiB} MiB`,
+        `p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms, PACS calls/study ${result.pacsCallsPerStudy} (+${result.pacsRetriesPerStudy} resent after a stale connection), CPU per request: msc-serve ${result.serverCpuMsPerRequest} ms, Orthanc ${result.orthancCpuMsPerRequest} ms, peak RSS ${result.peakRssMiB} MiB`,
     );
   }
   const summary = { study: { series: SERIES, instances, files: files.length }, results };

@@ -73,8 +73,8 @@ export class DicomWebClient implements StudySource {
     return this.http.calls;
   }
 
-  get url(): string {
-    return this.http.base.origin + this.http.base.pathname;
+  get retries(): number {
+    return this.http.retries;
   }
 
   /** A cheap query that tells whether the server answers (for health checks). */

@@ -131,8 +131,10 @@ const freshAgent = new Agent({ keepAliveTimeout: 1, keepAliveMaxTimeout: 1, conn
 const STALE_CONNECTION_CODES = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
 
 export class PacsHttp {
-  /** HTTP calls made so far (each retry-free request counts once). */
+  /** HTTP calls asked for so far (a call sent again after a stale connection counts once). */
   calls = 0;
+  /** Calls sent a second time because a pooled connection had been closed by the server. */
+  retries = 0;
   readonly base: URL;
   private readonly authorization: string | undefined;
   private readonly limit: LimitFunction;
@@ -239,7 +241,7 @@ export class PacsHttp {
       } catch (error) {
         const code = (error as { code?: string }).code;
         if (!retryable || timeout.aborted || signal.aborted || !code || !STALE_CONNECTION_CODES.has(code)) throw error;
-        this.calls += 1;
+        this.retries += 1;
         return await call(signal, freshAgent);
       }
     } catch (error) {

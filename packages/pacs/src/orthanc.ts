@@ -50,8 +50,8 @@ export class OrthancClient implements StudySource {
     return this.http.calls;
   }
 
-  get url(): string {
-    return this.http.base.origin + this.http.base.pathname;
+  get retries(): number {
+    return this.http.retries;
   }
 
   async system(): Promise<OrthancSystem> {

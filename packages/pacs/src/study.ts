@@ -32,6 +32,8 @@ export interface StudySource {
   readonly name: string;
   /** HTTP calls made so far. */
   readonly calls: number;
+  /** Calls sent again after a stale pooled connection (not in `calls`). */
+  readonly retries: number;
   studyRows(study: string): Promise<StudyRows>;
 }
 

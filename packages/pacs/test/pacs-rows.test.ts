@@ -3,7 +3,6 @@
  * files — on a synthetic cohort and on real Siemens DWI mosaics whose b-values are private and UN —
  * with HTTP calls per study in O(series), raw values fetched only where the PACS cannot show them.
  */
-import { readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,17 +25,12 @@ import {
   type LocalOrthanc,
 } from '@msc/pacs';
 import { NIBABEL_DWI_SERIES, nibabelFiles } from './support/nibabel.js';
+import { filesBelow } from './support/files.js';
 
 const orthancReady = localOrthancAvailable();
 const nibabel = orthancReady.ok ? nibabelFiles() : ({ ok: false, reason: 'no Orthanc' } as const);
 if (!orthancReady.ok) console.warn(`pacs-rows.test: skipped: ${orthancReady.reason}`);
 if (!nibabel.ok) console.warn(`pacs-rows.test: nibabel files missing: ${nibabel.reason}`);
-
-function filesBelow(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile() && entry.name !== 'labels.csv')
-    .map((entry) => join(entry.parentPath, entry.name));
-}
 
 const keyOf = (row: SeriesRow) => `${row.patient_id}|${row.study_uid}|${row.series_uid}`;
 

@@ -6,6 +6,8 @@ interface RouteWork {
   studies: number;
   series: number;
   pacsCalls: number;
+  /** Calls sent again after a stale pooled connection. */
+  pacsRetries: number;
 }
 
 const escape = (value: string) => value.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
@@ -22,16 +24,17 @@ export class Metrics {
   }
 
   work(route: string, done: RouteWork): void {
-    const total = this.work_.get(route) ?? { studies: 0, series: 0, pacsCalls: 0 };
+    const total = this.work_.get(route) ?? { studies: 0, series: 0, pacsCalls: 0, pacsRetries: 0 };
     total.studies += done.studies;
     total.series += done.series;
     total.pacsCalls += done.pacsCalls;
+    total.pacsRetries += done.pacsRetries;
     this.work_.set(route, total);
   }
 
   /** Totals per route (for tests and the benchmark). */
   totals(route: string): RouteWork {
-    return { ...(this.work_.get(route) ?? { studies: 0, series: 0, pacsCalls: 0 }) };
+    return { ...(this.work_.get(route) ?? { studies: 0, series: 0, pacsCalls: 0, pacsRetries: 0 }) };
   }
 
   text(gauges: { active: number; queued: number }): string {
@@ -46,6 +49,7 @@ export class Metrics {
     block('msc_studies_total', 'counter', 'Studies read, by route', work.map(([route, value]) => [`route="${escape(route)}"`, value.studies]));
     block('msc_series_total', 'counter', 'Series labelled or filtered, by route', work.map(([route, value]) => [`route="${escape(route)}"`, value.series]));
     block('msc_pacs_calls_total', 'counter', 'HTTP calls made to Orthanc or DICOMweb servers, by route', work.map(([route, value]) => [`route="${escape(route)}"`, value.pacsCalls]));
+    block('msc_pacs_retries_total', 'counter', 'PACS calls sent again after a connection the server had closed, by route', work.map(([route, value]) => [`route="${escape(route)}"`, value.pacsRetries]));
     block('msc_requests_active', 'gauge', 'Predictions running', [['', gauges.active]]);
     block('msc_requests_queued', 'gauge', 'Predictions waiting for a slot', [['', gauges.queued]]);
     block('process_resident_memory_bytes', 'gauge', 'Resident set size', [['', process.memoryUsage.rss()]]);

@@ -201,7 +201,7 @@ export async function createServer(options: ServerOptions): Promise<MscServer> {
     if (found.notFound.length === studies.length) {
       throw new HttpError(404, 'E_INPUT_NOT_FOUND', `${source.name} has no study ${studies.join(', ')}`, 'give the StudyInstanceUID (0020,000D) of a study stored there');
     }
-    request.log.info({ studies: studies.length, series: found.rows.length, instances: found.instances, pacs_calls: source.calls, pacs: source.name }, 'studies read');
+    request.log.info({ studies: studies.length, series: found.rows.length, instances: found.instances, pacs_calls: source.calls, pacs_retries: source.retries, pacs: source.name }, 'studies read');
     return found;
   }
 
@@ -220,7 +220,7 @@ export async function createServer(options: ServerOptions): Promise<MscServer> {
         throw new HttpError(404, 'E_INPUT_NOT_FOUND', `no DICOM image series in ${request.body.dicom_path} (${extracted.skipped.length} files skipped)`);
       }
       const result = await current.predict(model, extracted.rows);
-      metrics.work('/predict', { studies: new Set(extracted.rows.map((row) => row.study_uid)).size, series: extracted.rows.length, pacsCalls: 0 });
+      metrics.work('/predict', { studies: new Set(extracted.rows.map((row) => row.study_uid)).size, series: extracted.rows.length, pacsCalls: 0, pacsRetries: 0 });
       return replyBody(model, result, { skipped: extracted.skipped.length }, started);
     });
   });
@@ -248,7 +248,7 @@ export async function createServer(options: ServerOptions): Promise<MscServer> {
         labels = written.method === 'metadata' ? { ...written, key: limitsNow.orthancMetadataKey } : written;
         request.log.info({ labels: labels.method, written: labels.written }, 'labels written');
       }
-      metrics.work('/predict-orthanc', { studies: studies.length, series: found.rows.length, pacsCalls: client.calls });
+      metrics.work('/predict-orthanc', { studies: studies.length, series: found.rows.length, pacsCalls: client.calls, pacsRetries: client.retries });
       return { ...replyBody(model, result, { notFound: found.notFound, skipped: found.skipped.length, pacsCalls: client.calls }, started), ...(labels ? { labels } : {}) };
     });
   });
@@ -263,7 +263,7 @@ export async function createServer(options: ServerOptions): Promise<MscServer> {
       const client = new DicomWebClient(endpoint, { timeoutMs: limitsNow.upstreamTimeoutMs, concurrency: limitsNow.upstreamConcurrency, signal });
       const found = await pacsSeries(client, studies, request);
       const result = await current.predict(model, found.rows);
-      metrics.work('/predict-dicomweb', { studies: studies.length, series: found.rows.length, pacsCalls: client.calls });
+      metrics.work('/predict-dicomweb', { studies: studies.length, series: found.rows.length, pacsCalls: client.calls, pacsRetries: client.retries });
       return replyBody(model, result, { notFound: found.notFound, skipped: found.skipped.length, pacsCalls: client.calls }, started);
     });
   });

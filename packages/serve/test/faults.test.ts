@@ -4,7 +4,6 @@
  * a reload while a request is under way drops nothing, Orthanc killed mid-request is a 502 and the
  * service goes on answering.
  */
-import { readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer as createTcpServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localOrthancAvailable, startLocalOrthanc, type LocalOrthanc } from '@msc/pacs';
 import { createServer, type MscServer } from '@msc/serve';
 import { generateCohort } from '@msc/synth';
+import { filesBelow } from '../../pacs/test/support/files.js';
 import { DEFAULT_MODEL, writeConfig } from './support/serve-fixtures.js';
 
 const orthancReady = localOrthancAvailable();
@@ -106,8 +106,7 @@ describe.skipIf(!orthancReady.ok)('faults', () => {
     cohortDir = cohort.outDir;
     studies = [...new Set(cohort.labels.map((label) => label.study_uid))];
     orthanc = await startLocalOrthanc({ credentials: { user: USER, password: PASSWORD } });
-    const files = readdirSync(cohortDir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile() && entry.name !== 'labels.csv');
-    await orthanc.upload(files.map((entry) => join(entry.parentPath, entry.name)));
+    await orthanc.upload(filesBelow(cohortDir));
     proxy = new HoldingProxy(Number(new URL(orthanc.url).port));
     await proxy.start();
     configPath = await writeConfig(dir, { models: { prostate_mpmri: { model: DEFAULT_MODEL, heuristics: 'prostate_mpmri' } }, server: { allowed_roots: [cohortDir], upstream_timeout_ms: 10_000 } });

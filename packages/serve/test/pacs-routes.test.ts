@@ -5,7 +5,6 @@
  * msc-predict --orthanc/--dicomweb); b-values found; labels written back and read again; filters
  * listing what they leave out; HTTP calls per study in O(series).
  */
-import { readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,24 +17,29 @@ import { generateCohort } from '@msc/synth';
 import { main as predictMain } from '../../predict/src/cli/main.js';
 import { NIBABEL_DWI_SERIES, nibabelFiles } from '../../pacs/test/support/nibabel.js';
 import { DEFAULT_MODEL, writeConfig } from './support/serve-fixtures.js';
+import { filesBelow } from '../../pacs/test/support/files.js';
 
 const orthancReady = localOrthancAvailable();
 const nibabel = orthancReady.ok ? nibabelFiles() : ({ ok: false, reason: 'no Orthanc' } as const);
 if (!orthancReady.ok) console.warn(`pacs-routes.test: skipped: ${orthancReady.reason}`);
 if (!nibabel.ok) console.warn(`pacs-routes.test: nibabel files missing: ${nibabel.reason}`);
 
-type Reply = Record<string, unknown[]> & { filtered: Record<string, string[]>; not_found: string[]; pacs_calls: number; labels?: { method: string; key?: string; written: number } };
+interface Reply {
+  series_uid: string[];
+  prediction: string[];
+  prediction_heuristics: string[];
+  rule: string[];
+  confidence: number[];
+  filtered: { study_uid: string[]; series_uid: string[]; series_description: string[]; reason: string[] };
+  not_found: string[];
+  pacs_calls: number;
+  labels?: { method: string; key?: string; written: number };
+}
 interface Label {
   prediction: string;
   prediction_heuristics: string;
   rule: string;
   confidence: number;
-}
-
-function filesBelow(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile() && entry.name !== 'labels.csv')
-    .map((entry) => join(entry.parentPath, entry.name));
 }
 
 /** series_uid → label, from a reply's column lists. */

@@ -29,7 +29,13 @@ export function nibabelFiles(): { ok: true; dir: string } | { ok: false; reason:
   if (names.every((name) => existsSync(join(dir, name)))) return { ok: true, dir };
   const work = mkdtempSync(join(tmpdir(), 'msc-nibabel-'));
   try {
-    const download = spawnSync('apt-get', ['download', 'python3-nibabel'], { cwd: work, encoding: 'utf8', timeout: 120_000 });
+    const fetchDeb = () => spawnSync('apt-get', ['download', 'python3-nibabel'], { cwd: work, encoding: 'utf8', timeout: 120_000 });
+    let download = fetchDeb();
+    // A machine whose package lists were never fetched knows no python3-nibabel yet.
+    if (download.status !== 0 && process.getuid?.() === 0) {
+      spawnSync('apt-get', ['-o', 'DPkg::Lock::Timeout=600', 'update', '-qq'], { encoding: 'utf8', timeout: 300_000 });
+      download = fetchDeb();
+    }
     const deb = download.status === 0 ? spawnSync('sh', ['-c', 'ls *.deb'], { cwd: work, encoding: 'utf8' }).stdout.trim().split('\n')[0] : '';
     if (!deb) return { ok: false, reason: `apt-get download python3-nibabel failed: ${(download.stderr || download.error?.message || '').trim().slice(0, 300)}` };
     const unpack = spawnSync('dpkg-deb', ['-x', deb, 'x'], { cwd: work, encoding: 'utf8', timeout: 60_000 });
