@@ -2,7 +2,7 @@ export * from './extract.js';
 export * from './instance-row.js';
 export * from './walk.js';
 export { readHeader, DEFAULT_PREFIX_BYTES } from './reader/read-file.js';
-export { parseHeader, NotDicomError, type ParsedHeader, type RawElement, type ParseOptions } from './reader/parse.js';
+export { parseHeader, NotDicomError, type ParsedHeader, type RawElement, type ParseOptions, type KeepOptions } from './reader/parse.js';
 export { NeedMoreBytes } from './reader/byte-reader.js';
 export { elementValues, formatFloat } from './values/convert.js';
 export * from './extract-table.js';

@@ -12,7 +12,7 @@
  *   are), binary VRs as numbers, UN as inline or bulk bytes.
  */
 import { DICOM_COLUMNS, type ColumnSpec, type InstanceRow } from '@msc/core';
-import { HEADER_OPTIONS, instanceRow, type InstanceOutcome, type RawElement } from '@msc/extract';
+import { HEADER_OPTIONS, instanceRow, type InstanceOutcome, type KeepOptions, type RawElement } from '@msc/extract';
 
 const SPECIFIC_CHARACTER_SET = 0x00080005;
 /** JSON text is Unicode: the rebuilt header says UTF-8, whatever the file said. */
@@ -21,6 +21,59 @@ const PRIVATE_COLUMNS = DICOM_COLUMNS.filter((spec) => spec.privateCreator);
 const PRIVATE_GROUPS = new Set(PRIVATE_COLUMNS.map((spec) => spec.tag!.group));
 const STANDARD_COLUMNS_BY_TAG = new Map(DICOM_COLUMNS.filter((spec) => !spec.privateCreator).map((spec) => [((spec.tag!.group << 16) | spec.tag!.element) >>> 0, spec.name]));
 const BINARY_SIZES: Record<string, number> = { US: 2, SS: 2, UL: 4, SL: 4, FL: 4, FD: 8 };
+const NO_BYTES = new Uint8Array(0);
+
+/** A sequence the reader reads item by item (enhanced multi-frame functional groups), as the file reader builds it. */
+function sequenceElement(tag: number, items: ReadonlyMap<number, RawElement>[]): RawElement {
+  return { tag, vr: 'SQ', value: NO_BYTES, littleEndian: true, items };
+}
+
+/** The kept elements of a sequence item (nested: no private columns, no raw fetches). */
+function orthancItem(tags: Readonly<Record<string, unknown>>, options: KeepOptions): Map<number, RawElement> {
+  const elements = new Map<number, RawElement>();
+  for (const [key, value] of Object.entries(tags)) {
+    const tag = parseTagKey(key);
+    const nested = options.sequences?.get(tag);
+    if (nested) {
+      if (Array.isArray(value)) elements.set(tag, sequenceElement(tag, value.map((item) => orthancItem(item as Record<string, unknown>, nested))));
+      continue;
+    }
+    const vr = HEADER_OPTIONS.vrOf(tag);
+    if (!options.keep(tag) || !vr || typeof value !== 'string') continue;
+    elements.set(tag, orthancValue(tag, vr, value));
+  }
+  return elements;
+}
+
+function orthancValue(tag: number, vr: string, value: string): RawElement {
+  return BINARY_SIZES[vr] !== undefined ? binaryElement(tag, vr, value === '' ? [] : value.split('\\').map(Number)) : textElement(tag, vr, value);
+}
+
+function dicomJsonItem(dataset: Readonly<Record<string, DicomJsonElement>>, options: KeepOptions): Map<number, RawElement> {
+  const elements = new Map<number, RawElement>();
+  for (const [key, element] of Object.entries(dataset)) {
+    const tag = parseTagKey(key);
+    const nested = options.sequences?.get(tag);
+    if (nested) {
+      if (Array.isArray(element.Value)) elements.set(tag, sequenceElement(tag, element.Value.map((item) => dicomJsonItem(item as Record<string, DicomJsonElement>, nested))));
+      continue;
+    }
+    const vr = element.vr ?? HEADER_OPTIONS.vrOf(tag);
+    if (!options.keep(tag) || !vr || vr === 'SQ') continue;
+    const value = dicomJsonValue(tag, vr, element);
+    if (value) elements.set(tag, value);
+  }
+  return elements;
+}
+
+/** An element with its value in the JSON (undefined for bulk data, which must be fetched). */
+function dicomJsonValue(tag: number, vr: string, element: DicomJsonElement): RawElement | undefined {
+  if (element.BulkDataURI !== undefined) return undefined;
+  if (element.InlineBinary !== undefined) return rawElement(tag, new Uint8Array(Buffer.from(element.InlineBinary, 'base64')));
+  const values = element.Value ?? [];
+  if (BINARY_SIZES[vr] !== undefined) return binaryElement(tag, vr, values.filter((value) => typeof value === 'number'));
+  return textElement(tag, vr, values.map((value) => jsonText(value, vr)).join('\\'));
+}
 const encoder = new TextEncoder();
 
 /** An element the JSON did not carry and that must be fetched as raw bytes. */
@@ -114,6 +167,11 @@ export function headerFromOrthanc(tags: Readonly<Record<string, unknown>>): Part
   const elements = new Map<number, RawElement>();
   const missing: MissingElement[] = [];
   for (const [tag, value] of entries) {
+    const nested = HEADER_OPTIONS.sequences?.get(tag);
+    if (nested) {
+      if (Array.isArray(value)) elements.set(tag, sequenceElement(tag, value.map((item) => orthancItem(item as Record<string, unknown>, nested))));
+      continue;
+    }
     if (!(isStandardColumnTag(tag) || privateTags.has(tag) || isCreatorTag(tag))) continue;
     const vr = vrOf(tag, privateTags);
     if (!vr) continue;
@@ -122,9 +180,8 @@ export function headerFromOrthanc(tags: Readonly<Record<string, unknown>>): Part
       if (column) missing.push({ tag, column });
       continue;
     }
-    if (typeof value !== 'string') continue; // a sequence: no column is one
-    if (BINARY_SIZES[vr] !== undefined) elements.set(tag, binaryElement(tag, vr, value === '' ? [] : value.split('\\').map(Number)));
-    else elements.set(tag, textElement(tag, vr, value));
+    if (typeof value !== 'string') continue; // a sequence no column reads
+    elements.set(tag, orthancValue(tag, vr, value));
   }
   elements.set(SPECIFIC_CHARACTER_SET, UTF8_CHARSET);
   return { elements, missing };
@@ -155,6 +212,11 @@ export function headerFromDicomJson(dataset: Readonly<Record<string, DicomJsonEl
   const elements = new Map<number, RawElement>();
   const missing: MissingElement[] = [];
   for (const [tag, element] of entries) {
+    const nested = HEADER_OPTIONS.sequences?.get(tag);
+    if (nested) {
+      if (Array.isArray(element.Value)) elements.set(tag, sequenceElement(tag, element.Value.map((item) => dicomJsonItem(item as Record<string, DicomJsonElement>, nested))));
+      continue;
+    }
     if (!(isStandardColumnTag(tag) || privateTags.has(tag) || isCreatorTag(tag))) continue;
     const column = privateTags.get(tag)?.name ?? STANDARD_COLUMNS_BY_TAG.get(tag);
     const vr = element.vr ?? vrOf(tag, privateTags) ?? 'UN';
@@ -163,13 +225,7 @@ export function headerFromDicomJson(dataset: Readonly<Record<string, DicomJsonEl
       if (column) missing.push({ tag, column, bulkDataUri: element.BulkDataURI });
       continue;
     }
-    if (element.InlineBinary !== undefined) {
-      elements.set(tag, rawElement(tag, new Uint8Array(Buffer.from(element.InlineBinary, 'base64'))));
-      continue;
-    }
-    const values = element.Value ?? [];
-    if (BINARY_SIZES[vr] !== undefined) elements.set(tag, binaryElement(tag, vr, values.filter((value) => typeof value === 'number')));
-    else elements.set(tag, textElement(tag, vr, values.map((value) => jsonText(value, vr)).join('\\')));
+    elements.set(tag, dicomJsonValue(tag, vr, element)!);
   }
   // Binary vendor b-values (Philips FL) are written in every image of a series that reserves their
   // block; absent from the JSON, they were dropped by the server, not by the scanner.

@@ -15,14 +15,12 @@ import { OrthancClient, localOrthancAvailable, startLocalOrthanc, supportsLabels
 import { createServer, type MscServer } from '@msc/serve';
 import { generateCohort } from '@msc/synth';
 import { main as predictMain } from '../../predict/src/cli/main.js';
-import { NIBABEL_DWI_SERIES, nibabelFiles } from '../../pacs/test/support/nibabel.js';
+import { NIBABEL_DWI_SERIES, NIBABEL_DWI_STUDY, nibabelFolder } from '../../pacs/test/support/nibabel.js';
 import { DEFAULT_MODEL, writeConfig } from './support/serve-fixtures.js';
 import { filesBelow } from '../../pacs/test/support/files.js';
 
 const orthancReady = localOrthancAvailable();
-const nibabel = orthancReady.ok ? nibabelFiles() : ({ ok: false, reason: 'no Orthanc' } as const);
 if (!orthancReady.ok) console.warn(`pacs-routes.test: skipped: ${orthancReady.reason}`);
-if (!nibabel.ok) console.warn(`pacs-routes.test: nibabel files missing: ${nibabel.reason}`);
 
 interface Reply {
   series_uid: string[];
@@ -72,6 +70,7 @@ describe.skipIf(!orthancReady.ok)('msc-serve against a real Orthanc', () => {
   let inputs: string[];
   let studies: string[];
   let server: MscServer;
+  let nibabel: string | undefined;
   let base: string;
   const env: Record<string, string> = {};
 
@@ -86,10 +85,10 @@ describe.skipIf(!orthancReady.ok)('msc-serve against a real Orthanc', () => {
   };
 
   beforeAll(async () => {
-    if (process.env.CI === 'true') expect(nibabel.ok, 'CI needs the nibabel files').toBe(true);
     dir = await mkdtemp(join(tmpdir(), 'msc-serve-pacs-'));
+    nibabel = await nibabelFolder(dir, 'the msc-serve tests on real Siemens DWI files');
     cohortDir = (await generateCohort({ outDir: join(dir, 'cohort'), studies: 4, seed: 4401, maxInstancesPerSeries: 3 })).outDir;
-    inputs = [cohortDir, ...(nibabel.ok ? [nibabel.dir] : [])];
+    inputs = [cohortDir, ...(nibabel ? [nibabel] : [])];
     orthanc = await startLocalOrthanc({ userMetadata: { msc_label: 1024 } });
     await orthanc.upload(inputs.flatMap(filesBelow));
     studies = [...new Set((await extractSeries(inputs, { workers: 0 })).rows.map((row) => String(row.study_uid)))];
@@ -151,8 +150,8 @@ describe.skipIf(!orthancReady.ok)('msc-serve against a real Orthanc', () => {
   });
 
   it('finds the Siemens b-values that only a private UN element holds, and the DWI rule fires', async ({ skip }) => {
-    if (!nibabel.ok) skip(nibabel.reason);
-    const study = '1.3.12.2.1107.5.2.32.35119.30000010011408520750000000022';
+    if (!nibabel) skip('nibabel files not in the real-scanner cache');
+    const study = NIBABEL_DWI_STUDY;
     for (const route of ['/predict-orthanc', '/predict-dicomweb']) {
       const reply = await call(route, { model_id: 'prostate_mpmri', study_uid: study });
       expect(reply.status).toBe(200);
