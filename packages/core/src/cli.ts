@@ -68,6 +68,7 @@ export const EXIT_CODE_HELP: Record<keyof typeof EXIT_CODES, string> = {
   input: 'input missing, unreadable or unusable (E_INPUT_NOT_FOUND, E_TABLE_FORMAT, E_MISSING_COLUMNS, E_BAD_DATA)',
   model: 'model missing, unreadable or not matching the input (E_MODEL)',
   output: 'an output cannot be written (E_OUTPUT)',
+  upstream: 'a PACS (Orthanc, DICOMweb) is unreachable, too slow or answered with an error (E_UPSTREAM)',
 };
 
 export function exitCodeTable(): string {

@@ -20,7 +20,9 @@ export type MscErrorCode =
   /** Writing an output failed (exit 5). */
   | 'E_OUTPUT'
   /** A configuration file (rules YAML, API config) is invalid (exit 2). */
-  | 'E_CONFIG';
+  | 'E_CONFIG'
+  /** A PACS (Orthanc, DICOMweb server) is unreachable, too slow, or answered with an error (exit 6). */
+  | 'E_UPSTREAM';
 
 export interface MscErrorOptions {
   /** What the user can do about it, printed on its own line. */
@@ -56,6 +58,7 @@ export const EXIT_CODES = {
   input: 3,
   model: 4,
   output: 5,
+  upstream: 6,
 } as const;
 
 export function exitCodeFor(error: unknown): number {
@@ -74,6 +77,8 @@ export function exitCodeFor(error: unknown): number {
       return EXIT_CODES.model;
     case 'E_OUTPUT':
       return EXIT_CODES.output;
+    case 'E_UPSTREAM':
+      return EXIT_CODES.upstream;
   }
 }
 

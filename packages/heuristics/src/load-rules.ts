@@ -3,9 +3,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { LineCounter, isNode, parseDocument } from 'yaml';
 import { MscError } from '@msc/core';
 import { validateRuleSet, type RuleSet } from './rule-schema.js';
+import { parseYamlSource } from './yaml-source.js';
 
 const BUILT_IN_DIR = fileURLToPath(new URL('../rules/', import.meta.url));
 
@@ -14,27 +14,8 @@ export const BUILT_IN_RULE_SETS = ['prostate_mpmri'] as const;
 
 /** Parses and validates rule-set YAML text; `source` names it in errors. */
 export function parseRuleSet(text: string, source: string): RuleSet {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false });
-  if (document.errors.length > 0) {
-    const first = document.errors[0]!;
-    const { line, col } = lineCounter.linePos(first.pos[0]);
-    throw new MscError('E_CONFIG', `${source}: not valid YAML at line ${line}, column ${col}: ${first.message.split('\n')[0]}`, {
-      hint: 'check indentation and quoting around that line',
-    });
-  }
-  const locate = (path: readonly (string | number)[]) => {
-    // Walk up to the nearest node that exists (an unknown key's parent, a missing field's rule).
-    for (let depth = path.length; depth >= 0; depth--) {
-      const node = depth === 0 ? document.contents : document.getIn(path.slice(0, depth), true);
-      if (isNode(node) && node.range) {
-        const { line, col } = lineCounter.linePos(node.range[0]);
-        return ` (line ${line}, column ${col})`;
-      }
-    }
-    return '';
-  };
-  return validateRuleSet(document.toJS(), source, locate);
+  const { value, locate } = parseYamlSource(text, source);
+  return validateRuleSet(value, source, locate);
 }
 
 /** Loads a built-in rule set by name, or a YAML file by path. */

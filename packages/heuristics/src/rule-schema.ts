@@ -4,6 +4,7 @@
  */
 import { MscError, parseClassLabel, type ClassLabel } from '@msc/core';
 import { PLANES, type Plane } from '@msc/features';
+import type { Locate } from './yaml-source.js';
 
 export interface Comparison {
   gt?: number;
@@ -58,9 +59,6 @@ export interface RuleSet {
   description?: string;
   rules: Rule[];
 }
-
-/** Where a value sits in the source file, for error messages. */
-export type Locate = (path: readonly (string | number)[]) => string;
 
 const TEXT_OPERATORS = ['has_word', 'contains', 'matches', 'is_missing', 'plane'] as const;
 const NUMBER_OPERATORS = ['max', 'min', 'count'] as const;

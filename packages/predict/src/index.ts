@@ -4,3 +4,4 @@ export * from './inputs.js';
 export * from './predict-files.js';
 export * from './default-model.js';
 export * from './explain.js';
+export * from './predict-pacs.js';

@@ -3,13 +3,16 @@
  * instance or per series) → one label per series with probabilities, confidence and the heuristic
  * rule that fired.
  */
-import { MscError, Option, defineCli, parse, parseShard, writeSummary, type Command, type Shard } from '@msc/core';
+import { basename } from 'node:path';
+import { MscError, Option, defineCli, parse, parseShard, writeSummary, type CliIo, type Command, type Shard } from '@msc/core';
+import { DicomWebClient, OrthancClient, assertStudyUid, endpointFromEnv } from '@msc/pacs';
 import { formatDelimitedLine, writeTable } from '@msc/tables';
 import { compileRuleSet, loadRuleSet } from '@msc/heuristics';
 import { defaultModelPath } from '../default-model.js';
 import { parseColumnMap, type PredictionLevel } from '../inputs.js';
-import { openModel } from '../model-bundle.js';
-import { predictFiles } from '../predict-files.js';
+import { openModel, type ModelBundle } from '../model-bundle.js';
+import { predictFiles, type PredictFilesResult } from '../predict-files.js';
+import { predictStudies, type PredictStudiesOptions } from '../predict-pacs.js';
 
 interface Flags {
   inputPath?: string[];
@@ -24,6 +27,54 @@ interface Flags {
   dicomRecursion?: number;
   shard?: Shard;
   explain?: number | true;
+  orthanc?: string | true;
+  dicomweb?: string | true;
+  studyUid?: string[];
+  updateLabels?: boolean;
+  metadataKey: string;
+  upstreamTimeout: number;
+}
+
+/** The PACS asked for with --orthanc / --dicomweb (the same client code as msc-serve), if any. */
+function pacsSource(flags: Flags, inputs: readonly string[], env: CliIo['env']): OrthancClient | DicomWebClient | undefined {
+  if (flags.orthanc && flags.dicomweb) throw new MscError('E_USAGE', '--orthanc and --dicomweb cannot be combined', { hint: 'run once per PACS' });
+  const kind = flags.orthanc ? 'ORTHANC' : flags.dicomweb ? 'DICOMWEB' : undefined;
+  if (!kind) {
+    if (flags.studyUid || flags.updateLabels) throw new MscError('E_USAGE', '--study-uid and --update-labels need --orthanc or --dicomweb');
+    return undefined;
+  }
+  const flag = `--${kind.toLowerCase()}`;
+  if (inputs.length > 0) throw new MscError('E_USAGE', `${flag} reads studies from the PACS; give no file inputs with it`, { hint: 'run once for the files, once for the PACS' });
+  if (flags.reduce !== 'series' || flags.columnMap) throw new MscError('E_USAGE', `--reduce and --column-map apply to files, not to ${flag}`);
+  const given = kind === 'ORTHANC' ? flags.orthanc : flags.dicomweb;
+  const endpoint = endpointFromEnv(kind, env as NodeJS.ProcessEnv, given === true ? undefined : given);
+  if (!endpoint) throw new MscError('E_USAGE', `${flag} needs a URL`, { hint: `give it (${flag} http://host:port) or set ${kind}_URL` });
+  if (!flags.studyUid || flags.studyUid.length === 0) throw new MscError('E_USAGE', `${flag} needs --study-uid`, { hint: 'give one or more StudyInstanceUIDs' });
+  if (flags.updateLabels && kind !== 'ORTHANC') throw new MscError('E_USAGE', '--update-labels works with --orthanc only');
+  for (const uid of flags.studyUid) assertStudyUid(uid, kind === 'ORTHANC');
+  const options = { timeoutMs: flags.upstreamTimeout };
+  return kind === 'ORTHANC' ? new OrthancClient(endpoint, options) : new DicomWebClient(endpoint, options);
+}
+
+/** Reads the studies, predicts, writes labels back when asked; notes on stderr. */
+async function predictFromPacs(pacs: OrthancClient | DicomWebClient, flags: Flags, models: readonly ModelBundle[], options: PredictStudiesOptions, io: CliIo): Promise<PredictFilesResult> {
+  const result = await predictStudies(pacs, flags.studyUid!, models, options);
+  const { read } = result;
+  for (const uid of read.notFound) io.stderr.write(`msc-predict: ${pacs.name} has no study ${uid}\n`);
+  if (read.notFound.length === new Set(flags.studyUid).size) {
+    throw new MscError('E_INPUT_NOT_FOUND', `${pacs.name} has none of the studies asked for`, { hint: 'give StudyInstanceUIDs (0020,000D) of studies stored there' });
+  }
+  if (pacs instanceof OrthancClient && flags.updateLabels) {
+    const ids = new Map(read.series.map((series) => [`${series.patientId}\u0000${series.studyUid}\u0000${series.seriesUid}`, series.orthancId]));
+    const targets = result.predictions.flatMap((p) => {
+      const orthancId = ids.get(`${p.patient_id}\u0000${p.study_uid}\u0000${p.series_uid}`);
+      return orthancId ? [{ orthancId, label: p.prediction_heuristics }] : [];
+    });
+    const written = await pacs.writeLabels(targets, { modelId: basename(models[0]!.path).replace(/\.onnx$/, ''), metadataKey: flags.metadataKey });
+    io.stderr.write(`msc-predict: ${written.written} labels written to Orthanc as ${written.method === 'labels' ? 'labels' : `series metadata '${flags.metadataKey}'`}\n`);
+  }
+  io.stderr.write(`msc-predict: ${read.series.length} series read from ${pacs.name} with ${pacs.calls} HTTP calls\n`);
+  return { ...result, skipped: read.skipped.map((item) => ({ path: `${item.study}/${item.instance}`, reason: item.reason })) };
 }
 
 export const main = defineCli<Flags>({
@@ -43,13 +94,22 @@ export const main = defineCli<Flags>({
       .option('--dicom-recursion <depth>', 'folder levels to descend below a DICOM input (default: unlimited)', parse.count(0))
       .option('--classes <names>', 'class names, comma-separated, for a model that carries none')
       .option('--explain [n]', 'add an explanation column: the n features (default 3) that moved each series to its label most (TreeSHAP)', parse.count(1))
-      .option('--shard <k/n>', "only the k-th of n deterministic parts of the series (by study+series UID); n jobs together give one run's output", parse.via(parseShard)),
+      .option('--shard <k/n>', "only the k-th of n deterministic parts of the series (by study+series UID); n jobs together give one run's output", parse.via(parseShard))
+      .option('--orthanc [url]', 'read studies from Orthanc (default ORTHANC_URL; ORTHANC_USER/_PASSWORD/_TOKEN from the environment)')
+      .option('--dicomweb [url]', 'read studies from a DICOMweb server (default DICOMWEB_URL; DICOMWEB_USER/_PASSWORD/_TOKEN from the environment)')
+      .option('--study-uid <uid...>', 'StudyInstanceUIDs to read from --orthanc or --dicomweb')
+      .option('--update-labels', "with --orthanc: write each series' label back (Orthanc labels, else series metadata --metadata-key)")
+      .option('--metadata-key <key>', 'Orthanc series metadata key for labels on an Orthanc without labels (declared in its UserMetadata)', 'msc_label')
+      .option('--upstream-timeout <ms>', 'longest wait for one PACS call', parse.count(1), 30_000),
   helpText: `
 Output: without -o the table is CSV on stdout; with -o a one-line JSON summary goes to stdout when
 it is piped (a readable line on a terminal). Skipped DICOM files are listed on stderr.`,
   async run(flags, args, io) {
     const inputs = [...args, ...(flags.inputPath ?? [])];
-    if (inputs.length === 0) throw new MscError('E_USAGE', 'no input given', { hint: 'msc-predict <dicom-folder | table> [more inputs] [--model-path model.onnx]' });
+    const pacs = pacsSource(flags, inputs, io.env);
+    if (inputs.length === 0 && !pacs) {
+      throw new MscError('E_USAGE', 'no input given', { hint: 'msc-predict <dicom-folder | table> [more inputs] [--model-path model.onnx], or --orthanc/--dicomweb URL --study-uid UID' });
+    }
     const columnMap = parseColumnMap(flags.columnMap ?? []);
     const heuristics = flags.heuristics ? compileRuleSet(await loadRuleSet(flags.heuristics)) : undefined;
     const started = performance.now();
@@ -58,16 +118,21 @@ it is piped (a readable line on a terminal). Skipped DICOM files are listed on s
     const models = [];
     try {
       for (const path of flags.modelPath ?? [defaultModelPath(io.env)]) models.push(await openModel(path, classNames ? { classNames } : {}));
-      const result = await predictFiles(inputs, models, {
-        level: flags.reduce,
-        columnMap,
-        ...(flags.shard ? { shard: flags.shard } : {}),
-        ...(flags.dicomRecursion !== undefined ? { dicomRecursion: flags.dicomRecursion } : {}),
+      const predictOptions = {
         vote: flags.vote,
         ...(flags.minConfidence !== undefined ? { minConfidence: flags.minConfidence } : {}),
         ...(heuristics ? { heuristics } : {}),
+        ...(flags.shard ? { shard: flags.shard } : {}),
         ...(flags.explain !== undefined ? { explain: flags.explain === true ? 3 : flags.explain } : {}),
-      });
+      };
+      const result = pacs
+        ? await predictFromPacs(pacs, flags, models, predictOptions, io)
+        : await predictFiles(inputs, models, {
+            level: flags.reduce,
+            columnMap,
+            ...(flags.dicomRecursion !== undefined ? { dicomRecursion: flags.dicomRecursion } : {}),
+            ...predictOptions,
+          });
       for (const { path, reason } of result.skipped) if (reason !== 'not DICOM') io.stderr.write(`msc-predict: skipped ${path}: ${reason}\n`);
       const { columns, rows } = result.table;
       if (!flags.output) {

@@ -1,0 +1,181 @@
+/**
+ * Studies read from a real Orthanc (REST and DICOMweb) give the rows msc-extract gives for the same
+ * files — on a synthetic cohort and on real Siemens DWI mosaics whose b-values are private and UN —
+ * with HTTP calls per study in O(series), raw values fetched only where the PACS cannot show them.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseNumber, type SeriesRow } from '@msc/core';
+import { extractSeries } from '@msc/extract';
+import { generateCohort } from '@msc/synth';
+import {
+  DicomWebClient,
+  OrthancClient,
+  firstMultipartPart,
+  headerFromDicomJson,
+  localOrthancAvailable,
+  orthancLabel,
+  parseTagKey,
+  readStudiesSeries,
+  rowFromHeader,
+  startLocalOrthanc,
+  supportsLabels,
+  type LocalOrthanc,
+} from '@msc/pacs';
+import { NIBABEL_DWI_SERIES, nibabelFolder } from './support/nibabel.js';
+import { filesBelow } from './support/files.js';
+
+const orthancReady = localOrthancAvailable();
+if (!orthancReady.ok) console.warn(`pacs-rows.test: skipped: ${orthancReady.reason}`);
+
+const keyOf = (row: SeriesRow) => `${row.patient_id}|${row.study_uid}|${row.series_uid}`;
+
+/** Cells compared as DICOMweb can give them: numbers by value (DS/IS arrive as JSON numbers, `1.000000` as 1). */
+function sameCell(fromFile: unknown, fromWeb: unknown): boolean {
+  if (String(fromFile) === String(fromWeb)) return true;
+  const a = String(fromFile).split(' ').map(parseNumber);
+  const b = String(fromWeb).split(' ').map(parseNumber);
+  return a.length === b.length && a.every((value, i) => Math.abs(value - b[i]!) <= 1e-12 * Math.max(1, Math.abs(value)));
+}
+
+describe('helpers', () => {
+  it('reads tag keys, labels and versions', () => {
+    expect(parseTagKey('0019,100c')).toBe(0x0019100c);
+    expect(parseTagKey('0019100C')).toBe(0x0019100c);
+    expect(orthancLabel('Model_prostate mpmri.v2')).toBe('Model_prostate_mpmri_v2');
+    expect(supportsLabels({ Version: '1.10.1', ApiVersion: 16 })).toBe(false);
+    expect(supportsLabels({ Version: '1.12.0' })).toBe(true);
+    expect(supportsLabels({ Version: 'mainline' })).toBe(true);
+    expect(supportsLabels({ ApiVersion: 22 })).toBe(true);
+  });
+
+  it('takes the first part of a multipart bulk-data answer', () => {
+    const body = Buffer.from('--abc\r\nContent-Type: application/octet-stream\r\n\r\n1000\r\n--abc--\r\n');
+    expect(Buffer.from(firstMultipartPart({ status: 200, contentType: 'multipart/related; type="application/octet-stream"; boundary=abc', body })).toString()).toBe('1000');
+    expect(Buffer.from(firstMultipartPart({ status: 200, contentType: 'application/octet-stream', body: Buffer.from('800') })).toString()).toBe('800');
+  });
+
+  it('turns DICOM JSON into the row extract makes (inline binary b-value, numbers, person names)', () => {
+    const header = headerFromDicomJson({
+      '00080016': { vr: 'UI', Value: ['1.2.840.10008.5.1.4.1.1.4'] },
+      '00100020': { vr: 'LO', Value: ['P1'] },
+      '0020000D': { vr: 'UI', Value: ['1.2'] },
+      '0020000E': { vr: 'UI', Value: ['1.2.3'] },
+      '00080008': { vr: 'CS', Value: ['ORIGINAL', 'PRIMARY', 'DIFFUSION'] },
+      '00181310': { vr: 'US', Value: [128, 0, 0, 128] },
+      '00189087': { vr: 'FD', Value: [800] },
+      '00180081': { vr: 'DS', Value: [93.5] },
+      '00190010': { vr: 'LO', Value: ['SIEMENS MR HEADER'] },
+      '0019100C': { vr: 'UN', InlineBinary: Buffer.from('800 ').toString('base64') },
+      '00100010': { vr: 'PN', Value: [{ Alphabetic: 'Doe^Jane' }] },
+    });
+    const outcome = rowFromHeader(header, 'x');
+    expect(outcome.kind).toBe('row');
+    const row = (outcome as { row: Record<string, string> }).row;
+    expect(row.image_type).toBe('ORIGINAL PRIMARY DIFFUSION');
+    expect(row.acquisition_matrix).toBe('128 0 0 128');
+    expect(row.diffusion_bvalue).toBe('800.0'); // FD written as pydicom prints it, as from a file
+    expect(row.diffusion_bvalue_siemens).toBe('800');
+    expect(row.echo_time).toBe('93.5');
+    expect(header.missing).toEqual([]);
+  });
+});
+
+describe.skipIf(!orthancReady.ok)('studies from a real Orthanc', () => {
+  let orthanc: LocalOrthanc;
+  let dir: string;
+  let expected: SeriesRow[];
+  let studies: string[];
+  let nibabel: string | undefined;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'msc-pacs-'));
+    nibabel = await nibabelFolder(dir, 'the Orthanc tests on real Siemens DWI files');
+    const cohort = await generateCohort({ outDir: join(dir, 'synth'), studies: 3, seed: 1301, maxInstancesPerSeries: 3 });
+    // Enhanced MR: DWI series as single multi-frame files, values in the functional groups.
+    const enhanced = await generateCohort({ outDir: join(dir, 'enhanced'), studies: 2, seed: 1302, maxInstancesPerSeries: 3, enhancedDwi: true });
+    const inputs = [cohort.outDir, enhanced.outDir, ...(nibabel ? [nibabel] : [])];
+    orthanc = await startLocalOrthanc();
+    await orthanc.upload(inputs.flatMap(filesBelow));
+    expected = (await extractSeries(inputs, { workers: 0 })).rows;
+    studies = [...new Set(expected.map((row) => String(row.study_uid)))];
+  });
+
+  afterAll(async () => {
+    await orthanc?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('gives, through the REST API, exactly the series rows extract gives from the files', async () => {
+    const client = new OrthancClient({ url: orthanc.url });
+    const got = await readStudiesSeries(client, studies);
+    expect(got.notFound).toEqual([]);
+    expect(got.rows.map(keyOf).sort()).toEqual(expected.map(keyOf).sort());
+    const byKey = new Map(got.rows.map((row) => [keyOf(row), row]));
+    for (const row of expected) expect(byKey.get(keyOf(row))).toEqual(row);
+    // SEG and SR objects are reported, not predicted.
+    expect(got.skipped.map((item) => item.reason)).toEqual(expect.arrayContaining([expect.stringMatching(/segmentation/i)]));
+  });
+
+  // Seed 1301 has a Philips DWI series whose FL b-value is stored as UN: Orthanc's DICOMweb plugin
+  // leaves it out of the metadata, so this also checks that it is read from the instances instead.
+  it('gives, through DICOMweb, the same rows (DS/IS compared as the numbers JSON carries)', async () => {
+    const client = new DicomWebClient({ url: orthanc.dicomWebUrl });
+    const got = await readStudiesSeries(client, studies);
+    expect(got.rows.map(keyOf).sort()).toEqual(expected.map(keyOf).sort());
+    const byKey = new Map(got.rows.map((row) => [keyOf(row), row]));
+    for (const row of expected) {
+      const web = byKey.get(keyOf(row))!;
+      expect(Object.keys(web).sort()).toEqual(Object.keys(row).sort());
+      for (const column of Object.keys(row)) expect(sameCell(row[column], web[column]), `${row.series_description} ${column}: ${row[column]} vs ${web[column]}`).toBe(true);
+    }
+  });
+
+  it('finds b-values that only the private, UN-encoded Siemens element holds', async ({ skip }) => {
+    if (!nibabel) skip('nibabel files not in the real-scanner cache');
+    const fromFiles = expected.find((row) => row.series_uid === NIBABEL_DWI_SERIES)!;
+    expect(fromFiles.diffusion_bvalue).toBe('-');
+    expect(fromFiles.diffusion_bvalue_siemens).toBe('0 1000');
+    for (const client of [new OrthancClient({ url: orthanc.url }), new DicomWebClient({ url: orthanc.dicomWebUrl })]) {
+      const got = await readStudiesSeries(client, [String(fromFiles.study_uid)]);
+      const dwi = got.rows.find((row) => row.series_uid === NIBABEL_DWI_SERIES)!;
+      expect(dwi.diffusion_bvalue_siemens, client.name).toBe('0 1000');
+      expect(dwi.diffusion_bvalue_final, client.name).toBe('0 1000');
+      // One study call, one per series, one raw value per DWI instance: 1 + 1 + 2.
+      expect(client.calls, client.name).toBe(4);
+    }
+  });
+
+  it('asks once per series, plus once per value the PACS cannot show, never once per instance', async () => {
+    for (const study of studies) {
+      const client = new OrthancClient({ url: orthanc.url });
+      const got = await readStudiesSeries(client, [study]);
+      // Independent count from Orthanc's own answers: its series, and private b-value elements it shows as null.
+      const found = (await (await fetch(`${orthanc.url}/tools/find`, { method: 'POST', body: JSON.stringify({ Level: 'Study', Query: { StudyInstanceUID: study }, Expand: true }) })).json()) as { Series: string[] }[];
+      const seriesIds = found.flatMap((item) => item.Series);
+      let unreadable = 0;
+      for (const id of seriesIds) {
+        const tags = (await (await fetch(`${orthanc.url}/series/${id}/instances-tags?short`)).json()) as Record<string, Record<string, unknown>>;
+        for (const instance of Object.values(tags)) {
+          unreadable += Object.entries(instance).filter(([key, value]) => value === null && /^(0019,10[0-9a-f]c|0043,10[0-9a-f]9|2001,10[0-9a-f]3)$/.test(key)).length;
+        }
+      }
+      expect(client.calls, study).toBe(1 + seriesIds.length + unreadable);
+      expect(got.instances).toBeGreaterThan(0);
+    }
+  });
+
+  it('reports studies the PACS does not have, and accepts Orthanc study ids', async () => {
+    const rest = await readStudiesSeries(new OrthancClient({ url: orthanc.url }), ['1.2.3.4.5', studies[0]!]);
+    expect(rest.notFound).toEqual(['1.2.3.4.5']);
+    const web = await readStudiesSeries(new DicomWebClient({ url: orthanc.dicomWebUrl }), ['1.2.3.4.5']);
+    expect(web.notFound).toEqual(['1.2.3.4.5']);
+    expect(web.rows).toEqual([]);
+    const [study] = (await (await fetch(`${orthanc.url}/tools/find`, { method: 'POST', body: JSON.stringify({ Level: 'Study', Query: { StudyInstanceUID: studies[0] } }) })).json()) as string[];
+    const byId = await readStudiesSeries(new OrthancClient({ url: orthanc.url }), [study!]);
+    expect(byId.rows).toEqual(rest.rows);
+    await expect(readStudiesSeries(new OrthancClient({ url: orthanc.url }), ['*'])).rejects.toThrow(/not a StudyInstanceUID/);
+  });
+});
