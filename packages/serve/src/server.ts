@@ -149,15 +149,21 @@ export async function createServer(options: ServerOptions): Promise<MscServer> {
     reply.raw.on('close', () => {
       if (!reply.raw.writableFinished) aborted.abort(new Error('the client closed the connection'));
     });
-    return gate.run(async () => {
-      const current = service;
-      current.hold();
-      try {
-        return await work(current, aborted.signal);
-      } finally {
-        current.release();
-      }
-    }, aborted.signal);
+    try {
+      return await gate.run(async () => {
+        const current = service;
+        current.hold();
+        try {
+          return await work(current, aborted.signal);
+        } finally {
+          current.release();
+        }
+      }, aborted.signal);
+    } catch (error) {
+      // Nobody reads this reply; say so in the log instead of reporting an internal error.
+      if (aborted.signal.aborted) throw new HttpError(499, 'E_CLIENT_CLOSED', 'the client closed the connection before the reply');
+      throw error;
+    }
   }
 
   function modelFor(current: Service, body: ModelBody): LoadedModel {
