@@ -18,6 +18,9 @@ const PACKAGES = [
   // A real PACS for the Orthanc/DICOMweb tests of @msc/pacs and @msc/serve.
   { name: 'orthanc', present: () => existsSync('/usr/sbin/Orthanc') },
   { name: 'orthanc-dicomweb', present: () => existsSync('/usr/share/orthanc/plugins/libOrthancDicomWeb.so') },
+  // Compiles the shim that makes Orthanc 1.10 listen on 127.0.0.1 only (packages/pacs/native).
+  { name: 'gcc', present: () => spawnSync('cc', ['--version'], { stdio: 'ignore' }).status === 0 },
+  { name: 'libc6-dev', present: () => existsSync('/usr/include/dlfcn.h') },
 ];
 const FETCH_REAL_DATA = fileURLToPath(new URL('../pipelines/real-data/fetch.mjs', import.meta.url));
 
