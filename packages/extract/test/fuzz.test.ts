@@ -196,8 +196,8 @@ function seedFiles(dir: string, limit: number): string[] {
 
 describe('fuzz: mutated DICOM files', () => {
   let dir: string;
-  let mutants: { path: string; what: string; seed: string; oracle: boolean }[] = [];
-  let events = new Map<string, ExtractEvent>();
+  const mutants: { path: string; what: string; seed: string; oracle: boolean }[] = [];
+  const events = new Map<string, ExtractEvent>();
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'msc-fuzz-'));

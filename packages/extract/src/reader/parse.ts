@@ -64,7 +64,6 @@ export interface ParseOptions extends KeepOptions {
 }
 
 const UNDEFINED_LENGTH = 0xffffffff;
-const ITEM = 0xfffee000;
 const ITEM_END = 0xfffee00d;
 const SEQUENCE_END = 0xfffee0dd;
 const PIXEL_DATA = 0x7fe00010;
