@@ -58,6 +58,12 @@ export interface CliSpec<Flags> {
   aliases?: Record<string, string>;
   /** The work, once flags are parsed; returns the exit code. Errors are printed by the kit. */
   run(flags: Flags, args: string[], io: CliIo): Promise<number>;
+  /**
+   * What an interrupted run leaves and how to go on (`finished parts are kept …; rerun with
+   * --resume`), printed on SIGINT/SIGTERM before the process exits; temporaries are removed by
+   * atomic.ts's exit handler. Default: nothing was written.
+   */
+  interrupted?(flags: Flags, args: string[]): string;
 }
 
 /** What each exit code means; generated into every `--help`. */
@@ -114,10 +120,17 @@ export function defineCli<Flags>(spec: CliSpec<Flags>): CliMain {
       }
       return report(io, error);
     }
+    const flags = command.opts() as Flags;
+    const stopListening = io.onInterrupt((signal) => {
+      const left = spec.interrupted?.(flags, command.args) ?? 'no output was written';
+      io.stderr.write(`\n${spec.name}: interrupted (${signal}); ${left}\n`);
+    });
     try {
-      return await spec.run(command.opts() as Flags, command.args, io);
+      return await spec.run(flags, command.args, io);
     } catch (error) {
       return report(io, error);
+    } finally {
+      stopListening();
     }
   };
 }
