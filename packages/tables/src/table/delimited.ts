@@ -44,6 +44,16 @@ export function parseRecord(text: string, start: number, separator: string, atEn
           continue;
         }
         if (i + 1 >= text.length && !atEnd) return null; // cannot tell "" from " yet
+        // RFC 4180: a closing quote ends the field. Anything else after it means the quote was
+        // not the closing one: a stray quote earlier has swallowed text, maybe whole lines.
+        const after = text[i + 1];
+        if (after !== undefined && after !== separator && after !== '\n' && after !== '\r') {
+          let lines = 0;
+          for (let at = text.indexOf('\n', start); at !== -1 && at < i; at = text.indexOf('\n', at + 1)) lines += 1;
+          throw new Error(
+            `a quoted field ${lines > 0 ? `opened here ends ${lines} line(s) later` : 'ends'} at a quote followed by '${after}' (a stray quote? quotes inside a quoted field are written "")`,
+          );
+        }
         inQuotes = false;
         i += 1;
         continue;
