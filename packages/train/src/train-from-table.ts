@@ -39,9 +39,24 @@ export interface TrainSummary {
 }
 
 /** The files a run writes: the model, its metrics and (unless skipped) the importance table. */
-function outputsOf(opts: TrainCliOptions): string[] {
+export function trainOutputs(opts: TrainCliOptions): string[] {
   const base = opts.output.replace(/\.onnx$/i, '');
   return [opts.output, `${base}.metrics.json`, `${base}.metrics.csv`, ...(opts.skipImportance ? [] : [`${base}.importance.csv`])];
+}
+
+/**
+ * Every output checked before the (long) training: none of them is an input (`-o x.onnx` would
+ * write x.metrics.csv over a table of that name), and each can be written.
+ */
+export function checkTrainOutputs(opts: TrainCliOptions): void {
+  const inputs = [
+    { path: opts.input, role: 'the input table' },
+    ...(opts.testSet ? [{ path: opts.testSet, role: 'the test set' }] : []),
+    ...(opts.groupFile ? [{ path: opts.groupFile, role: 'the group file' }] : []),
+  ];
+  const outputs = trainOutputs(opts);
+  assertDistinctPaths(outputs.map((path, i) => ({ path, role: i === 0 ? 'the output model' : `the output ${path}` })), inputs);
+  for (const path of outputs) checkOutputPath(path);
 }
 
 /** Rows left out while reading a table, in words. */
@@ -77,16 +92,7 @@ export function labelWarnings(rows: readonly Row[], target: string, folds: numbe
 }
 
 export async function runTrain(opts: TrainCliOptions, io: TrainIo): Promise<TrainSummary> {
-  // Every output checked before the (long) training: writable, and none of them an input.
-  const outputs = outputsOf(opts);
-  const inputs = [
-    { path: opts.input, role: 'the input table' },
-    ...(opts.testSet ? [{ path: opts.testSet, role: 'the test set' }] : []),
-    ...(opts.groupFile ? [{ path: opts.groupFile, role: 'the group file' }] : []),
-  ];
-  assertDistinctPaths(outputs.map((path, i) => ({ path, role: i === 0 ? 'the output model' : `the output ${path}` })), inputs);
-  for (const path of outputs) checkOutputPath(path);
-
+  const outputs = trainOutputs(opts);
   const table = await io.readRows(opts.input, opts.targetColumn);
   const warnings = readingWarnings(table, opts.input, opts.targetColumn);
   let rows = table.rows;

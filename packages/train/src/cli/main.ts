@@ -7,7 +7,7 @@ import { MscError, Progress, atomicWriteFile, defineCli, writeSummary, type Row 
 import { writeTable } from '@msc/tables';
 import { readLabelledTable } from '../labelled-table.js';
 import { TRAIN_ALIASES, configureTrain, trainOptionsFrom, type TrainFlags } from './options.js';
-import { formatSummary, runTrain } from '../train-from-table.js';
+import { checkTrainOutputs, formatSummary, runTrain } from '../train-from-table.js';
 
 function columnsOf(rows: readonly Row[]): string[] {
   const columns = new Set<string>();
@@ -23,6 +23,7 @@ export const main = defineCli<TrainFlags>({
   interrupted: () => 'no model was written',
   async run(flags, args, io) {
     const options = trainOptionsFrom(flags, args);
+    checkTrainOutputs(options);
     const progress = new Progress(io.stderr);
     const summary = await runTrain(options, {
       readRows: (path, labelColumn) => readLabelledTable(path, labelColumn),
