@@ -24,7 +24,7 @@ const BIN = fileURLToPath(new URL('../../bin/msc-predict.mjs', import.meta.url))
 let dir: string;
 let cohort: CohortResult;
 let instances: string;
-let instanceTable: { columns: string[]; rows: Row[] };
+let instanceTable: { columns: readonly string[]; rows: Row[] };
 
 async function predict(args: string[]) {
   const io = captureIo();

@@ -58,7 +58,7 @@ describe('labels', () => {
   });
 
   it('warns when the label looks like an identifier, or a class is rarer than the folds (#32)', async () => {
-    const ids = rows.map((row) => ({ ...row, class: row.series_uid }));
+    const ids: Row[] = rows.map((row) => ({ ...row, class: String(row.series_uid) }));
     const asIds = await train([await tableOf('ids.csv', ids), '-o', join(dir, 'ids.onnx'), ...FAST]);
     expect(asIds.stderr).toMatch(/warning: "class" has 60 different labels for 60 series: it looks like an identifier/);
     const rare = rows.map((row) => (row.study_uid === rows[0]!.study_uid && row.class === 'DCE' ? { ...row, class: 'FLAIR' } : row));
