@@ -74,7 +74,7 @@ async function predictFromPacs(pacs: OrthancClient | DicomWebClient, flags: Flag
     io.stderr.write(`msc-predict: ${written.written} labels written to Orthanc as ${written.method === 'labels' ? 'labels' : `series metadata '${flags.metadataKey}'`}\n`);
   }
   io.stderr.write(`msc-predict: ${read.series.length} series read from ${pacs.name} with ${pacs.calls} HTTP calls\n`);
-  return { ...result, skipped: read.skipped.map((item) => ({ path: `${item.study}/${item.instance}`, reason: item.reason })) };
+  return { ...result, skipped: read.skipped.map((item) => ({ path: `${item.study}/${item.instance}`, reason: item.reason })), warnings: [] };
 }
 
 export const main = defineCli<Flags>({
