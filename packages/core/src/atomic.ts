@@ -2,12 +2,87 @@
  * Atomic outputs: everything is written to a temporary file beside the target and renamed over it
  * only once complete, so an interrupted run never leaves a partial file under the target's name.
  */
-import { createWriteStream, mkdirSync, rmSync, statSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, readdirSync, rmSync, statSync, type WriteStream } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { MscError } from './errors.js';
 
 let counter = 0;
+
+/**
+ * Paths to delete if the process exits before they are renamed or removed: temporary files, lock
+ * files. A process killed by SIGKILL cannot run this; one that exits (including the CLIs'
+ * SIGINT/SIGTERM handlers, which call process.exit) does. `--resume` sweeps what a kill left.
+ */
+const temporaries = new Set<string>();
+let exitHookInstalled = false;
+
+function removeTemporaries(): void {
+  for (const path of temporaries) {
+    try {
+      rmSync(path, { force: true, recursive: true });
+    } catch {
+      // best effort: the process is exiting
+    }
+  }
+  temporaries.clear();
+}
+
+/** Registers `path` for removal at process exit; returns the function that unregisters it. */
+export function registerTemporary(path: string): () => void {
+  if (!exitHookInstalled) {
+    process.on('exit', removeTemporaries);
+    exitHookInstalled = true;
+  }
+  temporaries.add(path);
+  return () => {
+    temporaries.delete(path);
+  };
+}
+
+/** The paths now registered for removal at exit (for tests). */
+export function registeredTemporaries(): string[] {
+  return [...temporaries];
+}
+
+const TEMPORARY_NAME = /^\.(.+)\.(\d+)\.\d+\.tmp$/;
+
+/** True when a process with this id exists (EPERM: it exists, under another user). */
+export function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Deletes temporaries (`temporaryPathFor` names) in `dir` left by processes that no longer exist
+ * (a SIGKILL, a power cut), for the targets `names` (all targets when not given). Returns the
+ * paths removed.
+ */
+export function sweepStaleTemporaries(dir: string, names?: readonly string[]): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const entry of entries) {
+    const match = TEMPORARY_NAME.exec(entry);
+    if (!match || (names && !names.includes(match[1]!)) || processAlive(Number(match[2]))) continue;
+    try {
+      rmSync(join(dir, entry), { force: true });
+      removed.push(join(dir, entry));
+    } catch {
+      // not ours to remove (permissions): leave it
+    }
+  }
+  return removed;
+}
 
 /**
  * `mkdir -p`, one level at a time. Node's recursive mkdir loops forever where mkdir answers ENOENT
@@ -38,7 +113,7 @@ export function makeOutputDirectory(path: string, target = path): void {
   try {
     makeDirectory(path);
   } catch (error) {
-    throw new MscError('E_OUTPUT', `cannot write ${target}: ${(error as Error).message}`, { path: target, cause: error, hint: 'choose an output in a writable folder' });
+    throw outputError(target, error);
   }
 }
 
@@ -48,21 +123,42 @@ export function temporaryPathFor(target: string): string {
   return join(dirname(target), `.${basename(target)}.${process.pid}.${counter}.tmp`);
 }
 
+/** An output error for `target`, with the hint that fits the system error. */
+export function outputError(target: string, error: unknown): MscError {
+  if (error instanceof MscError) return error;
+  const code = (error as NodeJS.ErrnoException).code;
+  const hint =
+    code === 'ENOSPC' || code === 'EDQUOT'
+      ? `free space on the disk holding ${dirname(resolve(target))}, or write elsewhere`
+      : code === 'EISDIR'
+        ? 'the output names a folder: give a file name'
+        : 'choose an output in a writable folder';
+  return new MscError('E_OUTPUT', `cannot write ${target}: ${(error as Error).message}`, { path: target, cause: error, hint });
+}
+
 export async function atomicWriteFile(target: string, data: string | Uint8Array): Promise<void> {
   const temporary = temporaryPathFor(target);
+  const unregister = registerTemporary(temporary);
   try {
     makeDirectory(dirname(target));
     await writeFile(temporary, data);
     await rename(temporary, target);
   } catch (error) {
     await rm(temporary, { force: true }).catch(() => undefined);
-    throw new MscError('E_OUTPUT', `cannot write ${target}: ${(error as Error).message}`, { path: target, cause: error });
+    throw outputError(target, error);
+  } finally {
+    unregister();
   }
 }
 
 export interface AtomicStream {
   readonly stream: WriteStream;
   readonly temporaryPath: string;
+  /**
+   * Writes a chunk and waits while the stream is full. A write error (disk full) rejects as
+   * E_OUTPUT; waiting for 'drain' alone would wait forever, since a failed stream never drains.
+   */
+  write(chunk: string | Uint8Array): Promise<void>;
   /** Flushes, closes and renames onto the target. */
   commit(): Promise<void>;
   /** Closes and deletes the temporary file; the target is untouched. */
@@ -74,45 +170,67 @@ export async function createAtomicStream(target: string): Promise<AtomicStream> 
   makeOutputDirectory(dirname(target), target);
   const temporaryPath = temporaryPathFor(target);
   const stream = createWriteStream(temporaryPath);
-  await new Promise<void>((resolve, reject) => {
-    stream.once('open', () => resolve());
-    stream.once('error', (error) =>
-      reject(new MscError('E_OUTPUT', `cannot write ${target}: ${error.message}`, { path: target, cause: error })),
-    );
+  const unregister = registerTemporary(temporaryPath);
+  // The first error is kept: a failed stream emits 'error' once and never 'drain' or 'finish'.
+  let failure: Error | undefined;
+  stream.on('error', (error) => {
+    failure ??= error;
   });
-  // A process killed by a signal cannot run async cleanup; this removes the temporary file on the
-  // ordinary exits at least (Ctrl-C handlers in the CLIs call process.exit).
-  const onExit = () => {
-    try {
-      stream.destroy();
-      rmSync(temporaryPath, { force: true });
-    } catch {
-      // best effort
-    }
-  };
-  process.once('exit', onExit);
+  await new Promise<void>((resolve, reject) => {
+    const onOpen = () => {
+      stream.removeListener('error', onError);
+      resolve();
+    };
+    const onError = (error: Error) => {
+      stream.removeListener('open', onOpen);
+      unregister();
+      reject(outputError(target, error));
+    };
+    stream.once('open', onOpen);
+    stream.once('error', onError);
+  });
   const close = () =>
     new Promise<void>((resolve, reject) => {
+      if (failure) return reject(failure);
       if (stream.closed) return resolve();
-      stream.end((error?: Error | null) => (error ? reject(error) : resolve()));
+      stream.once('error', reject);
+      stream.end(() => (failure ? reject(failure) : resolve()));
+    });
+  const write = (chunk: string | Uint8Array) =>
+    new Promise<void>((resolve, reject) => {
+      if (failure) return reject(outputError(target, failure));
+      if (stream.write(chunk)) return resolve();
+      const done = (error?: Error) => {
+        stream.removeListener('drain', onDrain);
+        stream.removeListener('error', onError);
+        if (error) reject(outputError(target, error));
+        else resolve();
+      };
+      const onDrain = () => done();
+      const onError = (error: Error) => done(error);
+      stream.once('drain', onDrain);
+      stream.once('error', onError);
     });
   return {
     stream,
     temporaryPath,
+    write,
     async commit() {
-      process.removeListener('exit', onExit);
       try {
         await close();
         await rename(temporaryPath, target);
       } catch (error) {
+        stream.destroy();
         await rm(temporaryPath, { force: true }).catch(() => undefined);
-        throw new MscError('E_OUTPUT', `cannot write ${target}: ${(error as Error).message}`, { path: target, cause: error });
+        throw outputError(target, error);
+      } finally {
+        unregister();
       }
     },
     async abort() {
-      process.removeListener('exit', onExit);
       stream.destroy();
       await rm(temporaryPath, { force: true }).catch(() => undefined);
+      unregister();
     },
   };
 }

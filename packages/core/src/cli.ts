@@ -58,6 +58,13 @@ export interface CliSpec<Flags> {
   aliases?: Record<string, string>;
   /** The work, once flags are parsed; returns the exit code. Errors are printed by the kit. */
   run(flags: Flags, args: string[], io: CliIo): Promise<number>;
+  /**
+   * What an interrupted run leaves and how to go on (`finished parts are kept …; rerun with
+   * --resume`), printed on SIGINT/SIGTERM before the process exits; temporaries are removed by
+   * atomic.ts's exit handler. Default: nothing was written. `false`: the binary handles the
+   * signals itself (a server finishing its requests).
+   */
+  interrupted?: ((flags: Flags, args: string[]) => string) | false;
 }
 
 /** What each exit code means; generated into every `--help`. */
@@ -114,15 +121,26 @@ export function defineCli<Flags>(spec: CliSpec<Flags>): CliMain {
       }
       return report(io, error);
     }
+    const flags = command.opts() as Flags;
+    const interrupted = spec.interrupted;
+    const stopListening =
+      interrupted === false
+        ? () => undefined
+        : io.onInterrupt((signal) => {
+            const left = interrupted?.(flags, command.args) ?? 'no output was written';
+            io.stderr.write(`\n${spec.name}: interrupted (${signal}); ${left}\n`);
+          });
     try {
-      return await spec.run(command.opts() as Flags, command.args, io);
+      return await spec.run(flags, command.args, io);
     } catch (error) {
       return report(io, error);
+    } finally {
+      stopListening();
     }
   };
 }
 
-function helpFooter(spec: CliSpec<unknown>): string {
+function helpFooter(spec: Pick<CliSpec<unknown>, 'helpText' | 'aliases'>): string {
   const aliases = Object.entries(spec.aliases ?? {}).map(([alias, flag]) => `${alias} (= ${flag})`);
   return [
     spec.helpText ? `\n${spec.helpText.trim()}` : '',

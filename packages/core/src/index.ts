@@ -2,6 +2,7 @@ export * from './errors.js';
 export * from './types.js';
 export * from './values.js';
 export * from './atomic.js';
+export * from './outputs.js';
 export * from './dicom/tags.js';
 export * from './random.js';
 export * from './cli.js';

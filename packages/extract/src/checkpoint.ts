@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { readFile, readdir, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { LineFormat } from './events.js';
-import { MscError, atomicWriteFile, makeOutputDirectory, type Row } from '@msc/core';
+import { MscError, atomicWriteFile, makeOutputDirectory, sweepStaleTemporaries, type Row } from '@msc/core';
 import { batchRows, formatDelimitedLine, formatFromPath, readTable } from '@msc/tables';
 
 export interface SkippedFile {
@@ -33,6 +33,8 @@ export async function readSkippedFiles(path: string): Promise<SkippedFile[]> {
 }
 
 const RUN_FILE = 'run.json';
+/** The lock a run holds on its partial folder (see core's lockOutput). */
+export const LOCK_FILE = 'run.lock';
 const PART = /^part-(\d{6})\.(tsv|csv)$/;
 
 export function checkpointDirFor(output: string): string {
@@ -41,6 +43,10 @@ export function checkpointDirFor(output: string): string {
 
 export class Checkpoint {
   private parts: string[] = [];
+  /** The number the next part takes (one more than the highest so far, so none is overwritten). */
+  private nextPart = 1;
+  /** True once `open` has started afresh or taken over a partial run: `remove` may delete the folder. */
+  private owned = false;
   private readonly separator: ',' | '\t';
   private readonly extension: 'csv' | 'tsv';
 
@@ -58,24 +64,77 @@ export class Checkpoint {
     return this.parts;
   }
 
-  /** Starts afresh, or (resume) reopens a partial run made with the same identity. */
-  async open(identity: RunIdentity, resume: boolean): Promise<void> {
+  /**
+   * Starts afresh, or (resume) reopens a partial run made with the same identity: its parts are
+   * checked, damaged ones repaired or dropped (their files are then read again), temporaries of
+   * killed runs removed. Returns what was repaired, in words.
+   */
+  async open(identity: RunIdentity, resume: boolean): Promise<string[]> {
     const runFile = join(this.dir, RUN_FILE);
     if (resume && existsSync(runFile)) {
-      const previous = JSON.parse(await readFile(runFile, 'utf8')) as RunIdentity;
+      let previous: RunIdentity | undefined;
+      try {
+        previous = JSON.parse(await readFile(runFile, 'utf8')) as RunIdentity;
+      } catch {
+        previous = undefined;
+      }
       if (JSON.stringify(previous) !== JSON.stringify(identity)) {
         throw new MscError('E_USAGE', `the partial run in ${this.dir} was started with other inputs or options`, {
           path: this.dir,
           hint: `rerun with the same inputs and options, or without --resume to start over (that deletes ${this.dir})`,
         });
       }
+      this.owned = true;
+      const notes: string[] = [];
+      const stale = sweepStaleTemporaries(this.dir);
+      if (stale.length > 0) notes.push(`removed ${stale.length} temporary file(s) left by an interrupted run in ${this.dir}`);
       const names = (await readdir(this.dir)).filter((name) => PART.test(name) && name.endsWith(`.${this.extension}`)).sort();
-      this.parts = names.map((name) => join(this.dir, name));
-      return;
+      for (const name of names) {
+        const part = join(this.dir, name);
+        const problem = await this.repair(part);
+        if (problem) notes.push(problem);
+        if (existsSync(part)) this.parts.push(part);
+        this.nextPart = Math.max(this.nextPart, Number(PART.exec(name)![1]) + 1);
+      }
+      return notes;
     }
-    await rm(this.dir, { recursive: true, force: true });
+    // Starting over: everything but the lock this run holds goes.
     makeOutputDirectory(this.dir, this.dir);
+    for (const entry of await readdir(this.dir)) if (entry !== LOCK_FILE) await rm(join(this.dir, entry), { recursive: true, force: true });
+    this.owned = true;
     await atomicWriteFile(runFile, `${JSON.stringify(identity)}\n`);
+    return [];
+  }
+
+  /**
+   * Parts are written atomically, so damage comes from outside (a disk error, a copy cut short,
+   * an edit). A part cut inside its last line loses that line; a part that does not parse, or
+   * whose skipped list is gone, is dropped. Either way the files of lost rows are read again.
+   */
+  private async repair(part: string): Promise<string | undefined> {
+    const name = basename(part);
+    const drop = async (why: string) => {
+      await rm(part, { force: true });
+      await rm(this.skippedPathOf(part), { force: true });
+      return `${name} in ${this.dir} ${why}; dropped it, its files are read again`;
+    };
+    if (!existsSync(this.skippedPathOf(part))) return drop('has no skipped-files list');
+    let bytes = await readFile(part);
+    let note: string | undefined;
+    const header = Buffer.from(this.headerLine());
+    if (bytes.length < header.length || !bytes.subarray(0, header.length).equals(header)) return drop('does not start with the expected header');
+    if (bytes[bytes.length - 1] !== 0x0a) {
+      bytes = bytes.subarray(0, bytes.lastIndexOf(0x0a) + 1);
+      await atomicWriteFile(part, bytes);
+      note = `${name} in ${this.dir} was cut short; kept its whole rows, the file of its last, cut row is read again`;
+    }
+    try {
+      for await (const batch of readTable(part)) void batch;
+      await readSkippedFiles(this.skippedPathOf(part));
+    } catch (error) {
+      return drop(`is damaged (${(error as Error).message})`);
+    }
+    return note;
   }
 
   /** Rows (unless `skippedOnly`) and skipped files of the committed parts, part by part. */
@@ -94,12 +153,13 @@ export class Checkpoint {
 
   /** Commits rows (as lines in `lineFormat`) and skipped files as one part: the skipped list first, the rows file last marks it done. */
   async commit(lines: string, skipped: readonly SkippedFile[]): Promise<void> {
-    const part = join(this.dir, `part-${String(this.parts.length + 1).padStart(6, '0')}.${this.extension}`);
+    const part = join(this.dir, `part-${String(this.nextPart).padStart(6, '0')}.${this.extension}`);
     let skippedText = formatDelimitedLine(['path', 'reason'], '\t');
     for (const file of skipped) skippedText += formatDelimitedLine([file.path, file.reason], '\t');
     await atomicWriteFile(this.skippedPathOf(part), skippedText);
     await atomicWriteFile(part, this.headerLine() + lines);
     this.parts.push(part);
+    this.nextPart += 1;
   }
 
   /** Moves the only part to `target` (same file system, so atomic); false when there is not exactly one. */
@@ -119,8 +179,9 @@ export class Checkpoint {
     return formatDelimitedLine(this.columns, this.separator);
   }
 
+  /** Deletes the folder, when this run made it or took it over (never another run's). */
   async remove(): Promise<void> {
-    await rm(this.dir, { recursive: true, force: true });
+    if (this.owned) await rm(this.dir, { recursive: true, force: true });
   }
 
   private skippedPathOf(part: string): string {

@@ -3,13 +3,27 @@
  * every skipped file. Rows are committed in parts as they come (see checkpoint.ts), so memory stays
  * flat, a killed run leaves no output file and `resume` continues where it stopped.
  */
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { MscError, createAtomicStream, inShard, seriesShardKey, type Row, type SeriesRow, type Shard } from '@msc/core';
+import { existsSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import {
+  IMAGE_COLUMN_NAMES,
+  MscError,
+  assertDistinctPaths,
+  checkOutputPath,
+  createAtomicStream,
+  inShard,
+  lockOutput,
+  makeOutputDirectory,
+  seriesShardKey,
+  sweepStaleTemporaries,
+  type Row,
+  type SeriesRow,
+  type Shard,
+} from '@msc/core';
 import { SeriesReducer, batchRows, createTableWriter, formatFromPath, readTable, writeTable } from '@msc/tables';
-import { Checkpoint, checkpointDirFor, readSkippedFiles, type SkippedFile } from './checkpoint.js';
+import { Checkpoint, LOCK_FILE, checkpointDirFor, readSkippedFiles, type SkippedFile } from './checkpoint.js';
 import { lineOf } from './events.js';
-import { extractBatches, extractLineBatches, type ExtractOptions } from './extract.js';
+import { assertInputsExist, extractBatches, extractLineBatches, type ExtractOptions } from './extract.js';
 import { instanceColumns } from './instance-row.js';
 
 export type { SkippedFile } from './checkpoint.js';
@@ -29,6 +43,8 @@ export interface ExtractSummary {
   resumedFiles: number;
   /** With image features: rows whose image columns are empty, by reason. */
   imageFeaturesMissing?: Record<string, number>;
+  /** What `resume` found and repaired (damaged parts, stale temporary files), in words. */
+  notes: string[];
   seconds: number;
 }
 
@@ -45,10 +61,52 @@ export interface ExtractToTableOptions extends ExtractOptions {
   onProgress?: (progress: { files: number; instances: number }) => void;
 }
 
-function nothingFound(inputs: readonly string[], files: number): MscError {
+function nothingFound(inputs: readonly string[], files: number, report: string | undefined): MscError {
   return new MscError('E_BAD_DATA', `no DICOM image instances found in ${inputs.join(', ')} (${files} files looked at)`, {
-    hint: 'check the folder (and --pattern / --dicom-recursion / --shard); the skipped-files report says why files were not read',
+    hint: `check the folder (and --pattern / --dicom-recursion / --shard); ${report ? `${report} says why each file was not read` : 'the skipped-files report says why files were not read'}`,
   });
+}
+
+/** The columns of an existing table (undefined when it has no rows to tell). */
+async function columnsOf(path: string): Promise<readonly string[] | undefined> {
+  for await (const batch of readTable(path)) return batch.columns;
+  return undefined;
+}
+
+/**
+ * An earlier output that `resume` would add to must have the rows this run makes: per instance or
+ * per series alike, with or without image columns. Mixing them gives a table that is neither.
+ */
+async function assertSameKind(outputPath: string, perSeries: boolean, image: boolean): Promise<void> {
+  const columns = await columnsOf(outputPath);
+  if (!columns) return;
+  const priorPerSeries = !columns.includes('file_path');
+  if (priorPerSeries !== perSeries) {
+    throw new MscError('E_USAGE', `${outputPath} holds one row per ${priorPerSeries ? 'series' : 'instance'}; --resume ${perSeries ? 'with' : 'without'} --per-series would add rows per ${perSeries ? 'series' : 'instance'} to it`, {
+      path: outputPath,
+      hint: `rerun ${priorPerSeries ? 'with' : 'without'} --per-series, or write to a new output`,
+    });
+  }
+  const priorImage = columns.includes(IMAGE_COLUMN_NAMES[0]!);
+  if (priorImage !== image) {
+    throw new MscError('E_USAGE', `${outputPath} was written ${priorImage ? 'with' : 'without'} image features; --resume ${image ? 'with' : 'without'} them would mix both kinds of rows`, {
+      path: outputPath,
+      hint: `rerun with the same --feature-types, or write to a new output`,
+    });
+  }
+}
+
+/** Checks done before any file is read: inputs exist, outputs are distinct and writable. */
+async function checkBeforeWork(inputs: readonly string[], outputPath: string, report: string | undefined): Promise<void> {
+  await assertInputsExist(inputs);
+  if (report) formatFromPath(report);
+  const inputFiles = inputs.filter((input) => statSync(input).isFile()).map((path) => ({ path, role: 'an input' }));
+  assertDistinctPaths(
+    [{ path: outputPath, role: 'the output' }, ...(report ? [{ path: report, role: 'the skipped-files report' }] : [])],
+    inputFiles,
+  );
+  checkOutputPath(outputPath);
+  if (report) checkOutputPath(report);
 }
 
 /** The table's columns, with the image columns when image features are computed; a file path is not a series property. */
@@ -97,11 +155,33 @@ async function* rowsOf(path: string): AsyncGenerator<Row[]> {
 
 export async function extractToTable(inputs: readonly string[], outputPath: string, options: ExtractToTableOptions = {}): Promise<ExtractSummary> {
   const start = performance.now();
+  formatFromPath(outputPath);
+  const image = options.image === true;
+  await checkBeforeWork(inputs, outputPath, options.skippedReport);
+  makeOutputDirectory(checkpointDirFor(outputPath), outputPath);
+  const lock = lockOutput(join(checkpointDirFor(outputPath), LOCK_FILE), outputPath);
+  const checkpoint = new Checkpoint(checkpointDirFor(outputPath), tableColumns(false, image), outputPath);
+  try {
+    return await extractLocked(inputs, outputPath, options, checkpoint, start);
+  } catch (error) {
+    // A run that committed nothing leaves nothing to resume from.
+    if (checkpoint.partPaths.length === 0) await checkpoint.remove();
+    throw error;
+  } finally {
+    lock.release();
+  }
+}
+
+async function extractLocked(inputs: readonly string[], outputPath: string, options: ExtractToTableOptions, checkpoint: Checkpoint, start: number): Promise<ExtractSummary> {
   const format = formatFromPath(outputPath);
   const perSeries = options.perSeries === true;
   const image = options.image === true;
-  const checkpoint = new Checkpoint(checkpointDirFor(outputPath), tableColumns(false, image), outputPath);
-  await checkpoint.open(
+  const notes: string[] = [];
+  const prior = options.resume && existsSync(outputPath) ? outputPath : undefined;
+  if (prior) await assertSameKind(prior, perSeries, image);
+  // Temporaries of runs that were killed (their exit handlers never ran).
+  const stale = sweepStaleTemporaries(dirname(resolve(outputPath)), [basename(outputPath), ...(options.skippedReport ? [basename(options.skippedReport)] : [])]);
+  const repaired = await checkpoint.open(
     {
       inputs: inputs.map((input) => resolve(input)),
       perSeries,
@@ -112,6 +192,8 @@ export async function extractToTable(inputs: readonly string[], outputPath: stri
     },
     options.resume === true,
   );
+  notes.push(...repaired);
+  if (stale.length > 0) notes.push(`removed ${stale.length} temporary file(s) left by an interrupted run`);
 
   // What earlier runs already have: the committed parts, and (resume) a finished output.
   const donePaths = new Set<string>();
@@ -124,7 +206,6 @@ export async function extractToTable(inputs: readonly string[], outputPath: stri
     }
     for (const file of part.skipped) donePaths.add(file.path);
   }
-  const prior = options.resume && existsSync(outputPath) ? outputPath : undefined;
   const priorSkipped: SkippedFile[] = [];
   if (prior) {
     for await (const rows of rowsOf(prior)) {
@@ -209,7 +290,7 @@ export async function extractToTable(inputs: readonly string[], outputPath: stri
   if (series.size === 0 && !shard) {
     if (options.skippedReport) await writeTable(options.skippedReport, ['path', 'reason'], allSkipped as unknown as Row[]);
     await checkpoint.remove();
-    throw nothingFound(inputs, files);
+    throw nothingFound(inputs, files, options.skippedReport);
   }
   if (perSeries) {
     const reducer = new SeriesReducer();
@@ -223,10 +304,8 @@ export async function extractToTable(inputs: readonly string[], outputPath: stri
     // Same format as the parts: the output is their concatenation, bytes copied, not re-parsed.
     const output = await createAtomicStream(outputPath);
     try {
-      output.stream.write(checkpoint.headerLine());
-      for (const part of checkpoint.partPaths) {
-        if (!output.stream.write(await checkpoint.body(part))) await new Promise<void>((done) => output.stream.once('drain', () => done()));
-      }
+      await output.write(checkpoint.headerLine());
+      for (const part of checkpoint.partPaths) await output.write(await checkpoint.body(part));
       await output.commit();
     } catch (error) {
       await output.abort();
@@ -253,6 +332,7 @@ export async function extractToTable(inputs: readonly string[], outputPath: stri
     partialRows,
     resumedFiles,
     ...(image ? { imageFeaturesMissing: summarize(imageNotes) } : {}),
+    notes,
     seconds: (performance.now() - start) / 1000,
   };
 }

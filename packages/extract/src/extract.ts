@@ -29,7 +29,7 @@ export interface ExtractOptions extends WalkOptions {
 export async function assertInputsExist(inputs: readonly string[]): Promise<void> {
   for (const input of inputs) {
     await stat(input).catch(() => {
-      throw new MscError('E_INPUT_NOT_FOUND', `no such file or folder: ${input}`, { path: input });
+      throw new MscError('E_INPUT_NOT_FOUND', `no such file or folder: ${input}`, { path: input, hint: 'check the path (give DICOM folders or files)' });
     });
   }
 }
@@ -38,10 +38,18 @@ export function defaultWorkers(): number {
   return availableParallelism();
 }
 
+/**
+ * The most worker threads a run starts: reading headers waits on storage, so a few threads per
+ * core help (network file systems), but each thread costs ~10 MB and thousands exhaust memory.
+ */
+export function maxWorkers(): number {
+  return availableParallelism() * 4;
+}
+
 /** Events in walk order, a batch at a time (what the table writers consume). */
 export async function* extractBatches(inputs: readonly string[], options: ExtractOptions = {}): AsyncGenerator<ExtractEvent[]> {
   await assertInputsExist(inputs);
-  const workers = options.workers ?? defaultWorkers();
+  const workers = Math.min(options.workers ?? defaultWorkers(), maxWorkers());
   const batches = workers > 0 ? extractInWorkers(inputs, workers, options, (pool, paths) => pool.run(paths, { image: options.image === true }), decodeEvents) : extractOnThisThread(inputs, options);
   const keep = options.keepRow;
   if (!keep) return yield* batches;
@@ -55,7 +63,7 @@ export async function* extractBatches(inputs: readonly string[], options: Extrac
  */
 export async function* extractLineBatches(inputs: readonly string[], format: LineFormat, options: ExtractOptions = {}): AsyncGenerator<LineEvent[]> {
   await assertInputsExist(inputs);
-  const workers = options.workers ?? defaultWorkers();
+  const workers = Math.min(options.workers ?? defaultWorkers(), maxWorkers());
   if (workers > 0) return yield* extractInWorkers(inputs, workers, options, (pool, paths) => pool.run(paths, { image: options.image === true, lines: format }), decodeLineEvents);
   for await (const batch of extractOnThisThread(inputs, options)) {
     yield batch.map((event) =>
@@ -78,16 +86,38 @@ export async function* extractInstances(inputs: readonly string[], options: Extr
   for await (const batch of extractBatches(inputs, options)) yield* batch;
 }
 
+/** Walk options that also collect what the walk skipped (unreadable folders, broken links) as events, in walk order. */
+function collectingWalkSkips(options: ExtractOptions): { walkOptions: ExtractOptions; take: () => { kind: 'skipped'; path: string; reason: string }[] } {
+  let found: { kind: 'skipped'; path: string; reason: string }[] = [];
+  return {
+    walkOptions: {
+      ...options,
+      onSkipped: (path, reason) => {
+        found.push({ kind: 'skipped', path, reason });
+        options.onSkipped?.(path, reason);
+      },
+    },
+    take: () => {
+      const taken = found;
+      found = [];
+      return taken;
+    },
+  };
+}
+
 async function* extractOnThisThread(inputs: readonly string[], options: ExtractOptions): AsyncGenerator<ExtractEvent[]> {
   const concurrency = options.concurrency ?? 16;
   const limit = pLimit(concurrency);
   const window: Promise<ExtractEvent>[] = [];
-  for await (const path of walkFiles(inputs, options)) {
+  const { walkOptions, take } = collectingWalkSkips(options);
+  for await (const path of walkFiles(inputs, walkOptions)) {
+    for (const event of take()) window.push(Promise.resolve(event));
     if (options.skipPath?.(path)) continue;
     window.push(limit(() => extractFile(path, { image: options.image === true })));
     // Results leave in walk order; the window bounds memory and keeps `concurrency` reads in flight.
     if (window.length >= concurrency * 4) yield [await window.shift()!];
   }
+  for (const event of take()) window.push(Promise.resolve(event));
   while (window.length > 0) yield [await window.shift()!];
 }
 
@@ -102,23 +132,33 @@ async function* extractInWorkers<T>(
   decode: (reply: WorkerReply) => T[],
 ): AsyncGenerator<T[]> {
   const pool = new WorkerPool(workers);
+  const { walkOptions, take } = collectingWalkSkips(options);
   try {
     // Batches go out as the walk finds files; results come back in walk order, at most
     // `2 × workers` batches ahead, so memory stays flat however large the archive.
-    const inFlight: Promise<WorkerReply>[] = [];
+    const inFlight: Promise<T[]>[] = [];
     let batch: string[] = [];
-    for await (const folder of walkFileBatches(inputs, options)) {
+    const send = () => {
+      inFlight.push(request(pool, batch).then(decode));
+      batch = [];
+    };
+    for await (const folder of walkFileBatches(inputs, walkOptions)) {
+      const skipped = take();
+      if (skipped.length > 0) {
+        if (batch.length > 0) send();
+        inFlight.push(Promise.resolve(skipped as T[]));
+      }
       for (const path of folder) {
         if (options.skipPath?.(path)) continue;
         batch.push(path);
-        if (batch.length < BATCH_FILES) continue;
-        inFlight.push(request(pool, batch));
-        batch = [];
+        if (batch.length >= BATCH_FILES) send();
       }
-      while (inFlight.length > workers * 2) yield decode(await inFlight.shift()!);
+      while (inFlight.length > workers * 2) yield await inFlight.shift()!;
     }
-    if (batch.length > 0) inFlight.push(request(pool, batch));
-    while (inFlight.length > 0) yield decode(await inFlight.shift()!);
+    if (batch.length > 0) send();
+    const skipped = take();
+    if (skipped.length > 0) inFlight.push(Promise.resolve(skipped as T[]));
+    while (inFlight.length > 0) yield await inFlight.shift()!;
   } finally {
     await pool.close();
   }

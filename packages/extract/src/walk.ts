@@ -1,9 +1,11 @@
 /**
  * Finding candidate files: folders walked to any depth (or `maxDepth`), entries in sorted order
- * so runs are reproducible, names filtered by an optional glob; DICOMDIR files skipped.
+ * so runs are reproducible, names filtered by an optional glob; DICOMDIR files skipped; whatever
+ * cannot be read is reported (`onSkipped`), never a reason to stop.
  */
+import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 
 /** A glob on file names (`*`, `?`, `[...]`), as the original's `--pattern '*dcm'`. */
 export function globToRegExp(pattern: string): RegExp {
@@ -28,33 +30,100 @@ export interface WalkOptions {
   pattern?: string;
   /** Folder levels below each input to descend; undefined = unlimited. */
   maxDepth?: number;
+  /**
+   * Told of every entry that is not a file to read, and why: unreadable or vanished folders,
+   * broken symbolic links, FIFOs and devices, names that are not UTF-8, folders already walked
+   * (a symbolic-link loop, an input inside another). Files the pattern leaves out are not told.
+   */
+  onSkipped?: (path: string, reason: string) => void;
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** A name from the file system as text, or undefined when its bytes are not UTF-8 (Node could not open it by that text). */
+function nameText(name: Buffer): string | undefined {
+  try {
+    return UTF8.decode(name);
+  } catch {
+    return undefined;
+  }
+}
+
+function errorCode(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? (error as Error).message;
 }
 
 /**
  * The files to look at, a folder's worth at a time (one async step per folder rather than per
  * file: at tens of thousands of files a second, per-file generator steps cost more than reading).
  * Order: inputs as given; within a folder, entries by name, files and sub-folders interleaved.
+ * Symbolic links are followed (as os.walk(followlinks=True) and pydicom's file search do); each
+ * folder is walked once, so link loops end and overlapping inputs give each file once.
  */
 export async function* walkFileBatches(inputs: readonly string[], options: WalkOptions = {}): AsyncGenerator<string[]> {
   const match = options.pattern ? globToRegExp(options.pattern) : undefined;
   const keep = (name: string) => name.toUpperCase() !== 'DICOMDIR' && (!match || match.test(name));
+  const skip = (path: string, reason: string) => options.onSkipped?.(path, reason);
+  // Folders by device and inode: a folder reached twice (a link, an input inside another) is walked once.
+  const walked = new Set<string>();
+  const inputFiles = new Set<string>();
   async function* walk(dir: string, depth: number): AsyncGenerator<string[]> {
-    const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    let files: string[] = [];
+    let entries: Dirent<Buffer>[];
+    try {
+      const info = await stat(dir, { bigint: true });
+      const identity = `${info.dev}:${info.ino}`;
+      if (walked.has(identity)) {
+        skip(dir, 'folder already walked (a symbolic link to it, or an input inside another)');
+        return;
+      }
+      walked.add(identity);
+      entries = await readdir(dir, { withFileTypes: true, encoding: 'buffer' });
+    } catch (error) {
+      skip(dir, `unreadable folder (${errorCode(error)})`);
+      return;
+    }
+    const named: { name: string; entry: Dirent<Buffer> }[] = [];
     for (const entry of entries) {
-      if (entry.isDirectory()) {
+      const name = nameText(entry.name);
+      if (name === undefined) skip(join(dir, entry.name.toString('utf8')), 'file name is not valid UTF-8 (cannot be opened by name here; rename it)');
+      else named.push({ name, entry });
+    }
+    named.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    let files: string[] = [];
+    for (const { name, entry } of named) {
+      const path = join(dir, name);
+      let isDirectory = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        try {
+          const target = await stat(path);
+          isDirectory = target.isDirectory();
+          isFile = target.isFile();
+        } catch (error) {
+          skip(path, errorCode(error) === 'ELOOP' ? 'symbolic link loop' : `broken symbolic link (${errorCode(error)})`);
+          continue;
+        }
+      }
+      if (isDirectory) {
         if (options.maxDepth !== undefined && depth >= options.maxDepth) continue;
         if (files.length > 0) yield files;
         files = [];
-        yield* walk(join(dir, entry.name), depth + 1);
-      } else if (entry.isFile() && keep(entry.name)) files.push(join(dir, entry.name));
+        yield* walk(path, depth + 1);
+      } else if (!keep(name)) continue;
+      else if (isFile) files.push(path);
+      else skip(path, 'not a regular file (FIFO, socket or device)');
     }
     if (files.length > 0) yield files;
   }
   for (const input of inputs) {
     const info = await stat(input);
     if (info.isDirectory()) yield* walk(input, 0);
-    else if (keep(basename(input))) yield [input];
+    else if (!keep(basename(input))) continue;
+    else if (inputFiles.has(resolve(input))) skip(input, 'given twice');
+    else {
+      inputFiles.add(resolve(input));
+      yield [input];
+    }
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import { isMissing, type Cell, type Row } from '@msc/core';
 import { cellNumbers, planesOf, textPieces } from '@msc/features';
-import type { Comparison, Condition, NumberCondition } from './rule-schema.js';
+import { compilePattern, type Comparison, type Condition, type NumberCondition } from './rule-schema.js';
 
 export type Predicate = (row: Row) => boolean;
 
@@ -51,7 +51,7 @@ export function compile(condition: Condition): Predicate {
     return (row) => planesOf(row[column]).some((plane) => wanted.has(plane));
   }
   if ('matches' in condition && condition.matches !== undefined) {
-    const pattern = new RegExp(condition.matches, 'iu');
+    const pattern = compilePattern(condition.matches);
     return (row) => !isMissing(row[column]) && pattern.test(String(row[column]));
   }
   const expectMissing = (condition as { is_missing: boolean }).is_missing;

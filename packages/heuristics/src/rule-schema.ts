@@ -2,9 +2,19 @@
  * The rule-set format: what a YAML file may say, checked into typed, compiled rules. Every problem
  * is reported with its place in the file (`rules[1].when.all[0]`, line and column when known).
  */
+import { RE2JS } from 're2js';
 import { MscError, parseClassLabel, type ClassLabel } from '@msc/core';
 import { PLANES, type Plane } from '@msc/features';
 import type { Locate } from './yaml-source.js';
+
+/**
+ * A rule's `matches` pattern, case-insensitive, on RE2 (re2js, pure JavaScript): matching time is
+ * linear in the text, so a pattern such as `^(a+)+$` cannot take minutes on a crafted description
+ * as JavaScript's backtracking engine does. The price: no look-around and no back-references.
+ */
+export function compilePattern(pattern: string): { test(text: string): boolean } {
+  return RE2JS.compile(pattern, RE2JS.CASE_INSENSITIVE);
+}
 
 export interface Comparison {
   gt?: number;
@@ -27,7 +37,7 @@ export interface TextCondition {
   has_word?: string | string[];
   /** The cell contains this text anywhere (case-insensitive). */
   contains?: string;
-  /** The cell matches this regular expression (case-insensitive). */
+  /** The cell matches this regular expression (case-insensitive, RE2 syntax: linear time, no look-around or back-references). */
   matches?: string;
   /** The cell is missing (`-`, empty) — or present, with `false`. */
   is_missing?: boolean;
@@ -163,9 +173,9 @@ class Checker {
       case 'matches': {
         const pattern = this.string(operand, [...path, operator]);
         try {
-          new RegExp(pattern, 'iu');
+          compilePattern(pattern);
         } catch (error) {
-          this.fail([...path, operator], `invalid regular expression: ${(error as Error).message}`);
+          this.fail([...path, operator], `invalid regular expression (RE2 syntax: no look-around or back-references): ${(error as Error).message}`);
         }
         return { column, matches: pattern };
       }

@@ -5,6 +5,7 @@
  * shard), and `instance`, `series` or `study` rows out.
  */
 import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { MscError, inShard, type Row, type Shard } from '@msc/core';
 import { SeriesReducer, assertReducible, isTablePath, normalizeColumnName, readSeriesTable, readTableAll } from '@msc/tables';
 import { extractBatches, type SkippedFile } from '@msc/extract';
@@ -27,6 +28,10 @@ export interface PredictionInputs {
   rows: Row[];
   /** Files of DICOM inputs that gave no row, with the reason. */
   skipped: SkippedFile[];
+  /** Columns the inputs have (after the column map; only those read when `columns` is given). */
+  columns: Set<string>;
+  /** What the user should know: rows left out, a column map naming no input column. */
+  warnings: string[];
 }
 
 /** `old:new` pairs → a map of normalised column names; E_USAGE for a malformed pair. */
@@ -64,6 +69,10 @@ class LevelSink {
     this.reducer = level === 'instance' ? undefined : new SeriesReducer({ level });
   }
 
+  get blankKeyRows(): number {
+    return this.reducer?.blankKeyRows ?? 0;
+  }
+
   add(row: Row): void {
     if (!inShard(this.shard, keyText(row.study_uid), keyText(row.series_uid))) return;
     if (this.reducer) this.reducer.add(row);
@@ -84,45 +93,69 @@ async function isFolderOrDicomFile(path: string): Promise<boolean> {
   }
 }
 
-/** Every input's rows, one input after another. */
+/** Every input's rows, one input after another (an input given twice is read once). */
 export async function readPredictionInputs(inputs: readonly string[], options: ReadInputsOptions = {}): Promise<PredictionInputs> {
   const level = options.level ?? 'series';
   const columnMap = options.columnMap ?? new Map<string, string>();
   const rows: Row[] = [];
   const skipped: SkippedFile[] = [];
+  const columns = new Set<string>();
+  const sourceColumns = new Set<string>();
+  let blankKeyRows = 0;
   // A loop, not push(...found): spreading millions of (instance) rows overflows the call stack.
-  const keep = (found: readonly Row[]) => {
-    for (const row of found) rows.push(row);
+  const keep = (found: TableRows) => {
+    for (const row of found.rows) rows.push(row);
+    for (const column of found.sourceColumns) {
+      sourceColumns.add(column);
+      columns.add(columnMap.get(column) ?? column);
+    }
+    blankKeyRows += found.blankKeyRows;
   };
-  for (const input of new Set(inputs)) {
+  const seen = new Set<string>();
+  for (const input of inputs) {
+    if (seen.has(resolve(input))) continue;
+    seen.add(resolve(input));
     if (!(await isFolderOrDicomFile(input))) {
       keep(await tableRows(input, level, columnMap, options));
       continue;
     }
     const sink = new LevelSink(level, options.shard);
     let found = 0;
+    let instanceColumns: string[] = [];
     for await (const batch of extractBatches([input], options.dicomRecursion !== undefined ? { maxDepth: options.dicomRecursion } : {})) {
       for (const event of batch) {
         if (event.kind === 'row') {
+          if (found === 0) instanceColumns = Object.keys(event.row);
           sink.add(rename(event.row as unknown as Row, columnMap));
           found += 1;
         } else skipped.push({ path: event.path, reason: event.reason });
       }
     }
     if (found === 0) throw new MscError('E_BAD_DATA', `no DICOM image series found in ${input}`, { path: input, hint: 'give a DICOM folder or a feature table' });
-    keep(sink.finish());
+    keep({ rows: sink.finish(), sourceColumns: instanceColumns, blankKeyRows: sink.blankKeyRows });
   }
-  return { rows, skipped };
+  const warnings: string[] = [];
+  if (blankKeyRows > 0) warnings.push(`${blankKeyRows} input rows have no study_uid or series_uid (empty or -); left out`);
+  for (const [from, to] of columnMap) if (!sourceColumns.has(from)) warnings.push(`--column-map ${from}:${to}: no input has a column "${from}"`);
+  return { rows, skipped, columns, warnings };
 }
 
-async function tableRows(path: string, level: PredictionLevel, columnMap: ReadonlyMap<string, string>, options: ReadInputsOptions): Promise<Row[]> {
+interface TableRows {
+  rows: Row[];
+  /** The input's columns before the column map. */
+  sourceColumns: readonly string[];
+  blankKeyRows: number;
+}
+
+async function tableRows(path: string, level: PredictionLevel, columnMap: ReadonlyMap<string, string>, options: ReadInputsOptions): Promise<TableRows> {
   if (level === 'series' && columnMap.size === 0) {
-    const { rows } = await readSeriesTable(path, options.columns ? { columns: options.columns } : {});
-    return options.shard ? rows.filter((row) => inShard(options.shard, keyText(row.study_uid), keyText(row.series_uid))) : rows;
+    const table = await readSeriesTable(path, options.columns ? { columns: options.columns } : {});
+    const rows = options.shard ? table.rows.filter((row) => inShard(options.shard, keyText(row.study_uid), keyText(row.series_uid))) : table.rows;
+    return { rows, sourceColumns: table.columns, blankKeyRows: table.blankKeyRows };
   }
   const table = await readTableAll(path);
   assertReducible(table.columns.map((column) => columnMap.get(column) ?? column), path);
   const sink = new LevelSink(level, options.shard);
   for (const row of table.rows) sink.add(rename(row, columnMap));
-  return sink.finish();
+  return { rows: sink.finish(), sourceColumns: table.columns, blankKeyRows: sink.blankKeyRows };
 }

@@ -18,6 +18,8 @@ export interface PredictFilesResult {
   /** The output table: keys, labels, one probability column per class, confidence, rule. */
   table: { columns: string[]; rows: Row[] };
   skipped: SkippedFile[];
+  /** What the user should know: rows left out, rules or a column map naming columns no input has. */
+  warnings: string[];
 }
 
 /** The columns prediction reads: keys, every model's features, the rules' columns. */
@@ -26,10 +28,13 @@ export function columnsRead(models: readonly ModelBundle[], heuristics?: Compile
 }
 
 export async function predictFiles(inputs: readonly string[], models: readonly ModelBundle[], options: PredictFilesOptions = {}): Promise<PredictFilesResult> {
-  const { rows, skipped } = await readPredictionInputs(inputs, { ...options, columns: columnsRead(models, options.heuristics) });
+  const { rows, skipped, columns, warnings } = await readPredictionInputs(inputs, { ...options, columns: columnsRead(models, options.heuristics) });
+  // A rule on a column the input lacks never fires: say so rather than let it pass unnoticed.
+  const unknown = (options.heuristics?.columns ?? []).filter((column) => !columns.has(column));
+  if (unknown.length > 0 && rows.length > 0) warnings.push(`rule set ${options.heuristics!.name} uses column(s) ${unknown.join(', ')}, which no input has; rules on them never fire`);
   // A model ONNX Runtime cannot load is an error even when there is nothing to score.
   await Promise.all(models.map((model) => model.ready));
   const predictions = await predictSeries(rows, models, options);
   const first = models[0]!;
-  return { predictions, table: predictionRows(predictions, first.task === 'classification' ? first.classNames : []), skipped };
+  return { predictions, table: predictionRows(predictions, first.task === 'classification' ? first.classNames : []), skipped, warnings };
 }

@@ -14,7 +14,7 @@ export interface PredictStudiesOptions extends Omit<PredictOptions, 'heuristics'
   shard?: Shard;
 }
 
-export interface PredictStudiesResult extends Omit<PredictFilesResult, 'skipped'> {
+export interface PredictStudiesResult extends Omit<PredictFilesResult, 'skipped' | 'warnings'> {
   /** What was read: series found (with Orthanc ids), studies not found, instances skipped. */
   read: PacsSeries;
 }

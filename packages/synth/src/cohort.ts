@@ -95,7 +95,7 @@ export async function generateCohort(options: CohortOptions): Promise<CohortResu
       }
       writeFileSync(join(folder, name), new Uint8Array(data));
     } catch (cause) {
-      throw new MscError('E_OUTPUT', `cannot write the cohort to ${options.outDir}: ${(cause as Error).message}`, { path: join(folder, name), cause });
+      throw new MscError('E_OUTPUT', `cannot write the cohort to ${options.outDir}: ${(cause as Error).message}`, { path: join(folder, name), cause, hint: 'choose an output folder on a writable disk with free space' });
     }
     files += 1;
     bytes += data.byteLength;

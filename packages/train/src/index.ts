@@ -16,3 +16,4 @@ export * from './validation/test-set.js';
 export * from './validation/subset.js';
 export type { TrainCliOptions } from './cli/options.js';
 export { formatSummary, runTrain, type TrainIo, type TrainSummary } from './train-from-table.js';
+export { readLabelledTable, type LabelledTable } from './labelled-table.js';

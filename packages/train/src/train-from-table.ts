@@ -4,7 +4,7 @@
  * so the flow is tested without touching disk; cli/main.ts wires it to core's table readers
  * and atomic writers.
  */
-import { MscError, type Row } from '@msc/core';
+import { CLASS_LABELS, MscError, assertDistinctPaths, checkOutputPath, parseClassLabel, type Row } from '@msc/core';
 import { transform } from '@msc/features';
 import { classificationMetricRows, regressionMetricRows, type MetricContext } from './metrics/long-table.js';
 import type { ClassificationMetrics, RegressionMetrics } from './metrics/classification.js';
@@ -12,9 +12,11 @@ import { classIndexOf, trainModel } from './train.js';
 import { subsetByStudy } from './validation/subset.js';
 import { evaluateTestSet } from './validation/test-set.js';
 import type { TrainCliOptions } from './cli/options.js';
+import type { LabelledTable } from './labelled-table.js';
 
 export interface TrainIo {
-  readRows(path: string): Promise<Row[]>;
+  /** Series rows of a labelled table (see readLabelledTable: unlabelled rows left out, conflicts refused). */
+  readRows(path: string, labelColumn: string): Promise<LabelledTable>;
   readText(path: string): Promise<string>;
   /** Atomic write of a whole file. */
   writeBytes(path: string, bytes: Uint8Array): Promise<void>;
@@ -32,16 +34,86 @@ export interface TrainSummary {
   cvScore: number;
   testScore?: number;
   outputs: string[];
+  /** What the user should know about the data: rows left out, labels that look wrong. */
+  warnings: string[];
+}
+
+/** The files a run writes: the model, its metrics and (unless skipped) the importance table. */
+export function trainOutputs(opts: TrainCliOptions): string[] {
+  const base = opts.output.replace(/\.onnx$/i, '');
+  return [opts.output, `${base}.metrics.json`, `${base}.metrics.csv`, ...(opts.skipImportance ? [] : [`${base}.importance.csv`])];
+}
+
+/**
+ * Every output checked before the (long) training: none of them is an input (`-o x.onnx` would
+ * write x.metrics.csv over a table of that name), and each can be written.
+ */
+export function checkTrainOutputs(opts: TrainCliOptions): void {
+  const inputs = [
+    { path: opts.input, role: 'the input table' },
+    ...(opts.testSet ? [{ path: opts.testSet, role: 'the test set' }] : []),
+    ...(opts.groupFile ? [{ path: opts.groupFile, role: 'the group file' }] : []),
+  ];
+  const outputs = trainOutputs(opts);
+  assertDistinctPaths(outputs.map((path, i) => ({ path, role: i === 0 ? 'the output model' : `the output ${path}` })), inputs);
+  for (const path of outputs) checkOutputPath(path);
+}
+
+/** Rows left out while reading a table, in words. */
+function readingWarnings(table: LabelledTable, path: string, target: string): string[] {
+  const warnings: string[] = [];
+  if (table.unlabelledRows > 0) warnings.push(`${table.unlabelledRows} of ${table.inputRows} rows of ${path} have no label in "${target}" (empty or -); left out`);
+  if (table.blankKeyRows > 0) warnings.push(`${table.blankKeyRows} of ${table.inputRows} rows of ${path} have no study_uid or series_uid; left out`);
+  return warnings;
+}
+
+/** Labels that train a useless model without failing: an identifier as the label, classes too rare for the folds. */
+export function labelWarnings(rows: readonly Row[], target: string, folds: number | undefined): string[] {
+  const studiesOf = new Map<string, Set<string>>();
+  for (const row of rows) {
+    const cell = row[target];
+    if (cell === null || cell === undefined) continue;
+    const label = parseClassLabel(String(cell)) ?? String(cell).trim();
+    const studies = studiesOf.get(label) ?? new Set<string>();
+    studies.add(String(row.study_uid));
+    studiesOf.set(label, studies);
+  }
+  const warnings: string[] = [];
+  const classes = studiesOf.size;
+  if (classes > CLASS_LABELS.length * 2 && classes * 2 >= rows.length) {
+    warnings.push(`"${target}" has ${classes} different labels for ${rows.length} series: it looks like an identifier, not a class (name the label column with --target-column)`);
+    return warnings;
+  }
+  if (folds !== undefined) {
+    const rare = [...studiesOf].filter(([, studies]) => studies.size < folds).map(([label, studies]) => `${label} (${studies.size})`);
+    if (rare.length > 0) warnings.push(`classes found in fewer studies than the ${folds} folds: ${rare.join(', ')}; some folds train without them and cannot predict them`);
+  }
+  return warnings;
 }
 
 export async function runTrain(opts: TrainCliOptions, io: TrainIo): Promise<TrainSummary> {
-  let rows = await io.readRows(opts.input);
-  if (rows.length === 0) throw new MscError('E_BAD_DATA', `the table ${opts.input} has no rows`, { path: opts.input });
+  const outputs = trainOutputs(opts);
+  const table = await io.readRows(opts.input, opts.targetColumn);
+  const warnings = readingWarnings(table, opts.input, opts.targetColumn);
+  let rows = table.rows;
+  if (rows.length === 0) throw new MscError('E_BAD_DATA', `the table ${opts.input} has no rows`, { path: opts.input, hint: 'give a table with a header line and one row per instance or series' });
   if (opts.subset !== undefined) {
     const keep = subsetByStudy(rows.map((r) => String(r['study_uid'] ?? '')), opts.subset, opts.seed);
     rows = Array.from(keep, (i) => rows[i]!);
   }
   const groupOfStudy = opts.groupFile ? parseGroupFile(await io.readText(opts.groupFile), opts.groupFile) : undefined;
+  if (opts.task === 'classification') warnings.push(...labelWarnings(rows, opts.targetColumn, groupOfStudy ? undefined : opts.folds));
+  // The test set is read (and its labels checked) before training, not after it.
+  let testRows: Row[] | undefined;
+  if (opts.testSet) {
+    const testTable = await io.readRows(opts.testSet, opts.targetColumn);
+    warnings.push(...readingWarnings(testTable, opts.testSet, opts.targetColumn));
+    testRows = testTable.rows;
+    if (testRows.length === 0) throw new MscError('E_BAD_DATA', `the test set ${opts.testSet} has no rows`, { path: opts.testSet, hint: 'give a labelled table, or leave out --test-set' });
+    if (!testRows.some((row) => Object.hasOwn(row, opts.targetColumn))) {
+      throw new MscError('E_MISSING_COLUMNS', `the test set ${opts.testSet} has no "${opts.targetColumn}" column`, { path: opts.testSet, hint: 'the test set needs the same label column as the training table' });
+    }
+  }
   const model = trainModel(rows, {
     task: opts.task,
     targetColumn: opts.targetColumn,
@@ -68,13 +140,11 @@ export async function runTrain(opts: TrainCliOptions, io: TrainIo): Promise<Trai
 
   let testScore: number | undefined;
   let testReport;
-  if (opts.testSet) {
-    const testRows = await io.readRows(opts.testSet);
-    if (testRows.length === 0) throw new MscError('E_BAD_DATA', `the test set ${opts.testSet} has no rows`, { path: opts.testSet });
+  if (opts.testSet && testRows) {
     const labels = testRows.map((row, i) => {
       if (opts.task === 'regression') return Number(row[opts.targetColumn]);
       const c = classIndexOf(model.classNames, row[opts.targetColumn]);
-      if (c === undefined) throw new MscError('E_BAD_DATA', `test row ${i + 1}: label "${String(row[opts.targetColumn])}" is not one of the model's classes`, { path: opts.testSet });
+      if (c === undefined) throw new MscError('E_BAD_DATA', `test row ${i + 1}: label "${String(row[opts.targetColumn])}" is not one of the model's classes (${model.classNames.join(', ')})`, { path: opts.testSet, hint: 'the test set may only hold classes the training table has' });
       return c;
     });
     testReport = evaluateTestSet(model.cv.folds.map((f) => f.booster), transform(testRows, model.spec), labels);
@@ -84,14 +154,11 @@ export async function runTrain(opts: TrainCliOptions, io: TrainIo): Promise<Trai
     testScore = 'macroF1' in testReport.ensemble ? testReport.ensemble.macroF1 : testReport.ensemble.rmse;
   }
 
-  const base = opts.output.replace(/\.onnx$/i, '');
-  const outputs = [opts.output, `${base}.metrics.json`, `${base}.metrics.csv`];
   await io.writeBytes(opts.output, model.onnx);
   const json = { cv: model.cv.classification ?? model.cv.regression, folds: model.cv.folds.map((f) => ({ fold: model.foldNames[f.fold], metrics: f.classification ?? f.regression, auc_ovr: f.aucOvr, params: f.params })), test: testReport };
   await io.writeBytes(outputs[1]!, new TextEncoder().encode(`${JSON.stringify(json, null, 2)}\n`));
   await io.writeRows(outputs[2]!, metricRows);
   if (!opts.skipImportance) {
-    outputs.push(`${base}.importance.csv`);
     await io.writeRows(outputs[3]!, model.importance.map((imp) => ({
       model: opts.modelName, exclusion: ctx('', '', '').exclusion, class: imp.class, feature: imp.feature, gain: imp.gain, shap: imp.shap, fold: imp.fold, fraction: opts.subset ?? 1,
     })));
@@ -105,6 +172,7 @@ export async function runTrain(opts: TrainCliOptions, io: TrainIo): Promise<Trai
     cvScore,
     ...(testScore !== undefined ? { testScore } : {}),
     outputs,
+    warnings,
   };
 }
 
@@ -113,7 +181,7 @@ function parseGroupFile(text: string, path: string): Record<string, string> {
   try {
     value = JSON.parse(text);
   } catch (cause) {
-    throw new MscError('E_BAD_DATA', `the group file is not JSON`, { path, cause });
+    throw new MscError('E_BAD_DATA', `the group file is not JSON`, { path, cause, hint: '{"1.2.3": "centre_a", ...}' });
   }
   if (!value || typeof value !== 'object' || Array.isArray(value) || !Object.values(value).every((g) => typeof g === 'string' || typeof g === 'number')) {
     throw new MscError('E_BAD_DATA', 'the group file must map study_uid to a group name', { path, hint: '{"1.2.3": "centre_a", ...}' });

@@ -5,7 +5,7 @@
 import { MscError, Progress, defineCli, parse, parseShard, writeSummary, type Command, type Shard } from '@msc/core';
 import { formatFromPath } from '@msc/tables';
 import { checkpointDirFor } from '../checkpoint.js';
-import { defaultWorkers } from '../extract.js';
+import { defaultWorkers, maxWorkers } from '../extract.js';
 import { extractToTable } from '../extract-table.js';
 
 const FEATURE_TYPES = ['metadata', 'image'];
@@ -62,42 +62,41 @@ same command with --resume to continue.`,
     formatFromPath(flags.outputPath);
     const output = flags.outputPath;
     const progress = new Progress(io.stderr, 200);
-    const stopListening = io.onInterrupt(() => {
-      progress.done();
-      io.stderr.write(`msc-extract: interrupted; finished parts are kept in ${checkpointDirFor(output)}; rerun with --resume to continue\n`);
+    const workers = Math.min(flags.nWorkers, maxWorkers());
+    if (workers < flags.nWorkers) io.stderr.write(`msc-extract: note: --n-workers ${flags.nWorkers} lowered to ${workers} (4 per core; more threads only cost memory)\n`);
+    const summary = await extractToTable(inputs, output, {
+      perSeries: flags.perSeries === true,
+      ...(flags.pattern ? { pattern: flags.pattern } : {}),
+      ...(flags.dicomRecursion !== undefined ? { maxDepth: flags.dicomRecursion } : {}),
+      workers,
+      image: flags.featureTypes.includes('image'),
+      ...(flags.shard ? { shard: flags.shard } : {}),
+      resume: flags.resume === true,
+      checkpointRows: flags.checkpointRows,
+      skippedReport: flags.skippedReport ?? `${output.replace(/\.[^./]+$/, '')}.skipped.csv`,
+      ...(io.stderr.isTTY
+        ? {
+            onProgress: ({ files, instances }: { files: number; instances: number }) =>
+              progress.update(`msc-extract: ${files.toLocaleString('en')} files, ${instances.toLocaleString('en')} instances`),
+          }
+        : {}),
     });
-    try {
-      const summary = await extractToTable(inputs, output, {
-        perSeries: flags.perSeries === true,
-        ...(flags.pattern ? { pattern: flags.pattern } : {}),
-        ...(flags.dicomRecursion !== undefined ? { maxDepth: flags.dicomRecursion } : {}),
-        workers: flags.nWorkers,
-        image: flags.featureTypes.includes('image'),
-        ...(flags.shard ? { shard: flags.shard } : {}),
-        resume: flags.resume === true,
-        checkpointRows: flags.checkpointRows,
-        skippedReport: flags.skippedReport ?? `${output.replace(/\.[^./]+$/, '')}.skipped.csv`,
-        ...(io.stderr.isTTY
-          ? {
-              onProgress: ({ files, instances }: { files: number; instances: number }) =>
-                progress.update(`msc-extract: ${files.toLocaleString('en')} files, ${instances.toLocaleString('en')} instances`),
-            }
-          : {}),
-      });
-      progress.done();
-      const skipped = Object.entries(summary.skipped).map(([reason, n]) => `${n} ${reason}`).join(', ') || 'none';
-      const resumed = summary.resumedFiles > 0 ? `, ${summary.resumedFiles} files from an earlier run` : '';
-      const partial = summary.partialRows > 0 ? `, ${summary.partialRows} partial rows of damaged files (see the skipped-files report)` : '';
-      const noImage = Object.entries(summary.imageFeaturesMissing ?? {}).map(([reason, n]) => `${n} ${reason}`).join(', ');
-      if (noImage) io.stderr.write(`msc-extract: image features missing for ${noImage}\n`);
-      writeSummary(
-        io,
-        { ...summary, output },
-        `msc-extract: ${summary.files} files, ${summary.instances} instances, ${summary.series} series, skipped: ${skipped}${partial}${resumed}, ${summary.seconds.toFixed(1)} s → ${output}`,
-      );
-      return 0;
-    } finally {
-      stopListening();
-    }
+    progress.done();
+    for (const note of summary.notes) io.stderr.write(`msc-extract: note: ${note}\n`);
+    const skipped = Object.entries(summary.skipped).map(([reason, n]) => `${n} ${reason}`).join(', ') || 'none';
+    const resumed = summary.resumedFiles > 0 ? `, ${summary.resumedFiles} files from an earlier run` : '';
+    const partial = summary.partialRows > 0 ? `, ${summary.partialRows} partial rows of damaged files (see the skipped-files report)` : '';
+    const noImage = Object.entries(summary.imageFeaturesMissing ?? {}).map(([reason, n]) => `${n} ${reason}`).join(', ');
+    if (noImage) io.stderr.write(`msc-extract: image features missing for ${noImage}\n`);
+    writeSummary(
+      io,
+      { ...summary, output },
+      `msc-extract: ${summary.files} files, ${summary.instances} instances, ${summary.series} series, skipped: ${skipped}${partial}${resumed}, ${summary.seconds.toFixed(1)} s → ${output}`,
+    );
+    return 0;
   },
+  interrupted: (flags) =>
+    flags.outputPath
+      ? `finished parts are kept in ${checkpointDirFor(flags.outputPath)}; rerun the same command with --resume to continue`
+      : 'no output was written',
 });

@@ -4,9 +4,9 @@
  * rule that fired.
  */
 import { basename } from 'node:path';
-import { MscError, Option, defineCli, parse, parseShard, writeSummary, type CliIo, type Command, type Shard } from '@msc/core';
+import { MscError, Option, assertDistinctPaths, checkOutputPath, defineCli, parse, parseShard, writeSummary, type CliIo, type Command, type Shard } from '@msc/core';
 import { DicomWebClient, OrthancClient, assertStudyUid, endpointFromEnv } from '@msc/pacs';
-import { formatDelimitedLine, writeTable } from '@msc/tables';
+import { formatDelimitedLine, formatFromPath, writeTable } from '@msc/tables';
 import { compileRuleSet, loadRuleSet } from '@msc/heuristics';
 import { defaultModelPath } from '../default-model.js';
 import { parseColumnMap, type PredictionLevel } from '../inputs.js';
@@ -74,7 +74,7 @@ async function predictFromPacs(pacs: OrthancClient | DicomWebClient, flags: Flag
     io.stderr.write(`msc-predict: ${written.written} labels written to Orthanc as ${written.method === 'labels' ? 'labels' : `series metadata '${flags.metadataKey}'`}\n`);
   }
   io.stderr.write(`msc-predict: ${read.series.length} series read from ${pacs.name} with ${pacs.calls} HTTP calls\n`);
-  return { ...result, skipped: read.skipped.map((item) => ({ path: `${item.study}/${item.instance}`, reason: item.reason })) };
+  return { ...result, skipped: read.skipped.map((item) => ({ path: `${item.study}/${item.instance}`, reason: item.reason })), warnings: [] };
 }
 
 export const main = defineCli<Flags>({
@@ -104,6 +104,7 @@ export const main = defineCli<Flags>({
   helpText: `
 Output: without -o the table is CSV on stdout; with -o a one-line JSON summary goes to stdout when
 it is piped (a readable line on a terminal). Skipped DICOM files are listed on stderr.`,
+  interrupted: (flags) => (flags.output ? `nothing was written to ${flags.output}` : 'the output on stdout is incomplete'),
   async run(flags, args, io) {
     const inputs = [...args, ...(flags.inputPath ?? [])];
     const pacs = pacsSource(flags, inputs, io.env);
@@ -111,6 +112,12 @@ it is piped (a readable line on a terminal). Skipped DICOM files are listed on s
       throw new MscError('E_USAGE', 'no input given', { hint: 'msc-predict <dicom-folder | table> [more inputs] [--model-path model.onnx], or --orthanc/--dicomweb URL --study-uid UID' });
     }
     const columnMap = parseColumnMap(flags.columnMap ?? []);
+    if (flags.output) {
+      // Checked before any work: a table format we can write, a writable place, not an input.
+      formatFromPath(flags.output);
+      assertDistinctPaths([{ path: flags.output, role: 'the output' }], inputs.map((path) => ({ path, role: 'an input' })));
+      checkOutputPath(flags.output);
+    }
     const heuristics = flags.heuristics ? compileRuleSet(await loadRuleSet(flags.heuristics)) : undefined;
     const started = performance.now();
     const classNames = flags.classes?.split(',').map((name) => name.trim());
@@ -134,6 +141,7 @@ it is piped (a readable line on a terminal). Skipped DICOM files are listed on s
             ...predictOptions,
           });
       for (const { path, reason } of result.skipped) if (reason !== 'not DICOM') io.stderr.write(`msc-predict: skipped ${path}: ${reason}\n`);
+      for (const warning of result.warnings) io.stderr.write(`msc-predict: warning: ${warning}\n`);
       const { columns, rows } = result.table;
       if (!flags.output) {
         let text = formatDelimitedLine(columns, ',');

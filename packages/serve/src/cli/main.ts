@@ -34,6 +34,8 @@ DICOMWEB_USER, DICOMWEB_PASSWORD (or DICOMWEB_TOKEN); MSC_API_TOKEN makes every 
 /openapi.json and /docs ask for "Authorization: Bearer <token>".
 Signals: SIGHUP reloads the configuration (requests under way finish on the old models); SIGTERM
 and SIGINT stop after the requests under way (exit 0).`,
+  // The server stops on SIGTERM/SIGINT itself, after the requests under way.
+  interrupted: false,
   async run(flags, _args, io) {
     const configPath = flags.config ?? io.env.MSC_CONFIG ?? 'config-api.yaml';
     if (flags.check) {

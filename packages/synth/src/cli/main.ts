@@ -1,6 +1,7 @@
 /**
  * msc-synth: write a synthetic prostate mpMRI cohort (Part-10 DICOM files + labels.csv).
  */
+import { readdirSync } from 'node:fs';
 import { MscError, Option, Progress, defineCli, parse, writeSummary, type Command } from '@msc/core';
 import { generateCohort } from '../cohort.js';
 import { ALL_VENDORS, DEFAULT_VENDORS, HELD_OUT_VENDORS, type Vendor } from '../profiles.js';
@@ -26,6 +27,16 @@ interface Flags {
   vendors?: Vendor[];
   noise: boolean;
   maxInstancesPerSeries?: number;
+  force?: boolean;
+}
+
+/** Entries in a folder (0 when it does not exist or is not a folder: writing then reports the problem). */
+function entriesIn(dir: string): number {
+  try {
+    return readdirSync(dir).length;
+  } catch {
+    return 0;
+  }
 }
 
 export const main = defineCli<Flags>({
@@ -40,9 +51,19 @@ export const main = defineCli<Flags>({
       .addOption(new Option('--pixels <mode>', 'pixel data per file').choices(['none', 'tiny', 'realistic']).default('tiny'))
       .option('--vendors <list>', `comma-separated vendors (default ${DEFAULT_VENDORS.join(',')}; held out, only when named: ${HELD_OUT_VENDORS.join(',')})`, parse.via(vendors))
       .option('--max-instances-per-series <n>', 'write at most n files per series (series-level values kept; fewer files, faster)', parse.count(1))
-      .option('--no-noise', 'no archive noise (odd descriptions, missing tags, SEG/SR, other transfer syntaxes)'),
+      .option('--no-noise', 'no archive noise (odd descriptions, missing tags, SEG/SR, other transfer syntaxes)')
+      .option('--force', 'write into a folder that is not empty (files already there stay; labels.csv lists only this cohort)'),
+  interrupted: (flags) => (flags.out ? `the cohort in ${flags.out} is incomplete; rerun into a new folder` : 'nothing was written'),
   async run(flags, _args, io) {
     if (!flags.out) throw new MscError('E_USAGE', 'no output folder given', { hint: 'msc-synth --out cohort --studies 10' });
+    // Another cohort's files would stay beside this one's while labels.csv lists only this one.
+    const present = entriesIn(flags.out);
+    if (present > 0 && !flags.force) {
+      throw new MscError('E_USAGE', `${flags.out} is not empty (${present} entries): its files would mix with the new cohort's, and labels.csv would list only the new one`, {
+        path: flags.out,
+        hint: 'give a new or empty folder, or add --force to write into it anyway',
+      });
+    }
     const progress = new Progress(io.stderr, 100);
     const result = await generateCohort({
       outDir: flags.out,

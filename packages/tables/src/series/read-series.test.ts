@@ -56,8 +56,7 @@ describe('readSeriesTable on worker threads (large CSV/TSV)', () => {
           s % 5 === 0 ? String(files) : '-',
           s % 3 === 0 ? String(f * 1.5) : '',
         ];
-        // Some short lines: the missing trailing fields read as empty.
-        lines.push((s % 11 === 0 && f === 0 ? cells.slice(0, 8) : cells).join(separator));
+        lines.push(cells.join(separator));
       }
     }
     if (shuffled) lines.sort((a, b) => (a.length * 31 + a.charCodeAt(a.length - 1)) % 17 - (b.length * 31 + b.charCodeAt(b.length - 1)) % 17);
@@ -119,7 +118,7 @@ describe('readSeriesTable on worker threads (large CSV/TSV)', () => {
     expect(threaded.rows).toEqual(one.rows);
   });
 
-  it('leaves a blank line before the header and a repeated column name to the one-pass reader', async () => {
+  it('leaves a blank line before the header to the one-pass reader; a repeated column name is an error on both paths', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'msc-series-odd-'));
     const lines = instanceLines('\t', false, 3);
     const blank = join(dir, 'blank.tsv');
@@ -127,12 +126,12 @@ describe('readSeriesTable on worker threads (large CSV/TSV)', () => {
     const first = await both(blank);
     expect(first.one.rows.length).toBeGreaterThan(10);
     expect(first.threaded.rows).toEqual(first.one.rows);
-    // 'Echo Time' and 'echo_time' are one column once names are normalised.
+    // 'Echo Time' and 'echo_time' are one column once names are normalised: which cell is the value?
     const repeated = join(dir, 'repeated.tsv');
-    await writeFile(repeated, `${header.join('\t')}\tEcho Time\n${lines.map((line, i) => `${line}${line.split('\t').length === header.length ? `\t${i % 3}` : ''}`).join('\n')}\n`);
-    const second = await both(repeated);
-    expect(second.threaded.rows).toEqual(second.one.rows);
-    expect(second.threaded.columns).toEqual(second.one.columns);
+    await writeFile(repeated, `${header.join('\t')}\tEcho Time\n${lines.map((line, i) => `${line}\t${i % 3}`).join('\n')}\n`);
+    const error = { code: 'E_TABLE_FORMAT', message: expect.stringContaining('column "echo_time" appears more than once') };
+    await expect(readSeriesTable(repeated, { workers: 1 })).rejects.toMatchObject(error);
+    await expect(readSeriesTable(repeated, { workers: 3, parallelMinBytes: 0 })).rejects.toMatchObject(error);
   });
 
   it('counts a line holding only \'""\' as blank, as the one-pass reader does', async () => {

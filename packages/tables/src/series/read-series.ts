@@ -7,6 +7,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { type SeriesRow, ThreadClient, workerScriptUrl } from '@msc/core';
+import { assertUniqueColumns } from '../table/delimited.js';
 import { formatFromPath, normalizeColumnName } from '../table/format.js';
 import { batchRows, readTable } from '../table/index.js';
 import { projectColumns } from '../table/projection.js';
@@ -25,6 +26,8 @@ export interface SeriesTable {
   perInstance: boolean;
   /** Columns the file had (after normalisation and projection). */
   columns: string[];
+  /** Rows left out for an empty or `-` study_uid or series_uid (see SeriesReducer.blankKeyRows). */
+  blankKeyRows: number;
 }
 
 export interface ReadSeriesOptions extends ReadTableOptions, ReduceOptions {
@@ -53,7 +56,7 @@ export async function readSeriesTable(path: string, options: ReadSeriesOptions =
     inputRows += batch.length;
   }
   const rows = reducer.finish();
-  return { rows, inputRows, perInstance: rows.length < inputRows, columns: [...columns] };
+  return { rows, inputRows, perInstance: rows.length < inputRows - reducer.blankKeyRows, columns: [...columns], blankKeyRows: reducer.blankKeyRows };
 }
 
 function sizeOf(path: string): number {
@@ -88,8 +91,7 @@ async function readDelimitedInParallel(path: string, separator: ',' | '\t', work
   const header = headerLine.text.split(separator).map(normalizeColumnName);
   assertReducible(header, path);
   const picked = projectColumns(header, options.columns);
-  // A name twice: the ordinary reader keeps the last such cell of a row, the scan would add both.
-  if (new Set(picked.map((index) => header[index])).size !== picked.length) return undefined;
+  assertUniqueColumns(picked.map((index) => header[index]!), path);
   const size = statSync(path).size;
   const step = Math.ceil((size - headerLine.end) / workers);
   const reduce: ReduceOptions = { ...(options.level ? { level: options.level } : {}), ...(options.dropColumns ? { dropColumns: options.dropColumns } : {}) };
@@ -113,9 +115,11 @@ async function readDelimitedInParallel(path: string, separator: ',' | '\t', work
     const seen = new Set<string>();
     const shared = new Set<string>();
     let inputRows = 0;
+    let blankKeyRows = 0;
     for (const reply of scanned) {
       if (reply.kind !== 'scanned') continue;
       inputRows += reply.rows;
+      blankKeyRows += reply.blankKeyRows;
       for (const id of reply.ids) {
         if (seen.has(id)) shared.add(id);
         else seen.add(id);
@@ -132,7 +136,7 @@ async function readDelimitedInParallel(path: string, separator: ',' | '\t', work
     }
     parts.push(reducer.finishWhere());
     const rows = mergeById(parts);
-    return { rows, inputRows, perInstance: rows.length < inputRows, columns: picked.map((index) => header[index]!) };
+    return { rows, inputRows, perInstance: rows.length < inputRows - blankKeyRows, columns: picked.map((index) => header[index]!), blankKeyRows };
   } finally {
     await Promise.all(threads.map((thread) => thread.close()));
   }

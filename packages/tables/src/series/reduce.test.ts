@@ -167,7 +167,7 @@ describe('multi-frame rows (enhanced files)', () => {
     const cellwise = new SeriesReducer();
     const cells = new ReducerCells(cellwise);
     for (const row of files) {
-      const group = cells.startRow({ study_uid: row.study_uid!, series_uid: row.series_uid! });
+      const group = cells.startRow({ study_uid: row.study_uid!, series_uid: row.series_uid! })!;
       for (const [column, cell] of Object.entries(row)) if (column !== 'study_uid' && column !== 'series_uid') cells.addCell(group, column, cell);
     }
     expect(cells.isPerRowColumn('number_of_frames')).toBe(true);

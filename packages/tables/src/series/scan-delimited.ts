@@ -40,7 +40,7 @@ export type ScanRequest = { kind: 'scan'; task: ScanTask } | { kind: 'finish'; s
  * Worker → caller: after `scan` the ids of the range's series; after `finish` the rows of the
  * series no other range has (finished there), and the state of those that others have too.
  */
-export type ScanReply = { kind: 'scanned'; ids: string[]; rows: number } | { kind: 'finished'; rows: EncodedRows; state: ReducerState } | ScanFailure;
+export type ScanReply = { kind: 'scanned'; ids: string[]; rows: number; blankKeyRows: number } | { kind: 'finished'; rows: EncodedRows; state: ReducerState } | ScanFailure;
 
 const NEWLINE = 0x0a;
 const CR = 0x0d;
@@ -159,15 +159,15 @@ export function scanRange(task: ScanTask): ScanOutcome {
         }
       }
       field += 1;
-      if (field > columns) return { kind: 'error', message: `a line has ${field} fields but the header has ${columns}` };
-      // Short lines: the missing fields are empty, as the ordinary reader makes them.
-      if (field < columns) for (let p = 0; p < picked.length; p++) if (picked[p]! >= field) starts[p] = ends[p] = start;
+      // The ordinary reader names the line; it reads the file again for the message.
+      if (field !== columns) return { kind: 'error', message: `a line has ${field} fields but the header has ${columns}` };
       let sameKey = group !== undefined;
       for (let k = 0; sameKey && k < keyFields.length; k++) if (!sameBytes(keyFields[k]!)) sameKey = false;
       if (!sameKey) {
         const keyCells: Row = {};
         for (const p of keyFields) keyCells[names[p]!] = text(p);
         group = cells.startRow(keyCells);
+        if (!group) return undefined; // a blank key: counted by the reducer, not a series
       } else cells.repeatRow(group!);
       for (let p = 0; p < picked.length; p++) {
         if (sameKey && !perRow[p] && sameBytes(p)) continue;
@@ -202,7 +202,7 @@ export function scanRange(task: ScanTask): ScanOutcome {
       if (!record || record.next < line.length) return { kind: 'fallback', reason: 'a quoted field spans lines' };
       const fields = record.fields;
       if (fields.length === 1 && fields[0] === '') return { kind: 'row', counted: false }; // `""` alone: a blank line
-      if (fields.length > task.header.length) return { kind: 'error', message: `a line has ${fields.length} fields but the header has ${task.header.length}` };
+      if (fields.length !== task.header.length) return { kind: 'error', message: `a line has ${fields.length} fields but the header has ${task.header.length}` };
       const row: Row = {};
       for (let p = 0; p < picked.length; p++) row[names[p]!] = fields[picked[p]!] ?? '';
       reducer.add(row);

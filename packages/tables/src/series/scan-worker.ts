@@ -15,7 +15,7 @@ serveRequests<ScanRequest, ScanReply>(
       const outcome = scanRange(request.task);
       if (outcome.kind !== 'scanned') return outcome;
       reducer = outcome.reducer;
-      return { kind: 'scanned', ids: reducer.groupIds(), rows: outcome.rows };
+      return { kind: 'scanned', ids: reducer.groupIds(), rows: outcome.rows, blankKeyRows: reducer.blankKeyRows };
     }
     const shared = new Set(request.shared);
     const own = reducer!.finishWhere((id) => !shared.has(id));

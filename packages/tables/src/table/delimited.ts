@@ -44,6 +44,16 @@ export function parseRecord(text: string, start: number, separator: string, atEn
           continue;
         }
         if (i + 1 >= text.length && !atEnd) return null; // cannot tell "" from " yet
+        // RFC 4180: a closing quote ends the field. Anything else after it means the quote was
+        // not the closing one: a stray quote earlier has swallowed text, maybe whole lines.
+        const after = text[i + 1];
+        if (after !== undefined && after !== separator && after !== '\n' && after !== '\r') {
+          let lines = 0;
+          for (let at = text.indexOf('\n', start); at !== -1 && at < i; at = text.indexOf('\n', at + 1)) lines += 1;
+          throw new Error(
+            `a quoted field ${lines > 0 ? `opened here ends ${lines} line(s) later` : 'ends'} at a quote followed by '${after}' (a stray quote? quotes inside a quoted field are written "")`,
+          );
+        }
         inQuotes = false;
         i += 1;
         continue;
@@ -75,7 +85,7 @@ export function parseRecord(text: string, start: number, separator: string, atEn
     i += 1;
   }
   if (!atEnd) return null;
-  if (inQuotes) throw new Error('a quoted field is not closed before the end of the file');
+  if (inQuotes) throw new Error('a quoted field is not closed before the end of the file (a stray quote?)');
   fields.push(field);
   return { fields, next: text.length };
 }
@@ -117,19 +127,28 @@ export async function* readDelimited(path: string, separator: ',' | '\t', option
         return fail(`line ${line + 1}: ${(error as Error).message}`);
       }
       if (!record) break;
+      const first = line + 1;
+      // A quoted field may hold line breaks: count them so that messages name file lines.
+      if (quote !== -1 && quote < record.next) {
+        for (let at = text.indexOf('\n', position); at !== -1 && at < record.next; at = text.indexOf('\n', at + 1)) line += 1;
+        if (text.charCodeAt(record.next - 1) !== 10) line += 1; // the last record, without a line break
+      } else line += 1;
       position = record.next;
-      line += 1;
       const fields = record.fields;
       if (fields.length === 1 && fields[0] === '') continue; // blank line
       if (!header) {
-        if (line === 1 && fields[0]!.charCodeAt(0) === 0xfeff) fields[0] = fields[0]!.slice(1);
+        if (first === 1 && fields[0]!.charCodeAt(0) === 0xfeff) fields[0] = fields[0]!.slice(1);
         header = fields.map(normalizeColumnName);
         picked = projectColumns(header, options.columns);
         columns = picked.map((index) => header![index]!);
+        assertUniqueColumns(columns, path);
         data = newColumns();
         continue;
       }
-      if (fields.length > header.length) fail(`line ${line} has ${fields.length} fields but the header has ${header.length}`);
+      if (fields.length !== header.length) {
+        const where = line > first ? `the record on lines ${first}-${line} (a quoted field spans ${line - first + 1} lines: a stray quote?)` : `line ${first}`;
+        fail(`${where} has ${fields.length} fields but the header has ${header.length}`);
+      }
       for (let c = 0; c < picked.length; c++) data[c]![length] = fields[picked[c]!] ?? '';
       length += 1;
       if (length >= batchSize) yield flush();
@@ -138,20 +157,39 @@ export async function* readDelimited(path: string, separator: ',' | '\t', option
   };
 
   try {
-    for await (const chunk of stream as AsyncIterable<string>) {
-      const text = carry.length > 0 ? carry + chunk : chunk;
-      const used = yield* consume(text, false);
-      carry = text.slice(used);
+    try {
+      for await (const chunk of stream as AsyncIterable<string>) {
+        const text = carry.length > 0 ? carry + chunk : chunk;
+        const used = yield* consume(text, false);
+        carry = text.slice(used);
+      }
+    } catch (error) {
+      if (error instanceof MscError) throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') throw new MscError('E_INPUT_NOT_FOUND', `no such file: ${path}`, { path, hint: 'check the path' });
+      throw new MscError('E_TABLE_FORMAT', `cannot read ${path}: ${(error as Error).message}`, { path, cause: error, hint: `check that the file is a readable ${separator === '\t' ? 'TSV' : 'CSV'} table` });
     }
-  } catch (error) {
-    if (error instanceof MscError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new MscError('E_INPUT_NOT_FOUND', `no such file: ${path}`, { path });
-    throw new MscError('E_TABLE_FORMAT', `cannot read ${path}: ${(error as Error).message}`, { path, cause: error });
+    yield* consume(carry, true);
+    if (!header) fail('the file is empty (no header line)');
+    if (length > 0) yield flush();
+  } finally {
+    // A reader that stops early (only the header wanted) closes the file.
+    stream.destroy();
   }
-  yield* consume(carry, true);
-  if (!header) fail('the file is empty (no header line)');
-  if (length > 0) yield flush();
+}
+
+/** A header naming one column twice (after normalisation: `Class` and `class`) is ambiguous: which cell is the value? */
+export function assertUniqueColumns(header: readonly string[], path: string): void {
+  const seen = new Set<string>();
+  for (const name of header) {
+    if (seen.has(name)) {
+      throw new MscError('E_TABLE_FORMAT', `${path}: column "${name}" appears more than once in the header`, {
+        path,
+        hint: 'rename or remove the repeated column (names are compared trimmed and lower-cased, spaces as _)',
+      });
+    }
+    seen.add(name);
+  }
 }
 
 const NEEDS_QUOTES = { ',': /[",\r\n]/, '\t': /["\t\r\n]/ } as const;

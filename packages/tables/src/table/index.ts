@@ -2,7 +2,6 @@
  * Table I/O by extension: `readTable` streams column batches, `createTableWriter` streams rows out
  * atomically. Formats: parquet, CSV, TSV, JSON (flat or the original's nested tree), JSON Lines.
  */
-import { once } from 'node:events';
 import { type AtomicStream, atomicWriteFile, createAtomicStream, type Row } from '@msc/core';
 import { formatDelimitedLine, formatDelimitedRows, readDelimited } from './delimited.js';
 import { formatFromPath } from './format.js';
@@ -63,8 +62,8 @@ export async function readTableAll(path: string, options: ReadTableOptions = {})
   return { columns, rows };
 }
 
-async function writeChunk(output: AtomicStream, text: string): Promise<void> {
-  if (!output.stream.write(text)) await once(output.stream, 'drain');
+function writeChunk(output: AtomicStream, text: string): Promise<void> {
+  return output.write(text);
 }
 
 function streamingWriter(output: AtomicStream, encode: (rows: readonly Row[], first: boolean) => string, footer = (): string => ''): TableWriter {

@@ -9,7 +9,8 @@ import { dirname } from 'node:path';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, type FileMetaData } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { ParquetWriter, fileWriter, type ColumnSource } from 'hyparquet-writer';
-import { MscError, columnSpec, makeOutputDirectory, temporaryPathFor, type Cell, type Row } from '@msc/core';
+import { MscError, columnSpec, makeOutputDirectory, outputError, registerTemporary, temporaryPathFor, type Cell, type Row } from '@msc/core';
+import { assertUniqueColumns } from './delimited.js';
 import { normalizeColumnName } from './format.js';
 import { projectColumns } from './projection.js';
 import type { ColumnBatch, ReadTableOptions, TableWriter } from './types.js';
@@ -39,6 +40,7 @@ export async function* readParquet(path: string, options: ReadTableOptions = {})
   const normalized = fileColumns.map(normalizeColumnName);
   const picked = projectColumns(normalized, options.columns);
   const columns = picked.map((index) => normalized[index]!);
+  assertUniqueColumns(columns, path);
   const readNames = picked.map((index) => fileColumns[index]!);
   let rowStart = 0;
   for (const group of metadata.row_groups) {
@@ -93,13 +95,14 @@ function isNumericColumn(column: string, rows: readonly Row[]): boolean {
 export async function createParquetWriter(path: string, columns: readonly string[], rowGroupSize = 65_536): Promise<TableWriter> {
   const temporary = temporaryPathFor(path);
   makeOutputDirectory(dirname(path), path);
+  const unregister = registerTemporary(temporary);
   let writer: ParquetWriter | undefined;
   let numeric: boolean[] = [];
   let pending: Row[] = [];
   const fail = async (error: unknown): Promise<never> => {
     await rm(temporary, { force: true }).catch(() => undefined);
-    if (error instanceof MscError) throw error;
-    throw new MscError('E_OUTPUT', `cannot write ${path}: ${(error as Error).message}`, { path, cause: error });
+    unregister();
+    throw outputError(path, error);
   };
   const flush = async (): Promise<void> => {
     if (pending.length === 0 && writer) return;
@@ -138,6 +141,7 @@ export async function createParquetWriter(path: string, columns: readonly string
         await flush();
         await writer!.finish();
         await rename(temporary, path);
+        unregister();
       } catch (error) {
         await fail(error);
       }
@@ -145,6 +149,7 @@ export async function createParquetWriter(path: string, columns: readonly string
     async abort() {
       pending = [];
       await rm(temporary, { force: true }).catch(() => undefined);
+      unregister();
     },
   };
 }

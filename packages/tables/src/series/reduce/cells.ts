@@ -15,9 +15,14 @@ export type SeriesGroup = object;
 export class ReducerCells {
   constructor(readonly reducer: SeriesReducer) {}
 
-  /** Starts a row with these key cells (patient_id, study_uid, series_uid as present); returns its series. */
-  startRow(keyCells: Row): SeriesGroup {
-    const { id, key } = this.reducer.keyOf(keyCells);
+  /**
+   * Starts a row with these key cells (patient_id, study_uid, series_uid as present); returns its
+   * series, or undefined for a blank key (the reducer counts the row; leave its cells out).
+   */
+  startRow(keyCells: Row): SeriesGroup | undefined {
+    const keyed = this.reducer.keyOf(keyCells);
+    if (!keyed) return undefined;
+    const { id, key } = keyed;
     const group = this.reducer.groupOf(id, key);
     this.reducer.materialize(group);
     group.rows += 1;

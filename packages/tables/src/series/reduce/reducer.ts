@@ -4,7 +4,7 @@
  * Rows come in here (`add`, `addRows`); the byte scanner's cells come through cells.ts, and other
  * reducers' states (other threads) through state.ts; both use the accumulation steps below.
  */
-import { normalizeForReduction, type Cell, type Row, type SeriesRow } from '@msc/core';
+import { MISSING, normalizeForReduction, type Cell, type Row, type SeriesRow } from '@msc/core';
 import { newRow, rowTemplate } from '../../table/row-template.js';
 import { FRAMES, IMAGE_COLUMNS, PER_FRAME_VALUES, addToMean, addUnique, columnRank, framesOf, joinSorted, median, toNumber, type MeanAccumulator, type Uniques } from './rules.js';
 
@@ -58,6 +58,7 @@ export class SeriesReducer {
   readonly columnOrder = new Map<string, number>();
   private readonly keyColumns: readonly string[];
   private readonly drop: ReadonlySet<string>;
+  private blankKeys = 0;
 
   constructor(readonly options: ReduceOptions = {}) {
     this.keyColumns = options.level === 'study' ? ['study_uid'] : ['study_uid', 'series_uid'];
@@ -66,6 +67,14 @@ export class SeriesReducer {
 
   get seriesCount(): number {
     return this.groups.size;
+  }
+
+  /**
+   * Rows left out because a key cell (study_uid, and series_uid per series) was empty or `-`:
+   * they belong to no series, and grouping them under `-` would make one up.
+   */
+  get blankKeyRows(): number {
+    return this.blankKeys;
   }
 
   /** The ids of the series so far (any order); `finish` sorts them. */
@@ -96,7 +105,9 @@ export class SeriesReducer {
   }
 
   private addRow(row: Row, register: boolean): void {
-    const { id, key } = this.keyOf(row);
+    const keyed = this.keyOf(row);
+    if (!keyed) return;
+    const { id, key } = keyed;
     let group = this.groups.get(id);
     if (!group) {
       group = { key, rows: 1, single: row, uniques: new Map(), means: new Map(), fileCounts: [], extraFrames: 0 };
@@ -112,14 +123,21 @@ export class SeriesReducer {
     this.accumulate(group, row);
   }
 
-  /** A row's series id and key cells (patient_id, study_uid, series_uid as the level and row have them). */
-  keyOf(row: Row): { id: string; key: Row } {
+  /**
+   * A row's series id and key cells (patient_id, study_uid, series_uid as the level and row have
+   * them); undefined, and counted in `blankKeyRows`, when a key cell is missing.
+   */
+  keyOf(row: Row): { id: string; key: Row } | undefined {
     // One loop, no intermediate arrays: this runs once per input row.
     const key: Row = {};
     let id = '';
     for (let i = 0; i < this.keyColumns.length; i++) {
       const column = this.keyColumns[i]!;
       const value = normalizeForReduction(row[column]);
+      if (value === MISSING) {
+        this.blankKeys += 1;
+        return undefined;
+      }
       key[column] = value;
       id = i === 0 ? value : `${id}\u0000${value}`;
     }
