@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The original's train_all_models.smk in one command: msc-train all (study-grouped split, every
 // exclusion × training fraction, leave-one-centre-out and leave-one-vendor-out, in parallel,
-// resumable) on a labelled table — or on a synthetic cohort it makes first.
+// resumable) on a labelled table — or on a synthetic cohort it makes first — then msc-report's
+// HTML report of the grid (<out>/report.html).
 //   pnpm build && node pipelines/train-all.mjs labelled.parquet -o grid/ [--group-file centres.json] [msc-train all flags]
 //   pnpm build && node pipelines/train-all.mjs --synth-studies 500 [--synth-seed 2026] [--max-instances-per-series 4] -o grid/ [flags]
 // With --synth-studies the cohort goes to <out>/cohort (kept and reused while its settings are the
@@ -11,7 +12,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { processIo } from '../packages/core/dist/index.js';
+import { captureIo, processIo } from '../packages/core/dist/index.js';
+import { main as reportMain } from '../packages/report/dist/cli/main.js';
 import { trainAllMain } from '../packages/train/dist/index.js';
 import { labelledSeriesTable } from './cohort-table.mjs';
 
@@ -60,4 +62,12 @@ if (synthStudies !== undefined) {
   if (!argv.some((arg) => arg === '--group-file' || arg === '--group_file' || arg.startsWith('--group-file=') || arg.startsWith('--group_file='))) argv.push('--group-file', centres);
 }
 
-process.exitCode = await trainAllMain(argv, processIo);
+const code = await trainAllMain(argv, processIo);
+const outAt = argv.findIndex((arg) => ['-o', '--output-dir', '--output_dir', '--output-path', '--output_path', '--models-dir', '--models_dir'].includes(arg));
+if (code === 0 && outAt >= 0) {
+  const grid = resolve(argv[outAt + 1]);
+  const io = captureIo();
+  const reportCode = await reportMain(['--grid', grid, '--title', `MSC grid: ${grid}`, '--note', `node pipelines/train-all.mjs ${process.argv.slice(2).join(' ')}`, '-o', join(grid, 'report.html')], io);
+  process.stderr.write(reportCode === 0 ? `train-all: report → ${join(grid, 'report.html')}\n` : io.err());
+  process.exitCode = reportCode;
+} else process.exitCode = code;

@@ -22,6 +22,7 @@ const BINARIES = {
   'msc-split-data': 'packages/tools/bin/msc-split-data.mjs',
   'msc-metadata-json': 'packages/tools/bin/msc-metadata-json.mjs',
   'msc-merge-shards': 'packages/tools/bin/msc-merge-shards.mjs',
+  'msc-report': 'packages/report/bin/msc-report.mjs',
 } as const;
 type Binary = keyof typeof BINARIES;
 const run = (binary: Binary, args: string[]) => spawnSync(process.execPath, [join(root, BINARIES[binary]), ...args], { encoding: 'utf8', cwd: root });
@@ -36,6 +37,7 @@ const BAD_VALUE: Record<Binary, string[]> = {
   'msc-split-data': ['x.csv', '-o', 'a.csv', 'b.csv', '--random_seed', '-3'],
   'msc-metadata-json': ['x', '-o', 'm.json', '--n_workers', '-1'],
   'msc-merge-shards': ['a.csv', '--output_path'],
+  'msc-report': ['--grid', 'x', '--output_path'],
 };
 
 let dir: string;

@@ -6,7 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { MscError, type Row } from '@msc/core';
 import { INSTANCE_COLUMNS, extractBatches, type SkippedFile } from '@msc/extract';
-import { formatFromPath, readTableAll, writeTable } from '@msc/tables';
+import { formatFromPath, isTablePath, readTableAll, writeTable } from '@msc/tables';
 
 export interface MetadataJsonOptions {
   pattern?: string;
@@ -23,8 +23,6 @@ export interface MetadataJsonSummary {
   output: string;
 }
 
-const TABLE_EXTENSIONS = /\.(parquet|csv|tsv|json|jsonl)$/i;
-
 /** One path per file is not a property of a series, and would make the tree as large as the file list. */
 const LEFT_OUT = new Set(['file_path']);
 
@@ -33,7 +31,7 @@ export async function metadataJson(inputs: readonly string[], output: string, op
   const rows: Row[] = [];
   const columns = new Set<string>();
   const skippedFiles: SkippedFile[] = [];
-  const dicom = inputs.filter((input) => !(existsSync(input) && statSync(input).isFile() && TABLE_EXTENSIONS.test(input)));
+  const dicom = inputs.filter((input) => !(existsSync(input) && statSync(input).isFile() && isTablePath(input)));
   for (const input of inputs.filter((i) => !dicom.includes(i))) {
     const table = await readTableAll(input);
     for (const column of table.columns) columns.add(column);

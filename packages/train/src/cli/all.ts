@@ -87,6 +87,7 @@ export function formatGridSummary(s: GridSummary): string {
   }
   lines.push(`${s.models} models: ${s.trained} trained, ${s.reused} already done, ${s.skipped} skipped, ${s.failed} failed; ${s.threads} threads, ${s.seconds.toFixed(0)} s`);
   lines.push(`tables: ${[s.tables.metrics, ...Object.values(s.tables.logo), s.tables.importance, s.tables.predictions].filter(Boolean).join(', ')}`);
+  lines.push(`report: msc-report --grid ${s.outDir} -o ${s.outDir}/report.html`);
   return lines.join('\n');
 }
 
