@@ -6,7 +6,7 @@
 // (pipelines/real-data, when fetched), each scored by msc-predict with the prostate_mpmri rules.
 //   pnpm build && node pipelines/real-data/fetch.mjs && node pipelines/report-default-model.mjs [--out models/prostate_mpmri.report.html]
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

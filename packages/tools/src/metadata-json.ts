@@ -5,7 +5,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { MscError, type Row } from '@msc/core';
-import { INSTANCE_COLUMNS, extractBatches, type SkippedFile } from '@msc/extract';
+import { extractBatches, instanceColumns, type SkippedFile } from '@msc/extract';
 import { formatFromPath, isTablePath, readTableAll, writeTable } from '@msc/tables';
 
 export interface MetadataJsonOptions {
@@ -26,7 +26,7 @@ export interface MetadataJsonSummary {
 /** One path per file is not a property of a series, and would make the tree as large as the file list. */
 const LEFT_OUT = new Set(['file_path']);
 
-export async function metadataJson(inputs: readonly string[], output: string, options: MetadataJsonOptions = {}): Promise<MetadataJsonSummary & { skippedFiles: SkippedFile[] }> {
+export async function metadataJson(inputs: readonly string[], output: string, options: MetadataJsonOptions = {}): Promise<{ summary: MetadataJsonSummary; skippedFiles: SkippedFile[] }> {
   if (formatFromPath(output) !== 'json') throw new MscError('E_USAGE', `the nested metadata is JSON: the output must end in .json, not ${output}`, { hint: '-o metadata.json' });
   const rows: Row[] = [];
   const columns = new Set<string>();
@@ -38,7 +38,7 @@ export async function metadataJson(inputs: readonly string[], output: string, op
     rows.push(...table.rows);
   }
   if (dicom.length > 0) {
-    for (const column of INSTANCE_COLUMNS) columns.add(column);
+    for (const column of instanceColumns(false)) columns.add(column);
     for await (const batch of extractBatches(dicom, { ...(options.pattern ? { pattern: options.pattern } : {}), ...(options.maxDepth !== undefined ? { maxDepth: options.maxDepth } : {}), ...(options.workers !== undefined ? { workers: options.workers } : {}) })) {
       for (const event of batch) {
         if (event.kind === 'row') rows.push(event.row as unknown as Row);
@@ -53,13 +53,13 @@ export async function metadataJson(inputs: readonly string[], output: string, op
   await writeTable(output, [...columns].filter((column) => !LEFT_OUT.has(column)), rows, { nested: true });
   const studies = new Set(rows.map((row) => `${String(row['patient_id'])}\u0000${String(row['study_uid'])}`));
   const series = new Set(rows.map((row) => `${String(row['patient_id'])}\u0000${String(row['study_uid'])}\u0000${String(row['series_uid'])}`));
-  return {
+  const summary = {
     patients: new Set(rows.map((row) => String(row['patient_id']))).size,
     studies: studies.size,
     series: series.size,
     instances: rows.length,
     skipped: skippedFiles.length,
     output,
-    skippedFiles,
   };
+  return { summary, skippedFiles };
 }

@@ -91,7 +91,8 @@ export async function runTrain(opts: TrainCliOptions, io: TrainIo): Promise<Trai
   const base = opts.output.replace(/\.onnx$/i, '');
   const outputs = [opts.output, `${base}.metrics.json`, `${base}.metrics.csv`];
   await io.writeBytes(opts.output, model.onnx);
-  const test = testReport && (({ ensembleOutput: _, ...rest }) => rest)(testReport);
+  // The per-row output goes to the predictions table, not into the JSON.
+  const test = testReport && Object.fromEntries(Object.entries(testReport).filter(([key]) => key !== 'ensembleOutput'));
   const json = { cv: model.cv.classification ?? model.cv.regression, folds: model.cv.folds.map((f) => ({ fold: model.foldNames[f.fold], metrics: f.classification ?? f.regression, auc_ovr: f.aucOvr, params: f.params })), test };
   await io.writeBytes(outputs[1]!, new TextEncoder().encode(`${JSON.stringify(json, null, 2)}\n`));
   await io.writeRows(outputs[2]!, metricRows);

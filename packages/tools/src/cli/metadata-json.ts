@@ -28,7 +28,7 @@ are not DICOM images (SEG, SR, unreadable) are counted in the summary and left o
     const inputs = [...args, ...(flags.inputDir ?? [])];
     if (inputs.length === 0) throw new MscError('E_USAGE', 'no input given', { hint: 'msc-metadata-json <dicom-folder> -o metadata.json' });
     if (!flags.outputPath) throw new MscError('E_USAGE', 'no output given', { hint: 'add -o metadata.json' });
-    const { skippedFiles: _, ...summary } = await metadataJson(inputs, flags.outputPath, {
+    const { summary } = await metadataJson(inputs, flags.outputPath, {
       ...(flags.pattern ? { pattern: flags.pattern } : {}),
       ...(flags.dicomRecursion !== undefined ? { maxDepth: flags.dicomRecursion } : {}),
       ...(flags.nWorkers !== undefined ? { workers: flags.nWorkers } : {}),

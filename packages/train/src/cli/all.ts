@@ -115,19 +115,21 @@ the same settings and data) are not trained again.`,
     const outDir = resolve(flags.outputDir);
 
     const progress = new Progress(io.stderr, 200);
-    const running = new Map<string, string>();
+    const running = new Map<string, number>();
     let done = 0;
     let total = 0;
     const show = () => {
-      const jobs = [...running].map(([name, message]) => `${name.replace(/^models[^/]*\//, '')}${message ? ` (${message})` : ''}`).join(', ');
+      const now = performance.now();
+      const jobs = [...running].map(([name, since]) => `${name.replace(/^models[^/]*\//, '')} ${((now - since) / 1000).toFixed(0)} s`).join(', ');
       progress.update(`msc-train all: ${done}/${total} models${jobs ? ` · ${jobs}` : ''}`);
     };
+    // On a terminal the line is redrawn every second, so long jobs show their time.
+    const ticker = io.stderr.isTTY ? setInterval(show, 1000).unref() : undefined;
     const onEvent = (event: GridEvent) => {
       if (event.type === 'planned') {
         total = event.total;
         done = event.done;
-      } else if (event.type === 'started') running.set(event.name, '');
-      else if (event.type === 'progress') running.set(event.name, event.message);
+      } else if (event.type === 'started') running.set(event.name, performance.now());
       else {
         running.delete(event.result.name);
         done += 1;
@@ -169,6 +171,7 @@ the same settings and data) are not trained again.`,
       if (failure !== undefined) throw failure;
       return 0;
     } finally {
+      if (ticker) clearInterval(ticker);
       progress.done();
       stopListening();
     }

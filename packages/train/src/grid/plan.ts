@@ -94,7 +94,7 @@ export function planGrid(options: GridPlanOptions, data: GridData): GridJob[] {
   const names = options.exclusions.map((e) => exclusionName(exclusionColumns(e)));
   if (new Set(names).size !== names.length) throw new MscError('E_USAGE', `an exclusion set is listed twice: ${options.exclusions.join(', ')}`);
   // n_threads does not change a model (bit-identical with 1 or 2 threads), so it is not in the hash.
-  const { n_threads: _threads, ...modelParams } = options.params;
+  const modelParams = Object.fromEntries(Object.entries(options.params).filter(([key]) => key !== 'n_threads'));
   const shared = {
     train: data.trainHash,
     test: data.testHash,

@@ -61,7 +61,6 @@ export interface GridSummary {
 export type GridEvent =
   | { type: 'planned'; total: number; done: number; threads: number }
   | { type: 'started'; name: string }
-  | { type: 'progress'; name: string; message: string }
   | { type: 'finished'; result: GridJobResult };
 
 /** What a finished job leaves beside its model: its config hash and summary. */
@@ -139,10 +138,7 @@ export async function runGrid(options: GridOptions, onEvent: (event: GridEvent) 
           // One histogram thread per job when jobs run side by side (the model does not depend on it).
           const params = threads > 1 ? { ...job.options.params, n_threads: 1 } : job.options.params;
           try {
-            const { summary, seconds } = await pool.run({ ...job.options, params }, {
-              onStart: () => onEvent({ type: 'started', name: job.name }),
-              onProgress: (message) => onEvent({ type: 'progress', name: job.name, message }),
-            });
+            const { summary, seconds } = await pool.run({ ...job.options, params }, { onStart: () => onEvent({ type: 'started', name: job.name }) });
             await atomicWriteFile(recordPath(job), `${JSON.stringify({ configHash: job.configHash, summary, seconds } satisfies JobRecord, null, 1)}\n`);
             results.set(job, resultOf(job, 'trained', { cvScore: summary.cvScore, ...(summary.testScore !== undefined ? { testScore: summary.testScore } : {}), seconds }));
           } catch (error) {

@@ -4,8 +4,7 @@
  * series of a study the model was trained on. Deterministic: the same studies, fractions and seed
  * give the same parts whatever the row order.
  */
-import { MscError } from '@msc/core';
-import { Random } from '../random.js';
+import { MscError, Random } from '@msc/core';
 
 /**
  * Part index (0-based) of every row. Distinct studies are sorted, shuffled with the seed and cut
