@@ -13,6 +13,7 @@ import { readSeriesTable, readTableAll, writeTable } from '@msc/tables';
 import { main as mergeTargetMain } from '../src/cli/merge-target.js';
 import { main as metadataJsonMain } from '../src/cli/metadata-json.js';
 import { main as splitDataMain } from '../src/cli/split-data.js';
+import { main as predictMain } from '../../predict/src/cli/main.js';
 
 let dir: string;
 let cohort: CohortResult;
@@ -108,6 +109,14 @@ describe('msc-metadata-json', () => {
       const expected = byUid.get(row.series_uid)!;
       for (const column of ['series_description', 'image_type', 'echo_time', 'repetition_time', 'diffusion_bvalue_final', 'manufacturer']) expect(row[column], column).toBe(expected[column]);
     }
+  });
+
+  it('msc-predict gives the same predictions from the tree as from the DICOM files', async () => {
+    const fromTree = join(dir, 'from-tree.csv');
+    const fromFiles = join(dir, 'from-files.csv');
+    expect((await run(predictMain, [join(dir, 'metadata.json'), '-o', fromTree])).code).toBe(0);
+    expect((await run(predictMain, [cohort.outDir, '-o', fromFiles])).code).toBe(0);
+    expect(await readFile(fromTree, 'utf8')).toBe(await readFile(fromFiles, 'utf8'));
   });
 
   it('refuses an output that is not .json', async () => {
