@@ -38,3 +38,15 @@ export function skipWithoutPython(...modules: string[]): boolean {
   process.stderr.write(`skipping oracle tests: ${reason}; run MSC_ORACLES=1 pnpm test to install and use them\n`);
   return true;
 }
+
+/** Debian's chromium, which the report's browser test drives with playwright-core (no browser download). */
+export const CHROMIUM = process.env.MSC_CHROMIUM ?? '/usr/bin/chromium';
+
+/** Like skipWithoutPython, for the browser: skip (reason printed) unless required, then fail. */
+export function skipWithoutChromium(): boolean {
+  if (existsSync(CHROMIUM)) return false;
+  const reason = `${CHROMIUM} is missing (Debian: chromium)`;
+  if (ORACLES_REQUIRED) throw new Error(`${reason}; MSC_ORACLES/CI requires it: scripts/test-deps.mjs installs it`);
+  process.stderr.write(`skipping browser tests: ${reason}; run MSC_ORACLES=1 pnpm test to install and use it\n`);
+  return true;
+}

@@ -18,6 +18,11 @@ const BINARIES = {
   'msc-train': 'packages/train/bin/msc-train.mjs',
   'msc-predict': 'packages/predict/bin/msc-predict.mjs',
   'msc-synth': 'packages/synth/bin/msc-synth.mjs',
+  'msc-merge-target': 'packages/tools/bin/msc-merge-target.mjs',
+  'msc-split-data': 'packages/tools/bin/msc-split-data.mjs',
+  'msc-metadata-json': 'packages/tools/bin/msc-metadata-json.mjs',
+  'msc-merge-shards': 'packages/tools/bin/msc-merge-shards.mjs',
+  'msc-report': 'packages/report/bin/msc-report.mjs',
 } as const;
 type Binary = keyof typeof BINARIES;
 const run = (binary: Binary, args: string[]) => spawnSync(process.execPath, [join(root, BINARIES[binary]), ...args], { encoding: 'utf8', cwd: root });
@@ -28,6 +33,11 @@ const BAD_VALUE: Record<Binary, string[]> = {
   'msc-train': ['x.csv', '-o', 'm.onnx', '--n_iter', 'many'],
   'msc-predict': ['x.csv', '--min_confidence', '2'],
   'msc-synth': ['--out', 'x', '--max_instances_per_series', '0'],
+  'msc-merge-target': ['x.csv', '-o', 'y.csv', '--target_path'],
+  'msc-split-data': ['x.csv', '-o', 'a.csv', 'b.csv', '--random_seed', '-3'],
+  'msc-metadata-json': ['x', '-o', 'm.json', '--n_workers', '-1'],
+  'msc-merge-shards': ['a.csv', '--output_path'],
+  'msc-report': ['--grid', 'x', '--output_path'],
 };
 
 let dir: string;
@@ -49,7 +59,7 @@ describe.each(Object.keys(BINARIES) as Binary[])('%s', (binary) => {
   it('reports a wrong flag value, in snake_case, as error [E_USAGE] with a hint, exit 2, no help dump', () => {
     const result = run(binary, BAD_VALUE[binary]);
     expect(result.status).toBe(EXIT_CODES.usage);
-    expect(result.stderr).toMatch(/^error \[E_USAGE\]: .+\nhint: see msc-[a-z]+ --help\n$/);
+    expect(result.stderr).toMatch(/^error \[E_USAGE\]: .+\nhint: see msc-[a-z-]+ --help\n$/);
     expect(result.stdout).toBe('');
   });
 

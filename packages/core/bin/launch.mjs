@@ -5,12 +5,14 @@ import { fileURLToPath } from 'node:url';
 /**
  * @param {string} binUrl import.meta.url of the package's bin script
  * @param {string} name the binary's name, for the message
+ * @param {string} [module] the built module exporting `main`, relative to the package's dist/
+ *   (packages with several binaries have one module each)
  */
-export async function launch(binUrl, name) {
+export async function launch(binUrl, name, module = 'cli/main.js') {
   let main;
   let runCli;
   try {
-    ({ main } = await import(new URL('../dist/cli/main.js', binUrl).href));
+    ({ main } = await import(new URL(`../dist/${module}`, binUrl).href));
     ({ runCli } = await import(new URL('../dist/index.js', import.meta.url).href));
   } catch (error) {
     if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !/[\\/]dist[\\/]/.test(String(error.message))) throw error;

@@ -135,11 +135,14 @@ export async function runTrain(opts: TrainCliOptions, io: TrainIo): Promise<Trai
   const metricRows: Row[] = [];
   const addMetrics = (c: MetricContext, m: ClassificationMetrics | RegressionMetrics, auc?: number[]) =>
     metricRows.push(...('macroF1' in m ? classificationMetricRows(c, m, model.classNames, auc) : regressionMetricRows(c, m)));
-  for (const f of model.cv.folds) addMetrics(ctx('validation', 'cv', f.fold), (f.classification ?? f.regression)!, f.aucOvr);
+  // Leave-one-group-out folds are named by their held-out group (a centre, a vendor), k folds by index.
+  const foldId = (fold: number): number | string => (groupOfStudy ? model.foldNames[fold]! : fold);
+  for (const f of model.cv.folds) addMetrics(ctx('validation', 'cv', foldId(f.fold)), (f.classification ?? f.regression)!, f.aucOvr);
   addMetrics(ctx('validation', 'cv', '-'), (model.cv.classification ?? model.cv.regression)!);
 
   let testScore: number | undefined;
   let testReport;
+  let predictionRows: Row[] | undefined;
   if (opts.testSet && testRows) {
     const labels = testRows.map((row, i) => {
       if (opts.task === 'regression') return Number(row[opts.targetColumn]);
@@ -148,20 +151,27 @@ export async function runTrain(opts: TrainCliOptions, io: TrainIo): Promise<Trai
       return c;
     });
     testReport = evaluateTestSet(model.cv.folds.map((f) => f.booster), transform(testRows, model.spec), labels);
-    testReport.perFold.forEach((m, i) => addMetrics(ctx('test', 'test', model.cv.folds[i]!.fold), m));
+    testReport.perFold.forEach((m, i) => addMetrics(ctx('test', 'test', foldId(model.cv.folds[i]!.fold)), m));
     if (testReport.consensus) addMetrics(ctx('test', 'test_consensus', '-'), testReport.consensus);
     addMetrics(ctx('test', 'test_ensemble', '-'), testReport.ensemble, testReport.ensembleAucOvr);
     testScore = 'macroF1' in testReport.ensemble ? testReport.ensemble.macroF1 : testReport.ensemble.rmse;
+    predictionRows = testPredictionRows(testRows, labels, model.classNames, testReport.ensembleOutput);
   }
 
   await io.writeBytes(opts.output, model.onnx);
-  const json = { cv: model.cv.classification ?? model.cv.regression, folds: model.cv.folds.map((f) => ({ fold: model.foldNames[f.fold], metrics: f.classification ?? f.regression, auc_ovr: f.aucOvr, params: f.params })), test: testReport };
+  // The per-row output goes to the predictions table, not into the JSON.
+  const test = testReport && Object.fromEntries(Object.entries(testReport).filter(([key]) => key !== 'ensembleOutput'));
+  const json = { cv: model.cv.classification ?? model.cv.regression, folds: model.cv.folds.map((f) => ({ fold: model.foldNames[f.fold], metrics: f.classification ?? f.regression, auc_ovr: f.aucOvr, params: f.params })), test };
   await io.writeBytes(outputs[1]!, new TextEncoder().encode(`${JSON.stringify(json, null, 2)}\n`));
   await io.writeRows(outputs[2]!, metricRows);
   if (!opts.skipImportance) {
     await io.writeRows(outputs[3]!, model.importance.map((imp) => ({
       model: opts.modelName, exclusion: ctx('', '', '').exclusion, class: imp.class, feature: imp.feature, gain: imp.gain, shap: imp.shap, fold: imp.fold, fraction: opts.subset ?? 1,
     })));
+  }
+  if (predictionRows) {
+    outputs.push(`${opts.output.replace(/\.onnx$/i, '')}.predictions.csv`);
+    await io.writeRows(outputs[outputs.length - 1]!, predictionRows);
   }
   const cvScore = model.cv.classification ? model.cv.classification.macroF1 : model.cv.regression!.rmse;
   return {
@@ -174,6 +184,24 @@ export async function runTrain(opts: TrainCliOptions, io: TrainIo): Promise<Trai
     outputs,
     warnings,
   };
+}
+
+/**
+ * The test set's series with their label and the fold ensemble's output (what the ONNX file
+ * gives): prediction, confidence and one probability column per class, named as msc-predict
+ * names them.
+ */
+function testPredictionRows(testRows: readonly Row[], labels: readonly number[], classNames: readonly string[], output: Float32Array): Row[] {
+  const round = (x: number) => Math.round(x * 1e6) / 1e6;
+  const k = classNames.length;
+  return testRows.map((row, r) => {
+    const keys: Row = { study_uid: row['study_uid'] ?? null, series_uid: row['series_uid'] ?? null, true: k === 0 ? labels[r]! : classNames[labels[r]!]! };
+    if (k === 0) return { ...keys, prediction: output[r]! };
+    let best = 0;
+    for (let c = 1; c < k; c++) if (output[r * k + c]! > output[r * k + best]!) best = c;
+    const probabilities = Object.fromEntries(classNames.map((name, c) => [`probability_${name.toLowerCase()}`, round(output[r * k + c]!)]));
+    return { ...keys, prediction: classNames[best]!, confidence: round(output[r * k + best]!), ...probabilities };
+  });
 }
 
 function parseGroupFile(text: string, path: string): Record<string, string> {

@@ -49,7 +49,7 @@ describe('runTrain', () => {
     const { io, files, written } = memoryIo({ 'train.csv': seriesRows(30, 1), 'test.csv': seriesRows(8, 2) });
     const opts = parseTrainArgs(['train.csv', '-o', 'out/model.onnx', '--test-set', 'test.csv', '--folds', '3', '--param', 'n_estimators=15', '--exclude-cols', 'series_description']);
     const summary = await runTrain(opts, io);
-    expect(summary.outputs).toEqual(['out/model.onnx', 'out/model.metrics.json', 'out/model.metrics.csv', 'out/model.importance.csv']);
+    expect(summary.outputs).toEqual(['out/model.onnx', 'out/model.metrics.json', 'out/model.metrics.csv', 'out/model.importance.csv', 'out/model.predictions.csv']);
     expect(summary.folds).toHaveLength(3);
     expect(summary.testScore).toBeGreaterThan(0.8);
     expect(readOnnxMetadata(files.get('out/model.onnx')!)['msc.feature_spec']).not.toContain('series_description');
@@ -57,6 +57,12 @@ describe('runTrain', () => {
     expect(new Set(metrics.map((r) => r['split']))).toEqual(new Set(['cv', 'test', 'test_consensus', 'test_ensemble']));
     expect(metrics.every((r) => r['exclusion'] === 'series_description')).toBe(true);
     expect(written.get('out/model.importance.csv')!.length).toBeGreaterThan(0);
+    // every test series with its label and the fold ensemble's output
+    const predictions = written.get('out/model.predictions.csv')!;
+    expect(predictions).toHaveLength(40);
+    expect(Object.keys(predictions[0]!)).toEqual(['study_uid', 'series_uid', 'true', 'prediction', 'confidence', 'probability_adc', 'probability_dce', 'probability_dwi', 'probability_others', 'probability_t2w']);
+    const accuracy = predictions.filter((row) => row['true'] === row['prediction']).length / predictions.length;
+    expect(accuracy).toBeCloseTo(Number(metrics.find((row) => row['split'] === 'test_ensemble' && row['metric'] === 'accuracy')!['value']), 10);
     expect(JSON.parse(new TextDecoder().decode(files.get('out/model.metrics.json')!)).folds).toHaveLength(3);
     expect(formatSummary(summary, 'classification')).toMatch(/cv\s+\d\.\d{4}/);
   });

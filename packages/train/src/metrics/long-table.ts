@@ -16,7 +16,7 @@ export interface MetricContext {
   set: string;
   /** `cv`, `test`, `test_consensus` or `test_ensemble`. */
   split: string;
-  /** Fold index, or `-` for whole-model rows. */
+  /** Fold index (the held-out group's name for leave-one-group-out), or `-` for whole-model rows. */
   fold: number | string;
   /** Training fraction (1 = all rows). */
   fraction: number;

@@ -13,14 +13,18 @@ export interface TestSetReport {
   ensemble: ClassificationMetrics | RegressionMetrics;
   /** One-vs-rest AUC per class of the ensemble probabilities. */
   ensembleAucOvr?: number[];
+  /** The ensemble's output per row: probabilities [n × k] (classification) or values [n]. */
+  ensembleOutput: Float32Array;
 }
 
 export function evaluateTestSet(folds: readonly Booster[], matrix: FeatureMatrix, labels: ArrayLike<number>): TestSetReport {
   const first = folds[0]!;
   if (first.task === 'regression') {
+    const values = predictEnsemble(folds, matrix);
     return {
       perFold: folds.map((b) => regressionMetrics(labels, predictRaw(b, matrix))),
-      ensemble: regressionMetrics(labels, predictEnsemble(folds, matrix)),
+      ensemble: regressionMetrics(labels, values),
+      ensembleOutput: values,
     };
   }
   const k = first.nOutputs;
@@ -36,5 +40,6 @@ export function evaluateTestSet(folds: readonly Booster[], matrix: FeatureMatrix
     consensus: classificationMetrics(labels, argmaxRows(votes, k), k),
     ensemble: classificationMetrics(labels, argmaxRows(probs, k), k),
     ensembleAucOvr: Array.from({ length: k }, (_, c) => rocAucOneVsRest(labels, probs, k, c)),
+    ensembleOutput: probs,
   };
 }

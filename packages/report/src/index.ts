@@ -1,0 +1,3 @@
+export * from './report-data.js';
+export * from './report.js';
+export { renderReport } from './html.js';

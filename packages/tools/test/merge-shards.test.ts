@@ -1,0 +1,114 @@
+/**
+ * n `--shard k/n` runs + msc-merge-shards == one run, byte for byte: msc-extract per series and
+ * per instance (parquet and CSV, with the skipped-files reports) and msc-predict, on real DICOM
+ * files of a synthetic cohort.
+ */
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureIo, type CliMain } from '@msc/core';
+import { generateCohort, type CohortResult } from '@msc/synth';
+import { readTableAll } from '@msc/tables';
+import { main as extractMain } from '../../extract/src/cli/main.js';
+import { main as predictMain } from '../../predict/src/cli/main.js';
+import { compareWalkOrder } from '../src/merge-shards.js';
+import { main as mergeMain } from '../src/cli/merge-shards.js';
+
+const N = 3;
+let dir: string;
+let cohort: CohortResult;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'msc-merge-'));
+  cohort = await generateCohort({ outDir: join(dir, 'dicom'), studies: 6, seed: 52, maxInstancesPerSeries: 3, pixels: 'none' });
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+async function run(main: CliMain, argv: string[]): Promise<void> {
+  const io = captureIo();
+  const code = await main(argv, io);
+  expect(code, `${argv.join(' ')}: ${io.err()}`).toBe(0);
+}
+
+/** One run and N shards of the same command; then the merge of the shards. */
+async function oneRunAndShards(name: string, ext: string, command: (output: string, shard?: string) => Promise<string[]>) {
+  const one = join(dir, `${name}.${ext}`);
+  await command(one);
+  const parts: string[] = [];
+  for (let k = 1; k <= N; k++) {
+    const part = join(dir, `${name}.part${k}.${ext}`);
+    await command(part, `${k}/${N}`);
+    parts.push(part);
+  }
+  const merged = join(dir, `${name}.merged.${ext}`);
+  // parts in any order
+  await run(mergeMain, [...parts.reverse(), '-o', merged]);
+  return { one, parts, merged };
+}
+
+const extract = (extra: string[]) => async (output: string, shard?: string) => {
+  await run(extractMain, [cohort.outDir, '-o', output, '--n_workers', '1', ...extra, ...(shard ? ['--shard', shard] : [])]);
+  return [output];
+};
+
+describe('msc-merge-shards', () => {
+  it('msc-extract --per-series, parquet: n shards + merge == one run, byte for byte', async () => {
+    const { one, parts, merged } = await oneRunAndShards('series', 'parquet', extract(['--per_series']));
+    const counts = await Promise.all(parts.map(async (part) => (await readTableAll(part)).rows.length));
+    expect(counts.every((n) => n > 0)).toBe(true);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(cohort.labels.length);
+    expect(await readFile(merged)).toEqual(await readFile(one));
+  });
+
+  it('msc-extract per instance, parquet and CSV, and the skipped-files reports: byte for byte', async () => {
+    for (const ext of ['parquet', 'csv']) {
+      const { one, merged } = await oneRunAndShards(`instances-${ext}`, ext, extract([]));
+      expect(await readFile(merged), ext).toEqual(await readFile(one));
+      expect((await readTableAll(one)).rows).toHaveLength(cohort.instances);
+    }
+    // every shard lists the files no shard could read; merged, they are the one run's report
+    const reports = Array.from({ length: N }, (_, i) => join(dir, `instances-csv.part${i + 1}.skipped.csv`));
+    await run(mergeMain, [...reports, '-o', join(dir, 'skipped.merged.csv')]);
+    expect(await readFile(join(dir, 'skipped.merged.csv'), 'utf8')).toBe(await readFile(join(dir, 'instances-csv.skipped.csv'), 'utf8'));
+  });
+
+  it('msc-predict, CSV and parquet: byte for byte', async () => {
+    for (const ext of ['csv', 'parquet']) {
+      const { one, merged } = await oneRunAndShards(`predictions-${ext}`, ext, async (output, shard) => {
+        await run(predictMain, [cohort.outDir, '--heuristics', 'prostate_mpmri', '-o', output, ...(shard ? ['--shard', shard] : [])]);
+        return [output];
+      });
+      expect(await readFile(merged), ext).toEqual(await readFile(one));
+      expect((await readTableAll(one)).rows).toHaveLength(cohort.labels.length);
+    }
+  });
+
+  it('per-series parts made from disjoint top-level folders (docs/archive-scale.md) merge to one run too', async () => {
+    const patients = (await readdir(cohort.outDir, { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => join(cohort.outDir, entry.name)).sort();
+    const parts: string[] = [];
+    for (let k = 1; k <= N; k++) {
+      const part = join(dir, `by-folder.${k}.parquet`);
+      await run(extractMain, [...patients.filter((_, i) => (i + 1) % N === k % N), '-o', part, '--per_series', '--n_workers', '1']);
+      parts.push(part);
+    }
+    await run(mergeMain, [...parts, '-o', join(dir, 'by-folder.parquet')]);
+    expect(await readFile(join(dir, 'by-folder.parquet'))).toEqual(await readFile(join(dir, 'series.parquet')));
+  });
+
+  it('refuses parts that overlap or differ in columns', async () => {
+    const part = join(dir, 'series.part1.parquet');
+    const twice = captureIo();
+    expect(await mergeMain([part, part, '-o', join(dir, 'x.parquet')], twice)).toBe(3);
+    expect(twice.err()).toMatch(/^error \[E_BAD_DATA\]: .* is in .*series\.part1\.parquet and .*series\.part1\.parquet\nhint: shards of one run never share a series/);
+    const mixed = captureIo();
+    expect(await mergeMain([part, join(dir, 'instances-parquet.part2.parquet'), '-o', join(dir, 'x.parquet')], mixed)).toBe(3);
+    expect(mixed.err()).toMatch(/has other columns than/);
+  });
+
+  it('orders paths as the folder walk does: folder by folder, names compared', () => {
+    const walk = ['a/b/1.dcm', 'a/b/2.dcm', 'a/c.dcm', 'a-b/x.dcm', 'b.dcm'];
+    expect([...walk].reverse().sort(compareWalkOrder)).toEqual(walk);
+    expect([...walk].sort()).not.toEqual(walk); // plain string order puts a-b/ before a/
+  });
+});
