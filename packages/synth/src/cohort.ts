@@ -87,13 +87,13 @@ export async function generateCohort(options: CohortOptions): Promise<CohortResu
   let skippedObjects = 0;
   let bytes = 0;
   const made = new Set<string>();
-  const write = (folder: string, name: string, data: ArrayBuffer) => {
+  const write = (folder: string, name: string, data: Uint8Array) => {
     try {
       if (!made.has(folder)) {
         makeDirectory(folder);
         made.add(folder);
       }
-      writeFileSync(join(folder, name), new Uint8Array(data));
+      writeFileSync(join(folder, name), data);
     } catch (cause) {
       throw new MscError('E_OUTPUT', `cannot write the cohort to ${options.outDir}: ${(cause as Error).message}`, { path: join(folder, name), cause, hint: 'choose an output folder on a writable disk with free space' });
     }

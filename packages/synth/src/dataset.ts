@@ -1,52 +1,27 @@
 /**
- * One planned instance → a Part-10 file's bytes, written by dcmjs from a denaturalized dataset
- * (tag → {vr, Value}). Private b-values go under their creators' blocks, sometimes as VR UN, as
- * real archives hold them.
+ * One planned instance → a Part-10 file's bytes (part10.ts). Private b-values go under their
+ * creators' blocks, sometimes as VR UN, as real archives hold them.
  */
-import dcmjs from 'dcmjs';
-import type { PlannedSeries, PlannedStudy, TransferSyntax } from './plan.js';
-
-// dcmjs ships no type declarations; the narrow shape used here is declared below.
-interface DicomDictInstance {
-  dict: Record<string, DicomElement>;
-  write(): ArrayBuffer;
-}
-export interface DicomElement {
-  vr: string;
-  Value: unknown[];
-}
-export const { DicomDict } = (dcmjs as unknown as { data: { DicomDict: new (meta: Record<string, DicomElement>) => DicomDictInstance } }).data;
+import type { PlannedSeries, PlannedStudy } from './plan.js';
+import { writePart10, type Dataset, type Element, type NumberVr, type TextVr, type TransferSyntax } from './part10.js';
 
 export const MR_IMAGE_STORAGE = '1.2.840.10008.5.1.4.1.1.4';
 export const SEGMENTATION_STORAGE = '1.2.840.10008.5.1.4.1.1.66.4';
 export const ENHANCED_SR_STORAGE = '1.2.840.10008.5.1.4.1.1.88.22';
 
-const TRANSFER_SYNTAX_UIDS: Record<TransferSyntax, string> = {
-  'explicit-little': '1.2.840.10008.1.2.1',
-  'implicit-little': '1.2.840.10008.1.2',
-  'explicit-big': '1.2.840.10008.1.2.2',
-};
-
 const IMPLEMENTATION_UID = '2.25.284718209164213962712398245071338120113';
 
-export const text = (vr: string, ...values: (string | number)[]): DicomElement => ({ vr, Value: values.map(String) });
-export const number = (vr: string, ...values: number[]): DicomElement => ({ vr, Value: values });
+const text = (vr: TextVr, ...values: (string | number)[]): Element => ({ vr, values });
+const number = (vr: NumberVr, ...values: number[]): Element => ({ vr, values });
 
 /** A decimal string (DS) that fits the 16-character limit. */
-export function ds(value: number): string {
+function ds(value: number): string {
   const fixed = Number(value.toFixed(6)).toString();
   return fixed.length <= 16 ? fixed : value.toPrecision(10);
 }
 
-export function meta(sopClass: string, sopInstance: string, syntax: TransferSyntax): Record<string, DicomElement> {
-  return {
-    '00020001': { vr: 'OB', Value: [new Uint8Array([0, 1]).buffer] },
-    '00020002': text('UI', sopClass),
-    '00020003': text('UI', sopInstance),
-    '00020010': text('UI', TRANSFER_SYNTAX_UIDS[syntax]),
-    '00020012': text('UI', IMPLEMENTATION_UID),
-    '00020013': text('SH', 'MSC_SYNTH_1'),
-  };
+function write(sopClassUid: string, sopInstanceUid: string, transferSyntax: TransferSyntax, dataset: Dataset): Uint8Array {
+  return writePart10({ sopClassUid, sopInstanceUid, transferSyntax, implementationClassUid: IMPLEMENTATION_UID, implementationVersionName: 'MSC_SYNTH_1' }, dataset);
 }
 
 /**
@@ -76,14 +51,13 @@ export interface InstanceContext {
   size: number;
 }
 
-function bValueElements(context: InstanceContext, bValue: number): Record<string, DicomElement> {
+function bValueElements(context: InstanceContext, bValue: number): Dataset {
   const { study, series } = context;
-  const elements: Record<string, DicomElement> = {};
+  const elements: Dataset = {};
   // Toshiba/Canon write the tag only where a diffusion gradient is applied (b > 0).
   if (series.standardBValue && !(series.omitZeroBValue && bValue === 0)) elements['00189087'] = number('FD', bValue);
   if (!series.privateBValue) return elements;
-  const asText = (values: string[]): DicomElement =>
-    series.privateAsUN ? { vr: 'UN', Value: [new TextEncoder().encode(padEven(values.join('\\'))).buffer] } : text('IS', ...values);
+  const asText = (values: string[]): Element => ({ vr: 'IS', values, asUN: series.privateAsUN });
   switch (study.vendor) {
     case 'SIEMENS':
       elements['00190010'] = text('LO', 'SIEMENS MR HEADER');
@@ -97,9 +71,7 @@ function bValueElements(context: InstanceContext, bValue: number): Record<string
     }
     case 'PHILIPS':
       elements['20010010'] = text('LO', 'Philips Imaging DD 001');
-      elements['20011003'] = series.privateAsUN
-        ? { vr: 'UN', Value: [new Float32Array([bValue]).buffer] }
-        : number('FL', bValue);
+      elements['20011003'] = { vr: 'FL', values: [bValue], asUN: series.privateAsUN };
       break;
     default:
       // Canon keeps no private b-value.
@@ -108,12 +80,8 @@ function bValueElements(context: InstanceContext, bValue: number): Record<string
   return elements;
 }
 
-function padEven(value: string): string {
-  return value.length % 2 === 0 ? value : `${value} `;
-}
-
 /** The bytes of one MR image file. */
-export function mrInstance(context: InstanceContext): ArrayBuffer {
+export function mrInstance(context: InstanceContext): Uint8Array {
   const { study, series, index } = context;
   const template = series.template;
   const instance = series.instances[index]!;
@@ -122,7 +90,7 @@ export function mrInstance(context: InstanceContext): ArrayBuffer {
   const spacing = template.fieldOfView / series.matrix;
   const location = (instance.slice - template.slices[0] / 2) * series.sliceThickness;
   const position = [-template.fieldOfView / 2, -template.fieldOfView / 2, 0].map((v, axis) => v + normal[axis]! * location);
-  const dict: Record<string, DicomElement> = {
+  const dict: Dataset = {
     '00080005': text('CS', 'ISO_IR 192'),
     '00080008': text('CS', ...template.imageType),
     '00080016': text('UI', MR_IMAGE_STORAGE),
@@ -189,17 +157,14 @@ export function mrInstance(context: InstanceContext): ArrayBuffer {
   // Dynamic series: the agent from the second phase on; single post-contrast series: throughout.
   if (template.contrast && (instance.phase ?? 2) > 1 && study.contrastAgent !== '') dict['00180010'] = text('LO', study.contrastAgent);
   for (const tag of series.dropTags) delete dict[tag];
-  if (context.pixels) dict['7FE00010'] = { vr: 'OW', Value: [context.pixels.buffer] };
-  const file = new DicomDict(meta(MR_IMAGE_STORAGE, context.sopInstanceUid, series.transferSyntax));
-  file.dict = dict;
-  return file.write();
+  if (context.pixels) dict['7FE00010'] = { vr: 'OW', words: context.pixels };
+  return write(MR_IMAGE_STORAGE, context.sopInstanceUid, series.transferSyntax, dict);
 }
 
 /** A SEG or SR object in the study: not an image series, readers must skip it. */
-export function nonImageObject(study: PlannedStudy, kind: 'SEG' | 'SR', seriesUid: string, sopInstanceUid: string): ArrayBuffer {
+export function nonImageObject(study: PlannedStudy, kind: 'SEG' | 'SR', seriesUid: string, sopInstanceUid: string): Uint8Array {
   const sopClass = kind === 'SEG' ? SEGMENTATION_STORAGE : ENHANCED_SR_STORAGE;
-  const file = new DicomDict(meta(sopClass, sopInstanceUid, 'explicit-little'));
-  file.dict = {
+  return write(sopClass, sopInstanceUid, 'explicit-little', {
     '00080016': text('UI', sopClass),
     '00080018': text('UI', sopInstanceUid),
     '00080060': text('CS', kind),
@@ -209,6 +174,5 @@ export function nonImageObject(study: PlannedStudy, kind: 'SEG' | 'SR', seriesUi
     '0020000D': text('UI', study.studyUid),
     '0020000E': text('UI', seriesUid),
     '00200011': text('IS', kind === 'SEG' ? 900 : 901),
-  };
-  return file.write();
+  });
 }

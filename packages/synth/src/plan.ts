@@ -14,7 +14,9 @@ import {
   type VendorProfile,
 } from './profiles.js';
 
-export type TransferSyntax = 'explicit-little' | 'implicit-little' | 'explicit-big';
+import type { TransferSyntax } from './part10.js';
+
+export type { TransferSyntax };
 
 export interface PlannedSeries {
   template: SeriesTemplate;
