@@ -38,6 +38,8 @@ export interface LabelRow {
   study_uid: string;
   series_uid: string;
   class: ClassLabel;
+  /** Series kind (kinds.ts): what the series is, finer than its class (BOLD, FLAIR, b0-only…). */
+  kind: string;
   patient_id: string;
   vendor: string;
   field_strength: string;
@@ -60,7 +62,7 @@ export interface CohortResult {
   seconds: number;
 }
 
-export const LABEL_COLUMNS = ['study_uid', 'series_uid', 'class', 'patient_id', 'vendor', 'field_strength', 'description', 'instances'] as const;
+export const LABEL_COLUMNS = ['study_uid', 'series_uid', 'class', 'patient_id', 'vendor', 'field_strength', 'description', 'instances', 'kind'] as const;
 
 function seriesFolder(outDir: string, study: PlannedStudy, series: PlannedSeries, layout: 'nested' | 'flat', part: number): string {
   if (layout === 'flat') return outDir;
@@ -120,6 +122,7 @@ export async function generateCohort(options: CohortOptions): Promise<CohortResu
         study_uid: study.studyUid,
         series_uid: series.seriesUid,
         class: series.label,
+        kind: series.template.id,
         patient_id: study.patientId,
         vendor: study.vendor,
         field_strength: study.fieldStrength,
