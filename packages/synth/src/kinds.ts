@@ -111,7 +111,7 @@ const GRE_EPI = {
   sequenceVariant: 'SK',
   mrAcquisitionType: '2D',
   planes: { axial: 0.7, sagittal: 0.15, coronal: 0.15 },
-  slices: [8, 20],
+  slices: [6, 16],
   pixelScale: 700,
 } as const;
 
@@ -132,15 +132,15 @@ export const KINDS: readonly SeriesKind[] = [
   { id: 'dwi-tse', label: 'DWI', about: 'TSE-based DWI (rare: PROPELLER/BLADE diffusion)', ...DIFFUSION, readout: 'tse', scanningSequence: 'SE', sequenceVariant: 'SK', echoTime: [70, 110], repetitionTime: [2500, 6000], echoTrainLength: [10, 32], planes: MOSTLY_AXIAL, bValues: [[0, 800], [50, 1000], [0, 1000]], pixelScale: 500, frequency: 0.03 },
   { id: 'adc', label: 'ADC', about: 'apparent diffusion coefficient map', ...DIFFUSION, planes: MOSTLY_AXIAL, derived: true, pixelScale: 3000, frequency: 1 },
   { id: 'b0-only', label: 'Others', about: 'diffusion sequence at b = 0 only (no diffusion weighting)', ...DIFFUSION, planes: MOSTLY_AXIAL, bValues: [[0]], pixelScale: 600, frequency: 0.05 },
-  { id: 'se-epi-fieldmap', label: 'Others', about: 'spin-echo EPI distortion scan (reversed phase encoding)', ...DIFFUSION, planes: ANY_PLANE, slices: [10, 30], pixelScale: 600, frequency: 0.06 },
+  { id: 'se-epi-fieldmap', label: 'Others', about: 'spin-echo EPI distortion scan (reversed phase encoding)', ...DIFFUSION, planes: ANY_PLANE, slices: [10, 30], pixelScale: 600, frequency: 0.1 },
   { id: 'fa-map', label: 'Others', about: 'fractional anisotropy map (DTI-derived)', ...DIFFUSION, planes: MOSTLY_AXIAL, derived: true, pixelScale: 1000, frequency: 0.05 },
   { id: 'eadc', label: 'Others', about: 'exponential ADC map (not an ADC map)', ...DIFFUSION, planes: MOSTLY_AXIAL, derived: true, pixelScale: 1000, frequency: 0.08 },
 
   // Non-diffusion EPI
-  { id: 'bold', label: 'Others', about: 'BOLD fMRI (gradient-echo EPI, many volumes, no b-value)', ...GRE_EPI, echoTime: [20, 50], repetitionTime: [500, 3000], flipAngle: [50, 90], temporalPositions: [8, 30], frequency: 0.12 },
-  { id: 'asl', label: 'Others', about: 'arterial spin labelling (PASL/pCASL label/control pairs)', ...GRE_EPI, echoTime: [10, 25], repetitionTime: [2500, 5000], flipAngle: 90, temporalPositions: [6, 24], frequency: 0.06 },
-  { id: 'dsc', label: 'Others', about: 'DSC perfusion (gradient-echo EPI during contrast, many volumes)', ...GRE_EPI, echoTime: [25, 50], repetitionTime: [1000, 2000], flipAngle: [35, 90], temporalPositions: [15, 30], slices: [8, 14], contrast: true, frequency: 0.06 },
-  { id: 'epi-reference', label: 'Others', about: 'single-volume EPI (SBRef, EPI calibration, EPI scout)', ...GRE_EPI, echoTime: [20, 45], repetitionTime: [1000, 8000], flipAngle: [50, 90], slices: [10, 40], frequency: 0.08 },
+  { id: 'bold', label: 'Others', about: 'BOLD fMRI (gradient-echo EPI, many volumes, no b-value)', ...GRE_EPI, echoTime: [20, 50], repetitionTime: [500, 3000], flipAngle: [50, 90], temporalPositions: [8, 24], frequency: 0.2 },
+  { id: 'asl', label: 'Others', about: 'arterial spin labelling (PASL/pCASL label/control pairs)', ...GRE_EPI, echoTime: [10, 25], repetitionTime: [2500, 5000], flipAngle: 90, temporalPositions: [6, 20], frequency: 0.1 },
+  { id: 'dsc', label: 'Others', about: 'DSC perfusion (gradient-echo EPI during contrast, many volumes)', ...GRE_EPI, echoTime: [25, 50], repetitionTime: [1000, 2000], flipAngle: [35, 90], temporalPositions: [15, 30], slices: [6, 12], contrast: true, frequency: 0.1 },
+  { id: 'epi-reference', label: 'Others', about: 'single-volume EPI (SBRef, EPI calibration, EPI scout)', ...GRE_EPI, echoTime: [20, 45], repetitionTime: [1000, 8000], flipAngle: [50, 90], slices: [10, 40], frequency: 0.15 },
 
   // Gradient-echo and 3D T1
   { id: 'localizer', label: 'Others', about: 'three-plane localizer', readout: 'gre', scanningSequence: 'GR', sequenceVariant: 'SP', mrAcquisitionType: '2D', planes: 'three-plane', echoTime: [1.5, 5], repetitionTime: [4, 12], flipAngle: [15, 40], slices: [3, 9], pixelScale: 600, frequency: 1 },
