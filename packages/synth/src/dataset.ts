@@ -81,7 +81,7 @@ function bValueElements(context: InstanceContext, bValue: number): Dataset {
 
 /** The sequence name of one instance: Siemens writes the b-value into it (`*ep_b0`, `*ep_b800t`). */
 function sequenceNameOf(series: PlannedSeries, bValue: number | undefined): string {
-  return series.template.sequenceName
+  return series.sequenceName
     .replace('{b}t', bValue === 0 ? '0' : `${bValue ?? ''}t`)
     .replace('{b}', String(bValue ?? ''))
     .replace('{etl}', String(series.echoTrainLength ?? 1));
@@ -112,7 +112,7 @@ export function mrInstance(context: InstanceContext): Uint8Array {
     '00100010': text('PN', study.patientName),
     '00100020': text('LO', study.patientId),
     '00180015': text('CS', study.profile.bodyPart),
-    '00180020': text('CS', ...template.scanningSequence.split('\\')),
+    '00180020': text('CS', ...series.scanningSequence.split('\\')),
     '00180021': text('CS', ...template.sequenceVariant.split('\\')),
     '00180022': text('CS', ...series.scanOptions.split('\\')),
     '00180023': text('CS', template.mrAcquisitionType),

@@ -34,8 +34,8 @@ export interface SeriesKind {
   scanningSequence: string;
   sequenceVariant: string;
   mrAcquisitionType: '2D' | '3D';
-  /** Plane weights (drawn per series), or the three planes of a localizer in one series. */
-  planes: 'three-plane' | Readonly<Partial<Record<Plane, number>>>;
+  /** Plane weights, drawn per series; `three-plane`: a localizer's three planes in one series. */
+  planes: Readonly<Partial<Record<Plane | 'three-plane', number>>>;
   echoTime: Range;
   repetitionTime: Range;
   flipAngle: Range;
@@ -83,7 +83,7 @@ const T2_TSE = {
   sequenceVariant: 'SK\\SP',
   mrAcquisitionType: '2D',
   echoTime: [80, 135],
-  repetitionTime: [2500, 8000],
+  repetitionTime: [2500, 7500],
   flipAngle: [90, 180],
   echoTrainLength: [8, 32],
   slices: [14, 30],
@@ -121,20 +121,20 @@ export const KINDS: readonly SeriesKind[] = [
   { id: 't2-axial-single-shot', label: 'T2W', about: 'axial single-shot T2 (HASTE, SSFSE)', ...T2_TSE, readout: 'single-shot', planes: AXIAL, echoTime: [80, 110], repetitionTime: [1000, 3000], echoTrainLength: [60, 200], frequency: 0.05 },
   { id: 't2-sagittal', label: 'Others', about: 'sagittal T2 TSE', planes: { sagittal: 1 }, frequency: 0.8, ...T2_TSE },
   { id: 't2-coronal', label: 'Others', about: 'coronal T2 TSE', planes: { coronal: 1 }, frequency: 0.6, ...T2_TSE },
-  { id: 'flair', label: 'Others', about: 'T2 FLAIR (inversion recovery, long TI)', ...T2_TSE, scanningSequence: 'SE\\IR', sequenceVariant: 'SK\\SP\\MP', planes: { axial: 0.6, sagittal: 0.2, coronal: 0.2 }, echoTime: [80, 140], repetitionTime: [6000, 11000], inversionTime: [1800, 2800], frequency: 0.15 },
+  { id: 'flair', label: 'Others', about: 'T2 FLAIR (inversion recovery, long TI)', ...T2_TSE, scanningSequence: 'SE\\IR', sequenceVariant: 'SK\\SP\\MP', planes: { axial: 0.6, sagittal: 0.2, coronal: 0.2 }, echoTime: [80, 165], repetitionTime: [7000, 11000], inversionTime: [1800, 2800], frequency: 0.15 },
   { id: 'pd', label: 'Others', about: 'proton-density TSE (short TE, long TR)', ...T2_TSE, planes: ANY_PLANE, echoTime: [10, 40], repetitionTime: [2000, 4500], echoTrainLength: [5, 16], frequency: 0.1 },
   { id: 't2star', label: 'Others', about: 'T2* gradient echo', readout: 'gre', scanningSequence: 'GR', sequenceVariant: 'SP', mrAcquisitionType: '2D', planes: ANY_PLANE, echoTime: [12, 35], repetitionTime: [300, 900], flipAngle: [15, 30], slices: [14, 30], pixelScale: 700, frequency: 0.1 },
-  { id: 't1-tse', label: 'Others', about: 'T1 TSE', readout: 'tse', scanningSequence: 'SE', sequenceVariant: 'SK\\SP', mrAcquisitionType: '2D', planes: ANY_PLANE, echoTime: [8, 15], repetitionTime: [400, 800], flipAngle: [90, 150], echoTrainLength: [2, 5], slices: [12, 24], pixelScale: 1200, frequency: 0.6 },
+  { id: 't1-tse', label: 'Others', about: 'T1 TSE', readout: 'tse', scanningSequence: 'SE', sequenceVariant: 'SK\\SP', mrAcquisitionType: '2D', planes: ANY_PLANE, echoTime: [8, 30], repetitionTime: [350, 800], flipAngle: [90, 150], echoTrainLength: [2, 5], slices: [12, 24], pixelScale: 1200, frequency: 0.6 },
 
   // Diffusion: DWI, ADC and the look-alikes
   { id: 'dwi', label: 'DWI', about: 'diffusion-weighted EPI', ...DIFFUSION, planes: MOSTLY_AXIAL, bValues: [[50, 400, 800], [50, 800], [50, 500, 1000], [0, 100, 800], [0, 1000], [0, 800], [50, 1000], [100, 800], [0, 50, 400, 800, 1000], [0, 1500]], pixelScale: 500, frequency: 1 },
   { id: 'dwi-calculated', label: 'DWI', about: 'calculated high b-value DWI', ...DIFFUSION, planes: MOSTLY_AXIAL, bValues: [[1400], [1500], [2000]], derived: true, pixelScale: 300, frequency: 0.5 },
   { id: 'dwi-tse', label: 'DWI', about: 'TSE-based DWI (rare: PROPELLER/BLADE diffusion)', ...DIFFUSION, readout: 'tse', scanningSequence: 'SE', sequenceVariant: 'SK', echoTime: [70, 110], repetitionTime: [2500, 6000], echoTrainLength: [10, 32], planes: MOSTLY_AXIAL, bValues: [[0, 800], [50, 1000], [0, 1000]], pixelScale: 500, frequency: 0.03 },
   { id: 'adc', label: 'ADC', about: 'apparent diffusion coefficient map', ...DIFFUSION, planes: MOSTLY_AXIAL, derived: true, pixelScale: 3000, frequency: 1 },
-  { id: 'b0-only', label: 'Others', about: 'diffusion sequence at b = 0 only (no diffusion weighting)', ...DIFFUSION, planes: MOSTLY_AXIAL, bValues: [[0]], pixelScale: 600, frequency: 0.05 },
-  { id: 'se-epi-fieldmap', label: 'Others', about: 'spin-echo EPI distortion scan (reversed phase encoding)', ...DIFFUSION, planes: ANY_PLANE, slices: [10, 30], pixelScale: 600, frequency: 0.1 },
+  { id: 'b0-only', label: 'Others', about: 'diffusion sequence at b = 0 only (no diffusion weighting; its b = 0 is always written)', ...DIFFUSION, planes: MOSTLY_AXIAL, bValues: [[0]], pixelScale: 600, frequency: 0.05 },
+  { id: 'se-epi-fieldmap', label: 'Others', about: 'spin-echo EPI distortion scan (reversed phase encoding; no diffusion gradients, so a shorter TE)', ...DIFFUSION, echoTime: [35, 70], planes: ANY_PLANE, slices: [10, 30], pixelScale: 600, frequency: 0.1 },
   { id: 'fa-map', label: 'Others', about: 'fractional anisotropy map (DTI-derived)', ...DIFFUSION, planes: MOSTLY_AXIAL, derived: true, pixelScale: 1000, frequency: 0.05 },
-  { id: 'eadc', label: 'Others', about: 'exponential ADC map (not an ADC map)', ...DIFFUSION, planes: MOSTLY_AXIAL, derived: true, pixelScale: 1000, frequency: 0.08 },
+  { id: 'eadc', label: 'Others', about: 'exponential ADC map (not an ADC map)', ...DIFFUSION, planes: MOSTLY_AXIAL, derived: true, pixelScale: 1000, frequency: 0.1 },
 
   // Non-diffusion EPI
   { id: 'bold', label: 'Others', about: 'BOLD fMRI (gradient-echo EPI, many volumes, no b-value)', ...GRE_EPI, echoTime: [20, 50], repetitionTime: [500, 3000], flipAngle: [50, 90], temporalPositions: [8, 24], frequency: 0.2 },
@@ -143,7 +143,8 @@ export const KINDS: readonly SeriesKind[] = [
   { id: 'epi-reference', label: 'Others', about: 'single-volume EPI (SBRef, EPI calibration, EPI scout)', ...GRE_EPI, echoTime: [20, 45], repetitionTime: [1000, 8000], flipAngle: [50, 90], slices: [10, 40], frequency: 0.15 },
 
   // Gradient-echo and 3D T1
-  { id: 'localizer', label: 'Others', about: 'three-plane localizer', readout: 'gre', scanningSequence: 'GR', sequenceVariant: 'SP', mrAcquisitionType: '2D', planes: 'three-plane', echoTime: [1.5, 5], repetitionTime: [4, 12], flipAngle: [15, 40], slices: [3, 9], pixelScale: 600, frequency: 1 },
+  { id: 'localizer', label: 'Others', about: 'localizer: three planes in one series, or one plane', readout: 'gre', scanningSequence: 'GR', sequenceVariant: 'SP', mrAcquisitionType: '2D', planes: { 'three-plane': 0.6, sagittal: 0.2, axial: 0.1, coronal: 0.1 }, echoTime: [1.5, 5], repetitionTime: [4, 12], flipAngle: [15, 40], slices: [3, 9], pixelScale: 600, frequency: 1 },
+  { id: 'scout-3d', label: 'Others', about: '3D gradient-echo head scout (AAHead_Scout)', ...T1_3D_GRE, planes: { sagittal: 0.7, coronal: 0.15, axial: 0.15 }, echoTime: [1.2, 1.6], repetitionTime: [3, 4], flipAngle: 8, slices: [20, 40], pixelScale: 600, frequency: 0.15 },
   { id: 'dce', label: 'DCE', about: 'dynamic T1 3D GRE during contrast injection', ...T1_3D_GRE, temporalPositions: [4, 16], splitPhases: 0.15, contrast: true, frequency: 0.95 },
   { id: 't1-3d-pre', label: 'Others', about: 'T1 3D GRE, one phase, before contrast', ...T1_3D_GRE, slices: [30, 60], frequency: 0.3 },
   { id: 't1-post', label: 'Others', about: 'T1 3D GRE, one phase, after contrast', ...T1_3D_GRE, slices: [30, 60], contrast: true, frequency: 0.3 },

@@ -38,6 +38,10 @@ export interface PlannedSeries extends Nuisance {
   protocolName: string;
   plane: Plane | 'three-plane';
   imageType: readonly string[];
+  /** The sequence name drawn for the series (`{b}`, `{etl}` filled per instance). */
+  sequenceName: string;
+  /** ScanningSequence as written: the kind's, or RM where a research sequence ran. */
+  scanningSequence: string;
   /** One entry per instance written (a mosaic instance holds every slice of its volume). */
   instances: PlannedInstance[];
   /** Instances the full series has (more than `instances` under `maxInstancesPerSeries`). */
@@ -133,18 +137,30 @@ function dateOf(random: Random): string {
 
 /** Tags an archive may lose; never the identifiers, never what makes a file an MR image. */
 const DROPPABLE_TAGS = ['00180087', '00181020', '00181250', '00181251', '00180095', '00181316', '00180094', '00180091', '00185100', '00180023', '00180022', '00181312', '00180024', '00181030', '00181310', '00280030'];
-/** ImageType values that say a series is diffusion-weighted. */
-const DIFFUSION_IMAGE_TYPES = new Set(['DIFFUSION', 'TRACEW', 'TRACE', 'DWI', 'CALC_BVALUE']);
+/**
+ * What tells a kind from its look-alikes where neither b-values nor ImageType do: words of its
+ * description (ImageType values that do, per kind). DIFFUSION alone is no evidence: ADC, FA and
+ * eADC maps carry it too. A series of such a kind without other evidence keeps a description with
+ * these words (no archive noise replaces it), so its label stays decidable from its header.
+ */
+const EVIDENCE: Readonly<Record<string, { imageType: readonly string[]; words: RegExp }>> = {
+  dwi: { imageType: ['TRACEW', 'TRACE', 'CALC_BVALUE'], words: /diff|dwi|dw[-_ ]|trace|(^|[^a-z])b\d/i },
+  'dwi-calculated': { imageType: ['TRACEW', 'TRACE', 'CALC_BVALUE'], words: /dwi|diff|(^|[^a-z])c?b\d/i },
+  'dwi-tse': { imageType: ['TRACEW', 'TRACE'], words: /dwi|diff/i },
+  adc: { imageType: ['ADC'], words: /(^|[^a-z])adc([^a-z]|$)|apparent/i },
+  eadc: { imageType: ['EADC', 'EXP'], words: /eadc|exp/i },
+  'fa-map': { imageType: ['FA'], words: /(^|[^a-z])fa([^a-z]|$)|aniso/i },
+};
 
 /**
  * The series description (after archive noise) and the protocol name the scanner kept. `keep`:
  * the description is the only evidence of what the series is (no b-value MSC reads, no ImageType
  * or sequence-name marker), so no noise replaces it and it is never empty.
  */
-function describe(random: Random, template: SeriesTemplate, plane: Plane | 'three-plane', study: PlannedStudy, noise: boolean, keep: boolean): { description: string; protocolName: string } {
-  const named = template.descriptions.filter((text) => text !== '');
+function describe(random: Random, template: SeriesTemplate, plane: Plane | 'three-plane', study: PlannedStudy, noise: boolean, keep: RegExp | undefined): { description: string; protocolName: string } {
+  const telling = keep ? template.descriptions.filter((text) => keep.test(text)) : [];
   const words = study.profile.planeWords[plane === 'three-plane' ? 'axial' : plane];
-  const base = pick(random, keep && named.length > 0 ? named : template.descriptions).replace('{plane}', () => pick(random, words));
+  const base = pick(random, telling.length > 0 ? telling : template.descriptions).replace('{plane}', () => pick(random, words));
   const protocolName = template.protocolNames ? pick(random, template.protocolNames) : base;
   if (!noise || keep) return { description: base, protocolName };
   let description = base;
@@ -194,7 +210,7 @@ function scanOptionsOf(random: Random, template: SeriesTemplate, profile: Vendor
 function planSeries(random: Random, template: SeriesTemplate, study: PlannedStudy, seriesNumber: number, afterContrast: boolean, options: PlanOptions): PlannedSeries[] {
   const { noise } = options;
   const profile = study.profile;
-  const plane: Plane | 'three-plane' = template.planes === 'three-plane' ? 'three-plane' : weighted<Plane>(random, template.planes);
+  const plane = weighted<Plane | 'three-plane'>(random, template.planes);
   const nuisance = drawNuisance(random, template, plane);
   const slices = template.slices[0] + random.int(template.slices[1] - template.slices[0] + 1);
   let phases = template.temporalPositions ? template.temporalPositions[0] + random.int(template.temporalPositions[1] - template.temporalPositions[0] + 1) : 0;
@@ -203,18 +219,23 @@ function planSeries(random: Random, template: SeriesTemplate, study: PlannedStud
   const split = phases > 0 && random.next() < (template.splitPhases ?? 0);
   const bValues = template.bValues ? pick(random, template.bValues) : undefined;
   const imageType = pick(random, template.imageTypes);
+  const sequenceName = pick(random, template.sequenceNames);
+  // Research sequences (GE RM): ScanningSequence says nothing, whatever the kind.
+  const scanningSequence = random.next() < 0.03 ? 'RM' : template.scanningSequence;
   let standardBValue = random.next() < profile.bValueTags.standard;
   let privateBValue = random.next() < profile.bValueTags.private;
   const noBValue = random.next() < (profile.bValueTags.missing ?? 0);
   if (noBValue) standardBValue = privateBValue = false;
   else if (!standardBValue && !privateBValue) standardBValue = true;
   if (study.privateTagsStripped) privateBValue = false;
+  // A b0-only series says b = 0 in the standard tag: without it, it could not be told from a DWI
+  // whose b-values MSC cannot read (vendors that leave b = 0 unwritten have no b0-only kind).
+  if (template.id === 'b0-only') standardBValue = true;
   const omitZeroBValue = profile.bValueTags.omitZero === true;
-  // Is the diffusion weighting (or, for b0-only series, its absence) visible anywhere but the description?
+  // Is what the series is visible anywhere but in its description (b-values MSC reads, the sequence name, ImageType)?
   const readable = standardBValue || (privateBValue && privateBValueReadByMsc(profile.privateBValue));
-  const bVisible = readable && !(omitZeroBValue && bValues?.every((b) => b === 0));
-  const marked = template.sequenceName.includes('{b}') || imageType.some((value) => DIFFUSION_IMAGE_TYPES.has(value));
-  const keepDescription = (bValues !== undefined && !bVisible && (template.label !== 'DWI' || !marked)) || (template.label === 'ADC' && !imageType.includes('ADC'));
+  const evidence = EVIDENCE[template.id];
+  const evident = (bValues !== undefined && readable) || sequenceName.includes('{b}') || evidence === undefined || imageType.some((value) => evidence.imageType.includes(value));
   const echoTime = draw(random, template.echoTime);
   const repetitionTime = draw(random, template.repetitionTime);
   const echoTrainLength = template.echoTrainLength !== undefined ? draw(random, template.echoTrainLength, 0) : nuisance.readoutEchoTrainLength;
@@ -225,6 +246,8 @@ function planSeries(random: Random, template: SeriesTemplate, study: PlannedStud
     label: template.label,
     plane,
     imageType,
+    sequenceName,
+    scanningSequence,
     echoTime,
     repetitionTime,
     flipAngle: draw(random, template.flipAngle, 0),
@@ -246,7 +269,7 @@ function planSeries(random: Random, template: SeriesTemplate, study: PlannedStud
     noExtension: noise && random.next() < 0.2,
     splitFolders: noise && !split && random.next() < 0.04,
   };
-  const { description, protocolName } = describe(random, template, plane, study, noise, keepDescription);
+  const { description, protocolName } = describe(random, template, plane, study, noise, evident ? undefined : evidence!.words);
   const folder = `${String(seriesNumber).padStart(3, '0')}_${template.id}`;
   if (split) {
     // One series per phase, all in one folder: two series in one folder, as archives have them.

@@ -42,8 +42,11 @@ export interface VendorSeries {
   protocolNames?: readonly string[];
   /** ImageType alternatives, one drawn per series (repeat one to make it likelier); default the vendor's. */
   imageTypes?: readonly (readonly string[])[];
-  /** `{b}` becomes the instance's b-value (Siemens `*ep_b800t`), `{etl}` the echo train length. */
-  sequenceName?: string;
+  /**
+   * `{b}` becomes the instance's b-value (Siemens `*ep_b800t`), `{etl}` the echo train length;
+   * several: one drawn per series.
+   */
+  sequenceName?: string | readonly string[];
   scanOptions?: string;
   /** The vendor's own spelling, where it differs from the kind's. */
   scanningSequence?: string;
@@ -93,7 +96,7 @@ export interface SeriesTemplate extends Omit<SeriesKind, 'about'> {
   descriptions: readonly string[];
   protocolNames?: readonly string[];
   imageTypes: readonly (readonly string[])[];
-  sequenceName: string;
+  sequenceNames: readonly string[];
   scanOptions: string;
   mosaic: boolean;
 }
@@ -151,7 +154,8 @@ export function profileProblems(data: VendorData): string[] {
     for (const key of ['echoTime', 'repetitionTime'] as const) if (entry[key] !== undefined) at(`${where} ${key}`, isRange(entry[key]), 'a range');
     if (entry.temporalPositions) at(`${where} temporalPositions`, isRange(entry.temporalPositions) && entry.temporalPositions[0] >= 1, 'a range ≥ 1');
     if (entry.mosaic) at(`${where} mosaic`, kind?.readout === 'epi' && kind.temporalPositions !== undefined, 'only for dynamic EPI');
-    if (entry.sequenceName?.includes('{b}')) at(`${where} sequenceName`, kind?.bValues !== undefined, '{b} only where the kind has b-values');
+    for (const name of typeof entry.sequenceName === 'string' ? [entry.sequenceName] : entry.sequenceName ?? []) if (name.includes('{b}')) at(`${where} sequenceName`, kind?.bValues !== undefined, '{b} only where the kind has b-values');
+    if (entry.kind === 'b0-only') at(where, data.bValueTags?.omitZero !== true, 'no b0-only series where b = 0 is never written');
   }
   return problems;
 }
@@ -167,8 +171,8 @@ export function kindProblems(kind: SeriesKind): string[] {
   at('slices', isRange(kind.slices) && kind.slices[0] >= 1);
   if (kind.temporalPositions) at('temporalPositions', isRange(kind.temporalPositions) && kind.temporalPositions[0] >= 1);
   at('frequency', isProbability(kind.frequency));
-  if (kind.planes !== 'three-plane') at('planes', Object.values(kind.planes).some((w) => w > 0));
-  if (kind.label === 'T2W') at('T2W is axial only', kind.planes !== 'three-plane' && Object.keys(kind.planes).every((plane) => plane === 'axial'));
+  at('planes', Object.values(kind.planes).some((w) => w > 0));
+  if (kind.label === 'T2W') at('T2W is axial only', Object.keys(kind.planes).every((plane) => plane === 'axial'));
   if (kind.bValues) at('bValues', kind.bValues.every((set) => set.length > 0 && set.every((b) => b >= 0 && b <= 5000)));
   if (kind.label === 'DWI') at('DWI has b > 0', kind.bValues?.some((set) => set.some((b) => b > 0)) === true);
   if (kind.label !== 'DWI') at('only DWI has b > 0', !kind.bValues?.some((set) => set.some((b) => b > 0)));
@@ -182,7 +186,7 @@ function template(data: Pick<VendorData, 'imageType'>, entry: VendorSeries): Ser
     descriptions: entry.descriptions,
     ...(entry.protocolNames ? { protocolNames: entry.protocolNames } : {}),
     imageTypes: entry.imageTypes ?? [data.imageType],
-    sequenceName: entry.sequenceName ?? '',
+    sequenceNames: typeof entry.sequenceName === 'string' ? [entry.sequenceName] : entry.sequenceName ?? [''],
     scanOptions: entry.scanOptions ?? '',
     scanningSequence: entry.scanningSequence ?? kind.scanningSequence,
     sequenceVariant: entry.sequenceVariant ?? kind.sequenceVariant,

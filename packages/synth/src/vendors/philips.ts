@@ -46,6 +46,7 @@ export const PHILIPS: VendorData = {
     { kind: 'asl', descriptions: ['pCASL', 'ASL_SOURCE', 'pCASL_{plane}'], imageTypes: [M_FFE], scanningSequence: 'GR', sequenceVariant: 'SK' },
     { kind: 'dsc', descriptions: ['PWI_FEEPI', 'DSC_perfusion'], imageTypes: [M_FFE], scanningSequence: 'GR', sequenceVariant: 'SK' },
     { kind: 'epi-reference', descriptions: ['FEEPI_ref', 'EPI_scout'], imageTypes: [M_FFE], scanningSequence: 'GR', sequenceVariant: 'SK' },
+    { kind: 'scout-3d', descriptions: ['SmartExam_Survey', '3D_Survey'], imageTypes: [M_FFE] },
     { kind: 'dce', descriptions: ['DCE_THRIVE', 'eTHRIVE_dyn', 'T1 FFE dyn'], imageTypes: [M_FFE], sequenceVariant: 'SS\\SP', scanOptions: 'FS' },
     { kind: 't1-3d-pre', descriptions: ['eTHRIVE_pre', 'T1W_THRIVE'], imageTypes: [M_FFE], sequenceVariant: 'SS\\SP', scanOptions: 'FS' },
     { kind: 't1-post', descriptions: ['T1W_THRIVE_post', 'eTHRIVE post Gd'], imageTypes: [M_FFE], sequenceVariant: 'SS\\SP', scanOptions: 'FS' },

@@ -38,7 +38,6 @@ export const TOSHIBA: VendorData = {
     { kind: 'dwi-calculated', descriptions: ['cDWI b1500', 'COMPUTED DWI'], imageTypes: [DERIVED], scanningSequence: 'EP\\SE', sequenceName: 'EPI_SE' },
     { kind: 'dwi-tse', descriptions: ['FSE DWI {plane}', 'JET DWI'], sequenceName: 'FSE' },
     { kind: 'adc', descriptions: ['ADC', 'ADC MAP', 'ADC {plane}'], imageTypes: [['DERIVED', 'SECONDARY', 'ADC'], ['DERIVED', 'SECONDARY', 'ADC'], DERIVED], scanningSequence: 'EP\\SE', sequenceName: 'EPI_SE' },
-    { kind: 'b0-only', descriptions: ['DWI b0 {plane}', 'EPI b0'], scanningSequence: 'EP\\SE', sequenceName: 'EPI_SE' },
     { kind: 'se-epi-fieldmap', descriptions: ['EPI REVERSE PE', 'DISTORTION REF'], scanningSequence: 'EP\\SE', sequenceName: 'EPI_SE' },
     { kind: 'fa-map', descriptions: ['FA MAP', 'DTI FA'], imageTypes: [DERIVED], scanningSequence: 'EP\\SE', sequenceName: 'EPI_SE' },
     { kind: 'eadc', descriptions: ['EXP MAP', 'eADC MAP'], imageTypes: [DERIVED], scanningSequence: 'EP\\SE', sequenceName: 'EPI_SE' },
