@@ -30,7 +30,7 @@ export function weighted<K extends string>(random: Random, weights: Readonly<Par
 const BANDWIDTH: Readonly<Record<Readout, Range>> = {
   epi: [700, 4000],
   'single-shot': [250, 1000],
-  tse: [80, 700],
+  tse: [80, 1000],
   gre: [100, 1000],
   se: [80, 400],
 };

@@ -143,13 +143,14 @@ const DROPPABLE_TAGS = ['00180087', '00181020', '00181250', '00181251', '0018009
  * eADC maps carry it too. A series of such a kind without other evidence keeps a description with
  * these words (no archive noise replaces it), so its label stays decidable from its header.
  */
+const word = (pattern: string) => new RegExp(`(^|[^a-z0-9])(${pattern})([^a-z0-9]|$)`, 'i');
 const EVIDENCE: Readonly<Record<string, { imageType: readonly string[]; words: RegExp }>> = {
-  dwi: { imageType: ['TRACEW', 'TRACE', 'CALC_BVALUE'], words: /diff|dwi|dw[-_ ]|trace|(^|[^a-z])b\d/i },
-  'dwi-calculated': { imageType: ['TRACEW', 'TRACE', 'CALC_BVALUE'], words: /dwi|diff|(^|[^a-z])c?b\d/i },
-  'dwi-tse': { imageType: ['TRACEW', 'TRACE'], words: /dwi|diff/i },
-  adc: { imageType: ['ADC'], words: /(^|[^a-z])adc([^a-z]|$)|apparent/i },
-  eadc: { imageType: ['EADC', 'EXP'], words: /eadc|exp/i },
-  'fa-map': { imageType: ['FA'], words: /(^|[^a-z])fa([^a-z]|$)|aniso/i },
+  dwi: { imageType: ['TRACEW', 'TRACE', 'CALC_BVALUE'], words: word('diff[a-z]*|dwi|dw|trace[a-z]*|b\\d+') },
+  'dwi-calculated': { imageType: ['TRACEW', 'TRACE', 'CALC_BVALUE'], words: word('diff[a-z]*|dwi|cdwi|c?b\\d+') },
+  'dwi-tse': { imageType: ['TRACEW', 'TRACE'], words: word('diff[a-z]*|dwi') },
+  adc: { imageType: ['ADC'], words: word('adc|apparent') },
+  eadc: { imageType: ['EADC', 'EXP'], words: word('eadc|exp|exponential') },
+  'fa-map': { imageType: ['FA'], words: word('fa|fractional') },
 };
 
 /**
