@@ -159,8 +159,7 @@ const EVIDENCE: Readonly<Record<string, { imageType: readonly string[]; words: R
  * or sequence-name marker), so no noise replaces it and it is never empty.
  */
 function describe(random: Random, template: SeriesTemplate, plane: Plane | 'three-plane', study: PlannedStudy, noise: boolean, keep: RegExp | undefined): { description: string; protocolName: string } {
-  // Telling descriptions: the vendor's, and with noise the site names, that carry the evidence.
-  const telling = keep ? [...template.descriptions, ...(noise ? SITE_DESCRIPTIONS[template.id] ?? [] : [])].filter((text) => keep.test(text)) : [];
+  const telling = keep ? template.descriptions.filter((text) => keep.test(text)) : [];
   const words = study.profile.planeWords[plane === 'three-plane' ? 'axial' : plane];
   const base = pick(random, telling.length > 0 ? telling : template.descriptions).replace('{plane}', () => pick(random, words));
   const protocolName = template.protocolNames ? pick(random, template.protocolNames) : base;

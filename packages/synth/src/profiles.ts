@@ -223,8 +223,6 @@ export const SITE_DESCRIPTIONS: Readonly<Record<string, readonly string[]>> = {
   't2-axial': ['T2 transversal', 'T2 axial próstata', 'T2 ax prostata', 'PROSTATA T2 TRA', 'T2 assiale', 'T2 osiowo', 'T2 aksiyel', 'T2 TSE transversal'],
   dwi: ['Difusão b1000', 'Diffusion axiale', 'Diffusion b800 ax', 'DIFUSION PROSTATA', 'Diffusione b1000', 'Dyfuzja b800', 'Difüzyon', 'Diffusionsbildgebung', 'DWI próstata'],
   adc: ['Mapa ADC', 'carte ADC', 'ADC prostata', 'Mappa ADC', 'ADC-Karte', 'ADC haritası', 'Apparent Diffusion Coefficient', 'Coefficient de diffusion apparent', 'Coeficiente de difusión aparente (ADC)'],
-  eadc: ['Exponential apparent diffusion', 'Exp. diffusion map', 'eADC map'],
-  'fa-map': ['Fractional anisotropy', 'Anisotropia fraccional FA', 'FA map'],
   dce: ['Perfusión dinámica', 'Perfusion dynamique', 'T1 dinamico', 'DYNAMIK KM', 'Dinamico con contrasto', 'Dynamika T1', 'Dynamisk kontrast'],
   localizer: ['Topograma', 'Übersicht', 'Planificación', 'Repérage', 'Localizzatore', 'Lokalizator'],
   't1-tse': ['T1 sagital', 'T1 transversal', 'T1 assiale', 'T1 pelvis transversal'],

@@ -37,7 +37,7 @@ export const HITACHI: VendorData = {
     { kind: 'dwi', descriptions: ['DWI-EPI b1000', 'DWI {plane} b800', 'Diffusion-EPI {plane}'], scanningSequence: 'EP\\SE', sequenceName: 'EPI' },
     { kind: 'dwi-calculated', descriptions: ['cDWI-b1500', 'computed DWI b2000'], imageTypes: [DERIVED], scanningSequence: 'EP\\SE', sequenceName: 'EPI' },
     { kind: 'dwi-tse', descriptions: ['FSE-DWI {plane}', 'RADAR DWI'], sequenceName: 'FSE' },
-    { kind: 'adc', descriptions: ['ADC-map', 'ADC {plane}', 'isoADC'], imageTypes: [['DERIVED', 'SECONDARY', 'ADC'], ['DERIVED', 'SECONDARY', 'ADC'], DERIVED], scanningSequence: 'EP\\SE', sequenceName: 'EPI' },
+    { kind: 'adc', descriptions: ['ADC-map', 'ADC {plane}', 'isoADC', 'Apparent-Diffusion-Coefficient'], imageTypes: [['DERIVED', 'SECONDARY', 'ADC'], ['DERIVED', 'SECONDARY', 'ADC'], DERIVED], scanningSequence: 'EP\\SE', sequenceName: 'EPI' },
     { kind: 'b0-only', descriptions: ['DWI-EPI b0', 'EPI b0 {plane}'], scanningSequence: 'EP\\SE', sequenceName: 'EPI' },
     { kind: 'se-epi-fieldmap', descriptions: ['EPI-SE reverse', 'EPI distortion ref'], scanningSequence: 'EP\\SE', sequenceName: 'EPI' },
     { kind: 'fa-map', descriptions: ['FA-map', 'DTI-FA'], imageTypes: [DERIVED], scanningSequence: 'EP\\SE', sequenceName: 'EPI' },

@@ -37,7 +37,7 @@ export const TOSHIBA: VendorData = {
     { kind: 'dwi', descriptions: ['EPI DWI b800', 'DWI {plane} b1000', 'DIFFUSION {plane}', 'DWI ISO'], scanningSequence: 'EP\\SE', sequenceName: 'EPI_SE' },
     { kind: 'dwi-calculated', descriptions: ['cDWI b1500', 'COMPUTED DWI'], imageTypes: [DERIVED], scanningSequence: 'EP\\SE', sequenceName: 'EPI_SE' },
     { kind: 'dwi-tse', descriptions: ['FSE DWI {plane}', 'JET DWI'], sequenceName: 'FSE' },
-    { kind: 'adc', descriptions: ['ADC', 'ADC MAP', 'ADC {plane}'], imageTypes: [['DERIVED', 'SECONDARY', 'ADC'], ['DERIVED', 'SECONDARY', 'ADC'], DERIVED], scanningSequence: 'EP\\SE', sequenceName: 'EPI_SE' },
+    { kind: 'adc', descriptions: ['ADC', 'ADC MAP', 'ADC {plane}', 'APPARENT DIFFUSION COEFF'], imageTypes: [['DERIVED', 'SECONDARY', 'ADC'], ['DERIVED', 'SECONDARY', 'ADC'], DERIVED], scanningSequence: 'EP\\SE', sequenceName: 'EPI_SE' },
     { kind: 'se-epi-fieldmap', descriptions: ['EPI REVERSE PE', 'DISTORTION REF'], scanningSequence: 'EP\\SE', sequenceName: 'EPI_SE' },
     { kind: 'fa-map', descriptions: ['FA MAP', 'DTI FA'], imageTypes: [DERIVED], scanningSequence: 'EP\\SE', sequenceName: 'EPI_SE' },
     { kind: 'eadc', descriptions: ['EXP MAP', 'eADC MAP'], imageTypes: [DERIVED], scanningSequence: 'EP\\SE', sequenceName: 'EPI_SE' },
