@@ -13,6 +13,7 @@
 // Writes pipelines/reports/generalization.md and prints it.
 //   pnpm build && node pipelines/evaluate-generalization.mjs [--studies 2000] [--held-out-studies 400]
 //     [--small-studies 150] [--seed 2026] [--folds 5] [--max-instances-per-series N] [--work DIR] [--keep]
+//     [--param colsample_bytree=0.5 …] (booster parameters for every run, as train-default-model uses)
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
@@ -36,6 +37,7 @@ const { values } = parseArgs({
     keep: { type: 'boolean', default: false },
     report: { type: 'string', default: 'pipelines/reports/generalization.md' },
     parallel: { type: 'string', default: '2' },
+    param: { type: 'string', multiple: true, default: [] },
   },
 });
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -116,6 +118,7 @@ await timed('training runs', () =>
         if (run.test) args.push('--test-set', held.path);
         if (!run.derived) args.push('--no-derived-features');
         if (run.small) args.push('--subset', String(smallStudies));
+        for (const param of values.param) args.push('--param', param);
         log(`msc-train ${run.id} …`);
         const t = performance.now();
         const summary = await runTrain(args);
@@ -196,7 +199,8 @@ const cvCell = (id) => `${f4(r(id).cvScore)} (${errors(id, 'cv')})`;
 const testCell = (id) => `${f4(r(id).testScore)} (${errors(id, 'test_ensemble')})`;
 const vendorFolds = (id) => Object.fromEntries(r(id).folds.map((fold) => [fold.name, fold.score]));
 const capText = cap ? ` --max-instances-per-series ${cap}` : '';
-const command = `node pipelines/evaluate-generalization.mjs --studies ${studies} --held-out-studies ${heldOutStudies} --small-studies ${smallStudies} --seed ${seed} --folds ${folds}${capText}`;
+const paramText = values.param.map((param) => ` --param ${param}`).join('');
+const command = `node pipelines/evaluate-generalization.mjs --studies ${studies} --held-out-studies ${heldOutStudies} --small-studies ${smallStudies} --seed ${seed} --folds ${folds}${capText}${paramText}`;
 
 const report = `# Generalization of the series classifier (synthetic data)
 
@@ -214,7 +218,7 @@ pnpm build && ${command}
 | training classes | ${count(train.cohort.labels, 'class')} |
 | held-out cohorts | ${heldOut.map((cohort) => `${cohort.vendor}: ${heldOutStudies} studies (${cohort.cohort.labels.length} series), seed ${cohort.seed}`).join('; ')}; pooled classes ${count(held.cohort.labels, 'class')} |
 | files written | ${train.cohort.instances + held.cohort.instances} DICOM files${cap ? ` (at most ${cap} per series; number_of_images set to the full series' count)` : ''} |
-| msc-train | seed ${seed}, ${folds} study-grouped folds (LOVO: one fold per vendor), default booster parameters, no inner search |
+| msc-train | seed ${seed}, ${folds} study-grouped folds (LOVO: one fold per vendor), ${values.param.length ? `booster parameters ${values.param.join(', ')}` : 'default booster parameters'}, no inner search |
 | runtime | ${totalSeconds.toFixed(0)} s in all on ${cpus().length} cores: ${timings.map((t) => `${t.name} ${t.seconds.toFixed(0)} s`).join('; ')} |
 
 ## Results against the targets
