@@ -16,16 +16,17 @@ const PROTON_MHZ_PER_TESLA = 42.577;
 /** Echo spacing of the second echo of dual-echo fieldmaps (ms at 3 T; what Siemens uses). */
 const SECOND_ECHO_DELAY = 2.46;
 
-const text = (vr: TextVr, ...values: (string | number)[]): Element => ({ vr, values });
-const number = (vr: NumberVr, ...values: number[]): Element => ({ vr, values });
+export const text = (vr: TextVr, ...values: (string | number)[]): Element => ({ vr, values });
+export const number = (vr: NumberVr, ...values: number[]): Element => ({ vr, values });
 
 /** A decimal string (DS) that fits the 16-character limit. */
-function ds(value: number): string {
+export function ds(value: number): string {
   const fixed = Number(value.toFixed(6)).toString();
   return fixed.length <= 16 ? fixed : value.toPrecision(10);
 }
 
-function write(sopClassUid: string, sopInstanceUid: string, transferSyntax: TransferSyntax, dataset: Dataset): Uint8Array {
+/** A Part-10 file of the generator (its implementation UID and version name). */
+export function part10File(sopClassUid: string, sopInstanceUid: string, transferSyntax: TransferSyntax, dataset: Dataset): Uint8Array {
   return writePart10({ sopClassUid, sopInstanceUid, transferSyntax, implementationClassUid: IMPLEMENTATION_UID, implementationVersionName: 'MSC_SYNTH_1' }, dataset);
 }
 
@@ -80,7 +81,7 @@ function bValueElements(context: InstanceContext, bValue: number): Dataset {
 }
 
 /** The sequence name of one instance: Siemens writes the b-value into it (`*ep_b0`, `*ep_b800t`). */
-function sequenceNameOf(series: PlannedSeries, bValue: number | undefined): string {
+export function sequenceNameOf(series: PlannedSeries, bValue: number | undefined): string {
   return series.sequenceName
     .replace('{b}t', bValue === 0 ? '0' : `${bValue ?? ''}t`)
     .replace('{b}', String(bValue ?? ''))
@@ -172,13 +173,13 @@ export function mrInstance(context: InstanceContext): Uint8Array {
   if (series.contrastAgent !== '' && (!template.contrast || (instance.phase ?? 2) > 1)) dict['00180010'] = text('LO', series.contrastAgent);
   for (const tag of series.dropTags) delete dict[tag];
   if (context.pixels) dict['7FE00010'] = { vr: 'OW', words: context.pixels };
-  return write(MR_IMAGE_STORAGE, context.sopInstanceUid, series.transferSyntax, dict);
+  return part10File(MR_IMAGE_STORAGE, context.sopInstanceUid, series.transferSyntax, dict);
 }
 
 /** A SEG or SR object in the study: not an image series, readers must skip it. */
 export function nonImageObject(study: PlannedStudy, kind: 'SEG' | 'SR', seriesUid: string, sopInstanceUid: string): Uint8Array {
   const sopClass = kind === 'SEG' ? SEGMENTATION_STORAGE : ENHANCED_SR_STORAGE;
-  return write(sopClass, sopInstanceUid, 'explicit-little', {
+  return part10File(sopClass, sopInstanceUid, 'explicit-little', {
     '00080016': text('UI', sopClass),
     '00080018': text('UI', sopInstanceUid),
     '00080060': text('CS', kind),
