@@ -1,19 +1,19 @@
 #!/usr/bin/env node
 // How well does a model trained on the synthetic training profiles carry to studies, descriptions
-// and vendors it has not seen? Generates a training cohort (default mix: SIEMENS, GE, PHILIPS) and
-// a cohort of the held-out CANON profile, extracts labelled series tables, trains with msc-train
-// and reports:
+// and vendors it has not seen? Generates a training cohort (the default mix) and a cohort of each
+// held-out profile (CANON, UIH), extracts labelled series tables, trains with msc-train and reports:
 //   (a) k-fold CV grouped by study, all features;
 //   (b) the same without series_description, and without any free text (series_description,
 //       protocol_name, sequence_name);
 //   (c) leave-one-vendor-out (--group-file study_uid → vendor), macro-F1 per held-out vendor;
-//   (d) trained on the training profiles, scored on the held-out profile (--test-set), with and
-//       without free text;
+//   (d) trained on the training profiles, scored on the held-out profiles pooled (--test-set), with
+//       and without free text, and on each held-out profile alone (msc-predict);
 // and an ablation: the same without core's derived features (--no-derived-features), on the whole
 // training cohort and on a small subset of its studies (--small-studies), where they matter more.
 // Writes pipelines/reports/generalization.md and prints it.
 //   pnpm build && node pipelines/evaluate-generalization.mjs [--studies 2000] [--held-out-studies 400]
 //     [--small-studies 150] [--seed 2026] [--folds 5] [--max-instances-per-series N] [--work DIR] [--keep]
+//     [--param colsample_bytree=0.5 …] (booster parameters for every run, as train-default-model uses)
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
@@ -22,6 +22,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readTableAll } from '../packages/tables/dist/index.js';
 import { labelledSeriesTable } from './cohort-table.mjs';
+import { readTableAll as readAll, writeTable } from '../packages/tables/dist/index.js';
+import { HELD_OUT_VENDORS } from '../packages/synth/dist/index.js';
 
 const { values } = parseArgs({
   options: {
@@ -35,6 +37,7 @@ const { values } = parseArgs({
     keep: { type: 'boolean', default: false },
     report: { type: 'string', default: 'pipelines/reports/generalization.md' },
     parallel: { type: 'string', default: '2' },
+    param: { type: 'string', multiple: true, default: [] },
   },
 });
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -72,8 +75,15 @@ const runTrain = (args) =>
 // 1. Cohorts → labelled series tables.
 log(`training cohort: ${studies} studies, seed ${seed}${cap ? `, at most ${cap} files per series` : ''}`);
 const train = await timed('training cohort: generate + extract', () => labelledSeriesTable({ outDir: join(work, 'train'), studies, seed, pixels: 'none', ...(cap ? { maxInstancesPerSeries: cap } : {}) }));
-log(`held-out cohort (CANON): ${heldOutStudies} studies, seed ${heldOutSeed}`);
-const held = await timed('held-out cohort: generate + extract', () => labelledSeriesTable({ outDir: join(work, 'held'), studies: heldOutStudies, seed: heldOutSeed, vendors: ['CANON'], pixels: 'none', ...(cap ? { maxInstancesPerSeries: cap } : {}) }));
+// One cohort per held-out profile (seeds heldOutSeed, heldOutSeed + 1, …), scored alone and pooled.
+const heldOut = [];
+for (const [index, vendor] of HELD_OUT_VENDORS.entries()) {
+  log(`held-out cohort (${vendor}): ${heldOutStudies} studies, seed ${heldOutSeed + index}`);
+  heldOut.push({ vendor, seed: heldOutSeed + index, ...(await timed(`held-out cohort ${vendor}: generate + extract`, () => labelledSeriesTable({ outDir: join(work, `held-${vendor}`), studies: heldOutStudies, seed: heldOutSeed + index, vendors: [vendor], pixels: 'none', ...(cap ? { maxInstancesPerSeries: cap } : {}) }))) });
+}
+const pooledRows = heldOut.flatMap((cohort) => cohort.rows);
+const held = { path: join(work, 'held-pooled.parquet'), rows: pooledRows, cohort: { labels: heldOut.flatMap((cohort) => cohort.cohort.labels), instances: heldOut.reduce((sum, cohort) => sum + cohort.cohort.instances, 0) } };
+await writeTable(held.path, [...new Set(pooledRows.flatMap((row) => Object.keys(row)))], pooledRows);
 const groupFile = join(work, 'vendor-groups.json');
 await writeFile(groupFile, JSON.stringify(Object.fromEntries(train.cohort.labels.map((label) => [label.study_uid, label.vendor]))));
 
@@ -108,6 +118,7 @@ await timed('training runs', () =>
         if (run.test) args.push('--test-set', held.path);
         if (!run.derived) args.push('--no-derived-features');
         if (run.small) args.push('--subset', String(smallStudies));
+        for (const param of values.param) args.push('--param', param);
         log(`msc-train ${run.id} …`);
         const t = performance.now();
         const summary = await runTrain(args);
@@ -118,6 +129,43 @@ await timed('training runs', () =>
     }),
   ),
 );
+// Each held-out profile alone, for the runs the targets name: msc-predict with the run's model.
+const runPredict = (args) =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin('predict'), ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (chunk) => (err += chunk));
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`msc-predict ${args.join(' ')} failed (${code}): ${err}`))));
+  });
+/** Macro-F1 over the classes in the truth or the predictions, and the misclassified series by kind. */
+function scoreProfile(truthRows, kinds, predictedRows) {
+  const truth = new Map(truthRows.map((row) => [String(row.series_uid), String(row.class)]));
+  const pairs = predictedRows.map((row) => [truth.get(String(row.series_uid)), String(row.prediction), kinds.get(String(row.series_uid))]);
+  const classes = [...new Set(pairs.flatMap(([t, p]) => [t, p]))].sort();
+  const f1 = classes.map((c) => {
+    const tp = pairs.filter(([t, p]) => t === c && p === c).length;
+    const fp = pairs.filter(([t, p]) => t !== c && p === c).length;
+    const fn = pairs.filter(([t, p]) => t === c && p !== c).length;
+    return tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn);
+  });
+  const wrong = pairs.filter(([t, p]) => t !== p);
+  const byKind = new Map();
+  for (const [t, p, kind] of wrong) byKind.set(`${kind} ${t}→${p}`, (byKind.get(`${kind} ${t}→${p}`) ?? 0) + 1);
+  return { macroF1: f1.reduce((a, b) => a + b, 0) / f1.length, errors: wrong.length, series: pairs.length, byKind };
+}
+const PROFILE_RUNS = ['all', 'no-free-text', 'small-all', 'small-no-free-text'];
+const profileScores = new Map();
+await timed('held-out profiles: msc-predict', async () => {
+  for (const id of PROFILE_RUNS) {
+    for (const cohort of heldOut) {
+      const out = join(work, 'predictions', `${id}-${cohort.vendor}.csv`);
+      await mkdir(join(work, 'predictions'), { recursive: true });
+      await runPredict([cohort.path, '--model-path', join(work, 'models', `${id}.onnx`), '-o', out]);
+      const kinds = new Map(cohort.cohort.labels.map((label) => [label.series_uid, label.kind]));
+      profileScores.set(`${id} ${cohort.vendor}`, scoreProfile(cohort.rows, kinds, (await readAll(out)).rows));
+    }
+  }
+});
 const totalSeconds = (performance.now() - started) / 1000;
 
 // 3. Report.
@@ -143,11 +191,16 @@ const errors = (id, split) => {
   const wrong = cells.filter((row) => row.true !== row.pred).reduce((sum, row) => sum + Number(row.value), 0);
   return `${wrong} / ${cells.reduce((sum, row) => sum + Number(row.value), 0)}`;
 };
+const profileCell = (id, vendor) => {
+  const score = profileScores.get(`${id} ${vendor}`);
+  return `${f4(score.macroF1)} (${score.errors} / ${score.series})`;
+};
 const cvCell = (id) => `${f4(r(id).cvScore)} (${errors(id, 'cv')})`;
 const testCell = (id) => `${f4(r(id).testScore)} (${errors(id, 'test_ensemble')})`;
 const vendorFolds = (id) => Object.fromEntries(r(id).folds.map((fold) => [fold.name, fold.score]));
 const capText = cap ? ` --max-instances-per-series ${cap}` : '';
-const command = `node pipelines/evaluate-generalization.mjs --studies ${studies} --held-out-studies ${heldOutStudies} --small-studies ${smallStudies} --seed ${seed} --folds ${folds}${capText}`;
+const paramText = values.param.map((param) => ` --param ${param}`).join('');
+const command = `node pipelines/evaluate-generalization.mjs --studies ${studies} --held-out-studies ${heldOutStudies} --small-studies ${smallStudies} --seed ${seed} --folds ${folds}${capText}${paramText}`;
 
 const report = `# Generalization of the series classifier (synthetic data)
 
@@ -163,9 +216,9 @@ pnpm build && ${command}
 |---|---|
 | training cohort | ${studies} studies (${train.cohort.labels.length} series) of the default mix, seed ${seed}: ${count(train.cohort.labels, 'vendor')} series by vendor |
 | training classes | ${count(train.cohort.labels, 'class')} |
-| held-out cohort | ${heldOutStudies} studies (${held.cohort.labels.length} series) of the held-out CANON profile, seed ${heldOutSeed}: ${count(held.cohort.labels, 'class')} |
+| held-out cohorts | ${heldOut.map((cohort) => `${cohort.vendor}: ${heldOutStudies} studies (${cohort.cohort.labels.length} series), seed ${cohort.seed}`).join('; ')}; pooled classes ${count(held.cohort.labels, 'class')} |
 | files written | ${train.cohort.instances + held.cohort.instances} DICOM files${cap ? ` (at most ${cap} per series; number_of_images set to the full series' count)` : ''} |
-| msc-train | seed ${seed}, ${folds} study-grouped folds (LOVO: one fold per vendor), default booster parameters, no inner search |
+| msc-train | seed ${seed}, ${folds} study-grouped folds (LOVO: one fold per vendor), ${values.param.length ? `booster parameters ${values.param.join(', ')}` : 'default booster parameters'}, no inner search |
 | runtime | ${totalSeconds.toFixed(0)} s in all on ${cpus().length} cores: ${timings.map((t) => `${t.name} ${t.seconds.toFixed(0)} s`).join('; ')} |
 
 ## Results against the targets
@@ -178,11 +231,19 @@ series_description, protocol_name and sequence_name.
 | (a) ${folds}-fold CV, unseen studies | all | ${cvCell('all')} | 0.998 | ${verdict(r('all').cvScore, 0.998)} |
 | (b) ${folds}-fold CV, unseen studies | without series_description | ${cvCell('no-description')} | 0.995 | ${verdict(r('no-description').cvScore, 0.995)} |
 | (b) ${folds}-fold CV, unseen studies | without free text | ${cvCell('no-free-text')} | 0.995 | ${verdict(r('no-free-text').cvScore, 0.995)} |
-| (c) leave-one-vendor-out (pooled) | all | ${cvCell('lovo-all')} | 0.97 | ${verdict(r('lovo-all').cvScore, 0.97)} |
-| (c) leave-one-vendor-out (pooled) | without free text | ${cvCell('lovo-no-free-text')} | 0.97 | ${verdict(r('lovo-no-free-text').cvScore, 0.97)} |
-| (d) held-out CANON profile | all | ${testCell('all')} | 0.97 | ${verdict(r('all').testScore, 0.97)} |
-| (d) held-out CANON profile | without series_description | ${testCell('no-description')} | 0.97 | ${verdict(r('no-description').testScore, 0.97)} |
-| (d) held-out CANON profile | without free text | ${testCell('no-free-text')} | 0.97 | ${verdict(r('no-free-text').testScore, 0.97)} |
+| (c) leave-one-vendor-out (pooled) | all | ${cvCell('lovo-all')} | 0.98 | ${verdict(r('lovo-all').cvScore, 0.98)} |
+| (c) leave-one-vendor-out (pooled) | without free text | ${cvCell('lovo-no-free-text')} | 0.98 | ${verdict(r('lovo-no-free-text').cvScore, 0.98)} |
+| (d) held-out profiles, pooled | all | ${testCell('all')} | 0.98 | ${verdict(r('all').testScore, 0.98)} |
+| (d) held-out profiles, pooled | without series_description | ${testCell('no-description')} | 0.98 | ${verdict(r('no-description').testScore, 0.98)} |
+| (d) held-out profiles, pooled | without free text | ${testCell('no-free-text')} | 0.98 | ${verdict(r('no-free-text').testScore, 0.98)} |
+${heldOut.map((cohort) => `| (d) held-out ${cohort.vendor} profile | all | ${profileCell('all', cohort.vendor)} | 0.98 | ${verdict(profileScores.get(`all ${cohort.vendor}`).macroF1, 0.98)} |`).join('\n')}
+${heldOut.map((cohort) => `| (d) held-out ${cohort.vendor} profile | without free text | ${profileCell('no-free-text', cohort.vendor)} | 0.98 | ${verdict(profileScores.get(`no-free-text ${cohort.vendor}`).macroF1, 0.98)} |`).join('\n')}
+
+### (d) Each held-out profile: macro-F1 (errors) and the misclassified series by kind
+
+| run | ${heldOut.map((cohort) => cohort.vendor).join(' | ')} | misclassified (kind true→predicted: count) |
+|---|${heldOut.map(() => '---:').join('|')}|---|
+${PROFILE_RUNS.map((id) => `| ${id} | ${heldOut.map((cohort) => profileCell(id, cohort.vendor)).join(' | ')} | ${heldOut.map((cohort) => [...profileScores.get(`${id} ${cohort.vendor}`).byKind].map(([k, n]) => `${cohort.vendor} ${k}: ${n}`).join('; ')).filter(Boolean).join('; ') || '–'} |`).join('\n')}
 
 ### (c) Leave-one-vendor-out, macro-F1 on each held-out vendor
 
@@ -201,13 +262,13 @@ training cohort (msc-train --subset ${smallStudies}); the held-out cohort is the
 |---|---|---:|---:|---:|
 | (b) CV | without free text | ${studies} | ${cvCell('no-free-text')} | ${cvCell('no-free-text-no-derived')} |
 | (c) LOVO | without free text | ${studies} | ${cvCell('lovo-no-free-text')} | ${cvCell('lovo-no-free-text-no-derived')} |
-| (d) CANON | without free text | ${studies} | ${testCell('no-free-text')} | ${testCell('no-free-text-no-derived')} |
+| (d) held-out, pooled | without free text | ${studies} | ${testCell('no-free-text')} | ${testCell('no-free-text-no-derived')} |
 | (a) CV | all | ${smallStudies} | ${cvCell('small-all')} | ${cvCell('small-all-no-derived')} |
 | (b) CV | without free text | ${smallStudies} | ${cvCell('small-no-free-text')} | ${cvCell('small-no-free-text-no-derived')} |
 | (c) LOVO | all | ${smallStudies} | ${cvCell('small-lovo-all')} | ${cvCell('small-lovo-all-no-derived')} |
 | (c) LOVO | without free text | ${smallStudies} | ${cvCell('small-lovo-no-free-text')} | ${cvCell('small-lovo-no-free-text-no-derived')} |
-| (d) CANON | all | ${smallStudies} | ${testCell('small-all')} | ${testCell('small-all-no-derived')} |
-| (d) CANON | without free text | ${smallStudies} | ${testCell('small-no-free-text')} | ${testCell('small-no-free-text-no-derived')} |
+| (d) held-out, pooled | all | ${smallStudies} | ${testCell('small-all')} | ${testCell('small-all-no-derived')} |
+| (d) held-out, pooled | without free text | ${smallStudies} | ${testCell('small-no-free-text')} | ${testCell('small-no-free-text-no-derived')} |
 
 ### Per-class F1
 
@@ -218,21 +279,21 @@ ${[
   ['(b) CV, without free text', 'no-free-text', 'cv'],
   ['(c) LOVO, all', 'lovo-all', 'cv'],
   ['(c) LOVO, without free text', 'lovo-no-free-text', 'cv'],
-  ['(d) CANON, all', 'all', 'test_ensemble'],
-  ['(d) CANON, without free text', 'no-free-text', 'test_ensemble'],
+  ['(d) held-out pooled, all', 'all', 'test_ensemble'],
+  ['(d) held-out pooled, without free text', 'no-free-text', 'test_ensemble'],
   [`(c) LOVO, without free text, ${smallStudies} studies, no derived`, 'small-lovo-no-free-text-no-derived', 'cv'],
-  [`(d) CANON, without free text, ${smallStudies} studies, no derived`, 'small-no-free-text-no-derived', 'test_ensemble'],
+  [`(d) held-out pooled, without free text, ${smallStudies} studies, no derived`, 'small-no-free-text-no-derived', 'test_ensemble'],
 ].map(([name, id, split]) => `| ${name} | ${classes.map((c) => f4(perClassF1(id, split)[c])).join(' | ')} |`).join('\n')}
 
-### Confusion, (d) held-out CANON profile, all features
+### Confusion, (d) held-out profiles pooled, all features
 
 ${confusion('all', 'test_ensemble')}
 
-### Confusion, (d) held-out CANON profile, without free text
+### Confusion, (d) held-out profiles pooled, without free text
 
 ${confusion('no-free-text', 'test_ensemble')}
 
-### Confusion, (d) held-out CANON profile, all features, ${smallStudies} training studies
+### Confusion, (d) held-out profiles pooled, all features, ${smallStudies} training studies
 
 ${confusion('small-all', 'test_ensemble')}
 
@@ -244,9 +305,14 @@ ${confusion('lovo-no-free-text', 'cv')}
 
 - The cohorts are synthetic (\`packages/synth\`): the figures say how the features and the trainer
   behave on data built to resemble real archives, not what a real archive will give.
-- The CANON profile is never in the training mix; its naming (Dutch, abbreviations, a quarter
-  empty), protocol names, image types, scanner names, TE/TR ranges and b-value tags (standard tag
-  only, absent on b = 0 images, absent altogether in about a third of series) are its own.
+- The held-out profiles are never in the training mix. CANON: Dutch and abbreviated naming (a
+  quarter empty), protocol names, image types and scanner names of its own, b-values in the standard
+  tag only (absent on b = 0 images, absent altogether in about a third of series). UIH: naming,
+  image types, sequence names and scanner names of its own, b-values in the standard tag or only in
+  a private block MSC does not read. Both hold non-diffusion EPI (BOLD, ASL, DSC) among Others.
+- Every cohort is domain-randomised (packages/synth/src/nuisance.ts): pixel spacing, matrices,
+  bandwidth, thickness, coils, orientation, phase direction and field strength are drawn alike in
+  every class, so none of them can separate the classes.
 - msc-train run times: ${runs.map((run) => `${run.id} ${results.get(run.id).seconds.toFixed(0)} s`).join(', ')}.
 `;
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The shipped default model's report (models/prostate_mpmri.report.html): its training metrics and
 // feature importance (models/prostate_mpmri.metrics.csv, .importance.csv), the synthetic held-out
-// evaluations train-default-model.mjs makes (a cohort of the training mix, seed 2027, and one of the
-// held-out CANON profile, seed 2028; 60 studies each), and the real-scanner set
+// evaluations train-default-model.mjs makes (a cohort of the training mix, seed 2027, and one of each
+// held-out profile: CANON seed 2028, UIH seed 2029; 60 studies each), and the real-scanner set
 // (pipelines/real-data, when fetched), each scored by msc-predict with the prostate_mpmri rules.
 //   pnpm build && node pipelines/real-data/fetch.mjs && node pipelines/report-default-model.mjs [--out models/prostate_mpmri.report.html]
 import { execFile } from 'node:child_process';
@@ -14,6 +14,7 @@ import { parseArgs, promisify } from 'node:util';
 import { readTableAll, writeTable } from '../packages/tables/dist/index.js';
 import { writeReport } from '../packages/report/dist/index.js';
 import { labelledSeriesTable } from './cohort-table.mjs';
+import { HELD_OUT_VENDORS } from '../packages/synth/dist/index.js';
 import { cacheDir, checkCache, readManifest } from './real-data/cache.mjs';
 import { extractCache, predictTable, readLabels, seriesResults } from './real-data/evaluate.mjs';
 
@@ -37,13 +38,14 @@ async function evaluateSynthetic(name, options) {
   });
 }
 
-const evaluations = [
-  { name: 'synthetic held-out (training mix, seed 2027)', rows: await evaluateSynthetic('held', { studies: 60, seed: 2027 }) },
-  { name: 'synthetic held-out CANON profile (seed 2028)', rows: await evaluateSynthetic('canon', { studies: 60, seed: 2028, vendors: ['CANON'] }) },
-];
+const evaluations = [{ name: 'synthetic held-out (training mix, seed 2027)', rows: await evaluateSynthetic('held', { studies: 60, seed: 2027 }) }];
+// Each held-out profile with the seed train-default-model.mjs scores it on (2028, 2029, …).
+for (const [index, vendor] of HELD_OUT_VENDORS.entries()) {
+  evaluations.push({ name: `synthetic held-out ${vendor} profile (seed ${2028 + index})`, rows: await evaluateSynthetic(vendor, { studies: 60, seed: 2028 + index, vendors: [vendor] }) });
+}
 const notes = [
   `The shipped default model (${values.model}): 5-fold cross-validation on 300 synthetic studies (seed 2026), see pipelines/train-default-model.mjs. Evaluation sets are scored by msc-predict with the prostate_mpmri rules; "predicted" is the model's own label, "with rules" the label after the rules.`,
-  'Synthetic held-out sets are made by msc-synth with seeds the model never saw; the CANON profile (vendor, naming, protocols) is never in training. They test the model on data built to resemble real archives, not on real archives.',
+  'Synthetic held-out sets are made by msc-synth with seeds the model never saw; the held-out profiles (CANON, UIH: vendor, naming, protocols) are never in training. They test the model on data built to resemble real archives, not on real archives.',
 ];
 
 const cache = cacheDir();

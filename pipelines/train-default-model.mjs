@@ -4,14 +4,17 @@
 //   pnpm build && node pipelines/train-default-model.mjs [--studies 300] [--seed 2026]
 // Booster: defaults plus colsample_bytree=0.5 (each tree sees half the features, so no single
 // signal such as a b-value tag carries a class alone; see pipelines/reports/generalization.md).
-// Also scored, by msc-predict, on a cohort of the held-out CANON profile (never in training).
+// Also scored, by msc-predict, on a cohort of each held-out profile (CANON, UIH: never in training),
+// with the misclassified series listed by kind.
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { labelledSeriesTable } from './cohort-table.mjs';
+import { readTableAll } from '../packages/tables/dist/index.js';
+import { HELD_OUT_VENDORS } from '../packages/synth/dist/index.js';
 
 const { values } = parseArgs({ options: { studies: { type: 'string', default: '300' }, seed: { type: 'string', default: '2026' }, output: { type: 'string', default: 'models/prostate_mpmri.onnx' } } });
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -26,17 +29,21 @@ const run = (pkg, args) => {
 const train = await labelledSeriesTable({ outDir: join(work, 'train'), studies: Number(values.studies), seed: Number(values.seed) });
 const held = await labelledSeriesTable({ outDir: join(work, 'held'), studies: 60, seed: Number(values.seed) + 1 });
 console.log(`training cohort: ${train.cohort.labels.length} series from ${values.studies} studies (seed ${values.seed}); held-out: ${held.cohort.labels.length} series (seed ${Number(values.seed) + 1})`);
-const output = join(root, values.output);
+const output = resolve(root, values.output);
 const summary = JSON.parse(
   run('train', [train.path, '-o', output, '--folds', '5', '--seed', values.seed, '--test-set', held.path, '--model-name', 'prostate_mpmri', '--param', 'colsample_bytree=0.5']),
 );
 console.log(`5-fold CV macro-F1 ${summary.cvScore.toFixed(4)}; held-out cohort macro-F1 ${summary.testScore.toFixed(4)} → ${values.output}`);
-const canon = await labelledSeriesTable({ outDir: join(work, 'canon'), studies: 60, seed: Number(values.seed) + 2, vendors: ['CANON'] });
-const predicted = join(work, 'canon-predictions.csv');
-run('predict', [canon.path, '--model-path', output, '-o', predicted]);
-const { readTableAll } = await import('../packages/core/dist/index.js');
-const truth = new Map(canon.rows.map((row) => [row.series_uid, String(row.class)]));
-const rows = (await readTableAll(predicted)).rows;
-const correct = rows.filter((row) => truth.get(String(row.series_uid)) === row.prediction).length;
-console.log(`held-out CANON profile (unseen vendor and naming, seed ${Number(values.seed) + 2}): ${correct}/${rows.length} series correct (${((100 * correct) / rows.length).toFixed(2)}%)`);
+for (const [index, vendor] of HELD_OUT_VENDORS.entries()) {
+  const seed = Number(values.seed) + 2 + index;
+  const held = await labelledSeriesTable({ outDir: join(work, vendor), studies: 60, seed, vendors: [vendor] });
+  const predicted = join(work, `${vendor}-predictions.csv`);
+  run('predict', [held.path, '--model-path', output, '-o', predicted]);
+  const truth = new Map(held.rows.map((row) => [row.series_uid, row]));
+  const kinds = new Map(held.cohort.labels.map((label) => [label.series_uid, label.kind]));
+  const rows = (await readTableAll(predicted)).rows;
+  const wrong = rows.filter((row) => truth.get(String(row.series_uid))?.class !== row.prediction);
+  const detail = wrong.map((row) => `${kinds.get(String(row.series_uid))} ${truth.get(String(row.series_uid))?.class}→${row.prediction}`);
+  console.log(`held-out ${vendor} profile (unseen vendor and naming, seed ${seed}): ${rows.length - wrong.length}/${rows.length} series correct (${((100 * (rows.length - wrong.length)) / rows.length).toFixed(2)}%)${detail.length ? `; wrong: ${detail.join(', ')}` : ''}`);
+}
 await rm(work, { recursive: true, force: true });

@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CLASS_LABELS } from '@msc/core';
 import { readTableAll } from '@msc/tables';
 import { generateCohort, type CohortResult } from './cohort.js';
+import { DEFAULT_VENDORS } from './profiles.js';
 import { MR_IMAGE_STORAGE } from './dataset.js';
 
 interface Element { vr: string; Value?: unknown[] }
@@ -56,11 +57,11 @@ describe('generateCohort', () => {
     for (const label of cohort.labels) expect(bySeries.get(label.series_uid), label.series_uid).toBe(label.instances);
     const written = await readTableAll(cohort.labelsPath);
     expect(written.rows.map((row) => row.series_uid)).toEqual(cohort.labels.map((label) => label.series_uid));
-    expect(written.columns).toEqual(['study_uid', 'series_uid', 'class', 'patient_id', 'vendor', 'field_strength', 'description', 'instances']);
+    expect(written.columns).toEqual(['study_uid', 'series_uid', 'class', 'patient_id', 'vendor', 'field_strength', 'description', 'instances', 'kind']);
   });
 
-  it('covers every class for every vendor', () => {
-    for (const vendor of ['SIEMENS', 'GE', 'PHILIPS']) {
+  it('covers every class for every vendor of the default mix', () => {
+    for (const vendor of DEFAULT_VENDORS) {
       const classes = new Set(cohort.labels.filter((label) => label.vendor === vendor).map((label) => label.class));
       expect([...classes].sort(), vendor).toEqual([...CLASS_LABELS]);
     }
@@ -78,23 +79,29 @@ describe('generateCohort', () => {
     expect(other.labels.map((label) => label.series_uid)).not.toEqual(cohort.labels.map((label) => label.series_uid));
   });
 
-  it('writes vendor b-values under their private creators, and archive noise', () => {
-    const seen = { siemens: 0, ge: 0, geOffset: 0, philips: 0, un: 0, implicit: 0, bigEndian: 0, noExtension: 0, standard: 0 };
-    for (const path of filesUnder(cohort.outDir)) {
+  it('writes vendor b-values under their private creators, and archive noise', async () => {
+    const seen = { siemens: 0, ge: 0, geOffset: 0, philips: 0, hitachi: 0, un: 0, implicit: 0, bigEndian: 0, noExtension: 0, standard: 0 };
+    const vendors = await generateCohort({ outDir: join(dir, 'vendors'), studies: 30, seed: 9, maxInstancesPerSeries: 3, vendors: ['SIEMENS', 'GE', 'PHILIPS', 'HITACHI'] });
+    for (const path of filesUnder(vendors.outDir)) {
       const { meta, dict } = readDicom(path);
       const syntax = value(meta, '00020010');
       if (syntax === '1.2.840.10008.1.2') seen.implicit += 1;
       if (syntax === '1.2.840.10008.1.2.2') seen.bigEndian += 1;
       if (!path.endsWith('.dcm')) seen.noExtension += 1;
       if (dict['00189087']) seen.standard += 1;
+      // Hitachi's private b-value sits at Siemens' element number under its own creator.
       if (dict['0019100C']) {
-        expect(value(dict, '00190010')).toBe('SIEMENS MR HEADER');
-        seen.siemens += 1;
+        expect(value(dict, '00190010')).toBe(value(dict, '00080070') === 'SIEMENS' ? 'SIEMENS MR HEADER' : 'HITACHI MR 01');
+        if (value(dict, '00080070') === 'SIEMENS') seen.siemens += 1;
+        else seen.hitachi += 1;
       }
       if (dict['00431039']) {
         expect(value(dict, '00430010')).toBe('GEMS_PARM_01');
         seen.ge += 1;
-        if (dict['00431039'].vr !== 'UN' && String(value(dict, '00431039')).length > 5) seen.geOffset += 1;
+        // GE's first value, as text (VR UN keeps the bytes): more than 5 digits is the 10⁹ offset.
+        const raw = value(dict, '00431039');
+        const first = raw instanceof ArrayBuffer ? new TextDecoder().decode(raw).split('\\')[0]! : String(raw);
+        if (first.trim().length > 5) seen.geOffset += 1;
       }
       if (dict['20011003']) {
         expect(value(dict, '20010010')).toBe('Philips Imaging DD 001');
@@ -143,7 +150,7 @@ describe('msc-synth binary', () => {
     expect(result.status, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ studies: 2, outDir: join(dir, 'cli') });
   });
-  it.each([[['--out', 'x', '--studies', '0']], [['--out', 'x', '--vendors', 'TOSHIBA']], [['--studies', '2']]])('rejects bad flags %j', (args) => {
+  it.each([[['--out', 'x', '--studies', '0']], [['--out', 'x', '--vendors', 'ACME']], [['--studies', '2']]])('rejects bad flags %j', (args) => {
     const result = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/error/);

@@ -38,6 +38,8 @@ export interface LabelRow {
   study_uid: string;
   series_uid: string;
   class: ClassLabel;
+  /** Series kind (kinds.ts): what the series is, finer than its class (BOLD, FLAIR, b0-only…). */
+  kind: string;
   patient_id: string;
   vendor: string;
   field_strength: string;
@@ -60,7 +62,7 @@ export interface CohortResult {
   seconds: number;
 }
 
-export const LABEL_COLUMNS = ['study_uid', 'series_uid', 'class', 'patient_id', 'vendor', 'field_strength', 'description', 'instances'] as const;
+export const LABEL_COLUMNS = ['study_uid', 'series_uid', 'class', 'patient_id', 'vendor', 'field_strength', 'description', 'instances', 'kind'] as const;
 
 function seriesFolder(outDir: string, study: PlannedStudy, series: PlannedSeries, layout: 'nested' | 'flat', part: number): string {
   if (layout === 'flat') return outDir;
@@ -87,13 +89,13 @@ export async function generateCohort(options: CohortOptions): Promise<CohortResu
   let skippedObjects = 0;
   let bytes = 0;
   const made = new Set<string>();
-  const write = (folder: string, name: string, data: ArrayBuffer) => {
+  const write = (folder: string, name: string, data: Uint8Array) => {
     try {
       if (!made.has(folder)) {
         makeDirectory(folder);
         made.add(folder);
       }
-      writeFileSync(join(folder, name), new Uint8Array(data));
+      writeFileSync(join(folder, name), data);
     } catch (cause) {
       throw new MscError('E_OUTPUT', `cannot write the cohort to ${options.outDir}: ${(cause as Error).message}`, { path: join(folder, name), cause, hint: 'choose an output folder on a writable disk with free space' });
     }
@@ -120,6 +122,7 @@ export async function generateCohort(options: CohortOptions): Promise<CohortResu
         study_uid: study.studyUid,
         series_uid: series.seriesUid,
         class: series.label,
+        kind: series.template.id,
         patient_id: study.patientId,
         vendor: study.vendor,
         field_strength: study.fieldStrength,

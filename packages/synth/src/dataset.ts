@@ -1,36 +1,23 @@
 /**
- * One planned instance → a Part-10 file's bytes, written by dcmjs from a denaturalized dataset
- * (tag → {vr, Value}). Private b-values go under their creators' blocks, sometimes as VR UN, as
- * real archives hold them.
+ * One planned instance → a Part-10 file's bytes (part10.ts). Private b-values go under their
+ * creators' blocks, sometimes as VR UN, as real archives hold them.
  */
-import dcmjs from 'dcmjs';
-import type { PlannedSeries, PlannedStudy, TransferSyntax } from './plan.js';
-
-// dcmjs ships no type declarations; the narrow shape used here is declared below.
-interface DicomDictInstance {
-  dict: Record<string, DicomElement>;
-  write(): ArrayBuffer;
-}
-export interface DicomElement {
-  vr: string;
-  Value: unknown[];
-}
-export const { DicomDict } = (dcmjs as unknown as { data: { DicomDict: new (meta: Record<string, DicomElement>) => DicomDictInstance } }).data;
+import type { PlannedSeries, PlannedStudy } from './plan.js';
+import { writePart10, type Dataset, type Element, type NumberVr, type TextVr, type TransferSyntax } from './part10.js';
+import type { PrivateBValue } from './profiles.js';
 
 export const MR_IMAGE_STORAGE = '1.2.840.10008.5.1.4.1.1.4';
 export const SEGMENTATION_STORAGE = '1.2.840.10008.5.1.4.1.1.66.4';
 export const ENHANCED_SR_STORAGE = '1.2.840.10008.5.1.4.1.1.88.22';
 
-const TRANSFER_SYNTAX_UIDS: Record<TransferSyntax, string> = {
-  'explicit-little': '1.2.840.10008.1.2.1',
-  'implicit-little': '1.2.840.10008.1.2',
-  'explicit-big': '1.2.840.10008.1.2.2',
-};
-
 const IMPLEMENTATION_UID = '2.25.284718209164213962712398245071338120113';
+/** Larmor frequency of ¹H (MHz per tesla), for ImagingFrequency. */
+const PROTON_MHZ_PER_TESLA = 42.577;
+/** Echo spacing of the second echo of dual-echo fieldmaps (ms at 3 T; what Siemens uses). */
+const SECOND_ECHO_DELAY = 2.46;
 
-export const text = (vr: string, ...values: (string | number)[]): DicomElement => ({ vr, Value: values.map(String) });
-export const number = (vr: string, ...values: number[]): DicomElement => ({ vr, Value: values });
+export const text = (vr: TextVr, ...values: (string | number)[]): Element => ({ vr, values });
+export const number = (vr: NumberVr, ...values: number[]): Element => ({ vr, values });
 
 /** A decimal string (DS) that fits the 16-character limit. */
 export function ds(value: number): string {
@@ -38,31 +25,27 @@ export function ds(value: number): string {
   return fixed.length <= 16 ? fixed : value.toPrecision(10);
 }
 
-export function meta(sopClass: string, sopInstance: string, syntax: TransferSyntax): Record<string, DicomElement> {
-  return {
-    '00020001': { vr: 'OB', Value: [new Uint8Array([0, 1]).buffer] },
-    '00020002': text('UI', sopClass),
-    '00020003': text('UI', sopInstance),
-    '00020010': text('UI', TRANSFER_SYNTAX_UIDS[syntax]),
-    '00020012': text('UI', IMPLEMENTATION_UID),
-    '00020013': text('SH', 'MSC_SYNTH_1'),
-  };
+/** A Part-10 file of the generator (its implementation UID and version name). */
+export function part10File(sopClassUid: string, sopInstanceUid: string, transferSyntax: TransferSyntax, dataset: Dataset): Uint8Array {
+  return writePart10({ sopClassUid, sopInstanceUid, transferSyntax, implementationClassUid: IMPLEMENTATION_UID, implementationVersionName: 'MSC_SYNTH_1' }, dataset);
 }
+
+const hex = (n: number, width: number) => n.toString(16).toUpperCase().padStart(width, '0');
 
 /**
  * Row and column direction cosines and the slice normal for a plane, turned by `angle` about the
- * normal, then tilted by `tilt` about the row direction (the column turns towards the normal).
+ * normal, then tilted by `tilt` about the row direction (the column turns towards the normal) and
+ * by `tilt2` about the column direction (the row turns towards the normal): double oblique.
  */
-export function orientation(plane: 'axial' | 'sagittal' | 'coronal', angle: number, tilt = 0): { iop: number[]; normal: number[] } {
+export function orientation(plane: 'axial' | 'sagittal' | 'coronal', angle: number, tilt = 0, tilt2 = 0): { iop: number[]; normal: number[] } {
   const c = Math.cos(angle);
   const s = Math.sin(angle);
   const [row, column, normal] =
     plane === 'axial' ? [[c, s, 0], [-s, c, 0], [0, 0, 1]] : plane === 'sagittal' ? [[0, c, s], [0, -s, c], [1, 0, 0]] : [[c, 0, s], [-s, 0, c], [0, 1, 0]];
-  const ct = Math.cos(tilt);
-  const st = Math.sin(tilt);
-  const tiltedColumn = column.map((v, i) => ct * v + st * normal[i]!);
-  const tiltedNormal = normal.map((v, i) => ct * v - st * column[i]!);
-  return { iop: [...row, ...tiltedColumn], normal: tiltedNormal };
+  const turn = (a: number[], b: number[], theta: number) => [a.map((v, i) => Math.cos(theta) * v + Math.sin(theta) * b[i]!), b.map((v, i) => Math.cos(theta) * v - Math.sin(theta) * a[i]!)];
+  const [tiltedColumn, tiltedNormal] = turn(column, normal, tilt) as [number[], number[]];
+  const [tiltedRow, finalNormal] = turn(row, tiltedNormal, tilt2) as [number[], number[]];
+  return { iop: [...tiltedRow, ...tiltedColumn], normal: finalNormal };
 }
 
 export interface InstanceContext {
@@ -76,55 +59,49 @@ export interface InstanceContext {
   size: number;
 }
 
-function bValueElements(context: InstanceContext, bValue: number): Record<string, DicomElement> {
-  const { study, series } = context;
-  const elements: Record<string, DicomElement> = {};
-  // Toshiba/Canon write the tag only where a diffusion gradient is applied (b > 0).
-  if (series.standardBValue && !(series.omitZeroBValue && bValue === 0)) elements['00189087'] = number('FD', bValue);
-  if (!series.privateBValue) return elements;
-  const asText = (values: string[]): DicomElement =>
-    series.privateAsUN ? { vr: 'UN', Value: [new TextEncoder().encode(padEven(values.join('\\'))).buffer] } : text('IS', ...values);
-  switch (study.vendor) {
-    case 'SIEMENS':
-      elements['00190010'] = text('LO', 'SIEMENS MR HEADER');
-      elements['0019100C'] = asText([String(bValue)]);
-      break;
-    case 'GE': {
-      const first = series.geOffsetEncoding ? String(1_000_000_000 + bValue) : String(bValue);
-      elements['00430010'] = text('LO', 'GEMS_PARM_01');
-      elements['00431039'] = asText([first, '8', '0', '0']);
-      break;
-    }
-    case 'PHILIPS':
-      elements['20010010'] = text('LO', 'Philips Imaging DD 001');
-      elements['20011003'] = series.privateAsUN
-        ? { vr: 'UN', Value: [new Float32Array([bValue]).buffer] }
-        : number('FL', bValue);
-      break;
-    default:
-      // Canon keeps no private b-value.
-      break;
-  }
+/** The vendor's private b-value element (and its creator) in the layout's format. */
+function privateBValueElements(layout: PrivateBValue, bValue: number, asUN: boolean, geOffset: boolean): Dataset {
+  const group = hex(layout.group, 4);
+  const elements: Dataset = { [`${group}0010`]: text('LO', layout.creator) };
+  const tag = `${group}10${hex(layout.element, 2)}`;
+  if (layout.format === 'FL') elements[tag] = { vr: 'FL', values: [bValue], asUN };
+  else if (layout.format === 'GE') elements[tag] = { vr: 'IS', values: [geOffset ? 1_000_000_000 + bValue : bValue, 8, 0, 0], asUN };
+  else elements[tag] = { vr: layout.format, values: [bValue], asUN };
   return elements;
 }
 
-function padEven(value: string): string {
-  return value.length % 2 === 0 ? value : `${value} `;
+function bValueElements(context: InstanceContext, bValue: number): Dataset {
+  const { study, series } = context;
+  const elements: Dataset = {};
+  // Toshiba/Canon write the tag only where a diffusion gradient is applied (b > 0).
+  if (series.standardBValue && !(series.omitZeroBValue && bValue === 0)) elements['00189087'] = number('FD', bValue);
+  const layout = study.profile.privateBValue;
+  if (series.privateBValue && layout) Object.assign(elements, privateBValueElements(layout, bValue, series.privateAsUN, series.geOffsetEncoding));
+  return elements;
+}
+
+/** The sequence name of one instance: Siemens writes the b-value into it (`*ep_b0`, `*ep_b800t`). */
+export function sequenceNameOf(series: PlannedSeries, bValue: number | undefined): string {
+  return series.sequenceName
+    .replace('{b}t', bValue === 0 ? '0' : `${bValue ?? ''}t`)
+    .replace('{b}', String(bValue ?? ''))
+    .replace('{etl}', String(series.echoTrainLength ?? 1));
 }
 
 /** The bytes of one MR image file. */
-export function mrInstance(context: InstanceContext): ArrayBuffer {
+export function mrInstance(context: InstanceContext): Uint8Array {
   const { study, series, index } = context;
   const template = series.template;
   const instance = series.instances[index]!;
-  const plane = template.plane === 'three-plane' ? (['sagittal', 'coronal', 'axial'] as const)[instance.slice % 3]! : template.plane;
-  const { iop, normal } = orientation(plane, series.obliquity, template.plane === 'three-plane' ? 0 : series.tilt);
-  const spacing = template.fieldOfView / series.matrix;
-  const location = (instance.slice - template.slices[0] / 2) * series.sliceThickness;
-  const position = [-template.fieldOfView / 2, -template.fieldOfView / 2, 0].map((v, axis) => v + normal[axis]! * location);
-  const dict: Record<string, DicomElement> = {
+  const plane = series.plane === 'three-plane' ? (['sagittal', 'coronal', 'axial'] as const)[instance.slice % 3]! : series.plane;
+  const { iop, normal } = orientation(plane, series.rotation, series.tilt, series.tilt2);
+  const location = (instance.slice - template.slices[0] / 2) * series.spacingBetweenSlices;
+  const position = [-series.fieldOfView / 2, -series.fieldOfView / 2, 0].map((v, axis) => v + normal[axis]! * location);
+  const tesla = Number(study.fieldStrength);
+  const echoTime = instance.echo === 2 ? series.echoTime + SECOND_ECHO_DELAY : series.echoTime;
+  const dict: Dataset = {
     '00080005': text('CS', 'ISO_IR 192'),
-    '00080008': text('CS', ...template.imageType),
+    '00080008': text('CS', ...series.imageType),
     '00080016': text('UI', MR_IMAGE_STORAGE),
     '00080018': text('UI', context.sopInstanceUid),
     '00080020': text('DA', study.studyDate),
@@ -136,28 +113,31 @@ export function mrInstance(context: InstanceContext): ArrayBuffer {
     '00100010': text('PN', study.patientName),
     '00100020': text('LO', study.patientId),
     '00180015': text('CS', study.profile.bodyPart),
-    '00180020': text('CS', ...template.scanningSequence.split('\\')),
+    '00180020': text('CS', ...series.scanningSequence.split('\\')),
     '00180021': text('CS', ...template.sequenceVariant.split('\\')),
-    '00180022': text('CS', ...(template.scanOptions ?? '').split('\\')),
+    '00180022': text('CS', ...series.scanOptions.split('\\')),
     '00180023': text('CS', template.mrAcquisitionType),
-    '00180024': text('SH', template.sequenceName ?? ''),
+    '00180024': text('SH', sequenceNameOf(series, instance.bValue)),
     '00180050': text('DS', ds(series.sliceThickness)),
     '00180080': text('DS', ds(series.repetitionTime)),
-    '00180081': text('DS', ds(series.echoTime)),
-    '00180086': text('IS', 1),
-    '00180087': text('DS', study.fieldStrength === '3' ? '3' : '1.5'),
-    '00180094': text('DS', ds(75 + (series.seriesNumber % 4) * 6.25)),
+    '00180081': text('DS', ds(echoTime)),
+    '00180083': text('DS', series.numberOfAverages),
+    '00180084': text('DS', ds(PROTON_MHZ_PER_TESLA * tesla)),
+    '00180086': text('IS', instance.echo ?? 1),
+    '00180087': text('DS', study.fieldStrength),
+    '00180088': text('DS', ds(series.spacingBetweenSlices)),
+    '00180094': text('DS', ds(series.percentPhaseFieldOfView)),
     '00180095': text('DS', ds(series.pixelBandwidth)),
     '00181020': text('LO', ...study.softwareVersion.split('\\')),
     '00181030': text('LO', series.protocolName),
-    '00181100': text('DS', ds(template.fieldOfView)),
-    '00181250': text('SH', study.receiveCoil),
-    '00181251': text('SH', study.profile.transmitCoil),
-    '00181310': number('US', 0, series.matrix, Math.round(series.matrix * 0.8), 0),
+    '00181100': text('DS', ds(series.fieldOfView)),
+    '00181250': text('SH', series.receiveCoil),
+    '00181251': text('SH', study.transmitCoil),
+    '00181310': number('US', ...series.acquisitionMatrix),
     '00181312': text('CS', series.inPlanePhaseEncoding),
     '00181314': text('DS', ds(series.flipAngle)),
-    '00181316': text('DS', ds(0.5 + (series.seriesNumber % 7) * 0.31)),
-    '00185100': text('CS', study.profile.patientPosition),
+    '00181316': text('DS', ds(series.sar)),
+    '00185100': text('CS', study.patientPosition),
     '0020000D': text('UI', study.studyUid),
     '0020000E': text('UI', series.seriesUid),
     '00200011': text('IS', series.seriesNumber),
@@ -170,36 +150,36 @@ export function mrInstance(context: InstanceContext): ArrayBuffer {
     '00280004': text('CS', 'MONOCHROME2'),
     '00280010': number('US', context.size),
     '00280011': number('US', context.size),
-    '00280030': text('DS', ds(spacing), ds(spacing)),
+    '00280030': text('DS', ds(series.pixelSpacing), ds(series.pixelSpacing)),
     '00280100': number('US', 16),
     '00280101': number('US', 16),
     '00280102': number('US', 15),
     '00280103': number('US', 0),
   };
   if (series.echoTrainLength !== undefined) dict['00180091'] = text('IS', series.echoTrainLength);
+  if (series.inversionTime !== undefined) dict['00180082'] = text('DS', ds(series.inversionTime));
   if (instance.bValue !== undefined) Object.assign(dict, bValueElements(context, instance.bValue));
-  if (series.numberOfTemporalPositions !== undefined) {
+  if (series.mosaicSlices !== undefined) {
+    dict['00190010'] = text('LO', 'SIEMENS MR HEADER');
+    dict['0019100A'] = number('US', series.mosaicSlices);
+  }
+  if (series.numberOfTemporalPositions !== undefined && series.temporalTags) {
     dict['00200105'] = text('IS', series.numberOfTemporalPositions);
-    dict['00200110'] = text('DS', ds(8 + (series.seriesNumber % 5) * 2.5));
+    if (series.temporalResolution !== undefined) dict['00200110'] = text('DS', ds(series.temporalResolution));
+    if (instance.phase !== undefined) dict['00200100'] = text('IS', instance.phase);
   }
-  if (instance.phase !== undefined) {
-    dict['00200100'] = text('IS', instance.phase);
-    dict['00181060'] = text('DS', ds((instance.phase - 1) * 9500));
-  }
-  // Dynamic series: the agent from the second phase on; single post-contrast series: throughout.
-  if (template.contrast && (instance.phase ?? 2) > 1 && study.contrastAgent !== '') dict['00180010'] = text('LO', study.contrastAgent);
+  if (instance.phase !== undefined) dict['00181060'] = text('DS', ds((instance.phase - 1) * (series.temporalResolution ?? 0)));
+  // Dynamic contrast series: the agent from the second phase on; other series: throughout.
+  if (series.contrastAgent !== '' && (!template.contrast || (instance.phase ?? 2) > 1)) dict['00180010'] = text('LO', series.contrastAgent);
   for (const tag of series.dropTags) delete dict[tag];
-  if (context.pixels) dict['7FE00010'] = { vr: 'OW', Value: [context.pixels.buffer] };
-  const file = new DicomDict(meta(MR_IMAGE_STORAGE, context.sopInstanceUid, series.transferSyntax));
-  file.dict = dict;
-  return file.write();
+  if (context.pixels) dict['7FE00010'] = { vr: 'OW', words: context.pixels };
+  return part10File(MR_IMAGE_STORAGE, context.sopInstanceUid, series.transferSyntax, dict);
 }
 
 /** A SEG or SR object in the study: not an image series, readers must skip it. */
-export function nonImageObject(study: PlannedStudy, kind: 'SEG' | 'SR', seriesUid: string, sopInstanceUid: string): ArrayBuffer {
+export function nonImageObject(study: PlannedStudy, kind: 'SEG' | 'SR', seriesUid: string, sopInstanceUid: string): Uint8Array {
   const sopClass = kind === 'SEG' ? SEGMENTATION_STORAGE : ENHANCED_SR_STORAGE;
-  const file = new DicomDict(meta(sopClass, sopInstanceUid, 'explicit-little'));
-  file.dict = {
+  return part10File(sopClass, sopInstanceUid, 'explicit-little', {
     '00080016': text('UI', sopClass),
     '00080018': text('UI', sopInstanceUid),
     '00080060': text('CS', kind),
@@ -209,6 +189,5 @@ export function nonImageObject(study: PlannedStudy, kind: 'SEG' | 'SR', seriesUi
     '0020000D': text('UI', study.studyUid),
     '0020000E': text('UI', seriesUid),
     '00200011': text('IS', kind === 'SEG' ? 900 : 901),
-  };
-  return file.write();
+  });
 }

@@ -20,23 +20,25 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-describe('held-out profile', () => {
-  it('is a profile of its own, outside the default mix', () => {
-    expect(HELD_OUT_VENDORS).toEqual(['CANON']);
-    expect(DEFAULT_VENDORS).toEqual(['SIEMENS', 'GE', 'PHILIPS']);
+describe('held-out profiles', () => {
+  const training = PROFILES.filter((profile) => !profile.heldOut);
+  const heldOut = PROFILES.filter((profile) => profile.heldOut);
+
+  it('are profiles of their own, outside the default mix', () => {
+    expect(HELD_OUT_VENDORS).toEqual(['CANON', 'UIH']);
+    expect(DEFAULT_VENDORS).toEqual(['SIEMENS', 'GE', 'PHILIPS', 'TOSHIBA', 'HITACHI']);
     expect(cohortProfiles().map((profile) => profile.vendor)).toEqual(DEFAULT_VENDORS);
-    const canon = PROFILES.find((profile) => profile.vendor === 'CANON')!;
-    const others = PROFILES.filter((profile) => !profile.heldOut);
-    // Nothing of its naming or scanner identity is shared with the training profiles.
-    for (const profile of others) {
-      expect(profile.manufacturer).not.toBe(canon.manufacturer);
-      expect([...profile.models['1.5'], ...profile.models['3']]).not.toEqual(expect.arrayContaining([canon.models['3'][0]]));
-      const descriptions = new Set(profile.series.flatMap((template) => template.descriptions));
-      for (const template of canon.series) for (const description of template.descriptions) if (description !== '') expect(descriptions.has(description), description).toBe(false);
+    // Nothing of their naming or scanner identity is shared with the training profiles.
+    const trainingDescriptions = new Set(training.flatMap((profile) => profile.series.flatMap((template) => template.descriptions)));
+    const trainingModels = new Set(training.flatMap((profile) => Object.values(profile.models).flat()));
+    for (const held of heldOut) {
+      for (const profile of training) expect(profile.manufacturer, held.vendor).not.toBe(held.manufacturer);
+      for (const model of Object.values(held.models).flat()) expect(trainingModels.has(model), `${held.vendor} ${model}`).toBe(false);
+      for (const template of held.series) for (const description of template.descriptions) if (description !== '') expect(trainingDescriptions.has(description), `${held.vendor} ${description}`).toBe(false);
     }
   });
 
-  it('is never drawn by the default mix, whatever the seed', () => {
+  it('are never drawn by the default mix, whatever the seed', () => {
     for (const seed of [1, 2, 3, 2026]) {
       const studies = planCohort({ studies: 40, seed, noise: true });
       expect(new Set(studies.map((study) => study.vendor))).toEqual(new Set(DEFAULT_VENDORS));
@@ -44,10 +46,14 @@ describe('held-out profile', () => {
     }
   });
 
-  it('is drawn when named, alone or mixed, with every class', () => {
-    const alone = planCohort({ studies: 12, seed: 5, noise: true, vendors: ['CANON'] });
-    expect(alone.every((study) => study.vendor === 'CANON')).toBe(true);
-    expect(new Set(alone.flatMap((study) => study.series.map((series) => series.label)))).toEqual(new Set(CLASS_LABELS));
+  it('are drawn when named, alone or mixed, with every class and non-diffusion EPI among Others', () => {
+    for (const vendor of HELD_OUT_VENDORS) {
+      const alone = planCohort({ studies: 30, seed: 5, noise: true, vendors: [vendor] });
+      expect(alone.every((study) => study.vendor === vendor)).toBe(true);
+      const series = alone.flatMap((study) => study.series);
+      expect(new Set(series.map((s) => s.label)), vendor).toEqual(new Set(CLASS_LABELS));
+      expect(series.some((s) => s.label === 'Others' && s.template.readout === 'epi' && !s.template.bValues), vendor).toBe(true);
+    }
     const mixed = planCohort({ studies: 8, seed: 5, noise: true, vendors: ['GE', 'CANON'] });
     expect(mixed.map((study) => study.vendor)).toEqual(['GE', 'CANON', 'GE', 'CANON', 'GE', 'CANON', 'GE', 'CANON']);
     expect(() => planCohort({ studies: 1, seed: 1, noise: true, vendors: [] })).toThrow(/no vendor profile/);

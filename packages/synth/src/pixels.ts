@@ -1,6 +1,6 @@
 /**
- * Pixel payloads: none, tiny (8×8) or realistic (the series' matrix, at least 256², 16-bit: about
- * 130–300 KB per file, as real MR files are). Values follow the series' scale (ADC maps run to
+ * Pixel payloads: none, tiny (8×8) or realistic (the series' matrix within 256²–512², 16-bit:
+ * about 130–520 KB per file, as real MR files are). Values follow the series' scale (ADC maps run to
  * ~3000, magnitude images lower) over a smooth disk plus fixed noise, so value statistics differ by
  * series kind the way they do in real images.
  */
@@ -9,7 +9,7 @@ import { Random } from '@msc/core';
 export type PixelMode = 'none' | 'tiny' | 'realistic';
 
 export function pixelSize(mode: PixelMode, matrix: number): number {
-  return mode === 'tiny' ? 8 : Math.max(256, matrix);
+  return mode === 'tiny' ? 8 : Math.min(512, Math.max(256, matrix));
 }
 
 const noiseCache = new Map<number, Float32Array>();
