@@ -85,7 +85,7 @@ export function formatGridSummary(s: GridSummary): string {
   for (const job of s.jobs) {
     lines.push(`${job.name.padEnd(width)}  ${job.status.padEnd(7)}  ${f4(job.cvScore)}  ${f4(job.testScore)}  ${job.seconds === undefined ? '' : job.seconds.toFixed(0).padStart(6)}${job.reason ? `  ${job.reason}` : ''}`);
   }
-  lines.push(`${s.models} models: ${s.trained} trained, ${s.reused} already done, ${s.skipped} skipped, ${s.failed} failed; ${s.threads} threads, ${s.seconds.toFixed(0)} s`);
+  lines.push(`${s.models} models: ${s.trained} trained, ${s.reused} already done, ${s.skipped} skipped, ${s.failed} failed; ${s.threads} thread${s.threads > 1 ? 's' : ''}, ${s.seconds.toFixed(0)} s`);
   lines.push(`tables: ${[s.tables.metrics, ...Object.values(s.tables.logo), s.tables.importance, s.tables.predictions].filter(Boolean).join(', ')}`);
   lines.push(`report: msc-report --grid ${s.outDir} -o ${s.outDir}/report.html`);
   return lines.join('\n');

@@ -83,6 +83,9 @@ export function studiesKept(studies: number, percent: number): number {
   return percent >= 100 ? studies : Math.max(1, Math.round((percent / 100) * studies));
 }
 
+/** What a job writes, as a version: bumped when that changes, so older grids' models are retrained. */
+const JOB_FORMAT = 1;
+
 export function configHash(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex');
 }
@@ -96,6 +99,7 @@ export function planGrid(options: GridPlanOptions, data: GridData): GridJob[] {
   // n_threads does not change a model (bit-identical with 1 or 2 threads), so it is not in the hash.
   const modelParams = Object.fromEntries(Object.entries(options.params).filter(([key]) => key !== 'n_threads'));
   const shared = {
+    format: JOB_FORMAT,
     train: data.trainHash,
     test: data.testHash,
     model: options.modelName,
