@@ -63,6 +63,12 @@ describe.each(Object.keys(BINARIES) as Binary[])('%s', (binary) => {
     expect(result.stdout).toBe('');
   });
 
+  it('stops quietly when its reader closes the pipe early (--help | head -1)', () => {
+    const result = spawnSync('/bin/sh', ['-c', `"${process.execPath}" "${join(root, BINARIES[binary])}" --help | head -1`], { encoding: 'utf8' });
+    expect(result.stdout).toMatch(new RegExp(`^Usage: ${binary}`));
+    expect(result.stderr).toBe('');
+  });
+
   it('reports an unknown flag the same way', () => {
     const result = run(binary, ['--no-such-flag']);
     expect(result.status).toBe(EXIT_CODES.usage);

@@ -164,6 +164,13 @@ export function writeSummary(io: CliIo, summary: object, human: string): void {
 
 /** Runs a binary's main with the process arguments and sets the exit code (never a stack for user errors). */
 export function runCli(main: CliMain): void {
+  // A reader that stops early (`msc-extract --help | head`) closes the pipe: that is not an error.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      process.exit(process.exitCode ?? 0);
+    });
+  }
   main(process.argv.slice(2), processIo).then(
     (code) => {
       process.exitCode = code;
