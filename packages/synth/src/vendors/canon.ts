@@ -4,7 +4,7 @@
  * descriptions, ImageType ORIGINAL\PRIMARY\MR, EPI as SE\EP / GR\EP, b-values only in the
  * standard tag (absent on b = 0 images, absent altogether in a third of series), no private tags.
  */
-import type { VendorData } from '../profiles.js';
+import type { VendorData } from './vendor-data.js';
 
 const MR = ['ORIGINAL', 'PRIMARY', 'MR'];
 const DERIVED = ['DERIVED', 'SECONDARY', 'MR'];

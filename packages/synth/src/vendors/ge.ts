@@ -4,7 +4,7 @@
  * as `epi2` and `efgre3d`; b-values in (0018,9087) and GEMS_PARM_01 (0043,xx39) (first of four
  * values, sometimes with a 10⁹ offset).
  */
-import type { VendorData } from '../profiles.js';
+import type { VendorData } from './vendor-data.js';
 
 const OTHER = ['ORIGINAL', 'PRIMARY', 'OTHER'];
 const DERIVED = ['DERIVED', 'PRIMARY', 'OTHER'];

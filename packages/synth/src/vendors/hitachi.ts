@@ -4,7 +4,7 @@
  * private block in group 0019 under its own creator — the element number Siemens uses, which MSC
  * must not read under another creator (the layout is illustrative).
  */
-import type { VendorData } from '../profiles.js';
+import type { VendorData } from './vendor-data.js';
 
 const ORIGINAL = ['ORIGINAL', 'PRIMARY'];
 const DERIVED = ['DERIVED', 'SECONDARY'];

@@ -3,7 +3,7 @@
  * sequence names, and EPI not spelled EP: diffusion is SE, BOLD/ASL/DSC are GR; b-values in
  * (0018,9087) and Philips Imaging DD 001 (2001,xx03) as a float.
  */
-import type { VendorData } from '../profiles.js';
+import type { VendorData } from './vendor-data.js';
 
 const M_SE = ['ORIGINAL', 'PRIMARY', 'M_SE', 'M', 'SE'];
 const M_FFE = ['ORIGINAL', 'PRIMARY', 'M_FFE', 'M', 'FFE'];

@@ -4,7 +4,7 @@
  * DSC (one file per volume, usually without temporal-position tags); b-values in (0018,9087)
  * and the private SIEMENS MR HEADER (0019,xx0C).
  */
-import type { VendorData } from '../profiles.js';
+import type { VendorData } from './vendor-data.js';
 
 const M_2D = ['ORIGINAL', 'PRIMARY', 'M', 'NORM', 'DIS2D'];
 const M_3D = ['ORIGINAL', 'PRIMARY', 'M', 'NORM', 'DIS3D', 'DIS2D'];

@@ -5,7 +5,7 @@
  * MSC does not read (the element is illustrative). Its naming and identity share nothing with the
  * held-out CANON profile.
  */
-import type { VendorData } from '../profiles.js';
+import type { VendorData } from './vendor-data.js';
 
 const DERIVED = ['DERIVED', 'SECONDARY', 'OTHER'];
 

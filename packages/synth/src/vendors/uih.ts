@@ -5,7 +5,7 @@
  * does not read (the layout is illustrative). A second held-out vendor with non-diffusion EPI, so
  * the BOLD/ASL/DSC look-alikes are scored on naming no training profile uses.
  */
-import type { VendorData } from '../profiles.js';
+import type { VendorData } from './vendor-data.js';
 
 const M = ['ORIGINAL', 'PRIMARY', 'M'];
 const DERIVED = ['DERIVED', 'PRIMARY', 'M'];
