@@ -29,7 +29,8 @@ export function checkOutputPath(target: string): void {
     closeSync(openSync(probe, 'wx'));
     rmSync(probe, { force: true });
   } catch (error) {
-    throw outputError(target, error);
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw outputError(target, Object.assign(new Error(`cannot create a file in ${resolve(dirname(target))} (${code})`), { code }));
   } finally {
     unregister();
   }

@@ -31,6 +31,12 @@ export interface WalkOptions {
   /** Folder levels below each input to descend; undefined = unlimited. */
   maxDepth?: number;
   /**
+   * Follow symbolic links inside the inputs (default true, as os.walk(followlinks=True) and
+   * pydicom do). false for a server whose allowed folders must not lead elsewhere: links are then
+   * reported as skipped, not read.
+   */
+  followLinks?: boolean;
+  /**
    * Told of every entry that is not a file to read, and why: unreadable or vanished folders,
    * broken symbolic links, FIFOs and devices, names that are not UTF-8, folders already walked
    * (a symbolic-link loop, an input inside another). Files the pattern leaves out are not told.
@@ -95,6 +101,10 @@ export async function* walkFileBatches(inputs: readonly string[], options: WalkO
       let isDirectory = entry.isDirectory();
       let isFile = entry.isFile();
       if (entry.isSymbolicLink()) {
+        if (options.followLinks === false) {
+          skip(path, 'symbolic link (not followed)');
+          continue;
+        }
         try {
           const target = await stat(path);
           isDirectory = target.isDirectory();

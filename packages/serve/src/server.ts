@@ -221,7 +221,7 @@ export async function createServer(options: ServerOptions): Promise<MscServer> {
       const limitsNow = current.config.server;
       const path = await resolveDicomPath(request.body.dicom_path, limitsNow.allowedRoots, limitsNow.allowedRootsAsWritten);
       // On this thread (no worker pool per request); symbolic links inside the folder are not followed.
-      const extracted = await extractSeries([path], { workers: 0 });
+      const extracted = await extractSeries([path], { workers: 0, followLinks: false });
       if (extracted.rows.length === 0) {
         throw new HttpError(404, 'E_INPUT_NOT_FOUND', `no DICOM image series in ${request.body.dicom_path} (${extracted.skipped.length} files skipped)`);
       }

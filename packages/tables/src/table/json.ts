@@ -19,12 +19,12 @@ function toCell(value: Json | undefined): Cell {
   return JSON.stringify(value);
 }
 
+const JSON_HINT = 'a .json table is an array of row objects or a nested patient → study → series → column tree; use .jsonl for one object per line';
+const JSONL_HINT = 'a .jsonl table has one row object per line ({"study_uid": …, "series_uid": …})';
+
 function readError(path: string, error: unknown): MscError {
-  if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new MscError('E_INPUT_NOT_FOUND', `no such file: ${path}`, { path });
-  return new MscError('E_TABLE_FORMAT', `${path}: not valid JSON: ${(error as Error).message}`, {
-    path,
-    hint: 'a .json table is an array of row objects or a nested patient → study → series → column tree; use .jsonl for one object per line',
-  });
+  if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new MscError('E_INPUT_NOT_FOUND', `no such file: ${path}`, { path, hint: 'check the path' });
+  return new MscError('E_TABLE_FORMAT', `${path}: not valid JSON: ${(error as Error).message}`, { path, hint: JSON_HINT });
 }
 
 /** Rows (in file order) → one column batch; the union of keys in first-seen order. */
@@ -64,7 +64,7 @@ function normalizeRow(object: { [key: string]: Json }): Row {
 function* nestedRows(tree: { [key: string]: Json }, path: string): Generator<Row> {
   const expectObject = (value: Json | undefined, where: string): { [key: string]: Json } => {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw new MscError('E_TABLE_FORMAT', `${path}: ${where} is not an object in the nested patient → study → series tree`, { path });
+      throw new MscError('E_TABLE_FORMAT', `${path}: ${where} is not an object in the nested patient → study → series tree`, { path, hint: JSON_HINT });
     }
     return value;
   };
@@ -97,7 +97,7 @@ export async function* readJson(path: string, options: ReadTableOptions = {}): A
   if (Array.isArray(parsed)) {
     const rows = parsed.map((item, index) => {
       if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-        throw new MscError('E_TABLE_FORMAT', `${path}: item ${index} of the array is not a row object`, { path });
+        throw new MscError('E_TABLE_FORMAT', `${path}: item ${index} of the array is not a row object`, { path, hint: JSON_HINT });
       }
       return normalizeRow(item);
     });
@@ -122,10 +122,10 @@ export async function* readJsonLines(path: string, options: ReadTableOptions = {
       try {
         value = JSON.parse(line) as Json;
       } catch (error) {
-        throw new MscError('E_TABLE_FORMAT', `${path}: line ${lineNumber} is not valid JSON: ${(error as Error).message}`, { path });
+        throw new MscError('E_TABLE_FORMAT', `${path}: line ${lineNumber} is not valid JSON: ${(error as Error).message}`, { path, hint: JSONL_HINT });
       }
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        throw new MscError('E_TABLE_FORMAT', `${path}: line ${lineNumber} is not a row object`, { path });
+        throw new MscError('E_TABLE_FORMAT', `${path}: line ${lineNumber} is not a row object`, { path, hint: JSONL_HINT });
       }
       pending.push(normalizeRow(value));
       if (pending.length >= batchSize) {

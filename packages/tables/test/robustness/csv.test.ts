@@ -91,3 +91,18 @@ describe('rows without a study or series UID (#25)', () => {
     expect(result.rows.filter((row) => row.series_uid === '-' || row.study_uid === '-')).toEqual([]);
   });
 });
+
+describe('every table error says what to do (#30)', () => {
+  it.each([
+    ['notarray.json', '42'],
+    ['items.json', '[1, 2, 3]'],
+    ['bad.jsonl', '{"study_uid": "1"}\n{broken\n'],
+    ['scalar.jsonl', '{"study_uid": "1"}\n[1]\n'],
+    ['cut.parquet', 'PAR1garbage'],
+    ['missing.csv', undefined],
+  ])('%s: an error with a hint', async (name, text) => {
+    const path = join(dir, name);
+    if (text !== undefined) writeFileSync(path, text);
+    await expect(readTableAll(path)).rejects.toMatchObject({ code: expect.stringMatching(/^E_(TABLE_FORMAT|INPUT_NOT_FOUND)$/), hint: expect.stringMatching(/\S/) });
+  });
+});

@@ -97,7 +97,7 @@ describe('tables and paths', () => {
     const group = await train([input, '-o', join(dir, 'g.onnx'), '--group-file', join(dir, 'nonexistent.json'), ...FAST]);
     expect(group.code).toBe(3);
     expect(group.stderr).toMatch(/^error \[E_INPUT_NOT_FOUND\]: .*\nhint: /);
-    const noLabels = await tableOf('unlabelled-test.csv', rows.map(({ class: _class, ...row }) => row));
+    const noLabels = await tableOf('unlabelled-test.csv', rows.map((row) => Object.fromEntries(Object.entries(row).filter(([column]) => column !== 'class')) as Row));
     const test = await train([input, '-o', join(dir, 't.onnx'), '--test-set', noLabels, ...FAST]);
     expect(test.code).toBe(3);
     expect(test.stderr).toMatch(/E_MISSING_COLUMNS.*the test set .* has no "class" column\nhint: /);
