@@ -33,7 +33,12 @@ export interface ModelBundle {
 export interface LoadModelOptions {
   /** Class names for a model that carries none (the original's `--classes`). */
   classNames?: readonly string[];
-  /** ONNX Runtime intra-op threads; default 2. */
+  /**
+   * ONNX Runtime intra-op threads; default 1. With more, ORT splits the tree sums by batch size and
+   * thread count, so a series' probabilities could differ in the 7th digit between a whole run and
+   * a sharded one, or between machines; one thread sums every row alike (the main thread
+   * featurizes the next batch meanwhile, so both cores still work).
+   */
   threads?: number;
 }
 
@@ -84,7 +89,7 @@ export async function openModel(path: string, options: LoadModelOptions = {}): P
   const classNames = task === 'classification' ? resolveClassNames(path, metadata[MODEL_METADATA.classNames], options.classNames, outputWidth) : [];
   const output = task === 'regression' ? MODEL_OUTPUTS.prediction : MODEL_OUTPUTS.probabilities;
   let ensembles: ShapEnsemble[] | undefined;
-  const thread = new ScoreThread(path, { bytes, threads: options.threads ?? 2, input: MODEL_INPUT, output });
+  const thread = new ScoreThread(path, { bytes, threads: options.threads ?? 1, input: MODEL_INPUT, output });
   return {
     path,
     task,
