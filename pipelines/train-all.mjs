@@ -45,21 +45,33 @@ if (synthStudies !== undefined) {
   const settingsFile = join(cohortDir, 'cohort.json');
   const table = join(cohortDir, 'series.parquet');
   const centres = join(cohortDir, 'centres.json');
-  const same = existsSync(settingsFile) && existsSync(table) && existsSync(centres) && (await readFile(settingsFile, 'utf8')) === `${JSON.stringify(settings)}\n`;
+  const same =
+    existsSync(settingsFile) && existsSync(table) && existsSync(centres) && (await readFile(settingsFile, 'utf8')) === `${JSON.stringify(settings)}\n`;
   if (!same) {
     const started = performance.now();
-    process.stderr.write(`train-all: synthetic cohort of ${settings.studies} studies (seed ${synthSeed}${cap ? `, at most ${cap} files per series` : ''}) → ${cohortDir}\n`);
+    process.stderr.write(
+      `train-all: synthetic cohort of ${settings.studies} studies (seed ${synthSeed}${cap ? `, at most ${cap} files per series` : ''}) → ${cohortDir}\n`,
+    );
     await rm(cohortDir, { recursive: true, force: true });
     await mkdir(cohortDir, { recursive: true });
-    const { cohort } = await labelledSeriesTable({ outDir: cohortDir, studies: settings.studies, seed: synthSeed, pixels: 'none', ...(cap ? { maxInstancesPerSeries: Number(cap) } : {}) });
+    const { cohort } = await labelledSeriesTable({
+      outDir: cohortDir,
+      studies: settings.studies,
+      seed: synthSeed,
+      pixels: 'none',
+      ...(cap ? { maxInstancesPerSeries: Number(cap) } : {}),
+    });
     const centreOf = Object.fromEntries(cohort.labels.map((label) => [label.study_uid, `${label.vendor} ${label.field_strength}T`]));
     await writeFile(centres, `${JSON.stringify(centreOf, null, 1)}\n`);
     await rm(join(cohortDir, 'dicom'), { recursive: true, force: true });
     await writeFile(settingsFile, `${JSON.stringify(settings)}\n`);
-    process.stderr.write(`train-all: ${cohort.labels.length} series from ${cohort.instances} files in ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+    process.stderr.write(
+      `train-all: ${cohort.labels.length} series from ${cohort.instances} files in ${((performance.now() - started) / 1000).toFixed(0)} s\n`,
+    );
   }
   argv.unshift(table);
-  if (!argv.some((arg) => arg === '--group-file' || arg === '--group_file' || arg.startsWith('--group-file=') || arg.startsWith('--group_file='))) argv.push('--group-file', centres);
+  if (!argv.some((arg) => arg === '--group-file' || arg === '--group_file' || arg.startsWith('--group-file=') || arg.startsWith('--group_file=')))
+    argv.push('--group-file', centres);
 }
 
 const code = await trainAllMain(argv, processIo);
@@ -67,7 +79,19 @@ const outAt = argv.findIndex((arg) => ['-o', '--output-dir', '--output_dir', '--
 if (code === 0 && outAt >= 0) {
   const grid = resolve(argv[outAt + 1]);
   const io = captureIo();
-  const reportCode = await reportMain(['--grid', grid, '--title', `MSC grid: ${grid}`, '--note', `node pipelines/train-all.mjs ${process.argv.slice(2).join(' ')}`, '-o', join(grid, 'report.html')], io);
+  const reportCode = await reportMain(
+    [
+      '--grid',
+      grid,
+      '--title',
+      `MSC grid: ${grid}`,
+      '--note',
+      `node pipelines/train-all.mjs ${process.argv.slice(2).join(' ')}`,
+      '-o',
+      join(grid, 'report.html'),
+    ],
+    io,
+  );
   process.stderr.write(reportCode === 0 ? `train-all: report → ${join(grid, 'report.html')}\n` : io.err());
   process.exitCode = reportCode;
 } else process.exitCode = code;

@@ -16,7 +16,13 @@ import { labelledSeriesTable } from './cohort-table.mjs';
 import { readTableAll } from '../packages/tables/dist/index.js';
 import { HELD_OUT_VENDORS } from '../packages/synth/dist/index.js';
 
-const { values } = parseArgs({ options: { studies: { type: 'string', default: '300' }, seed: { type: 'string', default: '2026' }, output: { type: 'string', default: 'models/prostate_mpmri.onnx' } } });
+const { values } = parseArgs({
+  options: {
+    studies: { type: 'string', default: '300' },
+    seed: { type: 'string', default: '2026' },
+    output: { type: 'string', default: 'models/prostate_mpmri.onnx' },
+  },
+});
 const root = fileURLToPath(new URL('..', import.meta.url));
 const work = await mkdtemp(join(tmpdir(), 'msc-default-model-'));
 const bin = (pkg) => join(root, 'packages', pkg, 'bin', `msc-${pkg}.mjs`);
@@ -28,10 +34,26 @@ const run = (pkg, args) => {
 
 const train = await labelledSeriesTable({ outDir: join(work, 'train'), studies: Number(values.studies), seed: Number(values.seed) });
 const held = await labelledSeriesTable({ outDir: join(work, 'held'), studies: 60, seed: Number(values.seed) + 1 });
-console.log(`training cohort: ${train.cohort.labels.length} series from ${values.studies} studies (seed ${values.seed}); held-out: ${held.cohort.labels.length} series (seed ${Number(values.seed) + 1})`);
+console.log(
+  `training cohort: ${train.cohort.labels.length} series from ${values.studies} studies (seed ${values.seed}); held-out: ${held.cohort.labels.length} series (seed ${Number(values.seed) + 1})`,
+);
 const output = resolve(root, values.output);
 const summary = JSON.parse(
-  run('train', [train.path, '-o', output, '--folds', '5', '--seed', values.seed, '--test-set', held.path, '--model-name', 'prostate_mpmri', '--param', 'colsample_bytree=0.5']),
+  run('train', [
+    train.path,
+    '-o',
+    output,
+    '--folds',
+    '5',
+    '--seed',
+    values.seed,
+    '--test-set',
+    held.path,
+    '--model-name',
+    'prostate_mpmri',
+    '--param',
+    'colsample_bytree=0.5',
+  ]),
 );
 console.log(`5-fold CV macro-F1 ${summary.cvScore.toFixed(4)}; held-out cohort macro-F1 ${summary.testScore.toFixed(4)} → ${values.output}`);
 for (const [index, vendor] of HELD_OUT_VENDORS.entries()) {
@@ -44,6 +66,8 @@ for (const [index, vendor] of HELD_OUT_VENDORS.entries()) {
   const rows = (await readTableAll(predicted)).rows;
   const wrong = rows.filter((row) => truth.get(String(row.series_uid))?.class !== row.prediction);
   const detail = wrong.map((row) => `${kinds.get(String(row.series_uid))} ${truth.get(String(row.series_uid))?.class}→${row.prediction}`);
-  console.log(`held-out ${vendor} profile (unseen vendor and naming, seed ${seed}): ${rows.length - wrong.length}/${rows.length} series correct (${((100 * (rows.length - wrong.length)) / rows.length).toFixed(2)}%)${detail.length ? `; wrong: ${detail.join(', ')}` : ''}`);
+  console.log(
+    `held-out ${vendor} profile (unseen vendor and naming, seed ${seed}): ${rows.length - wrong.length}/${rows.length} series correct (${((100 * (rows.length - wrong.length)) / rows.length).toFixed(2)}%)${detail.length ? `; wrong: ${detail.join(', ')}` : ''}`,
+  );
 }
 await rm(work, { recursive: true, force: true });

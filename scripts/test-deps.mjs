@@ -54,7 +54,9 @@ function oraclePackages() {
 function realScannerSet() {
   if (spawnSync(process.execPath, [FETCH_REAL_DATA, '--check'], { stdio: 'ignore' }).status === 0) return true;
   if (!required) {
-    console.error('test-deps: the real-scanner set is not cached: its tests are skipped (node pipelines/real-data/fetch.mjs, or MSC_ORACLES=1 pnpm test, fetches it).');
+    console.error(
+      'test-deps: the real-scanner set is not cached: its tests are skipped (node pipelines/real-data/fetch.mjs, or MSC_ORACLES=1 pnpm test, fetches it).',
+    );
     return true;
   }
   return spawnSync(process.execPath, [FETCH_REAL_DATA], { stdio: ['ignore', 'ignore', 'inherit'] }).status === 0;

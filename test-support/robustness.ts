@@ -97,6 +97,8 @@ export function runHeldAtRename(bin: string, args: readonly string[], renameSuff
         });
       }
     });
-    void exited.then(({ code, stderr: text }) => reject(new Error(`the run ended (code ${code}) before it was held at a rename onto *${renameSuffix}:\n${text}`)));
+    void exited.then(({ code, stderr: text }) =>
+      reject(new Error(`the run ended (code ${code}) before it was held at a rename onto *${renameSuffix}:\n${text}`)),
+    );
   });
 }

@@ -104,7 +104,17 @@ describe('exit codes and summaries end to end', () => {
     const labelled = [`${header},class`, ...lines.map((line) => `${line},${labels.get(line.split(',')[seriesIndex]!) ?? 'Others'}`)].join('\n');
     const table = join(dir, 'labelled.csv');
     writeFileSync(table, `${labelled}\n`);
-    const train = run('msc-train', ['--input_path', table, '--output_path', join(dir, 'm.onnx'), '--folds', '2', '--param', 'n_estimators=5', '--skip_importance']);
+    const train = run('msc-train', [
+      '--input_path',
+      table,
+      '--output_path',
+      join(dir, 'm.onnx'),
+      '--folds',
+      '2',
+      '--param',
+      'n_estimators=5',
+      '--skip_importance',
+    ]);
     expect(train.status, train.stderr).toBe(0);
     expect(JSON.parse(train.stdout)).toMatchObject({ outputs: [join(dir, 'm.onnx'), expect.any(String), expect.any(String)] });
     const predict = run('msc-predict', ['--input_path', cohort, '--model_path', join(dir, 'm.onnx'), '-o', join(dir, 'p.csv')]);

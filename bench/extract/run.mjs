@@ -32,7 +32,9 @@ const paths = [];
 for await (const path of walkFiles([cohortDir])) paths.push(path);
 const listFile = join(out, 'extract-files.txt');
 await writeFile(listFile, `${paths.join('\n')}\n`);
-const columns = JSON.stringify(DICOM_COLUMNS.map((spec) => ({ name: spec.name, group: spec.tag.group, element: spec.tag.element, creator: spec.privateCreator ?? null, vr: spec.vr })));
+const columns = JSON.stringify(
+  DICOM_COLUMNS.map((spec) => ({ name: spec.name, group: spec.tag.group, element: spec.tag.element, creator: spec.privateCreator ?? null, vr: spec.vr })),
+);
 const hasPydicom = spawnSync(PYTHON, ['-c', 'import pydicom'], { stdio: 'ignore' }).status === 0;
 
 function timed(command, args) {
@@ -41,7 +43,11 @@ function timed(command, args) {
     const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('exit', (code) => (code === 0 ? resolve((performance.now() - start) / 1000) : reject(new Error(`${command} ${args.slice(0, 2).join(' ')} exited ${code}: ${stderr.slice(-500)}`))));
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve((performance.now() - start) / 1000)
+        : reject(new Error(`${command} ${args.slice(0, 2).join(' ')} exited ${code}: ${stderr.slice(-500)}`)),
+    );
   });
 }
 

@@ -59,8 +59,17 @@ export async function makeTables({ out, seriesCount = 60_000, instances = 5_520_
     const s = seriesOf(i);
     const template = templateSeries[s.template];
     for (let j = 0; j < s.instances; j++) {
-      const row = { ...template[j % template.length], patient_id: s.patient, study_uid: s.study, series_uid: s.series, file_path: `/archive/${s.patient}/${i}/IM${String(j + 1).padStart(5, '0')}.dcm` };
-      block += formatDelimitedLine(columns.map((column) => row[column]), '\t');
+      const row = {
+        ...template[j % template.length],
+        patient_id: s.patient,
+        study_uid: s.study,
+        series_uid: s.series,
+        file_path: `/archive/${s.patient}/${i}/IM${String(j + 1).padStart(5, '0')}.dcm`,
+      };
+      block += formatDelimitedLine(
+        columns.map((column) => row[column]),
+        '\t',
+      );
     }
     if (block.length > 8 << 20) {
       writeSync(fd, block);

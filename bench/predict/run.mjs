@@ -65,6 +65,8 @@ console.log(`${seriesCount.toLocaleString('en')} series; ${instances.toLocaleStr
 console.log('| input | size | wall s | peak RSS MB | target |');
 console.log('|---|---|---|---|---|');
 console.log(`| (a) series parquet | ${mb(parquet)} MB | ${a.wall.toFixed(2)} | ${a.rssMb.toFixed(0)} | ≤ 2 s: ${a.wall <= 2 ? 'met' : 'NOT met'} |`);
-console.log(`| (b) instance TSV | ${mb(tsv)} MB | ${b.wall.toFixed(2)} | ${b.rssMb.toFixed(0)} | ≤ 20 s, ≤ 2048 MB: ${b.wall <= 20 && b.rssMb <= 2048 ? 'met' : 'NOT met'} |`);
+console.log(
+  `| (b) instance TSV | ${mb(tsv)} MB | ${b.wall.toFixed(2)} | ${b.rssMb.toFixed(0)} | ≤ 20 s, ≤ 2048 MB: ${b.wall <= 20 && b.rssMb <= 2048 ? 'met' : 'NOT met'} |`,
+);
 console.log(`ratios against the original's published 30 s and 150 s: ${(30 / a.wall).toFixed(1)}× and ${(150 / b.wall).toFixed(1)}×`);
 await rm(join(out, 'predict-output.csv'), { force: true });

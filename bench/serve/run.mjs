@@ -61,7 +61,12 @@ try {
   });
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
-  while (!(await fetch(`${base}/health`).then((r) => r.ok, () => false))) {
+  while (
+    !(await fetch(`${base}/health`).then(
+      (r) => r.ok,
+      () => false,
+    ))
+  ) {
     if (Date.now() > deadline) throw new Error('msc-serve did not start within 30 s');
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -124,7 +129,9 @@ try {
       pacsRetriesPerStudy: Number((retries / latencies.length).toFixed(2)),
       serverCpuMsPerRequest: Number((((cpuSeconds(server.pid) - cpuBefore.server) * 1000) / latencies.length).toFixed(1)),
       orthancCpuMsPerRequest: Number((((cpuSeconds(orthanc.pid) - cpuBefore.orthanc) * 1000) / latencies.length).toFixed(1)),
-      labels: sample ? Object.fromEntries([...new Set(sample.prediction_heuristics)].map((label) => [label, sample.prediction_heuristics.filter((l) => l === label).length])) : {},
+      labels: sample
+        ? Object.fromEntries([...new Set(sample.prediction_heuristics)].map((label) => [label, sample.prediction_heuristics.filter((l) => l === label).length]))
+        : {},
       peakRssMiB: Number((peakRss() / 2 ** 20).toFixed(1)),
     };
   }

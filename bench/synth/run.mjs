@@ -8,7 +8,11 @@ import { generateCohort } from '../../packages/synth/dist/index.js';
 
 const dir = await mkdtemp(join(tmpdir(), 'msc-bench-synth-'));
 const tiny = await generateCohort({ outDir: join(dir, 'tiny'), studies: Number(process.env.BENCH_STUDIES ?? 110), seed: 1, pixels: 'tiny' });
-console.log(`tiny pixels:      ${tiny.instances} instances in ${tiny.seconds.toFixed(1)} s = ${Math.round(tiny.instances / tiny.seconds)} instances/s; 20,000 instances ≈ ${(20000 / (tiny.instances / tiny.seconds)).toFixed(1)} s`);
+console.log(
+  `tiny pixels:      ${tiny.instances} instances in ${tiny.seconds.toFixed(1)} s = ${Math.round(tiny.instances / tiny.seconds)} instances/s; 20,000 instances ≈ ${(20000 / (tiny.instances / tiny.seconds)).toFixed(1)} s`,
+);
 const real = await generateCohort({ outDir: join(dir, 'real'), studies: 10, seed: 2, pixels: 'realistic' });
-console.log(`realistic pixels: ${real.instances} instances, ${(real.bytes / 1e6).toFixed(0)} MB in ${real.seconds.toFixed(1)} s = ${Math.round(real.instances / real.seconds)} instances/s, ${(real.bytes / 1e6 / real.seconds).toFixed(0)} MB/s, ${(real.bytes / real.files / 1e3).toFixed(0)} KB/file`);
+console.log(
+  `realistic pixels: ${real.instances} instances, ${(real.bytes / 1e6).toFixed(0)} MB in ${real.seconds.toFixed(1)} s = ${Math.round(real.instances / real.seconds)} instances/s, ${(real.bytes / 1e6 / real.seconds).toFixed(0)} MB/s, ${(real.bytes / real.files / 1e3).toFixed(0)} KB/file`,
+);
 await rm(dir, { recursive: true, force: true });

@@ -15,20 +15,28 @@ import { readTable, writeTable } from '../../packages/tables/dist/index.js';
 const ROWS = Number(process.env.BENCH_ROWS ?? 60_000);
 const INSTANCE_ROWS = Number(process.env.BENCH_INSTANCE_ROWS ?? 500_000);
 const TARGET_INSTANCES = 5_520_218;
-const columns = COLUMNS.filter((spec) => spec.origin === 'original').map((spec) => spec.name).slice(0, 45);
+const columns = COLUMNS.filter((spec) => spec.origin === 'original')
+  .map((spec) => spec.name)
+  .slice(0, 45);
 while (columns.length < 45) columns.push(`extra_${columns.length}`);
 
 function makeRow(i) {
   const row = {};
   for (const [c, column] of columns.entries()) {
     row[column] =
-      column === 'study_uid' ? `1.2.826.0.1.3680043.8.498.${1000 + (i >> 4)}`
-      : column === 'series_uid' ? `1.2.826.0.1.3680043.8.498.${1000 + (i >> 4)}.${i}`
-      : column === 'file_path' ? `/archive/patient${i >> 4}/study/series${i}/IM-0001-${String(i % 30).padStart(4, '0')}.dcm`
-      : column === 'number_of_images' ? String((i % 30) + 1)
-      : c % 5 === 0 ? '-'
-      : c % 3 === 0 ? `${(i * 7 + c) % 1000} ${(i * 13 + c) % 1000}`
-      : `value ${c} ${(i + c) % 17}`;
+      column === 'study_uid'
+        ? `1.2.826.0.1.3680043.8.498.${1000 + (i >> 4)}`
+        : column === 'series_uid'
+          ? `1.2.826.0.1.3680043.8.498.${1000 + (i >> 4)}.${i}`
+          : column === 'file_path'
+            ? `/archive/patient${i >> 4}/study/series${i}/IM-0001-${String(i % 30).padStart(4, '0')}.dcm`
+            : column === 'number_of_images'
+              ? String((i % 30) + 1)
+              : c % 5 === 0
+                ? '-'
+                : c % 3 === 0
+                  ? `${(i * 7 + c) % 1000} ${(i * 13 + c) % 1000}`
+                  : `value ${c} ${(i + c) % 17}`;
   }
   return row;
 }
@@ -112,9 +120,13 @@ for (const ext of ['csv', 'tsv']) {
 
 // --- instance TSV with projection (predict hot path)
 const instancePath = join(dir, 'instances.tsv');
-await writeTable(instancePath, columns, (function* () {
-  for (let i = 0; i < INSTANCE_ROWS; i++) yield makeRow(i);
-})());
+await writeTable(
+  instancePath,
+  columns,
+  (function* () {
+    for (let i = 0; i < INSTANCE_ROWS; i++) yield makeRow(i);
+  })(),
+);
 const projected = columns.filter((c) => c !== 'file_path' && !c.startsWith('extra')).slice(0, 40);
 const instanceRead = await time(() => countRows(instancePath, { columns: projected }));
 const instanceBytes = (await stat(instancePath)).size;
@@ -127,11 +139,15 @@ for (const r of results) {
 }
 const get = (name, op) => results.find((r) => r.name === name && r.op === op).seconds;
 console.log('\nratios (higher = msc choice faster):');
-console.log(`  parquet write parquetjs-lite / hyparquet-writer: ${(get('parquet parquetjs-lite', 'write') / get('parquet hyparquet-writer', 'write')).toFixed(1)}×`);
+console.log(
+  `  parquet write parquetjs-lite / hyparquet-writer: ${(get('parquet parquetjs-lite', 'write') / get('parquet hyparquet-writer', 'write')).toFixed(1)}×`,
+);
 console.log(`  parquet read  parquetjs-lite / hyparquet:        ${(get('parquet parquetjs-lite', 'read') / get('parquet hyparquet', 'read')).toFixed(1)}×`);
 console.log(`  csv read      csv-parse / msc:                   ${(get('csv csv-parse', 'read') / get('csv msc', 'read')).toFixed(1)}×`);
 console.log(`  tsv read      csv-parse / msc:                   ${(get('tsv csv-parse', 'read') / get('tsv msc', 'read')).toFixed(1)}×`);
 const rate = instanceRead.result / instanceRead.seconds;
 console.log(`\ninstance TSV: ${instanceRead.result} rows, ${(instanceBytes / 1e6).toFixed(0)} MB, ${projected.length} of ${columns.length} columns projected:`);
-console.log(`  ${Math.round(rate).toLocaleString('en')} rows/s, ${(instanceBytes / 1e6 / instanceRead.seconds).toFixed(0)} MB/s; ${TARGET_INSTANCES.toLocaleString('en')} rows ≈ ${(TARGET_INSTANCES / rate).toFixed(1)} s`);
+console.log(
+  `  ${Math.round(rate).toLocaleString('en')} rows/s, ${(instanceBytes / 1e6 / instanceRead.seconds).toFixed(0)} MB/s; ${TARGET_INSTANCES.toLocaleString('en')} rows ≈ ${(TARGET_INSTANCES / rate).toFixed(1)} s`,
+);
 await rm(dir, { recursive: true, force: true });

@@ -39,7 +39,9 @@ function makeMatrix(n) {
 function macroF1(pred, truth, k) {
   let sum = 0;
   for (let c = 0; c < k; c++) {
-    let tp = 0, fp = 0, fn = 0;
+    let tp = 0,
+      fp = 0,
+      fn = 0;
     for (let i = 0; i < truth.length; i++) {
       if (pred[i] === c && truth[i] === c) tp++;
       else if (pred[i] === c) fp++;
@@ -79,7 +81,11 @@ try {
   writeFileSync(join(dir, 'train.csv'), toCsv(train));
   writeFileSync(join(dir, 'test.csv'), toCsv(test));
   const script = fileURLToPath(new URL('./xgb.py', import.meta.url));
-  const out = execFileSync('/usr/bin/python3', [script, join(dir, 'train.csv'), join(dir, 'test.csv'), join(dir, 'pred.txt'), String(rounds), String(depth), String(eta), String(classes)], { encoding: 'utf8' });
+  const out = execFileSync(
+    '/usr/bin/python3',
+    [script, join(dir, 'train.csv'), join(dir, 'test.csv'), join(dir, 'pred.txt'), String(rounds), String(depth), String(eta), String(classes)],
+    { encoding: 'utf8' },
+  );
   const xgbSeconds = JSON.parse(out.trim().split('\n').pop()).train_seconds;
   const xgbPred = readFileSync(join(dir, 'pred.txt'), 'utf8').trim().split('\n').map(Number);
   const xgbF1 = macroF1(xgbPred, test.labels, classes);

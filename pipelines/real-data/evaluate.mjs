@@ -55,7 +55,14 @@ export async function extractCache(cache, work) {
 
 /** msc-predict on the instance table: one prediction per series (label, confidence, fired rule). */
 export async function predictTable(table, { model, heuristics, out }) {
-  const args = [bin('predict'), table, '-o', out, ...(model ? ['-m', ...[model].flat()] : []), ...(heuristics && heuristics !== 'none' ? ['--heuristics', heuristics] : [])];
+  const args = [
+    bin('predict'),
+    table,
+    '-o',
+    out,
+    ...(model ? ['-m', ...[model].flat()] : []),
+    ...(heuristics && heuristics !== 'none' ? ['--heuristics', heuristics] : []),
+  ];
   await run(process.execPath, args, { maxBuffer: 1 << 26 });
   return readJsonl(out);
 }
@@ -88,7 +95,13 @@ export function seriesResults(labels, predictions) {
     };
   });
   for (const [key, prediction] of byKey) {
-    results.push({ key, status: 'unlabelled', predicted: prediction.prediction_heuristics, confidence: Number(prediction.confidence), rule: prediction.rule || null });
+    results.push({
+      key,
+      status: 'unlabelled',
+      predicted: prediction.prediction_heuristics,
+      confidence: Number(prediction.confidence),
+      rule: prediction.rule || null,
+    });
   }
   return results;
 }
@@ -185,9 +198,16 @@ export async function ruleResults(seriesRows, labels, ruleSetName) {
     return {
       rule: id,
       label: ruleLabel,
-      fired: fired.map((entry) => ({ key: seriesKey(entry.label), truth: entry.label.label, ambiguous: entry.label.ambiguous, decides: entry.firstRule === id })),
+      fired: fired.map((entry) => ({
+        key: seriesKey(entry.label),
+        truth: entry.label.label,
+        ambiguous: entry.label.ambiguous,
+        decides: entry.firstRule === id,
+      })),
       // Series of the rule's class (not ambiguous) it does not fire on.
-      notFired: verdicts.filter((entry) => !entry.label.ambiguous && entry.label.label === ruleLabel && !fired.includes(entry)).map((entry) => seriesKey(entry.label)),
+      notFired: verdicts
+        .filter((entry) => !entry.label.ambiguous && entry.label.label === ruleLabel && !fired.includes(entry))
+        .map((entry) => seriesKey(entry.label)),
     };
   });
 }
@@ -195,7 +215,9 @@ export async function ruleResults(seriesRows, labels, ruleSetName) {
 /** msc-extract's series rows for the rules (one row per series, as predict reduces them). */
 export async function extractSeriesRows(cache, work) {
   const table = join(work, 'series.jsonl');
-  await run(process.execPath, [bin('extract'), join(cache, 'files'), '--per-series', '-o', table, '--skipped-report', join(work, 'series-skipped.csv')], { maxBuffer: 1 << 26 });
+  await run(process.execPath, [bin('extract'), join(cache, 'files'), '--per-series', '-o', table, '--skipped-report', join(work, 'series-skipped.csv')], {
+    maxBuffer: 1 << 26,
+  });
   return readJsonl(table);
 }
 
@@ -211,10 +233,15 @@ export async function planeResults(seriesRows, labels) {
   const byKey = new Map(seriesRows.map((row) => [seriesKey(row), row]));
   return labels.map((label) => {
     const row = byKey.get(seriesKey(label)) ?? {};
-    const cosines = String(row.image_orientation_patient ?? '-').split(' ').map(Number).filter((value) => Number.isFinite(value));
+    const cosines = String(row.image_orientation_patient ?? '-')
+      .split(' ')
+      .map(Number)
+      .filter((value) => Number.isFinite(value));
     const planes = new Set();
     if (cosines.length > 0 && cosines.length % 6 === 0) for (let i = 0; i < cosines.length; i += 6) planes.add(planeOf(cosines.slice(i, i + 6)) ?? 'oblique');
-    const words = String(row.series_description ?? '').toLowerCase().split(/[^a-z0-9]+/);
+    const words = String(row.series_description ?? '')
+      .toLowerCase()
+      .split(/[^a-z0-9]+/);
     const named = Object.keys(PLANE_WORDS).filter((plane) => PLANE_WORDS[plane].some((word) => words.includes(word)));
     const fromGeometry = [...planes].sort();
     return {

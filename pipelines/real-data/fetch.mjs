@@ -56,7 +56,7 @@ function debianArchive() {
   if (process.env.MSC_DEBIAN_MIRROR) return process.env.MSC_DEBIAN_MIRROR;
   const targets = run('apt-get', ['indextargets', '--format', '$(REPO_URI)\t$(ORIGIN)\t$(CODENAME)']).split('\n');
   const main = targets.map((line) => line.split('\t')).find(([uri, origin, codename]) => uri && origin === 'Debian' && codename && !codename.includes('-'));
-  if (!main) throw new Error('no Debian archive in this machine\'s apt sources: set MSC_DEBIAN_MIRROR to one');
+  if (!main) throw new Error("no Debian archive in this machine's apt sources: set MSC_DEBIAN_MIRROR to one");
   return main[0];
 }
 async function aptReady() {
@@ -68,11 +68,16 @@ async function aptReady() {
   const signed = existsSync(keyring) ? ` [signed-by=${keyring}]` : '';
   await writeFile(join(apt, 'sources.list'), `deb${signed} ${debianArchive()} ${manifest.debianSuite} main\n`);
   aptOptions = [
-    '-o', `Dir::Etc::SourceList=${join(apt, 'sources.list')}`,
-    '-o', 'Dir::Etc::SourceParts=/nonexistent',
-    '-o', `Dir::State::Lists=${join(apt, 'lists')}`,
-    '-o', `Dir::Cache=${apt}`,
-    '-o', 'Debug::NoLocking=1',
+    '-o',
+    `Dir::Etc::SourceList=${join(apt, 'sources.list')}`,
+    '-o',
+    'Dir::Etc::SourceParts=/nonexistent',
+    '-o',
+    `Dir::State::Lists=${join(apt, 'lists')}`,
+    '-o',
+    `Dir::Cache=${apt}`,
+    '-o',
+    'Debug::NoLocking=1',
   ];
   log(`apt-get update (${manifest.debianSuite}, private lists in ${apt})`);
   run('apt-get', [...aptOptions, 'update'], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -99,7 +104,10 @@ async function unpack(source) {
     return { root: join(into, 'root'), version, temporary: into };
   }
   if (source.registry === 'npm') {
-    const name = run('npm', ['pack', `${source.package}@${source.version}`, '--pack-destination', into, '--silent'], { cwd: into }).trim().split('\n').pop();
+    const name = run('npm', ['pack', `${source.package}@${source.version}`, '--pack-destination', into, '--silent'], { cwd: into })
+      .trim()
+      .split('\n')
+      .pop();
     await mkdir(join(into, 'root'));
     run('tar', ['-xzf', join(into, name), '-C', join(into, 'root')]);
     return { root: join(into, 'root'), version: source.version, temporary: into };

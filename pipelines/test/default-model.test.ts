@@ -63,10 +63,13 @@ describe.skipIf(skip)('the default model on real scanners', () => {
   const SWEEPS: [string, (row: Row, step: number) => Row][] = [
     ['pixel spacing 0.3–1.2 mm', (row, mm) => ({ ...row, pixel_spacing: `${mm} ${mm}` })],
     ['pixel bandwidth 100–2500 Hz', (row, step) => ({ ...row, pixel_bandwidth: String(Math.round(100 + ((step - 0.3) / 0.9) * 2400)) })],
-    ['acquisition matrix 96–512', (row, step) => {
-      const n = Math.round(96 + ((step - 0.3) / 0.9) * 416);
-      return { ...row, acquisition_matrix: `0 ${n} ${n} 0` };
-    }],
+    [
+      'acquisition matrix 96–512',
+      (row, step) => {
+        const n = Math.round(96 + ((step - 0.3) / 0.9) * 416);
+        return { ...row, acquisition_matrix: `0 ${n} ${n} 0` };
+      },
+    ],
   ];
   const STEPS = Array.from({ length: 10 }, (_, i) => Number((0.3 + i * 0.1).toFixed(1)));
 
@@ -81,7 +84,8 @@ describe.skipIf(skip)('the default model on real scanners', () => {
         const swept = STEPS.map((step) => change(row!, step));
         const predictions = await predictSeries(swept, [model], { heuristics: rules });
         const seen = [...new Set(predictions.map((p) => p.prediction_heuristics))];
-        if (seen.length !== 1 || seen[0] !== label.label) flips.push(`${label.family} ${label.series_uid} (${label.label}): ${predictions.map((p, i) => `${STEPS[i]}→${p.prediction_heuristics}`).join(' ')}`);
+        if (seen.length !== 1 || seen[0] !== label.label)
+          flips.push(`${label.family} ${label.series_uid} (${label.label}): ${predictions.map((p, i) => `${STEPS[i]}→${p.prediction_heuristics}`).join(' ')}`);
       }
       expect(flips).toEqual([]);
     });

@@ -23,13 +23,17 @@ const notReady = state.filter((entry) => entry.state !== 'ok');
 const inCi = process.env.CI === 'true';
 const skip = notReady.length > 0 && !inCi;
 if (skip) {
-  console.warn(`real-scanner tests skipped: ${notReady.length} of ${state.length} files missing or changed in ${cache} (run: node pipelines/real-data/fetch.mjs)`);
+  console.warn(
+    `real-scanner tests skipped: ${notReady.length} of ${state.length} files missing or changed in ${cache} (run: node pipelines/real-data/fetch.mjs)`,
+  );
 }
 
 describe('the real-scanner set, as committed', () => {
   it('labels every image file of the manifest once, and lists every other file as one to skip', () => {
     const keys = (kind: (k: string) => boolean) =>
-      manifest.sources.flatMap((source: { files: { kind: string }[] }) => source.files.filter((file) => kind(file.kind)).map((file) => fileKey(source, file))).sort();
+      manifest.sources
+        .flatMap((source: { files: { kind: string }[] }) => source.files.filter((file) => kind(file.kind)).map((file) => fileKey(source, file)))
+        .sort();
     const labelled = labels.flatMap((label: { files: string[] }) => label.files).sort();
     expect(labelled).toEqual(keys((kind) => kind === 'image'));
     expect(skipExpected.map((row: { file: string }) => row.file).sort()).toEqual(keys((kind) => kind !== 'image'));
@@ -51,7 +55,14 @@ describe('the real-scanner set, as committed', () => {
 });
 
 describe('scoring', () => {
-  const result = (label: string, predicted: string, vendor = 'GE', family = 'x', status = 'scored') => ({ label, predicted, vendor, family, status, correct: label === predicted });
+  const result = (label: string, predicted: string, vendor = 'GE', family = 'x', status = 'scored') => ({
+    label,
+    predicted,
+    vendor,
+    family,
+    status,
+    correct: label === predicted,
+  });
 
   it('computes accuracy, per-class F1, per-vendor accuracy and the confusion matrix over scored series only', () => {
     const scores = evaluation.scoreResults([
@@ -105,7 +116,9 @@ describe.skipIf(skip)('on the cached real files', () => {
   it('extracts every labelled file into the series its label names', () => {
     const seriesOf = new Map(extraction.instances.map((row) => [row.file, `${row.study_uid}|${row.series_uid}`]));
     const wrong = labels.flatMap((label: { files: string[]; study_uid: string; series_uid: string }) =>
-      label.files.filter((file) => seriesOf.get(file) !== `${label.study_uid}|${label.series_uid}`).map((file) => `${file}: ${seriesOf.get(file) ?? (extraction.skipped.get(file) ? `skipped (${extraction.skipped.get(file)})` : 'absent')}`),
+      label.files
+        .filter((file) => seriesOf.get(file) !== `${label.study_uid}|${label.series_uid}`)
+        .map((file) => `${file}: ${seriesOf.get(file) ?? (extraction.skipped.get(file) ? `skipped (${extraction.skipped.get(file)})` : 'absent')}`),
     );
     expect(wrong).toEqual([]);
   });
@@ -134,7 +147,10 @@ describe.skipIf(skip)('on the cached real files', () => {
     }
     const scores = evaluation.scoreResults(results);
     expect(scores.series).toBe(labels.filter((label: { ambiguous: boolean }) => !label.ambiguous).length);
-    const confusionTotal = Object.values(scores.confusion as Record<string, Record<string, number>>).reduce((sum, row) => sum + Object.values(row).reduce((a, b) => a + b, 0), 0);
+    const confusionTotal = Object.values(scores.confusion as Record<string, Record<string, number>>).reduce(
+      (sum, row) => sum + Object.values(row).reduce((a, b) => a + b, 0),
+      0,
+    );
     expect(confusionTotal).toBe(scores.series);
     expect(scores.correct + scores.errors.length).toBe(scores.series);
     // The physics checks see both diffusion series and the three non-diffusion EPI series of the set.

@@ -17,7 +17,27 @@ beforeAll(async () => {
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 const run = (out: string) =>
-  spawnSync(process.execPath, [SCRIPT, '--synth-studies', '12', '--max-instances-per-series', '2', '-o', out, '--fractions', '50,100', '--exclusions', 'standard,series_description', '--param', 'n_estimators=5', '--folds', '3'], { encoding: 'utf8' });
+  spawnSync(
+    process.execPath,
+    [
+      SCRIPT,
+      '--synth-studies',
+      '12',
+      '--max-instances-per-series',
+      '2',
+      '-o',
+      out,
+      '--fractions',
+      '50,100',
+      '--exclusions',
+      'standard,series_description',
+      '--param',
+      'n_estimators=5',
+      '--folds',
+      '3',
+    ],
+    { encoding: 'utf8' },
+  );
 
 describe('pipelines/train-all.mjs', () => {
   it('makes the cohort, trains the grid, writes the tables and the report; a rerun retrains nothing', async () => {
@@ -27,7 +47,15 @@ describe('pipelines/train-all.mjs', () => {
     const summary = JSON.parse(first.stdout) as { models: number; trained: number; jobs: { name: string }[] };
     expect(summary.models).toBe(8); // 2 × 2 + leave-one-centre-out and leave-one-vendor-out for each exclusion
     expect(summary.jobs.map((job) => job.name)).toContain('models_logo_centre/gbdt.standard');
-    for (const file of ['metrics.csv', 'metrics_logo_centre.csv', 'metrics_logo_vendor.csv', 'feature_importances.csv', 'test_predictions.csv', 'report.html', 'cohort/centres.json']) {
+    for (const file of [
+      'metrics.csv',
+      'metrics_logo_centre.csv',
+      'metrics_logo_vendor.csv',
+      'feature_importances.csv',
+      'test_predictions.csv',
+      'report.html',
+      'cohort/centres.json',
+    ]) {
       expect(existsSync(join(out, file)), file).toBe(true);
     }
     expect(existsSync(join(out, 'cohort', 'dicom'))).toBe(false); // the DICOM files are not kept

@@ -18,8 +18,7 @@ export async function launch(binUrl, name, module = 'cli/main.js') {
     if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !/[\\/]dist[\\/]/.test(String(error.message))) throw error;
     const repo = fileURLToPath(new URL('../../../', binUrl));
     process.stderr.write(
-      `error [E_NOT_BUILT]: ${name} is not built yet (${String(error.message).split('\n')[0]})\n` +
-        `hint: run \`pnpm install && pnpm build\` in ${repo}\n`,
+      `error [E_NOT_BUILT]: ${name} is not built yet (${String(error.message).split('\n')[0]})\n` + `hint: run \`pnpm install && pnpm build\` in ${repo}\n`,
     );
     process.exitCode = 1;
     return;

@@ -234,4 +234,3 @@ export async function createAtomicStream(target: string): Promise<AtomicStream> 
     },
   };
 }
-

@@ -89,7 +89,14 @@ export function normalizeFlagSpellings(argv: readonly string[], aliases: Readonl
   for (const arg of argv) {
     // Everything after `--` is an operand, spelled as given.
     if (arg === '--') return [...out, ...argv.slice(out.length)];
-    out.push(arg.startsWith('--') ? arg.replace(/^--([^=]*)/, (flag) => { const kebab = flag.replace(/_/g, '-'); return aliases[kebab] ?? kebab; }) : arg);
+    out.push(
+      arg.startsWith('--')
+        ? arg.replace(/^--([^=]*)/, (flag) => {
+            const kebab = flag.replace(/_/g, '-');
+            return aliases[kebab] ?? kebab;
+          })
+        : arg,
+    );
   }
   return out;
 }

@@ -20,6 +20,12 @@ describe('errors', () => {
 describe('normalizeFlagSpellings', () => {
   it("maps the original's snake_case flags to kebab-case, leaving values alone", async () => {
     const { normalizeFlagSpellings } = await import('./cli.js');
-    expect(normalizeFlagSpellings(['--input_dir', 'a_b', '--model_path=x_y.onnx', '-o', 'out_1.csv'])).toEqual(['--input-dir', 'a_b', '--model-path=x_y.onnx', '-o', 'out_1.csv']);
+    expect(normalizeFlagSpellings(['--input_dir', 'a_b', '--model_path=x_y.onnx', '-o', 'out_1.csv'])).toEqual([
+      '--input-dir',
+      'a_b',
+      '--model-path=x_y.onnx',
+      '-o',
+      'out_1.csv',
+    ]);
   });
 });

@@ -29,7 +29,10 @@ describe('ThreadClient', () => {
     const waiting = thread.request({ kind: 'hold', value: 1 });
     const crashing = thread.request({ kind: 'throw' });
     for (const call of [waiting, crashing]) {
-      const error = await call.then(() => undefined, (e: unknown) => e);
+      const error = await call.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(ThreadCrash);
       expect((error as Error).message).toMatch(/the test thread crashed: a bug in the thread/);
       expect(exitCodeFor(error)).toBe(1);

@@ -55,7 +55,10 @@ export class ThreadClient<Req, Rep> {
   private failure: Error | undefined;
   private closing = false;
 
-  constructor(script: URL, private readonly options: ThreadClientOptions) {
+  constructor(
+    script: URL,
+    private readonly options: ThreadClientOptions,
+  ) {
     this.worker = new Worker(script, { workerData: options.workerData, execArgv: [...WORKER_EXEC_ARGV] });
     this.worker.unref();
     this.worker.on('message', (answer: Answer<Rep>) => {

@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  cleanValue,
-  compareReducedValues,
-  isMissing,
-  normalizeForReduction,
-  parseNumber,
-  stripDatesAndTimes,
-} from './values.js';
+import { cleanValue, compareReducedValues, isMissing, normalizeForReduction, parseNumber, stripDatesAndTimes } from './values.js';
 
 describe('isMissing', () => {
   it('treats null, NaN, empty, - and nan as missing', () => {

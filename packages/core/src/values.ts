@@ -39,7 +39,21 @@ function isNormalText(text: string): boolean {
       previousSpace = true;
       continue;
     }
-    if (c < 32 || c === 92 || c === 59 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff) return false;
+    if (
+      c < 32 ||
+      c === 92 ||
+      c === 59 ||
+      c === 0xa0 ||
+      c === 0x1680 ||
+      (c >= 0x2000 && c <= 0x200a) ||
+      c === 0x2028 ||
+      c === 0x2029 ||
+      c === 0x202f ||
+      c === 0x205f ||
+      c === 0x3000 ||
+      c === 0xfeff
+    )
+      return false;
     previousSpace = false;
   }
   return !previousSpace;
@@ -80,8 +94,7 @@ export function cleanValue(column: string, cell: Cell | undefined): Cell {
 }
 
 // Dates (12/03/2021, 12.03.21, 2021-03-12, 2021/03/12) and times (10:22:31, 10:22, 10:22:31.123).
-const DATE_TIME_PATTERN =
-  /\b(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}|\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\b/g;
+const DATE_TIME_PATTERN = /\b(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}|\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\b/g;
 
 /** Removes dates and times from a series description (§1) and tidies the spaces left behind. */
 export function stripDatesAndTimes(text: string): string {

@@ -11,7 +11,8 @@ import { formatDelimitedLine } from '@msc/tables';
  * `partial` (`partial: <what broke> at offset N`) that the file is damaged and the row holds what
  * came before the damage — the skipped-files report lists such files with that reason.
  */
-export type ExtractEvent = { kind: 'row'; path: string; row: InstanceRow; imageNote?: string; partial?: string } | { kind: 'skipped'; path: string; reason: string };
+export type ExtractEvent =
+  { kind: 'row'; path: string; row: InstanceRow; imageNote?: string; partial?: string } | { kind: 'skipped'; path: string; reason: string };
 /** A row already formatted as a table line (see `extractLineBatches`). */
 export type LineEvent =
   | { kind: 'line'; path: string; studyUid: string; seriesUid: string; line: string; imageNote?: string; partial?: string }
@@ -24,5 +25,8 @@ export interface LineFormat {
 }
 
 export function lineOf(row: InstanceRow, format: LineFormat): string {
-  return formatDelimitedLine(format.columns.map((column) => row[column]), format.separator);
+  return formatDelimitedLine(
+    format.columns.map((column) => row[column]),
+    format.separator,
+  );
 }

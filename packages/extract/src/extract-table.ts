@@ -82,17 +82,25 @@ async function assertSameKind(outputPath: string, perSeries: boolean, image: boo
   if (!columns) return;
   const priorPerSeries = !columns.includes('file_path');
   if (priorPerSeries !== perSeries) {
-    throw new MscError('E_USAGE', `${outputPath} holds one row per ${priorPerSeries ? 'series' : 'instance'}; --resume ${perSeries ? 'with' : 'without'} --per-series would add rows per ${perSeries ? 'series' : 'instance'} to it`, {
-      path: outputPath,
-      hint: `rerun ${priorPerSeries ? 'with' : 'without'} --per-series, or write to a new output`,
-    });
+    throw new MscError(
+      'E_USAGE',
+      `${outputPath} holds one row per ${priorPerSeries ? 'series' : 'instance'}; --resume ${perSeries ? 'with' : 'without'} --per-series would add rows per ${perSeries ? 'series' : 'instance'} to it`,
+      {
+        path: outputPath,
+        hint: `rerun ${priorPerSeries ? 'with' : 'without'} --per-series, or write to a new output`,
+      },
+    );
   }
   const priorImage = columns.includes(IMAGE_COLUMN_NAMES[0]!);
   if (priorImage !== image) {
-    throw new MscError('E_USAGE', `${outputPath} was written ${priorImage ? 'with' : 'without'} image features; --resume ${image ? 'with' : 'without'} them would mix both kinds of rows`, {
-      path: outputPath,
-      hint: `rerun with the same --feature-types, or write to a new output`,
-    });
+    throw new MscError(
+      'E_USAGE',
+      `${outputPath} was written ${priorImage ? 'with' : 'without'} image features; --resume ${image ? 'with' : 'without'} them would mix both kinds of rows`,
+      {
+        path: outputPath,
+        hint: `rerun with the same --feature-types, or write to a new output`,
+      },
+    );
   }
 }
 
@@ -101,10 +109,7 @@ async function checkBeforeWork(inputs: readonly string[], outputPath: string, re
   await assertInputsExist(inputs);
   if (report) formatFromPath(report);
   const inputFiles = inputs.filter((input) => statSync(input).isFile()).map((path) => ({ path, role: 'an input' }));
-  assertDistinctPaths(
-    [{ path: outputPath, role: 'the output' }, ...(report ? [{ path: report, role: 'the skipped-files report' }] : [])],
-    inputFiles,
-  );
+  assertDistinctPaths([{ path: outputPath, role: 'the output' }, ...(report ? [{ path: report, role: 'the skipped-files report' }] : [])], inputFiles);
   checkOutputPath(outputPath);
   if (report) checkOutputPath(report);
 }
@@ -172,7 +177,13 @@ export async function extractToTable(inputs: readonly string[], outputPath: stri
   }
 }
 
-async function extractLocked(inputs: readonly string[], outputPath: string, options: ExtractToTableOptions, checkpoint: Checkpoint, start: number): Promise<ExtractSummary> {
+async function extractLocked(
+  inputs: readonly string[],
+  outputPath: string,
+  options: ExtractToTableOptions,
+  checkpoint: Checkpoint,
+  start: number,
+): Promise<ExtractSummary> {
   const format = formatFromPath(outputPath);
   const perSeries = options.perSeries === true;
   const image = options.image === true;
@@ -180,7 +191,10 @@ async function extractLocked(inputs: readonly string[], outputPath: string, opti
   const prior = options.resume && existsSync(outputPath) ? outputPath : undefined;
   if (prior) await assertSameKind(prior, perSeries, image);
   // Temporaries of runs that were killed (their exit handlers never ran).
-  const stale = sweepStaleTemporaries(dirname(resolve(outputPath)), [basename(outputPath), ...(options.skippedReport ? [basename(options.skippedReport)] : [])]);
+  const stale = sweepStaleTemporaries(dirname(resolve(outputPath)), [
+    basename(outputPath),
+    ...(options.skippedReport ? [basename(options.skippedReport)] : []),
+  ]);
   const repaired = await checkpoint.open(
     {
       inputs: inputs.map((input) => resolve(input)),
@@ -267,7 +281,8 @@ async function extractLocked(inputs: readonly string[], outputPath: string, opti
     for await (const batch of extractBatches(inputs, readOptions)) {
       for (const event of batch) {
         if (event.kind === 'skipped') skip(event.path, event.reason);
-        else if (wanted(event.row.study_uid, event.row.series_uid) && keepRow(event.row)) accept(event.path, event.row.study_uid, event.row.series_uid, lineOf(event.row, checkpoint.lineFormat), event.imageNote, event.partial);
+        else if (wanted(event.row.study_uid, event.row.series_uid) && keepRow(event.row))
+          accept(event.path, event.row.study_uid, event.row.series_uid, lineOf(event.row, checkpoint.lineFormat), event.imageNote, event.partial);
       }
       await afterBatch(batch.length);
     }

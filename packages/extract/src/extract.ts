@@ -50,7 +50,10 @@ export function maxWorkers(): number {
 export async function* extractBatches(inputs: readonly string[], options: ExtractOptions = {}): AsyncGenerator<ExtractEvent[]> {
   await assertInputsExist(inputs);
   const workers = Math.min(options.workers ?? defaultWorkers(), maxWorkers());
-  const batches = workers > 0 ? extractInWorkers(inputs, workers, options, (pool, paths) => pool.run(paths, { image: options.image === true }), decodeEvents) : extractOnThisThread(inputs, options);
+  const batches =
+    workers > 0
+      ? extractInWorkers(inputs, workers, options, (pool, paths) => pool.run(paths, { image: options.image === true }), decodeEvents)
+      : extractOnThisThread(inputs, options);
   const keep = options.keepRow;
   if (!keep) return yield* batches;
   for await (const batch of batches) yield batch.filter((event) => event.kind === 'skipped' || keep(event.row));
@@ -64,7 +67,14 @@ export async function* extractBatches(inputs: readonly string[], options: Extrac
 export async function* extractLineBatches(inputs: readonly string[], format: LineFormat, options: ExtractOptions = {}): AsyncGenerator<LineEvent[]> {
   await assertInputsExist(inputs);
   const workers = Math.min(options.workers ?? defaultWorkers(), maxWorkers());
-  if (workers > 0) return yield* extractInWorkers(inputs, workers, options, (pool, paths) => pool.run(paths, { image: options.image === true, lines: format }), decodeLineEvents);
+  if (workers > 0)
+    return yield* extractInWorkers(
+      inputs,
+      workers,
+      options,
+      (pool, paths) => pool.run(paths, { image: options.image === true, lines: format }),
+      decodeLineEvents,
+    );
   for await (const batch of extractOnThisThread(inputs, options)) {
     yield batch.map((event) =>
       event.kind === 'skipped'

@@ -41,7 +41,12 @@ interface Attribute {
   readonly inner?: number;
 }
 
-const attribute = (tag: number, vr: string, macro?: number, inner?: number): Attribute => ({ tag, vr, ...(macro ? { macro } : {}), ...(inner ? { inner } : {}) });
+const attribute = (tag: number, vr: string, macro?: number, inner?: number): Attribute => ({
+  tag,
+  vr,
+  ...(macro ? { macro } : {}),
+  ...(inner ? { inner } : {}),
+});
 
 /** Column → where enhanced files keep its value (when the column's own tag is absent). */
 const COLUMN_ATTRIBUTES: Readonly<Record<string, Attribute>> = {
@@ -77,7 +82,17 @@ const MAGNETIZATION_TRANSFER = attribute(0x00189020, 'CS', MR_IMAGING_MODIFIER);
 const T2_PREPARATION = attribute(0x00189021, 'CS', MR_MODIFIER);
 const OVERSAMPLING_PHASE = attribute(0x00189029, 'CS');
 const SEGMENTED_K_SPACE = attribute(0x00189033, 'CS');
-const TECHNIQUE_ATTRIBUTES = [ECHO_PULSE_SEQUENCE, INVERSION_RECOVERY, SPOILING, STEADY_STATE, ECHO_PLANAR, MAGNETIZATION_TRANSFER, T2_PREPARATION, OVERSAMPLING_PHASE, SEGMENTED_K_SPACE];
+const TECHNIQUE_ATTRIBUTES = [
+  ECHO_PULSE_SEQUENCE,
+  INVERSION_RECOVERY,
+  SPOILING,
+  STEADY_STATE,
+  ECHO_PLANAR,
+  MAGNETIZATION_TRANSFER,
+  T2_PREPARATION,
+  OVERSAMPLING_PHASE,
+  SEGMENTED_K_SPACE,
+];
 const TEMPORAL_POSITION_INDEX = COLUMN_ATTRIBUTES.temporal_position_identifier!;
 
 const ALL_ATTRIBUTES = [...Object.values(COLUMN_ATTRIBUTES), ...TECHNIQUE_ATTRIBUTES];
@@ -111,7 +126,10 @@ function functionalGroupItems(): KeepOptions {
     sequences: new Map(
       [...macros].map(([tag, { tags, inner }]) => [
         tag,
-        { keep: (t: number) => tags.has(t), sequences: new Map([...inner].map(([innerTag, innerTags]) => [innerTag, { keep: (t: number) => innerTags.has(t) }])) },
+        {
+          keep: (t: number) => tags.has(t),
+          sequences: new Map([...inner].map(([innerTag, innerTags]) => [innerTag, { keep: (t: number) => innerTags.has(t) }])),
+        },
       ]),
     ),
   };

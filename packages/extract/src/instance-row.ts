@@ -6,7 +6,14 @@
  */
 import { TextDecoder } from 'node:util';
 import { BVALUE_SOURCE_COLUMNS, COLUMNS, DICOM_COLUMNS, IMAGE_COLUMN_NAMES, MISSING, stripDatesAndTimes, type ColumnSpec, type InstanceRow } from '@msc/core';
-import { ENHANCED_NESTED_VRS, ENHANCED_TOP_LEVEL_VRS, FUNCTIONAL_GROUP_SEQUENCES, enhancedValues, functionalGroupsOf, type FunctionalGroups } from './functional-groups.js';
+import {
+  ENHANCED_NESTED_VRS,
+  ENHANCED_TOP_LEVEL_VRS,
+  FUNCTIONAL_GROUP_SEQUENCES,
+  enhancedValues,
+  functionalGroupsOf,
+  type FunctionalGroups,
+} from './functional-groups.js';
 import type { Damage, ParseOptions, ParsedHeader, RawElement } from './reader/parse.js';
 import { nonImageReason } from './sop-classes.js';
 import { decoderFor } from './values/charset.js';
@@ -138,7 +145,10 @@ export function instanceRow(header: ParsedHeader, filePath: string): InstanceOut
   if ('problem' in sopClass) return skip(sopClass.problem);
   const nonImage = nonImageReason(sopClass.uid, header.pixelData !== undefined || header.damage !== undefined);
   if (nonImage) return { kind: 'skipped', reason: nonImage };
-  for (const [tag, keyword] of [[STUDY_INSTANCE_UID, 'StudyInstanceUID'], [SERIES_INSTANCE_UID, 'SeriesInstanceUID']] as const) {
+  for (const [tag, keyword] of [
+    [STUDY_INSTANCE_UID, 'StudyInstanceUID'],
+    [SERIES_INSTANCE_UID, 'SeriesInstanceUID'],
+  ] as const) {
     const key = keyOf(header, tag, keyword);
     if ('problem' in key) return skip(key.problem);
   }
@@ -155,7 +165,9 @@ export function instanceRow(header: ParsedHeader, filePath: string): InstanceOut
   row.valid = 'True';
   row.seg = 'False';
   const { damage } = header;
-  return damage ? { kind: 'row', row: row as InstanceRow, partial: `partial: ${damage.what} at offset ${damage.offset}` } : { kind: 'row', row: row as InstanceRow };
+  return damage
+    ? { kind: 'row', row: row as InstanceRow, partial: `partial: ${damage.what} at offset ${damage.offset}` }
+    : { kind: 'row', row: row as InstanceRow };
 }
 
 /** A column's cell: its own tag's values, else (enhanced multi-frame files) the functional groups'. */

@@ -28,7 +28,14 @@ const real = skipWithoutPython('pydicom') ? undefined : await realScannerFiles([
 const [mprage, siemensXa] = real ?? [];
 
 const ORACLE_COLUMNS = JSON.stringify(
-  DICOM_COLUMNS.map((spec) => ({ name: spec.name, group: spec.tag!.group, element: spec.tag!.element, creator: spec.privateCreator ?? null, vr: spec.vr, perFrame: spec.perFrameValues === true })),
+  DICOM_COLUMNS.map((spec) => ({
+    name: spec.name,
+    group: spec.tag!.group,
+    element: spec.tag!.element,
+    creator: spec.privateCreator ?? null,
+    vr: spec.vr,
+    perFrame: spec.perFrameValues === true,
+  })),
 );
 
 function oracle(paths: string[], classic = false): Record<string, Record<string, string>> {
@@ -91,10 +98,17 @@ describe.skipIf(real === undefined)('enhanced multi-frame files', () => {
     expect(philips.flip_angle).not.toBe(MISSING);
     const philipsClassic = classic[mprage!]!;
     expect(DICOM_COLUMNS.filter((spec) => philips[spec.name] !== philipsClassic[spec.name]).length).toBeGreaterThanOrEqual(12);
-    expect(rows.get(siemensXa!)).toMatchObject({ echo_time: '1.37', repetition_time: '3.15', flip_angle: '8', pixel_spacing: '1.6 1.6', slice_thickness: '1.6', number_of_frames: '3' });
+    expect(rows.get(siemensXa!)).toMatchObject({
+      echo_time: '1.37',
+      repetition_time: '3.15',
+      flip_angle: '8',
+      pixel_spacing: '1.6 1.6',
+      slice_thickness: '1.6',
+      number_of_frames: '3',
+    });
   });
 
-  it('keeps every frame\'s b-value, TE and temporal position, in reduced order', () => {
+  it("keeps every frame's b-value, TE and temporal position, in reduced order", () => {
     const dwi = [...rows].filter(([path]) => path.includes('_dwi'));
     expect(dwi).toHaveLength(2);
     for (const [, row] of dwi) {
@@ -146,28 +160,44 @@ describe('synthetic enhanced DWI (msc-synth enhancedDwi)', () => {
   it('reduces each DWI series as its single-frame twin does: images, b-values, TE, spacing', async () => {
     const dwi = new Set(classicLabels.filter((label) => label.class === 'DWI').map((label) => label.series_uid));
     expect(dwi.size).toBeGreaterThan(0);
-    const seriesOf = async (cohort: string) => new Map((await extractSeries([join(dir, cohort)], { workers: 0 })).rows.filter((row) => dwi.has(row.series_uid)).map((row) => [row.series_uid, row]));
+    const seriesOf = async (cohort: string) =>
+      new Map((await extractSeries([join(dir, cohort)], { workers: 0 })).rows.filter((row) => dwi.has(row.series_uid)).map((row) => [row.series_uid, row]));
     const [single, multi] = [await seriesOf('classic'), await seriesOf('enhanced')];
     // The same numbers (written as DS in one, FD in the other); b = 0 is left untagged by some profiles.
-    const numbers = (cell: unknown, positive = false) => [...new Set(String(cell).split(' ').map(Number).filter((n) => Number.isFinite(n) && (!positive || n > 0)))].sort((a, b) => a - b);
+    const numbers = (cell: unknown, positive = false) =>
+      [
+        ...new Set(
+          String(cell)
+            .split(' ')
+            .map(Number)
+            .filter((n) => Number.isFinite(n) && (!positive || n > 0)),
+        ),
+      ].sort((a, b) => a - b);
     for (const uid of dwi) {
       const [a, b] = [single.get(uid)!, multi.get(uid)!];
       expect(b.number_of_images, uid).toBe(a.number_of_images);
       expect(b.number_of_frames, uid).toBe(String(a.number_of_images));
       if (a.diffusion_bvalue_final !== MISSING) expect(numbers(b.diffusion_bvalue_final, true), uid).toEqual(numbers(a.diffusion_bvalue_final, true));
-      for (const column of ['echo_time', 'repetition_time', 'flip_angle', 'pixel_spacing', 'slice_thickness', 'pixel_bandwidth']) expect(numbers(b[column]), `${uid} ${column}`).toEqual(numbers(a[column]));
+      for (const column of ['echo_time', 'repetition_time', 'flip_angle', 'pixel_spacing', 'slice_thickness', 'pixel_bandwidth'])
+        expect(numbers(b[column]), `${uid} ${column}`).toEqual(numbers(a[column]));
     }
   });
 
   it.skipIf(skipWithoutPython('pydicom'))('writes enhanced files that pydicom reads to the same row', async () => {
-    const files = spawnSync('find', [join(dir, 'enhanced'), '-name', '*-enhanced.dcm'], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
+    const files = spawnSync('find', [join(dir, 'enhanced'), '-name', '*-enhanced.dcm'], { encoding: 'utf8' })
+      .stdout.trim()
+      .split('\n')
+      .filter(Boolean);
     expect(files.length).toBeGreaterThan(0);
     const want = oracle(files);
     for (const path of files) {
       const event = await extractFile(path);
       expect(event.kind).toBe('row');
       const row = (event as { row: InstanceRow }).row;
-      expect(DICOM_COLUMNS.filter((spec) => row[spec.name] !== want[path]![spec.name]).map((spec) => `${spec.name}: ${row[spec.name]} vs ${want[path]![spec.name]}`), path).toEqual([]);
+      expect(
+        DICOM_COLUMNS.filter((spec) => row[spec.name] !== want[path]![spec.name]).map((spec) => `${spec.name}: ${row[spec.name]} vs ${want[path]![spec.name]}`),
+        path,
+      ).toEqual([]);
     }
   });
 });

@@ -68,7 +68,8 @@ function seedOf(name: string, file: Uint8Array): Seed | undefined {
   const vr = (offset: number) => String.fromCharCode(bytes[offset + 4] ?? 0, bytes[offset + 5] ?? 0);
   const isLong = (offset: number) => LONG_VRS.has(vr(offset));
   // File meta: explicit VR little endian.
-  while (start + 8 <= bytes.length && view.getUint16(start, true) === 0x0002) start += isLong(start) ? 12 + view.getUint32(start + 8, true) : 8 + view.getUint16(start + 6, true);
+  while (start + 8 <= bytes.length && view.getUint16(start, true) === 0x0002)
+    start += isLong(start) ? 12 + view.getUint32(start + 8, true) : 8 + view.getUint16(start + 6, true);
   const explicitVR = ts !== '1.2.840.10008.1.2' && /^[A-Z]{2}$/.test(vr(start));
   if (ts === '1.2.840.10008.1.2.1.99') return undefined; // deflated: its bytes are not elements
   const elements: number[] = [];
@@ -90,7 +91,7 @@ type Mutation = (seed: Seed, random: Random) => { bytes: Uint8Array; what: strin
 /** Nesting beyond Python's recursion limit: pydicom fails on it slowly, MSC must not fail at all. */
 const DEEPEST = 5000;
 
-const pick = <T,>(random: Random, items: readonly T[]): T => items[random.int(items.length)]!;
+const pick = <T>(random: Random, items: readonly T[]): T => items[random.int(items.length)]!;
 /** Uniform integer in [low, high]. */
 const between = (random: Random, low: number, high: number): number => low + random.int(high - low + 1);
 
@@ -238,7 +239,8 @@ describe('fuzz: mutated DICOM files', () => {
     for (const event of events.values()) {
       if (event.kind !== 'row') continue;
       const valid = event.partial ? (uid: string) => uid.length <= 64 && STRICT_UID.test(uid) : (uid: string) => WELL_FORMED_UID.test(uid);
-      for (const key of ['sop_class_uid', 'study_uid', 'series_uid']) expect(valid(String(event.row[key])), `${event.path} ${key}=${event.row[key]}`).toBe(true);
+      for (const key of ['sop_class_uid', 'study_uid', 'series_uid'])
+        expect(valid(String(event.row[key])), `${event.path} ${key}=${event.row[key]}`).toBe(true);
     }
   });
 
@@ -255,7 +257,9 @@ describe('fuzz: mutated DICOM files', () => {
       return keys !== null && keys !== undefined && nonImageReason(keys[0], false) === undefined;
     });
     const salvaged = readable.filter((m) => events.get(m.path)!.kind === 'row');
-    const lost = readable.filter((m) => events.get(m.path)!.kind !== 'row').map((m) => `${m.path} ← ${m.seed} ${m.what}: ${(events.get(m.path) as { reason: string }).reason}`);
+    const lost = readable
+      .filter((m) => events.get(m.path)!.kind !== 'row')
+      .map((m) => `${m.path} ← ${m.seed} ${m.what}: ${(events.get(m.path) as { reason: string }).reason}`);
     // Where both read a row, they agree on its keys.
     const disagree = salvaged.filter((m) => {
       const row = (events.get(m.path) as { row: Record<string, unknown> }).row;

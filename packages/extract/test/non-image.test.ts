@@ -38,7 +38,8 @@ describe.skipIf(skipPydicom)('non-image SOP classes', () => {
       const event = await extractFile(join(PYDICOM_DATA, file));
       expect(event.kind === 'skipped' ? event.reason : 'a row', file).toBe(reason);
     }
-    for (const file of ['MR_small.dcm', 'CT_small.dcm', 'MR_small_implicit.dcm', 'JPEG2000.dcm']) expect((await extractFile(join(PYDICOM_TEST_FILES, file))).kind, file).toBe('row');
+    for (const file of ['MR_small.dcm', 'CT_small.dcm', 'MR_small_implicit.dcm', 'JPEG2000.dcm'])
+      expect((await extractFile(join(PYDICOM_TEST_FILES, file))).kind, file).toBe('row');
   });
 
   describe('in an MR series', () => {
@@ -87,7 +88,6 @@ for name, uid, pixels in [("raw", "1.2.840.10008.5.1.4.1.1.66", False), ("spectr
       expect(Number(series[0]!.number_of_images)).toBe(4);
     });
   });
-
 
   it.skipIf(phoenix === undefined)("skips a Siemens Phoenix report (Enhanced SR) of an MR study, keeps the study's scout", async () => {
     const [report, scout] = phoenix!;

@@ -14,7 +14,14 @@ const ORACLE = fileURLToPath(new URL('./pydicom_rows.py', import.meta.url));
 const skipPydicom = skipWithoutPython('pydicom');
 
 const ORACLE_COLUMNS = JSON.stringify(
-  DICOM_COLUMNS.map((spec) => ({ name: spec.name, group: spec.tag!.group, element: spec.tag!.element, creator: spec.privateCreator ?? null, vr: spec.vr, perFrame: spec.perFrameValues === true })),
+  DICOM_COLUMNS.map((spec) => ({
+    name: spec.name,
+    group: spec.tag!.group,
+    element: spec.tag!.element,
+    creator: spec.privateCreator ?? null,
+    vr: spec.vr,
+    perFrame: spec.perFrameValues === true,
+  })),
 );
 
 function oracle(paths: string[]): Record<string, Record<string, string> | null> {
@@ -42,7 +49,8 @@ function compare(rows: { path: string; row: InstanceRow }[], expected: Record<st
       continue;
     }
     for (const spec of DICOM_COLUMNS) {
-      if (row[spec.name] !== want[spec.name]) mismatches.push(`${path} ${spec.name}: msc=${JSON.stringify(row[spec.name])} pydicom=${JSON.stringify(want[spec.name])}`);
+      if (row[spec.name] !== want[spec.name])
+        mismatches.push(`${path} ${spec.name}: msc=${JSON.stringify(row[spec.name])} pydicom=${JSON.stringify(want[spec.name])}`);
     }
   }
   return mismatches;
@@ -68,11 +76,13 @@ describe.skipIf(skipPydicom)('parity with pydicom', () => {
     expect(nonImageObjects).toBeGreaterThan(0);
   });
 
-  it('reads every file of pydicom\'s corpus as pydicom does, or says why not', async () => {
+  it("reads every file of pydicom's corpus as pydicom does, or says why not", async () => {
     const events = await collect([join(PYDICOM_DATA, 'test_files'), join(PYDICOM_DATA, 'charset_files')]);
     const rows = events.flatMap((event) => (event.kind === 'row' ? [event] : []));
     expect(rows.length).toBeGreaterThan(100);
     expect(compare(rows, oracle(rows.map((row) => row.path)))).toEqual([]);
-    for (const event of events) if (event.kind === 'skipped') expect(event.reason, event.path).toMatch(/^(not DICOM|no SOPClassUID|no StudyInstanceUID|non-image SOP class|truncated|unreadable|unparseable)/);
+    for (const event of events)
+      if (event.kind === 'skipped')
+        expect(event.reason, event.path).toMatch(/^(not DICOM|no SOPClassUID|no StudyInstanceUID|non-image SOP class|truncated|unreadable|unparseable)/);
   });
 });

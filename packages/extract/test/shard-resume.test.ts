@@ -148,24 +148,27 @@ describe('interrupted runs', () => {
 });
 
 describe('--feature-types metadata image', () => {
-  it.skipIf(skipWithoutPython('pydicom'))('threads and main thread agree on the pydicom corpus, and unusable pixels are said why', async () => {
-    const collect = async (workers: number) => {
-      const all: ExtractEvent[] = [];
-      for await (const batch of extractBatches([PYDICOM_TEST_FILES], { workers, image: true })) all.push(...batch);
-      return all;
-    };
-    const [inline, threaded] = [await collect(0), await collect(2)];
-    expect(threaded).toEqual(inline);
-    const mr = threaded.find((event) => event.path.endsWith('/MR_small.dcm'));
-    expect(mr?.kind === 'row' && Number(mr.row.image_x)).toBe(64);
-    expect(mr?.kind === 'row' && Number(mr.row.image_max)).toBeGreaterThan(Number(mr?.kind === 'row' && mr.row.image_min));
-    const jpeg = threaded.find((event) => event.path.endsWith('/SC_rgb_jpeg_dcmtk.dcm'));
-    expect(jpeg?.kind === 'row' && jpeg.row.image_mean).toBe('-');
-    expect(jpeg?.kind === 'row' && jpeg.imageNote).toMatch(/transfer syntax|colour/);
-  }, 60_000);
+  it.skipIf(skipWithoutPython('pydicom'))(
+    'threads and main thread agree on the pydicom corpus, and unusable pixels are said why',
+    async () => {
+      const collect = async (workers: number) => {
+        const all: ExtractEvent[] = [];
+        for await (const batch of extractBatches([PYDICOM_TEST_FILES], { workers, image: true })) all.push(...batch);
+        return all;
+      };
+      const [inline, threaded] = [await collect(0), await collect(2)];
+      expect(threaded).toEqual(inline);
+      const mr = threaded.find((event) => event.path.endsWith('/MR_small.dcm'));
+      expect(mr?.kind === 'row' && Number(mr.row.image_x)).toBe(64);
+      expect(mr?.kind === 'row' && Number(mr.row.image_max)).toBeGreaterThan(Number(mr?.kind === 'row' && mr.row.image_min));
+      const jpeg = threaded.find((event) => event.path.endsWith('/SC_rgb_jpeg_dcmtk.dcm'));
+      expect(jpeg?.kind === 'row' && jpeg.row.image_mean).toBe('-');
+      expect(jpeg?.kind === 'row' && jpeg.imageNote).toMatch(/transfer syntax|colour/);
+    },
+    60_000,
+  );
 
   it('adds the image columns per instance and their means per series', async () => {
-
     const instancesOut = join(dir, 'image-instances.csv');
     const seriesOut = join(dir, 'image-series.csv');
     expect(run([cohort.outDir, '-o', instancesOut, '--feature-types', 'metadata,image']).status).toBe(0);

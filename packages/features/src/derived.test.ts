@@ -28,7 +28,11 @@ describe('orientation', () => {
     // The original's five numbers are the same for the three planes ...
     expect(new Set(ideal.map((cell) => multiValueStats(cell).join(' '))).size).toBe(1);
     // ... the derived fractions are not.
-    expect(ideal.map(orientationFeatures)).toEqual([[1, 0, 0, 1], [0, 0, 1, 1], [0, 1, 0, 1]]);
+    expect(ideal.map(orientationFeatures)).toEqual([
+      [1, 0, 0, 1],
+      [0, 0, 1, 1],
+      [0, 1, 0, 1],
+    ]);
     expect(orientationFeatures(AXIAL)).toEqual([1, 0, 0, 1]);
     expect(orientationFeatures(SAGITTAL)).toEqual([0, 0, 1, 1]);
     expect(orientationFeatures(CORONAL)).toEqual([0, 1, 0, 1]);
@@ -72,17 +76,52 @@ describe('b-values, image type, contrast', () => {
 });
 
 const rows: Row[] = [
-  { study_uid: 's1', series_uid: 'a', image_orientation_patient: AXIAL, image_type: 'ORIGINAL PRIMARY M', diffusion_bvalue_final: '-', contrast_bolus_agent: '-' },
-  { study_uid: 's1', series_uid: 'b', image_orientation_patient: SAGITTAL, image_type: 'ORIGINAL PRIMARY M', diffusion_bvalue_final: '-', contrast_bolus_agent: '-' },
-  { study_uid: 's2', series_uid: 'c', image_orientation_patient: AXIAL, image_type: 'DERIVED PRIMARY DIFFUSION TRACEW', diffusion_bvalue_final: '50 800', contrast_bolus_agent: '-' },
-  { study_uid: 's2', series_uid: 'd', image_orientation_patient: CORONAL, image_type: 'ORIGINAL PRIMARY M', diffusion_bvalue_final: '-', contrast_bolus_agent: 'Gadovist' },
+  {
+    study_uid: 's1',
+    series_uid: 'a',
+    image_orientation_patient: AXIAL,
+    image_type: 'ORIGINAL PRIMARY M',
+    diffusion_bvalue_final: '-',
+    contrast_bolus_agent: '-',
+  },
+  {
+    study_uid: 's1',
+    series_uid: 'b',
+    image_orientation_patient: SAGITTAL,
+    image_type: 'ORIGINAL PRIMARY M',
+    diffusion_bvalue_final: '-',
+    contrast_bolus_agent: '-',
+  },
+  {
+    study_uid: 's2',
+    series_uid: 'c',
+    image_orientation_patient: AXIAL,
+    image_type: 'DERIVED PRIMARY DIFFUSION TRACEW',
+    diffusion_bvalue_final: '50 800',
+    contrast_bolus_agent: '-',
+  },
+  {
+    study_uid: 's2',
+    series_uid: 'd',
+    image_orientation_patient: CORONAL,
+    image_type: 'ORIGINAL PRIMARY M',
+    diffusion_bvalue_final: '-',
+    contrast_bolus_agent: 'Gadovist',
+  },
 ];
 
 describe('derived features in the featurizer', () => {
   it('are fitted and applied like the other features, and survive the JSON round trip', () => {
     const spec = fitFeaturizer(rows);
     const names = featureNames(spec);
-    for (const name of ['image_orientation_patient:plane_axial', 'image_orientation_patient:plane_sagittal', 'diffusion_bvalue_final:bvalue_max', 'image_type:diffusion', 'contrast_bolus_agent:present']) expect(names).toContain(name);
+    for (const name of [
+      'image_orientation_patient:plane_axial',
+      'image_orientation_patient:plane_sagittal',
+      'diffusion_bvalue_final:bvalue_max',
+      'image_type:diffusion',
+      'contrast_bolus_agent:present',
+    ])
+      expect(names).toContain(name);
     // Constant derived features are dropped like any other.
     expect(names).not.toContain('image_orientation_patient:plane_count');
     expect(names).not.toContain('image_type:subtraction');
@@ -96,14 +135,21 @@ describe('derived features in the featurizer', () => {
   });
 
   it('follow include/exclude of their column and can be turned off', () => {
-    expect(featureNames(fitFeaturizer(rows, { exclude: ['image_orientation_patient'] })).some((name) => name.startsWith('image_orientation_patient'))).toBe(false);
+    expect(featureNames(fitFeaturizer(rows, { exclude: ['image_orientation_patient'] })).some((name) => name.startsWith('image_orientation_patient'))).toBe(
+      false,
+    );
     expect(featureNames(fitFeaturizer(rows, { derived: false })).some((name) => name.includes(':'))).toBe(false);
   });
 
   it('loads version-1 specs and rejects derived features it does not know', () => {
     const v1 = JSON.stringify({ version: 1, maxNgram: 5, columns: ['echo_time'], features: [{ kind: 'multi', column: 'echo_time', stat: 'max' }] });
     expect(transform([{ echo_time: '90' }], parseFeatureSpec(v1)).data[0]).toBe(90);
-    const unknown = JSON.stringify({ version: 2, maxNgram: 5, columns: ['image_type'], features: [{ kind: 'derived', column: 'image_type', name: 'no_such' }] });
+    const unknown = JSON.stringify({
+      version: 2,
+      maxNgram: 5,
+      columns: ['image_type'],
+      features: [{ kind: 'derived', column: 'image_type', name: 'no_such' }],
+    });
     expect(() => parseFeatureSpec(unknown)).toThrow(/derived feature this version does not know: image_type:no_such/);
   });
 });

@@ -40,10 +40,46 @@ describe('numeric features', () => {
 });
 
 const rows: Row[] = [
-  { study_uid: 's1', series_uid: 'a', series_description: 'T2_TSE_TRA_P2', image_type: 'ORIGINAL PRIMARY M ND', echo_time: '101', pixel_spacing: '0.5 0.5', number_of_images: 30, manufacturer: 'SIEMENS' },
-  { study_uid: 's1', series_uid: 'b', series_description: 'ep2d_diff_b50_800', image_type: 'ORIGINAL PRIMARY DIFFUSION', echo_time: '70', pixel_spacing: '2 2', number_of_images: 60, manufacturer: 'SIEMENS' },
-  { study_uid: 's2', series_uid: 'c', series_description: 'T2_TSE_TRA', image_type: 'ORIGINAL PRIMARY M ND', echo_time: '-', pixel_spacing: '0.6 0.6', number_of_images: 28, manufacturer: 'SIEMENS' },
-  { study_uid: 's2', series_uid: 'd', series_description: 'ADC map', image_type: 'DERIVED PRIMARY ADC', echo_time: '70', pixel_spacing: '2 2', number_of_images: 20, manufacturer: 'siemens ' },
+  {
+    study_uid: 's1',
+    series_uid: 'a',
+    series_description: 'T2_TSE_TRA_P2',
+    image_type: 'ORIGINAL PRIMARY M ND',
+    echo_time: '101',
+    pixel_spacing: '0.5 0.5',
+    number_of_images: 30,
+    manufacturer: 'SIEMENS',
+  },
+  {
+    study_uid: 's1',
+    series_uid: 'b',
+    series_description: 'ep2d_diff_b50_800',
+    image_type: 'ORIGINAL PRIMARY DIFFUSION',
+    echo_time: '70',
+    pixel_spacing: '2 2',
+    number_of_images: 60,
+    manufacturer: 'SIEMENS',
+  },
+  {
+    study_uid: 's2',
+    series_uid: 'c',
+    series_description: 'T2_TSE_TRA',
+    image_type: 'ORIGINAL PRIMARY M ND',
+    echo_time: '-',
+    pixel_spacing: '0.6 0.6',
+    number_of_images: 28,
+    manufacturer: 'SIEMENS',
+  },
+  {
+    study_uid: 's2',
+    series_uid: 'd',
+    series_description: 'ADC map',
+    image_type: 'DERIVED PRIMARY ADC',
+    echo_time: '70',
+    pixel_spacing: '2 2',
+    number_of_images: 20,
+    manufacturer: 'siemens ',
+  },
 ];
 
 describe('fitFeaturizer / transform', () => {

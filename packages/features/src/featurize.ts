@@ -55,7 +55,10 @@ export function fitFeaturizer(rows: readonly Row[], options: FeaturizerOptions =
         for (const term of textTerms(String(cleanValue(column, row[column])), maxNgram)) df.set(term, (df.get(term) ?? 0) + 1);
       }
       // sorted: the spec (and so the model bytes) do not depend on row order
-      const kept = [...df].filter(([, n]) => n >= minDocs).map(([term]) => term).sort();
+      const kept = [...df]
+        .filter(([, n]) => n >= minDocs)
+        .map(([term]) => term)
+        .sort();
       for (const term of kept) candidates.push({ kind: 'term', column, term });
     } else if (role === 'numeric-multi') {
       for (const stat of MULTI_STATS) candidates.push({ kind: 'multi', column, stat });

@@ -58,7 +58,13 @@ export function parseFeatureSpec(json: string): FeatureSpec {
     throw new MscError('E_MODEL', 'the model holds a feature spec that is not valid JSON', { cause });
   }
   const spec = value as Partial<FeatureSpec> | null;
-  if (!spec || !SUPPORTED_VERSIONS.includes(spec.version as number) || !Array.isArray(spec.features) || !Array.isArray(spec.columns) || typeof spec.maxNgram !== 'number') {
+  if (
+    !spec ||
+    !SUPPORTED_VERSIONS.includes(spec.version as number) ||
+    !Array.isArray(spec.features) ||
+    !Array.isArray(spec.columns) ||
+    typeof spec.maxNgram !== 'number'
+  ) {
     throw new MscError('E_MODEL', `unsupported feature spec (expected version ${SUPPORTED_VERSIONS.join(' or ')})`, {
       hint: 'retrain the model with this version of msc-train',
     });

@@ -80,7 +80,19 @@ function unwoundPathSum(path: PathElement[], depth: number, index: number): numb
   return total;
 }
 
-function recurse(tree: ShapTree, x: Float32Array, offset: number, phi: Float64Array, phiOffset: number, node: number, parent: PathElement[], depth: number, zero: number, one: number, feature: number): void {
+function recurse(
+  tree: ShapTree,
+  x: Float32Array,
+  offset: number,
+  phi: Float64Array,
+  phiOffset: number,
+  node: number,
+  parent: PathElement[],
+  depth: number,
+  zero: number,
+  one: number,
+  feature: number,
+): void {
   const path = parent.slice(0, depth).map((p) => ({ ...p }));
   extendPath(path, depth, zero, one, feature);
   const f = tree.feature[node]!;

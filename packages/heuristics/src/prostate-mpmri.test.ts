@@ -9,8 +9,14 @@ beforeAll(async () => {
 });
 
 const series = (columns: Row): Row => ({
-  study_uid: '1', series_uid: '1.1', series_description: '-', image_type: 'ORIGINAL PRIMARY M ND',
-  diffusion_bvalue: '-', diffusion_bvalue_ge: '-', diffusion_bvalue_siemens: '-', ...columns,
+  study_uid: '1',
+  series_uid: '1.1',
+  series_description: '-',
+  image_type: 'ORIGINAL PRIMARY M ND',
+  diffusion_bvalue: '-',
+  diffusion_bvalue_ge: '-',
+  diffusion_bvalue_siemens: '-',
+  ...columns,
 });
 
 describe('prostate_mpmri: DWI', () => {

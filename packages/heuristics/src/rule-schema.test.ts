@@ -42,18 +42,38 @@ describe('user rule sets', () => {
   });
 
   it.each([
-    ['unknown key', 'name: x\nrules:\n  - id: a\n    label: DWI\n    when: { column: x, has_wrd: t2 }\n', /rules\[0\]\.when: a column condition needs exactly one of .* \(line 5, column 11\)/],
+    [
+      'unknown key',
+      'name: x\nrules:\n  - id: a\n    label: DWI\n    when: { column: x, has_wrd: t2 }\n',
+      /rules\[0\]\.when: a column condition needs exactly one of .* \(line 5, column 11\)/,
+    ],
     ['unknown label', 'name: x\nrules:\n  - id: a\n    label: T1\n    when: { column: x, has_word: t1 }\n', /rules\[0\]\.label: unknown class 'T1'.*line 4/],
     ['two operators', 'name: x\nrules:\n  - id: a\n    label: DWI\n    when: { column: x, has_word: a, contains: b }\n', /exactly one of/],
-    ['bad regex', 'name: x\nrules:\n  - id: a\n    label: DWI\n    when: { column: x, matches: "(" }\n', /rules\[0\]\.when\.matches: invalid regular expression/],
-    ['not a number', 'name: x\nrules:\n  - id: a\n    label: DWI\n    when: { column: x, max: { gt: high } }\n', /rules\[0\]\.when\.max\.gt: expected a number/],
+    [
+      'bad regex',
+      'name: x\nrules:\n  - id: a\n    label: DWI\n    when: { column: x, matches: "(" }\n',
+      /rules\[0\]\.when\.matches: invalid regular expression/,
+    ],
+    [
+      'not a number',
+      'name: x\nrules:\n  - id: a\n    label: DWI\n    when: { column: x, max: { gt: high } }\n',
+      /rules\[0\]\.when\.max\.gt: expected a number/,
+    ],
     ['no rules', 'name: x\nrules: []\n', /rules: expected a list of at least one rule/],
     ['missing when', 'name: x\nrules:\n  - id: a\n    label: DWI\n', /rules\[0\]\.when: missing 'when' \(line 3/],
-    ['duplicate id', 'name: x\nrules:\n  - { id: a, label: DWI, when: { column: x, is_missing: true } }\n  - { id: a, label: ADC, when: { column: x, is_missing: true } }\n', /duplicate rule id 'a'/],
+    [
+      'duplicate id',
+      'name: x\nrules:\n  - { id: a, label: DWI, when: { column: x, is_missing: true } }\n  - { id: a, label: ADC, when: { column: x, is_missing: true } }\n',
+      /duplicate rule id 'a'/,
+    ],
     ['empty all', 'name: x\nrules:\n  - { id: a, label: DWI, when: { all: [] } }\n', /when\.all: expected a list of at least one condition/],
     ['bad YAML', 'name: x\nrules:\n  - id: a\n   label: DWI\n', /not valid YAML at line \d+/],
     ['top-level key', 'name: x\nrule: []\n', /unknown key 'rule'/],
-    ['unknown plane', 'name: x\nrules:\n  - { id: a, label: T2W, when: { column: image_orientation_patient, plane: [axial, oblique] } }\n', /when\.plane: unknown plane 'oblique'/],
+    [
+      'unknown plane',
+      'name: x\nrules:\n  - { id: a, label: T2W, when: { column: image_orientation_patient, plane: [axial, oblique] } }\n',
+      /when\.plane: unknown plane 'oblique'/,
+    ],
   ])('rejects %s with a message naming the place', (_name, text, message) => {
     let thrown: unknown;
     try {

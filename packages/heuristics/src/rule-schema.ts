@@ -24,12 +24,7 @@ export interface Comparison {
   eq?: number;
 }
 
-export type Condition =
-  | { all: Condition[] }
-  | { any: Condition[] }
-  | { not: Condition }
-  | TextCondition
-  | NumberCondition;
+export type Condition = { all: Condition[] } | { any: Condition[] } | { not: Condition } | TextCondition | NumberCondition;
 
 export interface TextCondition {
   column: string;
@@ -181,7 +176,8 @@ class Checker {
       }
       case 'plane': {
         const planes = [this.stringOrList(operand, [...path, operator])].flat();
-        for (const plane of planes) if (!(PLANES as readonly string[]).includes(plane)) this.fail([...path, operator], `unknown plane '${plane}' (expected ${PLANES.join(', ')})`);
+        for (const plane of planes)
+          if (!(PLANES as readonly string[]).includes(plane)) this.fail([...path, operator], `unknown plane '${plane}' (expected ${PLANES.join(', ')})`);
         return { column, plane: planes as Plane[] };
       }
       default:

@@ -98,7 +98,13 @@ export class DicomWebClient implements StudySource {
     for (const part of perSeries) {
       result.rows.push(...part.rows);
       result.skipped.push(...part.skipped);
-      if (part.rows.length > 0) result.series.push({ patientId: normalizeForReduction(part.rows[0]!.patient_id), studyUid: part.rows[0]!.study_uid, seriesUid: part.rows[0]!.series_uid, instances: part.rows.length });
+      if (part.rows.length > 0)
+        result.series.push({
+          patientId: normalizeForReduction(part.rows[0]!.patient_id),
+          studyUid: part.rows[0]!.study_uid,
+          seriesUid: part.rows[0]!.series_uid,
+          instances: part.rows.length,
+        });
     }
     return result;
   }

@@ -102,7 +102,17 @@ export interface PacsResponse {
   body: Uint8Array;
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+]);
 
 /** Why a fetch failed: the socket error's code (undici wraps it in `cause`), else the innermost message. */
 function failureReason(error: unknown): string {
@@ -163,7 +173,11 @@ export class PacsHttp {
   }
 
   /** One call; resolves for 2xx (and for the statuses in `allow`), else throws `UpstreamError`. */
-  request(method: string, path: string, init: { body?: string | Uint8Array; accept?: string; contentType?: string; allow?: readonly number[] } = {}): Promise<PacsResponse> {
+  request(
+    method: string,
+    path: string,
+    init: { body?: string | Uint8Array; accept?: string; contentType?: string; allow?: readonly number[] } = {},
+  ): Promise<PacsResponse> {
     return this.limit(() => this.send(method, this.resolve(path), init));
   }
 
@@ -181,7 +195,10 @@ export class PacsHttp {
     try {
       return JSON.parse(Buffer.from(response.body.buffer, response.body.byteOffset, response.body.byteLength).toString('utf8')) as T;
     } catch {
-      throw new UpstreamError('protocol', `${this.name} answered ${displayUrl(this.resolve(path))} with something that is not JSON (${response.contentType || 'no content type'})`);
+      throw new UpstreamError(
+        'protocol',
+        `${this.name} answered ${displayUrl(this.resolve(path))} with something that is not JSON (${response.contentType || 'no content type'})`,
+      );
     }
   }
 
@@ -260,18 +277,34 @@ export class PacsHttp {
     }
   }
 
-  private async send(method: string, url: URL, init: { body?: string | Uint8Array; accept?: string; contentType?: string; allow?: readonly number[] }): Promise<PacsResponse> {
+  private async send(
+    method: string,
+    url: URL,
+    init: { body?: string | Uint8Array; accept?: string; contentType?: string; allow?: readonly number[] },
+  ): Promise<PacsResponse> {
     const where = `${method} ${displayUrl(url)}`;
     const { status, contentType, body } = await this.guard(where, async (signal, dispatcher) => {
-      const response = await undiciRequest(url, { method: method as 'GET', headers: this.headers(init), signal, dispatcher, ...(init.body !== undefined ? { body: init.body } : {}) });
+      const response = await undiciRequest(url, {
+        method: method as 'GET',
+        headers: this.headers(init),
+        signal,
+        dispatcher,
+        ...(init.body !== undefined ? { body: init.body } : {}),
+      });
       const type = response.headers['content-type'];
-      return { status: response.statusCode, contentType: (Array.isArray(type) ? type[0] : type) ?? '', body: new Uint8Array(await response.body.arrayBuffer()) };
+      return {
+        status: response.statusCode,
+        contentType: (Array.isArray(type) ? type[0] : type) ?? '',
+        body: new Uint8Array(await response.body.arrayBuffer()),
+      };
     });
     if ((status >= 200 && status < 300) || init.allow?.includes(status)) return { status, contentType, body };
     const detail = Buffer.from(body.subarray(0, 300)).toString('utf8').replace(/\s+/g, ' ').trim();
     throw new UpstreamError('status', `${this.name} answered ${where} with HTTP ${status}${detail ? `: ${detail}` : ''}`, {
       status,
-      ...(status === 401 || status === 403 ? { hint: `check the credentials in the environment (${this.name === 'Orthanc' ? 'ORTHANC' : 'DICOMWEB'}_USER / _PASSWORD / _TOKEN)` } : {}),
+      ...(status === 401 || status === 403
+        ? { hint: `check the credentials in the environment (${this.name === 'Orthanc' ? 'ORTHANC' : 'DICOMWEB'}_USER / _PASSWORD / _TOKEN)` }
+        : {}),
     });
   }
 }

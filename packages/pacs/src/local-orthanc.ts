@@ -56,7 +56,8 @@ function findFile(candidates: readonly string[], dpkgPackage?: string, pattern?:
 /** Whether Orthanc and its DICOMweb plugin are installed (and if not, what to install). */
 export function localOrthancAvailable(): { ok: true } | { ok: false; reason: string } {
   if (!findFile(ORTHANC_BINARIES)) return { ok: false, reason: 'Orthanc is not installed (apt-get install orthanc orthanc-dicomweb)' };
-  if (!findFile(DICOMWEB_PLUGINS, 'orthanc-dicomweb', /libOrthancDicomWeb\.so$/)) return { ok: false, reason: 'the Orthanc DICOMweb plugin is not installed (apt-get install orthanc-dicomweb)' };
+  if (!findFile(DICOMWEB_PLUGINS, 'orthanc-dicomweb', /libOrthancDicomWeb\.so$/))
+    return { ok: false, reason: 'the Orthanc DICOMweb plugin is not installed (apt-get install orthanc-dicomweb)' };
   return { ok: true };
 }
 
@@ -120,7 +121,9 @@ export async function startLocalOrthanc(options: LocalOrthancOptions = {}): Prom
   }
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${port}`;
-  const authorization = options.credentials ? `Basic ${Buffer.from(`${options.credentials.user}:${options.credentials.password}`).toString('base64')}` : undefined;
+  const authorization = options.credentials
+    ? `Basic ${Buffer.from(`${options.credentials.user}:${options.credentials.password}`).toString('base64')}`
+    : undefined;
   const headers = authorization ? { authorization } : undefined;
 
   const stop = async () => {
@@ -159,7 +162,11 @@ export async function startLocalOrthanc(options: LocalOrthancOptions = {}): Prom
       const stored = await Promise.all(
         files.map((file) =>
           limit(async () => {
-            const response = await fetch(`${url}/instances`, { method: 'POST', headers: { 'content-type': 'application/dicom', ...headers }, body: await readFile(file) });
+            const response = await fetch(`${url}/instances`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/dicom', ...headers },
+              body: await readFile(file),
+            });
             if (!response.ok) throw new Error(`Orthanc refused ${file}: HTTP ${response.status} ${await response.text()}`);
             return 1;
           }),

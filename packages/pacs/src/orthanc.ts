@@ -106,7 +106,15 @@ export class OrthancClient implements StudySource {
     // Rows in instance-id order, whatever order the raw fetches finished in.
     rows.sort((a, b) => (a.file_path! < b.file_path! ? -1 : a.file_path! > b.file_path! ? 1 : 0));
     const first = rows[0];
-    const series = first ? { patientId: normalizeForReduction(first.patient_id), studyUid: first.study_uid, seriesUid: first.series_uid, orthancId: seriesId, instances: rows.length } : undefined;
+    const series = first
+      ? {
+          patientId: normalizeForReduction(first.patient_id),
+          studyUid: first.study_uid,
+          seriesUid: first.series_uid,
+          orthancId: seriesId,
+          instances: rows.length,
+        }
+      : undefined;
     return { rows, skipped, series };
   }
 
@@ -115,7 +123,10 @@ export class OrthancClient implements StudySource {
    * the study, as the original did), else as series metadata under `metadataKey`, which Orthanc's
    * configuration must declare in `UserMetadata`.
    */
-  async writeLabels(labels: readonly { orthancId: string; label: string }[], options: { modelId: string; metadataKey: string }): Promise<{ method: LabelMethod; written: number }> {
+  async writeLabels(
+    labels: readonly { orthancId: string; label: string }[],
+    options: { modelId: string; metadataKey: string },
+  ): Promise<{ method: LabelMethod; written: number }> {
     const method: LabelMethod = supportsLabels(await this.system()) ? 'labels' : 'metadata';
     let written = 0;
     if (method === 'labels') {
@@ -133,7 +144,8 @@ export class OrthancClient implements StudySource {
           written += 1;
         }),
       );
-      for (const study of studies) await this.http.request('PUT', `studies/${study}/labels/${encodeURIComponent(orthancLabel(`Model_${options.modelId}`))}`, { body: '' });
+      for (const study of studies)
+        await this.http.request('PUT', `studies/${study}/labels/${encodeURIComponent(orthancLabel(`Model_${options.modelId}`))}`, { body: '' });
       return { method, written };
     }
     await Promise.all(
@@ -142,10 +154,14 @@ export class OrthancClient implements StudySource {
           await this.http.request('PUT', `series/${orthancId}/metadata/${encodeURIComponent(options.metadataKey)}`, { body: label, contentType: 'text/plain' });
         } catch (error) {
           if (error instanceof UpstreamError && error.reason === 'status' && error.status !== undefined && error.status < 500) {
-            throw new MscError('E_UPSTREAM', `Orthanc refused series metadata '${options.metadataKey}' (HTTP ${error.status}); this Orthanc (${await this.versionText()}) has no labels`, {
-              hint: `declare the key in Orthanc's configuration: "UserMetadata": { "${options.metadataKey}": 1024 }`,
-              cause: error,
-            });
+            throw new MscError(
+              'E_UPSTREAM',
+              `Orthanc refused series metadata '${options.metadataKey}' (HTTP ${error.status}); this Orthanc (${await this.versionText()}) has no labels`,
+              {
+                hint: `declare the key in Orthanc's configuration: "UserMetadata": { "${options.metadataKey}": 1024 }`,
+                cause: error,
+              },
+            );
           }
           throw error;
         }

@@ -19,7 +19,9 @@ const SPECIFIC_CHARACTER_SET = 0x00080005;
 const UTF8_CHARSET: RawElement = { tag: SPECIFIC_CHARACTER_SET, vr: 'CS', value: new TextEncoder().encode('ISO_IR 192'), littleEndian: true };
 const PRIVATE_COLUMNS = DICOM_COLUMNS.filter((spec) => spec.privateCreator);
 const PRIVATE_GROUPS = new Set(PRIVATE_COLUMNS.map((spec) => spec.tag!.group));
-const STANDARD_COLUMNS_BY_TAG = new Map(DICOM_COLUMNS.filter((spec) => !spec.privateCreator).map((spec) => [((spec.tag!.group << 16) | spec.tag!.element) >>> 0, spec.name]));
+const STANDARD_COLUMNS_BY_TAG = new Map(
+  DICOM_COLUMNS.filter((spec) => !spec.privateCreator).map((spec) => [((spec.tag!.group << 16) | spec.tag!.element) >>> 0, spec.name]),
+);
 const BINARY_SIZES: Record<string, number> = { US: 2, SS: 2, UL: 4, SL: 4, FL: 4, FD: 8 };
 const NO_BYTES = new Uint8Array(0);
 
@@ -35,7 +37,14 @@ function orthancItem(tags: Readonly<Record<string, unknown>>, options: KeepOptio
     const tag = parseTagKey(key);
     const nested = options.sequences?.get(tag);
     if (nested) {
-      if (Array.isArray(value)) elements.set(tag, sequenceElement(tag, value.map((item) => orthancItem(item as Record<string, unknown>, nested))));
+      if (Array.isArray(value))
+        elements.set(
+          tag,
+          sequenceElement(
+            tag,
+            value.map((item) => orthancItem(item as Record<string, unknown>, nested)),
+          ),
+        );
       continue;
     }
     const vr = HEADER_OPTIONS.vrOf(tag);
@@ -55,7 +64,14 @@ function dicomJsonItem(dataset: Readonly<Record<string, DicomJsonElement>>, opti
     const tag = parseTagKey(key);
     const nested = options.sequences?.get(tag);
     if (nested) {
-      if (Array.isArray(element.Value)) elements.set(tag, sequenceElement(tag, element.Value.map((item) => dicomJsonItem(item as Record<string, DicomJsonElement>, nested))));
+      if (Array.isArray(element.Value))
+        elements.set(
+          tag,
+          sequenceElement(
+            tag,
+            element.Value.map((item) => dicomJsonItem(item as Record<string, DicomJsonElement>, nested)),
+          ),
+        );
       continue;
     }
     const vr = element.vr ?? HEADER_OPTIONS.vrOf(tag);
@@ -71,7 +87,12 @@ function dicomJsonValue(tag: number, vr: string, element: DicomJsonElement): Raw
   if (element.BulkDataURI !== undefined) return undefined;
   if (element.InlineBinary !== undefined) return rawElement(tag, new Uint8Array(Buffer.from(element.InlineBinary, 'base64')));
   const values = element.Value ?? [];
-  if (BINARY_SIZES[vr] !== undefined) return binaryElement(tag, vr, values.filter((value) => typeof value === 'number'));
+  if (BINARY_SIZES[vr] !== undefined)
+    return binaryElement(
+      tag,
+      vr,
+      values.filter((value) => typeof value === 'number'),
+    );
   return textElement(tag, vr, values.map((value) => jsonText(value, vr)).join('\\'));
 }
 const encoder = new TextEncoder();
@@ -124,7 +145,7 @@ function privateColumnTags(creators: readonly [number, string][]): Map<number, C
   const tags = new Map<number, ColumnSpec>();
   for (const spec of PRIVATE_COLUMNS) {
     const block = blocks.get(`${spec.tag!.group} ${spec.privateCreator}`);
-    if (block !== undefined) tags.set((((spec.tag!.group << 16) | (block << 8) | (spec.tag!.element & 0xff)) >>> 0), spec);
+    if (block !== undefined) tags.set(((spec.tag!.group << 16) | (block << 8) | (spec.tag!.element & 0xff)) >>> 0, spec);
   }
   return tags;
 }
@@ -169,7 +190,14 @@ export function headerFromOrthanc(tags: Readonly<Record<string, unknown>>): Part
   for (const [tag, value] of entries) {
     const nested = HEADER_OPTIONS.sequences?.get(tag);
     if (nested) {
-      if (Array.isArray(value)) elements.set(tag, sequenceElement(tag, value.map((item) => orthancItem(item as Record<string, unknown>, nested))));
+      if (Array.isArray(value))
+        elements.set(
+          tag,
+          sequenceElement(
+            tag,
+            value.map((item) => orthancItem(item as Record<string, unknown>, nested)),
+          ),
+        );
       continue;
     }
     if (!(isStandardColumnTag(tag) || privateTags.has(tag) || isCreatorTag(tag))) continue;
@@ -214,7 +242,14 @@ export function headerFromDicomJson(dataset: Readonly<Record<string, DicomJsonEl
   for (const [tag, element] of entries) {
     const nested = HEADER_OPTIONS.sequences?.get(tag);
     if (nested) {
-      if (Array.isArray(element.Value)) elements.set(tag, sequenceElement(tag, element.Value.map((item) => dicomJsonItem(item as Record<string, DicomJsonElement>, nested))));
+      if (Array.isArray(element.Value))
+        elements.set(
+          tag,
+          sequenceElement(
+            tag,
+            element.Value.map((item) => dicomJsonItem(item as Record<string, DicomJsonElement>, nested)),
+          ),
+        );
       continue;
     }
     if (!(isStandardColumnTag(tag) || privateTags.has(tag) || isCreatorTag(tag))) continue;
@@ -230,7 +265,8 @@ export function headerFromDicomJson(dataset: Readonly<Record<string, DicomJsonEl
   // Binary vendor b-values (Philips FL) are written in every image of a series that reserves their
   // block; absent from the JSON, they were dropped by the server, not by the scanner.
   for (const [tag, spec] of privateTags) {
-    if (BINARY_SIZES[spec.vr!] !== undefined && !elements.has(tag) && !missing.some((item) => item.tag === tag)) missing.push({ tag, column: spec.name, dropped: true });
+    if (BINARY_SIZES[spec.vr!] !== undefined && !elements.has(tag) && !missing.some((item) => item.tag === tag))
+      missing.push({ tag, column: spec.name, dropped: true });
   }
   elements.set(SPECIFIC_CHARACTER_SET, UTF8_CHARSET);
   return { elements, missing };

@@ -53,7 +53,9 @@ describe('helpers', () => {
 
   it('takes the first part of a multipart bulk-data answer', () => {
     const body = Buffer.from('--abc\r\nContent-Type: application/octet-stream\r\n\r\n1000\r\n--abc--\r\n');
-    expect(Buffer.from(firstMultipartPart({ status: 200, contentType: 'multipart/related; type="application/octet-stream"; boundary=abc', body })).toString()).toBe('1000');
+    expect(
+      Buffer.from(firstMultipartPart({ status: 200, contentType: 'multipart/related; type="application/octet-stream"; boundary=abc', body })).toString(),
+    ).toBe('1000');
     expect(Buffer.from(firstMultipartPart({ status: 200, contentType: 'application/octet-stream', body: Buffer.from('800') })).toString()).toBe('800');
   });
 
@@ -129,7 +131,8 @@ describe.skipIf(!orthancReady.ok)('studies from a real Orthanc', () => {
     for (const row of expected) {
       const web = byKey.get(keyOf(row))!;
       expect(Object.keys(web).sort()).toEqual(Object.keys(row).sort());
-      for (const column of Object.keys(row)) expect(sameCell(row[column], web[column]), `${row.series_description} ${column}: ${row[column]} vs ${web[column]}`).toBe(true);
+      for (const column of Object.keys(row))
+        expect(sameCell(row[column], web[column]), `${row.series_description} ${column}: ${row[column]} vs ${web[column]}`).toBe(true);
     }
   });
 
@@ -153,13 +156,17 @@ describe.skipIf(!orthancReady.ok)('studies from a real Orthanc', () => {
       const client = new OrthancClient({ url: orthanc.url });
       const got = await readStudiesSeries(client, [study]);
       // Independent count from Orthanc's own answers: its series, and private b-value elements it shows as null.
-      const found = (await (await fetch(`${orthanc.url}/tools/find`, { method: 'POST', body: JSON.stringify({ Level: 'Study', Query: { StudyInstanceUID: study }, Expand: true }) })).json()) as { Series: string[] }[];
+      const found = (await (
+        await fetch(`${orthanc.url}/tools/find`, { method: 'POST', body: JSON.stringify({ Level: 'Study', Query: { StudyInstanceUID: study }, Expand: true }) })
+      ).json()) as { Series: string[] }[];
       const seriesIds = found.flatMap((item) => item.Series);
       let unreadable = 0;
       for (const id of seriesIds) {
         const tags = (await (await fetch(`${orthanc.url}/series/${id}/instances-tags?short`)).json()) as Record<string, Record<string, unknown>>;
         for (const instance of Object.values(tags)) {
-          unreadable += Object.entries(instance).filter(([key, value]) => value === null && /^(0019,10[0-9a-f]c|0043,10[0-9a-f]9|2001,10[0-9a-f]3)$/.test(key)).length;
+          unreadable += Object.entries(instance).filter(
+            ([key, value]) => value === null && /^(0019,10[0-9a-f]c|0043,10[0-9a-f]9|2001,10[0-9a-f]3)$/.test(key),
+          ).length;
         }
       }
       expect(client.calls, study).toBe(1 + seriesIds.length + unreadable);
@@ -173,7 +180,9 @@ describe.skipIf(!orthancReady.ok)('studies from a real Orthanc', () => {
     const web = await readStudiesSeries(new DicomWebClient({ url: orthanc.dicomWebUrl }), ['1.2.3.4.5']);
     expect(web.notFound).toEqual(['1.2.3.4.5']);
     expect(web.rows).toEqual([]);
-    const [study] = (await (await fetch(`${orthanc.url}/tools/find`, { method: 'POST', body: JSON.stringify({ Level: 'Study', Query: { StudyInstanceUID: studies[0] } }) })).json()) as string[];
+    const [study] = (await (
+      await fetch(`${orthanc.url}/tools/find`, { method: 'POST', body: JSON.stringify({ Level: 'Study', Query: { StudyInstanceUID: studies[0] } }) })
+    ).json()) as string[];
     const byId = await readStudiesSeries(new OrthancClient({ url: orthanc.url }), [study!]);
     expect(byId.rows).toEqual(rest.rows);
     await expect(readStudiesSeries(new OrthancClient({ url: orthanc.url }), ['*'])).rejects.toThrow(/not a StudyInstanceUID/);

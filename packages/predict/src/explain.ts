@@ -54,17 +54,15 @@ export function readTreeEnsembles(bytes: Uint8Array, path: string): ShapEnsemble
     const nTrees = treeIds.length === 0 ? 0 : Math.max(...treeIds) + 1;
     const sizes = new Array<number>(nTrees).fill(0);
     for (let i = 0; i < treeIds.length; i++) sizes[treeIds[i]!] = Math.max(sizes[treeIds[i]!]!, nodeIds[i]! + 1);
-    const trees = sizes.map(
-      (size): ShapTree => ({
-        feature: new Int32Array(size).fill(-1),
-        threshold: new Float32Array(size),
-        defaultLeft: new Uint8Array(size),
-        left: new Int32Array(size),
-        right: new Int32Array(size),
-        value: new Float32Array(size),
-        cover: new Float64Array(size),
-      }),
-    );
+    const trees = sizes.map((size): ShapTree => ({
+      feature: new Int32Array(size).fill(-1),
+      threshold: new Float32Array(size),
+      defaultLeft: new Uint8Array(size),
+      left: new Int32Array(size),
+      right: new Int32Array(size),
+      value: new Float32Array(size),
+      cover: new Float64Array(size),
+    }));
     for (let i = 0; i < treeIds.length; i++) {
       const tree = trees[treeIds[i]!]!;
       const n = nodeIds[i]!;
@@ -99,7 +97,12 @@ export function readTreeEnsembles(bytes: Uint8Array, path: string): ShapEnsemble
  * (names let several models with different feature sets be averaged). `classOfRow[r]` is the
  * output to explain (the predicted class; 0 for regression).
  */
-export function contributionsByName(ensembles: readonly ShapEnsemble[], spec: FeatureSpec, matrix: FeatureMatrix, classOfRow: ArrayLike<number>): Map<string, Contribution>[] {
+export function contributionsByName(
+  ensembles: readonly ShapEnsemble[],
+  spec: FeatureSpec,
+  matrix: FeatureMatrix,
+  classOfRow: ArrayLike<number>,
+): Map<string, Contribution>[] {
   const names = spec.features.map(featureName);
   const rows: Map<string, Contribution>[] = [];
   for (let r = 0; r < matrix.nRows; r++) {
@@ -109,7 +112,8 @@ export function contributionsByName(ensembles: readonly ShapEnsemble[], spec: Fe
       for (let f = 0; f < matrix.nCols; f++) mean[f]! += phi[f]! / ensembles.length;
     }
     const row = new Map<string, Contribution>();
-    for (let f = 0; f < matrix.nCols; f++) if (mean[f] !== 0) row.set(names[f]!, { feature: names[f]!, value: matrix.data[r * matrix.nCols + f]!, contribution: mean[f]! });
+    for (let f = 0; f < matrix.nCols; f++)
+      if (mean[f] !== 0) row.set(names[f]!, { feature: names[f]!, value: matrix.data[r * matrix.nCols + f]!, contribution: mean[f]! });
     rows.push(row);
   }
   return rows;

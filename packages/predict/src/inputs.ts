@@ -39,7 +39,8 @@ export function parseColumnMap(pairs: readonly string[]): Map<string, string> {
   const map = new Map<string, string>();
   for (const pair of pairs) {
     const [from, to, ...rest] = pair.split(':');
-    if (!from?.trim() || !to?.trim() || rest.length > 0) throw new MscError('E_USAGE', `--column-map takes old:new, not '${pair}'`, { hint: '--column-map SeriesDescription:series_description' });
+    if (!from?.trim() || !to?.trim() || rest.length > 0)
+      throw new MscError('E_USAGE', `--column-map takes old:new, not '${pair}'`, { hint: '--column-map SeriesDescription:series_description' });
     map.set(normalizeColumnName(from), normalizeColumnName(to));
   }
   return map;
@@ -131,7 +132,8 @@ export async function readPredictionInputs(inputs: readonly string[], options: R
         } else skipped.push({ path: event.path, reason: event.reason });
       }
     }
-    if (found === 0) throw new MscError('E_BAD_DATA', `no DICOM image series found in ${input}`, { path: input, hint: 'give a DICOM folder or a feature table' });
+    if (found === 0)
+      throw new MscError('E_BAD_DATA', `no DICOM image series found in ${input}`, { path: input, hint: 'give a DICOM folder or a feature table' });
     keep({ rows: sink.finish(), sourceColumns: instanceColumns, blankKeyRows: sink.blankKeyRows });
   }
   const warnings: string[] = [];
@@ -154,7 +156,10 @@ async function tableRows(path: string, level: PredictionLevel, columnMap: Readon
     return { rows, sourceColumns: table.columns, blankKeyRows: table.blankKeyRows };
   }
   const table = await readTableAll(path);
-  assertReducible(table.columns.map((column) => columnMap.get(column) ?? column), path);
+  assertReducible(
+    table.columns.map((column) => columnMap.get(column) ?? column),
+    path,
+  );
   const sink = new LevelSink(level, options.shard);
   for (const row of table.rows) sink.add(rename(row, columnMap));
   return { rows: sink.finish(), sourceColumns: table.columns, blankKeyRows: sink.blankKeyRows };

@@ -75,7 +75,11 @@ export async function openModel(path: string, options: LoadModelOptions = {}): P
     metadata = Object.fromEntries(model.metadataProps.map((entry) => [entry.key ?? '', entry.value ?? '']));
     outputWidth = declaredOutputWidth(model, MODEL_OUTPUTS.probabilities);
   } catch (error) {
-    throw new MscError('E_MODEL', `${path} is not an ONNX model: ${(error as Error).message}`, { path, cause: error, hint: 'give a .onnx file written by msc-train (models/ ships a default one)' });
+    throw new MscError('E_MODEL', `${path} is not an ONNX model: ${(error as Error).message}`, {
+      path,
+      cause: error,
+      hint: 'give a .onnx file written by msc-train (models/ ships a default one)',
+    });
   }
   const specText = metadata[MODEL_METADATA.featureSpec];
   if (!specText) {
@@ -117,7 +121,12 @@ function declaredOutputWidth(model: InstanceType<typeof onnxProto.onnx.ModelProt
  * `--classes` for a model that stores none. Never both (a reordered list would relabel every
  * series), and never a count other than the model's output width.
  */
-function resolveClassNames(path: string, storedText: string | undefined, given: readonly string[] | undefined, outputWidth: number | undefined): readonly string[] {
+function resolveClassNames(
+  path: string,
+  storedText: string | undefined,
+  given: readonly string[] | undefined,
+  outputWidth: number | undefined,
+): readonly string[] {
   let stored: string[] | undefined;
   if (storedText) {
     let parsed: unknown;
@@ -148,11 +157,14 @@ function resolveClassNames(path: string, storedText: string | undefined, given: 
   const names = stored ?? given;
   if (!names) throw new MscError('E_MODEL', `${path} carries no class names`, { path, hint: 'give them with --classes ADC,DCE,DWI,Others,T2W' });
   if (outputWidth !== undefined && names.length !== outputWidth) {
-    throw new MscError(stored ? 'E_MODEL' : 'E_USAGE', `${path} scores ${outputWidth} classes but ${names.length} class names are given (${names.join(', ')})`, {
-      path,
-      hint: stored ? 'the model file is inconsistent; retrain it' : `give ${outputWidth} names with --classes`,
-    });
+    throw new MscError(
+      stored ? 'E_MODEL' : 'E_USAGE',
+      `${path} scores ${outputWidth} classes but ${names.length} class names are given (${names.join(', ')})`,
+      {
+        path,
+        hint: stored ? 'the model file is inconsistent; retrain it' : `give ${outputWidth} names with --classes`,
+      },
+    );
   }
   return names;
 }
-

@@ -24,14 +24,23 @@ export interface PredictFilesResult {
 
 /** The columns prediction reads: keys, every model's features, the rules' columns. */
 export function columnsRead(models: readonly ModelBundle[], heuristics?: CompiledRuleSet): string[] {
-  return [...new Set(['patient_id', 'study_uid', 'series_uid', ...models.flatMap((model) => model.spec.features.map((feature) => feature.column)), ...(heuristics?.columns ?? [])])];
+  return [
+    ...new Set([
+      'patient_id',
+      'study_uid',
+      'series_uid',
+      ...models.flatMap((model) => model.spec.features.map((feature) => feature.column)),
+      ...(heuristics?.columns ?? []),
+    ]),
+  ];
 }
 
 export async function predictFiles(inputs: readonly string[], models: readonly ModelBundle[], options: PredictFilesOptions = {}): Promise<PredictFilesResult> {
   const { rows, skipped, columns, warnings } = await readPredictionInputs(inputs, { ...options, columns: columnsRead(models, options.heuristics) });
   // A rule on a column the input lacks never fires: say so rather than let it pass unnoticed.
   const unknown = (options.heuristics?.columns ?? []).filter((column) => !columns.has(column));
-  if (unknown.length > 0 && rows.length > 0) warnings.push(`rule set ${options.heuristics!.name} uses column(s) ${unknown.join(', ')}, which no input has; rules on them never fire`);
+  if (unknown.length > 0 && rows.length > 0)
+    warnings.push(`rule set ${options.heuristics!.name} uses column(s) ${unknown.join(', ')}, which no input has; rules on them never fire`);
   // A model ONNX Runtime cannot load is an error even when there is nothing to score.
   await Promise.all(models.map((model) => model.ready));
   const predictions = await predictSeries(rows, models, options);

@@ -19,7 +19,12 @@ export interface PredictStudiesResult extends Omit<PredictFilesResult, 'skipped'
   read: PacsSeries;
 }
 
-export async function predictStudies(source: StudySource, studies: readonly string[], models: readonly ModelBundle[], options: PredictStudiesOptions = {}): Promise<PredictStudiesResult> {
+export async function predictStudies(
+  source: StudySource,
+  studies: readonly string[],
+  models: readonly ModelBundle[],
+  options: PredictStudiesOptions = {},
+): Promise<PredictStudiesResult> {
   const read = await readStudiesSeries(source, studies);
   const rows = options.shard ? read.rows.filter((row) => inShard(options.shard, String(row.study_uid), String(row.series_uid))) : read.rows;
   await Promise.all(models.map((model) => model.ready));

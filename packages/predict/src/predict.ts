@@ -182,9 +182,25 @@ export function predictionRows(predictions: readonly Prediction[], classes: read
   // Lower-case like every other column (readers normalise headers to lower case).
   const probabilityColumns = classes.map((name) => `probability_${name.toLowerCase()}`);
   const explained = predictions.some((p) => p.explanation !== undefined);
-  const columns = ['patient_id', 'study_uid', 'series_uid', 'prediction', 'prediction_heuristics', ...probabilityColumns, 'confidence', 'rule', ...(explained ? ['explanation'] : [])];
+  const columns = [
+    'patient_id',
+    'study_uid',
+    'series_uid',
+    'prediction',
+    'prediction_heuristics',
+    ...probabilityColumns,
+    'confidence',
+    'rule',
+    ...(explained ? ['explanation'] : []),
+  ];
   const rows = predictions.map((p) => {
-    const row: Row = { patient_id: p.patient_id, study_uid: p.study_uid, series_uid: p.series_uid, prediction: p.prediction, prediction_heuristics: p.prediction_heuristics };
+    const row: Row = {
+      patient_id: p.patient_id,
+      study_uid: p.study_uid,
+      series_uid: p.series_uid,
+      prediction: p.prediction,
+      prediction_heuristics: p.prediction_heuristics,
+    };
     classes.forEach((name, i) => (row[probabilityColumns[i]!] = round(p.probabilities[name])));
     row.confidence = round(p.confidence);
     row.rule = p.rule;

@@ -41,7 +41,8 @@ export class ScoreThread {
   ) {
     this.thread = new ThreadClient(workerScriptUrl(import.meta.url, './score-worker.js'), { name: `the scoring thread of ${path}`, workerData: data });
     this.ready = this.thread.request({ kind: 'load' }).then((reply) => {
-      if (reply.kind !== 'ready') throw new MscError('E_MODEL', `${path}: ${reply.kind === 'unusable' ? reply.message : `unexpected reply ${reply.kind}`}`, { path });
+      if (reply.kind !== 'ready')
+        throw new MscError('E_MODEL', `${path}: ${reply.kind === 'unusable' ? reply.message : `unexpected reply ${reply.kind}`}`, { path });
     });
     // Awaited later (the caller reads its input first): a failure is reported there, not as an unhandled rejection.
     this.ready.catch(() => undefined);
@@ -57,7 +58,9 @@ export class ScoreThread {
     const data = (handOver && whole ? matrix.data : matrix.data.slice()).buffer as ArrayBuffer;
     const reply = await this.thread.request({ kind: 'score', data, rows: matrix.nRows, cols: matrix.nCols }, [data]);
     if (reply.kind === 'scored') return reply.values;
-    throw new MscError('E_MODEL', `ONNX Runtime cannot score with ${this.path}: ${reply.kind === 'error' ? reply.message : `unexpected reply ${reply.kind}`}`, { path: this.path });
+    throw new MscError('E_MODEL', `ONNX Runtime cannot score with ${this.path}: ${reply.kind === 'error' ? reply.message : `unexpected reply ${reply.kind}`}`, {
+      path: this.path,
+    });
   }
 
   /** Ends the thread once it has finished loading the model and scoring what it was given. */

@@ -24,7 +24,8 @@ const loading: Promise<{ session: ort.InferenceSession } | { message: string }> 
 serveRequests<ScoreRequest, ScoreReply>(
   async (request) => {
     const loaded = await loading;
-    if ('message' in loaded) return request.kind === 'load' ? { kind: 'unusable', message: loaded.message } : { kind: 'error', message: `the model did not load: ${loaded.message}` };
+    if ('message' in loaded)
+      return request.kind === 'load' ? { kind: 'unusable', message: loaded.message } : { kind: 'error', message: `the model did not load: ${loaded.message}` };
     if (request.kind === 'load') return { kind: 'ready' };
     try {
       const tensor = new ort.Tensor('float32', new Float32Array(request.data), [request.rows, request.cols]);

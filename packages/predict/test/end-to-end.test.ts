@@ -34,7 +34,9 @@ beforeAll(async () => {
   const labelled = rows.map((row) => ({ ...row, class: labels.get(row.series_uid) ?? '-' }));
   await writeTable(table, [...new Set(labelled.flatMap((row) => Object.keys(row)))], labelled);
   model = join(dir, 'model.onnx');
-  const trained = spawnSync(process.execPath, [trainBin, table, '-o', model, '--folds', '3', '--param', 'n_estimators=40', '--skip-importance'], { encoding: 'utf8' });
+  const trained = spawnSync(process.execPath, [trainBin, table, '-o', model, '--folds', '3', '--param', 'n_estimators=40', '--skip-importance'], {
+    encoding: 'utf8',
+  });
   expect(trained.status, trained.stderr).toBe(0);
   held = await generateCohort({ outDir: join(dir, 'held'), studies: 12, seed: 302, maxInstancesPerSeries: 4 });
 }, 180_000);
@@ -57,7 +59,10 @@ describe('synth → extract → train → predict', () => {
   it('gives the same labels from the folder and from msc-extract tables of it', async () => {
     const fromFolder = (await run('predict', [held.outDir, '--model-path', model])).stdout;
     const lines = (text: string) => text.trim().split('\n').sort();
-    for (const [name, flags] of [['held-instances.tsv', []], ['held-series.parquet', ['--per-series']]] as const) {
+    for (const [name, flags] of [
+      ['held-instances.tsv', []],
+      ['held-series.parquet', ['--per-series']],
+    ] as const) {
       const table = join(dir, name);
       expect((await run('extract', [held.outDir, '-o', table, ...flags])).status).toBe(0);
       const fromTable = await run('predict', [table, '--model-path', model]);

@@ -32,9 +32,15 @@ describe('msc-predict with a PACS', () => {
 
   it('exits 6 with the server named when the PACS does not answer', async () => {
     const port = await freePort();
-    const result = await run(['--orthanc', '--study-uid', '1.2.3'], { ORTHANC_URL: `http://127.0.0.1:${port}`, ORTHANC_PASSWORD: 'not-in-messages', ORTHANC_USER: 'u' });
+    const result = await run(['--orthanc', '--study-uid', '1.2.3'], {
+      ORTHANC_URL: `http://127.0.0.1:${port}`,
+      ORTHANC_PASSWORD: 'not-in-messages',
+      ORTHANC_USER: 'u',
+    });
     expect(result.status).toBe(6);
-    expect(result.stderr).toMatch(new RegExp(`^error \\[E_UPSTREAM\\]: Orthanc is unreachable \\(ECONNREFUSED\\) for POST http://127\\.0\\.0\\.1:${port}/tools/find`));
+    expect(result.stderr).toMatch(
+      new RegExp(`^error \\[E_UPSTREAM\\]: Orthanc is unreachable \\(ECONNREFUSED\\) for POST http://127\\.0\\.0\\.1:${port}/tools/find`),
+    );
     expect(result.stderr).not.toContain('not-in-messages');
   });
 });

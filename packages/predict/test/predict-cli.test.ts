@@ -35,10 +35,16 @@ function instanceRows(studies: number, offset: number): Row[] {
     for (const [label, kind] of Object.entries(kinds)) {
       for (let i = 0; i < 4; i++) {
         rows.push({
-          patient_id: `P${s}`, study_uid: `1.${s}`, series_uid: `1.${s}.${label}`, class: label,
+          patient_id: `P${s}`,
+          study_uid: `1.${s}`,
+          series_uid: `1.${s}.${label}`,
+          class: label,
           series_description: s % 5 === 0 ? `${kind.description}_v${s % 3}` : kind.description,
-          image_type: kind.image_type, diffusion_bvalue: kind.bvalues[i % kind.bvalues.length]!,
-          echo_time: kind.echo_time, repetition_time: String(1000 + s), manufacturer: s % 2 ? 'SIEMENS' : 'GE',
+          image_type: kind.image_type,
+          diffusion_bvalue: kind.bvalues[i % kind.bvalues.length]!,
+          echo_time: kind.echo_time,
+          repetition_time: String(1000 + s),
+          manufacturer: s % 2 ? 'SIEMENS' : 'GE',
         });
       }
     }
@@ -87,7 +93,12 @@ describe('msc-predict', () => {
 
   it('gives the same labels for every input kind', async () => {
     const series = reduceToSeries(held);
-    const inputs: [string, Row[], boolean?][] = [['held.tsv', held], ['held.parquet', series], ['held.jsonl', series], ['held-nested.json', held, true]];
+    const inputs: [string, Row[], boolean?][] = [
+      ['held.tsv', held],
+      ['held.parquet', series],
+      ['held.jsonl', series],
+      ['held-nested.json', held, true],
+    ];
     const results: string[][] = [];
     for (const [name, rows, nested] of inputs) {
       const path = join(dir, name);
@@ -172,7 +183,12 @@ describe('msc-predict', () => {
     expect(await predictFrom(path, ['--reduce', 'series'])).toHaveLength(30);
     expect(await predictFrom(path, ['--reduce', 'study'])).toHaveLength(6);
     // The original's DICOM keyword headers, mapped back with --column-map before reduction.
-    const renamed = held.map(({ study_uid, series_uid, series_description, ...rest }) => ({ StudyInstanceUID: study_uid!, SeriesUID: series_uid!, Description: series_description!, ...rest }));
+    const renamed = held.map(({ study_uid, series_uid, series_description, ...rest }) => ({
+      StudyInstanceUID: study_uid!,
+      SeriesUID: series_uid!,
+      Description: series_description!,
+      ...rest,
+    }));
     const mappedPath = join(dir, 'held-renamed.csv');
     await writeTable(mappedPath, columnsOf(renamed), renamed);
     const mapped = await predictFrom(mappedPath, ['--column-map', 'StudyInstanceUID:study_uid', 'SeriesUID:series_uid', 'Description:series_description']);
@@ -215,7 +231,9 @@ describe('msc-predict', () => {
         // averaged over folds, is what ONNX Runtime computed.
         const mean = new Float64Array(k);
         for (const ensemble of ensembles) {
-          const margins = Array.from({ length: k }, (_, c) => rowShapValues({ ...ensemble, nFeatures: matrix.nCols }, matrix.data, r * matrix.nCols, c).reduce((a, b) => a + b, 0));
+          const margins = Array.from({ length: k }, (_, c) =>
+            rowShapValues({ ...ensemble, nFeatures: matrix.nCols }, matrix.data, r * matrix.nCols, c).reduce((a, b) => a + b, 0),
+          );
           const top = Math.max(...margins);
           const exp = margins.map((m) => Math.exp(m - top));
           const total = exp.reduce((a, b) => a + b, 0);

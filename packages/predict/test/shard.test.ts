@@ -15,7 +15,13 @@ const run = (args: string[]) => spawnSync(process.execPath, [bin, ...args], { en
 function instanceRows(): Row[] {
   const kinds = [
     { series_description: 't2_tse_tra', image_type: 'ORIGINAL\\PRIMARY\\M\\ND', diffusion_bvalue: ['-'], echo_time: '104', repetition_time: '4000' },
-    { series_description: 'ep2d_diff_b50_800', image_type: 'ORIGINAL\\PRIMARY\\DIFFUSION\\NONE', diffusion_bvalue: ['50', '800', '1400'], echo_time: '72', repetition_time: '3600' },
+    {
+      series_description: 'ep2d_diff_b50_800',
+      image_type: 'ORIGINAL\\PRIMARY\\DIFFUSION\\NONE',
+      diffusion_bvalue: ['50', '800', '1400'],
+      echo_time: '72',
+      repetition_time: '3600',
+    },
     { series_description: 'ep2d_diff_ADC', image_type: 'DERIVED\\PRIMARY\\DIFFUSION\\ADC', diffusion_bvalue: ['-'], echo_time: '72', repetition_time: '3600' },
     { series_description: 't1_vibe_dyn', image_type: 'ORIGINAL\\PRIMARY\\M\\ND', diffusion_bvalue: ['-'], echo_time: '1.5', repetition_time: '4.1' },
     { series_description: 'localizer', image_type: 'ORIGINAL\\PRIMARY\\M\\ND', diffusion_bvalue: ['-'], echo_time: '5', repetition_time: '8.6' },
@@ -26,10 +32,19 @@ function instanceRows(): Row[] {
       for (let i = 0; i < 3; i++) {
         const row: Row = Object.fromEntries(COLUMNS.map((column) => [column.name, '-']));
         Object.assign(row, {
-          patient_id: `P${s}`, study_uid: `1.2.826.0.1.${s}`, series_uid: `1.2.826.0.1.${s}.${k + 1}`, file_path: `/d/${s}/${k}/${i}.dcm`,
-          series_description: kind.series_description, protocol_name: kind.series_description, image_type: kind.image_type,
-          diffusion_bvalue: kind.diffusion_bvalue[i % kind.diffusion_bvalue.length]!, echo_time: kind.echo_time,
-          repetition_time: kind.repetition_time, manufacturer: s % 2 ? 'SIEMENS' : 'GE', modality: 'MR', number_of_images: '-',
+          patient_id: `P${s}`,
+          study_uid: `1.2.826.0.1.${s}`,
+          series_uid: `1.2.826.0.1.${s}.${k + 1}`,
+          file_path: `/d/${s}/${k}/${i}.dcm`,
+          series_description: kind.series_description,
+          protocol_name: kind.series_description,
+          image_type: kind.image_type,
+          diffusion_bvalue: kind.diffusion_bvalue[i % kind.diffusion_bvalue.length]!,
+          echo_time: kind.echo_time,
+          repetition_time: kind.repetition_time,
+          manufacturer: s % 2 ? 'SIEMENS' : 'GE',
+          modality: 'MR',
+          number_of_images: '-',
         });
         rows.push(row);
       }
@@ -43,7 +58,11 @@ let table: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'msc-predict-shard-'));
   table = join(dir, 'instances.tsv');
-  await writeTable(table, COLUMNS.map((column) => column.name), instanceRows());
+  await writeTable(
+    table,
+    COLUMNS.map((column) => column.name),
+    instanceRows(),
+  );
 });
 
 async function predictLines(extra: string[]): Promise<string[]> {

@@ -45,7 +45,9 @@ function table(headers: readonly string[], rows: readonly (readonly string[])[],
 }
 
 function figure(chart: string, caption: string, attributes: Record<string, string | number> = {}): string {
-  const data = Object.entries(attributes).map(([key, value]) => ` data-${key}="${escapeHtml(value)}"`).join('');
+  const data = Object.entries(attributes)
+    .map(([key, value]) => ` data-${key}="${escapeHtml(value)}"`)
+    .join('');
   return `<figure class="chart" data-chart="${chart}"${data}><div class="plot"></div><figcaption>${caption}</figcaption></figure>`;
 }
 
@@ -96,8 +98,22 @@ export function renderReport(data: ReportData): string {
   // Models
   const modelRows = [...data.models].sort((a, b) => (a.exclusion < b.exclusion ? -1 : a.exclusion > b.exclusion ? 1 : a.percent - b.percent));
   sections.push(`<section id="models"><h2>Models</h2>
-${modelRows.length > 0 ? table(['model', 'columns left out', 'training data', 'cross-validated macro-F1', 'test-set macro-F1'], modelRows.map((m) => [escapeHtml(m.model), escapeHtml(m.exclusion), `${m.percent} %`, f4(m.cv), f4(m.test)]).map((r) => r)) : missing('No metric table was given.')}
-${data.evaluations.length > 0 ? `<h3>Evaluation sets</h3>${table(['set', 'model', 'series', 'right', 'macro-F1', 'calibration error (ECE)'], data.evaluations.map((e) => [escapeHtml(e.name), escapeHtml(e.model ?? ''), String(e.series), String(e.correct), f4(e.macroF1), f4(e.ece)]))}` : ''}
+${
+  modelRows.length > 0
+    ? table(
+        ['model', 'columns left out', 'training data', 'cross-validated macro-F1', 'test-set macro-F1'],
+        modelRows.map((m) => [escapeHtml(m.model), escapeHtml(m.exclusion), `${m.percent} %`, f4(m.cv), f4(m.test)]).map((r) => r),
+      )
+    : missing('No metric table was given.')
+}
+${
+  data.evaluations.length > 0
+    ? `<h3>Evaluation sets</h3>${table(
+        ['set', 'model', 'series', 'right', 'macro-F1', 'calibration error (ECE)'],
+        data.evaluations.map((e) => [escapeHtml(e.name), escapeHtml(e.model ?? ''), String(e.series), String(e.correct), f4(e.macroF1), f4(e.ece)]),
+      )}`
+    : ''
+}
 </section>`);
 
   // Learning curves
@@ -130,17 +146,41 @@ ${exclusions.length > 0 ? `<p class="meta">The ${15} features with the largest m
 
   // Calibration
   sections.push(`<section id="calibration"><h2>Calibration</h2>
-${data.calibration.length > 0 ? `${figure('calibration', 'Accuracy of the series in each tenth of confidence (dot size: series count). On the dashed line a confidence of 0.9 means 9 in 10 right.')}${table(['set', 'confidence', 'series', 'mean confidence', 'accuracy'], data.calibration.map((b) => [escapeHtml(b.set), `${b.lo.toFixed(1)}–${b.hi.toFixed(1)}`, String(b.series), f4(b.confidence), f4(b.accuracy)]))}` : missing('No evaluation set with confidences was given.')}
+${
+  data.calibration.length > 0
+    ? `${figure('calibration', 'Accuracy of the series in each tenth of confidence (dot size: series count). On the dashed line a confidence of 0.9 means 9 in 10 right.')}${table(
+        ['set', 'confidence', 'series', 'mean confidence', 'accuracy'],
+        data.calibration.map((b) => [escapeHtml(b.set), `${b.lo.toFixed(1)}–${b.hi.toFixed(1)}`, String(b.series), f4(b.confidence), f4(b.accuracy)]),
+      )}`
+    : missing('No evaluation set with confidences was given.')
+}
 </section>`);
 
   // Errors
   const hasFinal = data.errors.some((e) => e.final !== undefined);
   sections.push(`<section id="errors"><h2>Errors</h2>
-${data.evaluations.length === 0 ? missing('No evaluation set was given.') : data.errors.length === 0 ? '<p>No series was misclassified.</p>' : `<p class="meta">Every misclassified series, most confident first${data.errorsOmitted > 0 ? ` (the first ${data.errors.length}; ${data.errorsOmitted} more not listed)` : ''}.</p>${table(
-    ['set', 'true', 'predicted', ...(hasFinal ? ['with rules'] : []), 'confidence', 'series description', 'vendor', 'scanner', 'centre', 'series UID'],
-    data.errors.map((e) => [escapeHtml(e.set), escapeHtml(e.class), `<span class="bad">${escapeHtml(e.prediction)}</span>`, ...(hasFinal ? [escapeHtml(e.final ?? e.prediction)] : []), f4(e.confidence), escapeHtml(e.description || '(empty)'), escapeHtml(e.vendor), escapeHtml(e.scanner), escapeHtml(e.centre), `<span class="uid">${escapeHtml(e.series_uid)}</span>`]),
-    'errors',
-  )}`}
+${
+  data.evaluations.length === 0
+    ? missing('No evaluation set was given.')
+    : data.errors.length === 0
+      ? '<p>No series was misclassified.</p>'
+      : `<p class="meta">Every misclassified series, most confident first${data.errorsOmitted > 0 ? ` (the first ${data.errors.length}; ${data.errorsOmitted} more not listed)` : ''}.</p>${table(
+          ['set', 'true', 'predicted', ...(hasFinal ? ['with rules'] : []), 'confidence', 'series description', 'vendor', 'scanner', 'centre', 'series UID'],
+          data.errors.map((e) => [
+            escapeHtml(e.set),
+            escapeHtml(e.class),
+            `<span class="bad">${escapeHtml(e.prediction)}</span>`,
+            ...(hasFinal ? [escapeHtml(e.final ?? e.prediction)] : []),
+            f4(e.confidence),
+            escapeHtml(e.description || '(empty)'),
+            escapeHtml(e.vendor),
+            escapeHtml(e.scanner),
+            escapeHtml(e.centre),
+            `<span class="uid">${escapeHtml(e.series_uid)}</span>`,
+          ]),
+          'errors',
+        )}`
+}
 </section>`);
 
   const json = JSON.stringify(data).replace(/</g, '\\u003c');

@@ -3,7 +3,16 @@ import type { Row } from '@msc/core';
 import { buildReportData, presentClassMetrics } from './report-data.js';
 
 const metric = (exclusion: string, fraction: number, split: string, metric: string, value: number, t = '-', p = '-', fold: string | number = '-'): Row => ({
-  model: 'gbdt', exclusion, metric, value, true: t, pred: p, set: split === 'cv' ? 'validation' : 'test', split, fold, fraction,
+  model: 'gbdt',
+  exclusion,
+  metric,
+  value,
+  true: t,
+  pred: p,
+  set: split === 'cv' ? 'validation' : 'test',
+  split,
+  fold,
+  fraction,
 });
 
 describe('buildReportData', () => {
@@ -30,7 +39,9 @@ describe('buildReportData', () => {
     expect(data.learning).toHaveLength(4);
     expect(data.learning).toContainEqual({ exclusion: 'standard', percent: 10, split: 'cross-validation', macroF1: 0.9 });
     expect(data.models).toContainEqual({ model: 'gbdt', exclusion: 'standard', percent: 100, cv: 0.99, test: 0.98 });
-    expect(data.confusions).toEqual([{ title: 'test set: standard, 100 % of the training data', classes: ['T2W', 'Others'], cells: expect.any(Array), total: 25, errors: 1 }]);
+    expect(data.confusions).toEqual([
+      { title: 'test set: standard, 100 % of the training data', classes: ['T2W', 'Others'], cells: expect.any(Array), total: 25, errors: 1 },
+    ]);
     expect(data.perClass).toEqual([
       { source: 'standard', class: 'T2W', f1: 0.95, support: 20 },
       { source: 'series_description (cross-validated)', class: 'T2W', f1: 0.8, support: Number.NaN },
@@ -38,7 +49,12 @@ describe('buildReportData', () => {
   });
 
   it('reads leave-one-group-out folds and averages importance over folds', () => {
-    const logo = [metric('standard', 1, 'cv', 'macro_f1', 0.91, '-', '-', 'GE'), metric('standard', 1, 'cv', 'support', 7, 'T2W', '-', 'GE'), metric('standard', 1, 'cv', 'support', 3, 'ADC', '-', 'GE'), metric('standard', 1, 'cv', 'macro_f1', 0.95)];
+    const logo = [
+      metric('standard', 1, 'cv', 'macro_f1', 0.91, '-', '-', 'GE'),
+      metric('standard', 1, 'cv', 'support', 7, 'T2W', '-', 'GE'),
+      metric('standard', 1, 'cv', 'support', 3, 'ADC', '-', 'GE'),
+      metric('standard', 1, 'cv', 'macro_f1', 0.95),
+    ];
     const importance: Row[] = [
       { model: 'gbdt', exclusion: 'standard', class: 'T2W', value: 0.4, feature: 'a', fold: 'fold0', fraction: 1 },
       { model: 'gbdt', exclusion: 'standard', class: 'ADC', value: 0.2, feature: 'a', fold: 'fold1', fraction: 1 },
@@ -54,7 +70,14 @@ describe('buildReportData', () => {
 
   it('scores evaluation sets: confusion, per class, per vendor, calibration and the errors, most confident first', () => {
     const rows: Row[] = [
-      ...Array.from({ length: 8 }, (_, i) => ({ series_uid: `s${i}`, class: 'DWI', prediction: 'DWI', confidence: 0.95, manufacturer: 'SIEMENS', series_description: 'ep2d_diff' })),
+      ...Array.from({ length: 8 }, (_, i) => ({
+        series_uid: `s${i}`,
+        class: 'DWI',
+        prediction: 'DWI',
+        confidence: 0.95,
+        manufacturer: 'SIEMENS',
+        series_description: 'ep2d_diff',
+      })),
       { series_uid: 'x1', class: 'Others', prediction: 'DWI', confidence: 0.92, manufacturer: 'GE MEDICAL SYSTEMS', series_description: 'Ax EPI' },
       { series_uid: 'x2', class: 'Others', prediction: 'Others', confidence: 0.55, manufacturer: 'GE MEDICAL SYSTEMS', series_description: 'loc' },
       { series_uid: 'x3', class: 'Others', prediction: 'DWI', confidence: 0.6, vendor: 'PHILIPS', series_description: '' },
@@ -62,14 +85,25 @@ describe('buildReportData', () => {
     const data = buildReportData({ title: 't', evaluations: [{ name: 'real', rows }] });
     expect(data.evaluations).toEqual([{ name: 'real', series: 11, correct: 9, macroF1: expect.any(Number), ece: expect.any(Number) }]);
     expect(data.confusions[0]).toMatchObject({ title: 'real', classes: ['DWI', 'Others'], total: 11, errors: 2 });
-    expect(data.errors.map((e) => [e.series_uid, e.vendor])).toEqual([['x1', 'GE'], ['x3', 'PHILIPS']]);
+    expect(data.errors.map((e) => [e.series_uid, e.vendor])).toEqual([
+      ['x1', 'GE'],
+      ['x3', 'PHILIPS'],
+    ]);
     // per vendor: macro-F1 over the classes the vendor has (SIEMENS has DWI only: 1, not 1/2)
-    expect(data.groups.filter((g) => g.grouping === 'by vendor').map((g) => [g.group, g.series])).toEqual([['GE', 2], ['PHILIPS', 1], ['SIEMENS', 8]]);
+    expect(data.groups.filter((g) => g.grouping === 'by vendor').map((g) => [g.group, g.series])).toEqual([
+      ['GE', 2],
+      ['PHILIPS', 1],
+      ['SIEMENS', 8],
+    ]);
     expect(data.groups.find((g) => g.group === 'GE')!.macroF1).toBeCloseTo(2 / 3, 10); // Others: 1 of 2 right, F1 2/3
     expect(data.groups.find((g) => g.group === 'SIEMENS')!.macroF1).toBe(1);
     expect(data.groups.find((g) => g.group === 'PHILIPS')!.macroF1).toBe(0);
     const bins = data.calibration.map((b) => [b.lo, b.series, b.accuracy]);
-    expect(bins).toEqual([[0.5, 1, 1], [0.6, 1, 0], [0.9, 9, 8 / 9]]);
+    expect(bins).toEqual([
+      [0.5, 1, 1],
+      [0.6, 1, 0],
+      [0.9, 9, 8 / 9],
+    ]);
     // ECE: share-weighted |accuracy - confidence|
     const ece = (1 / 11) * Math.abs(1 - 0.55) + (1 / 11) * Math.abs(0 - 0.6) + (9 / 11) * Math.abs(8 / 9 - (8 * 0.95 + 0.92) / 9);
     expect(data.evaluations[0]!.ece).toBeCloseTo(ece, 10);

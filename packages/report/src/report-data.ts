@@ -27,16 +27,78 @@ export interface ReportInputs {
   evaluations?: readonly NamedRows[];
 }
 
-export interface LearningPoint { exclusion: string; percent: number; split: string; macroF1: number }
-export interface ModelRow { model: string; exclusion: string; percent: number; cv?: number; test?: number }
-export interface ConfusionCell { true: string; pred: string; count: number }
-export interface Confusion { title: string; classes: string[]; cells: ConfusionCell[]; total: number; errors: number }
-export interface ClassF1 { source: string; class: string; f1: number; support: number }
-export interface GroupF1 { grouping: string; source: string; group: string; macroF1: number; series: number }
-export interface Importance { exclusion: string; feature: string; value: number }
-export interface CalibrationBin { set: string; lo: number; hi: number; confidence: number; accuracy: number; series: number }
-export interface EvaluationSummary { name: string; series: number; correct: number; macroF1: number; ece: number; model?: string }
-export interface ErrorRow { set: string; study_uid: string; series_uid: string; class: string; prediction: string; confidence: number | null; description: string; vendor: string; centre: string; scanner: string; final?: string }
+export interface LearningPoint {
+  exclusion: string;
+  percent: number;
+  split: string;
+  macroF1: number;
+}
+export interface ModelRow {
+  model: string;
+  exclusion: string;
+  percent: number;
+  cv?: number;
+  test?: number;
+}
+export interface ConfusionCell {
+  true: string;
+  pred: string;
+  count: number;
+}
+export interface Confusion {
+  title: string;
+  classes: string[];
+  cells: ConfusionCell[];
+  total: number;
+  errors: number;
+}
+export interface ClassF1 {
+  source: string;
+  class: string;
+  f1: number;
+  support: number;
+}
+export interface GroupF1 {
+  grouping: string;
+  source: string;
+  group: string;
+  macroF1: number;
+  series: number;
+}
+export interface Importance {
+  exclusion: string;
+  feature: string;
+  value: number;
+}
+export interface CalibrationBin {
+  set: string;
+  lo: number;
+  hi: number;
+  confidence: number;
+  accuracy: number;
+  series: number;
+}
+export interface EvaluationSummary {
+  name: string;
+  series: number;
+  correct: number;
+  macroF1: number;
+  ece: number;
+  model?: string;
+}
+export interface ErrorRow {
+  set: string;
+  study_uid: string;
+  series_uid: string;
+  class: string;
+  prediction: string;
+  confidence: number | null;
+  description: string;
+  vendor: string;
+  centre: string;
+  scanner: string;
+  final?: string;
+}
 
 export interface ReportData {
   title: string;
@@ -71,10 +133,17 @@ function wholeModel(metrics: readonly Row[], split: string, metric: string): Row
 }
 
 /** Macro-F1 over the classes present in truth or prediction (a group's absent classes do not count as zero). */
-export function presentClassMetrics(truth: readonly string[], predicted: readonly string[]): { macroF1: number; accuracy: number; perClass: Map<string, { f1: number; support: number }>; classes: string[]; confusion: number[][] } {
+export function presentClassMetrics(
+  truth: readonly string[],
+  predicted: readonly string[],
+): { macroF1: number; accuracy: number; perClass: Map<string, { f1: number; support: number }>; classes: string[]; confusion: number[][] } {
   const classes = [...new Set([...truth, ...predicted])].sort();
   const index = new Map(classes.map((c, i) => [c, i]));
-  const m = classificationMetrics(truth.map((t) => index.get(t)!), predicted.map((p) => index.get(p)!), classes.length);
+  const m = classificationMetrics(
+    truth.map((t) => index.get(t)!),
+    predicted.map((p) => index.get(p)!),
+    classes.length,
+  );
   const perClass = new Map(classes.map((c, i) => [c, { f1: m.perClass[i]!.f1, support: m.perClass[i]!.support }]));
   // Classes only ever predicted (never true) are errors already counted in the others' precision.
   const trueClasses = classes.filter((c) => truth.includes(c));
@@ -135,14 +204,22 @@ export function buildReportData(inputs: ReportInputs, now = new Date()): ReportD
 
   // Models and learning curves: macro-F1 of each whole model, cross-validated and on the test set.
   const models = new Map<string, ModelRow>();
-  for (const [split, key] of [['cv', 'cv'], ['test_ensemble', 'test']] as const) {
+  for (const [split, key] of [
+    ['cv', 'cv'],
+    ['test_ensemble', 'test'],
+  ] as const) {
     for (const row of wholeModel(metrics, split, 'macro_f1')) {
       const model: ModelRow = { model: text(row['model']), exclusion: text(row['exclusion']), percent: percentOf(row['fraction']) };
       const id = `${model.model}\u0000${model.exclusion}\u0000${model.percent}`;
       const entry = models.get(id) ?? model;
       entry[key] = num(row['value']);
       models.set(id, entry);
-      data.learning.push({ exclusion: model.exclusion, percent: model.percent, split: split === 'cv' ? 'cross-validation' : 'test set', macroF1: num(row['value']) });
+      data.learning.push({
+        exclusion: model.exclusion,
+        percent: model.percent,
+        split: split === 'cv' ? 'cross-validation' : 'test set',
+        macroF1: num(row['value']),
+      });
     }
   }
   data.models = [...models.values()];
@@ -156,7 +233,10 @@ export function buildReportData(inputs: ReportInputs, now = new Date()): ReportD
 
   // Confusion of the main model: cross-validated (out-of-fold) and on the test set.
   if (main) {
-    for (const [split, name] of [['cv', 'cross-validation'], ['test_ensemble', 'test set']] as const) {
+    for (const [split, name] of [
+      ['cv', 'cross-validation'],
+      ['test_ensemble', 'test set'],
+    ] as const) {
       const cells = wholeModel(metrics, split, 'confusion').filter((row) => text(row['exclusion']) === main.exclusion && atMainPercent(row));
       if (cells.length === 0) continue;
       const classes = [...new Set(cells.map((row) => text(row['true'])))];
@@ -169,7 +249,11 @@ export function buildReportData(inputs: ReportInputs, now = new Date()): ReportD
 
   // Per-class F1 of every exclusion at the main fraction (test set when scored, else cross-validation).
   const f1Rows = [...wholeModel(metrics, 'test_ensemble', 'f1'), ...wholeModel(metrics, 'cv', 'f1')].filter(atMainPercent);
-  const supportOf = new Map(wholeModel(metrics, 'test_ensemble', 'support').concat(wholeModel(metrics, 'cv', 'support')).map((row) => [`${text(row['split'])}\u0000${text(row['exclusion'])}\u0000${text(row['fraction'])}\u0000${text(row['true'])}`, num(row['value'])]));
+  const supportOf = new Map(
+    wholeModel(metrics, 'test_ensemble', 'support')
+      .concat(wholeModel(metrics, 'cv', 'support'))
+      .map((row) => [`${text(row['split'])}\u0000${text(row['exclusion'])}\u0000${text(row['fraction'])}\u0000${text(row['true'])}`, num(row['value'])]),
+  );
   const hasTest = new Set(wholeModel(metrics, 'test_ensemble', 'f1').map((row) => text(row['exclusion'])));
   for (const row of f1Rows) {
     const exclusion = text(row['exclusion']);
@@ -194,7 +278,13 @@ export function buildReportData(inputs: ReportInputs, now = new Date()): ReportD
     }
     for (const row of rows) {
       if (text(row['split']) !== 'cv' || text(row['metric']) !== 'macro_f1' || isWhole(row['fold'])) continue;
-      data.groups.push({ grouping: `leave-one-${name}-out`, source: text(row['exclusion']), group: text(row['fold']), macroF1: num(row['value']), series: support.get(`${text(row['exclusion'])}\u0000${text(row['fold'])}`) ?? Number.NaN });
+      data.groups.push({
+        grouping: `leave-one-${name}-out`,
+        source: text(row['exclusion']),
+        group: text(row['fold']),
+        macroF1: num(row['value']),
+        series: support.get(`${text(row['exclusion'])}\u0000${text(row['fold'])}`) ?? Number.NaN,
+      });
     }
   }
 
@@ -218,26 +308,44 @@ export function buildReportData(inputs: ReportInputs, now = new Date()): ReportD
 
   // Per-series evaluation sets (of the main model when the table holds several).
   for (const { name, rows } of inputs.evaluations ?? []) {
-    const selected = rows.filter((row) => !main || !('exclusion' in row) || (text(row['exclusion']) === main.exclusion && percentOf(row['fraction']) === main.percent));
+    const selected = rows.filter(
+      (row) => !main || !('exclusion' in row) || (text(row['exclusion']) === main.exclusion && percentOf(row['fraction']) === main.percent),
+    );
     const series = selected.map(scored).filter((s): s is Scored => s !== undefined);
     if (series.length === 0) continue;
-    const overall = presentClassMetrics(series.map((s) => s.truth), series.map((s) => s.prediction));
+    const overall = presentClassMetrics(
+      series.map((s) => s.truth),
+      series.map((s) => s.prediction),
+    );
     // A grid's test predictions are the main model's test set, whose confusion and per-class F1
     // the metric table already gave.
     const fromGrid = selected.some((row) => 'exclusion' in row);
-    if (!fromGrid) data.confusions.push({
-      title: name,
-      classes: overall.classes,
-      cells: overall.classes.flatMap((t, i) => overall.classes.map((p, j) => ({ true: t, pred: p, count: overall.confusion[i]![j]! }))),
-      total: series.length,
-      errors: series.filter((s) => s.truth !== s.prediction).length,
-    });
+    if (!fromGrid)
+      data.confusions.push({
+        title: name,
+        classes: overall.classes,
+        cells: overall.classes.flatMap((t, i) => overall.classes.map((p, j) => ({ true: t, pred: p, count: overall.confusion[i]![j]! }))),
+        total: series.length,
+        errors: series.filter((s) => s.truth !== s.prediction).length,
+      });
     if (!fromGrid) for (const [c, m] of overall.perClass) if (m.support > 0) data.perClass.push({ source: name, class: c, f1: m.f1, support: m.support });
-    for (const [grouping, key] of [['vendor', 'vendor'], ['centre', 'centre']] as const) {
+    for (const [grouping, key] of [
+      ['vendor', 'vendor'],
+      ['centre', 'centre'],
+    ] as const) {
       const groups = new Map<string, Scored[]>();
       for (const s of series) if (s[key] !== '' && s[key] !== '-') groups.set(s[key], [...(groups.get(s[key]) ?? []), s]);
       for (const [group, members] of [...groups].sort()) {
-        data.groups.push({ grouping: `by ${grouping}`, source: name, group, macroF1: presentClassMetrics(members.map((s) => s.truth), members.map((s) => s.prediction)).macroF1, series: members.length });
+        data.groups.push({
+          grouping: `by ${grouping}`,
+          source: name,
+          group,
+          macroF1: presentClassMetrics(
+            members.map((s) => s.truth),
+            members.map((s) => s.prediction),
+          ).macroF1,
+          series: members.length,
+        });
       }
     }
     const withConfidence = series.filter((s) => Number.isFinite(s.confidence));
@@ -252,14 +360,33 @@ export function buildReportData(inputs: ReportInputs, now = new Date()): ReportD
       ece += (members.length / withConfidence.length) * Math.abs(accuracy - confidence);
       data.calibration.push({ set: name, lo, hi, confidence, accuracy, series: members.length });
     }
-    data.evaluations.push({ name, series: series.length, correct: series.filter((s) => s.truth === s.prediction).length, macroF1: overall.macroF1, ece, ...(main && fromGrid ? { model: `${main.exclusion}, ${main.percent} %` } : {}) });
+    data.evaluations.push({
+      name,
+      series: series.length,
+      correct: series.filter((s) => s.truth === s.prediction).length,
+      macroF1: overall.macroF1,
+      ece,
+      ...(main && fromGrid ? { model: `${main.exclusion}, ${main.percent} %` } : {}),
+    });
     const wrong = series.filter((s) => s.truth !== s.prediction).sort((a, b) => (b.confidence || 0) - (a.confidence || 0));
     for (const s of wrong) {
       if (data.errors.length >= MAX_ERRORS) {
         data.errorsOmitted += 1;
         continue;
       }
-      data.errors.push({ set: name, study_uid: s.study, series_uid: s.series, class: s.truth, prediction: s.prediction, confidence: Number.isFinite(s.confidence) ? s.confidence : null, description: s.description, vendor: s.vendor, centre: s.centre, scanner: s.scanner, ...(s.final ? { final: s.final } : {}) });
+      data.errors.push({
+        set: name,
+        study_uid: s.study,
+        series_uid: s.series,
+        class: s.truth,
+        prediction: s.prediction,
+        confidence: Number.isFinite(s.confidence) ? s.confidence : null,
+        description: s.description,
+        vendor: s.vendor,
+        centre: s.centre,
+        scanner: s.scanner,
+        ...(s.final ? { final: s.final } : {}),
+      });
     }
   }
   return data;

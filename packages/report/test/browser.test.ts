@@ -28,15 +28,55 @@ beforeAll(async () => {
   await writeFile(join(dir, 'centres.json'), JSON.stringify(Object.fromEntries(studies.map((s, i) => [s, `centre ${i % 2 ? 'A' : 'B'}`]))));
   const grid = join(dir, 'grid');
   const io = captureIo();
-  const code = await trainAllMain([table, '-o', grid, '--fractions', '25,50,100', '--exclusions', 'standard,series_description', '--param', 'n_estimators=4', '--folds', '3', '--group-file', join(dir, 'centres.json')], io);
+  const code = await trainAllMain(
+    [
+      table,
+      '-o',
+      grid,
+      '--fractions',
+      '25,50,100',
+      '--exclusions',
+      'standard,series_description',
+      '--param',
+      'n_estimators=4',
+      '--folds',
+      '3',
+      '--group-file',
+      join(dir, 'centres.json'),
+    ],
+    io,
+  );
   expect(code, io.err()).toBe(0);
   // An evaluation set as msc-predict writes it (no truth), with the truth from a label table.
   const predictions = (await readTableAll(join(grid, 'models', 'gbdt.standard.50.predictions.csv'))).rows;
   await writeTable(join(dir, 'predicted.csv'), ['series_uid', 'prediction', 'confidence'], predictions);
-  await writeTable(join(dir, 'labels.csv'), ['series_uid', 'class', 'description', 'vendor'], rows.map((row) => ({ series_uid: row['series_uid']!, class: row['class']!, description: row['series_description']!, vendor: 'TESTVENDOR' })));
+  await writeTable(
+    join(dir, 'labels.csv'),
+    ['series_uid', 'class', 'description', 'vendor'],
+    rows.map((row) => ({ series_uid: row['series_uid']!, class: row['class']!, description: row['series_description']!, vendor: 'TESTVENDOR' })),
+  );
   report = join(dir, 'report.html');
   const reportIo = captureIo();
-  expect(await main(['--grid', grid, '--evaluation', `other model=${join(dir, 'predicted.csv')}`, '--labels', join(dir, 'labels.csv'), '--title', 'Grid report', '--note', 'tiny grid', '-o', report], reportIo), reportIo.err()).toBe(0);
+  expect(
+    await main(
+      [
+        '--grid',
+        grid,
+        '--evaluation',
+        `other model=${join(dir, 'predicted.csv')}`,
+        '--labels',
+        join(dir, 'labels.csv'),
+        '--title',
+        'Grid report',
+        '--note',
+        'tiny grid',
+        '-o',
+        report,
+      ],
+      reportIo,
+    ),
+    reportIo.err(),
+  ).toBe(0);
 }, 120_000);
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -61,57 +101,61 @@ describe('msc-report', () => {
     expect(io.err()).toMatch(/nothing to report/);
   });
 
-  it.skipIf(skipWithoutChromium())('draws every chart with its data in chromium, offline, with no console errors', async () => {
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({ executablePath: CHROMIUM });
-    try {
-      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-      const problems: string[] = [];
-      const requests: string[] = [];
-      page.on('console', (message) => {
-        if (message.type() === 'error' || message.type() === 'warning') problems.push(`${message.type()}: ${message.text()}`);
-      });
-      page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-      await page.route('**/*', (route) => {
-        const url = route.request().url();
-        if (url.startsWith('file:')) return route.continue();
-        requests.push(url);
-        return route.abort();
-      });
-      await page.goto(pathToFileURL(report).href);
-      const figures = await page.$$eval('figure.chart', (all) =>
-        all.map((figure) => ({
-          chart: figure.getAttribute('data-chart'),
-          rendered: figure.getAttribute('data-rendered'),
-          svg: figure.querySelectorAll('svg').length,
-          cells: figure.querySelectorAll('g[aria-label="cell"] rect').length,
-          dots: figure.querySelectorAll('g[aria-label="dot"] circle').length,
-          lines: figure.querySelectorAll('g[aria-label="line"] path').length,
-          bars: figure.querySelectorAll('g[aria-label="bar"] rect').length,
-        })),
-      );
-      const data = embeddedData(await readFile(report, 'utf8'));
-      expect(problems).toEqual([]);
-      expect(requests).toEqual([]);
-      expect(new Set(figures.map((f) => f.chart))).toEqual(new Set(['learning', 'confusion', 'perClass', 'groups', 'importance', 'calibration']));
-      for (const figure of figures) {
-        expect(figure.rendered, figure.chart).toBe('true');
-        expect(figure.svg, figure.chart).toBeGreaterThan(0);
-        expect(figure.cells + figure.dots + figure.lines + figure.bars, figure.chart).toBeGreaterThan(0);
+  it.skipIf(skipWithoutChromium())(
+    'draws every chart with its data in chromium, offline, with no console errors',
+    async () => {
+      const { chromium } = await import('playwright-core');
+      const browser = await chromium.launch({ executablePath: CHROMIUM });
+      try {
+        const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+        const problems: string[] = [];
+        const requests: string[] = [];
+        page.on('console', (message) => {
+          if (message.type() === 'error' || message.type() === 'warning') problems.push(`${message.type()}: ${message.text()}`);
+        });
+        page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+        await page.route('**/*', (route) => {
+          const url = route.request().url();
+          if (url.startsWith('file:')) return route.continue();
+          requests.push(url);
+          return route.abort();
+        });
+        await page.goto(pathToFileURL(report).href);
+        const figures = await page.$$eval('figure.chart', (all) =>
+          all.map((figure) => ({
+            chart: figure.getAttribute('data-chart'),
+            rendered: figure.getAttribute('data-rendered'),
+            svg: figure.querySelectorAll('svg').length,
+            cells: figure.querySelectorAll('g[aria-label="cell"] rect').length,
+            dots: figure.querySelectorAll('g[aria-label="dot"] circle').length,
+            lines: figure.querySelectorAll('g[aria-label="line"] path').length,
+            bars: figure.querySelectorAll('g[aria-label="bar"] rect').length,
+          })),
+        );
+        const data = embeddedData(await readFile(report, 'utf8'));
+        expect(problems).toEqual([]);
+        expect(requests).toEqual([]);
+        expect(new Set(figures.map((f) => f.chart))).toEqual(new Set(['learning', 'confusion', 'perClass', 'groups', 'importance', 'calibration']));
+        for (const figure of figures) {
+          expect(figure.rendered, figure.chart).toBe('true');
+          expect(figure.svg, figure.chart).toBeGreaterThan(0);
+          expect(figure.cells + figure.dots + figure.lines + figure.bars, figure.chart).toBeGreaterThan(0);
+        }
+        // every point, cell and bar of the data is drawn
+        expect(figures.find((f) => f.chart === 'learning')!.dots).toBe(data.learning.length);
+        const confusions = figures.filter((f) => f.chart === 'confusion');
+        expect(confusions).toHaveLength(data.confusions.length);
+        confusions.forEach((f, i) => expect(f.cells).toBeGreaterThanOrEqual(data.confusions[i]!.classes.length ** 2));
+        expect(figures.find((f) => f.chart === 'perClass')!.cells).toBe(data.perClass.length);
+        expect(figures.filter((f) => f.chart === 'groups').reduce((sum, f) => sum + f.cells, 0)).toBe(data.groups.length);
+        expect(figures.filter((f) => f.chart === 'importance').reduce((sum, f) => sum + f.bars, 0)).toBe(data.importance.length);
+        expect(figures.find((f) => f.chart === 'calibration')!.dots).toBe(data.calibration.length);
+        expect(await page.$$eval('table.errors tbody tr', (rows) => rows.length)).toBe(data.errors.length);
+        await page.screenshot({ path: join(dir, 'report.png'), fullPage: true });
+      } finally {
+        await browser.close();
       }
-      // every point, cell and bar of the data is drawn
-      expect(figures.find((f) => f.chart === 'learning')!.dots).toBe(data.learning.length);
-      const confusions = figures.filter((f) => f.chart === 'confusion');
-      expect(confusions).toHaveLength(data.confusions.length);
-      confusions.forEach((f, i) => expect(f.cells).toBeGreaterThanOrEqual(data.confusions[i]!.classes.length ** 2));
-      expect(figures.find((f) => f.chart === 'perClass')!.cells).toBe(data.perClass.length);
-      expect(figures.filter((f) => f.chart === 'groups').reduce((sum, f) => sum + f.cells, 0)).toBe(data.groups.length);
-      expect(figures.filter((f) => f.chart === 'importance').reduce((sum, f) => sum + f.bars, 0)).toBe(data.importance.length);
-      expect(figures.find((f) => f.chart === 'calibration')!.dots).toBe(data.calibration.length);
-      expect(await page.$$eval('table.errors tbody tr', (rows) => rows.length)).toBe(data.errors.length);
-      await page.screenshot({ path: join(dir, 'report.png'), fullPage: true });
-    } finally {
-      await browser.close();
-    }
-  }, 60_000);
+    },
+    60_000,
+  );
 });

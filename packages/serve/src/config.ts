@@ -74,7 +74,12 @@ export const DEFAULT_LIMITS: Omit<ServerLimits, 'allowedRoots' | 'allowedRootsAs
   orthancMetadataKey: 'msc_label',
 };
 
-const textOrList = { anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 }] };
+const textOrList = {
+  anyOf: [
+    { type: 'string', minLength: 1 },
+    { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
+  ],
+};
 const positive = (maximum: number) => ({ type: 'integer', minimum: 1, maximum });
 
 /** The file's shape (meaning is checked after: files exist, keywords are known). */
@@ -96,7 +101,19 @@ export const CONFIG_SCHEMA = {
           matches: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
           heuristics: { type: 'string', minLength: 1 },
           filters: {
-            anyOf: [{ type: 'null' }, { type: 'object', additionalProperties: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'number' }, { type: 'array', minItems: 1, items: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'number' }] } }] } }],
+            anyOf: [
+              { type: 'null' },
+              {
+                type: 'object',
+                additionalProperties: {
+                  anyOf: [
+                    { type: 'string', minLength: 1 },
+                    { type: 'number' },
+                    { type: 'array', minItems: 1, items: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'number' }] } },
+                  ],
+                },
+              },
+            ],
           },
         },
       },
@@ -132,7 +149,12 @@ for (const spec of COLUMNS) {
 }
 
 function pathOf(instancePath: string): string[] {
-  return instancePath === '' ? [] : instancePath.slice(1).split('/').map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return instancePath === ''
+    ? []
+    : instancePath
+        .slice(1)
+        .split('/')
+        .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 function formatPath(path: readonly (string | number)[]): string {
@@ -147,16 +169,33 @@ function describe(error: ErrorObject): { path: string[]; message: string } {
     case 'additionalProperties': {
       const schema = error.parentSchema as { properties?: Record<string, unknown> };
       const allowed = Object.keys(schema.properties ?? {});
-      return { path: [...path, String(params.additionalProperty)], message: `unknown key '${String(params.additionalProperty)}'${allowed.length > 0 ? ` (expected one of ${allowed.join(', ')})` : ''}` };
+      return {
+        path: [...path, String(params.additionalProperty)],
+        message: `unknown key '${String(params.additionalProperty)}'${allowed.length > 0 ? ` (expected one of ${allowed.join(', ')})` : ''}`,
+      };
     }
     case 'required':
       return { path, message: `missing '${String(params.missingProperty)}'` };
     case 'propertyNames':
-      return { path: [...path, String(params.propertyName)], message: `model id '${String(params.propertyName)}' may only have letters, digits, '_', '.', '-'` };
+      return {
+        path: [...path, String(params.propertyName)],
+        message: `model id '${String(params.propertyName)}' may only have letters, digits, '_', '.', '-'`,
+      };
     case 'anyOf':
-      return { path, message: path.at(-2) === 'filters' ? 'expected a value or a list of values' : path.at(-1) === 'filters' ? 'expected a mapping of DICOM keyword → values' : 'expected text or a list of text' };
+      return {
+        path,
+        message:
+          path.at(-2) === 'filters'
+            ? 'expected a value or a list of values'
+            : path.at(-1) === 'filters'
+              ? 'expected a mapping of DICOM keyword → values'
+              : 'expected text or a list of text',
+      };
     case 'type':
-      return { path, message: `expected ${params.type === 'integer' ? 'a whole number' : params.type === 'string' ? 'text' : params.type === 'array' ? 'a list' : params.type === 'object' ? 'a mapping' : String(params.type)}` };
+      return {
+        path,
+        message: `expected ${params.type === 'integer' ? 'a whole number' : params.type === 'string' ? 'text' : params.type === 'array' ? 'a list' : params.type === 'object' ? 'a mapping' : String(params.type)}`,
+      };
     default:
       return { path, message: error.message ?? 'invalid value' };
   }
@@ -176,7 +215,16 @@ export async function parseServeConfig(text: string, source: string, baseDir: st
     fail(first.path, first.message);
   }
   const raw = value as {
-    models: Record<string, { model?: string | string[]; path?: string | string[]; matches?: string[]; heuristics?: string; filters?: Record<string, string | number | (string | number)[]> | null }>;
+    models: Record<
+      string,
+      {
+        model?: string | string[];
+        path?: string | string[];
+        matches?: string[];
+        heuristics?: string;
+        filters?: Record<string, string | number | (string | number)[]> | null;
+      }
+    >;
     server?: Record<string, unknown>;
   };
   const absolute = (path: string) => (isAbsolute(path) ? path : resolve(baseDir, path));
@@ -190,7 +238,12 @@ export async function parseServeConfig(text: string, source: string, baseDir: st
     const paths = [files!].flat().map(absolute);
     for (const [i, path] of paths.entries()) {
       const info = await stat(path).catch(() => undefined);
-      if (!info?.isFile()) fail(Array.isArray(files) ? ['models', id, key, i] : ['models', id, key], `no model file at ${path}`, 'give the path of an .onnx model written by msc-train (relative paths start at the config file)');
+      if (!info?.isFile())
+        fail(
+          Array.isArray(files) ? ['models', id, key, i] : ['models', id, key],
+          `no model file at ${path}`,
+          'give the path of an .onnx model written by msc-train (relative paths start at the config file)',
+        );
     }
     let heuristics: string | undefined;
     if (entry.heuristics !== undefined) {
@@ -198,13 +251,19 @@ export async function parseServeConfig(text: string, source: string, baseDir: st
       heuristics = builtIn ? entry.heuristics : absolute(entry.heuristics);
       if (!builtIn) {
         const info = await stat(heuristics).catch(() => undefined);
-        if (!info?.isFile()) fail(['models', id, 'heuristics'], `'${entry.heuristics}' is neither a built-in rule set (${BUILT_IN_RULE_SETS.join(', ')}) nor a YAML file`);
+        if (!info?.isFile())
+          fail(['models', id, 'heuristics'], `'${entry.heuristics}' is neither a built-in rule set (${BUILT_IN_RULE_SETS.join(', ')}) nor a YAML file`);
       }
     }
     const filters: FilterConfig[] = [];
     for (const [filterKey, wanted] of Object.entries(entry.filters ?? {})) {
       const spec = KEYWORD_COLUMNS.get(filterKey.toLowerCase());
-      if (!spec) fail(['models', id, 'filters', filterKey], `unknown DICOM keyword '${filterKey}'`, `filters take DICOM keywords of the extracted tags, e.g. ${['BodyPartExamined', 'Modality', 'Manufacturer', 'SeriesDescription'].join(', ')}`);
+      if (!spec)
+        fail(
+          ['models', id, 'filters', filterKey],
+          `unknown DICOM keyword '${filterKey}'`,
+          `filters take DICOM keywords of the extracted tags, e.g. ${['BodyPartExamined', 'Modality', 'Manufacturer', 'SeriesDescription'].join(', ')}`,
+        );
       filters.push({ key: filterKey, column: spec!.name, keyword: spec!.keyword ?? spec!.name, values: [wanted].flat().map(String) });
     }
     models.push({ id, paths, ...(entry.matches ? { matches: entry.matches } : {}), ...(heuristics ? { heuristics } : {}), filters });
@@ -224,7 +283,8 @@ export async function parseServeConfig(text: string, source: string, baseDir: st
       return fail(['server', 'allowed_dicomweb_urls', i], `not a URL: ${url}`);
     }
   });
-  const pick = <K extends keyof typeof DEFAULT_LIMITS>(key: K, name: string): (typeof DEFAULT_LIMITS)[K] => (server[name] as (typeof DEFAULT_LIMITS)[K] | undefined) ?? DEFAULT_LIMITS[key];
+  const pick = <K extends keyof typeof DEFAULT_LIMITS>(key: K, name: string): (typeof DEFAULT_LIMITS)[K] =>
+    (server[name] as (typeof DEFAULT_LIMITS)[K] | undefined) ?? DEFAULT_LIMITS[key];
   return {
     source,
     locate,

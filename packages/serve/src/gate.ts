@@ -25,7 +25,12 @@ export class Gate {
     if (this.running < this.limit) this.running += 1;
     else {
       if (this.waiting.length >= this.queueLimit) {
-        throw new HttpError(503, 'E_BUSY', `the server is busy (${this.running} requests running, ${this.waiting.length} waiting)`, 'retry later, or raise server.max_concurrent_requests / max_queued_requests');
+        throw new HttpError(
+          503,
+          'E_BUSY',
+          `the server is busy (${this.running} requests running, ${this.waiting.length} waiting)`,
+          'retry later, or raise server.max_concurrent_requests / max_queued_requests',
+        );
       }
       // The slot is handed over by the request that finishes (running stays counted).
       await new Promise<void>((resolve) => this.waiting.push(resolve));

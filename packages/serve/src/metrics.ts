@@ -44,12 +44,37 @@ export class Metrics {
       for (const [labels, value] of entries) lines.push(`${name}${labels ? `{${labels}}` : ''} ${value}`);
     };
     block('msc_requests_total', 'counter', 'HTTP requests answered, by route and status', [...this.requests]);
-    block('msc_request_seconds_total', 'counter', 'Seconds spent answering, by route', [...this.seconds].map(([route, value]) => [`route="${escape(route)}"`, value]));
+    block(
+      'msc_request_seconds_total',
+      'counter',
+      'Seconds spent answering, by route',
+      [...this.seconds].map(([route, value]) => [`route="${escape(route)}"`, value]),
+    );
     const work = [...this.work_];
-    block('msc_studies_total', 'counter', 'Studies read, by route', work.map(([route, value]) => [`route="${escape(route)}"`, value.studies]));
-    block('msc_series_total', 'counter', 'Series labelled or filtered, by route', work.map(([route, value]) => [`route="${escape(route)}"`, value.series]));
-    block('msc_pacs_calls_total', 'counter', 'HTTP calls made to Orthanc or DICOMweb servers, by route', work.map(([route, value]) => [`route="${escape(route)}"`, value.pacsCalls]));
-    block('msc_pacs_retries_total', 'counter', 'PACS calls sent again after a connection the server had closed, by route', work.map(([route, value]) => [`route="${escape(route)}"`, value.pacsRetries]));
+    block(
+      'msc_studies_total',
+      'counter',
+      'Studies read, by route',
+      work.map(([route, value]) => [`route="${escape(route)}"`, value.studies]),
+    );
+    block(
+      'msc_series_total',
+      'counter',
+      'Series labelled or filtered, by route',
+      work.map(([route, value]) => [`route="${escape(route)}"`, value.series]),
+    );
+    block(
+      'msc_pacs_calls_total',
+      'counter',
+      'HTTP calls made to Orthanc or DICOMweb servers, by route',
+      work.map(([route, value]) => [`route="${escape(route)}"`, value.pacsCalls]),
+    );
+    block(
+      'msc_pacs_retries_total',
+      'counter',
+      'PACS calls sent again after a connection the server had closed, by route',
+      work.map(([route, value]) => [`route="${escape(route)}"`, value.pacsRetries]),
+    );
     block('msc_requests_active', 'gauge', 'Predictions running', [['', gauges.active]]);
     block('msc_requests_queued', 'gauge', 'Predictions waiting for a slot', [['', gauges.queued]]);
     block('process_resident_memory_bytes', 'gauge', 'Resident set size', [['', process.memoryUsage.rss()]]);

@@ -27,7 +27,10 @@ export function bodySchemas(maxStudies: number) {
       type: 'object',
       additionalProperties: false,
       required: ['dicom_path'],
-      properties: { ...modelFields, dicom_path: { ...text(4096), description: 'A DICOM file or folder below one of the allowed roots (relative paths start at the first root)' } },
+      properties: {
+        ...modelFields,
+        dicom_path: { ...text(4096), description: 'A DICOM file or folder below one of the allowed roots (relative paths start at the first root)' },
+      },
     },
     orthanc: {
       type: 'object',
@@ -46,7 +49,13 @@ export function bodySchemas(maxStudies: number) {
       properties: {
         ...modelFields,
         study_uid: studyField(maxStudies),
-        dicom_web_url: { type: 'string', minLength: 1, maxLength: 2048, pattern: '^https?://', description: 'DICOMweb base URL: DICOMWEB_URL or one of server.allowed_dicomweb_urls' },
+        dicom_web_url: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 2048,
+          pattern: '^https?://',
+          description: 'DICOMweb base URL: DICOMWEB_URL or one of server.allowed_dicomweb_urls',
+        },
       },
     },
   } as const;
@@ -68,7 +77,20 @@ export const ERROR_REPLY = {
 export const PREDICT_REPLY = {
   type: 'object',
   description: 'One entry per series in every list (the original reply), plus what MSC adds',
-  required: ['model_id', 'patient_id', 'study_uid', 'series_uid', 'prediction', 'prediction_heuristics', 'confidence', 'rule', 'filtered', 'not_found', 'skipped_instances', 'time'],
+  required: [
+    'model_id',
+    'patient_id',
+    'study_uid',
+    'series_uid',
+    'prediction',
+    'prediction_heuristics',
+    'confidence',
+    'rule',
+    'filtered',
+    'not_found',
+    'skipped_instances',
+    'time',
+  ],
   additionalProperties: false,
   properties: {
     model_id: { type: 'string' },
@@ -81,7 +103,7 @@ export const PREDICT_REPLY = {
     rule: { ...texts, description: "Id of the heuristic rule that fired, or ''" },
     filtered: {
       type: 'object',
-      description: 'Series left out by the model\'s filters, and why',
+      description: "Series left out by the model's filters, and why",
       required: ['study_uid', 'series_uid', 'series_description', 'reason'],
       additionalProperties: false,
       properties: { study_uid: texts, series_uid: texts, series_description: texts, reason: texts },

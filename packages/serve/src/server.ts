@@ -11,7 +11,17 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { normalizeForReduction } from '@msc/core';
 import { extractSeries } from '@msc/extract';
-import { DicomWebClient, OrthancClient, endpointFromEnv, normalizeEndpoint, readStudiesSeries, supportsLabels, type PacsEndpoint, type PacsSeries, type StudySource } from '@msc/pacs';
+import {
+  DicomWebClient,
+  OrthancClient,
+  endpointFromEnv,
+  normalizeEndpoint,
+  readStudiesSeries,
+  supportsLabels,
+  type PacsEndpoint,
+  type PacsSeries,
+  type StudySource,
+} from '@msc/pacs';
 import { loadServeConfig, type ServeConfig } from './config.js';
 import { HttpError, errorReply } from './errors.js';
 import { Gate } from './gate.js';
@@ -77,7 +87,8 @@ function formatValidation(errors: ErrorObject[], dataVar: string): Error {
   const where = [dataVar, ...field].join('.');
   const params = error.params as Record<string, unknown>;
   let message: string;
-  if (field[0] === 'study_uid' && error.keyword !== 'maxItems') message = `${where}: expected a StudyInstanceUID (digits and dots, at most 64 characters) or a list of them`;
+  if (field[0] === 'study_uid' && error.keyword !== 'maxItems')
+    message = `${where}: expected a StudyInstanceUID (digits and dots, at most 64 characters) or a list of them`;
   else if (error.keyword === 'additionalProperties') message = `${where}: unknown field '${String(params.additionalProperty)}'`;
   else if (error.keyword === 'required') message = `${where}: missing '${String(params.missingProperty)}'`;
   else if (error.keyword === 'maxItems') message = `${where}: at most ${String(params.limit)} per request`;
@@ -110,7 +121,11 @@ export async function createServer(options: ServerOptions): Promise<MscServer> {
 
   await app.register(fastifySwagger, {
     openapi: {
-      info: { title: 'MSC — DICOM series classification', version: '0.1.0', description: 'Labels MRI series (T2W, ADC, DWI, DCE, Others) of DICOM folders, Orthanc and DICOMweb studies.' },
+      info: {
+        title: 'MSC — DICOM series classification',
+        version: '0.1.0',
+        description: 'Labels MRI series (T2W, ADC, DWI, DCE, Others) of DICOM folders, Orthanc and DICOMweb studies.',
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
   });
@@ -125,7 +140,9 @@ export async function createServer(options: ServerOptions): Promise<MscServer> {
     void reply.status(body.statusCode).send(body);
   });
   app.setNotFoundHandler((request, reply) => {
-    void reply.status(404).send({ statusCode: 404, error: 'Not Found', code: 'E_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` });
+    void reply
+      .status(404)
+      .send({ statusCode: 404, error: 'Not Found', code: 'E_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` });
   });
 
   app.addHook('onRequest', async (request) => {
@@ -135,7 +152,8 @@ export async function createServer(options: ServerOptions): Promise<MscServer> {
     if (OPEN_ROUTES.some((route) => path === route || path.startsWith(`${route}/`))) return;
     const header = request.headers.authorization ?? '';
     const match = /^Bearer (.+)$/i.exec(header);
-    if (!match || !sameSecret(match[1]!, token)) throw new HttpError(401, 'E_AUTH', 'missing or wrong bearer token', 'send Authorization: Bearer <MSC_API_TOKEN>');
+    if (!match || !sameSecret(match[1]!, token))
+      throw new HttpError(401, 'E_AUTH', 'missing or wrong bearer token', 'send Authorization: Bearer <MSC_API_TOKEN>');
   });
 
   app.addHook('onResponse', async (request, reply) => {
@@ -173,7 +191,13 @@ export async function createServer(options: ServerOptions): Promise<MscServer> {
     }
     if (!id) throw new HttpError(400, 'E_USAGE', "body: missing 'prediction_model_id' (or 'model_id')", `configured models: ${current.modelIds.join(', ')}`);
     const model = current.model(id);
-    if (!model) throw new HttpError(404, 'E_UNKNOWN_MODEL', `no model '${id}' in ${basename(current.config.source)}`, `configured models: ${current.modelIds.join(', ')}`);
+    if (!model)
+      throw new HttpError(
+        404,
+        'E_UNKNOWN_MODEL',
+        `no model '${id}' in ${basename(current.config.source)}`,
+        `configured models: ${current.modelIds.join(', ')}`,
+      );
     return model;
   }
 
@@ -205,74 +229,132 @@ export async function createServer(options: ServerOptions): Promise<MscServer> {
   async function pacsSeries(source: StudySource, studies: readonly string[], request: FastifyRequest): Promise<PacsSeries> {
     const found = await readStudiesSeries(source, studies);
     if (found.notFound.length === studies.length) {
-      throw new HttpError(404, 'E_INPUT_NOT_FOUND', `${source.name} has no study ${studies.join(', ')}`, 'give the StudyInstanceUID (0020,000D) of a study stored there');
+      throw new HttpError(
+        404,
+        'E_INPUT_NOT_FOUND',
+        `${source.name} has no study ${studies.join(', ')}`,
+        'give the StudyInstanceUID (0020,000D) of a study stored there',
+      );
     }
-    request.log.info({ studies: studies.length, series: found.rows.length, instances: found.instances, pacs_calls: source.calls, pacs_retries: source.retries, pacs: source.name }, 'studies read');
+    request.log.info(
+      {
+        studies: studies.length,
+        series: found.rows.length,
+        instances: found.instances,
+        pacs_calls: source.calls,
+        pacs_retries: source.retries,
+        pacs: source.name,
+      },
+      'studies read',
+    );
     return found;
   }
 
   const schemas = bodySchemas(limits.maxStudiesPerRequest);
   const responses = (ok: object) => ({ 200: ok, '4xx': ERROR_REPLY, '5xx': ERROR_REPLY });
 
-  app.post<{ Body: PredictBody }>('/predict', { schema: { summary: 'Label the series of a DICOM folder on the server', body: schemas.predict, response: responses(PREDICT_REPLY), security: [{ bearer: [] }] } }, async (request, reply) => {
-    const started = performance.now();
-    return predicting(reply, async (current) => {
-      const model = modelFor(current, request.body);
-      const limitsNow = current.config.server;
-      const path = await resolveDicomPath(request.body.dicom_path, limitsNow.allowedRoots, limitsNow.allowedRootsAsWritten);
-      // On this thread (no worker pool per request); symbolic links inside the folder are not followed.
-      const extracted = await extractSeries([path], { workers: 0, followLinks: false });
-      if (extracted.rows.length === 0) {
-        throw new HttpError(404, 'E_INPUT_NOT_FOUND', `no DICOM image series in ${request.body.dicom_path} (${extracted.skipped.length} files skipped)`);
-      }
-      const result = await current.predict(model, extracted.rows);
-      metrics.work('/predict', { studies: new Set(extracted.rows.map((row) => row.study_uid)).size, series: extracted.rows.length, pacsCalls: 0, pacsRetries: 0 });
-      return replyBody(model, result, { skipped: extracted.skipped.length }, started);
-    });
-  });
+  app.post<{ Body: PredictBody }>(
+    '/predict',
+    {
+      schema: {
+        summary: 'Label the series of a DICOM folder on the server',
+        body: schemas.predict,
+        response: responses(PREDICT_REPLY),
+        security: [{ bearer: [] }],
+      },
+    },
+    async (request, reply) => {
+      const started = performance.now();
+      return predicting(reply, async (current) => {
+        const model = modelFor(current, request.body);
+        const limitsNow = current.config.server;
+        const path = await resolveDicomPath(request.body.dicom_path, limitsNow.allowedRoots, limitsNow.allowedRootsAsWritten);
+        // On this thread (no worker pool per request); symbolic links inside the folder are not followed.
+        const extracted = await extractSeries([path], { workers: 0, followLinks: false });
+        if (extracted.rows.length === 0) {
+          throw new HttpError(404, 'E_INPUT_NOT_FOUND', `no DICOM image series in ${request.body.dicom_path} (${extracted.skipped.length} files skipped)`);
+        }
+        const result = await current.predict(model, extracted.rows);
+        metrics.work('/predict', {
+          studies: new Set(extracted.rows.map((row) => row.study_uid)).size,
+          series: extracted.rows.length,
+          pacsCalls: 0,
+          pacsRetries: 0,
+        });
+        return replyBody(model, result, { skipped: extracted.skipped.length }, started);
+      });
+    },
+  );
 
-  app.post<{ Body: OrthancBody }>('/predict-orthanc', { schema: { summary: 'Label the series of Orthanc studies (and write the labels back)', body: schemas.orthanc, response: responses(PREDICT_REPLY), security: [{ bearer: [] }] } }, async (request, reply) => {
-    const started = performance.now();
-    return predicting(reply, async (current, signal) => {
-      const model = modelFor(current, request.body);
-      const endpoint = endpointFromEnv('ORTHANC', env);
-      if (!endpoint) throw new HttpError(400, 'E_NOT_CONFIGURED', 'Orthanc is not configured on this server', 'set ORTHANC_URL (and ORTHANC_USER / ORTHANC_PASSWORD) in its environment');
-      const studies = studiesOf(request.body);
-      const limitsNow = current.config.server;
-      const client = new OrthancClient(endpoint, { timeoutMs: limitsNow.upstreamTimeoutMs, concurrency: limitsNow.upstreamConcurrency, signal });
-      const found = await pacsSeries(client, studies, request);
-      const result = await current.predict(model, found.rows);
-      let labels: { method: 'labels' | 'metadata'; key?: string; written: number } | undefined;
-      if (request.body.update_labels) {
-        const ids = new Map(found.series.map((series) => [`${series.patientId}\u0000${series.studyUid}\u0000${series.seriesUid}`, series.orthancId!]));
-        const finals = result.columns.prediction_heuristics!;
-        const targets = result.predicted.map((row, i) => ({
-          orthancId: ids.get(`${normalizeForReduction(row.patient_id)}\u0000${row.study_uid}\u0000${row.series_uid}`)!,
-          label: String(finals[i]),
-        }));
-        const written = await client.writeLabels(targets.filter((target) => target.orthancId), { modelId: model.config.id, metadataKey: limitsNow.orthancMetadataKey });
-        labels = written.method === 'metadata' ? { ...written, key: limitsNow.orthancMetadataKey } : written;
-        request.log.info({ labels: labels.method, written: labels.written }, 'labels written');
-      }
-      metrics.work('/predict-orthanc', { studies: studies.length, series: found.rows.length, pacsCalls: client.calls, pacsRetries: client.retries });
-      return { ...replyBody(model, result, { notFound: found.notFound, skipped: found.skipped.length, pacsCalls: client.calls }, started), ...(labels ? { labels } : {}) };
-    });
-  });
+  app.post<{ Body: OrthancBody }>(
+    '/predict-orthanc',
+    {
+      schema: {
+        summary: 'Label the series of Orthanc studies (and write the labels back)',
+        body: schemas.orthanc,
+        response: responses(PREDICT_REPLY),
+        security: [{ bearer: [] }],
+      },
+    },
+    async (request, reply) => {
+      const started = performance.now();
+      return predicting(reply, async (current, signal) => {
+        const model = modelFor(current, request.body);
+        const endpoint = endpointFromEnv('ORTHANC', env);
+        if (!endpoint)
+          throw new HttpError(
+            400,
+            'E_NOT_CONFIGURED',
+            'Orthanc is not configured on this server',
+            'set ORTHANC_URL (and ORTHANC_USER / ORTHANC_PASSWORD) in its environment',
+          );
+        const studies = studiesOf(request.body);
+        const limitsNow = current.config.server;
+        const client = new OrthancClient(endpoint, { timeoutMs: limitsNow.upstreamTimeoutMs, concurrency: limitsNow.upstreamConcurrency, signal });
+        const found = await pacsSeries(client, studies, request);
+        const result = await current.predict(model, found.rows);
+        let labels: { method: 'labels' | 'metadata'; key?: string; written: number } | undefined;
+        if (request.body.update_labels) {
+          const ids = new Map(found.series.map((series) => [`${series.patientId}\u0000${series.studyUid}\u0000${series.seriesUid}`, series.orthancId!]));
+          const finals = result.columns.prediction_heuristics!;
+          const targets = result.predicted.map((row, i) => ({
+            orthancId: ids.get(`${normalizeForReduction(row.patient_id)}\u0000${row.study_uid}\u0000${row.series_uid}`)!,
+            label: String(finals[i]),
+          }));
+          const written = await client.writeLabels(
+            targets.filter((target) => target.orthancId),
+            { modelId: model.config.id, metadataKey: limitsNow.orthancMetadataKey },
+          );
+          labels = written.method === 'metadata' ? { ...written, key: limitsNow.orthancMetadataKey } : written;
+          request.log.info({ labels: labels.method, written: labels.written }, 'labels written');
+        }
+        metrics.work('/predict-orthanc', { studies: studies.length, series: found.rows.length, pacsCalls: client.calls, pacsRetries: client.retries });
+        return {
+          ...replyBody(model, result, { notFound: found.notFound, skipped: found.skipped.length, pacsCalls: client.calls }, started),
+          ...(labels ? { labels } : {}),
+        };
+      });
+    },
+  );
 
-  app.post<{ Body: DicomWebBody }>('/predict-dicomweb', { schema: { summary: 'Label the series of DICOMweb studies', body: schemas.dicomweb, response: responses(PREDICT_REPLY), security: [{ bearer: [] }] } }, async (request, reply) => {
-    const started = performance.now();
-    return predicting(reply, async (current, signal) => {
-      const model = modelFor(current, request.body);
-      const endpoint = dicomWebEndpoint(request.body.dicom_web_url, current.config, env);
-      const studies = studiesOf(request.body);
-      const limitsNow = current.config.server;
-      const client = new DicomWebClient(endpoint, { timeoutMs: limitsNow.upstreamTimeoutMs, concurrency: limitsNow.upstreamConcurrency, signal });
-      const found = await pacsSeries(client, studies, request);
-      const result = await current.predict(model, found.rows);
-      metrics.work('/predict-dicomweb', { studies: studies.length, series: found.rows.length, pacsCalls: client.calls, pacsRetries: client.retries });
-      return replyBody(model, result, { notFound: found.notFound, skipped: found.skipped.length, pacsCalls: client.calls }, started);
-    });
-  });
+  app.post<{ Body: DicomWebBody }>(
+    '/predict-dicomweb',
+    { schema: { summary: 'Label the series of DICOMweb studies', body: schemas.dicomweb, response: responses(PREDICT_REPLY), security: [{ bearer: [] }] } },
+    async (request, reply) => {
+      const started = performance.now();
+      return predicting(reply, async (current, signal) => {
+        const model = modelFor(current, request.body);
+        const endpoint = dicomWebEndpoint(request.body.dicom_web_url, current.config, env);
+        const studies = studiesOf(request.body);
+        const limitsNow = current.config.server;
+        const client = new DicomWebClient(endpoint, { timeoutMs: limitsNow.upstreamTimeoutMs, concurrency: limitsNow.upstreamConcurrency, signal });
+        const found = await pacsSeries(client, studies, request);
+        const result = await current.predict(model, found.rows);
+        metrics.work('/predict-dicomweb', { studies: studies.length, series: found.rows.length, pacsCalls: client.calls, pacsRetries: client.retries });
+        return replyBody(model, result, { notFound: found.notFound, skipped: found.skipped.length, pacsCalls: client.calls }, started);
+      });
+    },
+  );
 
   app.get('/health', { schema: { summary: 'Models loaded, PACS reachable', response: { 200: HEALTH_REPLY, 503: HEALTH_REPLY } } }, async (_request, reply) => {
     const current = service;
@@ -349,14 +431,25 @@ export async function createServer(options: ServerOptions): Promise<MscServer> {
 function dicomWebEndpoint(requested: string | undefined, config: ServeConfig, env: NodeJS.ProcessEnv): PacsEndpoint {
   const configured = endpointFromEnv('DICOMWEB', env);
   if (requested === undefined) {
-    if (!configured) throw new HttpError(400, 'E_NOT_CONFIGURED', 'no DICOMweb server is configured on this server', 'set DICOMWEB_URL (and DICOMWEB_USER / DICOMWEB_PASSWORD) in its environment, or send dicom_web_url');
+    if (!configured)
+      throw new HttpError(
+        400,
+        'E_NOT_CONFIGURED',
+        'no DICOMweb server is configured on this server',
+        'set DICOMWEB_URL (and DICOMWEB_USER / DICOMWEB_PASSWORD) in its environment, or send dicom_web_url',
+      );
     return configured;
   }
   const wanted = normalizeEndpoint({ url: requested }, 'dicom_web_url').base.href;
   // The configured server (with its credentials), or a listed one (without any): never an arbitrary host.
   if (configured && normalizeEndpoint(configured, 'DICOMWEB_URL').base.href === wanted) return configured;
   if (config.server.allowedDicomwebUrls.some((url) => normalizeEndpoint({ url }, 'allowed URL').base.href === wanted)) return { url: wanted };
-  throw new HttpError(400, 'E_FORBIDDEN', 'dicom_web_url is not a DICOMweb server this service may call', 'use DICOMWEB_URL, or list the URL under server.allowed_dicomweb_urls');
+  throw new HttpError(
+    400,
+    'E_FORBIDDEN',
+    'dicom_web_url is not a DICOMweb server this service may call',
+    'use DICOMWEB_URL, or list the URL under server.allowed_dicomweb_urls',
+  );
 }
 
 interface PacsHealth {

@@ -70,11 +70,16 @@ async function loadModel(config: ModelConfig, serve: ServeConfig): Promise<Loade
       const stored = bundle.classNames.map((name) => parseClassLabel(name) ?? name);
       const matches = config.matches?.map((name) => parseClassLabel(name) ?? name);
       if (matches && matches.join('\u0000') !== stored.join('\u0000')) {
-        throw new MscError('E_CONFIG', `${serve.source}: models.${config.id}.matches [${config.matches!.join(', ')}] differs from the classes ${path} predicts [${bundle.classNames.join(', ')}]${where('matches')}`, {
-          hint: 'drop matches (the model stores its classes) or list them in the model\'s order',
-        });
+        throw new MscError(
+          'E_CONFIG',
+          `${serve.source}: models.${config.id}.matches [${config.matches!.join(', ')}] differs from the classes ${path} predicts [${bundle.classNames.join(', ')}]${where('matches')}`,
+          {
+            hint: "drop matches (the model stores its classes) or list them in the model's order",
+          },
+        );
       }
-      if (bundle.task !== 'classification') throw new MscError('E_CONFIG', `${serve.source}: models.${config.id}: ${path} is a regression model${where('model')}`);
+      if (bundle.task !== 'classification')
+        throw new MscError('E_CONFIG', `${serve.source}: models.${config.id}: ${path} is a regression model${where('model')}`);
       if (bundles.length > 1 && bundle.classNames.join('\u0000') !== bundles[0]!.classNames.join('\u0000')) {
         throw new MscError('E_CONFIG', `${serve.source}: models.${config.id}: ${path} predicts other classes than ${bundles[0]!.path}${where('model')}`);
       }
@@ -84,7 +89,10 @@ async function loadModel(config: ModelConfig, serve: ServeConfig): Promise<Loade
   } catch (error) {
     await closeBundles(bundles);
     if (isMscError(error) && error.code === 'E_MODEL') {
-      throw new MscError('E_CONFIG', `${serve.source}: models.${config.id}: ${error.message}${where(config.paths.length > 0 ? 'model' : 'path')}`, { ...(error.hint ? { hint: error.hint } : {}), cause: error });
+      throw new MscError('E_CONFIG', `${serve.source}: models.${config.id}: ${error.message}${where(config.paths.length > 0 ? 'model' : 'path')}`, {
+        ...(error.hint ? { hint: error.hint } : {}),
+        cause: error,
+      });
     }
     throw error;
   }

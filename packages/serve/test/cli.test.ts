@@ -38,8 +38,13 @@ describe('msc-serve', () => {
     const path = await writeConfig(dir, { models: { m: { model: DEFAULT_MODEL, filters: { BodyPart: ['PROSTATE'] } } } }, 'bad.yaml');
     const result = spawnSync(process.execPath, [BIN, '--config', path], { encoding: 'utf8', timeout: 30_000 });
     expect(result.status).toBe(2);
-    expect(result.stderr).toBe(`error [E_CONFIG]: ${path}: models.m.filters.BodyPart: unknown DICOM keyword 'BodyPart' (line 6, column 9)\nhint: filters take DICOM keywords of the extracted tags, e.g. BodyPartExamined, Modality, Manufacturer, SeriesDescription\n`);
-    const check = spawnSync(process.execPath, [BIN, '--check', '--config', await writeConfig(dir, { models: { m: { model: DEFAULT_MODEL } } }, 'good.yaml')], { encoding: 'utf8', timeout: 30_000 });
+    expect(result.stderr).toBe(
+      `error [E_CONFIG]: ${path}: models.m.filters.BodyPart: unknown DICOM keyword 'BodyPart' (line 6, column 9)\nhint: filters take DICOM keywords of the extracted tags, e.g. BodyPartExamined, Modality, Manufacturer, SeriesDescription\n`,
+    );
+    const check = spawnSync(process.execPath, [BIN, '--check', '--config', await writeConfig(dir, { models: { m: { model: DEFAULT_MODEL } } }, 'good.yaml')], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect(check.status, check.stderr).toBe(0);
     expect(JSON.parse(check.stdout).models).toEqual(['m']);
   });
@@ -53,7 +58,8 @@ describe('msc-serve', () => {
     child.stderr.on('data', (chunk) => (output += chunk));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
-      const models = async () => ((await (await fetch(`http://127.0.0.1:${port}/models`)).json()) as { models: { id: string }[] }).models.map((model) => model.id);
+      const models = async () =>
+        ((await (await fetch(`http://127.0.0.1:${port}/models`)).json()) as { models: { id: string }[] }).models.map((model) => model.id);
       expect(await within(20_000, models)).toEqual(['first']);
       await writeConfig(dir, { models: { second: { model: DEFAULT_MODEL } } }, 'live.yaml');
       child.kill('SIGHUP');
@@ -61,7 +67,10 @@ describe('msc-serve', () => {
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
       // Logs are JSON lines (pino), one per event.
-      const lines = output.trim().split('\n').map((line) => JSON.parse(line) as { msg: string });
+      const lines = output
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { msg: string });
       expect(lines.map((line) => line.msg)).toEqual(expect.arrayContaining(['configuration reloaded', 'stopping after the requests under way']));
     } finally {
       child.kill('SIGKILL');

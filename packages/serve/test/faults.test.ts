@@ -109,10 +109,20 @@ describe.skipIf(!orthancReady.ok)('faults', () => {
     await orthanc.upload(filesBelow(cohortDir));
     proxy = new HoldingProxy(Number(new URL(orthanc.url).port));
     await proxy.start();
-    configPath = await writeConfig(dir, { models: { prostate_mpmri: { model: DEFAULT_MODEL, heuristics: 'prostate_mpmri' } }, server: { allowed_roots: [cohortDir], upstream_timeout_ms: 10_000 } });
+    configPath = await writeConfig(dir, {
+      models: { prostate_mpmri: { model: DEFAULT_MODEL, heuristics: 'prostate_mpmri' } },
+      server: { allowed_roots: [cohortDir], upstream_timeout_ms: 10_000 },
+    });
     server = await createServer({
       configPath,
-      env: { ORTHANC_URL: proxy.url, ORTHANC_USER: USER, ORTHANC_PASSWORD: PASSWORD, DICOMWEB_URL: `${proxy.url}/dicom-web/`, DICOMWEB_USER: USER, DICOMWEB_PASSWORD: PASSWORD },
+      env: {
+        ORTHANC_URL: proxy.url,
+        ORTHANC_USER: USER,
+        ORTHANC_PASSWORD: PASSWORD,
+        DICOMWEB_URL: `${proxy.url}/dicom-web/`,
+        DICOMWEB_USER: USER,
+        DICOMWEB_PASSWORD: PASSWORD,
+      },
       logger: { level: 'debug', stream: logStream },
     });
   });
@@ -132,8 +142,16 @@ describe.skipIf(!orthancReady.ok)('faults', () => {
     expect(orthancReply.body.series_uid).toEqual(dicomwebReply.body.series_uid);
 
     // Wrong password, and credentials written into the URL: refused or accepted, never echoed.
-    const wrong = await createServer({ configPath, env: { ORTHANC_URL: orthanc.url, ORTHANC_USER: USER, ORTHANC_PASSWORD: 'wrong-secret-xyz' }, logger: { level: 'debug', stream: logStream } });
-    const inUrl = await createServer({ configPath, env: { ORTHANC_URL: `http://${USER}:${PASSWORD}@127.0.0.1:${new URL(orthanc.url).port}` }, logger: { level: 'debug', stream: logStream } });
+    const wrong = await createServer({
+      configPath,
+      env: { ORTHANC_URL: orthanc.url, ORTHANC_USER: USER, ORTHANC_PASSWORD: 'wrong-secret-xyz' },
+      logger: { level: 'debug', stream: logStream },
+    });
+    const inUrl = await createServer({
+      configPath,
+      env: { ORTHANC_URL: `http://${USER}:${PASSWORD}@127.0.0.1:${new URL(orthanc.url).port}` },
+      logger: { level: 'debug', stream: logStream },
+    });
     try {
       const refused = await post('/predict-orthanc', { model_id: 'prostate_mpmri', study_uid: studies[0] }, wrong);
       expect(refused.status).toBe(502);

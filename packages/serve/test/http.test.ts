@@ -33,7 +33,15 @@ beforeAll(async () => {
   silent = await silentServer();
   const configPath = await writeConfig(dir, {
     models: { prostate_mpmri: { model: DEFAULT_MODEL, heuristics: 'prostate_mpmri', filters: { Modality: ['MR'] } } },
-    server: { allowed_roots: [root], body_limit_bytes: 2048, max_concurrent_requests: 1, max_queued_requests: 0, upstream_timeout_ms: 1500, max_studies_per_request: 3, allowed_dicomweb_urls: [`${silent.url}/dicom-web`] },
+    server: {
+      allowed_roots: [root],
+      body_limit_bytes: 2048,
+      max_concurrent_requests: 1,
+      max_queued_requests: 0,
+      upstream_timeout_ms: 1500,
+      max_studies_per_request: 3,
+      allowed_dicomweb_urls: [`${silent.url}/dicom-web`],
+    },
   });
   server = await createServer({ configPath, env: { MSC_API_TOKEN: TOKEN }, logger: false });
 });
@@ -45,7 +53,8 @@ afterAll(async () => {
 });
 
 const auth = { authorization: `Bearer ${TOKEN}` };
-const post = (url: string, payload: unknown, headers: Record<string, string> = auth) => server.app.inject({ method: 'POST', url, payload: payload as object, headers });
+const post = (url: string, payload: unknown, headers: Record<string, string> = auth) =>
+  server.app.inject({ method: 'POST', url, payload: payload as object, headers });
 
 describe('request bodies', () => {
   it('predicts a folder below the root, under either spelling of the model field', async () => {
@@ -55,7 +64,8 @@ describe('request bodies', () => {
     expect(b.statusCode, b.body).toBe(200);
     const reply = a.json();
     expect(reply.series_uid.length).toBeGreaterThan(5);
-    for (const column of ['patient_id', 'study_uid', 'prediction', 'prediction_heuristics', 'confidence', 'rule', 'probability_dwi']) expect(reply[column]).toHaveLength(reply.series_uid.length);
+    for (const column of ['patient_id', 'study_uid', 'prediction', 'prediction_heuristics', 'confidence', 'rule', 'probability_dwi'])
+      expect(reply[column]).toHaveLength(reply.series_uid.length);
     expect(reply.time).toBeGreaterThan(0);
     expect({ ...b.json(), time: 0 }).toEqual({ ...reply, time: 0 });
   });
@@ -89,9 +99,19 @@ describe('request bodies', () => {
     const big = await post('/predict', { model_id: 'prostate_mpmri', dicom_path: 'x'.repeat(3000) });
     expect(big.statusCode).toBe(413);
     expect(big.json().code).toBe('E_BODY_TOO_LARGE');
-    const text = await server.app.inject({ method: 'POST', url: '/predict', payload: 'dicom_path=x', headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded' } });
+    const text = await server.app.inject({
+      method: 'POST',
+      url: '/predict',
+      payload: 'dicom_path=x',
+      headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(text.statusCode).toBe(415);
-    const broken = await server.app.inject({ method: 'POST', url: '/predict', payload: '{"model_id":', headers: { ...auth, 'content-type': 'application/json' } });
+    const broken = await server.app.inject({
+      method: 'POST',
+      url: '/predict',
+      payload: '{"model_id":',
+      headers: { ...auth, 'content-type': 'application/json' },
+    });
     expect(broken.statusCode).toBe(400);
   });
 });
@@ -155,13 +175,24 @@ describe('token, health, documents', () => {
     expect(health.statusCode).toBe(200);
     expect(health.json()).toEqual({ status: 'ok', models: { prostate_mpmri: 'ready' }, orthanc: { configured: false }, dicomweb: { configured: false } });
     const models = await server.app.inject({ method: 'GET', url: '/models', headers: auth });
-    expect(models.json().models[0]).toEqual({ id: 'prostate_mpmri', files: ['prostate_mpmri.onnx'], classes: ['ADC', 'DCE', 'DWI', 'Others', 'T2W'], heuristics: 'prostate_mpmri', filters: { Modality: ['MR'] } });
+    expect(models.json().models[0]).toEqual({
+      id: 'prostate_mpmri',
+      files: ['prostate_mpmri.onnx'],
+      classes: ['ADC', 'DCE', 'DWI', 'Others', 'T2W'],
+      heuristics: 'prostate_mpmri',
+      filters: { Modality: ['MR'] },
+    });
   });
 
   it('publishes the OpenAPI document and a docs page that needs nothing from the network', async () => {
     const openapi = (await server.app.inject({ method: 'GET', url: '/openapi.json' })).json();
     expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/predict', '/predict-orthanc', '/predict-dicomweb', '/health', '/models']));
-    expect(Object.keys(openapi.paths['/predict-orthanc'].post.requestBody.content['application/json'].schema.properties)).toEqual(['prediction_model_id', 'model_id', 'study_uid', 'update_labels']);
+    expect(Object.keys(openapi.paths['/predict-orthanc'].post.requestBody.content['application/json'].schema.properties)).toEqual([
+      'prediction_model_id',
+      'model_id',
+      'study_uid',
+      'update_labels',
+    ]);
     const page = await server.app.inject({ method: 'GET', url: '/docs' });
     expect(page.statusCode).toBe(200);
     const scripts = [...page.body.matchAll(/src="([^"]+)"/g)].map((match) => match[1]!);
@@ -180,37 +211,54 @@ describe('token, health, documents', () => {
 });
 
 describe('configuration', () => {
-  const check = async (text: string) => parseServeConfig(text, 'config-api.yaml', dir).then(
-    () => 'ok',
-    (error: Error) => error.message,
-  );
+  const check = async (text: string) =>
+    parseServeConfig(text, 'config-api.yaml', dir).then(
+      () => 'ok',
+      (error: Error) => error.message,
+    );
 
   it('reports each mistake with its place and line', async () => {
-    expect(await check(`models:\n  m:\n    model: ${DEFAULT_MODEL}\n    filters:\n      BodyPart: [PROSTATE]\n`)).toBe("config-api.yaml: models.m.filters.BodyPart: unknown DICOM keyword 'BodyPart' (line 5, column 17)");
-    expect(await check(`models:\n  m:\n    model: nope.onnx\n`)).toBe(`config-api.yaml: models.m.model: no model file at ${join(dir, 'nope.onnx')} (line 3, column 12)`);
-    expect(await check(`models:\n  m:\n    model: ${DEFAULT_MODEL}\n    heuristic: prostate_mpmri\n`)).toMatch(/^config-api.yaml: models.m.heuristic: unknown key 'heuristic' \(expected one of model, path, matches, heuristics, filters\) \(line 4/);
-    expect(await check(`models:\n  m:\n    model: ${DEFAULT_MODEL}\nserver:\n  port: eighty\n`)).toBe('config-api.yaml: server.port: expected a whole number (line 5, column 9)');
-    expect(await check(`models:\n  m:\n    model: ${DEFAULT_MODEL}\nserver:\n  allowed_roots: [/no/such/root]\n`)).toBe('config-api.yaml: server.allowed_roots[0]: no folder at /no/such/root (line 5, column 19)');
+    expect(await check(`models:\n  m:\n    model: ${DEFAULT_MODEL}\n    filters:\n      BodyPart: [PROSTATE]\n`)).toBe(
+      "config-api.yaml: models.m.filters.BodyPart: unknown DICOM keyword 'BodyPart' (line 5, column 17)",
+    );
+    expect(await check(`models:\n  m:\n    model: nope.onnx\n`)).toBe(
+      `config-api.yaml: models.m.model: no model file at ${join(dir, 'nope.onnx')} (line 3, column 12)`,
+    );
+    expect(await check(`models:\n  m:\n    model: ${DEFAULT_MODEL}\n    heuristic: prostate_mpmri\n`)).toMatch(
+      /^config-api.yaml: models.m.heuristic: unknown key 'heuristic' \(expected one of model, path, matches, heuristics, filters\) \(line 4/,
+    );
+    expect(await check(`models:\n  m:\n    model: ${DEFAULT_MODEL}\nserver:\n  port: eighty\n`)).toBe(
+      'config-api.yaml: server.port: expected a whole number (line 5, column 9)',
+    );
+    expect(await check(`models:\n  m:\n    model: ${DEFAULT_MODEL}\nserver:\n  allowed_roots: [/no/such/root]\n`)).toBe(
+      'config-api.yaml: server.allowed_roots[0]: no folder at /no/such/root (line 5, column 19)',
+    );
     expect(await check(`models:\n  m:\n    model: [\n`)).toMatch(/not valid YAML at line 4/);
     expect(await check(`models: {}\n`)).toMatch(/^config-api.yaml: models: must NOT have fewer than 1 properties \(line 1/);
     expect(await check(`models:\n  m:\n    heuristics: prostate_mpmri\n`)).toMatch(/models.m: missing 'model' \(the .onnx file\) \(line 3/);
   });
 
-  it('takes the original\'s keys: path or model, column names or keywords for filters', async () => {
-    const config = await parseServeConfig(`models:\n  m:\n    path: ${DEFAULT_MODEL}\n    filters: {modality: MR, BodyPartExamined: [prostate, pelvis]}\n`, 'c.yaml', dir);
+  it("takes the original's keys: path or model, column names or keywords for filters", async () => {
+    const config = await parseServeConfig(
+      `models:\n  m:\n    path: ${DEFAULT_MODEL}\n    filters: {modality: MR, BodyPartExamined: [prostate, pelvis]}\n`,
+      'c.yaml',
+      dir,
+    );
     expect(config.models[0]!.filters).toEqual([
       { key: 'modality', column: 'modality', keyword: 'Modality', values: ['MR'] },
       { key: 'BodyPartExamined', column: 'body_part_examined', keyword: 'BodyPartExamined', values: ['prostate', 'pelvis'] },
     ]);
   });
 
-  it('loads the repository\'s config-api.yaml', async () => {
+  it("loads the repository's config-api.yaml", async () => {
     const config = await loadServeConfig(new URL('../../../config-api.yaml', import.meta.url).pathname);
     expect(config.models.map((model) => model.id)).toEqual(['prostate_mpmri']);
   });
 
   it('refuses a model whose classes differ from matches, naming the line', async () => {
     const path = await writeConfig(dir, { models: { m: { model: DEFAULT_MODEL, matches: ['T2W', 'ADC', 'DWI', 'DCE', 'Others'] } } }, 'bad-matches.yaml');
-    await expect(createServer({ configPath: path, logger: false })).rejects.toThrow(/models.m.matches \[T2W, ADC, DWI, DCE, Others\] differs from the classes .* \(line 5/);
+    await expect(createServer({ configPath: path, logger: false })).rejects.toThrow(
+      /models.m.matches \[T2W, ADC, DWI, DCE, Others\] differs from the classes .* \(line 5/,
+    );
   });
 });

@@ -45,7 +45,12 @@ function labelsOf(reply: Reply): Map<string, Label> {
   return new Map(
     (reply.series_uid as string[]).map((uid, i) => [
       uid,
-      { prediction: String(reply.prediction[i]), prediction_heuristics: String(reply.prediction_heuristics[i]), rule: String(reply.rule[i]), confidence: Number(reply.confidence[i]) },
+      {
+        prediction: String(reply.prediction[i]),
+        prediction_heuristics: String(reply.prediction_heuristics[i]),
+        rule: String(reply.rule[i]),
+        confidence: Number(reply.confidence[i]),
+      },
     ]),
   );
 }
@@ -58,7 +63,15 @@ function labelsOfCsv(csv: string): Map<string, Label> {
   return new Map(
     lines.map((line) => {
       const cells = line.split(',');
-      return [cells[at('series_uid')]!, { prediction: cells[at('prediction')]!, prediction_heuristics: cells[at('prediction_heuristics')]!, rule: cells[at('rule')]!, confidence: Number(cells[at('confidence')]) }];
+      return [
+        cells[at('series_uid')]!,
+        {
+          prediction: cells[at('prediction')]!,
+          prediction_heuristics: cells[at('prediction_heuristics')]!,
+          rule: cells[at('rule')]!,
+          confidence: Number(cells[at('confidence')]),
+        },
+      ];
     }),
   );
 }
@@ -170,7 +183,9 @@ describe.skipIf(!orthancReady.ok)('msc-serve against a real Orthanc', () => {
     const uids = reply.body.series_uid as string[];
     expect(reply.body.labels).toEqual(labels ? { method: 'labels', written: uids.length } : { method: 'metadata', key: 'msc_label', written: uids.length });
     for (const [i, uid] of uids.entries()) {
-      const [id] = (await (await fetch(`${orthanc.url}/tools/find`, { method: 'POST', body: JSON.stringify({ Level: 'Series', Query: { SeriesInstanceUID: uid } }) })).json()) as string[];
+      const [id] = (await (
+        await fetch(`${orthanc.url}/tools/find`, { method: 'POST', body: JSON.stringify({ Level: 'Series', Query: { SeriesInstanceUID: uid } }) })
+      ).json()) as string[];
       const stored = await new OrthancClient({ url: orthanc.url }).readLabel(id!, 'msc_label');
       if (labels) expect(stored.labels, uid).toContain(reply.body.prediction_heuristics[i]);
       else expect(stored.metadata, uid).toBe(reply.body.prediction_heuristics[i]);
@@ -194,7 +209,12 @@ describe.skipIf(!orthancReady.ok)('msc-serve against a real Orthanc', () => {
 
   it('asks Orthanc once per series (plus unreadable values), not once per instance', async () => {
     const reply = await call('/predict-orthanc', { model_id: 'prostate_mpmri', study_uid: studies[0] });
-    const [study] = (await (await fetch(`${orthanc.url}/tools/find`, { method: 'POST', body: JSON.stringify({ Level: 'Study', Query: { StudyInstanceUID: studies[0] }, Expand: true }) })).json()) as { Series: string[] }[];
+    const [study] = (await (
+      await fetch(`${orthanc.url}/tools/find`, {
+        method: 'POST',
+        body: JSON.stringify({ Level: 'Study', Query: { StudyInstanceUID: studies[0] }, Expand: true }),
+      })
+    ).json()) as { Series: string[] }[];
     const instances = (await (await fetch(`${orthanc.url}/studies/${(study as unknown as { ID: string }).ID}/instances`)).json()) as unknown[];
     expect(reply.body.pacs_calls).toBeGreaterThanOrEqual(1 + study!.Series.length);
     expect(reply.body.pacs_calls).toBeLessThan(1 + study!.Series.length + instances.length);

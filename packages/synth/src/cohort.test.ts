@@ -12,8 +12,13 @@ import { generateCohort, type CohortResult } from './cohort.js';
 import { DEFAULT_VENDORS } from './profiles.js';
 import { MR_IMAGE_STORAGE } from './dataset.js';
 
-interface Element { vr: string; Value?: unknown[] }
-const { DicomMessage } = (dcmjs as unknown as { data: { DicomMessage: { readFile(buffer: ArrayBuffer): { meta: Record<string, Element>; dict: Record<string, Element> } } } }).data;
+interface Element {
+  vr: string;
+  Value?: unknown[];
+}
+const { DicomMessage } = (
+  dcmjs as unknown as { data: { DicomMessage: { readFile(buffer: ArrayBuffer): { meta: Record<string, Element>; dict: Record<string, Element> } } } }
+).data;
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -71,8 +76,14 @@ describe('generateCohort', () => {
     const again = await generateCohort({ outDir: join(dir, 'b'), studies: 9, seed: 7 });
     const other = await generateCohort({ outDir: join(dir, 'c'), studies: 9, seed: 8 });
     expect(again.labels).toEqual(cohort.labels);
-    const files = filesUnder(cohort.outDir).map((path) => relative(cohort.outDir, path)).sort();
-    expect(filesUnder(again.outDir).map((path) => relative(again.outDir, path)).sort()).toEqual(files);
+    const files = filesUnder(cohort.outDir)
+      .map((path) => relative(cohort.outDir, path))
+      .sort();
+    expect(
+      filesUnder(again.outDir)
+        .map((path) => relative(again.outDir, path))
+        .sort(),
+    ).toEqual(files);
     for (const name of files.slice(0, 200)) {
       expect((await readFile(join(again.outDir, name))).equals(await readFile(join(cohort.outDir, name))), name).toBe(true);
     }
@@ -81,7 +92,13 @@ describe('generateCohort', () => {
 
   it('writes vendor b-values under their private creators, and archive noise', async () => {
     const seen = { siemens: 0, ge: 0, geOffset: 0, philips: 0, hitachi: 0, un: 0, implicit: 0, bigEndian: 0, noExtension: 0, standard: 0 };
-    const vendors = await generateCohort({ outDir: join(dir, 'vendors'), studies: 30, seed: 9, maxInstancesPerSeries: 3, vendors: ['SIEMENS', 'GE', 'PHILIPS', 'HITACHI'] });
+    const vendors = await generateCohort({
+      outDir: join(dir, 'vendors'),
+      studies: 30,
+      seed: 9,
+      maxInstancesPerSeries: 3,
+      vendors: ['SIEMENS', 'GE', 'PHILIPS', 'HITACHI'],
+    });
     for (const path of filesUnder(vendors.outDir)) {
       const { meta, dict } = readDicom(path);
       const syntax = value(meta, '00020010');

@@ -97,7 +97,11 @@ export async function generateCohort(options: CohortOptions): Promise<CohortResu
       }
       writeFileSync(join(folder, name), data);
     } catch (cause) {
-      throw new MscError('E_OUTPUT', `cannot write the cohort to ${options.outDir}: ${(cause as Error).message}`, { path: join(folder, name), cause, hint: 'choose an output folder on a writable disk with free space' });
+      throw new MscError('E_OUTPUT', `cannot write the cohort to ${options.outDir}: ${(cause as Error).message}`, {
+        path: join(folder, name),
+        cause,
+        hint: 'choose an output folder on a writable disk with free space',
+      });
     }
     files += 1;
     bytes += data.byteLength;
@@ -108,16 +112,22 @@ export async function generateCohort(options: CohortOptions): Promise<CohortResu
       const pixels = seriesPixels(pixelMode, series.matrix, series.template.pixelScale, series.seriesNumber + studyIndex);
       const size = pixels ? Math.sqrt(pixels.length) : 0;
       if (options.enhancedDwi && series.label === 'DWI') {
-        write(seriesFolder(options.outDir, study, series, layout, 0), `IM${series.seriesNumber}-enhanced.dcm`, enhancedMrSeries({ study, series, sopInstanceUid: randomUid(uids), frameOfReferenceUid, size }));
+        write(
+          seriesFolder(options.outDir, study, series, layout, 0),
+          `IM${series.seriesNumber}-enhanced.dcm`,
+          enhancedMrSeries({ study, series, sopInstanceUid: randomUid(uids), frameOfReferenceUid, size }),
+        );
         instances += series.instances.length;
-      } else series.instances.forEach((_, index) => {
-        const sopInstanceUid = randomUid(uids);
-        const data = mrInstance({ study, series, index, sopInstanceUid, frameOfReferenceUid, pixels, size });
-        const part = series.splitFolders && index % 2 === 1 ? 1 : 0;
-        const stem = layout === 'flat' ? `${study.patientId}_${series.seriesNumber}_${index + 1}` : `IM${series.seriesNumber}-${String(index + 1).padStart(4, '0')}`;
-        write(seriesFolder(options.outDir, study, series, layout, part), series.noExtension ? stem : `${stem}.dcm`, data);
-        instances += 1;
-      });
+      } else
+        series.instances.forEach((_, index) => {
+          const sopInstanceUid = randomUid(uids);
+          const data = mrInstance({ study, series, index, sopInstanceUid, frameOfReferenceUid, pixels, size });
+          const part = series.splitFolders && index % 2 === 1 ? 1 : 0;
+          const stem =
+            layout === 'flat' ? `${study.patientId}_${series.seriesNumber}_${index + 1}` : `IM${series.seriesNumber}-${String(index + 1).padStart(4, '0')}`;
+          write(seriesFolder(options.outDir, study, series, layout, part), series.noExtension ? stem : `${stem}.dcm`, data);
+          instances += 1;
+        });
       labels.push({
         study_uid: study.studyUid,
         series_uid: series.seriesUid,

@@ -27,7 +27,10 @@ export function ds(value: number): string {
 
 /** A Part-10 file of the generator (its implementation UID and version name). */
 export function part10File(sopClassUid: string, sopInstanceUid: string, transferSyntax: TransferSyntax, dataset: Dataset): Uint8Array {
-  return writePart10({ sopClassUid, sopInstanceUid, transferSyntax, implementationClassUid: IMPLEMENTATION_UID, implementationVersionName: 'MSC_SYNTH_1' }, dataset);
+  return writePart10(
+    { sopClassUid, sopInstanceUid, transferSyntax, implementationClassUid: IMPLEMENTATION_UID, implementationVersionName: 'MSC_SYNTH_1' },
+    dataset,
+  );
 }
 
 const hex = (n: number, width: number) => n.toString(16).toUpperCase().padStart(width, '0');
@@ -41,8 +44,27 @@ export function orientation(plane: 'axial' | 'sagittal' | 'coronal', angle: numb
   const c = Math.cos(angle);
   const s = Math.sin(angle);
   const [row, column, normal] =
-    plane === 'axial' ? [[c, s, 0], [-s, c, 0], [0, 0, 1]] : plane === 'sagittal' ? [[0, c, s], [0, -s, c], [1, 0, 0]] : [[c, 0, s], [-s, 0, c], [0, 1, 0]];
-  const turn = (a: number[], b: number[], theta: number) => [a.map((v, i) => Math.cos(theta) * v + Math.sin(theta) * b[i]!), b.map((v, i) => Math.cos(theta) * v - Math.sin(theta) * a[i]!)];
+    plane === 'axial'
+      ? [
+          [c, s, 0],
+          [-s, c, 0],
+          [0, 0, 1],
+        ]
+      : plane === 'sagittal'
+        ? [
+            [0, c, s],
+            [0, -s, c],
+            [1, 0, 0],
+          ]
+        : [
+            [c, 0, s],
+            [-s, 0, c],
+            [0, 1, 0],
+          ];
+  const turn = (a: number[], b: number[], theta: number) => [
+    a.map((v, i) => Math.cos(theta) * v + Math.sin(theta) * b[i]!),
+    b.map((v, i) => Math.cos(theta) * v - Math.sin(theta) * a[i]!),
+  ];
   const [tiltedColumn, tiltedNormal] = turn(column, normal, tilt) as [number[], number[]];
   const [tiltedRow, finalNormal] = turn(row, tiltedNormal, tilt2) as [number[], number[]];
   return { iop: [...tiltedRow, ...tiltedColumn], normal: finalNormal };

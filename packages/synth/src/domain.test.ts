@@ -29,7 +29,17 @@ describe('nuisance values, alike in every class', () => {
       expect(Math.min(...spacing), label).toBeLessThan(0.35);
       expect(Math.max(...spacing), label).toBeGreaterThan(1.2);
       // Quartiles within 0.1 mm of the pooled ones: no class owns a spacing range.
-      for (const q of [0.25, 0.5, 0.75]) expect(Math.abs(quantile(spacing, q) - quantile(series.map((s) => s.pixelSpacing), q)), `${label} q${q}`).toBeLessThan(0.1);
+      for (const q of [0.25, 0.5, 0.75])
+        expect(
+          Math.abs(
+            quantile(spacing, q) -
+              quantile(
+                series.map((s) => s.pixelSpacing),
+                q,
+              ),
+          ),
+          `${label} q${q}`,
+        ).toBeLessThan(0.1);
     }
   });
 
@@ -43,7 +53,17 @@ describe('nuisance values, alike in every class', () => {
       expect(new Set(of.map((s) => s.inPlanePhaseEncoding)), label).toEqual(new Set(['ROW', 'COL']));
       expect(new Set(of.map((s) => s.study.fieldStrength)), label).toEqual(new Set(['1.0', '1.5', '3']));
       expect(new Set(of.map((s) => s.numberOfAverages)).size, label).toBeGreaterThan(2);
-      expect(quantile(of.map((s) => s.sar), 0.9) - quantile(of.map((s) => s.sar), 0.1), label).toBeGreaterThan(2);
+      expect(
+        quantile(
+          of.map((s) => s.sar),
+          0.9,
+        ) -
+          quantile(
+            of.map((s) => s.sar),
+            0.1,
+          ),
+        label,
+      ).toBeGreaterThan(2);
       const twoD = of.filter((s) => s.template.mrAcquisitionType === '2D').map((s) => s.sliceThickness);
       if (twoD.length > 0) expect([Math.min(...twoD) < 2.5, Math.max(...twoD) > 6], label).toEqual([true, true]);
     }
@@ -54,7 +74,9 @@ describe('nuisance values, alike in every class', () => {
       const planes = new Set(byClass(label).map(planeOfSeries));
       if (label === 'T2W') expect([...planes]).toEqual(['axial']);
       else for (const plane of ['axial', 'sagittal', 'coronal']) expect(planes.has(plane as 'axial'), `${label} ${plane}`).toBe(true);
-      const oblique = byClass(label).filter((s) => s.plane !== 'three-plane' && Math.max(...orientation(s.plane, s.rotation, s.tilt, s.tilt2).normal.map(Math.abs)) < 0.9);
+      const oblique = byClass(label).filter(
+        (s) => s.plane !== 'three-plane' && Math.max(...orientation(s.plane, s.rotation, s.tilt, s.tilt2).normal.map(Math.abs)) < 0.9,
+      );
       expect(oblique.length, label).toBeGreaterThan(byClass(label).length / 5);
     }
   });
@@ -65,7 +87,16 @@ describe('nuisance values, alike in every class', () => {
     expect(byClass('DWI').some((s) => s.template.readout !== 'epi')).toBe(true);
     expect(byClass('T2W').some((s) => s.template.readout === 'single-shot')).toBe(true);
     // Bandwidth follows the readout, not the class: EPI Others and DWI share one range.
-    const bandwidth = (list: { pixelBandwidth: number }[]) => [quantile(list.map((s) => s.pixelBandwidth), 0.25), quantile(list.map((s) => s.pixelBandwidth), 0.75)];
+    const bandwidth = (list: { pixelBandwidth: number }[]) => [
+      quantile(
+        list.map((s) => s.pixelBandwidth),
+        0.25,
+      ),
+      quantile(
+        list.map((s) => s.pixelBandwidth),
+        0.75,
+      ),
+    ];
     const [othersLow, othersHigh] = bandwidth(epi('Others'));
     const [dwiLow, dwiHigh] = bandwidth(epi('DWI'));
     expect(Math.abs(othersLow! - dwiLow!)).toBeLessThan(400);
@@ -78,14 +109,21 @@ describe('what decides a class', () => {
     const kind = (id: string) => series.filter((s) => s.template.id === id);
     for (const id of ['bold', 'asl', 'dsc', 'epi-reference', 'se-epi-fieldmap']) {
       expect(kind(id).length, id).toBeGreaterThan(5);
-      expect(kind(id).every((s) => s.label === 'Others' && s.template.readout === 'epi' && s.instances.every((instance) => instance.bValue === undefined)), id).toBe(true);
+      expect(
+        kind(id).every((s) => s.label === 'Others' && s.template.readout === 'epi' && s.instances.every((instance) => instance.bValue === undefined)),
+        id,
+      ).toBe(true);
     }
     expect(kind('bold').every((s) => s.numberOfTemporalPositions! >= 8)).toBe(true);
     expect(kind('bold').some((s) => s.study.vendor === 'SIEMENS' && s.template.mosaic && !s.temporalTags)).toBe(true);
     expect(kind('asl').every((s) => s.numberOfTemporalPositions! % 2 === 0)).toBe(true);
     expect(kind('dsc').some((s) => s.contrastAgent !== '')).toBe(true);
     // Look-alikes labelled by sequence-signatures.md.
-    for (const id of ['flair', 'pd', 't2star', 'b0-only', 'fa-map', 'eadc', 't1-mprage', 'fieldmap', 'phase-map']) expect(kind(id).every((s) => s.label === 'Others'), id).toBe(true);
+    for (const id of ['flair', 'pd', 't2star', 'b0-only', 'fa-map', 'eadc', 't1-mprage', 'fieldmap', 'phase-map'])
+      expect(
+        kind(id).every((s) => s.label === 'Others'),
+        id,
+      ).toBe(true);
     expect(kind('b0-only').every((s) => s.instances.every((instance) => instance.bValue === 0))).toBe(true);
   });
 
@@ -117,7 +155,14 @@ describe('what decides a class', () => {
 describe('labels against the prostate_mpmri rules', () => {
   it('agree wherever a rule fires on a noise-free cohort of every profile, but for non-English plane words', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'msc-synth-rules-'));
-    const cohort = await generateCohort({ outDir: dir, studies: 3 * ALL_VENDORS.length, seed: 31, vendors: ALL_VENDORS, noise: false, maxInstancesPerSeries: 2 });
+    const cohort = await generateCohort({
+      outDir: dir,
+      studies: 3 * ALL_VENDORS.length,
+      seed: 31,
+      vendors: ALL_VENDORS,
+      noise: false,
+      maxInstancesPerSeries: 2,
+    });
     const labels = new Map(cohort.labels.map((label) => [label.series_uid, label]));
     const rules = compileRuleSet(await loadRuleSet('prostate_mpmri'));
     const { rows } = await extractSeries([dir]);

@@ -25,7 +25,11 @@ export function enhancedMrSeries(context: Omit<InstanceContext, 'index' | 'pixel
     '00189006': sequence({ '00180095': text('DS', ds(series.pixelBandwidth)) }), // MR Imaging Modifier
     '00189042': sequence({ '00181250': text('SH', series.receiveCoil) }), // MR Receive Coil
     '00189049': sequence({ '00181251': text('SH', study.transmitCoil) }), // MR Transmit Coil
-    '00189112': sequence({ '00180080': text('DS', ds(series.repetitionTime)), '00181314': text('DS', ds(series.flipAngle)), ...(series.echoTrainLength !== undefined ? { '00180091': text('IS', series.echoTrainLength) } : {}) }), // MR Timing
+    '00189112': sequence({
+      '00180080': text('DS', ds(series.repetitionTime)),
+      '00181314': text('DS', ds(series.flipAngle)),
+      ...(series.echoTrainLength !== undefined ? { '00180091': text('IS', series.echoTrainLength) } : {}),
+    }), // MR Timing
     '00189114': sequence({ '00189082': number('FD', series.echoTime) }), // MR Echo
     '00189115': sequence({ '00189009': yesNo(terms.has('IR')) }), // MR Modifier
     '00189125': sequence({ '00181312': text('CS', series.inPlanePhaseEncoding === 'ROW' ? 'ROW' : 'COLUMN') }), // MR FOV/Geometry
@@ -37,7 +41,10 @@ export function enhancedMrSeries(context: Omit<InstanceContext, 'index' | 'pixel
     const location = (instance.slice - template.slices[0] / 2) * series.spacingBetweenSlices;
     const position = [-series.fieldOfView / 2, -series.fieldOfView / 2, 0].map((v, axis) => v + normal[axis]! * location);
     const frame: Dataset = {
-      '00209111': sequence({ '00209057': number('UL', instance.slice + 1), ...(instance.phase !== undefined ? { '00209128': number('UL', instance.phase) } : {}) }), // Frame Content
+      '00209111': sequence({
+        '00209057': number('UL', instance.slice + 1),
+        ...(instance.phase !== undefined ? { '00209128': number('UL', instance.phase) } : {}),
+      }), // Frame Content
       '00209113': sequence({ '00200032': text('DS', ...position.map(ds)) }), // Plane Position
     };
     if (instance.bValue !== undefined && !series.noBValue) {

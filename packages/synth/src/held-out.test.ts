@@ -10,7 +10,10 @@ import { MR_IMAGE_STORAGE } from './dataset.js';
 import { capInstances, cohortProfiles, planCohort } from './plan.js';
 import { DEFAULT_VENDORS, HELD_OUT_VENDORS, PROFILES } from './profiles.js';
 
-interface Element { vr: string; Value?: unknown[] }
+interface Element {
+  vr: string;
+  Value?: unknown[];
+}
 const { DicomMessage } = (dcmjs as unknown as { data: { DicomMessage: { readFile(buffer: ArrayBuffer): { dict: Record<string, Element> } } } }).data;
 
 function filesUnder(dir: string): string[] {
@@ -34,7 +37,9 @@ describe('held-out profiles', () => {
     for (const held of heldOut) {
       for (const profile of training) expect(profile.manufacturer, held.vendor).not.toBe(held.manufacturer);
       for (const model of Object.values(held.models).flat()) expect(trainingModels.has(model), `${held.vendor} ${model}`).toBe(false);
-      for (const template of held.series) for (const description of template.descriptions) if (description !== '') expect(trainingDescriptions.has(description), `${held.vendor} ${description}`).toBe(false);
+      for (const template of held.series)
+        for (const description of template.descriptions)
+          if (description !== '') expect(trainingDescriptions.has(description), `${held.vendor} ${description}`).toBe(false);
     }
   });
 
@@ -52,7 +57,10 @@ describe('held-out profiles', () => {
       expect(alone.every((study) => study.vendor === vendor)).toBe(true);
       const series = alone.flatMap((study) => study.series);
       expect(new Set(series.map((s) => s.label)), vendor).toEqual(new Set(CLASS_LABELS));
-      expect(series.some((s) => s.label === 'Others' && s.template.readout === 'epi' && !s.template.bValues), vendor).toBe(true);
+      expect(
+        series.some((s) => s.label === 'Others' && s.template.readout === 'epi' && !s.template.bValues),
+        vendor,
+      ).toBe(true);
     }
     const mixed = planCohort({ studies: 8, seed: 5, noise: true, vendors: ['GE', 'CANON'] });
     expect(mixed.map((study) => study.vendor)).toEqual(['GE', 'CANON', 'GE', 'CANON', 'GE', 'CANON', 'GE', 'CANON']);
@@ -99,7 +107,9 @@ describe('maxInstancesPerSeries', () => {
     const dir = await mkdtemp(join(tmpdir(), 'msc-synth-cap-'));
     const full = await generateCohort({ outDir: join(dir, 'full'), studies: 3, seed: 4 });
     const capped = await generateCohort({ outDir: join(dir, 'capped'), studies: 3, seed: 4, maxInstancesPerSeries: 5 });
-    expect(capped.labels.map((label) => [label.series_uid, label.class, label.description])).toEqual(full.labels.map((label) => [label.series_uid, label.class, label.description]));
+    expect(capped.labels.map((label) => [label.series_uid, label.class, label.description])).toEqual(
+      full.labels.map((label) => [label.series_uid, label.class, label.description]),
+    );
     expect(capped.labels.map((label) => label.planned_instances)).toEqual(full.labels.map((label) => label.instances));
     expect(capped.labels.every((label) => label.instances <= 5)).toBe(true);
     expect(capped.instances).toBeLessThan(full.instances / 3);

@@ -37,13 +37,18 @@ async function labelledRows(options: Omit<CohortOptions, 'outDir'> & { name: str
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'msc-invariance-'));
   const training = await labelledRows({ name: 'train', studies: 60, seed: 77 });
-  const trained = trainModel(training.map(({ kind: _kind, vendor: _vendor, ...row }) => row), { folds: 2, params: { n_estimators: 60, colsample_bytree: 0.5, n_threads: 1, seed: 7 }, importance: false });
+  const trained = trainModel(
+    training.map(({ kind: _kind, vendor: _vendor, ...row }) => row),
+    { folds: 2, params: { n_estimators: 60, colsample_bytree: 0.5, n_threads: 1, seed: 7 }, importance: false },
+  );
   await writeFile(join(dir, 'model.onnx'), trained.onnx);
   model = await loadModel(join(dir, 'model.onnx'), { threads: 1 });
   // Probes from Siemens studies the model has not seen: an axial T2 TSE, a BOLD mosaic, a FLAIR.
   const probeRows = await labelledRows({ name: 'probes', studies: 20, seed: 78, vendors: ['SIEMENS'] });
   const first = (kind: string) => probeRows.find((row) => row.kind === kind);
-  probes = new Map(Object.entries({ t2: first('t2-axial'), bold: first('bold'), flair: first('flair') }).filter((entry): entry is [string, Row] => entry[1] !== undefined));
+  probes = new Map(
+    Object.entries({ t2: first('t2-axial'), bold: first('bold'), flair: first('flair') }).filter((entry): entry is [string, Row] => entry[1] !== undefined),
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -55,17 +60,23 @@ async function sweep(probe: string, column: string, values: readonly string[], e
   const base = probes.get(probe)!;
   const rows = values.map((value, i) => ({ ...base, series_uid: `${String(base.series_uid)}.${i}`, [column]: value }));
   const predictions = await predictSeries(rows, [model]);
-  return predictions.flatMap((prediction, i) => (prediction.prediction === expected ? [] : [`${column}=${values[i]} → ${prediction.prediction} (${prediction.confidence.toFixed(2)})`]));
+  return predictions.flatMap((prediction, i) =>
+    prediction.prediction === expected ? [] : [`${column}=${values[i]} → ${prediction.prediction} (${prediction.confidence.toFixed(2)})`],
+  );
 }
 
-const steps = (from: number, to: number, step: number) => Array.from({ length: Math.round((to - from) / step) + 1 }, (_, i) => Number((from + i * step).toFixed(3)));
+const steps = (from: number, to: number, step: number) =>
+  Array.from({ length: Math.round((to - from) / step) + 1 }, (_, i) => Number((from + i * step).toFixed(3)));
 const SPACINGS = [...steps(0.3, 1.2, 0.05).map((s) => `${s} ${s}`), MISSING];
 const MATRICES = steps(64, 512, 32).map((f) => `0 ${f} ${2 * Math.round((0.8 * f) / 2)} 0`);
 
 describe('labels stay when a nuisance tag sweeps its range', () => {
   it('finds its probes (an axial T2, a Siemens BOLD mosaic, a FLAIR) and labels the T2 and the BOLD right', async () => {
     expect([...probes.keys()].sort()).toEqual(['bold', 'flair', 't2']);
-    for (const [name, expected] of [['t2', 'T2W'], ['bold', 'Others']] as const) {
+    for (const [name, expected] of [
+      ['t2', 'T2W'],
+      ['bold', 'Others'],
+    ] as const) {
       expect(await sweep(name, 'series_uid', [String(probes.get(name)!.series_uid)], expected), name).toEqual([]);
     }
   });

@@ -95,7 +95,12 @@ function valueOf(element: Element, explicitVr: boolean, little: boolean): { vr: 
       return { vr: 'OB', bytes: element.bytes.length % 2 === 0 ? element.bytes : Uint8Array.from([...element.bytes, 0]) };
     case 'OW':
       return { vr: 'OW', bytes: wordBytes(element.words, little) };
-    case 'US': case 'SS': case 'UL': case 'SL': case 'FL': case 'FD': {
+    case 'US':
+    case 'SS':
+    case 'UL':
+    case 'SL':
+    case 'FL':
+    case 'FD': {
       const bytes = numberBytes(element.vr, element.values, little);
       return { vr: element.asUN ? 'UN' : element.vr, bytes };
     }

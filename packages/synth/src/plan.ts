@@ -136,7 +136,24 @@ function dateOf(random: Random): string {
 }
 
 /** Tags an archive may lose; never the identifiers, never what makes a file an MR image. */
-const DROPPABLE_TAGS = ['00180087', '00181020', '00181250', '00181251', '00180095', '00181316', '00180094', '00180091', '00185100', '00180023', '00180022', '00181312', '00180024', '00181030', '00181310', '00280030'];
+const DROPPABLE_TAGS = [
+  '00180087',
+  '00181020',
+  '00181250',
+  '00181251',
+  '00180095',
+  '00181316',
+  '00180094',
+  '00180091',
+  '00185100',
+  '00180023',
+  '00180022',
+  '00181312',
+  '00180024',
+  '00181030',
+  '00181310',
+  '00280030',
+];
 /**
  * What tells a kind from its look-alikes where neither b-values nor ImageType do: words of its
  * description (ImageType values that do, per kind). DIFFUSION alone is no evidence: ADC, FA and
@@ -158,7 +175,14 @@ const EVIDENCE: Readonly<Record<string, { imageType: readonly string[]; words: R
  * the description is the only evidence of what the series is (no b-value MSC reads, no ImageType
  * or sequence-name marker), so no noise replaces it and it is never empty.
  */
-function describe(random: Random, template: SeriesTemplate, plane: Plane | 'three-plane', study: PlannedStudy, noise: boolean, keep: RegExp | undefined): { description: string; protocolName: string } {
+function describe(
+  random: Random,
+  template: SeriesTemplate,
+  plane: Plane | 'three-plane',
+  study: PlannedStudy,
+  noise: boolean,
+  keep: RegExp | undefined,
+): { description: string; protocolName: string } {
   const telling = keep ? template.descriptions.filter((text) => keep.test(text)) : [];
   const words = study.profile.planeWords[plane === 'three-plane' ? 'axial' : plane];
   const base = pick(random, telling.length > 0 ? telling : template.descriptions).replace('{plane}', () => pick(random, words));
@@ -175,7 +199,8 @@ function describe(random: Random, template: SeriesTemplate, plane: Plane | 'thre
   else if (roll < 0.27) {
     const d = study.studyDate;
     description = `${description} ${d.slice(6, 8)}/${d.slice(4, 6)}/${d.slice(0, 4)}`;
-  } else if (roll < 0.3) description = `${description} ${10 + random.int(8)}:${String(random.int(60)).padStart(2, '0')}:${String(random.int(60)).padStart(2, '0')}`;
+  } else if (roll < 0.3)
+    description = `${description} ${10 + random.int(8)}:${String(random.int(60)).padStart(2, '0')}:${String(random.int(60)).padStart(2, '0')}`;
   return { description, protocolName };
 }
 
@@ -208,7 +233,14 @@ function scanOptionsOf(random: Random, template: SeriesTemplate, profile: Vendor
   return options.join('\\');
 }
 
-function planSeries(random: Random, template: SeriesTemplate, study: PlannedStudy, seriesNumber: number, afterContrast: boolean, options: PlanOptions): PlannedSeries[] {
+function planSeries(
+  random: Random,
+  template: SeriesTemplate,
+  study: PlannedStudy,
+  seriesNumber: number,
+  afterContrast: boolean,
+  options: PlanOptions,
+): PlannedSeries[] {
   const { noise } = options;
   const profile = study.profile;
   const plane = weighted<Plane | 'three-plane'>(random, template.planes);
@@ -236,7 +268,11 @@ function planSeries(random: Random, template: SeriesTemplate, study: PlannedStud
   // Is what the series is visible anywhere but in its description (b-values MSC reads, the sequence name, ImageType)?
   const readable = standardBValue || (privateBValue && privateBValueReadByMsc(profile.privateBValue));
   const evidence = EVIDENCE[template.id];
-  const evident = (bValues !== undefined && readable) || sequenceName.includes('{b}') || evidence === undefined || imageType.some((value) => evidence.imageType.includes(value));
+  const evident =
+    (bValues !== undefined && readable) ||
+    sequenceName.includes('{b}') ||
+    evidence === undefined ||
+    imageType.some((value) => evidence.imageType.includes(value));
   const echoTime = draw(random, template.echoTime);
   const repetitionTime = draw(random, template.repetitionTime);
   const echoTrainLength = template.echoTrainLength !== undefined ? draw(random, template.echoTrainLength, 0) : nuisance.readoutEchoTrainLength;
@@ -258,8 +294,16 @@ function planSeries(random: Random, template: SeriesTemplate, study: PlannedStud
     scanOptions: scanOptionsOf(random, template, profile),
     contrastAgent: template.contrast || afterContrast ? study.contrastAgent : '',
     temporalTags,
-    ...(phases > 0 ? { temporalResolution: template.id === 'dce' ? draw(random, [3000, 15000], 0) : template.id === 'asl' ? 2 * repetitionTime : repetitionTime } : {}),
-    transferSyntax: (!noise ? 'explicit-little' : random.next() < 0.06 ? 'implicit-little' : random.next() < 0.03 ? 'explicit-big' : 'explicit-little') as TransferSyntax,
+    ...(phases > 0
+      ? { temporalResolution: template.id === 'dce' ? draw(random, [3000, 15000], 0) : template.id === 'asl' ? 2 * repetitionTime : repetitionTime }
+      : {}),
+    transferSyntax: (!noise
+      ? 'explicit-little'
+      : random.next() < 0.06
+        ? 'implicit-little'
+        : random.next() < 0.03
+          ? 'explicit-big'
+          : 'explicit-little') as TransferSyntax,
     dropTags: new Set(noise && random.next() < 0.2 ? [pick(random, DROPPABLE_TAGS), pick(random, DROPPABLE_TAGS)] : []),
     geOffsetEncoding: study.geOffsetEncoding,
     privateBValue,
@@ -303,18 +347,20 @@ function planSeries(random: Random, template: SeriesTemplate, study: PlannedStud
       }
     }
   }
-  return [{
-    ...base,
-    seriesUid: randomUid(random),
-    seriesNumber,
-    description,
-    protocolName,
-    instances: capInstances(instances, options.maxInstancesPerSeries),
-    plannedInstances: instances.length,
-    ...(template.mosaic ? { mosaicSlices: slices } : {}),
-    ...(phases > 0 ? { numberOfTemporalPositions: phases } : {}),
-    folder,
-  }];
+  return [
+    {
+      ...base,
+      seriesUid: randomUid(random),
+      seriesNumber,
+      description,
+      protocolName,
+      instances: capInstances(instances, options.maxInstancesPerSeries),
+      plannedInstances: instances.length,
+      ...(template.mosaic ? { mosaicSlices: slices } : {}),
+      ...(phases > 0 ? { numberOfTemporalPositions: phases } : {}),
+      folder,
+    },
+  ];
 }
 
 /** The profiles a cohort draws from: the named vendors, else every profile not held out. */
@@ -327,7 +373,10 @@ const PATIENT_POSITIONS = { HFS: 0.45, FFS: 0.45, HFP: 0.05, FFP: 0.05 } as cons
 export function planCohort(options: PlanOptions): PlannedStudy[] {
   const random = new Random(options.seed);
   const profiles = cohortProfiles(options.vendors);
-  if (profiles.length === 0) throw new MscError('E_USAGE', `no vendor profile matches ${JSON.stringify(options.vendors)}`, { hint: `vendors: ${PROFILES.map((p) => p.vendor).join(', ')}` });
+  if (profiles.length === 0)
+    throw new MscError('E_USAGE', `no vendor profile matches ${JSON.stringify(options.vendors)}`, {
+      hint: `vendors: ${PROFILES.map((p) => p.vendor).join(', ')}`,
+    });
   if (options.maxInstancesPerSeries !== undefined && !(Number.isInteger(options.maxInstancesPerSeries) && options.maxInstancesPerSeries >= 1)) {
     throw new MscError('E_USAGE', `maxInstancesPerSeries must be a whole number ≥ 1, not ${options.maxInstancesPerSeries}`);
   }

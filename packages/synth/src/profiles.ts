@@ -38,13 +38,19 @@ const VENDOR_DATA: readonly VendorData[] = [SIEMENS, GE, PHILIPS, TOSHIBA, HITAC
 
 /** Whether MSC reads b-values from this private element (a column of the core table names it). */
 export function privateBValueReadByMsc(layout: PrivateBValue | undefined): boolean {
-  return layout !== undefined && COLUMNS.some((spec) => spec.privateCreator === layout.creator && spec.tag?.group === layout.group && (spec.tag.element & 0xff) === layout.element);
+  return (
+    layout !== undefined &&
+    COLUMNS.some((spec) => spec.privateCreator === layout.creator && spec.tag?.group === layout.group && (spec.tag.element & 0xff) === layout.element)
+  );
 }
 
 const isRange = (range: unknown): boolean =>
-  typeof range === 'number' ? Number.isFinite(range) && range >= 0 : Array.isArray(range) && range.length === 2 && range.every((v) => Number.isFinite(v) && v >= 0) && range[0] <= range[1];
+  typeof range === 'number'
+    ? Number.isFinite(range) && range >= 0
+    : Array.isArray(range) && range.length === 2 && range.every((v) => Number.isFinite(v) && v >= 0) && range[0] <= range[1];
 const isProbability = (p: unknown): boolean => typeof p === 'number' && p >= 0 && p <= 1;
-const isWords = (list: unknown, allowEmpty = false): boolean => Array.isArray(list) && list.length > 0 && list.every((item) => typeof item === 'string' && (allowEmpty || item !== ''));
+const isWords = (list: unknown, allowEmpty = false): boolean =>
+  Array.isArray(list) && list.length > 0 && list.every((item) => typeof item === 'string' && (allowEmpty || item !== ''));
 const CS_TOKEN = /^[A-Z0-9_ ]{1,16}$/;
 
 /** Problems of a vendor module's data (empty when it is well formed). */
@@ -60,11 +66,21 @@ export function profileProblems(data: VendorData): string[] {
   for (const key of ['softwareVersions', 'receiveCoils', 'transmitCoils'] as const) at(key, isWords(data[key]), 'non-empty names');
   for (const plane of ['axial', 'sagittal', 'coronal'] as const) at(`planeWords.${plane}`, isWords(data.planeWords?.[plane]), 'words');
   at('imageType', isWords(data.imageType) && data.imageType.every((token) => CS_TOKEN.test(token)), 'upper-case CS values');
-  at('bValueTags', isProbability(data.bValueTags?.standard) && isProbability(data.bValueTags.private) && (data.bValueTags.missing === undefined || isProbability(data.bValueTags.missing)), 'probabilities');
+  at(
+    'bValueTags',
+    isProbability(data.bValueTags?.standard) &&
+      isProbability(data.bValueTags.private) &&
+      (data.bValueTags.missing === undefined || isProbability(data.bValueTags.missing)),
+    'probabilities',
+  );
   at('bValueTags.private', data.bValueTags?.private === 0 || data.privateBValue !== undefined, 'a privateBValue layout when private > 0');
   if (data.privateBValue) {
     const { creator, group, element, format } = data.privateBValue;
-    at('privateBValue', creator !== '' && group % 2 === 1 && group > 0x0008 && element >= 0 && element <= 0xff && ['IS', 'DS', 'FL', 'GE'].includes(format), 'creator, odd group, element byte, format');
+    at(
+      'privateBValue',
+      creator !== '' && group % 2 === 1 && group > 0x0008 && element >= 0 && element <= 0xff && ['IS', 'DS', 'FL', 'GE'].includes(format),
+      'creator, odd group, element byte, format',
+    );
   }
   at('temporalTags', isProbability(data.temporalTags), 'a probability');
   at('extraScanOptions', Array.isArray(data.extraScanOptions) && data.extraScanOptions.every((token) => CS_TOKEN.test(token)), 'upper-case CS values');
@@ -78,12 +94,18 @@ export function profileProblems(data: VendorData): string[] {
     kinds.add(entry.kind);
     at(`${where} descriptions`, isWords(entry.descriptions, true), 'descriptions');
     if (entry.protocolNames) at(`${where} protocolNames`, isWords(entry.protocolNames), 'names');
-    if (entry.imageTypes) at(`${where} imageTypes`, entry.imageTypes.length > 0 && entry.imageTypes.every((type) => isWords(type) && type.every((token) => CS_TOKEN.test(token))), 'lists of upper-case CS values');
+    if (entry.imageTypes)
+      at(
+        `${where} imageTypes`,
+        entry.imageTypes.length > 0 && entry.imageTypes.every((type) => isWords(type) && type.every((token) => CS_TOKEN.test(token))),
+        'lists of upper-case CS values',
+      );
     if (entry.frequency !== undefined) at(`${where} frequency`, isProbability(entry.frequency), 'a probability');
     for (const key of ['echoTime', 'repetitionTime'] as const) if (entry[key] !== undefined) at(`${where} ${key}`, isRange(entry[key]), 'a range');
     if (entry.temporalPositions) at(`${where} temporalPositions`, isRange(entry.temporalPositions) && entry.temporalPositions[0] >= 1, 'a range ≥ 1');
     if (entry.mosaic) at(`${where} mosaic`, kind?.readout === 'epi' && kind.temporalPositions !== undefined, 'only for dynamic EPI');
-    for (const name of typeof entry.sequenceName === 'string' ? [entry.sequenceName] : entry.sequenceName ?? []) if (name.includes('{b}')) at(`${where} sequenceName`, kind?.bValues !== undefined, '{b} only where the kind has b-values');
+    for (const name of typeof entry.sequenceName === 'string' ? [entry.sequenceName] : (entry.sequenceName ?? []))
+      if (name.includes('{b}')) at(`${where} sequenceName`, kind?.bValues !== undefined, '{b} only where the kind has b-values');
     if (entry.kind === 'b0-only') at(where, data.bValueTags?.omitZero !== true, 'no b0-only series where b = 0 is never written');
   }
   return problems;
@@ -96,13 +118,25 @@ export function kindProblems(kind: SeriesKind): string[] {
     if (!ok) problems.push(`kind ${kind.id}: ${where}`);
   };
   at('label', ['ADC', 'DCE', 'DWI', 'Others', 'T2W'].includes(kind.label));
-  for (const key of ['echoTime', 'repetitionTime', 'flipAngle', 'echoTrainLength', 'inversionTime'] as const) if (kind[key] !== undefined) at(key, isRange(kind[key]));
+  for (const key of ['echoTime', 'repetitionTime', 'flipAngle', 'echoTrainLength', 'inversionTime'] as const)
+    if (kind[key] !== undefined) at(key, isRange(kind[key]));
   at('slices', isRange(kind.slices) && kind.slices[0] >= 1);
   if (kind.temporalPositions) at('temporalPositions', isRange(kind.temporalPositions) && kind.temporalPositions[0] >= 1);
   at('frequency', isProbability(kind.frequency));
-  at('planes', Object.values(kind.planes).some((w) => w > 0));
-  if (kind.label === 'T2W') at('T2W is axial only', Object.keys(kind.planes).every((plane) => plane === 'axial'));
-  if (kind.bValues) at('bValues', kind.bValues.every((set) => set.length > 0 && set.every((b) => b >= 0 && b <= 5000)));
+  at(
+    'planes',
+    Object.values(kind.planes).some((w) => w > 0),
+  );
+  if (kind.label === 'T2W')
+    at(
+      'T2W is axial only',
+      Object.keys(kind.planes).every((plane) => plane === 'axial'),
+    );
+  if (kind.bValues)
+    at(
+      'bValues',
+      kind.bValues.every((set) => set.length > 0 && set.every((b) => b >= 0 && b <= 5000)),
+    );
   if (kind.label === 'DWI') at('DWI has b > 0', kind.bValues?.some((set) => set.some((b) => b > 0)) === true);
   if (kind.label !== 'DWI') at('only DWI has b > 0', !kind.bValues?.some((set) => set.some((b) => b > 0)));
   return problems;
@@ -115,7 +149,7 @@ function template(data: Pick<VendorData, 'imageType'>, entry: VendorSeries): Ser
     descriptions: entry.descriptions,
     ...(entry.protocolNames ? { protocolNames: entry.protocolNames } : {}),
     imageTypes: entry.imageTypes ?? [data.imageType],
-    sequenceNames: typeof entry.sequenceName === 'string' ? [entry.sequenceName] : entry.sequenceName ?? [''],
+    sequenceNames: typeof entry.sequenceName === 'string' ? [entry.sequenceName] : (entry.sequenceName ?? ['']),
     scanOptions: entry.scanOptions ?? '',
     scanningSequence: entry.scanningSequence ?? kind.scanningSequence,
     sequenceVariant: entry.sequenceVariant ?? kind.sequenceVariant,
@@ -150,8 +184,28 @@ export const ALL_VENDORS: readonly Vendor[] = PROFILES.map((profile) => profile.
  */
 export const SITE_DESCRIPTIONS: Readonly<Record<string, readonly string[]>> = {
   't2-axial': ['T2 transversal', 'T2 axial próstata', 'T2 ax prostata', 'PROSTATA T2 TRA', 'T2 assiale', 'T2 osiowo', 'T2 aksiyel', 'T2 TSE transversal'],
-  dwi: ['Difusão b1000', 'Diffusion axiale', 'Diffusion b800 ax', 'DIFUSION PROSTATA', 'Diffusione b1000', 'Dyfuzja b800', 'Difüzyon', 'Diffusionsbildgebung', 'DWI próstata'],
-  adc: ['Mapa ADC', 'carte ADC', 'ADC prostata', 'Mappa ADC', 'ADC-Karte', 'ADC haritası', 'Apparent Diffusion Coefficient', 'Coefficient de diffusion apparent', 'Coeficiente de difusión aparente (ADC)'],
+  dwi: [
+    'Difusão b1000',
+    'Diffusion axiale',
+    'Diffusion b800 ax',
+    'DIFUSION PROSTATA',
+    'Diffusione b1000',
+    'Dyfuzja b800',
+    'Difüzyon',
+    'Diffusionsbildgebung',
+    'DWI próstata',
+  ],
+  adc: [
+    'Mapa ADC',
+    'carte ADC',
+    'ADC prostata',
+    'Mappa ADC',
+    'ADC-Karte',
+    'ADC haritası',
+    'Apparent Diffusion Coefficient',
+    'Coefficient de diffusion apparent',
+    'Coeficiente de difusión aparente (ADC)',
+  ],
   dce: ['Perfusión dinámica', 'Perfusion dynamique', 'T1 dinamico', 'DYNAMIK KM', 'Dinamico con contrasto', 'Dynamika T1', 'Dynamisk kontrast'],
   localizer: ['Topograma', 'Übersicht', 'Planificación', 'Repérage', 'Localizzatore', 'Lokalizator'],
   't1-tse': ['T1 sagital', 'T1 transversal', 'T1 assiale', 'T1 pelvis transversal'],

@@ -80,15 +80,23 @@ export async function mergeShards(parts: readonly string[], output: string): Pro
       if (earlier !== undefined) {
         // Every shard reports the files no shard could read (they have no series to shard by).
         if (key === 'path' && earlier.part !== part && same(earlier.row, row)) continue;
-        throw new MscError('E_BAD_DATA', `${k.split('\u0000').join(' / ')} is in ${parts[earlier.part]}${earlier.part === part ? ' twice' : ` and ${parts[part]}`}`, {
-          hint: 'shards of one run never share a series: were the parts made with the same n, or is a part given twice?',
-        });
+        throw new MscError(
+          'E_BAD_DATA',
+          `${k.split('\u0000').join(' / ')} is in ${parts[earlier.part]}${earlier.part === part ? ' twice' : ` and ${parts[part]}`}`,
+          {
+            hint: 'shards of one run never share a series: were the parts made with the same n, or is a part given twice?',
+          },
+        );
       }
       seen.set(k, { part, row });
       keyed.push({ key: k, row });
     }
   });
   keyed.sort((a, b) => compare(a.key, b.key));
-  await writeTable(output, columns, keyed.map((entry) => entry.row));
+  await writeTable(
+    output,
+    columns,
+    keyed.map((entry) => entry.row),
+  );
   return { parts: parts.length, rows: keyed.length, order, key, output };
 }

@@ -32,12 +32,23 @@ export async function mergeTarget(options: MergeTargetOptions): Promise<MergeTar
   const idColumn = options.idColumn ?? 'series_uid';
   const targetColumn = options.targetColumn ?? 'class';
   const [features, labels] = await Promise.all([readTableAll(options.input), readTableAll(options.target)]);
-  if (!features.columns.includes(idColumn)) throw new MscError('E_MISSING_COLUMNS', `${options.input} has no "${idColumn}" column`, { path: options.input, hint: 'join by another column with --id_col' });
+  if (!features.columns.includes(idColumn))
+    throw new MscError('E_MISSING_COLUMNS', `${options.input} has no "${idColumn}" column`, {
+      path: options.input,
+      hint: 'join by another column with --id_col',
+    });
   if (features.columns.includes(targetColumn)) {
-    throw new MscError('E_BAD_DATA', `${options.input} already has a "${targetColumn}" column`, { path: options.input, hint: 'name the label column otherwise with --target_col, or drop it from the feature table' });
+    throw new MscError('E_BAD_DATA', `${options.input} already has a "${targetColumn}" column`, {
+      path: options.input,
+      hint: 'name the label column otherwise with --target_col, or drop it from the feature table',
+    });
   }
   for (const column of [idColumn, targetColumn]) {
-    if (!labels.columns.includes(column)) throw new MscError('E_MISSING_COLUMNS', `${options.target} has no "${column}" column`, { path: options.target, hint: column === targetColumn ? 'name the label column with --target_col' : 'join by another column with --id_col' });
+    if (!labels.columns.includes(column))
+      throw new MscError('E_MISSING_COLUMNS', `${options.target} has no "${column}" column`, {
+        path: options.target,
+        hint: column === targetColumn ? 'name the label column with --target_col' : 'join by another column with --id_col',
+      });
   }
   const labelOf = new Map<string, Cell>();
   for (const row of labels.rows) {
@@ -46,7 +57,9 @@ export async function mergeTarget(options: MergeTargetOptions): Promise<MergeTar
     if (id === '' || label === null || String(label).trim() === '') continue;
     const earlier = labelOf.get(id);
     if (earlier !== undefined && String(earlier) !== String(label)) {
-      throw new MscError('E_BAD_DATA', `${idColumn} ${id} has two labels in ${options.target}: "${String(earlier)}" and "${String(label)}"`, { path: options.target });
+      throw new MscError('E_BAD_DATA', `${idColumn} ${id} has two labels in ${options.target}: "${String(earlier)}" and "${String(label)}"`, {
+        path: options.target,
+      });
     }
     labelOf.set(id, label);
   }
@@ -63,8 +76,16 @@ export async function mergeTarget(options: MergeTargetOptions): Promise<MergeTar
     rows.push({ ...row, [targetColumn]: label ?? null });
   }
   if (rows.length === 0) {
-    throw new MscError('E_BAD_DATA', `no ${idColumn} of ${options.input} has a label in ${options.target}`, { hint: 'check that both tables use the same UIDs (and --id_col)' });
+    throw new MscError('E_BAD_DATA', `no ${idColumn} of ${options.input} has a label in ${options.target}`, {
+      hint: 'check that both tables use the same UIDs (and --id_col)',
+    });
   }
   await writeTable(options.output, [...features.columns, targetColumn], rows);
-  return { rows: rows.length, labelled: rows.length - (options.keepUnlabelled ? unlabelled : 0), unlabelled, unusedLabels: labelOf.size - used.size, output: options.output };
+  return {
+    rows: rows.length,
+    labelled: rows.length - (options.keepUnlabelled ? unlabelled : 0),
+    unlabelled,
+    unusedLabels: labelOf.size - used.size,
+    output: options.output,
+  };
 }

@@ -25,15 +25,21 @@ export interface SplitDataSummary {
 
 export async function splitData(options: SplitDataOptions): Promise<SplitDataSummary> {
   const idColumn = options.idColumn ?? 'study_uid';
-  if (options.outputs.length < 2) throw new MscError('E_USAGE', `give at least two outputs, not ${options.outputs.length}`, { hint: '--output_paths train.csv test.csv' });
+  if (options.outputs.length < 2)
+    throw new MscError('E_USAGE', `give at least two outputs, not ${options.outputs.length}`, { hint: '--output_paths train.csv test.csv' });
   for (const output of options.outputs) formatFromPath(output);
   const fractions = options.fractions ?? (options.outputs.length === 2 ? [0.8, 0.2] : options.outputs.map(() => 1));
   if (fractions.length !== options.outputs.length) {
-    throw new MscError('E_USAGE', `${fractions.length} fractions for ${options.outputs.length} outputs`, { hint: 'give one fraction per output, e.g. --fractions 0.8 0.2' });
+    throw new MscError('E_USAGE', `${fractions.length} fractions for ${options.outputs.length} outputs`, {
+      hint: 'give one fraction per output, e.g. --fractions 0.8 0.2',
+    });
   }
   const table = await readTableAll(options.input);
   if (table.rows.length > 0 && !table.columns.includes(idColumn)) {
-    throw new MscError('E_MISSING_COLUMNS', `${options.input} has no "${idColumn}" column`, { path: options.input, hint: 'name the grouping column with --id_col' });
+    throw new MscError('E_MISSING_COLUMNS', `${options.input} has no "${idColumn}" column`, {
+      path: options.input,
+      hint: 'name the grouping column with --id_col',
+    });
   }
   const ids = table.rows.map((row) => String(row[idColumn] ?? ''));
   const partOf = splitByStudy(ids, fractions, options.seed);

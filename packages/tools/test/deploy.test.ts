@@ -41,8 +41,14 @@ beforeAll(async () => {
   env = { ...process.env, PATH: `${bin}:${process.env['PATH'] ?? ''}` };
   const one = join(dir, 'one');
   await mkdir(one);
-  sh(`msc-extract "${archive}" -o "${one}/series.parquet" --per-series --n-workers 1 && msc-predict "${one}/series.parquet" -o "${one}/predictions.csv" --heuristics prostate_mpmri`);
-  oneRun = { series: await readFile(join(one, 'series.parquet')), predictions: await readFile(join(one, 'predictions.csv')), skipped: await readFile(join(one, 'series.skipped.csv')) };
+  sh(
+    `msc-extract "${archive}" -o "${one}/series.parquet" --per-series --n-workers 1 && msc-predict "${one}/series.parquet" -o "${one}/predictions.csv" --heuristics prostate_mpmri`,
+  );
+  oneRun = {
+    series: await readFile(join(one, 'series.parquet')),
+    predictions: await readFile(join(one, 'predictions.csv')),
+    skipped: await readFile(join(one, 'series.skipped.csv')),
+  };
 }, 120_000);
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -51,7 +57,9 @@ function sh(script: string, extra: Record<string, string> = {}, shell = '/bin/sh
 }
 
 async function expectOneRun(out: string, shards: number): Promise<void> {
-  expect((await readdir(join(out, 'parts'))).filter((name) => /^series\..*\.parquet$/.test(name)).sort()).toEqual(Array.from({ length: shards }, (_, i) => `series.${i + 1}-of-${shards}.parquet`).sort());
+  expect((await readdir(join(out, 'parts'))).filter((name) => /^series\..*\.parquet$/.test(name)).sort()).toEqual(
+    Array.from({ length: shards }, (_, i) => `series.${i + 1}-of-${shards}.parquet`).sort(),
+  );
   expect(await readFile(join(out, 'series.parquet'))).toEqual(oneRun.series);
   expect(await readFile(join(out, 'predictions.csv'))).toEqual(oneRun.predictions);
   expect(await readFile(join(out, 'series.skipped.csv'))).toEqual(oneRun.skipped);
@@ -81,7 +89,8 @@ describe('deploy manifests', () => {
     const out = join(dir, 'k8s');
     // As the pods run it: the container's env, the mounts at their paths, the index Kubernetes
     // sets. With SHARDS (= completions) lowered to RUN_SHARDS: the same command, fewer processes.
-    for (let index = 0; index < RUN_SHARDS; index++) sh(c.args[0]!, { ...envOf(c), SHARDS: String(RUN_SHARDS), DATA_DIR: archive, OUT_DIR: out, JOB_COMPLETION_INDEX: String(index) });
+    for (let index = 0; index < RUN_SHARDS; index++)
+      sh(c.args[0]!, { ...envOf(c), SHARDS: String(RUN_SHARDS), DATA_DIR: archive, OUT_DIR: out, JOB_COMPLETION_INDEX: String(index) });
     const m = container(merge);
     sh(m.args[0]!, { ...envOf(m), OUT_DIR: out });
     await expectOneRun(out, RUN_SHARDS);
@@ -96,12 +105,26 @@ describe('deploy manifests', () => {
     const out = join(dir, 'slurm');
     // run as a 0-based array of RUN_SHARDS tasks here: the shard must still be k/n with k from 1
     for (let task = 0; task < RUN_SHARDS; task++) {
-      execFileSync('/bin/bash', [script], { env: { ...env, ARCHIVE: archive, OUT: out, MSC_RUN: '', SLURM_ARRAY_TASK_ID: String(task), SLURM_ARRAY_TASK_MIN: '0', SLURM_ARRAY_TASK_COUNT: String(RUN_SHARDS), SLURM_CPUS_PER_TASK: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+      execFileSync('/bin/bash', [script], {
+        env: {
+          ...env,
+          ARCHIVE: archive,
+          OUT: out,
+          MSC_RUN: '',
+          SLURM_ARRAY_TASK_ID: String(task),
+          SLURM_ARRAY_TASK_MIN: '0',
+          SLURM_ARRAY_TASK_COUNT: String(RUN_SHARDS),
+          SLURM_CPUS_PER_TASK: '1',
+        },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
     }
     execFileSync('/bin/bash', [join(DEPLOY, 'slurm', 'merge.sbatch')], { env: { ...env, OUT: out, MSC_RUN: '' }, stdio: ['ignore', 'ignore', 'pipe'] });
     await expectOneRun(out, RUN_SHARDS);
     // without the array variables it refuses, with a message
-    expect(() => execFileSync('/bin/bash', [script], { env: { ...env, ARCHIVE: archive, OUT: out, MSC_RUN: '' }, stdio: 'pipe' })).toThrow(/submit as an array job/);
+    expect(() => execFileSync('/bin/bash', [script], { env: { ...env, ARCHIVE: archive, OUT: out, MSC_RUN: '' }, stdio: 'pipe' })).toThrow(
+      /submit as an array job/,
+    );
   }, 120_000);
 
   it('GitHub Actions: a matrix of shard jobs, then the merge job', async () => {
@@ -121,7 +144,8 @@ describe('deploy manifests', () => {
         sh(script, stepEnv, '/bin/bash');
       }
     };
-    for (const shard of values) runSteps(shardJob.steps, { 'matrix.shard': String(shard), 'strategy.job-total': String(values.length) }, { ...shardJob.env, ARCHIVE: archive, OUT: out });
+    for (const shard of values)
+      runSteps(shardJob.steps, { 'matrix.shard': String(shard), 'strategy.job-total': String(values.length) }, { ...shardJob.env, ARCHIVE: archive, OUT: out });
     runSteps(workflow.jobs.merge.steps, {}, { ...workflow.jobs.merge.env, OUT: out });
     await expectOneRun(out, values.length);
   }, 120_000);

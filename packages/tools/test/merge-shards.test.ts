@@ -85,7 +85,10 @@ describe('msc-merge-shards', () => {
   });
 
   it('per-series parts made from disjoint top-level folders (docs/archive-scale.md) merge to one run too', async () => {
-    const patients = (await readdir(cohort.outDir, { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => join(cohort.outDir, entry.name)).sort();
+    const patients = (await readdir(cohort.outDir, { withFileTypes: true }))
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => join(cohort.outDir, entry.name))
+      .sort();
     const parts: string[] = [];
     for (let k = 1; k <= N; k++) {
       const part = join(dir, `by-folder.${k}.parquet`);
@@ -100,7 +103,9 @@ describe('msc-merge-shards', () => {
     const part = join(dir, 'series.part1.parquet');
     const twice = captureIo();
     expect(await mergeMain([part, part, '-o', join(dir, 'x.parquet')], twice)).toBe(3);
-    expect(twice.err()).toMatch(/^error \[E_BAD_DATA\]: .* is in .*series\.part1\.parquet and .*series\.part1\.parquet\nhint: shards of one run never share a series/);
+    expect(twice.err()).toMatch(
+      /^error \[E_BAD_DATA\]: .* is in .*series\.part1\.parquet and .*series\.part1\.parquet\nhint: shards of one run never share a series/,
+    );
     const mixed = captureIo();
     expect(await mergeMain([part, join(dir, 'instances-parquet.part2.parquet'), '-o', join(dir, 'x.parquet')], mixed)).toBe(3);
     expect(mixed.err()).toMatch(/has other columns than/);

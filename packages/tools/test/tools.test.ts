@@ -37,7 +37,18 @@ async function run(main: (argv: string[], io: ReturnType<typeof captureIo>) => P
 describe('msc-merge-target', () => {
   it("joins the cohort's labels.csv onto the series table by series_uid (original spellings)", async () => {
     const output = join(dir, 'labelled.csv');
-    const result = await run(mergeTargetMain, ['--input_path', series, '--target_path', cohort.labelsPath, '--output_path', output, '--id_col', 'series_uid', '--target_col', 'class']);
+    const result = await run(mergeTargetMain, [
+      '--input_path',
+      series,
+      '--target_path',
+      cohort.labelsPath,
+      '--output_path',
+      output,
+      '--id_col',
+      'series_uid',
+      '--target_col',
+      'class',
+    ]);
     expect(result.code, result.err).toBe(0);
     expect(result.summary).toMatchObject({ rows: cohort.labels.length, labelled: cohort.labels.length, unlabelled: 0, unusedLabels: 0 });
     const truth = new Map(cohort.labels.map((label) => [label.series_uid, label.class]));
@@ -48,7 +59,11 @@ describe('msc-merge-target', () => {
 
   it('leaves out or keeps unlabelled rows, and refuses contradicting labels', async () => {
     const some = join(dir, 'some-labels.csv');
-    await writeTable(some, ['series_uid', 'class'], cohort.labels.slice(0, 5).map((label) => ({ series_uid: label.series_uid, class: label.class })));
+    await writeTable(
+      some,
+      ['series_uid', 'class'],
+      cohort.labels.slice(0, 5).map((label) => ({ series_uid: label.series_uid, class: label.class })),
+    );
     const dropped = await run(mergeTargetMain, [series, '-t', some, '-o', join(dir, 'five.parquet')]);
     expect(dropped.summary).toMatchObject({ rows: 5, labelled: 5, unlabelled: cohort.labels.length - 5 });
     const kept = await run(mergeTargetMain, [series, '-t', some, '-o', join(dir, 'all.parquet'), '--keep_unlabelled']);
@@ -68,7 +83,22 @@ describe('msc-merge-target', () => {
 describe('msc-split-data', () => {
   it('splits by study in the given proportions, the same for the same seed (original spellings)', async () => {
     const [a, b] = [join(dir, 'train.tsv'), join(dir, 'test.tsv')];
-    const result = await run(splitDataMain, ['--input_path', series, '--output_paths', a, b, '--fractions', '0.5', '0.5', '--random_seed', '7', '--id_col', 'study_uid', '--sep', '\t']);
+    const result = await run(splitDataMain, [
+      '--input_path',
+      series,
+      '--output_paths',
+      a,
+      b,
+      '--fractions',
+      '0.5',
+      '0.5',
+      '--random_seed',
+      '7',
+      '--id_col',
+      'study_uid',
+      '--sep',
+      '\t',
+    ]);
     expect(result.code, result.err).toBe(0);
     expect(result.summary).toMatchObject({ rows: cohort.labels.length, groups: 6, parts: [{ groups: 3 }, { groups: 3 }] });
     const [train, test] = await Promise.all([readTableAll(a), readTableAll(b)]);
@@ -94,7 +124,13 @@ describe('msc-metadata-json', () => {
     const output = join(dir, 'metadata.json');
     const result = await run(metadataJsonMain, ['--input_dir', cohort.outDir, '--output_path', output, '--n_workers', '0']);
     expect(result.code, result.err).toBe(0);
-    expect(result.summary).toMatchObject({ patients: 6, studies: 6, series: cohort.labels.length, instances: cohort.instances, skipped: cohort.skippedObjects + 1 });
+    expect(result.summary).toMatchObject({
+      patients: 6,
+      studies: 6,
+      series: cohort.labels.length,
+      instances: cohort.instances,
+      skipped: cohort.skippedObjects + 1,
+    });
     const tree = JSON.parse(await readFile(output, 'utf8')) as Record<string, Record<string, Record<string, Record<string, unknown[]>>>>;
     const label = cohort.labels[0]!;
     const node = tree[label.patient_id]![label.study_uid]![label.series_uid]!;
@@ -107,7 +143,8 @@ describe('msc-metadata-json', () => {
     const byUid = new Map(fromFiles.map((row) => [row.series_uid, row]));
     for (const row of fromTree) {
       const expected = byUid.get(row.series_uid)!;
-      for (const column of ['series_description', 'image_type', 'echo_time', 'repetition_time', 'diffusion_bvalue_final', 'manufacturer']) expect(row[column], column).toBe(expected[column]);
+      for (const column of ['series_description', 'image_type', 'echo_time', 'repetition_time', 'diffusion_bvalue_final', 'manufacturer'])
+        expect(row[column], column).toBe(expected[column]);
     }
   });
 

@@ -19,7 +19,18 @@ export { formatSummary, runTrain, type TrainIo, type TrainSummary } from './trai
 export { readLabelledTable, type LabelledTable } from './labelled-table.js';
 export { splitByStudy } from './validation/split.js';
 export { fileTrainIo, columnsOf } from './file-io.js';
-export { ORIGINAL_EXCLUSIONS, ORIGINAL_FRACTIONS, exclusionColumns, exclusionName, planGrid, studiesKept, type GridJob, type GridPlanOptions, type GridTrainSettings, type Grouping } from './grid/plan.js';
+export {
+  ORIGINAL_EXCLUSIONS,
+  ORIGINAL_FRACTIONS,
+  exclusionColumns,
+  exclusionName,
+  planGrid,
+  studiesKept,
+  type GridJob,
+  type GridPlanOptions,
+  type GridTrainSettings,
+  type Grouping,
+} from './grid/plan.js';
 export { runGrid, type GridEvent, type GridJobResult, type GridOptions, type GridRun, type GridSummary } from './grid/run.js';
 export { collectGridTables, IMPORTANCE_COLUMNS, type GridTables } from './grid/collect.js';
 export { vendorOf, vendorOfStudies } from './grid/vendor.js';

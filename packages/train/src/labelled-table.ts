@@ -61,14 +61,23 @@ export async function readLabelledTable(path: string, labelColumn: string): Prom
     reducer.addRows(kept, batch.columns);
   }
   if (conflicts.size > 0) {
-    const shown = [...conflicts].slice(0, SHOWN_CONFLICTS).map(([series, labels]) => `series ${series.split('\u0000')[1]} has ${[...labels].sort().join(' and ')}`);
-    throw new MscError('E_BAD_DATA', `${path}: ${conflicts.size} series ${conflicts.size === 1 ? 'has' : 'have'} rows with different labels in "${labelColumn}": ${shown.join('; ')}${conflicts.size > SHOWN_CONFLICTS ? '; …' : ''}`, {
-      path,
-      hint: 'a series is one class: give all its rows the same label (or leave rows unlabelled, empty or -, to leave them out)',
-    });
+    const shown = [...conflicts]
+      .slice(0, SHOWN_CONFLICTS)
+      .map(([series, labels]) => `series ${series.split('\u0000')[1]} has ${[...labels].sort().join(' and ')}`);
+    throw new MscError(
+      'E_BAD_DATA',
+      `${path}: ${conflicts.size} series ${conflicts.size === 1 ? 'has' : 'have'} rows with different labels in "${labelColumn}": ${shown.join('; ')}${conflicts.size > SHOWN_CONFLICTS ? '; …' : ''}`,
+      {
+        path,
+        hint: 'a series is one class: give all its rows the same label (or leave rows unlabelled, empty or -, to leave them out)',
+      },
+    );
   }
   if (hasLabelColumn && unlabelledRows === inputRows && inputRows > 0) {
-    throw new MscError('E_BAD_DATA', `${path}: no row has a label in "${labelColumn}" (all are empty or -)`, { path, hint: 'name the label column with --target-column' });
+    throw new MscError('E_BAD_DATA', `${path}: no row has a label in "${labelColumn}" (all are empty or -)`, {
+      path,
+      hint: 'name the label column with --target-column',
+    });
   }
   return { rows: reducer.finish(), inputRows, unlabelledRows, blankKeyRows: reducer.blankKeyRows };
 }

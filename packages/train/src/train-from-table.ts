@@ -55,14 +55,18 @@ export function checkTrainOutputs(opts: TrainCliOptions): void {
     ...(opts.groupFile ? [{ path: opts.groupFile, role: 'the group file' }] : []),
   ];
   const outputs = trainOutputs(opts);
-  assertDistinctPaths(outputs.map((path, i) => ({ path, role: i === 0 ? 'the output model' : `the output ${path}` })), inputs);
+  assertDistinctPaths(
+    outputs.map((path, i) => ({ path, role: i === 0 ? 'the output model' : `the output ${path}` })),
+    inputs,
+  );
   for (const path of outputs) checkOutputPath(path);
 }
 
 /** Rows left out while reading a table, in words. */
 function readingWarnings(table: LabelledTable, path: string, target: string): string[] {
   const warnings: string[] = [];
-  if (table.unlabelledRows > 0) warnings.push(`${table.unlabelledRows} of ${table.inputRows} rows of ${path} have no label in "${target}" (empty or -); left out`);
+  if (table.unlabelledRows > 0)
+    warnings.push(`${table.unlabelledRows} of ${table.inputRows} rows of ${path} have no label in "${target}" (empty or -); left out`);
   if (table.blankKeyRows > 0) warnings.push(`${table.blankKeyRows} of ${table.inputRows} rows of ${path} have no study_uid or series_uid; left out`);
   return warnings;
 }
@@ -81,12 +85,15 @@ export function labelWarnings(rows: readonly Row[], target: string, folds: numbe
   const warnings: string[] = [];
   const classes = studiesOf.size;
   if (classes > CLASS_LABELS.length * 2 && classes * 2 >= rows.length) {
-    warnings.push(`"${target}" has ${classes} different labels for ${rows.length} series: it looks like an identifier, not a class (name the label column with --target-column)`);
+    warnings.push(
+      `"${target}" has ${classes} different labels for ${rows.length} series: it looks like an identifier, not a class (name the label column with --target-column)`,
+    );
     return warnings;
   }
   if (folds !== undefined) {
     const rare = [...studiesOf].filter(([, studies]) => studies.size < folds).map(([label, studies]) => `${label} (${studies.size})`);
-    if (rare.length > 0) warnings.push(`classes found in fewer studies than the ${folds} folds: ${rare.join(', ')}; some folds train without them and cannot predict them`);
+    if (rare.length > 0)
+      warnings.push(`classes found in fewer studies than the ${folds} folds: ${rare.join(', ')}; some folds train without them and cannot predict them`);
   }
   return warnings;
 }
@@ -96,9 +103,17 @@ export async function runTrain(opts: TrainCliOptions, io: TrainIo): Promise<Trai
   const table = await io.readRows(opts.input, opts.targetColumn);
   const warnings = readingWarnings(table, opts.input, opts.targetColumn);
   let rows = table.rows;
-  if (rows.length === 0) throw new MscError('E_BAD_DATA', `the table ${opts.input} has no rows`, { path: opts.input, hint: 'give a table with a header line and one row per instance or series' });
+  if (rows.length === 0)
+    throw new MscError('E_BAD_DATA', `the table ${opts.input} has no rows`, {
+      path: opts.input,
+      hint: 'give a table with a header line and one row per instance or series',
+    });
   if (opts.subset !== undefined) {
-    const keep = subsetByStudy(rows.map((r) => String(r['study_uid'] ?? '')), opts.subset, opts.seed);
+    const keep = subsetByStudy(
+      rows.map((r) => String(r['study_uid'] ?? '')),
+      opts.subset,
+      opts.seed,
+    );
     rows = Array.from(keep, (i) => rows[i]!);
   }
   const groupOfStudy = opts.groupFile ? parseGroupFile(await io.readText(opts.groupFile), opts.groupFile) : undefined;
@@ -109,9 +124,16 @@ export async function runTrain(opts: TrainCliOptions, io: TrainIo): Promise<Trai
     const testTable = await io.readRows(opts.testSet, opts.targetColumn);
     warnings.push(...readingWarnings(testTable, opts.testSet, opts.targetColumn));
     testRows = testTable.rows;
-    if (testRows.length === 0) throw new MscError('E_BAD_DATA', `the test set ${opts.testSet} has no rows`, { path: opts.testSet, hint: 'give a labelled table, or leave out --test-set' });
+    if (testRows.length === 0)
+      throw new MscError('E_BAD_DATA', `the test set ${opts.testSet} has no rows`, {
+        path: opts.testSet,
+        hint: 'give a labelled table, or leave out --test-set',
+      });
     if (!testRows.some((row) => Object.hasOwn(row, opts.targetColumn))) {
-      throw new MscError('E_MISSING_COLUMNS', `the test set ${opts.testSet} has no "${opts.targetColumn}" column`, { path: opts.testSet, hint: 'the test set needs the same label column as the training table' });
+      throw new MscError('E_MISSING_COLUMNS', `the test set ${opts.testSet} has no "${opts.targetColumn}" column`, {
+        path: opts.testSet,
+        hint: 'the test set needs the same label column as the training table',
+      });
     }
   }
   const model = trainModel(rows, {
@@ -124,13 +146,23 @@ export async function runTrain(opts: TrainCliOptions, io: TrainIo): Promise<Trai
     nIter: opts.nIter,
     innerFolds: opts.innerFolds,
     importance: !opts.skipImportance,
-    trainingArgs: { subset: opts.subset ?? 1, exclude_cols: opts.excludeCols, include_cols: opts.includeCols, input: opts.input, derived_features: opts.derivedFeatures },
+    trainingArgs: {
+      subset: opts.subset ?? 1,
+      exclude_cols: opts.excludeCols,
+      include_cols: opts.includeCols,
+      input: opts.input,
+      derived_features: opts.derivedFeatures,
+    },
     onRound: (fold, info) => io.progress?.(`fold ${fold + 1}: round ${info.round + 1}`),
   });
 
   const ctx = (set: string, split: string, fold: number | string): MetricContext => ({
-    model: opts.modelName, exclusion: opts.excludeCols.length > 0 ? opts.excludeCols.join(':') : 'standard',
-    set, split, fold, fraction: opts.subset ?? 1,
+    model: opts.modelName,
+    exclusion: opts.excludeCols.length > 0 ? opts.excludeCols.join(':') : 'standard',
+    set,
+    split,
+    fold,
+    fraction: opts.subset ?? 1,
   });
   const metricRows: Row[] = [];
   const addMetrics = (c: MetricContext, m: ClassificationMetrics | RegressionMetrics, auc?: number[]) =>
@@ -147,10 +179,19 @@ export async function runTrain(opts: TrainCliOptions, io: TrainIo): Promise<Trai
     const labels = testRows.map((row, i) => {
       if (opts.task === 'regression') return Number(row[opts.targetColumn]);
       const c = classIndexOf(model.classNames, row[opts.targetColumn]);
-      if (c === undefined) throw new MscError('E_BAD_DATA', `test row ${i + 1}: label "${String(row[opts.targetColumn])}" is not one of the model's classes (${model.classNames.join(', ')})`, { path: opts.testSet, hint: 'the test set may only hold classes the training table has' });
+      if (c === undefined)
+        throw new MscError(
+          'E_BAD_DATA',
+          `test row ${i + 1}: label "${String(row[opts.targetColumn])}" is not one of the model's classes (${model.classNames.join(', ')})`,
+          { path: opts.testSet, hint: 'the test set may only hold classes the training table has' },
+        );
       return c;
     });
-    testReport = evaluateTestSet(model.cv.folds.map((f) => f.booster), transform(testRows, model.spec), labels);
+    testReport = evaluateTestSet(
+      model.cv.folds.map((f) => f.booster),
+      transform(testRows, model.spec),
+      labels,
+    );
     testReport.perFold.forEach((m, i) => addMetrics(ctx('test', 'test', foldId(model.cv.folds[i]!.fold)), m));
     if (testReport.consensus) addMetrics(ctx('test', 'test_consensus', '-'), testReport.consensus);
     addMetrics(ctx('test', 'test_ensemble', '-'), testReport.ensemble, testReport.ensembleAucOvr);
@@ -161,13 +202,27 @@ export async function runTrain(opts: TrainCliOptions, io: TrainIo): Promise<Trai
   await io.writeBytes(opts.output, model.onnx);
   // The per-row output goes to the predictions table, not into the JSON.
   const test = testReport && Object.fromEntries(Object.entries(testReport).filter(([key]) => key !== 'ensembleOutput'));
-  const json = { cv: model.cv.classification ?? model.cv.regression, folds: model.cv.folds.map((f) => ({ fold: model.foldNames[f.fold], metrics: f.classification ?? f.regression, auc_ovr: f.aucOvr, params: f.params })), test };
+  const json = {
+    cv: model.cv.classification ?? model.cv.regression,
+    folds: model.cv.folds.map((f) => ({ fold: model.foldNames[f.fold], metrics: f.classification ?? f.regression, auc_ovr: f.aucOvr, params: f.params })),
+    test,
+  };
   await io.writeBytes(outputs[1]!, new TextEncoder().encode(`${JSON.stringify(json, null, 2)}\n`));
   await io.writeRows(outputs[2]!, metricRows);
   if (!opts.skipImportance) {
-    await io.writeRows(outputs[3]!, model.importance.map((imp) => ({
-      model: opts.modelName, exclusion: ctx('', '', '').exclusion, class: imp.class, feature: imp.feature, gain: imp.gain, shap: imp.shap, fold: imp.fold, fraction: opts.subset ?? 1,
-    })));
+    await io.writeRows(
+      outputs[3]!,
+      model.importance.map((imp) => ({
+        model: opts.modelName,
+        exclusion: ctx('', '', '').exclusion,
+        class: imp.class,
+        feature: imp.feature,
+        gain: imp.gain,
+        shap: imp.shap,
+        fold: imp.fold,
+        fraction: opts.subset ?? 1,
+      })),
+    );
   }
   if (predictionRows) {
     outputs.push(`${opts.output.replace(/\.onnx$/i, '')}.predictions.csv`);

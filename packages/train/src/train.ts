@@ -4,7 +4,18 @@
  * state, class names, arguments and metrics in its metadata.
  */
 import { CLASS_LABELS, MscError, parseClassLabel, type Row } from '@msc/core';
-import { type FeatureMatrix, featureNames, type FeatureSpec, type FeaturizerOptions, fitFeaturizer, meanAbsShap, MODEL_METADATA, selectRows, serializeFeatureSpec, transform } from '@msc/features';
+import {
+  type FeatureMatrix,
+  featureNames,
+  type FeatureSpec,
+  type FeaturizerOptions,
+  fitFeaturizer,
+  meanAbsShap,
+  MODEL_METADATA,
+  selectRows,
+  serializeFeatureSpec,
+  transform,
+} from '@msc/features';
 import { exportOnnx } from './export/onnx/export.js';
 import { resolveParams, type BoosterParams, type Task } from './params.js';
 import { crossValidate, type CrossValidationResult } from './validation/cross-validate.js';
@@ -95,39 +106,67 @@ export function trainModel(rows: readonly Row[], options: TrainModelOptions = {}
     ...((options.nIter ?? 0) > 0
       ? {
           tune: (_fold: number, trainRows: Uint32Array) =>
-            randomSearch(selectRows(matrix, trainRows), Array.from(trainRows, (r) => labels[r]!), Array.from(trainRows, (r) => studies[r]!), {
-              task,
-              ...(task === 'classification' ? { classNames } : {}),
-              base: params,
-              nIter: options.nIter!,
-              innerFolds: options.innerFolds ?? 5,
-              seed: params.seed,
-              ...(options.searchSpace ? { space: options.searchSpace } : {}),
-            }).best,
+            randomSearch(
+              selectRows(matrix, trainRows),
+              Array.from(trainRows, (r) => labels[r]!),
+              Array.from(trainRows, (r) => studies[r]!),
+              {
+                task,
+                ...(task === 'classification' ? { classNames } : {}),
+                base: params,
+                nIter: options.nIter!,
+                innerFolds: options.innerFolds ?? 5,
+                seed: params.seed,
+                ...(options.searchSpace ? { space: options.searchSpace } : {}),
+              },
+            ).best,
         }
       : {}),
   });
   const names = featureNames(spec);
-  const importance = options.importance === false ? [] : foldImportance(cv, matrix, names, foldNames, task === 'classification' ? classNames : ['value'], options.shapRows ?? 500);
+  const importance =
+    options.importance === false
+      ? []
+      : foldImportance(cv, matrix, names, foldNames, task === 'classification' ? classNames : ['value'], options.shapRows ?? 500);
 
-  const metrics = task === 'classification'
-    ? { macro_f1: cv.classification!.macroF1, accuracy: cv.classification!.accuracy, folds: cv.folds.map((f) => ({ fold: foldNames[f.fold], macro_f1: f.classification!.macroF1, accuracy: f.classification!.accuracy })) }
-    : { rmse: cv.regression!.rmse, r2: cv.regression!.r2 };
-  const onnx = exportOnnx(cv.folds.map((f) => f.booster), {
-    metadata: {
-      [MODEL_METADATA.featureSpec]: serializeFeatureSpec(spec),
-      [MODEL_METADATA.trainingArgs]: JSON.stringify({
-        task, target, params, folds: foldNames, n_iter: options.nIter ?? 0,
-        fold_params: cv.folds.map((f) => f.params), ...options.trainingArgs,
-      }),
-      [MODEL_METADATA.dataSummary]: JSON.stringify({ rows: rows.length, studies: new Set(studies).size, features: spec.features.length }),
-      [MODEL_METADATA.metrics]: JSON.stringify(metrics),
+  const metrics =
+    task === 'classification'
+      ? {
+          macro_f1: cv.classification!.macroF1,
+          accuracy: cv.classification!.accuracy,
+          folds: cv.folds.map((f) => ({ fold: foldNames[f.fold], macro_f1: f.classification!.macroF1, accuracy: f.classification!.accuracy })),
+        }
+      : { rmse: cv.regression!.rmse, r2: cv.regression!.r2 };
+  const onnx = exportOnnx(
+    cv.folds.map((f) => f.booster),
+    {
+      metadata: {
+        [MODEL_METADATA.featureSpec]: serializeFeatureSpec(spec),
+        [MODEL_METADATA.trainingArgs]: JSON.stringify({
+          task,
+          target,
+          params,
+          folds: foldNames,
+          n_iter: options.nIter ?? 0,
+          fold_params: cv.folds.map((f) => f.params),
+          ...options.trainingArgs,
+        }),
+        [MODEL_METADATA.dataSummary]: JSON.stringify({ rows: rows.length, studies: new Set(studies).size, features: spec.features.length }),
+        [MODEL_METADATA.metrics]: JSON.stringify(metrics),
+      },
     },
-  });
+  );
   return { onnx, spec, classNames, cv, foldNames, importance };
 }
 
-function foldImportance(cv: CrossValidationResult, matrix: FeatureMatrix, names: readonly string[], foldNames: readonly string[], classes: readonly string[], shapRows: number): FeatureImportance[] {
+function foldImportance(
+  cv: CrossValidationResult,
+  matrix: FeatureMatrix,
+  names: readonly string[],
+  foldNames: readonly string[],
+  classes: readonly string[],
+  shapRows: number,
+): FeatureImportance[] {
   const out: FeatureImportance[] = [];
   for (const fold of cv.folds) {
     const n = Math.min(shapRows, fold.validRows.length);

@@ -65,7 +65,10 @@ describe('msc-train all', () => {
     ]);
     for (const job of first.jobs) expect(existsSync(join(out, `${job.name}.onnx`))).toBe(true);
     // importance for the whole-data models only, as the original
-    expect((await readdir(join(out, 'models'))).filter((name) => name.endsWith('.importance.csv')).sort()).toEqual(['gbdt.series_description.100.importance.csv', 'gbdt.standard.100.importance.csv']);
+    expect((await readdir(join(out, 'models'))).filter((name) => name.endsWith('.importance.csv')).sort()).toEqual([
+      'gbdt.series_description.100.importance.csv',
+      'gbdt.standard.100.importance.csv',
+    ]);
     const train = (await readTableAll(join(out, 'data', 'train.parquet'))).rows;
     const test = (await readTableAll(join(out, 'data', 'test.parquet'))).rows;
     const trainStudies = new Set(train.map((row) => row['study_uid']));
@@ -76,7 +79,9 @@ describe('msc-train all', () => {
   it('writes the long tables with the original columns', async () => {
     const metrics = await readTableAll(join(out, 'metrics.csv'));
     expect(metrics.columns).toEqual(['model', 'exclusion', 'metric', 'value', 'true', 'pred', 'set', 'split', 'fold', 'fraction']);
-    expect(new Set(metrics.rows.map((row) => `${row['exclusion']} ${row['fraction']}`))).toEqual(new Set(['standard 0.5', 'standard 1', 'series_description 0.5', 'series_description 1']));
+    expect(new Set(metrics.rows.map((row) => `${row['exclusion']} ${row['fraction']}`))).toEqual(
+      new Set(['standard 0.5', 'standard 1', 'series_description 0.5', 'series_description 1']),
+    );
     expect(new Set(metrics.rows.map((row) => row['split']))).toEqual(new Set(['cv', 'test', 'test_consensus', 'test_ensemble']));
     const importance = await readTableAll(join(out, 'feature_importances.csv'));
     expect(importance.columns).toEqual(['model', 'exclusion', 'class', 'value', 'feature', 'fold', 'fraction']);
@@ -84,11 +89,29 @@ describe('msc-train all', () => {
     expect(importance.rows.some((row) => row['exclusion'] === 'standard' && String(row['feature']).startsWith('series_description'))).toBe(true);
     // leave-one-group-out folds are named by the group held out
     const centre = (await readTableAll(join(out, 'metrics_logo_centre.csv'))).rows;
-    expect(new Set(centre.filter((row) => row['split'] === 'cv' && row['fold'] !== '-').map((row) => row['fold']))).toEqual(new Set(['centre_a', 'centre_b', 'centre_c']));
+    expect(new Set(centre.filter((row) => row['split'] === 'cv' && row['fold'] !== '-').map((row) => row['fold']))).toEqual(
+      new Set(['centre_a', 'centre_b', 'centre_c']),
+    );
     const vendor = (await readTableAll(join(out, 'metrics_logo_vendor.csv'))).rows;
-    expect(new Set(vendor.filter((row) => row['split'] === 'cv' && row['fold'] !== '-').map((row) => row['fold']))).toEqual(new Set(['GE', 'PHILIPS', 'SIEMENS']));
+    expect(new Set(vendor.filter((row) => row['split'] === 'cv' && row['fold'] !== '-').map((row) => row['fold']))).toEqual(
+      new Set(['GE', 'PHILIPS', 'SIEMENS']),
+    );
     const predictions = await readTableAll(join(out, 'test_predictions.csv'));
-    expect(predictions.columns).toEqual(expect.arrayContaining(['model', 'exclusion', 'fraction', 'series_uid', 'class', 'prediction', 'confidence', 'probability_t2w', 'series_description', 'vendor', 'centre']));
+    expect(predictions.columns).toEqual(
+      expect.arrayContaining([
+        'model',
+        'exclusion',
+        'fraction',
+        'series_uid',
+        'class',
+        'prediction',
+        'confidence',
+        'probability_t2w',
+        'series_description',
+        'vendor',
+        'centre',
+      ]),
+    );
     expect(predictions.rows).toHaveLength(4 * 20); // 4 models × 4 test studies × 5 series
   });
 
@@ -102,7 +125,10 @@ describe('msc-train all', () => {
     const copy = join(dir, 'grid-wider');
     await cp(out, copy, { recursive: true });
     const wider = await grid(copy, ['--fractions', '25,50,100']);
-    expect(wider.jobs.filter((job) => job.status === 'trained').map((job) => job.name)).toEqual(['models/gbdt.standard.25', 'models/gbdt.series_description.25']);
+    expect(wider.jobs.filter((job) => job.status === 'trained').map((job) => job.name)).toEqual([
+      'models/gbdt.standard.25',
+      'models/gbdt.series_description.25',
+    ]);
   }, 120_000);
 
   it('resumes after a kill: the finished models are kept, the rest trained, the tables as one run', async () => {
@@ -111,7 +137,8 @@ describe('msc-train all', () => {
     const child = spawn(process.execPath, args, { stdio: 'ignore' });
     let exited = false;
     const exit = new Promise((done) => child.once('exit', () => done((exited = true))));
-    const records = async () => (existsSync(join(killed, 'models')) ? (await readdir(join(killed, 'models'))).filter((name) => name.endsWith('.job.json')).length : 0);
+    const records = async () =>
+      existsSync(join(killed, 'models')) ? (await readdir(join(killed, 'models'))).filter((name) => name.endsWith('.job.json')).length : 0;
     // Polls only while the child runs: a child that finishes first fails the test below.
     while (!exited && (await records()) < 2) await new Promise((done) => setTimeout(done, 5));
     expect(exited, 'msc-train all finished before it could be killed').toBe(false);

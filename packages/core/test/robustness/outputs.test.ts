@@ -41,12 +41,19 @@ describe('assertDistinctPaths', () => {
     writeFileSync(table, 'a\n1\n');
     linkSync(table, join(dir, 'link.csv'));
     const inputs = [{ path: table, role: 'the input table' }];
-    expect(() => assertDistinctPaths([{ path: join(dir, 'link.csv'), role: 'the output' }], inputs)).toThrow(expect.objectContaining({ code: 'E_USAGE', message: expect.stringContaining('the input table') }));
-    expect(() => assertDistinctPaths([{ path: join(dir, '.', 'table.csv'), role: 'the output' }], inputs)).toThrow(expect.objectContaining({ code: 'E_USAGE' }));
-    const report = join(dir, 'r.csv');
-    expect(() => assertDistinctPaths([{ path: report, role: 'the output' }, { path: `${dir}/./r.csv`, role: '--skipped-report' }])).toThrow(
-      expect.objectContaining({ code: 'E_USAGE', message: expect.stringContaining('--skipped-report') }),
+    expect(() => assertDistinctPaths([{ path: join(dir, 'link.csv'), role: 'the output' }], inputs)).toThrow(
+      expect.objectContaining({ code: 'E_USAGE', message: expect.stringContaining('the input table') }),
     );
+    expect(() => assertDistinctPaths([{ path: join(dir, '.', 'table.csv'), role: 'the output' }], inputs)).toThrow(
+      expect.objectContaining({ code: 'E_USAGE' }),
+    );
+    const report = join(dir, 'r.csv');
+    expect(() =>
+      assertDistinctPaths([
+        { path: report, role: 'the output' },
+        { path: `${dir}/./r.csv`, role: '--skipped-report' },
+      ]),
+    ).toThrow(expect.objectContaining({ code: 'E_USAGE', message: expect.stringContaining('--skipped-report') }));
     expect(() => assertDistinctPaths([{ path: join(dir, 'out.csv'), role: 'the output' }], inputs)).not.toThrow();
   });
 });
@@ -104,7 +111,11 @@ describe.skipIf(skipWithoutTmpfs('disk-full tests of atomic writes'))('a full di
       for (let i = 0; i < 64; i++) await output.write(chunk);
       await output.commit();
     };
-    await expect(writeAll()).rejects.toMatchObject({ code: 'E_OUTPUT', message: expect.stringContaining('ENOSPC'), hint: expect.stringContaining('free space') });
+    await expect(writeAll()).rejects.toMatchObject({
+      code: 'E_OUTPUT',
+      message: expect.stringContaining('ENOSPC'),
+      hint: expect.stringContaining('free space'),
+    });
     await output.abort();
     expect(temporariesIn(small())).toEqual([]);
     expect(existsSync(join(small(), 'big.csv'))).toBe(false);

@@ -13,7 +13,10 @@ const DEFAULT_FEATURE_TYPES = ['metadata'];
 
 /** `--feature-types metadata image` or `metadata,image`, as the original spells it. */
 const featureTypes = (value: string, previous: string[] | undefined): string[] => {
-  const types = value.split(',').map((type) => type.trim()).filter((type) => type !== '');
+  const types = value
+    .split(',')
+    .map((type) => type.trim())
+    .filter((type) => type !== '');
   for (const type of types) if (!FEATURE_TYPES.includes(type)) throw new Error(`unknown feature type '${type}' (have: ${FEATURE_TYPES.join(', ')})`);
   // The default list is replaced, not added to, by the first value given.
   return previous && previous !== DEFAULT_FEATURE_TYPES ? [...previous, ...types] : types;
@@ -48,7 +51,12 @@ export const main = defineCli<Flags>({
       .option('--shard <k/n>', 'only the k-th of n deterministic parts of the series (for batch jobs)', parse.via(parseShard))
       .option('--resume', 'continue an interrupted run (or add new files to an existing output) instead of starting over')
       .option('--checkpoint-rows <n>', 'rows per committed part of a run (what an interruption can lose)', parse.count(1), 50_000)
-      .option('--feature-types <types...>', "'metadata' (DICOM headers), 'image' (pixel statistics, reads whole files)", parse.via(featureTypes as (v: string) => string[]), DEFAULT_FEATURE_TYPES)
+      .option(
+        '--feature-types <types...>',
+        "'metadata' (DICOM headers), 'image' (pixel statistics, reads whole files)",
+        parse.via(featureTypes as (v: string) => string[]),
+        DEFAULT_FEATURE_TYPES,
+      )
       .option('--skipped-report <file>', 'table of skipped files and reasons (default: <output>.skipped.csv)'),
   helpText: `
 Output: the summary goes to stdout as one JSON line when piped (a readable line on a terminal),
@@ -63,7 +71,8 @@ same command with --resume to continue.`,
     const output = flags.outputPath;
     const progress = new Progress(io.stderr, 200);
     const workers = Math.min(flags.nWorkers, maxWorkers());
-    if (workers < flags.nWorkers) io.stderr.write(`msc-extract: note: --n-workers ${flags.nWorkers} lowered to ${workers} (4 per core; more threads only cost memory)\n`);
+    if (workers < flags.nWorkers)
+      io.stderr.write(`msc-extract: note: --n-workers ${flags.nWorkers} lowered to ${workers} (4 per core; more threads only cost memory)\n`);
     const summary = await extractToTable(inputs, output, {
       perSeries: flags.perSeries === true,
       ...(flags.pattern ? { pattern: flags.pattern } : {}),
@@ -83,10 +92,15 @@ same command with --resume to continue.`,
     });
     progress.done();
     for (const note of summary.notes) io.stderr.write(`msc-extract: note: ${note}\n`);
-    const skipped = Object.entries(summary.skipped).map(([reason, n]) => `${n} ${reason}`).join(', ') || 'none';
+    const skipped =
+      Object.entries(summary.skipped)
+        .map(([reason, n]) => `${n} ${reason}`)
+        .join(', ') || 'none';
     const resumed = summary.resumedFiles > 0 ? `, ${summary.resumedFiles} files from an earlier run` : '';
     const partial = summary.partialRows > 0 ? `, ${summary.partialRows} partial rows of damaged files (see the skipped-files report)` : '';
-    const noImage = Object.entries(summary.imageFeaturesMissing ?? {}).map(([reason, n]) => `${n} ${reason}`).join(', ');
+    const noImage = Object.entries(summary.imageFeaturesMissing ?? {})
+      .map(([reason, n]) => `${n} ${reason}`)
+      .join(', ');
     if (noImage) io.stderr.write(`msc-extract: image features missing for ${noImage}\n`);
     writeSummary(
       io,

@@ -266,7 +266,9 @@ function sobelAt(image: Float64Array, i: number, along: number, across: number):
   const ahead = i + along;
   const behind = i - along;
   return Math.abs(
-    0.25 * (image[ahead - across]! - image[behind - across]!) + 0.5 * (image[ahead]! - image[behind]!) + 0.25 * (image[ahead + across]! - image[behind + across]!),
+    0.25 * (image[ahead - across]! - image[behind - across]!) +
+      0.5 * (image[ahead]! - image[behind]!) +
+      0.25 * (image[ahead + across]! - image[behind + across]!),
   );
 }
 

@@ -39,7 +39,8 @@ function absoluteFloor(name: string, reference: Record<string, number | null>): 
   const hu = /^image_hu_moment_(\d)$/.exec(name);
   if (hu) return 1e-9 * value('image_hu_moment_1') ** HU_DEGREE[Number(hu[1]) - 1]!;
   if (name.startsWith('image_inertia')) return 1e-9 * value('image_inertia_eigenvalue_1');
-  if (['image_mean', 'image_std', 'image_min', 'image_max', 'image_median', 'image_rms'].includes(name)) return 1e-12 * Math.max(value('image_min'), value('image_max'));
+  if (['image_mean', 'image_std', 'image_min', 'image_max', 'image_median', 'image_rms'].includes(name))
+    return 1e-12 * Math.max(value('image_min'), value('image_max'));
   return 1e-12; // dimensionless: skewness, kurtosis, entropy, blur effect
 }
 
@@ -50,7 +51,8 @@ function mismatches(label: string, ours: Record<string, number>, reference: Reco
   for (const name of IMAGE_FEATURE_NAMES) {
     const want = reference[name] ?? 0;
     const got = ours[name]!;
-    if (Math.abs(got - want) > Math.max(RELATIVE_TOLERANCE * Math.abs(want), absoluteFloor(name, reference))) out.push(`${label} ${name}: ours ${got}, oracle ${want}`);
+    if (Math.abs(got - want) > Math.max(RELATIVE_TOLERANCE * Math.abs(want), absoluteFloor(name, reference)))
+      out.push(`${label} ${name}: ours ${got}, oracle ${want}`);
   }
   return out;
 }
@@ -128,7 +130,6 @@ const SKIPPED: [string, RegExp][] = [
   ['reportsi.dcm', /^no pixel data$/],
 ];
 
-
 // A small DICOM writer, so every supported encoding meets signed/unsigned 8/16/32-bit data with
 // negative values, a sequence before the pixels and a second frame (pydicom reads them back).
 const SYNTAX = {
@@ -172,7 +173,12 @@ class Writer {
   }
   text(group: number, element: number, vr: string, text: string): this {
     const padded = text.length % 2 ? text + (vr === 'UI' ? '\0' : ' ') : text;
-    return this.element(group, element, vr, Uint8Array.from(padded, (ch) => ch.charCodeAt(0)));
+    return this.element(
+      group,
+      element,
+      vr,
+      Uint8Array.from(padded, (ch) => ch.charCodeAt(0)),
+    );
   }
   us(group: number, element: number, value: number): this {
     const out = new DataView(new ArrayBuffer(2));
@@ -338,12 +344,15 @@ describe('image features against the Python oracle', () => {
     const next = random(99);
     const rows = 23;
     const columns = 17;
-    const combos = (Object.keys(SYNTAX) as Syntax[]).flatMap((syntax) => ([8, 16, 32] as const).flatMap((bits) => [false, true].map((signed) => ({ syntax, bits, signed }))));
+    const combos = (Object.keys(SYNTAX) as Syntax[]).flatMap((syntax) =>
+      ([8, 16, 32] as const).flatMap((bits) => [false, true].map((signed) => ({ syntax, bits, signed }))),
+    );
     const files = combos.map(({ syntax, bits, signed }, k) => {
       const top = signed ? 2 ** (bits - 1) - 1 : 2 ** bits - 1;
       const bottom = signed ? -(2 ** (bits - 1)) : 0;
       // Mostly positive with some negatives when signed, plus the extremes of the type.
-      const frame = () => Array.from({ length: rows * columns }, (_, i) => (i === 0 ? bottom : i === 1 ? top : Math.floor(bottom / 4 + next() * (top - bottom / 4))));
+      const frame = () =>
+        Array.from({ length: rows * columns }, (_, i) => (i === 0 ? bottom : i === 1 ? top : Math.floor(bottom / 4 + next() * (top - bottom / 4))));
       const path = join(dir, `synthetic-${syntax}-${bits}-${signed ? 's' : 'u'}.dcm`);
       writeFileSync(path, syntheticDicom(syntax, bits, signed, rows, columns, [frame(), frame()]));
       return { label: `${syntax} ${bits}-bit ${signed ? 'signed' : 'unsigned'}`, signed, path, dump: join(dir, `synthetic-${k}.f64`) };
@@ -357,7 +366,8 @@ describe('image features against the Python oracle', () => {
       if (frame.kind === 'skipped') return problems.push(`${label}: skipped (${frame.reason})`);
       const expected = new Float64Array(Uint8Array.from(readFileSync(dump)).buffer);
       const wrong = frame.pixels.findIndex((v, i) => v !== expected[i]);
-      if (frame.rows !== rows || frame.columns !== columns || wrong >= 0) return problems.push(`${label}: pixel ${wrong} is ${frame.pixels[wrong]}, pydicom ${expected[wrong]}`);
+      if (frame.rows !== rows || frame.columns !== columns || wrong >= 0)
+        return problems.push(`${label}: pixel ${wrong} is ${frame.pixels[wrong]}, pydicom ${expected[wrong]}`);
       if (signed && !frame.pixels.some((v) => v < 0)) problems.push(`${label}: no negative pixel`);
       problems.push(...mismatches(label, imageFeatures(frame.pixels, rows, columns), result.values));
     });
@@ -401,7 +411,11 @@ describe('image features on hand-checkable images', () => {
   });
 
   it('two equally frequent values: 1 bit of entropy, median between them', () => {
-    const f = imageFeatures(image(8, 8, (r, c) => (r + c) % 2), 8, 8);
+    const f = imageFeatures(
+      image(8, 8, (r, c) => (r + c) % 2),
+      8,
+      8,
+    );
     expect(f.image_entropy).toBeCloseTo(1, 15);
     expect(f.image_median).toBe(0.5);
     expect(f.image_mean).toBe(0.5);
@@ -410,7 +424,13 @@ describe('image features on hand-checkable images', () => {
     expect(f.image_skewness).toBeCloseTo(0, 15);
     expect(f.image_kurtosis).toBeCloseTo(-2, 14); // Bernoulli(1/2) excess kurtosis
     // Four equally frequent values: 2 bits, through the sort path (non-integers) too.
-    expect(imageFeatures(image(4, 4, (r) => r + 0.5), 4, 4).image_entropy).toBeCloseTo(2, 15);
+    expect(
+      imageFeatures(
+        image(4, 4, (r) => r + 0.5),
+        4,
+        4,
+      ).image_entropy,
+    ).toBeCloseTo(2, 15);
   });
 
   it('median and entropy agree between the histogram and the sort path', () => {
@@ -430,7 +450,8 @@ describe('image features on hand-checkable images', () => {
     const size = 48;
     const canvas = 80;
     const original = image(size, size, blob);
-    const at = (dr: number, dc: number) => image(canvas, canvas, (r, c) => (r >= dr && r < dr + size && c >= dc && c < dc + size ? original[(r - dr) * size + c - dc]! : 0));
+    const at = (dr: number, dc: number) =>
+      image(canvas, canvas, (r, c) => (r >= dr && r < dr + size && c >= dc && c < dc + size ? original[(r - dr) * size + c - dc]! : 0));
     const placed = at(3, 5);
     const moved = at(29, 17);
     // 90° counter-clockwise: new[r][c] = old[c][n - 1 - r].
@@ -445,7 +466,11 @@ describe('image features on hand-checkable images', () => {
     expect(base.image_hu_moment_3! / base.image_hu_moment_1! ** 3).toBeGreaterThan(1e-3);
     expect(base.image_inertia_eigenvalue_1).toBeGreaterThan(base.image_inertia_eigenvalue_2!);
     // A mirror image flips the sign of Hu 7 only (the skew invariant).
-    const mirrored = imageFeatures(image(canvas, canvas, (r, c) => placed[r * canvas + (canvas - 1 - c)]!), canvas, canvas);
+    const mirrored = imageFeatures(
+      image(canvas, canvas, (r, c) => placed[r * canvas + (canvas - 1 - c)]!),
+      canvas,
+      canvas,
+    );
     const hu7 = base.image_hu_moment_7!;
     expect(Math.abs(mirrored.image_hu_moment_7! + hu7)).toBeLessThanOrEqual(1e-9 * Math.abs(hu7));
     expect(Math.abs(mirrored.image_hu_moment_7! - hu7)).toBeGreaterThan(Math.abs(hu7));

@@ -10,8 +10,7 @@ export { readFirstFrame, type FirstFrame } from './pixel-data.js';
 
 export type ImageFeaturesResult =
   /** `rows`/`columns` are the frame size (core's image_y / image_x). */
-  | { kind: 'features'; values: Record<string, number>; rows: number; columns: number }
-  | { kind: 'skipped'; reason: string };
+  { kind: 'features'; values: Record<string, number>; rows: number; columns: number } | { kind: 'skipped'; reason: string };
 
 export function imageFeaturesFromFile(bytes: Uint8Array): ImageFeaturesResult {
   const frame = readFirstFrame(bytes);

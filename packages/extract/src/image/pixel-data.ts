@@ -7,9 +7,7 @@
 import { parseHeader, type ParseOptions, type ParsedHeader } from '../reader/parse.js';
 import { decodeRleFrame } from './rle.js';
 
-export type FirstFrame =
-  | { kind: 'pixels'; pixels: Float64Array; rows: number; columns: number }
-  | { kind: 'skipped'; reason: string };
+export type FirstFrame = { kind: 'pixels'; pixels: Float64Array; rows: number; columns: number } | { kind: 'skipped'; reason: string };
 
 const IMPLICIT_LITTLE = '1.2.840.10008.1.2';
 const EXPLICIT_LITTLE = '1.2.840.10008.1.2.1';

@@ -63,6 +63,14 @@ export function decodeLineEvents(reply: WorkerReply): LineEvent[] {
     if (typeof outcome === 'string') return { kind: 'skipped', path, reason: outcome };
     const note = outcome[3];
     const partial = outcome[4];
-    return { kind: 'line', path, studyUid: outcome[0]!, seriesUid: outcome[1]!, line: outcome[2]!, ...(note ? { imageNote: note } : {}), ...(partial ? { partial } : {}) };
+    return {
+      kind: 'line',
+      path,
+      studyUid: outcome[0]!,
+      seriesUid: outcome[1]!,
+      line: outcome[2]!,
+      ...(note ? { imageNote: note } : {}),
+      ...(partial ? { partial } : {}),
+    };
   });
 }

@@ -150,7 +150,15 @@ const itemsExplicit = (header: Header, explicitVR: boolean) => (header.vr === 'U
  * Reads one element after its header into `into` (kept, a sequence read item by item, or skipped);
  * returns the offset after it.
  */
-function readElement(reader: ByteReader, header: Header, explicitVR: boolean, keep: KeepOptions, options: ParseOptions, into: Map<number, RawElement>, depth: number): number {
+function readElement(
+  reader: ByteReader,
+  header: Header,
+  explicitVR: boolean,
+  keep: KeepOptions,
+  options: ParseOptions,
+  into: Map<number, RawElement>,
+  depth: number,
+): number {
   const nested = header.vr === 'SQ' || header.vr === 'UN' || header.length === UNDEFINED_LENGTH ? keep.sequences?.get(header.tag) : undefined;
   if (nested) {
     const { items, end } = readItems(reader, header.valueOffset, header.length, itemsExplicit(header, explicitVR), nested, options, depth + 1);
@@ -200,13 +208,20 @@ function readItems(
   return { items, end: length === UNDEFINED_LENGTH ? position : end };
 }
 
-function parseDataset(reader: ByteReader, start: number, encoding: Encoding, options: ParseOptions, elements: Map<number, RawElement>): PixelDataLocation | undefined {
+function parseDataset(
+  reader: ByteReader,
+  start: number,
+  encoding: Encoding,
+  options: ParseOptions,
+  elements: Map<number, RawElement>,
+): PixelDataLocation | undefined {
   reader.littleEndian = encoding.littleEndian;
   let position = start;
   while (position < reader.bytes.length) {
     if (position + 8 > reader.bytes.length && reader.complete) break; // trailing padding
     const header = readElementHeader(reader, position, encoding.explicitVR, options);
-    if (header.tag === PIXEL_DATA) return { dataset: reader.bytes, valueOffset: header.valueOffset, length: header.length, littleEndian: encoding.littleEndian };
+    if (header.tag === PIXEL_DATA)
+      return { dataset: reader.bytes, valueOffset: header.valueOffset, length: header.length, littleEndian: encoding.littleEndian };
     // Tags past Pixel Data (padding, signatures, or a damaged tag) are read over, never kept.
     const start = position;
     try {

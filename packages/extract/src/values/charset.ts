@@ -21,14 +21,14 @@ const DECODER_LABELS: Record<string, string> = {
   ISO_IR_192: 'utf-8',
   GB18030: 'gb18030',
   GBK: 'gbk',
-  'ISO_2022_IR_6': 'latin1',
-  'ISO_2022_IR_100': 'latin1',
-  'ISO_2022_IR_87': 'iso-2022-jp',
-  'ISO_2022_IR_13': 'shift_jis',
-  'ISO_2022_IR_149': 'euc-kr',
-  'ISO_2022_IR_58': 'gb18030',
-  'ISO_2022_IR_126': 'iso-8859-7',
-  'ISO_2022_IR_144': 'iso-8859-5',
+  ISO_2022_IR_6: 'latin1',
+  ISO_2022_IR_100: 'latin1',
+  ISO_2022_IR_87: 'iso-2022-jp',
+  ISO_2022_IR_13: 'shift_jis',
+  ISO_2022_IR_149: 'euc-kr',
+  ISO_2022_IR_58: 'gb18030',
+  ISO_2022_IR_126: 'iso-8859-7',
+  ISO_2022_IR_144: 'iso-8859-5',
 };
 
 const cache = new Map<string, TextDecoder>();

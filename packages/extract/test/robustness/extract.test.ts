@@ -5,7 +5,20 @@
  * is the point.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,9 +41,22 @@ async function extract(args: string[]) {
 }
 
 /** A CSV's data lines, sorted (row order follows the walk, which differs between layouts). */
-const sortedRows = (path: string) => readFileSync(path, 'utf8').split('\n').slice(1).filter((line) => line !== '').sort();
+const sortedRows = (path: string) =>
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .slice(1)
+    .filter((line) => line !== '')
+    .sort();
 /** Rows without their file_path cell (the first column holding a path under `root`). */
-const withoutPaths = (rows: string[], root: string) => rows.map((row) => row.split(',').filter((cell) => !cell.startsWith(root) && !cell.startsWith('"' + root)).join(',')).sort();
+const withoutPaths = (rows: string[], root: string) =>
+  rows
+    .map((row) =>
+      row
+        .split(',')
+        .filter((cell) => !cell.startsWith(root) && !cell.startsWith('"' + root))
+        .join(','),
+    )
+    .sort();
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'msc-extract-robust-'));
@@ -164,7 +190,10 @@ describe('every file accounted for', () => {
     const linked = join(dir, 'linked');
     cpSync(cohort.outDir, linked, { recursive: true });
     // One series' files moved away and replaced by links to them.
-    const seriesDir = join(linked, readdirSync(linked).find((name) => name.startsWith('SYN'))!);
+    const seriesDir = join(
+      linked,
+      readdirSync(linked).find((name) => name.startsWith('SYN'))!,
+    );
     const study = join(seriesDir, readdirSync(seriesDir)[0]!);
     const series = join(study, readdirSync(study).sort()[1]!);
     const elsewhere = join(dir, 'elsewhere');
@@ -189,8 +218,15 @@ describe('every file accounted for', () => {
   });
 
   it('reads each file once when inputs repeat or overlap (#33)', async () => {
-    const sub = join(cohort.outDir, readdirSync(cohort.outDir).find((name) => name.startsWith('SYN'))!);
-    for (const inputs of [[cohort.outDir, cohort.outDir], [cohort.outDir, `${sub}/`], [sub, cohort.outDir]]) {
+    const sub = join(
+      cohort.outDir,
+      readdirSync(cohort.outDir).find((name) => name.startsWith('SYN'))!,
+    );
+    for (const inputs of [
+      [cohort.outDir, cohort.outDir],
+      [cohort.outDir, `${sub}/`],
+      [sub, cohort.outDir],
+    ]) {
       const output = join(dir, 'overlap.csv');
       const result = await extract([...inputs, '-o', output, '--n-workers', '0']);
       expect(result.code, result.stderr).toBe(0);
@@ -214,7 +250,10 @@ describe('every file accounted for', () => {
   it.skipIf(process.getuid?.() !== 0)('reports a folder the user cannot read, and extracts the rest (#16; run as nobody)', () => {
     const guarded = join(dir, 'guarded');
     cpSync(cohort.outDir, guarded, { recursive: true });
-    const locked = join(guarded, readdirSync(guarded).find((name) => name.startsWith('SYN'))!);
+    const locked = join(
+      guarded,
+      readdirSync(guarded).find((name) => name.startsWith('SYN'))!,
+    );
     chmodSync(locked, 0);
     const outputs = join(dir, 'nobody');
     mkdirSync(outputs);

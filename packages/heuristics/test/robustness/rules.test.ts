@@ -21,7 +21,9 @@ describe('matches', () => {
 
   it('rejects look-around and back-references on load with E_CONFIG naming the place', () => {
     for (const pattern of ['t2(?!_sag)', '(a)\\1'])
-      expect(() => parseRuleSet(ruleSet(pattern), 'r.yaml')).toThrow(expect.objectContaining({ code: 'E_CONFIG', message: expect.stringMatching(/rules\[0\]\.when\.matches: invalid regular expression \(RE2 syntax/) }));
+      expect(() => parseRuleSet(ruleSet(pattern), 'r.yaml')).toThrow(
+        expect.objectContaining({ code: 'E_CONFIG', message: expect.stringMatching(/rules\[0\]\.when\.matches: invalid regular expression \(RE2 syntax/) }),
+      );
   });
 });
 
@@ -30,6 +32,8 @@ describe('YAML', () => {
     const lines = ['name: bomb', 'a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
     for (let i = 1; i < 9; i++) lines.push(`a${i}: &a${i} [${Array.from({ length: 10 }, () => `*a${i - 1}`).join(', ')}]`);
     lines.push('rules: []');
-    expect(() => parseRuleSet(lines.join('\n'), 'bomb.yaml')).toThrow(expect.objectContaining({ code: 'E_CONFIG', message: expect.stringMatching(/bomb\.yaml: .*alias/i), hint: expect.any(String) }));
+    expect(() => parseRuleSet(lines.join('\n'), 'bomb.yaml')).toThrow(
+      expect.objectContaining({ code: 'E_CONFIG', message: expect.stringMatching(/bomb\.yaml: .*alias/i), hint: expect.any(String) }),
+    );
   });
 });

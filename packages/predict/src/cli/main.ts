@@ -4,7 +4,19 @@
  * rule that fired.
  */
 import { basename } from 'node:path';
-import { MscError, Option, assertDistinctPaths, checkOutputPath, defineCli, parse, parseShard, writeSummary, type CliIo, type Command, type Shard } from '@msc/core';
+import {
+  MscError,
+  Option,
+  assertDistinctPaths,
+  checkOutputPath,
+  defineCli,
+  parse,
+  parseShard,
+  writeSummary,
+  type CliIo,
+  type Command,
+  type Shard,
+} from '@msc/core';
 import { DicomWebClient, OrthancClient, assertStudyUid, endpointFromEnv } from '@msc/pacs';
 import { formatDelimitedLine, formatFromPath, writeTable } from '@msc/tables';
 import { compileRuleSet, loadRuleSet } from '@msc/heuristics';
@@ -44,12 +56,14 @@ function pacsSource(flags: Flags, inputs: readonly string[], env: CliIo['env']):
     return undefined;
   }
   const flag = `--${kind.toLowerCase()}`;
-  if (inputs.length > 0) throw new MscError('E_USAGE', `${flag} reads studies from the PACS; give no file inputs with it`, { hint: 'run once for the files, once for the PACS' });
+  if (inputs.length > 0)
+    throw new MscError('E_USAGE', `${flag} reads studies from the PACS; give no file inputs with it`, { hint: 'run once for the files, once for the PACS' });
   if (flags.reduce !== 'series' || flags.columnMap) throw new MscError('E_USAGE', `--reduce and --column-map apply to files, not to ${flag}`);
   const given = kind === 'ORTHANC' ? flags.orthanc : flags.dicomweb;
   const endpoint = endpointFromEnv(kind, env as NodeJS.ProcessEnv, given === true ? undefined : given);
   if (!endpoint) throw new MscError('E_USAGE', `${flag} needs a URL`, { hint: `give it (${flag} http://host:port) or set ${kind}_URL` });
-  if (!flags.studyUid || flags.studyUid.length === 0) throw new MscError('E_USAGE', `${flag} needs --study-uid`, { hint: 'give one or more StudyInstanceUIDs' });
+  if (!flags.studyUid || flags.studyUid.length === 0)
+    throw new MscError('E_USAGE', `${flag} needs --study-uid`, { hint: 'give one or more StudyInstanceUIDs' });
   if (flags.updateLabels && kind !== 'ORTHANC') throw new MscError('E_USAGE', '--update-labels works with --orthanc only');
   for (const uid of flags.studyUid) assertStudyUid(uid, kind === 'ORTHANC');
   const options = { timeoutMs: flags.upstreamTimeout };
@@ -57,12 +71,20 @@ function pacsSource(flags: Flags, inputs: readonly string[], env: CliIo['env']):
 }
 
 /** Reads the studies, predicts, writes labels back when asked; notes on stderr. */
-async function predictFromPacs(pacs: OrthancClient | DicomWebClient, flags: Flags, models: readonly ModelBundle[], options: PredictStudiesOptions, io: CliIo): Promise<PredictFilesResult> {
+async function predictFromPacs(
+  pacs: OrthancClient | DicomWebClient,
+  flags: Flags,
+  models: readonly ModelBundle[],
+  options: PredictStudiesOptions,
+  io: CliIo,
+): Promise<PredictFilesResult> {
   const result = await predictStudies(pacs, flags.studyUid!, models, options);
   const { read } = result;
   for (const uid of read.notFound) io.stderr.write(`msc-predict: ${pacs.name} has no study ${uid}\n`);
   if (read.notFound.length === new Set(flags.studyUid).size) {
-    throw new MscError('E_INPUT_NOT_FOUND', `${pacs.name} has none of the studies asked for`, { hint: 'give StudyInstanceUIDs (0020,000D) of studies stored there' });
+    throw new MscError('E_INPUT_NOT_FOUND', `${pacs.name} has none of the studies asked for`, {
+      hint: 'give StudyInstanceUIDs (0020,000D) of studies stored there',
+    });
   }
   if (pacs instanceof OrthancClient && flags.updateLabels) {
     const ids = new Map(read.series.map((series) => [`${series.patientId}\u0000${series.studyUid}\u0000${series.seriesUid}`, series.orthancId]));
@@ -71,7 +93,9 @@ async function predictFromPacs(pacs: OrthancClient | DicomWebClient, flags: Flag
       return orthancId ? [{ orthancId, label: p.prediction_heuristics }] : [];
     });
     const written = await pacs.writeLabels(targets, { modelId: basename(models[0]!.path).replace(/\.onnx$/, ''), metadataKey: flags.metadataKey });
-    io.stderr.write(`msc-predict: ${written.written} labels written to Orthanc as ${written.method === 'labels' ? 'labels' : `series metadata '${flags.metadataKey}'`}\n`);
+    io.stderr.write(
+      `msc-predict: ${written.written} labels written to Orthanc as ${written.method === 'labels' ? 'labels' : `series metadata '${flags.metadataKey}'`}\n`,
+    );
   }
   io.stderr.write(`msc-predict: ${read.series.length} series read from ${pacs.name} with ${pacs.calls} HTTP calls\n`);
   return { ...result, skipped: read.skipped.map((item) => ({ path: `${item.study}/${item.instance}`, reason: item.reason })), warnings: [] };
@@ -94,7 +118,11 @@ export const main = defineCli<Flags>({
       .option('--dicom-recursion <depth>', 'folder levels to descend below a DICOM input (default: unlimited)', parse.count(0))
       .option('--classes <names>', 'class names, comma-separated, for a model that carries none')
       .option('--explain [n]', 'add an explanation column: the n features (default 3) that moved each series to its label most (TreeSHAP)', parse.count(1))
-      .option('--shard <k/n>', "only the k-th of n deterministic parts of the series (by study+series UID); n jobs together give one run's output", parse.via(parseShard))
+      .option(
+        '--shard <k/n>',
+        "only the k-th of n deterministic parts of the series (by study+series UID); n jobs together give one run's output",
+        parse.via(parseShard),
+      )
       .option('--orthanc [url]', 'read studies from Orthanc (default ORTHANC_URL; ORTHANC_USER/_PASSWORD/_TOKEN from the environment)')
       .option('--dicomweb [url]', 'read studies from a DICOMweb server (default DICOMWEB_URL; DICOMWEB_USER/_PASSWORD/_TOKEN from the environment)')
       .option('--study-uid <uid...>', 'StudyInstanceUIDs to read from --orthanc or --dicomweb')
@@ -109,13 +137,18 @@ it is piped (a readable line on a terminal). Skipped DICOM files are listed on s
     const inputs = [...args, ...(flags.inputPath ?? [])];
     const pacs = pacsSource(flags, inputs, io.env);
     if (inputs.length === 0 && !pacs) {
-      throw new MscError('E_USAGE', 'no input given', { hint: 'msc-predict <dicom-folder | table> [more inputs] [--model-path model.onnx], or --orthanc/--dicomweb URL --study-uid UID' });
+      throw new MscError('E_USAGE', 'no input given', {
+        hint: 'msc-predict <dicom-folder | table> [more inputs] [--model-path model.onnx], or --orthanc/--dicomweb URL --study-uid UID',
+      });
     }
     const columnMap = parseColumnMap(flags.columnMap ?? []);
     if (flags.output) {
       // Checked before any work: a table format we can write, a writable place, not an input.
       formatFromPath(flags.output);
-      assertDistinctPaths([{ path: flags.output, role: 'the output' }], inputs.map((path) => ({ path, role: 'an input' })));
+      assertDistinctPaths(
+        [{ path: flags.output, role: 'the output' }],
+        inputs.map((path) => ({ path, role: 'an input' })),
+      );
       checkOutputPath(flags.output);
     }
     const heuristics = flags.heuristics ? compileRuleSet(await loadRuleSet(flags.heuristics)) : undefined;
@@ -145,7 +178,11 @@ it is piped (a readable line on a terminal). Skipped DICOM files are listed on s
       const { columns, rows } = result.table;
       if (!flags.output) {
         let text = formatDelimitedLine(columns, ',');
-        for (const row of rows) text += formatDelimitedLine(columns.map((column) => row[column]), ',');
+        for (const row of rows)
+          text += formatDelimitedLine(
+            columns.map((column) => row[column]),
+            ',',
+          );
         io.stdout.write(text);
         return 0;
       }
@@ -156,7 +193,11 @@ it is piped (a readable line on a terminal). Skipped DICOM files are listed on s
       writeSummary(
         io,
         { series: result.predictions.length, labels, skipped: result.skipped.length, seconds: Number(seconds.toFixed(2)), output: flags.output },
-        `msc-predict: ${result.predictions.length} ${flags.reduce === 'series' ? 'series' : `${flags.reduce} rows`} → ${flags.output} (${Object.entries(labels).map(([label, n]) => `${n} ${label}`).join(', ') || 'none'}), ${seconds.toFixed(1)} s`,
+        `msc-predict: ${result.predictions.length} ${flags.reduce === 'series' ? 'series' : `${flags.reduce} rows`} → ${flags.output} (${
+          Object.entries(labels)
+            .map(([label, n]) => `${n} ${label}`)
+            .join(', ') || 'none'
+        }), ${seconds.toFixed(1)} s`,
       );
       return 0;
     } finally {

@@ -35,7 +35,8 @@ async function predict(args: string[]) {
 /** The instance table with every series copied `copies` times under other UIDs (a larger archive). */
 async function copiedTable(name: string, copies: number): Promise<string> {
   const rows: Row[] = [];
-  for (let copy = 0; copy < copies; copy++) for (const row of instanceTable.rows) rows.push({ ...row, study_uid: `${String(row.study_uid)}.${copy}`, series_uid: `${String(row.series_uid)}.${copy}` });
+  for (let copy = 0; copy < copies; copy++)
+    for (const row of instanceTable.rows) rows.push({ ...row, study_uid: `${String(row.study_uid)}.${copy}`, series_uid: `${String(row.series_uid)}.${copy}` });
   const path = join(dir, name);
   await writeTable(path, instanceTable.columns, rows);
   return path;
@@ -119,7 +120,10 @@ describe('rule sets', () => {
 describe('models', () => {
   it('malformed class names in the metadata are E_MODEL (exit 4), not a SyntaxError or TypeError (#19)', async () => {
     const model = onnxProto.onnx.ModelProto.decode(readFileSync(defaultModelPath()));
-    for (const [name, classes] of [['unparseable', '[ADC,'], ['object', '{"a":1}']]) {
+    for (const [name, classes] of [
+      ['unparseable', '[ADC,'],
+      ['object', '{"a":1}'],
+    ]) {
       const props = model.metadataProps.map((prop) => (prop.key === MODEL_METADATA.classNames ? { key: prop.key, value: classes } : prop));
       const path = join(dir, `${name}.onnx`);
       writeFileSync(path, onnxProto.onnx.ModelProto.encode({ ...model, metadataProps: props }).finish());

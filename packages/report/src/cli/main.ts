@@ -16,7 +16,8 @@ interface Flags {
 
 export const main = defineCli<Flags>({
   name: 'msc-report',
-  description: 'Write one static HTML report (learning curves, confusion matrices, per-class and per-vendor/centre F1, feature importance, calibration, the errors) that opens offline',
+  description:
+    'Write one static HTML report (learning curves, confusion matrices, per-class and per-vendor/centre F1, feature importance, calibration, the errors) that opens offline',
   configure: (command: Command) =>
     command
       .option('--grid <dir>', 'an output folder of msc-train all (reads its metrics, leave-one-group-out, importance and test prediction tables)')
@@ -31,8 +32,10 @@ export const main = defineCli<Flags>({
   aliases: { '--output-path': '--output', '--metrics-path': '--metrics' },
   async run(flags, _args, io) {
     if (!flags.output) throw new MscError('E_USAGE', 'no output given', { hint: 'add -o report.html' });
-    if (!/\.html?$/i.test(flags.output)) throw new MscError('E_USAGE', `the report is HTML: the output must end in .html, not ${flags.output}`, { hint: '-o report.html' });
-    if (!flags.grid && !flags.metrics && !flags.evaluation) throw new MscError('E_USAGE', 'nothing to report', { hint: 'give --grid <msc-train all folder>, or --metrics and/or --evaluation tables' });
+    if (!/\.html?$/i.test(flags.output))
+      throw new MscError('E_USAGE', `the report is HTML: the output must end in .html, not ${flags.output}`, { hint: '-o report.html' });
+    if (!flags.grid && !flags.metrics && !flags.evaluation)
+      throw new MscError('E_USAGE', 'nothing to report', { hint: 'give --grid <msc-train all folder>, or --metrics and/or --evaluation tables' });
     const summary = await writeReport(
       {
         ...(flags.title ? { title: flags.title } : {}),
@@ -46,7 +49,11 @@ export const main = defineCli<Flags>({
       },
       flags.output,
     );
-    writeSummary(io, summary, `msc-report: ${summary.charts} charts, ${summary.models} models, ${summary.evaluations.length} evaluation sets, ${(summary.bytes / 1024).toFixed(0)} KB → ${summary.output}`);
+    writeSummary(
+      io,
+      summary,
+      `msc-report: ${summary.charts} charts, ${summary.models} models, ${summary.evaluations.length} evaluation sets, ${(summary.bytes / 1024).toFixed(0)} KB → ${summary.output}`,
+    );
     return 0;
   },
 });

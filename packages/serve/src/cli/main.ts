@@ -26,7 +26,11 @@ export const main = defineCli<Flags>({
       .option('-c, --config <file>', 'models, filters and limits (default: MSC_CONFIG, else ./config-api.yaml)')
       .option('--host <address>', 'address to listen on (default: server.host, else 127.0.0.1)')
       .option('-p, --port <port>', 'port to listen on (default: server.port, else 8000)', parse.count(0))
-      .addOption(new Option('--log-level <level>', 'log level (JSON lines on stdout)').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'))
+      .addOption(
+        new Option('--log-level <level>', 'log level (JSON lines on stdout)')
+          .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+          .default('info'),
+      )
       .option('--check', 'check the configuration and load its models, then exit (0 when usable)'),
   helpText: `
 Environment: ORTHANC_URL, ORTHANC_USER, ORTHANC_PASSWORD (or ORTHANC_TOKEN); DICOMWEB_URL,
@@ -42,10 +46,18 @@ and SIGINT stop after the requests under way (exit 0).`,
       const config = await loadServeConfig(configPath);
       const service = await Service.open(config);
       await service.retire();
-      writeSummary(io, { config: config.source, models: service.modelIds, allowedRoots: config.server.allowedRoots }, `msc-serve: ${config.source} is usable: models ${service.modelIds.join(', ')}`);
+      writeSummary(
+        io,
+        { config: config.source, models: service.modelIds, allowedRoots: config.server.allowedRoots },
+        `msc-serve: ${config.source} is usable: models ${service.modelIds.join(', ')}`,
+      );
       return 0;
     }
-    const server = await createServer({ configPath, env: io.env as NodeJS.ProcessEnv, logger: { level: flags.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] } });
+    const server = await createServer({
+      configPath,
+      env: io.env as NodeJS.ProcessEnv,
+      logger: { level: flags.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    });
     const log = server.app.log;
     // A failing request is answered with an error; a stray rejection elsewhere is logged, not fatal.
     const onRejection = (reason: unknown) => log.error({ err: reason }, 'unhandled rejection');

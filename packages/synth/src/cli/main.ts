@@ -8,7 +8,8 @@ import { ALL_VENDORS, DEFAULT_VENDORS, HELD_OUT_VENDORS, type Vendor } from '../
 
 function seed(value: string): number {
   const number = Number(value);
-  if (value.trim() === '' || !Number.isInteger(number) || number < 0 || number > 0xffffffff) throw new Error(`expected a whole number from 0 to 4294967295, not '${value}'`);
+  if (value.trim() === '' || !Number.isInteger(number) || number < 0 || number > 0xffffffff)
+    throw new Error(`expected a whole number from 0 to 4294967295, not '${value}'`);
   return number;
 }
 
@@ -49,7 +50,11 @@ export const main = defineCli<Flags>({
       .option('-s, --seed <n>', 'random seed (same seed, same bytes)', parse.via(seed), 1)
       .addOption(new Option('--layout <layout>', 'folder layout').choices(['nested', 'flat']).default('nested'))
       .addOption(new Option('--pixels <mode>', 'pixel data per file').choices(['none', 'tiny', 'realistic']).default('tiny'))
-      .option('--vendors <list>', `comma-separated vendors (default ${DEFAULT_VENDORS.join(',')}; held out, only when named: ${HELD_OUT_VENDORS.join(',')})`, parse.via(vendors))
+      .option(
+        '--vendors <list>',
+        `comma-separated vendors (default ${DEFAULT_VENDORS.join(',')}; held out, only when named: ${HELD_OUT_VENDORS.join(',')})`,
+        parse.via(vendors),
+      )
       .option('--max-instances-per-series <n>', 'write at most n files per series (series-level values kept; fewer files, faster)', parse.count(1))
       .option('--no-noise', 'no archive noise (odd descriptions, missing tags, SEG/SR, other transfer syntaxes)')
       .option('--force', 'write into a folder that is not empty (files already there stay; labels.csv lists only this cohort)'),
@@ -59,10 +64,14 @@ export const main = defineCli<Flags>({
     // Another cohort's files would stay beside this one's while labels.csv lists only this one.
     const present = entriesIn(flags.out);
     if (present > 0 && !flags.force) {
-      throw new MscError('E_USAGE', `${flags.out} is not empty (${present} entries): its files would mix with the new cohort's, and labels.csv would list only the new one`, {
-        path: flags.out,
-        hint: 'give a new or empty folder, or add --force to write into it anyway',
-      });
+      throw new MscError(
+        'E_USAGE',
+        `${flags.out} is not empty (${present} entries): its files would mix with the new cohort's, and labels.csv would list only the new one`,
+        {
+          path: flags.out,
+          hint: 'give a new or empty folder, or add --force to write into it anyway',
+        },
+      );
     }
     const progress = new Progress(io.stderr, 100);
     const result = await generateCohort({

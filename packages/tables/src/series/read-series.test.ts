@@ -33,14 +33,25 @@ describe('readSeriesTable', () => {
 });
 
 describe('readSeriesTable on worker threads (large CSV/TSV)', () => {
-  const header = ['patient_id', 'study_uid', 'series_uid', 'file_path', 'series_description', 'echo_time', 'image_type', 'diffusion_bvalue', 'number_of_images', 'image_mean'];
+  const header = [
+    'patient_id',
+    'study_uid',
+    'series_uid',
+    'file_path',
+    'series_description',
+    'echo_time',
+    'image_type',
+    'diffusion_bvalue',
+    'number_of_images',
+    'image_mean',
+  ];
 
   /** Instance rows with repeats, missing cells, odd spacing; optionally shuffled so series are not contiguous. */
   function instanceLines(separator: string, shuffled: boolean, seed: number): string[] {
     const descriptions = ['t2_tse_tra', 'ep2d diff  b800', '-', '', 'DCE;dyn', 'T2W\\SAG', ' padded '];
     const lines: string[] = [];
     let state = seed;
-    const next = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 4294967296);
+    const next = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 4294967296;
     for (let s = 0; s < 300; s++) {
       const files = 1 + Math.floor(next() * 12);
       for (let f = 0; f < files; f++) {
@@ -59,7 +70,7 @@ describe('readSeriesTable on worker threads (large CSV/TSV)', () => {
         lines.push(cells.join(separator));
       }
     }
-    if (shuffled) lines.sort((a, b) => (a.length * 31 + a.charCodeAt(a.length - 1)) % 17 - (b.length * 31 + b.charCodeAt(b.length - 1)) % 17);
+    if (shuffled) lines.sort((a, b) => ((a.length * 31 + a.charCodeAt(a.length - 1)) % 17) - ((b.length * 31 + b.charCodeAt(b.length - 1)) % 17));
     return lines;
   }
 

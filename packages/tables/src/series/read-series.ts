@@ -91,7 +91,10 @@ async function readDelimitedInParallel(path: string, separator: ',' | '\t', work
   const header = headerLine.text.split(separator).map(normalizeColumnName);
   assertReducible(header, path);
   const picked = projectColumns(header, options.columns);
-  assertUniqueColumns(picked.map((index) => header[index]!), path);
+  assertUniqueColumns(
+    picked.map((index) => header[index]!),
+    path,
+  );
   const size = statSync(path).size;
   const step = Math.ceil((size - headerLine.end) / workers);
   const reduce: ReduceOptions = { ...(options.level ? { level: options.level } : {}), ...(options.dropColumns ? { dropColumns: options.dropColumns } : {}) };

@@ -8,14 +8,24 @@ import { absorb, toState } from './reduce/state.js';
 function dwiInstances(): Row[] {
   return [0, 50, 400, 800, 1000].flatMap((b, i) => [
     {
-      patient_id: 'P1', study_uid: '1.2', series_uid: '1.2.3', file_path: `/a/${i}a.dcm`,
-      diffusion_bvalue: String(b), image_type: 'ORIGINAL\\PRIMARY\\DIFFUSION\\NONE',
-      echo_time: '81', series_description: 'ep2d_diff_b50_400_800',
+      patient_id: 'P1',
+      study_uid: '1.2',
+      series_uid: '1.2.3',
+      file_path: `/a/${i}a.dcm`,
+      diffusion_bvalue: String(b),
+      image_type: 'ORIGINAL\\PRIMARY\\DIFFUSION\\NONE',
+      echo_time: '81',
+      series_description: 'ep2d_diff_b50_400_800',
     },
     {
-      patient_id: 'P1', study_uid: '1.2', series_uid: '1.2.3', file_path: `/b/${i}b.dcm`,
-      diffusion_bvalue: String(b), image_type: 'ORIGINAL PRIMARY DIFFUSION NONE',
-      echo_time: '81', series_description: 'ep2d_diff_b50_400_800',
+      patient_id: 'P1',
+      study_uid: '1.2',
+      series_uid: '1.2.3',
+      file_path: `/b/${i}b.dcm`,
+      diffusion_bvalue: String(b),
+      image_type: 'ORIGINAL PRIMARY DIFFUSION NONE',
+      echo_time: '81',
+      series_description: 'ep2d_diff_b50_400_800',
     },
   ]);
 }
@@ -74,7 +84,10 @@ describe('reduceToSeries', () => {
   it('takes the median per-file image count when present, else counts rows', () => {
     const rows: Row[] = [3, 5, 4, 100].map((n) => ({ study_uid: 's', series_uid: 'a', number_of_images: String(n) }));
     expect(reduceToSeries(rows)[0]!.number_of_images).toBe(4.5);
-    const counted = reduceToSeries([{ study_uid: 's', series_uid: 'a', number_of_images: '-' }, { study_uid: 's', series_uid: 'a' }]);
+    const counted = reduceToSeries([
+      { study_uid: 's', series_uid: 'a', number_of_images: '-' },
+      { study_uid: 's', series_uid: 'a' },
+    ]);
     expect(counted[0]!.number_of_images).toBe(2);
   });
 
@@ -115,9 +128,21 @@ describe('reduceToSeries', () => {
   it('reduces a table written by the original tool to the same series rows', () => {
     // Per-instance rows as the original writes them: every value a string, `-` for missing,
     // multi-valued elements already space-joined.
-    const header = ['study_uid', 'series_uid', 'patient_id', 'diffusion_bvalue', 'diffusion_bvalue_ge',
-      'diffusion_bvalue_siemens', 'diffusion_bvalue_final', 'image_type', 'echo_time', 'series_description',
-      'image_orientation_patient', 'number_of_images', 'file_path'];
+    const header = [
+      'study_uid',
+      'series_uid',
+      'patient_id',
+      'diffusion_bvalue',
+      'diffusion_bvalue_ge',
+      'diffusion_bvalue_siemens',
+      'diffusion_bvalue_final',
+      'image_type',
+      'echo_time',
+      'series_description',
+      'image_orientation_patient',
+      'number_of_images',
+      'file_path',
+    ];
     const lines = [
       ['1.9', '1.9.1', 'PX', '-', '1000', '-', '1000', 'ORIGINAL PRIMARY OTHER', '72.3', 'DWI b1000', '1 0 0 0 1 0', '3', 'a/1.dcm'],
       ['1.9', '1.9.1', 'PX', '-', '0', '-', '0', 'ORIGINAL PRIMARY OTHER', '72.3', 'DWI b1000', '1 0 0 0 1 0', '3', 'a/2.dcm'],
@@ -128,14 +153,32 @@ describe('reduceToSeries', () => {
     const rows = lines.map((values) => Object.fromEntries(header.map((column, i) => [column, values[i]!])));
     expect(reduceToSeries(rows)).toEqual([
       {
-        study_uid: '1.9', series_uid: '1.9.1', patient_id: 'PX', diffusion_bvalue: '-', diffusion_bvalue_ge: '0 1000',
-        diffusion_bvalue_siemens: '-', diffusion_bvalue_final: '0 1000', image_type: 'ORIGINAL PRIMARY OTHER',
-        echo_time: '72.3', series_description: 'DWI b1000', image_orientation_patient: '1 0 0 0 1 0', number_of_images: 3,
+        study_uid: '1.9',
+        series_uid: '1.9.1',
+        patient_id: 'PX',
+        diffusion_bvalue: '-',
+        diffusion_bvalue_ge: '0 1000',
+        diffusion_bvalue_siemens: '-',
+        diffusion_bvalue_final: '0 1000',
+        image_type: 'ORIGINAL PRIMARY OTHER',
+        echo_time: '72.3',
+        series_description: 'DWI b1000',
+        image_orientation_patient: '1 0 0 0 1 0',
+        number_of_images: 3,
       },
       {
-        study_uid: '1.9', series_uid: '1.9.2', patient_id: 'PX', diffusion_bvalue: '-', diffusion_bvalue_ge: '-',
-        diffusion_bvalue_siemens: '-', diffusion_bvalue_final: '-', image_type: 'DERIVED PRIMARY ADC ADC',
-        echo_time: '72.3', series_description: 'ADC', image_orientation_patient: '1 0 0 0 1 0', number_of_images: 2,
+        study_uid: '1.9',
+        series_uid: '1.9.2',
+        patient_id: 'PX',
+        diffusion_bvalue: '-',
+        diffusion_bvalue_ge: '-',
+        diffusion_bvalue_siemens: '-',
+        diffusion_bvalue_final: '-',
+        image_type: 'DERIVED PRIMARY ADC ADC',
+        echo_time: '72.3',
+        series_description: 'ADC',
+        image_orientation_patient: '1 0 0 0 1 0',
+        number_of_images: 2,
       },
     ]);
   });
@@ -143,10 +186,21 @@ describe('reduceToSeries', () => {
 
 describe('multi-frame rows (enhanced files)', () => {
   /** One frame's values as a single-frame instance row would hold them. */
-  const frame = (series: string, b: number, te: string): Row => ({ study_uid: 's', series_uid: series, diffusion_bvalue: String(b), echo_time: te, pixel_spacing: '0.8 0.8' });
+  const frame = (series: string, b: number, te: string): Row => ({
+    study_uid: 's',
+    series_uid: series,
+    diffusion_bvalue: String(b),
+    echo_time: te,
+    pixel_spacing: '0.8 0.8',
+  });
   /** A multi-frame file's row: its frames' distinct values, in reduced order, and its frame count. */
   const file = (series: string, frames: number, bValues: string, te: string): Row => ({
-    study_uid: 's', series_uid: series, diffusion_bvalue: bValues, echo_time: te, pixel_spacing: '0.8 0.8', number_of_frames: String(frames),
+    study_uid: 's',
+    series_uid: series,
+    diffusion_bvalue: bValues,
+    echo_time: te,
+    pixel_spacing: '0.8 0.8',
+    number_of_frames: String(frames),
   });
   const spread = [
     ...[0, 500, 1000, 1000].map((b) => frame('a', b, '88')),
@@ -159,7 +213,8 @@ describe('multi-frame rows (enhanced files)', () => {
     const [fromFrames] = reduceToSeries(spread);
     const [fromFiles] = reduceToSeries(files);
     expect(fromFiles).toMatchObject({ diffusion_bvalue: '0 50 500 1000 1400', echo_time: '88 92.5', pixel_spacing: '0.8 0.8', number_of_images: 11 });
-    for (const column of ['diffusion_bvalue', 'echo_time', 'pixel_spacing', 'number_of_images']) expect(fromFiles![column], column).toEqual(fromFrames![column]);
+    for (const column of ['diffusion_bvalue', 'echo_time', 'pixel_spacing', 'number_of_images'])
+      expect(fromFiles![column], column).toEqual(fromFrames![column]);
   });
 
   it('count frames alone, in cells added one by one, and through merged states', () => {
@@ -178,7 +233,7 @@ describe('multi-frame rows (enhanced files)', () => {
     for (const reducer of [cellwise, merged]) expect(reducer.finish()[0]).toMatchObject({ number_of_images: 11, diffusion_bvalue: '0 50 500 1000 1400' });
   });
 
-  it('keep the median of per-file counts when a table has them (the original tool\'s tables)', () => {
+  it("keep the median of per-file counts when a table has them (the original tool's tables)", () => {
     const rows = files.map((row) => ({ ...row, number_of_images: '30' }));
     expect(reduceToSeries(rows)[0]!.number_of_images).toBe(30);
   });
@@ -209,7 +264,10 @@ describe('one-row series (series tables)', () => {
     const once = reduceToSeries(rows);
     const twice = reduceToSeries(rows.flatMap((row) => [row, { ...row }]));
     expect(once.map((row) => Object.keys(row))).toEqual(twice.map((row) => Object.keys(row)));
-    const withoutCounts = (row: Row) => ({ ...row, number_of_images: Number.isFinite(Number(row.number_of_images)) && row.number_of_images !== null ? 'counted' : row.number_of_images });
+    const withoutCounts = (row: Row) => ({
+      ...row,
+      number_of_images: Number.isFinite(Number(row.number_of_images)) && row.number_of_images !== null ? 'counted' : row.number_of_images,
+    });
     for (let i = 0; i < once.length; i++) {
       const source = rows.find((row) => row.series_uid === once[i]!.series_uid)!;
       if (source.number_of_images !== undefined) expect(once[i]).toEqual(twice[i]);
@@ -227,8 +285,12 @@ describe('merging reducer states (split input)', () => {
     for (let i = 0; i < 2000; i++) {
       const s = Math.floor(next() * 40);
       rows.push({
-        patient_id: `P${s % 3}`, study_uid: `1.${s % 5}`, series_uid: `1.${s % 5}.${s}`, file_path: `/f/${i}`,
-        echo_time: String(80 + (s % 4)), diffusion_bvalue: s % 2 ? String([0, 50, 800][i % 3]) : '-',
+        patient_id: `P${s % 3}`,
+        study_uid: `1.${s % 5}`,
+        series_uid: `1.${s % 5}.${s}`,
+        file_path: `/f/${i}`,
+        echo_time: String(80 + (s % 4)),
+        diffusion_bvalue: s % 2 ? String([0, 50, 800][i % 3]) : '-',
         number_of_images: s % 3 === 0 ? String(10 + (i % 7)) : '-',
         image_mean: s % 7 === 0 ? '' : (next() * 10 ** Math.floor(next() * 18)).toPrecision(17),
         image_std: String(next()),
@@ -276,7 +338,17 @@ describe('addRows (a batch with one column list)', () => {
     const columns = ['custom_b', 'patient_id', 'study_uid', 'series_uid', 'file_path', 'echo_time', 'custom_a', 'image_mean', 'number_of_images'];
     const batches: Row[][] = [[], []];
     for (let i = 0; i < 300; i++) {
-      const cells = [`b${i % 4}`, `P${i % 3}`, `1.${i % 5}`, `1.${i % 5}.${i % 37}`, `/f${i}`, String(80 + (i % 3)), i % 7 ? 'x' : '-', String(i / 7), i % 2 ? '-' : String(i % 9)];
+      const cells = [
+        `b${i % 4}`,
+        `P${i % 3}`,
+        `1.${i % 5}`,
+        `1.${i % 5}.${i % 37}`,
+        `/f${i}`,
+        String(80 + (i % 3)),
+        i % 7 ? 'x' : '-',
+        String(i / 7),
+        i % 2 ? '-' : String(i % 9),
+      ];
       batches[i < 150 ? 0 : 1]!.push(Object.fromEntries(columns.map((column, c) => [column, cells[c]!])));
     }
     for (const level of [undefined, 'study'] as const) {

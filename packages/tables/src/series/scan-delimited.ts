@@ -40,7 +40,8 @@ export type ScanRequest = { kind: 'scan'; task: ScanTask } | { kind: 'finish'; s
  * Worker → caller: after `scan` the ids of the range's series; after `finish` the rows of the
  * series no other range has (finished there), and the state of those that others have too.
  */
-export type ScanReply = { kind: 'scanned'; ids: string[]; rows: number; blankKeyRows: number } | { kind: 'finished'; rows: EncodedRows; state: ReducerState } | ScanFailure;
+export type ScanReply =
+  { kind: 'scanned'; ids: string[]; rows: number; blankKeyRows: number } | { kind: 'finished'; rows: EncodedRows; state: ReducerState } | ScanFailure;
 
 const NEWLINE = 0x0a;
 const CR = 0x0d;
@@ -202,7 +203,8 @@ export function scanRange(task: ScanTask): ScanOutcome {
       if (!record || record.next < line.length) return { kind: 'fallback', reason: 'a quoted field spans lines' };
       const fields = record.fields;
       if (fields.length === 1 && fields[0] === '') return { kind: 'row', counted: false }; // `""` alone: a blank line
-      if (fields.length !== task.header.length) return { kind: 'error', message: `a line has ${fields.length} fields but the header has ${task.header.length}` };
+      if (fields.length !== task.header.length)
+        return { kind: 'error', message: `a line has ${fields.length} fields but the header has ${task.header.length}` };
       const row: Row = {};
       for (let p = 0; p < picked.length; p++) row[names[p]!] = fields[picked[p]!] ?? '';
       reducer.add(row);

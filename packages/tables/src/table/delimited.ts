@@ -167,7 +167,11 @@ export async function* readDelimited(path: string, separator: ',' | '\t', option
       if (error instanceof MscError) throw error;
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') throw new MscError('E_INPUT_NOT_FOUND', `no such file: ${path}`, { path, hint: 'check the path' });
-      throw new MscError('E_TABLE_FORMAT', `cannot read ${path}: ${(error as Error).message}`, { path, cause: error, hint: `check that the file is a readable ${separator === '\t' ? 'TSV' : 'CSV'} table` });
+      throw new MscError('E_TABLE_FORMAT', `cannot read ${path}: ${(error as Error).message}`, {
+        path,
+        cause: error,
+        hint: `check that the file is a readable ${separator === '\t' ? 'TSV' : 'CSV'} table`,
+      });
     }
     yield* consume(carry, true);
     if (!header) fail('the file is empty (no header line)');
@@ -212,6 +216,10 @@ export function formatDelimitedLine(values: readonly (Cell | undefined)[], separ
 
 export function formatDelimitedRows(rows: readonly Row[], columns: readonly string[], separator: ',' | '\t'): string {
   let text = '';
-  for (const row of rows) text += formatDelimitedLine(columns.map((column) => row[column]), separator);
+  for (const row of rows)
+    text += formatDelimitedLine(
+      columns.map((column) => row[column]),
+      separator,
+    );
   return text;
 }

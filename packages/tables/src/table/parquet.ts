@@ -33,10 +33,17 @@ export async function* readParquet(path: string, options: ReadTableOptions = {})
     metadata = await parquetMetadataAsync(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new MscError('E_INPUT_NOT_FOUND', `no such file: ${path}`, { path, hint: 'check the path' });
-    throw new MscError('E_TABLE_FORMAT', `${path}: not a readable parquet file: ${(error as Error).message}`, { path, cause: error, hint: 'check that the file is a whole parquet file (a copy cut short, or another format under a .parquet name?)' });
+    throw new MscError('E_TABLE_FORMAT', `${path}: not a readable parquet file: ${(error as Error).message}`, {
+      path,
+      cause: error,
+      hint: 'check that the file is a whole parquet file (a copy cut short, or another format under a .parquet name?)',
+    });
   }
   // Top-level columns only (the schema's root children), named as the file names them.
-  const fileColumns = metadata.schema.slice(1).filter((element, index, all) => isTopLevel(all, index)).map((element) => element.name);
+  const fileColumns = metadata.schema
+    .slice(1)
+    .filter((element, index, all) => isTopLevel(all, index))
+    .map((element) => element.name);
   const normalized = fileColumns.map(normalizeColumnName);
   const picked = projectColumns(normalized, options.columns);
   const columns = picked.map((index) => normalized[index]!);
@@ -54,7 +61,11 @@ export async function* readParquet(path: string, options: ReadTableOptions = {})
     try {
       await parquetRead({ file, metadata, columns: readNames, rowStart, rowEnd, compressors, onComplete: (result: unknown[][]) => (rows = result) });
     } catch (error) {
-      throw new MscError('E_TABLE_FORMAT', `${path}: cannot decode row group at row ${rowStart}: ${(error as Error).message}`, { path, cause: error, hint: 'the file is damaged from that row on; write it again from its source' });
+      throw new MscError('E_TABLE_FORMAT', `${path}: cannot decode row group at row ${rowStart}: ${(error as Error).message}`, {
+        path,
+        cause: error,
+        hint: 'the file is damaged from that row on; write it again from its source',
+      });
     }
     const data = columns.map((_, c) => rows.map((row) => toCell(row[c])));
     yield { columns, data, length: rows.length };

@@ -71,7 +71,12 @@ describe('streaming', () => {
     const rows = function* (): Generator<Row> {
       for (let i = 0; i < count; i++) {
         // Every 7th row has a quoted multi-line value, so some straddle the reader's chunk edges.
-        yield { study_uid: `s${i % 97}`, series_uid: `x${i}`, echo_time: String(i % 113), series_description: i % 7 === 0 ? `multi\nline "${i}", ok` : `plain ${i}` };
+        yield {
+          study_uid: `s${i % 97}`,
+          series_uid: `x${i}`,
+          echo_time: String(i % 113),
+          series_description: i % 7 === 0 ? `multi\nline "${i}", ok` : `plain ${i}`,
+        };
       }
     };
     await writeTable(path, ['study_uid', 'series_uid', 'echo_time', 'series_description'], rows(), { rowGroupSize: 10_000 });
@@ -92,7 +97,7 @@ describe('streaming', () => {
   });
 });
 
-describe('reading other tools\' files', () => {
+describe("reading other tools' files", () => {
   it('normalises column names as the original does', async () => {
     const path = join(dir, 'names.csv');
     await writeFile(path, '\ufeffStudy UID,Series  UID, Series Description \r\n1,2,t2 tra\r\n');
@@ -132,22 +137,52 @@ describe('reading other tools\' files', () => {
     const rows: Row[] = [];
     for await (const row of readRows(path)) rows.push(row);
     expect(reduceToSeries(rows)).toEqual([
-      { study_uid: '1.9', series_uid: '1.9.1', patient_id: 'PX', diffusion_bvalue: '-', diffusion_bvalue_ge: '0 1000', image_type: 'ORIGINAL PRIMARY OTHER', series_description: 'DWI b1000', number_of_images: 2 },
-      { study_uid: '1.9', series_uid: '1.9.2', patient_id: 'PX', diffusion_bvalue: '-', diffusion_bvalue_ge: '-', image_type: 'DERIVED PRIMARY ADC ADC', series_description: 'ADC', number_of_images: 1 },
+      {
+        study_uid: '1.9',
+        series_uid: '1.9.1',
+        patient_id: 'PX',
+        diffusion_bvalue: '-',
+        diffusion_bvalue_ge: '0 1000',
+        image_type: 'ORIGINAL PRIMARY OTHER',
+        series_description: 'DWI b1000',
+        number_of_images: 2,
+      },
+      {
+        study_uid: '1.9',
+        series_uid: '1.9.2',
+        patient_id: 'PX',
+        diffusion_bvalue: '-',
+        diffusion_bvalue_ge: '-',
+        image_type: 'DERIVED PRIMARY ADC ADC',
+        series_description: 'ADC',
+        number_of_images: 1,
+      },
     ]);
   });
 });
 
-describe('nested JSON (the original\'s tree)', () => {
+describe("nested JSON (the original's tree)", () => {
   it('reads patient → study → series → column → values as series rows', async () => {
     const path = join(dir, 'nested.json');
     const tree = {
-      P1: { '1.2': { '1.2.3': { diffusion_bvalue: ['800', '50', '0', '50'], image_type: ['ORIGINAL\\PRIMARY'], number_of_images: [12], 'Series Description': 'ep2d diff' } } },
+      P1: {
+        '1.2': {
+          '1.2.3': { diffusion_bvalue: ['800', '50', '0', '50'], image_type: ['ORIGINAL\\PRIMARY'], number_of_images: [12], 'Series Description': 'ep2d diff' },
+        },
+      },
       P2: { '7': { '7.1': { diffusion_bvalue: [], image_type: [null] } } },
     };
     await writeFile(path, JSON.stringify(tree));
     expect((await readTableAll(path)).rows).toEqual([
-      { patient_id: 'P1', study_uid: '1.2', series_uid: '1.2.3', diffusion_bvalue: '0 50 800', image_type: 'ORIGINAL PRIMARY', number_of_images: 12, series_description: 'ep2d diff' },
+      {
+        patient_id: 'P1',
+        study_uid: '1.2',
+        series_uid: '1.2.3',
+        diffusion_bvalue: '0 50 800',
+        image_type: 'ORIGINAL PRIMARY',
+        number_of_images: 12,
+        series_description: 'ep2d diff',
+      },
       // Columns the second series lacks read as null (a table has one set of columns).
       { patient_id: 'P2', study_uid: '7', series_uid: '7.1', diffusion_bvalue: '-', image_type: '-', number_of_images: null, series_description: null },
     ]);
@@ -190,7 +225,9 @@ describe('errors', () => {
 
   it('refuses text in a numeric parquet column instead of losing it', async () => {
     const path = join(dir, 'mixed.parquet');
-    await expect(writeTable(path, ['study_uid', 'number_of_images'], [{ study_uid: 'a', number_of_images: 'many' }])).rejects.toMatchObject({ code: 'E_BAD_DATA' });
+    await expect(writeTable(path, ['study_uid', 'number_of_images'], [{ study_uid: 'a', number_of_images: 'many' }])).rejects.toMatchObject({
+      code: 'E_BAD_DATA',
+    });
     expect(await readdir(dir)).not.toContain('mixed.parquet');
   });
 });

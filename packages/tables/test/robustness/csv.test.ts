@@ -15,7 +15,8 @@ const header = ['patient_id', 'study_uid', 'series_uid', 'file_path', 'series_de
 /** 40 series of 5 instances each, one line per instance. */
 function lines(): string[] {
   const out: string[] = [];
-  for (let s = 0; s < 40; s++) for (let f = 0; f < 5; f++) out.push(['P1', `1.2.${s >> 3}`, `1.2.${s >> 3}.${s}`, `/a/${s}/${f}.dcm`, `t2 tse ${s}`, String(80 + s)].join(','));
+  for (let s = 0; s < 40; s++)
+    for (let f = 0; f < 5; f++) out.push(['P1', `1.2.${s >> 3}`, `1.2.${s >> 3}.${s}`, `/a/${s}/${f}.dcm`, `t2 tse ${s}`, String(80 + s)].join(','));
   return out;
 }
 
@@ -56,19 +57,33 @@ describe.each(Object.entries(readers))('%s', (_name, read) => {
     });
     const unclosed = lines();
     unclosed[150] = unclosed[150]!.replace('t2 tse', '"t2 tse');
-    await expect(read(table('unclosed.csv', unclosed))).rejects.toMatchObject({ code: 'E_TABLE_FORMAT', message: expect.stringMatching(/line 152: a quoted field is not closed before the end of the file/) });
+    await expect(read(table('unclosed.csv', unclosed))).rejects.toMatchObject({
+      code: 'E_TABLE_FORMAT',
+      message: expect.stringMatching(/line 152: a quoted field is not closed before the end of the file/),
+    });
   });
 
   it('short rows: E_TABLE_FORMAT naming the line, not padded with missing values (#10)', async () => {
     const body = lines();
     body[20] = body[20]!.split(',').slice(0, 3).join(',');
-    await expect(read(table('short.csv', body))).rejects.toMatchObject({ code: 'E_TABLE_FORMAT', message: expect.stringContaining('line 22 has 3 fields but the header has 6') });
+    await expect(read(table('short.csv', body))).rejects.toMatchObject({
+      code: 'E_TABLE_FORMAT',
+      message: expect.stringContaining('line 22 has 3 fields but the header has 6'),
+    });
   });
 
   it('a column named twice: E_TABLE_FORMAT naming it, not the last one silently winning (#26)', async () => {
     const path = join(dir, 'twice.csv');
-    writeFileSync(path, `${header.join(',')},Series Description\n${lines().map((line) => `${line},x`).join('\n')}\n`);
-    await expect(read(path)).rejects.toMatchObject({ code: 'E_TABLE_FORMAT', message: expect.stringContaining('column "series_description" appears more than once') });
+    writeFileSync(
+      path,
+      `${header.join(',')},Series Description\n${lines()
+        .map((line) => `${line},x`)
+        .join('\n')}\n`,
+    );
+    await expect(read(path)).rejects.toMatchObject({
+      code: 'E_TABLE_FORMAT',
+      message: expect.stringContaining('column "series_description" appears more than once'),
+    });
   });
 
   it('still reads quoted cells with separators and line breaks', async () => {
@@ -103,6 +118,9 @@ describe('every table error says what to do (#30)', () => {
   ])('%s: an error with a hint', async (name, text) => {
     const path = join(dir, name);
     if (text !== undefined) writeFileSync(path, text);
-    await expect(readTableAll(path)).rejects.toMatchObject({ code: expect.stringMatching(/^E_(TABLE_FORMAT|INPUT_NOT_FOUND)$/), hint: expect.stringMatching(/\S/) });
+    await expect(readTableAll(path)).rejects.toMatchObject({
+      code: expect.stringMatching(/^E_(TABLE_FORMAT|INPUT_NOT_FOUND)$/),
+      hint: expect.stringMatching(/\S/),
+    });
   });
 });

@@ -9,7 +9,7 @@ interface Flags {
 
 export const main = defineCli<Flags>({
   name: 'msc-merge-shards',
-  description: "Join the parts written by msc-extract/msc-predict --shard 1/n … n/n into the table one run writes (same rows, same order, same bytes)",
+  description: 'Join the parts written by msc-extract/msc-predict --shard 1/n … n/n into the table one run writes (same rows, same order, same bytes)',
   configure: (command: Command) =>
     command
       .argument('[parts...]', 'the parts (.parquet .csv .tsv .json .jsonl), in any order')

@@ -26,10 +26,20 @@ export const main = defineCli<Flags>({
   aliases: { '--labels': '--target-path', '--target': '--target-path' },
   async run(flags, args, io) {
     const inputs = [...args, ...(flags.inputPath ? [flags.inputPath] : [])];
-    if (inputs.length !== 1) throw new MscError('E_USAGE', inputs.length === 0 ? 'no feature table given' : 'give exactly one feature table', { hint: 'msc-merge-target series.parquet -t labels.csv -o labelled.parquet' });
+    if (inputs.length !== 1)
+      throw new MscError('E_USAGE', inputs.length === 0 ? 'no feature table given' : 'give exactly one feature table', {
+        hint: 'msc-merge-target series.parquet -t labels.csv -o labelled.parquet',
+      });
     if (!flags.targetPath) throw new MscError('E_USAGE', 'no label table given', { hint: 'add -t labels.csv' });
     if (!flags.outputPath) throw new MscError('E_USAGE', 'no output given', { hint: 'add -o labelled.parquet' });
-    const summary = await mergeTarget({ input: inputs[0]!, target: flags.targetPath, output: flags.outputPath, idColumn: flags.idCol, targetColumn: flags.targetCol, keepUnlabelled: flags.keepUnlabelled === true });
+    const summary = await mergeTarget({
+      input: inputs[0]!,
+      target: flags.targetPath,
+      output: flags.outputPath,
+      idColumn: flags.idCol,
+      targetColumn: flags.targetCol,
+      keepUnlabelled: flags.keepUnlabelled === true,
+    });
     const left = summary.unlabelled > 0 ? `; ${summary.unlabelled} rows without a label ${flags.keepUnlabelled ? 'kept' : 'left out'}` : '';
     const unused = summary.unusedLabels > 0 ? `; ${summary.unusedLabels} labels match no row` : '';
     writeSummary(io, summary, `msc-merge-target: ${summary.labelled} labelled rows${left}${unused} → ${summary.output}`);

@@ -12,7 +12,8 @@ interface Flags {
 
 export const main = defineCli<Flags>({
   name: 'msc-metadata-json',
-  description: 'Write the nested metadata JSON (patient → study → series → column → unique values) of DICOM folders or a feature table; msc-predict reads it as input',
+  description:
+    'Write the nested metadata JSON (patient → study → series → column → unique values) of DICOM folders or a feature table; msc-predict reads it as input',
   configure: (command: Command) =>
     command
       .argument('[inputs...]', 'DICOM files or folders (walked to any depth), or feature tables')
@@ -33,7 +34,11 @@ are not DICOM images (SEG, SR, unreadable) are counted in the summary and left o
       ...(flags.dicomRecursion !== undefined ? { maxDepth: flags.dicomRecursion } : {}),
       ...(flags.nWorkers !== undefined ? { workers: flags.nWorkers } : {}),
     });
-    writeSummary(io, summary, `msc-metadata-json: ${summary.patients} patients, ${summary.studies} studies, ${summary.series} series from ${summary.instances} instances (${summary.skipped} files skipped) → ${summary.output}`);
+    writeSummary(
+      io,
+      summary,
+      `msc-metadata-json: ${summary.patients} patients, ${summary.studies} studies, ${summary.series} series from ${summary.instances} instances (${summary.skipped} files skipped) → ${summary.output}`,
+    );
     return 0;
   },
 });

@@ -14,7 +14,8 @@ interface Flags {
 
 const positive = (value: string): number => {
   const number = Number(value);
-  if (value.trim() === '' || !(number > 0) || !Number.isFinite(number)) throw new MscError('E_USAGE', `--fractions takes numbers > 0, not '${value}'`, { hint: 'e.g. --fractions 0.8 0.2' });
+  if (value.trim() === '' || !(number > 0) || !Number.isFinite(number))
+    throw new MscError('E_USAGE', `--fractions takes numbers > 0, not '${value}'`, { hint: 'e.g. --fractions 0.8 0.2' });
   return number;
 };
 
@@ -25,7 +26,9 @@ function checkSeparator(sep: string, paths: readonly string[]): void {
     const format = formatFromPath(path);
     const expected = format === 'tsv' ? '\t' : format === 'csv' ? ',' : undefined;
     if (expected !== undefined && expected !== separator) {
-      throw new MscError('E_USAGE', `--sep '${sep}' does not match ${path} (${format})`, { hint: 'the separator follows the extension: .csv is comma-separated, .tsv tab-separated' });
+      throw new MscError('E_USAGE', `--sep '${sep}' does not match ${path} (${format})`, {
+        hint: 'the separator follows the extension: .csv is comma-separated, .tsv tab-separated',
+      });
     }
   }
 }
@@ -45,11 +48,24 @@ export const main = defineCli<Flags>({
   aliases: { '--seed': '--random-seed', '--output-path': '--output-paths' },
   async run(flags, args, io) {
     const inputs = [...args, ...(flags.inputPath ? [flags.inputPath] : [])];
-    if (inputs.length !== 1) throw new MscError('E_USAGE', inputs.length === 0 ? 'no input table given' : 'give exactly one input table', { hint: 'msc-split-data series.parquet -o train.parquet test.parquet' });
+    if (inputs.length !== 1)
+      throw new MscError('E_USAGE', inputs.length === 0 ? 'no input table given' : 'give exactly one input table', {
+        hint: 'msc-split-data series.parquet -o train.parquet test.parquet',
+      });
     const outputs = flags.outputPaths ?? [];
     if (flags.sep !== undefined) checkSeparator(flags.sep, [inputs[0]!, ...outputs]);
-    const summary = await splitData({ input: inputs[0]!, outputs, ...(flags.fractions ? { fractions: flags.fractions.flatMap((f) => f.split(',')).map(positive) } : {}), seed: flags.randomSeed, idColumn: flags.idCol });
-    writeSummary(io, summary, `msc-split-data: ${summary.rows} rows, ${summary.groups} ${flags.idCol} → ${summary.parts.map((p) => `${p.output} (${p.groups} ${flags.idCol}, ${p.rows} rows)`).join(', ')}`);
+    const summary = await splitData({
+      input: inputs[0]!,
+      outputs,
+      ...(flags.fractions ? { fractions: flags.fractions.flatMap((f) => f.split(',')).map(positive) } : {}),
+      seed: flags.randomSeed,
+      idColumn: flags.idCol,
+    });
+    writeSummary(
+      io,
+      summary,
+      `msc-split-data: ${summary.rows} rows, ${summary.groups} ${flags.idCol} → ${summary.parts.map((p) => `${p.output} (${p.groups} ${flags.idCol}, ${p.rows} rows)`).join(', ')}`,
+    );
     return 0;
   },
 });

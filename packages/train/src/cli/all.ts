@@ -33,7 +33,11 @@ interface AllFlags {
   nJobs?: number;
 }
 
-const list = (value: string): string[] => value.split(',').map((item) => item.trim()).filter(Boolean);
+const list = (value: string): string[] =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 const percentages = (value: string): number[] =>
   list(value).map((item) => {
     const number = Number(item.replace(/%$/, ''));
@@ -58,8 +62,16 @@ function configure(command: Command): Command {
     .option('-o, --output-dir <dir>', 'where the split, models, tables and report go (required)')
     .option('--test-set <table>', 'a separate labelled test table (default: split the input by study)')
     .option('--test-fraction <share>', 'share of studies held out as the test set when splitting', parse.via(share), 0.2)
-    .addOption(new Option('--exclusions <list>', "exclusion sets, comma-separated; each 'standard' or columns joined by ':'").argParser(parse.via(list)).default([...ORIGINAL_EXCLUSIONS], ORIGINAL_EXCLUSIONS.join(',')))
-    .addOption(new Option('--fractions <list>', 'training fractions in percent of the training studies, comma-separated').argParser(parse.via(percentages)).default([...ORIGINAL_FRACTIONS], ORIGINAL_FRACTIONS.join(',')))
+    .addOption(
+      new Option('--exclusions <list>', "exclusion sets, comma-separated; each 'standard' or columns joined by ':'")
+        .argParser(parse.via(list))
+        .default([...ORIGINAL_EXCLUSIONS], ORIGINAL_EXCLUSIONS.join(',')),
+    )
+    .addOption(
+      new Option('--fractions <list>', 'training fractions in percent of the training studies, comma-separated')
+        .argParser(parse.via(percentages))
+        .default([...ORIGINAL_FRACTIONS], ORIGINAL_FRACTIONS.join(',')),
+    )
     .option('--group-file <json>', 'JSON study_uid → centre: adds leave-one-centre-out runs')
     .option('--vendor-column <name>', 'column whose vendor names the leave-one-vendor-out groups', 'manufacturer')
     .option('--no-logo-vendor', 'no leave-one-vendor-out runs')
@@ -83,9 +95,13 @@ export function formatGridSummary(s: GridSummary): string {
   const width = Math.max(...s.jobs.map((job) => job.name.length), 5);
   const lines = [`${'model'.padEnd(width)}  status   cv      test    seconds`];
   for (const job of s.jobs) {
-    lines.push(`${job.name.padEnd(width)}  ${job.status.padEnd(7)}  ${f4(job.cvScore)}  ${f4(job.testScore)}  ${job.seconds === undefined ? '' : job.seconds.toFixed(0).padStart(6)}${job.reason ? `  ${job.reason}` : ''}`);
+    lines.push(
+      `${job.name.padEnd(width)}  ${job.status.padEnd(7)}  ${f4(job.cvScore)}  ${f4(job.testScore)}  ${job.seconds === undefined ? '' : job.seconds.toFixed(0).padStart(6)}${job.reason ? `  ${job.reason}` : ''}`,
+    );
   }
-  lines.push(`${s.models} models: ${s.trained} trained, ${s.reused} already done, ${s.skipped} skipped, ${s.failed} failed; ${s.threads} thread${s.threads > 1 ? 's' : ''}, ${s.seconds.toFixed(0)} s`);
+  lines.push(
+    `${s.models} models: ${s.trained} trained, ${s.reused} already done, ${s.skipped} skipped, ${s.failed} failed; ${s.threads} thread${s.threads > 1 ? 's' : ''}, ${s.seconds.toFixed(0)} s`,
+  );
   lines.push(`tables: ${[s.tables.metrics, ...Object.values(s.tables.logo), s.tables.importance, s.tables.predictions].filter(Boolean).join(', ')}`);
   lines.push(`report: msc-report --grid ${s.outDir} -o ${s.outDir}/report.html`);
   return lines.join('\n');
@@ -93,9 +109,16 @@ export function formatGridSummary(s: GridSummary): string {
 
 export const trainAllMain = defineCli<AllFlags>({
   name: 'msc-train all',
-  description: 'Train the whole grid of the original pipeline: every exclusion set × training fraction, leave-one-centre-out and leave-one-vendor-out, then the long metric and importance tables',
+  description:
+    'Train the whole grid of the original pipeline: every exclusion set × training fraction, leave-one-centre-out and leave-one-vendor-out, then the long metric and importance tables',
   configure,
-  aliases: { '--output-path': '--output-dir', '--models-dir': '--output-dir', '--test-set-path': '--test-set', '--random-seed': '--seed', '--jobs': '--n-jobs' },
+  aliases: {
+    '--output-path': '--output-dir',
+    '--models-dir': '--output-dir',
+    '--test-set-path': '--test-set',
+    '--random-seed': '--seed',
+    '--jobs': '--n-jobs',
+  },
   helpText: `
 Layout of the output folder:
   data/train.parquet, data/test.parquet   the study-grouped split (kept while input and settings are unchanged)
@@ -108,7 +131,10 @@ Rerun the same command after an interruption: finished models (model, metrics an
 the same settings and data) are not trained again.`,
   async run(flags, args, io) {
     const inputs = [...args, ...(flags.inputPath ? [flags.inputPath] : [])];
-    if (inputs.length !== 1) throw new MscError('E_USAGE', inputs.length === 0 ? 'no input table given' : 'give exactly one input table', { hint: 'msc-train all features.parquet -o grid/' });
+    if (inputs.length !== 1)
+      throw new MscError('E_USAGE', inputs.length === 0 ? 'no input table given' : 'give exactly one input table', {
+        hint: 'msc-train all features.parquet -o grid/',
+      });
     if (!flags.outputDir) throw new MscError('E_USAGE', 'no output folder given', { hint: 'add -o grid/' });
     const params = { ...parseParamOverrides(flags.param ?? []), seed: flags.seed };
     resolveParams(params); // checks every value before any thread starts

@@ -7,15 +7,42 @@ import { formatSummary, runTrain, type TrainIo } from '../train-from-table.js';
 
 /** Flags → TrainCliOptions the way msc-train checks them (commander through core's kit). */
 function parseTrainArgs(argv: string[]): TrainCliOptions {
-  const command = configureTrain(new Command()).exitOverride().configureOutput({ writeErr: () => undefined });
+  const command = configureTrain(new Command())
+    .exitOverride()
+    .configureOutput({ writeErr: () => undefined });
   command.parse(normalizeFlagSpellings(argv, TRAIN_ALIASES), { from: 'user' });
   return trainOptionsFrom(command.opts() as TrainFlags, command.args);
 }
 
 describe('msc-train flags', () => {
   it('reads the original options, in either spelling', () => {
-    const o = parseTrainArgs(['t.parquet', '-o', 'm.onnx', '--exclude-cols', 'percent_phase_field_of_view:sar', '--param', 'max_depth=4', '--param', 'learning_rate=0.2', '--subset', '0.25', '--seed', '7', '--skip-importance']);
-    expect(o).toMatchObject({ input: 't.parquet', output: 'm.onnx', excludeCols: ['percent_phase_field_of_view', 'sar'], subset: 0.25, seed: 7, skipImportance: true, folds: 5, task: 'classification', targetColumn: 'class' });
+    const o = parseTrainArgs([
+      't.parquet',
+      '-o',
+      'm.onnx',
+      '--exclude-cols',
+      'percent_phase_field_of_view:sar',
+      '--param',
+      'max_depth=4',
+      '--param',
+      'learning_rate=0.2',
+      '--subset',
+      '0.25',
+      '--seed',
+      '7',
+      '--skip-importance',
+    ]);
+    expect(o).toMatchObject({
+      input: 't.parquet',
+      output: 'm.onnx',
+      excludeCols: ['percent_phase_field_of_view', 'sar'],
+      subset: 0.25,
+      seed: 7,
+      skipImportance: true,
+      folds: 5,
+      task: 'classification',
+      targetColumn: 'class',
+    });
     expect(o.params).toEqual({ max_depth: 4, learning_rate: 0.2, seed: 7 });
     const original = parseTrainArgs(['--input_path', 't.csv', '--output_path', 'm.onnx', '--exclude_cols', 'series_description', '--test_set', 'x.csv']);
     expect(original).toMatchObject({ input: 't.csv', output: 'm.onnx', excludeCols: ['series_description'], testSet: 'x.csv' });
@@ -47,9 +74,27 @@ function memoryIo(tables: Record<string, Row[]>, texts: Record<string, string> =
 describe('runTrain', () => {
   it('trains, scores a test set and writes model, metrics and importance', async () => {
     const { io, files, written } = memoryIo({ 'train.csv': seriesRows(30, 1), 'test.csv': seriesRows(8, 2) });
-    const opts = parseTrainArgs(['train.csv', '-o', 'out/model.onnx', '--test-set', 'test.csv', '--folds', '3', '--param', 'n_estimators=15', '--exclude-cols', 'series_description']);
+    const opts = parseTrainArgs([
+      'train.csv',
+      '-o',
+      'out/model.onnx',
+      '--test-set',
+      'test.csv',
+      '--folds',
+      '3',
+      '--param',
+      'n_estimators=15',
+      '--exclude-cols',
+      'series_description',
+    ]);
     const summary = await runTrain(opts, io);
-    expect(summary.outputs).toEqual(['out/model.onnx', 'out/model.metrics.json', 'out/model.metrics.csv', 'out/model.importance.csv', 'out/model.predictions.csv']);
+    expect(summary.outputs).toEqual([
+      'out/model.onnx',
+      'out/model.metrics.json',
+      'out/model.metrics.csv',
+      'out/model.importance.csv',
+      'out/model.predictions.csv',
+    ]);
     expect(summary.folds).toHaveLength(3);
     expect(summary.testScore).toBeGreaterThan(0.8);
     expect(readOnnxMetadata(files.get('out/model.onnx')!)['msc.feature_spec']).not.toContain('series_description');
@@ -60,7 +105,18 @@ describe('runTrain', () => {
     // every test series with its label and the fold ensemble's output
     const predictions = written.get('out/model.predictions.csv')!;
     expect(predictions).toHaveLength(40);
-    expect(Object.keys(predictions[0]!)).toEqual(['study_uid', 'series_uid', 'true', 'prediction', 'confidence', 'probability_adc', 'probability_dce', 'probability_dwi', 'probability_others', 'probability_t2w']);
+    expect(Object.keys(predictions[0]!)).toEqual([
+      'study_uid',
+      'series_uid',
+      'true',
+      'prediction',
+      'confidence',
+      'probability_adc',
+      'probability_dce',
+      'probability_dwi',
+      'probability_others',
+      'probability_t2w',
+    ]);
     const accuracy = predictions.filter((row) => row['true'] === row['prediction']).length / predictions.length;
     expect(accuracy).toBeCloseTo(Number(metrics.find((row) => row['split'] === 'test_ensemble' && row['metric'] === 'accuracy')!['value']), 10);
     expect(JSON.parse(new TextDecoder().decode(files.get('out/model.metrics.json')!)).folds).toHaveLength(3);

@@ -22,7 +22,10 @@ msc-train all --help.`,
     const options = trainOptionsFrom(flags, args);
     checkTrainOutputs(options);
     const progress = new Progress(io.stderr);
-    const summary = await runTrain(options, fileTrainIo((message) => progress.update(message)));
+    const summary = await runTrain(
+      options,
+      fileTrainIo((message) => progress.update(message)),
+    );
     progress.done();
     for (const warning of summary.warnings) io.stderr.write(`msc-train: warning: ${warning}\n`);
     writeSummary(io, summary, formatSummary(summary, options.task));

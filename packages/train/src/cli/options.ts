@@ -81,15 +81,23 @@ export function configureTrain(command: Command): Command {
     .option('--model-name <name>', 'model name in the metrics tables', 'gbdt');
 }
 
-const columnList = (text: string | undefined): string[] => (text ? text.split(/[,:]/).map((c) => c.trim()).filter(Boolean) : []);
+const columnList = (text: string | undefined): string[] =>
+  text
+    ? text
+        .split(/[,:]/)
+        .map((c) => c.trim())
+        .filter(Boolean)
+    : [];
 
 /** Checks the parsed flags and positional arguments into the options runTrain takes. */
 export function trainOptionsFrom(flags: TrainFlags, args: readonly string[]): TrainCliOptions {
   const inputs = [...args, ...(flags.inputPath ? [flags.inputPath] : [])];
-  if (inputs.length !== 1) throw new MscError('E_USAGE', inputs.length === 0 ? 'no input table given' : 'give exactly one input table', { hint: 'msc-train <table> -o <model.onnx>' });
+  if (inputs.length !== 1)
+    throw new MscError('E_USAGE', inputs.length === 0 ? 'no input table given' : 'give exactly one input table', { hint: 'msc-train <table> -o <model.onnx>' });
   const input = inputs[0]!;
   if (!flags.output) throw new MscError('E_USAGE', 'no output model given', { hint: 'add -o model.onnx' });
-  if (!/\.onnx$/i.test(flags.output)) throw new MscError('E_USAGE', `the output model must be an .onnx file, not ${flags.output}`, { hint: 'add -o model.onnx' });
+  if (!/\.onnx$/i.test(flags.output))
+    throw new MscError('E_USAGE', `the output model must be an .onnx file, not ${flags.output}`, { hint: 'add -o model.onnx' });
   return {
     input,
     output: flags.output,

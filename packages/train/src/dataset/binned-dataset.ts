@@ -82,8 +82,15 @@ export function buildBinnedDataset(matrix: FeatureMatrix, maxBin: number): Binne
     }
   }
   return {
-    nRows, nFeatures: nCols, mappers, bins, binOffset, rowPtr, slots,
-    sparseFeatures: Uint32Array.from(sparse), omittedBin,
+    nRows,
+    nFeatures: nCols,
+    mappers,
+    bins,
+    binOffset,
+    rowPtr,
+    slots,
+    sparseFeatures: Uint32Array.from(sparse),
+    omittedBin,
     nValueBins: Int32Array.from(mappers, (m) => m.nValueBins),
     missingBins: Int32Array.from(mappers, (m) => m.missingBin),
   };

@@ -14,8 +14,23 @@ describe('TreeSHAP', () => {
     const left = b.addLeaf(1, 1); // value 1, cover 1
     const right = b.addLeaf(3, 3); // value 3, cover 3
     b.setSplit(root, 0, 0.5, false, 1, left, right);
-    const booster: Booster = { task: 'regression', nFeatures: 2, classNames: [], nOutputs: 1, baseScores: Float32Array.of(0.5), trees: [b.build()], treeOutput: Int32Array.of(0), nRounds: 1 };
-    const phi = shapValues(booster, matrixFromRows([[0, 9], [1, 9]]));
+    const booster: Booster = {
+      task: 'regression',
+      nFeatures: 2,
+      classNames: [],
+      nOutputs: 1,
+      baseScores: Float32Array.of(0.5),
+      trees: [b.build()],
+      treeOutput: Int32Array.of(0),
+      nRounds: 1,
+    };
+    const phi = shapValues(
+      booster,
+      matrixFromRows([
+        [0, 9],
+        [1, 9],
+      ]),
+    );
     // bias = 0.5 + (1·1 + 3·3)/4 = 3; x=0 reaches 1 (phi −1.5), x=1 reaches 3 (phi +0.5); feature 1 unused
     expect(Array.from(phi)).toEqual([-1.5, 0, 3, 0.5, 0, 3]);
   });

@@ -34,7 +34,12 @@ async function rowsOf(path: string): Promise<Row[]> {
   return existsSync(path) ? (await readTableAll(path)).rows : [];
 }
 
-export async function collectGridTables(outDir: string, jobs: readonly GridJob[], testRows: readonly Row[], centreOfStudy?: Readonly<Record<string, string>>): Promise<GridTables> {
+export async function collectGridTables(
+  outDir: string,
+  jobs: readonly GridJob[],
+  testRows: readonly Row[],
+  centreOfStudy?: Readonly<Record<string, string>>,
+): Promise<GridTables> {
   const finished = jobs.filter((job) => !job.skip && existsSync(`${base(job)}.metrics.csv`));
   const metricsOf = async (selected: readonly GridJob[]) => (await Promise.all(selected.map((job) => rowsOf(`${base(job)}.metrics.csv`)))).flat();
 
@@ -50,7 +55,15 @@ export async function collectGridTables(outDir: string, jobs: readonly GridJob[]
   const importance: Row[] = [];
   for (const job of finished) {
     for (const row of await rowsOf(`${base(job)}.importance.csv`)) {
-      importance.push({ model: row['model'] ?? null, exclusion: row['exclusion'] ?? null, class: row['class'] ?? null, value: row['shap'] ?? null, feature: row['feature'] ?? null, fold: row['fold'] ?? null, fraction: row['fraction'] ?? null });
+      importance.push({
+        model: row['model'] ?? null,
+        exclusion: row['exclusion'] ?? null,
+        class: row['class'] ?? null,
+        value: row['shap'] ?? null,
+        feature: row['feature'] ?? null,
+        fold: row['fold'] ?? null,
+        fraction: row['fraction'] ?? null,
+      });
     }
   }
   if (importance.length > 0) {
@@ -67,7 +80,16 @@ export async function collectGridTables(outDir: string, jobs: readonly GridJob[]
     for (const row of rows) {
       const study = String(row['study_uid']);
       const series = bySeries.get(`${study}\u0000${String(row['series_uid'])}`) ?? {};
-      const out: Row = { model: job.options.modelName, exclusion: job.exclusion, fraction: job.fraction / 100, study_uid: row['study_uid'] ?? null, series_uid: row['series_uid'] ?? null, class: row['true'] ?? null, prediction: row['prediction'] ?? null, confidence: row['confidence'] ?? null };
+      const out: Row = {
+        model: job.options.modelName,
+        exclusion: job.exclusion,
+        fraction: job.fraction / 100,
+        study_uid: row['study_uid'] ?? null,
+        series_uid: row['series_uid'] ?? null,
+        class: row['true'] ?? null,
+        prediction: row['prediction'] ?? null,
+        confidence: row['confidence'] ?? null,
+      };
       for (const column of probabilityColumns) out[column] = row[column] ?? null;
       for (const column of DESCRIPTIVE_COLUMNS) out[column] = series[column] ?? null;
       out['vendor'] = vendorOf(series['manufacturer']);

@@ -50,7 +50,10 @@ function requireColumns(rows: readonly Row[], columns: readonly string[], path: 
     if (!rows.some((row) => Object.hasOwn(row, column))) {
       throw new MscError('E_MISSING_COLUMNS', `${path} has no "${column}" column`, {
         path,
-        hint: column === 'study_uid' ? 'a feature table from msc-extract has study_uid and series_uid' : 'join labels with msc-merge-target, or name the label column with --target-column',
+        hint:
+          column === 'study_uid'
+            ? 'a feature table from msc-extract has study_uid and series_uid'
+            : 'join labels with msc-merge-target, or name the label column with --target-column',
       });
     }
   }
@@ -81,16 +84,28 @@ export async function prepareGridData(options: GridDataOptions): Promise<Prepare
     test = join(dataDir, 'test.parquet');
     const splitFile = join(dataDir, 'split.json');
     const settings = { input: await fileHash(options.input), testFraction: options.testFraction, seed: options.seed };
-    const previous = existsSync(splitFile) ? await readFile(splitFile, 'utf8').then((text) => JSON.parse(text) as unknown, () => undefined) : undefined;
+    const previous = existsSync(splitFile)
+      ? await readFile(splitFile, 'utf8').then(
+          (text) => JSON.parse(text) as unknown,
+          () => undefined,
+        )
+      : undefined;
     if (existsSync(train) && existsSync(test) && JSON.stringify(previous) === JSON.stringify(settings)) {
       [trainRows, testRows] = await Promise.all([readLabelled(train, options.targetColumn), readLabelled(test, options.targetColumn)]);
     } else {
       const rows = await readLabelled(options.input, options.targetColumn);
-      const parts = splitByStudy(rows.map((row) => String(row['study_uid'])), [1 - options.testFraction, options.testFraction], options.seed);
+      const parts = splitByStudy(
+        rows.map((row) => String(row['study_uid'])),
+        [1 - options.testFraction, options.testFraction],
+        options.seed,
+      );
       trainRows = rows.filter((_, r) => parts[r] === 0);
       testRows = rows.filter((_, r) => parts[r] === 1);
       if (trainRows.length === 0 || testRows.length === 0) {
-        throw new MscError('E_BAD_DATA', `${options.input} has too few studies to split (${new Set(rows.map((row) => row['study_uid'])).size})`, { path: options.input, hint: 'give more studies, or a separate --test-set' });
+        throw new MscError('E_BAD_DATA', `${options.input} has too few studies to split (${new Set(rows.map((row) => row['study_uid'])).size})`, {
+          path: options.input,
+          hint: 'give more studies, or a separate --test-set',
+        });
       }
       const columns = columnsOf(rows);
       await writeTable(train, columns, trainRows);
@@ -104,7 +119,10 @@ export async function prepareGridData(options: GridDataOptions): Promise<Prepare
   const addGroups = async (grouping: Grouping, path: string, mapping: Record<string, string>) => {
     const missing = [...trainStudies].filter((study) => !Object.hasOwn(mapping, study));
     if (missing.length > 0) {
-      throw new MscError('E_BAD_DATA', `${missing.length} training studies have no ${grouping} in ${path} (first: ${missing[0]})`, { path, hint: 'the group file maps every study_uid to its group' });
+      throw new MscError('E_BAD_DATA', `${missing.length} training studies have no ${grouping} in ${path} (first: ${missing[0]})`, {
+        path,
+        hint: 'the group file maps every study_uid to its group',
+      });
     }
     const names = [...new Set([...trainStudies].map((study) => mapping[study]!))].sort();
     groups[grouping] = { path, hash: await fileHash(path), names };
@@ -115,14 +133,21 @@ export async function prepareGridData(options: GridDataOptions): Promise<Prepare
     try {
       mapping = JSON.parse(await readFile(path, 'utf8'));
     } catch (cause) {
-      throw new MscError('E_INPUT_NOT_FOUND', `cannot read the group file ${path}: ${(cause as Error).message}`, { path, cause, hint: 'a JSON object study_uid → centre' });
+      throw new MscError('E_INPUT_NOT_FOUND', `cannot read the group file ${path}: ${(cause as Error).message}`, {
+        path,
+        cause,
+        hint: 'a JSON object study_uid → centre',
+      });
     }
-    if (!mapping || typeof mapping !== 'object' || Array.isArray(mapping)) throw new MscError('E_BAD_DATA', 'the group file must map study_uid to a group', { path, hint: '{"1.2.3": "centre_a", ...}' });
+    if (!mapping || typeof mapping !== 'object' || Array.isArray(mapping))
+      throw new MscError('E_BAD_DATA', 'the group file must map study_uid to a group', { path, hint: '{"1.2.3": "centre_a", ...}' });
     await addGroups('centre', path, Object.fromEntries(Object.entries(mapping).map(([study, group]) => [study, String(group)])));
   }
   if (options.vendorColumn) {
     if (!trainRows.some((row) => Object.hasOwn(row, options.vendorColumn!))) {
-      throw new MscError('E_MISSING_COLUMNS', `the training table has no "${options.vendorColumn}" column for leave-one-vendor-out`, { hint: 'name the column with --vendor-column, or turn it off with --no-logo-vendor' });
+      throw new MscError('E_MISSING_COLUMNS', `the training table has no "${options.vendorColumn}" column for leave-one-vendor-out`, {
+        hint: 'name the column with --vendor-column, or turn it off with --no-logo-vendor',
+      });
     }
     const mapping = vendorOfStudies(trainRows, options.vendorColumn);
     const path = join(options.outDir, 'groups', 'vendor.json');
@@ -132,5 +157,15 @@ export async function prepareGridData(options: GridDataOptions): Promise<Prepare
     if (current !== text) await atomicWriteFile(path, text);
     await addGroups('vendor', path, mapping);
   }
-  return { train, test, trainHash: await fileHash(train), testHash: await fileHash(test), trainStudies: trainStudies.size, groups, trainRows, testRows, splitWritten };
+  return {
+    train,
+    test,
+    trainHash: await fileHash(train),
+    testHash: await fileHash(test),
+    trainStudies: trainStudies.size,
+    groups,
+    trainRows,
+    testRows,
+    splitWritten,
+  };
 }

@@ -11,7 +11,12 @@ import type { BoosterParams, Task } from '../params.js';
 import type { TrainCliOptions } from '../cli/options.js';
 
 /** The original's exclusion sets: none, the description, two scanner-specific numbers, all three. */
-export const ORIGINAL_EXCLUSIONS = ['standard', 'series_description', 'percent_phase_field_of_view:sar', 'percent_phase_field_of_view:sar:series_description'] as const;
+export const ORIGINAL_EXCLUSIONS = [
+  'standard',
+  'series_description',
+  'percent_phase_field_of_view:sar',
+  'percent_phase_field_of_view:sar:series_description',
+] as const;
 /** The original's training fractions, in percent of the training studies. */
 export const ORIGINAL_FRACTIONS = [1, 2, 5, 10, 25, 50, 70, 100] as const;
 
@@ -70,7 +75,12 @@ export interface GridJob {
 
 /** `standard` → no column; `a:b` → [a, b]. */
 export function exclusionColumns(name: string): string[] {
-  return name === 'standard' ? [] : name.split(':').map((c) => c.trim()).filter(Boolean);
+  return name === 'standard'
+    ? []
+    : name
+        .split(':')
+        .map((c) => c.trim())
+        .filter(Boolean);
 }
 
 /** The name the metrics tables give a column list (as msc-train writes it). */
@@ -92,7 +102,8 @@ export function configHash(value: unknown): string {
 
 export function planGrid(options: GridPlanOptions, data: GridData): GridJob[] {
   for (const fraction of options.fractions) {
-    if (!(fraction > 0 && fraction <= 100)) throw new MscError('E_USAGE', `training fractions are percentages in (0, 100], not ${fraction}`, { hint: 'e.g. --fractions 1,2,5,10,25,50,70,100' });
+    if (!(fraction > 0 && fraction <= 100))
+      throw new MscError('E_USAGE', `training fractions are percentages in (0, 100], not ${fraction}`, { hint: 'e.g. --fractions 1,2,5,10,25,50,70,100' });
   }
   const names = options.exclusions.map((e) => exclusionName(exclusionColumns(e)));
   if (new Set(names).size !== names.length) throw new MscError('E_USAGE', `an exclusion set is listed twice: ${options.exclusions.join(', ')}`);

@@ -60,7 +60,10 @@ export class TrainPool {
       job.onStart?.();
       this.threads[lane]!.request({ options: job.options })
         .then(
-          (reply) => ('error' in reply ? job.reject(new MscError(reply.error.code, reply.error.message, reply.error.hint ? { hint: reply.error.hint } : {})) : job.resolve(reply)),
+          (reply) =>
+            'error' in reply
+              ? job.reject(new MscError(reply.error.code, reply.error.message, reply.error.hint ? { hint: reply.error.hint } : {}))
+              : job.resolve(reply),
           (crash: Error) => {
             job.reject(crash);
             this.threads[lane] = this.spawn(lane);

@@ -59,9 +59,7 @@ export interface GridSummary {
 }
 
 export type GridEvent =
-  | { type: 'planned'; total: number; done: number; threads: number }
-  | { type: 'started'; name: string }
-  | { type: 'finished'; result: GridJobResult };
+  { type: 'planned'; total: number; done: number; threads: number } | { type: 'started'; name: string } | { type: 'finished'; result: GridJobResult };
 
 /** What a finished job leaves beside its model: its config hash and summary. */
 interface JobRecord {
@@ -121,7 +119,14 @@ export async function runGrid(options: GridOptions, onEvent: (event: GridEvent) 
     }
     const record = await finishedRecord(job);
     if (record) {
-      results.set(job, resultOf(job, 'reused', { cvScore: record.summary.cvScore, ...(record.summary.testScore !== undefined ? { testScore: record.summary.testScore } : {}), seconds: record.seconds }));
+      results.set(
+        job,
+        resultOf(job, 'reused', {
+          cvScore: record.summary.cvScore,
+          ...(record.summary.testScore !== undefined ? { testScore: record.summary.testScore } : {}),
+          seconds: record.seconds,
+        }),
+      );
     } else pending.push(job);
   }
   const threads = Math.max(1, Math.min(options.jobs ?? availableParallelism(), availableParallelism(), pending.length));
@@ -140,7 +145,10 @@ export async function runGrid(options: GridOptions, onEvent: (event: GridEvent) 
           try {
             const { summary, seconds } = await pool.run({ ...job.options, params }, { onStart: () => onEvent({ type: 'started', name: job.name }) });
             await atomicWriteFile(recordPath(job), `${JSON.stringify({ configHash: job.configHash, summary, seconds } satisfies JobRecord, null, 1)}\n`);
-            results.set(job, resultOf(job, 'trained', { cvScore: summary.cvScore, ...(summary.testScore !== undefined ? { testScore: summary.testScore } : {}), seconds }));
+            results.set(
+              job,
+              resultOf(job, 'trained', { cvScore: summary.cvScore, ...(summary.testScore !== undefined ? { testScore: summary.testScore } : {}), seconds }),
+            );
           } catch (error) {
             // Data a job cannot learn from (one class in a small subset) is a skip, not a failure.
             const status: JobStatus = isMscError(error) && error.code === 'E_BAD_DATA' ? 'skipped' : 'failed';

@@ -16,7 +16,11 @@ export class HistogramArena {
   private readonly overflow: Float64Array[] = [];
 
   /** `maxLive`: histograms a tree can hold at once; `shared`: whether to make the shared arena. */
-  constructor(private readonly histLength: number, maxLive: number, shared: boolean) {
+  constructor(
+    private readonly histLength: number,
+    maxLive: number,
+    shared: boolean,
+  ) {
     if (!shared) return;
     const bytes = 8 * histLength;
     const n = Math.max(1, Math.min(maxLive, Math.floor(ARENA_MAX_BYTES / Math.max(bytes, 1))));

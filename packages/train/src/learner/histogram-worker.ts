@@ -41,7 +41,23 @@ function serve(d: HistogramWorkerData): void {
       hist.fill(0, from, to);
       accumulateKernel(hist, rowMid, rowPtr, 1, slots, rows, ctrl[CTRL.start]!, ctrl[CTRL.end]!, grad, hess, ctrl[CTRL.gradOffset]!);
     } else if (job === JOB.scan) {
-      scanSplitsKernel(hist, binOffset, nValueBins, missingBins, features, ctrl[CTRL.fStart]!, ctrl[CTRL.fEnd]!, fp[0]!, fp[1]!, fp[2]!, fp[3]!, fp[4]!, fp[5]!, fp[6]!, out);
+      scanSplitsKernel(
+        hist,
+        binOffset,
+        nValueBins,
+        missingBins,
+        features,
+        ctrl[CTRL.fStart]!,
+        ctrl[CTRL.fEnd]!,
+        fp[0]!,
+        fp[1]!,
+        fp[2]!,
+        fp[3]!,
+        fp[4]!,
+        fp[5]!,
+        fp[6]!,
+        out,
+      );
     } else {
       subtractKernel(hist, arena[ctrl[CTRL.slot2]!]!, from, to);
     }

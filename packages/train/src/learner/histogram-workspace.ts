@@ -57,7 +57,11 @@ export class HistogramWorkspace {
   private seq = 0;
 
   /** `maxLive`: histograms a tree can hold at once (leaf limit + a few). */
-  constructor(private readonly ds: BinnedDataset, nThreads: number, maxLive: number) {
+  constructor(
+    private readonly ds: BinnedDataset,
+    nThreads: number,
+    maxLive: number,
+  ) {
     this.histLength = 3 * ds.binOffset[ds.nFeatures]!;
     this.threaded = nThreads > 1 && ds.nFeatures > 1;
     this.cutFeature = this.threaded ? balancedCut(ds) : ds.nFeatures;
@@ -188,7 +192,13 @@ export class HistogramWorkspace {
   private ensureWorker(): boolean {
     if (this.worker) return true;
     const { grad, hess, ds } = this;
-    if (!this.threaded || !(grad.buffer instanceof SharedArrayBuffer) || !(hess.buffer instanceof SharedArrayBuffer) || grad.byteOffset !== 0 || hess.byteOffset !== 0) {
+    if (
+      !this.threaded ||
+      !(grad.buffer instanceof SharedArrayBuffer) ||
+      !(hess.buffer instanceof SharedArrayBuffer) ||
+      grad.byteOffset !== 0 ||
+      hess.byteOffset !== 0
+    ) {
       return false;
     }
     Atomics.store(this.ctrl, CTRL.seq, 0);
@@ -198,11 +208,23 @@ export class HistogramWorkspace {
     this.features.set(this.lastFeatures ?? []);
     const shared = (array: { buffer: ArrayBufferLike }) => array.buffer as SharedArrayBuffer;
     const data: HistogramWorkerData = {
-      ctrl: shared(this.ctrl), fparams: shared(this.fparams), scanOut: shared(this.scanOut), features: shared(this.features),
-      rowPtr: shared(sharedCopy(ds.rowPtr)), rowMid: shared(this.rowMid), slots: shared(sharedCopy(ds.slots)),
-      rows: shared(this.rows), grad: shared(grad), hess: shared(hess),
-      binOffset: shared(sharedCopy(ds.binOffset)), nValueBins: shared(sharedCopy(ds.nValueBins)), missingBins: shared(sharedCopy(ds.missingBins)),
-      arena: this.arena.buffer!, arenaSlots: this.arena.slots, histLength: this.histLength, cutIndex: this.cutIndex,
+      ctrl: shared(this.ctrl),
+      fparams: shared(this.fparams),
+      scanOut: shared(this.scanOut),
+      features: shared(this.features),
+      rowPtr: shared(sharedCopy(ds.rowPtr)),
+      rowMid: shared(this.rowMid),
+      slots: shared(sharedCopy(ds.slots)),
+      rows: shared(this.rows),
+      grad: shared(grad),
+      hess: shared(hess),
+      binOffset: shared(sharedCopy(ds.binOffset)),
+      nValueBins: shared(sharedCopy(ds.nValueBins)),
+      missingBins: shared(sharedCopy(ds.missingBins)),
+      arena: this.arena.buffer!,
+      arenaSlots: this.arena.slots,
+      histLength: this.histLength,
+      cutIndex: this.cutIndex,
     };
     const script = workerScriptUrl(import.meta.url, './histogram-worker.js');
     // This thread blocks while the worker works, so a worker that cannot start would only show as the timeout.

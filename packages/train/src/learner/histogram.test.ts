@@ -82,7 +82,12 @@ describe('histograms (HistogramWorkspace and its kernels)', () => {
   it('derive a sibling by subtraction, with 1 and 2 threads', () => {
     const { ds, grad, hess } = dataset();
     const left = all.filter((r) => r < 700);
-    const reference = denseHistogram(ds, all.filter((r) => r >= 700), grad, hess);
+    const reference = denseHistogram(
+      ds,
+      all.filter((r) => r >= 700),
+      grad,
+      hess,
+    );
     const results = [1, 2].map((threads) => {
       const workspace = workspaceFor(ds, threads, grad, hess);
       const parent = built(workspace, all, grad, hess);
@@ -104,7 +109,11 @@ describe('histograms (HistogramWorkspace and its kernels)', () => {
     for (const threads of [1, 2]) {
       const workspace = workspaceFor(ds, threads, grad, hess);
       const split = workspace.findBestSplit(built(workspace, rows, grad, hess), totals, features, c)!;
-      expect({ feature: split.feature, bin: split.bin, defaultLeft: split.defaultLeft }, `${threads} thread(s)`).toEqual({ feature: expected.feature, bin: expected.bin, defaultLeft: expected.defaultLeft });
+      expect({ feature: split.feature, bin: split.bin, defaultLeft: split.defaultLeft }, `${threads} thread(s)`).toEqual({
+        feature: expected.feature,
+        bin: expected.bin,
+        defaultLeft: expected.defaultLeft,
+      });
       expect(split.gain).toBeCloseTo(expected.gain, 9);
       expect(split.left.count + split.right.count).toBe(rows.length);
     }
@@ -123,7 +132,9 @@ function bruteForceSplit(ds: BinnedDataset, rows: Uint32Array, grad: Float64Arra
     const hasMissing = missing >= 0 && rows.some((r) => binOf(r) === missing);
     for (let b = 0; b < nv; b++) {
       for (const missingLeft of hasMissing ? [false, true] : [false]) {
-        let g = 0, h = 0, n = 0;
+        let g = 0,
+          h = 0,
+          n = 0;
         for (const r of rows) {
           const bin = binOf(r);
           if (bin === missing ? missingLeft : bin <= b) {

@@ -44,4 +44,3 @@ export function completeSparseBins(hist: Float64Array, ds: BinnedDataset, totals
     hist[d + 2] = totals.count - c;
   }
 }
-

@@ -13,8 +13,17 @@
  * (begin/end = rowPtr or rowMid). Gradients are read at gradOffset + row.
  */
 export function accumulateKernel(
-  hist: Float64Array, rowBegin: Uint32Array, rowEnd: Uint32Array, endShift: number, slots: Uint32Array, rows: Uint32Array,
-  start: number, end: number, grad: Float64Array, hess: Float64Array, gradOffset: number,
+  hist: Float64Array,
+  rowBegin: Uint32Array,
+  rowEnd: Uint32Array,
+  endShift: number,
+  slots: Uint32Array,
+  rows: Uint32Array,
+  start: number,
+  end: number,
+  grad: Float64Array,
+  hess: Float64Array,
+  gradOffset: number,
 ): void {
   for (let i = start; i < end; i++) {
     const r = rows[i]!;
@@ -45,24 +54,42 @@ export const SCAN = { found: 0, raw: 1, position: 2, bin: 3, defaultLeft: 4, gra
  * [found, raw, featurePosition, bin, defaultLeft, leftGrad, leftHess, leftCount].
  */
 export function scanSplitsKernel(
-  hist: Float64Array, binOffset: Uint32Array, nValueBins: Int32Array, missingBin: Int32Array,
-  features: Uint32Array, fStart: number, fEnd: number, G: number, H: number, N: number,
-  lambda: number, minCount: number, minHess: number, bestRaw: number, out: Float64Array,
+  hist: Float64Array,
+  binOffset: Uint32Array,
+  nValueBins: Int32Array,
+  missingBin: Int32Array,
+  features: Uint32Array,
+  fStart: number,
+  fEnd: number,
+  G: number,
+  H: number,
+  N: number,
+  lambda: number,
+  minCount: number,
+  minHess: number,
+  bestRaw: number,
+  out: Float64Array,
 ): void {
   out[0] = 0;
   for (let fi = fStart; fi < fEnd; fi++) {
     const f = features[fi]!;
     const nv = nValueBins[f]!;
     const off = 3 * binOffset[f]!;
-    let mg = 0, mh = 0, mc = 0;
+    let mg = 0,
+      mh = 0,
+      mc = 0;
     const mb = missingBin[f]!;
     if (mb >= 0) {
       const m = off + 3 * mb;
-      mg = hist[m]!; mh = hist[m + 1]!; mc = hist[m + 2]!;
+      mg = hist[m]!;
+      mh = hist[m + 1]!;
+      mc = hist[m + 2]!;
     }
     const hasMissing = mc > 0;
     if (nv < 2 && !hasMissing) continue;
-    let lg = 0, lh = 0, lc = 0;
+    let lg = 0,
+      lh = 0,
+      lc = 0;
     // with missing rows, "all values left, missing right" is a candidate too
     const lastBin = hasMissing ? nv : nv - 1;
     for (let b = 0; b < lastBin; b++) {
@@ -82,21 +109,36 @@ export function scanSplitsKernel(
         const raw = (lg * lg) / (lh + lambda) + (rg * rg) / (rh + lambda);
         if (raw > bestRaw) {
           bestRaw = raw;
-          out[0] = 1; out[1] = raw; out[2] = fi; out[3] = b;
+          out[0] = 1;
+          out[1] = raw;
+          out[2] = fi;
+          out[3] = b;
           // without missing rows here, missing values follow the heavier child
-          out[4] = hasMissing ? 0 : (lh >= rh ? 1 : 0);
-          out[5] = lg; out[6] = lh; out[7] = lc;
+          out[4] = hasMissing ? 0 : lh >= rh ? 1 : 0;
+          out[5] = lg;
+          out[6] = lh;
+          out[7] = lc;
         }
       }
       if (hasMissing && b < nv - 1) {
-        const xg = lg + mg, xh = lh + mh, xc = lc + mc;
-        const yg = G - xg, yh = H - xh, yc = N - xc;
+        const xg = lg + mg,
+          xh = lh + mh,
+          xc = lc + mc;
+        const yg = G - xg,
+          yh = H - xh,
+          yc = N - xc;
         if (xc >= minCount && yc >= minCount && xh >= minHess && yh >= minHess) {
           const raw = (xg * xg) / (xh + lambda) + (yg * yg) / (yh + lambda);
           if (raw > bestRaw) {
             bestRaw = raw;
-            out[0] = 1; out[1] = raw; out[2] = fi; out[3] = b; out[4] = 1;
-            out[5] = xg; out[6] = xh; out[7] = xc;
+            out[0] = 1;
+            out[1] = raw;
+            out[2] = fi;
+            out[3] = b;
+            out[4] = 1;
+            out[5] = xg;
+            out[6] = xh;
+            out[7] = xc;
           }
         }
       }

@@ -43,7 +43,11 @@ export class TreeLearner {
   private hess: Float64Array = new Float64Array(0);
 
   /** `nThreads` = 2 shares histogram building, subtraction and split scans with a worker (same trees). */
-  constructor(private readonly ds: BinnedDataset, private readonly opts: TreeLearnerOptions, nThreads = 1) {
+  constructor(
+    private readonly ds: BinnedDataset,
+    private readonly opts: TreeLearnerOptions,
+    nThreads = 1,
+  ) {
     this.scratch = new Uint32Array(ds.nRows);
     // live histograms: one per open leaf plus the two being split
     this.histograms = new HistogramWorkspace(ds, nThreads, opts.max_leaves + 3);
@@ -69,7 +73,15 @@ export class TreeLearner {
     rows.set(input);
     const builder = new TreeBuilder();
     const totals = leafTotals(rows, grad, hess, gradOffset);
-    const root: OpenLeaf = { node: builder.addLeaf(this.leafValue(totals), totals.hess), start: 0, count: rows.length, depth: 0, totals, hist: undefined, split: undefined };
+    const root: OpenLeaf = {
+      node: builder.addLeaf(this.leafValue(totals), totals.hess),
+      start: 0,
+      count: rows.length,
+      depth: 0,
+      totals,
+      hist: undefined,
+      split: undefined,
+    };
     let nLeaves = 1;
     const leaves = new Map<number, OpenLeaf>([[root.node, root]]);
     const open: OpenLeaf[] = [];
@@ -87,8 +99,24 @@ export class TreeLearner {
       const leaf = open.splice(bi, 1)[0]!;
       const split = leaf.split!;
       const nLeft = this.partition(rows, leaf, split);
-      const left: OpenLeaf = { node: builder.addLeaf(this.leafValue(split.left), split.left.hess), start: leaf.start, count: nLeft, depth: leaf.depth + 1, totals: split.left, hist: undefined, split: undefined };
-      const right: OpenLeaf = { node: builder.addLeaf(this.leafValue(split.right), split.right.hess), start: leaf.start + nLeft, count: leaf.count - nLeft, depth: leaf.depth + 1, totals: split.right, hist: undefined, split: undefined };
+      const left: OpenLeaf = {
+        node: builder.addLeaf(this.leafValue(split.left), split.left.hess),
+        start: leaf.start,
+        count: nLeft,
+        depth: leaf.depth + 1,
+        totals: split.left,
+        hist: undefined,
+        split: undefined,
+      };
+      const right: OpenLeaf = {
+        node: builder.addLeaf(this.leafValue(split.right), split.right.hess),
+        start: leaf.start + nLeft,
+        count: leaf.count - nLeft,
+        depth: leaf.depth + 1,
+        totals: split.right,
+        hist: undefined,
+        split: undefined,
+      };
       builder.setSplit(leaf.node, split.feature, split.threshold, split.defaultLeft, split.gain, left.node, right.node);
       nLeaves++;
       leaves.delete(leaf.node);

@@ -4,7 +4,11 @@ import { classificationMetrics, regressionMetrics, rocAucOneVsRest } from './cla
 describe('metrics', () => {
   it('match a hand-computed example', () => {
     const m = classificationMetrics([0, 0, 1, 1, 2, 2], [0, 1, 1, 1, 2, 0], 3);
-    expect(m.confusion).toEqual([[1, 1, 0], [0, 2, 0], [1, 0, 1]]);
+    expect(m.confusion).toEqual([
+      [1, 1, 0],
+      [0, 2, 0],
+      [1, 0, 1],
+    ]);
     expect(m.accuracy).toBeCloseTo(4 / 6, 12);
     expect(m.perClass.map((c) => c.precision)).toEqual([0.5, 2 / 3, 1]);
     expect(m.perClass.map((c) => c.recall)).toEqual([0.5, 1, 0.5]);

@@ -79,7 +79,7 @@ export function rocAucOneVsRest(truth: ArrayLike<number>, scores: ArrayLike<numb
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a * k + c]! - scores[b * k + c]!);
   let pos = 0;
   let rankSum = 0;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i;
     while (j + 1 < n && scores[order[j + 1]! * k + c] === scores[order[i]! * k + c]) j++;
     const avgRank = (i + j) / 2 + 1;

@@ -25,7 +25,18 @@ export interface MetricContext {
 export function classificationMetricRows(ctx: MetricContext, m: ClassificationMetrics, classNames: readonly string[], aucOvr?: readonly number[]): Row[] {
   const rows: Row[] = [];
   const add = (metric: string, value: number, t = '-', p = '-') =>
-    rows.push({ model: ctx.model, exclusion: ctx.exclusion, metric, value, true: t, pred: p, set: ctx.set, split: ctx.split, fold: ctx.fold, fraction: ctx.fraction });
+    rows.push({
+      model: ctx.model,
+      exclusion: ctx.exclusion,
+      metric,
+      value,
+      true: t,
+      pred: p,
+      set: ctx.set,
+      split: ctx.split,
+      fold: ctx.fold,
+      fraction: ctx.fraction,
+    });
   add('accuracy', m.accuracy);
   add('macro_f1', m.macroF1);
   m.perClass.forEach((c, i) => {
@@ -42,6 +53,15 @@ export function classificationMetricRows(ctx: MetricContext, m: ClassificationMe
 
 export function regressionMetricRows(ctx: MetricContext, m: RegressionMetrics): Row[] {
   return (['rmse', 'r2'] as const).map((metric) => ({
-    model: ctx.model, exclusion: ctx.exclusion, metric, value: m[metric], true: '-', pred: '-', set: ctx.set, split: ctx.split, fold: ctx.fold, fraction: ctx.fraction,
+    model: ctx.model,
+    exclusion: ctx.exclusion,
+    metric,
+    value: m[metric],
+    true: '-',
+    pred: '-',
+    set: ctx.set,
+    split: ctx.split,
+    fold: ctx.fold,
+    fraction: ctx.fraction,
   }));
 }

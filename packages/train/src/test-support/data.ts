@@ -16,7 +16,7 @@ export function xorProblem(n: number, seed: number, noise = 3, missingRate = 0):
   for (let r = 0; r < n; r++) {
     const a = rnd.next() * 2 - 1;
     const b = rnd.next() * 2 - 1;
-    labels[r] = (a > 0) !== (b > 0) ? 1 : 0;
+    labels[r] = a > 0 !== b > 0 ? 1 : 0;
     m.data[r * cols] = a;
     m.data[r * cols + 1] = b;
     for (let c = 2; c < cols; c++) m.data[r * cols + c] = rnd.next() < missingRate ? Number.NaN : rnd.next();

@@ -65,7 +65,12 @@ export interface RandomSearchOptions {
   seed?: number;
 }
 
-export function randomSearch(matrix: FeatureMatrix, labels: ArrayLike<number>, groups: readonly string[], options: RandomSearchOptions): { best: Partial<BoosterParams>; trials: SearchTrial[] } {
+export function randomSearch(
+  matrix: FeatureMatrix,
+  labels: ArrayLike<number>,
+  groups: readonly string[],
+  options: RandomSearchOptions,
+): { best: Partial<BoosterParams>; trials: SearchTrial[] } {
   if (options.nIter < 1) throw new MscError('E_USAGE', '--n-iter must be at least 1');
   const seed = options.seed ?? 42;
   const rnd = new Random(seed ^ 0x5eed);

@@ -6,7 +6,9 @@ import { evaluateTestSet } from './test-set.js';
 
 describe('evaluateTestSet', () => {
   it('reports each fold, the majority vote and the probability mean', () => {
-    const folds = [1, 2, 3].map((seed) => trainBooster(blobProblem(300, 3, 4, seed, 0.1), { task: 'classification', params: { n_estimators: 10, seed } }).booster);
+    const folds = [1, 2, 3].map(
+      (seed) => trainBooster(blobProblem(300, 3, 4, seed, 0.1), { task: 'classification', params: { n_estimators: 10, seed } }).booster,
+    );
     const test = blobProblem(200, 3, 4, 9, 0.1);
     const report = evaluateTestSet(folds, test.matrix, test.labels);
     expect(report.perFold).toHaveLength(3);

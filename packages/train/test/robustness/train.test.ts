@@ -53,7 +53,11 @@ describe('labels', () => {
     const model = join(dir, 'conflict.onnx');
     const result = await train([await tableOf('conflict.csv', instances), '-o', model, ...FAST]);
     expect(result.code).toBe(3);
-    expect(result.stderr).toMatch(new RegExp(`^error \\[E_BAD_DATA\\]: .*1 series has rows with different labels in "class": series ${String(rows[0]!.series_uid).replace(/\./g, '\\.')} has ADC and \\w+\\nhint: `));
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^error \\[E_BAD_DATA\\]: .*1 series has rows with different labels in "class": series ${String(rows[0]!.series_uid).replace(/\./g, '\\.')} has ADC and \\w+\\nhint: `,
+      ),
+    );
     expect(existsSync(model)).toBe(false);
   });
 
@@ -62,7 +66,16 @@ describe('labels', () => {
     const asIds = await train([await tableOf('ids.csv', ids), '-o', join(dir, 'ids.onnx'), ...FAST]);
     expect(asIds.stderr).toMatch(/warning: "class" has 60 different labels for 60 series: it looks like an identifier/);
     const rare = rows.map((row) => (row.study_uid === rows[0]!.study_uid && row.class === 'DCE' ? { ...row, class: 'FLAIR' } : row));
-    const rareRun = await train([await tableOf('rare.csv', rare), '-o', join(dir, 'rare.onnx'), '--folds', '3', '--param', 'n_estimators=5', '--skip-importance']);
+    const rareRun = await train([
+      await tableOf('rare.csv', rare),
+      '-o',
+      join(dir, 'rare.onnx'),
+      '--folds',
+      '3',
+      '--param',
+      'n_estimators=5',
+      '--skip-importance',
+    ]);
     expect(rareRun.code, rareRun.stderr).toBe(0);
     expect(rareRun.stderr).toMatch(/warning: classes found in fewer studies than the 3 folds: FLAIR \(1\)/);
   });
@@ -72,7 +85,16 @@ describe('tables and paths', () => {
   it('a column named twice is E_TABLE_FORMAT naming it, not the last one winning (#26)', async () => {
     const path = join(dir, 'twice.csv');
     const csv = readFileSync(await tableOf('once.csv', rows), 'utf8').split('\n');
-    writeFileSync(path, [`${csv[0]},CLASS`, ...csv.slice(1).filter(Boolean).map((line) => `${line},T2W`)].join('\n'));
+    writeFileSync(
+      path,
+      [
+        `${csv[0]},CLASS`,
+        ...csv
+          .slice(1)
+          .filter(Boolean)
+          .map((line) => `${line},T2W`),
+      ].join('\n'),
+    );
     const result = await train([path, '-o', join(dir, 'twice.onnx'), ...FAST]);
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/E_TABLE_FORMAT.*column "class" appears more than once/);
@@ -97,7 +119,10 @@ describe('tables and paths', () => {
     const group = await train([input, '-o', join(dir, 'g.onnx'), '--group-file', join(dir, 'nonexistent.json'), ...FAST]);
     expect(group.code).toBe(3);
     expect(group.stderr).toMatch(/^error \[E_INPUT_NOT_FOUND\]: .*\nhint: /);
-    const noLabels = await tableOf('unlabelled-test.csv', rows.map((row) => Object.fromEntries(Object.entries(row).filter(([column]) => column !== 'class')) as Row));
+    const noLabels = await tableOf(
+      'unlabelled-test.csv',
+      rows.map((row) => Object.fromEntries(Object.entries(row).filter(([column]) => column !== 'class')) as Row),
+    );
     const test = await train([input, '-o', join(dir, 't.onnx'), '--test-set', noLabels, ...FAST]);
     expect(test.code).toBe(3);
     expect(test.stderr).toMatch(/E_MISSING_COLUMNS.*the test set .* has no "class" column\nhint: /);

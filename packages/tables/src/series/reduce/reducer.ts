@@ -6,7 +6,20 @@
  */
 import { MISSING, normalizeForReduction, type Cell, type Row, type SeriesRow } from '@msc/core';
 import { newRow, rowTemplate } from '../../table/row-template.js';
-import { FRAMES, IMAGE_COLUMNS, PER_FRAME_VALUES, addToMean, addUnique, columnRank, framesOf, joinSorted, median, toNumber, type MeanAccumulator, type Uniques } from './rules.js';
+import {
+  FRAMES,
+  IMAGE_COLUMNS,
+  PER_FRAME_VALUES,
+  addToMean,
+  addUnique,
+  columnRank,
+  framesOf,
+  joinSorted,
+  median,
+  toNumber,
+  type MeanAccumulator,
+  type Uniques,
+} from './rules.js';
 
 export interface ReduceOptions {
   /**
@@ -216,7 +229,9 @@ export class SeriesReducer {
       const id = keyNames.join('\u0000');
       let shape = templates.get(id);
       if (!shape) {
-        const cells = columns.filter((column) => !keyNames.includes(column) && column !== 'number_of_images' && (this.keyColumns.length > 1 || column !== 'series_uid'));
+        const cells = columns.filter(
+          (column) => !keyNames.includes(column) && column !== 'number_of_images' && (this.keyColumns.length > 1 || column !== 'series_uid'),
+        );
         const series = this.keyColumns.length === 1 ? ['series_uid'] : [];
         templates.set(id, (shape = { template: rowTemplate([...keyNames, ...series, ...cells, 'number_of_images']), cells }));
       }

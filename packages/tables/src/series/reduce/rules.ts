@@ -4,7 +4,19 @@
  * columns. Used by the streaming reducer (reducer.ts) and by readers whose input arrives grouped
  * already (the original's nested JSON: `reduceCells`).
  */
-import { COLUMNS, IMAGE_COLUMN_NAMES, MISSING, MscError, PER_FRAME_VALUE_COLUMNS, columnSpec, compareReducedValues, isMissing, normalizeForReduction, parseNumber, type Cell } from '@msc/core';
+import {
+  COLUMNS,
+  IMAGE_COLUMN_NAMES,
+  MISSING,
+  MscError,
+  PER_FRAME_VALUE_COLUMNS,
+  columnSpec,
+  compareReducedValues,
+  isMissing,
+  normalizeForReduction,
+  parseNumber,
+  type Cell,
+} from '@msc/core';
 
 export const IMAGE_COLUMNS: ReadonlySet<string> = new Set(IMAGE_COLUMN_NAMES);
 /** Columns whose cell in a multi-frame file's row lists its frames' distinct values (space-separated). */

@@ -36,7 +36,9 @@ export function toState(reducer: SeriesReducer, keep?: (id: string) => boolean):
       rows: group.rows,
       ...(group.single ? { single: group.single } : {}),
       uniques: [...group.uniques].map(([column, values]) => [column, typeof values === 'string' ? [values] : [...values]] as [string, string[]]),
-      means: [...group.means].map(([column, mean]): [string, number, number, number[]?] => (mean.values ? [column, mean.sum, mean.count, mean.values] : [column, mean.sum, mean.count])),
+      means: [...group.means].map(([column, mean]): [string, number, number, number[]?] =>
+        mean.values ? [column, mean.sum, mean.count, mean.values] : [column, mean.sum, mean.count],
+      ),
       fileCounts: group.fileCounts,
       ...(group.extraFrames > 0 ? { extraFrames: group.extraFrames } : {}),
     })),

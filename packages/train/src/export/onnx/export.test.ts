@@ -25,12 +25,14 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 const CLASSES = ['ADC', 'DCE', 'DWI', 'Others', 'T2W'];
 
 function trainFolds(nFolds: number): Booster[] {
-  return Array.from({ length: nFolds }, (_, i) =>
-    trainBooster(blobProblem(800, 5, 6, 20 + i, 0.15), {
-      task: 'classification',
-      classNames: CLASSES,
-      params: { n_estimators: 30, max_depth: 5, subsample: 0.8, colsample_bytree: 0.7, seed: i, learning_rate: 0.2 },
-    }).booster,
+  return Array.from(
+    { length: nFolds },
+    (_, i) =>
+      trainBooster(blobProblem(800, 5, 6, 20 + i, 0.15), {
+        task: 'classification',
+        classNames: CLASSES,
+        params: { n_estimators: 30, max_depth: 5, subsample: 0.8, colsample_bytree: 0.7, seed: i, learning_rate: 0.2 },
+      }).booster,
   );
 }
 

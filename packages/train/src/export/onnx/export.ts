@@ -16,7 +16,10 @@ import { treeEnsembleNode } from './tree-ensemble.js';
 export const ONNX_INPUT = MODEL_INPUT;
 export const ONNX_OUTPUTS = MODEL_OUTPUTS;
 /** Opsets the graph uses: ONNX 13 (Softmax along one axis) and ai.onnx.ml 3. */
-const OPSETS = [{ domain: '', version: 13 }, { domain: 'ai.onnx.ml', version: 3 }];
+const OPSETS = [
+  { domain: '', version: 13 },
+  { domain: 'ai.onnx.ml', version: 3 },
+];
 const IR_VERSION = 8;
 
 export interface OnnxExportOptions {
@@ -45,11 +48,20 @@ export function exportOnnx(folds: readonly Booster[], options: OnnxExportOptions
     nodes.push(node('Mean', probs, [ONNX_OUTPUTS.probabilities]));
     nodes.push(node('ArgMax', [ONNX_OUTPUTS.probabilities], ['label_index'], [attr.int('axis', 1), attr.int('keepdims', 0)]));
     nodes.push(
-      node('LabelEncoder', ['label_index'], [ONNX_OUTPUTS.label], [
-        attr.ints('keys_int64s', first.classNames.map((_, i) => i)),
-        attr.strings('values_strings', [...first.classNames]),
-        attr.string('default_string', ''),
-      ], 'ai.onnx.ml'),
+      node(
+        'LabelEncoder',
+        ['label_index'],
+        [ONNX_OUTPUTS.label],
+        [
+          attr.ints(
+            'keys_int64s',
+            first.classNames.map((_, i) => i),
+          ),
+          attr.strings('values_strings', [...first.classNames]),
+          attr.string('default_string', ''),
+        ],
+        'ai.onnx.ml',
+      ),
     );
     outputs.push(
       { name: ONNX_OUTPUTS.label, type: { tensorType: { elemType: TensorType.STRING, shape: { dim: [{ dimParam: 'N' }] } } } },
@@ -80,7 +92,9 @@ export function exportOnnx(folds: readonly Booster[], options: OnnxExportOptions
       output: outputs,
     },
     // sorted keys: the bytes do not depend on the order callers build their metadata in
-    metadataProps: Object.keys(metadata).sort().map((key) => ({ key, value: metadata[key]! })),
+    metadataProps: Object.keys(metadata)
+      .sort()
+      .map((key) => ({ key, value: metadata[key]! })),
   });
   return onnx.ModelProto.encode(model).finish();
 }
@@ -89,7 +103,12 @@ function checkFolds(folds: readonly Booster[]): Booster {
   const first = folds[0];
   if (!first) throw new MscError('E_MODEL', 'nothing to export: no trained model');
   for (const b of folds) {
-    if (b.task !== first.task || b.nFeatures !== first.nFeatures || b.nOutputs !== first.nOutputs || b.classNames.join('\u0000') !== first.classNames.join('\u0000')) {
+    if (
+      b.task !== first.task ||
+      b.nFeatures !== first.nFeatures ||
+      b.nOutputs !== first.nOutputs ||
+      b.classNames.join('\u0000') !== first.classNames.join('\u0000')
+    ) {
       throw new MscError('E_MODEL', 'fold models differ in task, features or classes and cannot be combined');
     }
   }

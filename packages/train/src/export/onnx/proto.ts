@@ -24,7 +24,14 @@ export const attr = {
   strings: (name: string, strings: readonly string[]): AttributeProto => ({ name, type: AttributeType.STRINGS, strings: strings.map((s) => utf8.encode(s)) }),
 };
 
-export function node(opType: string, inputs: string[], outputs: string[], attributes: AttributeProto[] = [], domain = '', name = outputs[0] ?? opType): NodeProto {
+export function node(
+  opType: string,
+  inputs: string[],
+  outputs: string[],
+  attributes: AttributeProto[] = [],
+  domain = '',
+  name = outputs[0] ?? opType,
+): NodeProto {
   return { opType, input: inputs, output: outputs, attribute: attributes, domain, name };
 }
 

@@ -53,24 +53,30 @@ export function treeEnsembleNode(booster: Booster, input: string, output: string
     }
   });
 
-  return node('TreeEnsembleRegressor', [input], [output], [
-    attr.int('n_targets', booster.nOutputs),
-    attr.string('aggregate_function', 'SUM'),
-    attr.string('post_transform', 'NONE'),
-    attr.floats('base_values', booster.baseScores),
-    attr.ints('nodes_treeids', treeIds),
-    attr.ints('nodes_nodeids', nodeIds),
-    attr.ints('nodes_featureids', featureIds),
-    attr.strings('nodes_modes', modes),
-    attr.floats('nodes_values', values),
-    attr.ints('nodes_truenodeids', trueIds),
-    attr.ints('nodes_falsenodeids', falseIds),
-    attr.ints('nodes_missing_value_tracks_true', missingTracksTrue),
-    // Node covers (training hessian sums): ORT ignores them; msc-predict --explain runs TreeSHAP with them.
-    attr.floats('nodes_hitrates', hitRates),
-    attr.ints('target_treeids', targetTree),
-    attr.ints('target_nodeids', targetNode),
-    attr.ints('target_ids', targetIds),
-    attr.floats('target_weights', targetWeights),
-  ], 'ai.onnx.ml');
+  return node(
+    'TreeEnsembleRegressor',
+    [input],
+    [output],
+    [
+      attr.int('n_targets', booster.nOutputs),
+      attr.string('aggregate_function', 'SUM'),
+      attr.string('post_transform', 'NONE'),
+      attr.floats('base_values', booster.baseScores),
+      attr.ints('nodes_treeids', treeIds),
+      attr.ints('nodes_nodeids', nodeIds),
+      attr.ints('nodes_featureids', featureIds),
+      attr.strings('nodes_modes', modes),
+      attr.floats('nodes_values', values),
+      attr.ints('nodes_truenodeids', trueIds),
+      attr.ints('nodes_falsenodeids', falseIds),
+      attr.ints('nodes_missing_value_tracks_true', missingTracksTrue),
+      // Node covers (training hessian sums): ORT ignores them; msc-predict --explain runs TreeSHAP with them.
+      attr.floats('nodes_hitrates', hitRates),
+      attr.ints('target_treeids', targetTree),
+      attr.ints('target_nodeids', targetNode),
+      attr.ints('target_ids', targetIds),
+      attr.floats('target_weights', targetWeights),
+    ],
+    'ai.onnx.ml',
+  );
 }
