@@ -30,6 +30,14 @@ function sequenceElement(tag: number, items: ReadonlyMap<number, RawElement>[]):
   return { tag, vr: 'SQ', value: NO_BYTES, littleEndian: true, items };
 }
 
+/** An Orthanc sequence (a list of items) as the file reader builds it. */
+function orthancSequence(tag: number, items: readonly unknown[], options: KeepOptions): RawElement {
+  return sequenceElement(
+    tag,
+    items.map((item) => orthancItem(item as Record<string, unknown>, options)),
+  );
+}
+
 /** The kept elements of a sequence item (nested: no private columns, no raw fetches). */
 function orthancItem(tags: Readonly<Record<string, unknown>>, options: KeepOptions): Map<number, RawElement> {
   const elements = new Map<number, RawElement>();
@@ -37,14 +45,7 @@ function orthancItem(tags: Readonly<Record<string, unknown>>, options: KeepOptio
     const tag = parseTagKey(key);
     const nested = options.sequences?.get(tag);
     if (nested) {
-      if (Array.isArray(value))
-        elements.set(
-          tag,
-          sequenceElement(
-            tag,
-            value.map((item) => orthancItem(item as Record<string, unknown>, nested)),
-          ),
-        );
+      if (Array.isArray(value)) elements.set(tag, orthancSequence(tag, value, nested));
       continue;
     }
     const vr = HEADER_OPTIONS.vrOf(tag);
@@ -190,14 +191,7 @@ export function headerFromOrthanc(tags: Readonly<Record<string, unknown>>): Part
   for (const [tag, value] of entries) {
     const nested = HEADER_OPTIONS.sequences?.get(tag);
     if (nested) {
-      if (Array.isArray(value))
-        elements.set(
-          tag,
-          sequenceElement(
-            tag,
-            value.map((item) => orthancItem(item as Record<string, unknown>, nested)),
-          ),
-        );
+      if (Array.isArray(value)) elements.set(tag, orthancSequence(tag, value, nested));
       continue;
     }
     if (!(isStandardColumnTag(tag) || privateTags.has(tag) || isCreatorTag(tag))) continue;
