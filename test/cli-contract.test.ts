@@ -122,6 +122,21 @@ describe('exit codes and summaries end to end', () => {
     expect(JSON.parse(predict.stdout)).toMatchObject({ series: lines.length });
   });
 
+  it('runs under node V8 flags (--max-old-space-size, --stack-size): worker threads inherit them', () => {
+    const cohort = join(dir, 'cohort');
+    for (const flag of ['--max-old-space-size=700', '--stack-size=2000']) {
+      const extract = spawnSync(process.execPath, [flag, join(root, BINARIES['msc-extract']), cohort, '-o', join(dir, 'v8.csv'), '--per-series', '--n-workers', '2'], {
+        encoding: 'utf8',
+      });
+      expect(extract.status, extract.stderr).toBe(0);
+      const predict = spawnSync(process.execPath, [flag, join(root, BINARIES['msc-predict']), join(dir, 'v8.csv'), '--model-path', join(dir, 'm.onnx')], {
+        encoding: 'utf8',
+      });
+      expect(predict.status, predict.stderr).toBe(0);
+      expect(predict.stdout.split('\n')[0]).toMatch(/^patient_id,/);
+    }
+  });
+
   it('uses 3 for missing input, 4 for a bad model, 5 for an unwritable output', () => {
     expect(run('msc-extract', [join(dir, 'nope'), '-o', join(dir, 'a.csv')]).status).toBe(EXIT_CODES.input);
     expect(run('msc-train', [join(dir, 'nope.csv'), '-o', join(dir, 'a.onnx')]).status).toBe(EXIT_CODES.input);
