@@ -125,9 +125,13 @@ describe('exit codes and summaries end to end', () => {
   it('runs under node V8 flags (--max-old-space-size, --stack-size): worker threads inherit them', () => {
     const cohort = join(dir, 'cohort');
     for (const flag of ['--max-old-space-size=700', '--stack-size=2000']) {
-      const extract = spawnSync(process.execPath, [flag, join(root, BINARIES['msc-extract']), cohort, '-o', join(dir, 'v8.csv'), '--per-series', '--n-workers', '2'], {
-        encoding: 'utf8',
-      });
+      const extract = spawnSync(
+        process.execPath,
+        [flag, join(root, BINARIES['msc-extract']), cohort, '-o', join(dir, 'v8.csv'), '--per-series', '--n-workers', '2'],
+        {
+          encoding: 'utf8',
+        },
+      );
       expect(extract.status, extract.stderr).toBe(0);
       const predict = spawnSync(process.execPath, [flag, join(root, BINARIES['msc-predict']), join(dir, 'v8.csv'), '--model-path', join(dir, 'm.onnx')], {
         encoding: 'utf8',

@@ -7,6 +7,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT_CODES, MscError, exitCodeFor, formatError } from './errors.js';
+import { assertDistinctPaths, type NamedPath } from './outputs.js';
 
 export { Command, InvalidArgumentError, Option };
 
@@ -56,6 +57,12 @@ export interface CliSpec<Flags> {
   helpText?: string;
   /** Other long spellings of a flag (`--output-path` → `--output`), listed in the help. */
   aliases?: Record<string, string>;
+  /**
+   * The files the run reads and writes, checked by the kit before `run`: an output that is an input
+   * or another output (`-o` = the input table, two parts to one file) is refused at once, so no tool
+   * can overwrite what it reads. Undefined entries (flags not given) are ignored.
+   */
+  paths?(flags: Flags, args: string[]): { inputs?: readonly (NamedPath | undefined)[]; outputs: readonly (NamedPath | undefined)[] };
   /** The work, once flags are parsed; returns the exit code. Errors are printed by the kit. */
   run(flags: Flags, args: string[], io: CliIo): Promise<number>;
   /**
@@ -138,6 +145,8 @@ export function defineCli<Flags>(spec: CliSpec<Flags>): CliMain {
             io.stderr.write(`\n${spec.name}: interrupted (${signal}); ${left}\n`);
           });
     try {
+      const paths = spec.paths?.(flags, command.args);
+      if (paths) assertDistinctPaths(defined(paths.outputs), defined(paths.inputs ?? []));
       return await spec.run(flags, command.args, io);
     } catch (error) {
       return report(io, error);
@@ -146,6 +155,8 @@ export function defineCli<Flags>(spec: CliSpec<Flags>): CliMain {
     }
   };
 }
+
+const defined = (paths: readonly (NamedPath | undefined)[]): NamedPath[] => paths.filter((path): path is NamedPath => path !== undefined);
 
 function helpFooter(spec: Pick<CliSpec<unknown>, 'helpText' | 'aliases'>): string {
   const aliases = Object.entries(spec.aliases ?? {}).map(([alias, flag]) => `${alias} (= ${flag})`);

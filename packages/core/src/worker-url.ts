@@ -14,7 +14,8 @@ export function workerScriptUrl(moduleUrl: string, script: string): URL {
   return at === -1 ? url : pathToFileURL(`${path.slice(0, at)}/dist/${path.slice(at + 5)}`);
 }
 
-const MAIN_SCRIPT_ONLY = (flag: string) => flag.startsWith('--input-type') || flag.startsWith('--eval') || flag === '-e' || flag.startsWith('--print') || flag === '-p';
+const MAIN_SCRIPT_ONLY = (flag: string) =>
+  flag.startsWith('--input-type') || flag.startsWith('--eval') || flag === '-e' || flag.startsWith('--print') || flag === '-p';
 
 /**
  * `execArgv` for `new Worker`: undefined (inherit the parent's flags, which Node filters itself, so
@@ -28,6 +29,7 @@ export function workerExecArgv(execArgv: readonly string[] = process.execArgv): 
 }
 
 /** V8's own options as node passes them on (heap and stack sizes, GC and JIT switches). */
-const V8_OPTION = /^--(max-old-space-size|max-semi-space-size|stack-size|expose-gc|expose_gc|max-heap-size|initial-heap-size|jitless|no-opt|single-threaded|v8-)/;
+const V8_OPTION =
+  /^--(max-old-space-size|max-semi-space-size|stack-size|expose-gc|expose_gc|max-heap-size|initial-heap-size|jitless|no-opt|single-threaded|v8-)/;
 
 export const WORKER_EXEC_ARGV: readonly string[] | undefined = workerExecArgv();

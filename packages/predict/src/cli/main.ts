@@ -8,10 +8,13 @@ import {
   MscError,
   Option,
   assertDistinctPaths,
+  atomicWriteFile,
   checkOutputPath,
   defineCli,
   parse,
   parseShard,
+  shardRecord,
+  shardRecordPath,
   writeSummary,
   type CliIo,
   type Command,
@@ -187,6 +190,7 @@ it is piped (a readable line on a terminal). Skipped DICOM files are listed on s
         return 0;
       }
       await writeTable(flags.output, columns, rows);
+      if (flags.shard) await atomicWriteFile(shardRecordPath(flags.output), shardRecord(flags.shard, 'msc-predict'));
       const labels: Record<string, number> = {};
       for (const prediction of result.predictions) labels[prediction.prediction_heuristics] = (labels[prediction.prediction_heuristics] ?? 0) + 1;
       const seconds = (performance.now() - started) / 1000;

@@ -1,5 +1,5 @@
 /** msc-split-data: the original's split_data — a table into parts by study, reproducibly. */
-import { MscError, defineCli, parse, writeSummary, type Command } from '@msc/core';
+import { MscError, defineCli, namedPath, parse, writeSummary, type Command } from '@msc/core';
 import { formatFromPath } from '@msc/tables';
 import { splitData } from '../split-data.js';
 
@@ -46,6 +46,10 @@ export const main = defineCli<Flags>({
       .option('--id-col <name>', 'rows with the same value stay together', 'study_uid')
       .option('--sep <separator>', "the original's separator flag; checked against the outputs' extensions"),
   aliases: { '--seed': '--random-seed', '--output-path': '--output-paths' },
+  paths: (flags, args) => ({
+    inputs: [...args, flags.inputPath].map((path) => namedPath(path, 'the input table')),
+    outputs: (flags.outputPaths ?? []).map((path, i) => ({ path, role: `output ${i + 1}` })),
+  }),
   async run(flags, args, io) {
     const inputs = [...args, ...(flags.inputPath ? [flags.inputPath] : [])];
     if (inputs.length !== 1)
