@@ -7,6 +7,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT_CODES, MscError, exitCodeFor, formatError } from './errors.js';
+import { CSV_FORMULA_POLICIES, setCsvFormulaPolicy, type CsvFormulaPolicy } from './csv-formulas.js';
 import { assertDistinctPaths, type NamedPath } from './outputs.js';
 
 export { Command, InvalidArgumentError, Option };
@@ -55,6 +56,8 @@ export interface CliSpec<Flags> {
   configure(command: Command): Command;
   /** Extra help text shown before the exit-code table. */
   helpText?: string;
+  /** The binary writes CSV/TSV tables: the kit adds `--csv-formulas escape|keep` (csv-formulas.ts). */
+  writesTables?: boolean;
   /** Other long spellings of a flag (`--output-path` → `--output`), listed in the help. */
   aliases?: Record<string, string>;
   /**
@@ -116,6 +119,15 @@ function usageMessage(error: CommanderError): string {
 export function defineCli<Flags>(spec: CliSpec<Flags>): CliMain {
   return async (argv, io = processIo) => {
     const command = spec.configure(new Command(spec.name).description(spec.description));
+    if (spec.writesTables)
+      command.addOption(
+        new Option(
+          '--csv-formulas <mode>',
+          "CSV/TSV cells starting with = + - @ (formulas to a spreadsheet): 'escape' writes them with a leading ' (read back as written), 'keep' raw",
+        )
+          .choices(CSV_FORMULA_POLICIES)
+          .default('escape'),
+      );
     command
       .helpOption('-h, --help', 'show this help')
       .addHelpText('after', helpFooter(spec))
@@ -136,6 +148,7 @@ export function defineCli<Flags>(spec: CliSpec<Flags>): CliMain {
       return report(io, error);
     }
     const flags = command.opts() as Flags;
+    if (spec.writesTables) setCsvFormulaPolicy((flags as { csvFormulas?: CsvFormulaPolicy }).csvFormulas ?? 'escape');
     const interrupted = spec.interrupted;
     const stopListening =
       interrupted === false

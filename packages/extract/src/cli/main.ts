@@ -51,6 +51,7 @@ interface Flags {
 export const main = defineCli<Flags>({
   name: 'msc-extract',
   description: 'Extract DICOM header features into a table, one row per instance (default) or per series',
+  writesTables: true,
   configure: (command: Command) =>
     command
       .argument('[inputs...]', 'DICOM files or folders (walked to any depth; files recognised by content, not extension)')

@@ -107,6 +107,7 @@ async function predictFromPacs(
 export const main = defineCli<Flags>({
   name: 'msc-predict',
   description: 'Classify MRI series (T2W, ADC, DWI, DCE, Others) from DICOM folders or metadata tables',
+  writesTables: true,
   configure: (command: Command) =>
     command
       .argument('[inputs...]', 'DICOM folders (series or whole archives) or tables: .csv .tsv .parquet .json .jsonl, per instance or per series')

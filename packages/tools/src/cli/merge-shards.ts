@@ -10,6 +10,7 @@ interface Flags {
 
 export const main = defineCli<Flags>({
   name: 'msc-merge-shards',
+  writesTables: true,
   description: 'Join the parts written by msc-extract/msc-predict --shard 1/n … n/n into the table one run writes (same rows, same order, same bytes)',
   configure: (command: Command) =>
     command

@@ -13,6 +13,7 @@ interface Flags {
 
 export const main = defineCli<Flags>({
   name: 'msc-merge-target',
+  writesTables: true,
   description: 'Join a label table onto a feature table by series (or study) UID: the labelled table msc-train reads',
   configure: (command: Command) =>
     command

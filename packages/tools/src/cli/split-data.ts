@@ -35,6 +35,7 @@ function checkSeparator(sep: string, paths: readonly string[]): void {
 
 export const main = defineCli<Flags>({
   name: 'msc-split-data',
+  writesTables: true,
   description: 'Split a table into parts (train/test) by study: every row of a study lands in one part, the same parts for the same seed',
   configure: (command: Command) =>
     command

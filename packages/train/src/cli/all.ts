@@ -109,6 +109,7 @@ export function formatGridSummary(s: GridSummary): string {
 
 export const trainAllMain = defineCli<AllFlags>({
   name: 'msc-train all',
+  writesTables: true,
   description:
     'Train the whole grid of the original pipeline: every exclusion set × training fraction, leave-one-centre-out and leave-one-vendor-out, then the long metric and importance tables',
   configure,
