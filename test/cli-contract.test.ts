@@ -4,7 +4,7 @@
  * (`error [CODE]: …` + `hint:`) for every flag mistake, the documented exit codes, and a one-line
  * JSON summary when stdout is piped.
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -139,6 +139,25 @@ describe('exit codes and summaries end to end', () => {
       expect(predict.status, predict.stderr).toBe(0);
       expect(predict.stdout.split('\n')[0]).toMatch(/^patient_id,/);
     }
+  });
+
+  it('refuses FIFOs and devices wherever a file is given, without opening them for reading (findings F2, F20)', () => {
+    const fifo = join(dir, 'pipe.csv');
+    execFileSync('mkfifo', [fifo, join(dir, 'pipe.onnx')]);
+    // Bounded: a reader blocked on a FIFO would hit the timeout (status null), failing the test.
+    const bounded = (binary: Binary, args: string[]) =>
+      spawnSync(process.execPath, [join(root, BINARIES[binary]), ...args], { encoding: 'utf8', timeout: 30_000 });
+    const table = bounded('msc-predict', [fifo]);
+    expect(table.status, table.stderr).toBe(EXIT_CODES.input);
+    expect(table.stderr).toMatch(/^error \[E_INPUT_NOT_FOUND\]: cannot read table .*pipe\.csv: it is a FIFO \(named pipe\)\nhint: /);
+    for (const model of [join(dir, 'pipe.onnx'), '/dev/zero']) {
+      const result = bounded('msc-predict', [join(dir, 'series.csv'), '--model-path', model]);
+      expect(result.status, result.stderr).toBe(EXIT_CODES.model);
+      expect(result.stderr).toMatch(/^error \[E_MODEL\]: cannot read model .*: it is (a FIFO \(named pipe\)|a device)\nhint: /);
+    }
+    const extract = bounded('msc-extract', [fifo, '-o', join(dir, 'fifo-out.csv')]);
+    expect(extract.status, extract.stderr).toBe(EXIT_CODES.input);
+    expect(readFileSync(join(dir, 'fifo-out.skipped.csv'), 'utf8')).toMatch(/pipe\.csv,not a regular file \(a FIFO \(named pipe\)\)/);
   });
 
   it('uses 3 for missing input, 4 for a bad model, 5 for an unwritable output', () => {

@@ -11,3 +11,4 @@ export * from './worker-url.js';
 export * from './progress.js';
 export * from './threads.js';
 export * from './csv-formulas.js';
+export * from './read-input.js';

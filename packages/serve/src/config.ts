@@ -3,10 +3,10 @@
  * DICOM keyword) plus an optional `server:` section of limits. Every mistake is `E_CONFIG` naming
  * the file, the place (`models.prostate_mpmri.filters`) and its line.
  */
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
-import { COLUMNS, MscError, type ColumnSpec } from '@msc/core';
+import { COLUMNS, MscError, readInputFile, type ColumnSpec } from '@msc/core';
 import { BUILT_IN_RULE_SETS, parseYamlSource, type Locate } from '@msc/heuristics';
 
 /** Keep series whose `column` has one of `values` (case-insensitive, whole values). */
@@ -307,14 +307,10 @@ export async function parseServeConfig(text: string, source: string, baseDir: st
 }
 
 export async function loadServeConfig(path: string): Promise<ServeConfig> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new MscError('E_CONFIG', `cannot read the configuration ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
-      path,
-      hint: 'give it with --config (default ./config-api.yaml)',
-    });
-  }
+  const text = await readInputFile(
+    path,
+    { code: 'E_CONFIG', what: 'the configuration', hint: 'give it with --config (default ./config-api.yaml)', maxBytes: 16 * 2 ** 20 },
+    'utf8',
+  );
   return parseServeConfig(text, path, dirname(resolve(path)));
 }
