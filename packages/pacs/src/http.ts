@@ -68,6 +68,17 @@ export function displayUrl(url: string | URL): string {
   }
 }
 
+/** A percent-encoded URL user or password; a lone `%` is a usage error that names no secret. */
+function decodeUserInfo(text: string, name: string, what: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new MscError('E_USAGE', `${name} URL: the ${what} written in it is not valid percent-encoding (a '%' must be written %25)`, {
+      hint: `write % as %25, or give the ${what} in the environment instead of the URL`,
+    });
+  }
+}
+
 /** Parses and checks a base URL; credentials written into it move to the endpoint's user/password. */
 export function normalizeEndpoint(endpoint: PacsEndpoint, name: string): { base: URL; authorization: string | undefined } {
   let base: URL;
@@ -82,8 +93,8 @@ export function normalizeEndpoint(endpoint: PacsEndpoint, name: string): { base:
   let user = endpoint.user;
   let password = endpoint.password;
   if (base.username || base.password) {
-    user ??= decodeURIComponent(base.username);
-    password ??= decodeURIComponent(base.password);
+    user ??= decodeUserInfo(base.username, name, 'user');
+    password ??= decodeUserInfo(base.password, name, 'password');
     base.username = '';
     base.password = '';
   }
