@@ -24,7 +24,14 @@ export interface PacsHttpOptions {
   concurrency?: number;
   /** Aborts every call (e.g. the HTTP client of the service went away). */
   signal?: AbortSignal;
+  /**
+   * Largest answer read, in bytes (default 256 MiB): a larger one is an UpstreamError, never a
+   * buffer that grows until the process dies.
+   */
+  maxResponseBytes?: number;
 }
+
+export const DEFAULT_MAX_RESPONSE_BYTES = 256 * 2 ** 20;
 
 export type UpstreamReason = 'unreachable' | 'timeout' | 'status' | 'protocol';
 
@@ -160,6 +167,7 @@ export class PacsHttp {
   private readonly authorization: string | undefined;
   private readonly limit: LimitFunction;
   private readonly timeoutMs: number;
+  private readonly maxResponseBytes: number;
 
   constructor(
     endpoint: PacsEndpoint,
@@ -170,6 +178,7 @@ export class PacsHttp {
     ({ base: this.base, authorization: this.authorization } = normalizeEndpoint(endpoint, name));
     this.limit = pLimit(options.concurrency ?? 8);
     this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   }
 
   /** `path` relative to the base URL (`series/x`), or an absolute URL on the base's origin. */
@@ -226,14 +235,14 @@ export class PacsHttp {
           await response.body.dump();
           throw new UpstreamError('status', `${this.name} answered GET ${displayUrl(url)} with HTTP ${response.statusCode}`, { status: response.statusCode });
         }
-        const chunks: Buffer[] = [];
+        const bytes = new GrowingBuffer(this.tooLarge(`GET ${displayUrl(url)}`), this.maxResponseBytes);
         try {
           for await (const chunk of response.body as AsyncIterable<Buffer>) {
-            chunks.push(chunk);
-            const result = enough(new Uint8Array(Buffer.concat(chunks)), false);
+            bytes.append(chunk);
+            const result = enough(bytes.view(), false);
             if (result !== undefined) return result;
           }
-          const result = enough(new Uint8Array(Buffer.concat(chunks)), true);
+          const result = enough(bytes.view(), true);
           if (result === undefined) throw new UpstreamError('protocol', `${this.name} answered GET ${displayUrl(url)} with less than expected`);
           return result;
         } finally {
@@ -242,6 +251,31 @@ export class PacsHttp {
         }
       });
     });
+  }
+
+  private tooLarge(where: string): () => UpstreamError {
+    return () =>
+      new UpstreamError('protocol', `${this.name} answered ${where} with more than ${this.maxResponseBytes} bytes`, {
+        hint: 'the answer was cut off; raise server.max_pacs_reply_bytes (msc-serve) if such answers are expected',
+      });
+  }
+
+  /**
+   * An upstream error body as it may be shown: a server or proxy that echoes request headers
+   * must not make MSC echo its own credentials (finding F9).
+   */
+  private redact(text: string): string {
+    let out = text.replace(/\b(Basic|Bearer)\s+[A-Za-z0-9+/=._~-]+/gi, '$1 [redacted]');
+    const secret = this.authorization?.replace(/^(Basic|Bearer)\s+/i, '');
+    if (secret) {
+      out = out.split(secret).join('[redacted]');
+      if (/^Basic /i.test(this.authorization!)) {
+        const decoded = Buffer.from(secret, 'base64').toString('utf8');
+        const password = decoded.slice(decoded.indexOf(':') + 1);
+        if (password.length >= 4) out = out.split(password).join('[redacted]');
+      }
+    }
+    return out;
   }
 
   private headers(init: { accept?: string; contentType?: string }): Record<string, string> {
@@ -303,19 +337,52 @@ export class PacsHttp {
         ...(init.body !== undefined ? { body: init.body } : {}),
       });
       const type = response.headers['content-type'];
-      return {
-        status: response.statusCode,
-        contentType: (Array.isArray(type) ? type[0] : type) ?? '',
-        body: new Uint8Array(await response.body.arrayBuffer()),
-      };
+      const bytes = new GrowingBuffer(this.tooLarge(where), this.maxResponseBytes, Number(response.headers['content-length']) || 0);
+      try {
+        for await (const chunk of response.body as AsyncIterable<Buffer>) bytes.append(chunk);
+      } finally {
+        response.body.destroy();
+      }
+      return { status: response.statusCode, contentType: (Array.isArray(type) ? type[0] : type) ?? '', body: bytes.view() };
     });
     if ((status >= 200 && status < 300) || init.allow?.includes(status)) return { status, contentType, body };
-    const detail = Buffer.from(body.subarray(0, 300)).toString('utf8').replace(/\s+/g, ' ').trim();
+    const detail = this.redact(Buffer.from(body.subarray(0, 300)).toString('utf8').replace(/\s+/g, ' ').trim());
     throw new UpstreamError('status', `${this.name} answered ${where} with HTTP ${status}${detail ? `: ${detail}` : ''}`, {
       status,
       ...(status === 401 || status === 403
         ? { hint: `check the credentials in the environment (${this.name === 'Orthanc' ? 'ORTHANC' : 'DICOMWEB'}_USER / _PASSWORD / _TOKEN)` }
         : {}),
     });
+  }
+}
+
+/** Bytes of an answer, grown by doubling (linear in the answer's size) and bounded. */
+class GrowingBuffer {
+  private buffer: Buffer;
+  private length = 0;
+
+  constructor(
+    private readonly tooLarge: () => Error,
+    private readonly max: number,
+    expected = 0,
+  ) {
+    if (expected > max) throw tooLarge();
+    this.buffer = Buffer.allocUnsafe(Math.min(Math.max(expected, 16 * 1024), max));
+  }
+
+  append(chunk: Uint8Array): void {
+    const needed = this.length + chunk.length;
+    if (needed > this.max) throw this.tooLarge();
+    if (needed > this.buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.min(Math.max(needed, this.buffer.length * 2), this.max));
+      this.buffer.copy(grown, 0, 0, this.length);
+      this.buffer = grown;
+    }
+    this.buffer.set(chunk, this.length);
+    this.length = needed;
+  }
+
+  view(): Uint8Array {
+    return new Uint8Array(this.buffer.buffer, this.buffer.byteOffset, this.length);
   }
 }

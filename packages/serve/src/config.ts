@@ -42,6 +42,8 @@ export interface ServerLimits {
   upstreamTimeoutMs: number;
   /** PACS calls in flight per request. */
   upstreamConcurrency: number;
+  /** Largest PACS answer read (bytes); a larger one is a 502, never a buffer without end. */
+  maxPacsReplyBytes: number;
   maxStudiesPerRequest: number;
   /** `/predict` reads only below these folders (real paths). Empty: `/predict` is refused. */
   allowedRoots: string[];
@@ -70,6 +72,7 @@ export const DEFAULT_LIMITS: Omit<ServerLimits, 'allowedRoots' | 'allowedRootsAs
   maxQueuedRequests: 256,
   upstreamTimeoutMs: 30_000,
   upstreamConcurrency: 8,
+  maxPacsReplyBytes: 256 * 2 ** 20,
   maxStudiesPerRequest: 100,
   orthancMetadataKey: 'msc_label',
 };
@@ -129,6 +132,7 @@ export const CONFIG_SCHEMA = {
         max_queued_requests: { type: 'integer', minimum: 0, maximum: 100_000 },
         upstream_timeout_ms: positive(3_600_000),
         upstream_concurrency: positive(256),
+        max_pacs_reply_bytes: positive(2 ** 31 - 1),
         max_studies_per_request: positive(10_000),
         allowed_roots: { type: 'array', items: { type: 'string', minLength: 1 } },
         allowed_dicomweb_urls: { type: 'array', items: { type: 'string', pattern: '^https?://' } },
@@ -297,6 +301,7 @@ export async function parseServeConfig(text: string, source: string, baseDir: st
       maxQueuedRequests: pick('maxQueuedRequests', 'max_queued_requests'),
       upstreamTimeoutMs: pick('upstreamTimeoutMs', 'upstream_timeout_ms'),
       upstreamConcurrency: pick('upstreamConcurrency', 'upstream_concurrency'),
+      maxPacsReplyBytes: pick('maxPacsReplyBytes', 'max_pacs_reply_bytes'),
       maxStudiesPerRequest: pick('maxStudiesPerRequest', 'max_studies_per_request'),
       orthancMetadataKey: pick('orthancMetadataKey', 'orthanc_metadata_key'),
       allowedRoots: roots,
