@@ -233,7 +233,7 @@ function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string
 function factsOf(row: Row, index: number): SeriesFacts {
   const imageTypes = isMissing(row.image_type) ? [] : textPieces(String(row.image_type).toLowerCase());
   const geometry = [rounded(row.image_orientation_patient, 2), rounded(row.pixel_spacing, 3), rounded(row.slice_thickness, 1)].join('|');
-  const bValues = isMissing(row.diffusion_bvalue_final) ? [] : cellNumbers(row.diffusion_bvalue_final);
+  const bValues = isMissing(row.diffusion_bvalue_final) ? [] : cellNumbers(row.diffusion_bvalue_final!);
   const directionality = isMissing(row.diffusion_directionality) ? [] : String(row.diffusion_directionality).toUpperCase().split(/\s+/);
   return {
     index,
@@ -265,7 +265,7 @@ function seriesTime(row: Row): number {
     const times = isMissing(row[column]) ? [] : String(row[column]).split(/\s+/).map(secondsOfDay).filter(Number.isFinite);
     if (times.length > 0) return Math.min(...times);
   }
-  const triggers = isMissing(row.trigger_time) ? [] : cellNumbers(row.trigger_time);
+  const triggers = isMissing(row.trigger_time) ? [] : cellNumbers(row.trigger_time!);
   return triggers.length > 0 ? Math.min(...triggers) / 1000 : Number.NaN;
 }
 
@@ -289,7 +289,7 @@ function text(cell: Cell | undefined): string {
 /** The cell's numbers rounded to `decimals` (−0 as 0), space-joined: a key that ignores float noise. */
 function rounded(cell: Cell | undefined, decimals: number): string {
   if (cell === undefined || isMissing(cell)) return '';
-  return cellNumbers(cell)
+  return cellNumbers(cell!)
     .map((value) => {
       const r = Number(value.toFixed(decimals));
       return String(r === 0 ? 0 : r);
