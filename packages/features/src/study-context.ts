@@ -9,8 +9,8 @@
  *   value (ORIGINAL/DERIVED: subtractions stay apart from phases), geometry (orientation, pixel
  *   spacing, acquisition matrix, slice thickness; number of images within 10 %) that differ in
  *   acquisition time. They are phases of one dynamic scan only when there are **≥3 distinct
- *   times** whose steps are **regular** (no step more than 4× the median step; a pre-contrast
- *   phase followed by the injection delay passes, scattered re-runs do not) and **short** (median
+ *   times** whose steps are **regular** (no step more than 4× the median step but one pause of up
+ *   to 5 min: pre-contrast phases, the injection, then the rest) and **short** (median
  *   step ≤ 180 s: a repeated T2 takes minutes per run and is rarely run three times). A
  *   variable-flip-angle T1 mapping set differs in flip angle, so it never groups; planes differ
  *   in orientation; two runs of one scan are at most 2 and stay apart.
@@ -40,8 +40,10 @@ export const MAX_STUDY_SERIES = 5000;
 export const MIN_DYNAMIC_PHASES = 3;
 /** Longest median step between phases (seconds) of a dynamic scan. */
 export const MAX_DYNAMIC_STEP_SECONDS = 180;
-/** Largest step as a multiple of the median step. */
+/** Largest step as a multiple of the median step (but one, see MAX_INJECTION_PAUSE_SECONDS). */
 export const MAX_STEP_RATIO = 4;
+/** The one step that may be longer: the pause for the injection after pre-contrast phases. */
+export const MAX_INJECTION_PAUSE_SECONDS = 300;
 
 /** The columns study context reads (prediction loads them beside the models' features). */
 export const STUDY_CONTEXT_INPUT_COLUMNS: readonly string[] = [
@@ -179,7 +181,10 @@ function dynamicPhases(cluster: readonly SeriesFacts[]): { count: number; span: 
   const sorted = [...steps].sort((a, b) => a - b);
   const medianStep = sorted[sorted.length >> 1]!;
   if (!(medianStep > 0) || medianStep > MAX_DYNAMIC_STEP_SECONDS) return undefined;
-  if (sorted[sorted.length - 1]! > MAX_STEP_RATIO * medianStep) return undefined;
+  // One longer pause is allowed (the wait for the injection after pre-contrast phases), if short.
+  const largest = sorted[sorted.length - 1]!;
+  const secondLargest = sorted.length > 1 ? sorted[sorted.length - 2]! : 0;
+  if (secondLargest > MAX_STEP_RATIO * medianStep || largest > Math.max(MAX_STEP_RATIO * medianStep, MAX_INJECTION_PAUSE_SECONDS)) return undefined;
   return { count: times.length, span: Math.round((times[times.length - 1]! - times[0]!) * 1000) / 1000 };
 }
 
