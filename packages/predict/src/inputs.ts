@@ -6,8 +6,8 @@
  */
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { MscError, STUDY_CONTEXT_COLUMN_NAMES, inShard, type Row, type Shard } from '@msc/core';
-import { SeriesReducer, assertReducible, isTablePath, normalizeColumnName, readSeriesTable, readTableAll } from '@msc/tables';
+import { MISSING, MscError, STUDY_CONTEXT_COLUMN_NAMES, inShard, type Row, type Shard } from '@msc/core';
+import { SeriesReducer, assertReducible, isTablePath, normalizeColumnName, readSeriesTable, readTable, readTableAll } from '@msc/tables';
 import { extractBatches, type SkippedFile } from '@msc/extract';
 import { MAX_STUDY_SERIES, addStudyContext } from '@msc/features';
 
@@ -166,7 +166,32 @@ interface TableRows {
   blankKeyRows: number;
 }
 
+/** The table's columns (its first batch's), after the column map. */
+async function tableColumns(path: string, columnMap: ReadonlyMap<string, string>): Promise<string[]> {
+  for await (const batch of readTable(path)) return batch.columns.map((column) => columnMap.get(column) ?? column);
+  return [];
+}
+
+/**
+ * Series rows of a table that has series_uid but no study_uid: rows are grouped by series alone
+ * and keep study_uid missing, so study context (which needs the study) is left out, not made up.
+ */
+async function rowsWithoutStudy(path: string, columnMap: ReadonlyMap<string, string>): Promise<TableRows> {
+  const table = await readTableAll(path);
+  const sink = new LevelSink('series', undefined);
+  for (const row of table.rows) {
+    const renamed = rename(row, columnMap);
+    sink.add({ ...renamed, study_uid: renamed.series_uid ?? null });
+  }
+  const rows = sink.finish().map((row) => ({ ...row, study_uid: MISSING }));
+  return { rows, sourceColumns: table.columns, blankKeyRows: sink.blankKeyRows };
+}
+
 async function tableRows(path: string, level: PredictionLevel, columnMap: ReadonlyMap<string, string>, options: ReadInputsOptions): Promise<TableRows> {
+  if (level === 'series') {
+    const columns = await tableColumns(path, columnMap);
+    if (columns.includes('series_uid') && !columns.includes('study_uid')) return rowsWithoutStudy(path, columnMap);
+  }
   if (level === 'series' && columnMap.size === 0) {
     const table = await readSeriesTable(path, options.columns ? { columns: options.columns } : {});
     const rows = options.shard ? table.rows.filter((row) => inShard(options.shard, keyText(row.study_uid), keyText(row.series_uid))) : table.rows;

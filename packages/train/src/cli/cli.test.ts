@@ -108,6 +108,9 @@ describe('runTrain', () => {
     expect(Object.keys(predictions[0]!)).toEqual([
       'study_uid',
       'series_uid',
+      'series_number',
+      'series_description',
+      'series_group',
       'true',
       'prediction',
       'confidence',
