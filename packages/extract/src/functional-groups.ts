@@ -204,7 +204,9 @@ export function enhancedValues(spec: ColumnSpec, header: ParsedHeader, groups: F
     case 'sequence_variant':
       return sequenceVariant(header, groups, decoder);
     case 'acquisition_time': {
-      const times = resolve(header, groups, FRAME_ACQUISITION_DATETIME, decoder, true).map(timeOfDay).filter((time) => time !== '');
+      const times = resolve(header, groups, FRAME_ACQUISITION_DATETIME, decoder, true)
+        .map(timeOfDay)
+        .filter((time) => time !== '');
       return [...new Set(times)].sort(compareReducedValues);
     }
     case 'number_of_temporal_positions': {

@@ -86,7 +86,9 @@ describe('study context', () => {
   });
 
   it('does not call a variable-flip-angle T1 mapping set dynamic', () => {
-    const vfa = [2, 5, 10, 15].map((flip, i) => series('S1', { sequence_name: '*fl3d1', repetition_time: '5', echo_time: '2', flip_angle: String(flip), acquisition_time: tm(i * 20) }));
+    const vfa = [2, 5, 10, 15].map((flip, i) =>
+      series('S1', { sequence_name: '*fl3d1', repetition_time: '5', echo_time: '2', flip_angle: String(flip), acquisition_time: tm(i * 20) }),
+    );
     const { rows } = addStudyContext(vfa);
     for (const row of rows) expect(row).toMatchObject({ study_dynamic_phases: 1, study_dynamic_span: -1, series_group: row.series_uid });
   });
@@ -136,7 +138,13 @@ describe('study context', () => {
     const result = addStudyContext(rows);
     expect(result.studyContext).toBe(false);
     for (const row of result.rows)
-      expect(row).toMatchObject({ study_series_count: MISSING, study_dynamic_phases: MISSING, study_dynamic_span: MISSING, study_diffusion_siblings: MISSING, series_group: MISSING });
+      expect(row).toMatchObject({
+        study_series_count: MISSING,
+        study_dynamic_phases: MISSING,
+        study_dynamic_span: MISSING,
+        study_diffusion_siblings: MISSING,
+        series_group: MISSING,
+      });
   });
 
   it('caps a study with more series than MAX_STUDY_SERIES: only study_series_count', () => {

@@ -40,7 +40,10 @@ export function columnsRead(models: readonly ModelBundle[], heuristics?: Compile
 }
 
 export async function predictFiles(inputs: readonly string[], models: readonly ModelBundle[], options: PredictFilesOptions = {}): Promise<PredictFilesResult> {
-  const { rows, skipped, columns, warnings, studyContext } = await readPredictionInputs(inputs, { ...options, columns: columnsRead(models, options.heuristics) });
+  const { rows, skipped, columns, warnings, studyContext } = await readPredictionInputs(inputs, {
+    ...options,
+    columns: columnsRead(models, options.heuristics),
+  });
   // A rule on a column the input lacks never fires: say so rather than let it pass unnoticed.
   const unknown = (options.heuristics?.columns ?? []).filter((column) => !columns.has(column));
   if (unknown.length > 0 && rows.length > 0)

@@ -82,21 +82,18 @@ function instance(series: FixtureSeries, slice: number): Uint8Array {
   return part10File(MR_IMAGE_STORAGE, `${series.uid}.${slice + 1}`, 'explicit-little', dataset);
 }
 
-const dce = Array.from(
-  { length: PHASES },
-  (_, i): FixtureSeries => ({
-    uid: `${STUDY}.${20 + i}`,
-    number: 20 + i,
-    description: 'twist_dyn_tra',
-    sequence: 'fldyn3d1',
-    tr: 3.94,
-    te: 1.42,
-    flip: 12,
-    plane: 'axial',
-    spacing: 1.875,
-    time: 600 + i * 9.7,
-  }),
-);
+const dce = Array.from({ length: PHASES }, (_, i): FixtureSeries => ({
+  uid: `${STUDY}.${20 + i}`,
+  number: 20 + i,
+  description: 'twist_dyn_tra',
+  sequence: 'fldyn3d1',
+  tr: 3.94,
+  te: 1.42,
+  flip: 12,
+  plane: 'axial',
+  spacing: 1.875,
+  time: 600 + i * 9.7,
+}));
 const t2: FixtureSeries[] = (['axial', 'sagittal'] as const).map((plane, i) => ({
   uid: `${STUDY}.${2 + i}`,
   number: 2 + i,
@@ -146,14 +143,22 @@ describe('study context end to end', () => {
 
   it('computes study context from a series table; without study_uid it says so and still predicts', async () => {
     const series = join(dir, 'series.csv');
-    const extracted = spawnSync(process.execPath, [fileURLToPath(new URL('../../extract/bin/msc-extract.mjs', import.meta.url)), join(dir, 'study'), '-o', series, '--per-series'], {
-      encoding: 'utf8',
-    });
+    const extracted = spawnSync(
+      process.execPath,
+      [fileURLToPath(new URL('../../extract/bin/msc-extract.mjs', import.meta.url)), join(dir, 'study'), '-o', series, '--per-series'],
+      {
+        encoding: 'utf8',
+      },
+    );
     expect(extracted.status, extracted.stderr).toBe(0);
     const withStudy = await predict([series]);
     expect(withStudy.status, withStudy.stderr).toBe(0);
     const rows = (await readTableAll(series)).rows;
-    const groups = new Set(csvRows(withStudy.stdout).filter((row) => dce.some((phase) => phase.uid === row.series_uid)).map((row) => row.series_group));
+    const groups = new Set(
+      csvRows(withStudy.stdout)
+        .filter((row) => dce.some((phase) => phase.uid === row.series_uid))
+        .map((row) => row.series_group),
+    );
     expect([...groups]).toEqual([dce[0]!.uid]);
 
     const noStudy = join(dir, 'series-no-study.csv');

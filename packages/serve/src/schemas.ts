@@ -102,7 +102,11 @@ export const PREDICT_REPLY = {
     series_uid: texts,
     series_number: { ...texts, description: 'SeriesNumber (0020,0011), or -' },
     series_description: { ...texts, description: 'SeriesDescription as extracted (dates and times removed), or -' },
-    series_group: { ...texts, description: "The series forming one acquisition with this one (a split dynamic scan's phases; a diffusion scan's trace, ADC, calculated b): the series_uid of its lowest-numbered series" },
+    series_group: {
+      ...texts,
+      description:
+        "The series forming one acquisition with this one (a split dynamic scan's phases; a diffusion scan's trace, ADC, calculated b): the series_uid of its lowest-numbered series",
+    },
     prediction: { ...texts, description: "The model's label" },
     prediction_heuristics: { ...texts, description: 'The final label: a fired rule replaces the model label' },
     confidence: { ...numbers, description: 'Top class probability' },

@@ -11,7 +11,11 @@ describe('readLabelledTable', () => {
     try {
       const path = join(dir, 'instances.csv');
       const row = (series: string, label: string) => ({ study_uid: '1.2', series_uid: series, class: label, echo_time: '90' });
-      await writeTable(path, ['study_uid', 'series_uid', 'class', 'echo_time'], [row('A', 'T2W'), row('A', 'T2W'), row('B', '-'), row('B', ''), row('C', 'DCE'), row('C', '-')]);
+      await writeTable(
+        path,
+        ['study_uid', 'series_uid', 'class', 'echo_time'],
+        [row('A', 'T2W'), row('A', 'T2W'), row('B', '-'), row('B', ''), row('C', 'DCE'), row('C', '-')],
+      );
       const table = await readLabelledTable(path, 'class');
       expect(table.rows.map((r) => r.series_uid)).toEqual(['A', 'C']);
       expect(table.unlabelledSeries?.map((r) => r.series_uid)).toEqual(['B']);

@@ -386,8 +386,24 @@ export const COLUMNS: readonly ColumnSpec[] = [
   // Series order and clock times: what shows a person which series is which, and what tells the
   // phases of a dynamic scan written as separate series apart (study-context). Absolute clock
   // times do not travel between sites, so none is a feature.
-  column({ name: 'series_number', role: 'not-feature', origin: 'msc', tag: tag(0x0020, 0x0011), keyword: 'SeriesNumber', vr: 'IS', description: 'Series number' }),
-  column({ name: 'series_time', role: 'not-feature', origin: 'msc', tag: tag(0x0008, 0x0031), keyword: 'SeriesTime', vr: 'TM', description: 'Series time (HHMMSS.FFFFFF)' }),
+  column({
+    name: 'series_number',
+    role: 'not-feature',
+    origin: 'msc',
+    tag: tag(0x0020, 0x0011),
+    keyword: 'SeriesNumber',
+    vr: 'IS',
+    description: 'Series number',
+  }),
+  column({
+    name: 'series_time',
+    role: 'not-feature',
+    origin: 'msc',
+    tag: tag(0x0008, 0x0031),
+    keyword: 'SeriesTime',
+    vr: 'TM',
+    description: 'Series time (HHMMSS.FFFFFF)',
+  }),
   column({
     name: 'acquisition_time',
     role: 'not-feature',
@@ -396,7 +412,7 @@ export const COLUMNS: readonly ColumnSpec[] = [
     keyword: 'AcquisitionTime',
     vr: 'TM',
     perFrameValues: true,
-    description: 'Acquisition time (HHMMSS.FFFFFF); enhanced files: the time of day of each frame\'s FrameAcquisitionDateTime',
+    description: "Acquisition time (HHMMSS.FFFFFF); enhanced files: the time of day of each frame's FrameAcquisitionDateTime",
   }),
   column({
     name: 'trigger_time',
@@ -421,35 +437,37 @@ export const STUDY_CONTEXT_COLUMNS: readonly ColumnSpec[] = [
     role: 'numeric',
     source: 'study',
     origin: 'msc',
-    description: 'Series in the row\'s study (the rows given together)',
+    description: "Series in the row's study (the rows given together)",
   }),
   column({
     name: 'study_dynamic_phases',
     role: 'numeric',
     source: 'study',
     origin: 'msc',
-    description: 'Series (this one included) that are phases of one dynamic scan with it: same sequence, TR/TE/flip and geometry, ≥3 distinct, regularly spaced acquisition times; 1 when alone',
+    description:
+      'Series (this one included) that are phases of one dynamic scan with it: same sequence, TR/TE/flip and geometry, ≥3 distinct, regularly spaced acquisition times; 1 when alone',
   }),
   column({
     name: 'study_dynamic_span',
     role: 'numeric',
     source: 'study',
     origin: 'msc',
-    description: 'Seconds from the first to the last phase of the series\' dynamic group; -1 when it has none',
+    description: "Seconds from the first to the last phase of the series' dynamic group; -1 when it has none",
   }),
   column({
     name: 'study_diffusion_siblings',
     role: 'numeric',
     source: 'study',
     origin: 'msc',
-    description: 'Other series of the study with this one\'s geometry that are diffusion-weighted (b>0, DIFFUSION, ADC, TRACE, …)',
+    description: "Other series of the study with this one's geometry that are diffusion-weighted (b>0, DIFFUSION, ADC, TRACE, …)",
   }),
   column({
     name: 'series_group',
     role: 'not-feature',
     source: 'study',
     origin: 'msc',
-    description: 'One acquisition\'s series (split dynamic phases; a diffusion scan\'s trace, ADC and calculated b): the series_uid of its lowest-numbered series; a series alone is its own group',
+    description:
+      "One acquisition's series (split dynamic phases; a diffusion scan's trace, ADC and calculated b): the series_uid of its lowest-numbered series; a series alone is its own group",
   }),
 ];
 

@@ -145,13 +145,25 @@ describe('runTrain', () => {
     const unlabelledSeries: Row[] = [];
     rows.forEach((row, i) => {
       if (row.class !== 'DCE') return;
-      Object.assign(row, { sequence_name: 'fldyn3d1', flip_angle: '12', image_orientation_patient: '1 0 0 0 1 0', pixel_spacing: '1.8 1.8', acquisition_time: '100000' });
+      Object.assign(row, {
+        sequence_name: 'fldyn3d1',
+        flip_angle: '12',
+        image_orientation_patient: '1 0 0 0 1 0',
+        pixel_spacing: '1.8 1.8',
+        acquisition_time: '100000',
+      });
       if (i % 2 === 0) return;
       for (let phase = 1; phase < 5; phase++)
         unlabelledSeries.push({ ...row, class: '-', series_uid: `${String(row.series_uid)}.${phase}`, acquisition_time: `1000${phase}0` });
     });
     const { io, files } = memoryIo({});
-    io.readRows = async () => ({ rows, inputRows: rows.length + unlabelledSeries.length, unlabelledRows: unlabelledSeries.length, blankKeyRows: 0, unlabelledSeries });
+    io.readRows = async () => ({
+      rows,
+      inputRows: rows.length + unlabelledSeries.length,
+      unlabelledRows: unlabelledSeries.length,
+      blankKeyRows: 0,
+      unlabelledSeries,
+    });
     const summary = await runTrain(parseTrainArgs(['t.csv', '-o', 'm.onnx', '--folds', '3', '--param', 'n_estimators=5', '--skip-importance']), io);
     expect(summary.studyContext).toBe(true);
     expect(summary.rows).toBe(rows.length);
