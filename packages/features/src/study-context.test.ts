@@ -93,6 +93,16 @@ describe('study context', () => {
     for (const row of rows) expect(row).toMatchObject({ study_dynamic_phases: 1, study_dynamic_span: -1, series_group: row.series_uid });
   });
 
+  it('does not call an inversion-time set, nor b-values written one series each, dynamic', () => {
+    const ti = [100, 300, 600, 1200].map((inversion, i) =>
+      series('S1', { sequence_name: '*tir2d1', inversion_time: String(inversion), acquisition_time: tm(i * 20) }),
+    );
+    const dwi = [0, 500, 1000].map((b, i) =>
+      series('S2', { sequence_name: 'epi', image_type: 'ORIGINAL PRIMARY M', diffusion_bvalue_final: String(b), acquisition_time: tm(i * 40) }),
+    );
+    for (const row of addStudyContext([...ti, ...dwi]).rows) expect(row.study_dynamic_phases).toBe(1);
+  });
+
   it('does not group T2 TSE in three planes, nor two or three runs of one T2 minutes apart', () => {
     const planes = [AXIAL, SAGITTAL, CORONAL].map((iop, i) => series('S1', { image_orientation_patient: iop, acquisition_time: tm(i * 200) }));
     const rerun = [series('S2', { acquisition_time: tm(0) }), series('S2', { acquisition_time: tm(300) })];

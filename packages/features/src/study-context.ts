@@ -5,7 +5,7 @@
  * named), a diffusion scan's trace, ADC and calculated-b maps — and each such series alone looks
  * like little. This finds, within each study (study_uid, and patient_id when the rows have it):
  *
- * - **Dynamic groups**: series sharing the sequence name, TR/TE/flip (rounded), ImageType's first
+ * - **Dynamic groups**: series sharing the sequence name, TR/TE/flip/TI (rounded), ImageType's first
  *   value (ORIGINAL/DERIVED: subtractions stay apart from phases), geometry (orientation, pixel
  *   spacing, acquisition matrix, slice thickness; number of images within 10 %) that differ in
  *   acquisition time. They are phases of one dynamic scan only when there are **≥3 distinct
@@ -13,7 +13,8 @@
  *   to 5 min: pre-contrast phases, the injection, then the rest) and **short** (median
  *   step ≤ 180 s: a repeated T2 takes minutes per run and is rarely run three times). A
  *   variable-flip-angle T1 mapping set differs in flip angle, so it never groups; planes differ
- *   in orientation; two runs of one scan are at most 2 and stay apart.
+ *   in orientation; an inversion-time set in TI; two runs of one scan are at most 2 and stay
+ *   apart. Diffusion-weighted series are never phases (b-values written one series each).
  * - **Diffusion families**: diffusion-weighted series (a b-value > 0, or ImageType naming
  *   DIFFUSION, TRACE(W), ADC, FA, …, or a diffusion directionality) sharing orientation, pixel
  *   spacing and slice thickness: the trace, ADC, calculated-b and FA maps of one scan. When several
@@ -56,6 +57,7 @@ export const STUDY_CONTEXT_INPUT_COLUMNS: readonly string[] = [
   'repetition_time',
   'echo_time',
   'flip_angle',
+  'inversion_time',
   'image_type',
   'image_orientation_patient',
   'pixel_spacing',
@@ -162,7 +164,11 @@ function studyColumns(series: SeriesFacts[], out: Row[]): void {
 /** Series with one dynamic key, split where the number of images jumps by more than 10 %. */
 function dynamicClusters(series: readonly SeriesFacts[]): SeriesFacts[][] {
   const clusters: SeriesFacts[][] = [];
-  for (const members of groupBy(series, (s) => s.dynamicKey).values()) {
+  // Diffusion series are never phases: b-values split into series (or repeated DWI) look alike otherwise.
+  for (const members of groupBy(
+    series.filter((s) => !s.diffusion),
+    (s) => s.dynamicKey,
+  ).values()) {
     if (members.length < MIN_DYNAMIC_PHASES) continue;
     members.sort((a, b) => a.images - b.images);
     let current: SeriesFacts[] = [];
@@ -257,6 +263,7 @@ function factsOf(row: Row, index: number): SeriesFacts {
       rounded(row.repetition_time, 1),
       rounded(row.echo_time, 1),
       rounded(row.flip_angle, 0),
+      rounded(row.inversion_time, 0),
       imageTypes[0] ?? '',
       geometry,
       text(row.acquisition_matrix),
