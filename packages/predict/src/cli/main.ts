@@ -197,7 +197,14 @@ it is piped (a readable line on a terminal). Skipped DICOM files are listed on s
       const seconds = (performance.now() - started) / 1000;
       writeSummary(
         io,
-        { series: result.predictions.length, labels, skipped: result.skipped.length, seconds: Number(seconds.toFixed(2)), output: flags.output },
+        {
+          series: result.predictions.length,
+          labels,
+          skipped: result.skipped.length,
+          studyContext: result.studyContext,
+          seconds: Number(seconds.toFixed(2)),
+          output: flags.output,
+        },
         `msc-predict: ${result.predictions.length} ${flags.reduce === 'series' ? 'series' : `${flags.reduce} rows`} → ${flags.output} (${
           Object.entries(labels)
             .map(([label, n]) => `${n} ${label}`)
