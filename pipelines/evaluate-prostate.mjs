@@ -209,7 +209,7 @@ function report({ evaluated, pooled, models, heuristics, seconds, argv }) {
   lines.push(
     unlabelled.length === 0 ? 'Every extracted series is labelled.' : table(['set', 'series', 'predicted', 'confidence'], unlabelled.map(({ set, r }) => [set, r.key, r.predicted, num(r.confidence)])),
     '',
-    skipped.length === 0 ? 'No file skipped.' : table(['set', 'file', 'reason'], skipped.map(({ set, file, reason }) => [set, file.replace(/^[^:]*:/, ''), reason])),
+    skipped.length === 0 ? 'No file skipped.' : table(['set', 'file', 'reason'], skipped.map(({ set, file, reason }) => [set, file.replace(':', '/'), reason])),
     '',
   );
   return lines;
