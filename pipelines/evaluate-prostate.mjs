@@ -69,7 +69,15 @@ async function main() {
     const predictions = await predictTable(extraction.table, { model: models, heuristics: values.heuristics, out: join(dir, 'work', 'predictions.jsonl') });
     const results = seriesResults(labels, predictions).map((result) => ({ ...result, set: set.name }));
     const labelOf = new Map(labels.map((label) => [`${label.study_uid}|${label.series_uid}`, label]));
-    evaluated.push({ set, labels, labelOf, results, scores: scoreResults(results), bvalues: bvaluesBySeries(extraction.instances), skipped: extraction.skipped });
+    evaluated.push({
+      set,
+      labels,
+      labelOf,
+      results,
+      scores: scoreResults(results),
+      bvalues: bvaluesBySeries(extraction.instances),
+      skipped: extraction.skipped,
+    });
   }
   if (!values.work) await rm(work, { recursive: true, force: true });
   const pooled = scoreResults(evaluated.flatMap((entry) => entry.results));
@@ -151,13 +159,25 @@ function report({ evaluated, pooled, models, heuristics, seconds, argv }) {
     '## Every wrong series',
     '',
   ];
-  const wrong = evaluated.flatMap(({ results, labelOf }) => results.filter((r) => r.status === 'scored' && !r.correct).map((r) => ({ r, label: labelOf.get(r.key) })));
+  const wrong = evaluated.flatMap(({ results, labelOf }) =>
+    results.filter((r) => r.status === 'scored' && !r.correct).map((r) => ({ r, label: labelOf.get(r.key) })),
+  );
   lines.push(
     wrong.length === 0
       ? 'None.'
       : table(
           ['set', 'patient / folder', 'description', 'vendor', 'label', 'predicted', 'confidence', 'rule', 'header evidence'],
-          wrong.map(({ r, label }) => [r.set, label.patient, label.description || '–', r.vendor, r.label, r.predicted, num(r.confidence), r.rule ?? '–', r.why]),
+          wrong.map(({ r, label }) => [
+            r.set,
+            label.patient,
+            label.description || '–',
+            r.vendor,
+            r.label,
+            r.predicted,
+            num(r.confidence),
+            r.rule ?? '–',
+            r.why,
+          ]),
         ),
     '',
   );
@@ -171,7 +191,9 @@ function report({ evaluated, pooled, models, heuristics, seconds, argv }) {
     '',
   );
   const diffusion = evaluated.flatMap(({ results, labelOf, bvalues }) =>
-    results.filter((r) => r.family === 'diffusion' || /^(DWI|ADC)$/.test(r.label ?? '')).map((r) => ({ r, label: labelOf.get(r.key), seen: bvalues.get(r.key) })),
+    results
+      .filter((r) => r.family === 'diffusion' || /^(DWI|ADC)$/.test(r.label ?? ''))
+      .map((r) => ({ r, label: labelOf.get(r.key), seen: bvalues.get(r.key) })),
   );
   const shown = (set) => (set && set.size > 0 ? [...set].sort((a, b) => Number(a) - Number(b)).join(' ') : '-');
   lines.push(
@@ -207,9 +229,19 @@ function report({ evaluated, pooled, models, heuristics, seconds, argv }) {
   const skipped = evaluated.flatMap(({ set, skipped: map }) => [...map].map(([file, reason]) => ({ set: set.name, file, reason })));
   lines.push('## Not scored: series no label names, files extract skipped', '');
   lines.push(
-    unlabelled.length === 0 ? 'Every extracted series is labelled.' : table(['set', 'series', 'predicted', 'confidence'], unlabelled.map(({ set, r }) => [set, r.key, r.predicted, num(r.confidence)])),
+    unlabelled.length === 0
+      ? 'Every extracted series is labelled.'
+      : table(
+          ['set', 'series', 'predicted', 'confidence'],
+          unlabelled.map(({ set, r }) => [set, r.key, r.predicted, num(r.confidence)]),
+        ),
     '',
-    skipped.length === 0 ? 'No file skipped.' : table(['set', 'file', 'reason'], skipped.map(({ set, file, reason }) => [set, file.replace(':', '/'), reason])),
+    skipped.length === 0
+      ? 'No file skipped.'
+      : table(
+          ['set', 'file', 'reason'],
+          skipped.map(({ set, file, reason }) => [set, file.replace(':', '/'), reason]),
+        ),
     '',
   );
   return lines;

@@ -70,7 +70,8 @@ describe('the committed real header sets', () => {
   it('real-mr: b-values are read from Siemens classic, Siemens Enhanced MR, GE, Philips and Toshiba DWI', () => {
     const { labels, instances } = extracted.get('real-mr')!;
     const seen = evaluation.bvaluesBySeries(instances);
-    const final = (patient: string) => [...seen.get(key(labels.find((label) => label.patient === patient)!)).diffusion_bvalue_final].map(Number).sort((a, b) => a - b);
+    const final = (patient: string) =>
+      [...seen.get(key(labels.find((label) => label.patient === patient)!)).diffusion_bvalue_final].map(Number).sort((a, b) => a - b);
     expect(final('dcm-classifier/anonymized_data/5')).toEqual([0, 1000]);
     expect(final('dcm_qa_xa30/10_DWI_dir80_PA')).toEqual([0, 2500]);
     expect(final('dcm_qa_ge/01_Ax_DWI_TENSOR_R2')).toEqual([0, 1000]);
