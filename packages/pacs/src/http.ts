@@ -29,7 +29,14 @@ export interface PacsHttpOptions {
    * buffer that grows until the process dies.
    */
   maxResponseBytes?: number;
+  /** Series read per study (default 2,000): a study announcing more is refused, not followed. */
+  maxSeriesPerStudy?: number;
+  /** Instances read per study (default 100,000). */
+  maxInstancesPerStudy?: number;
 }
+
+export const DEFAULT_MAX_SERIES_PER_STUDY = 2_000;
+export const DEFAULT_MAX_INSTANCES_PER_STUDY = 100_000;
 
 export const DEFAULT_MAX_RESPONSE_BYTES = 256 * 2 ** 20;
 

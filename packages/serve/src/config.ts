@@ -44,6 +44,9 @@ export interface ServerLimits {
   upstreamConcurrency: number;
   /** Largest PACS answer read (bytes); a larger one is a 502, never a buffer without end. */
   maxPacsReplyBytes: number;
+  /** Series and instances read per PACS study; a study announcing more is a 502. */
+  maxSeriesPerStudy: number;
+  maxInstancesPerStudy: number;
   maxStudiesPerRequest: number;
   /** `/predict` reads only below these folders (real paths). Empty: `/predict` is refused. */
   allowedRoots: string[];
@@ -73,6 +76,8 @@ export const DEFAULT_LIMITS: Omit<ServerLimits, 'allowedRoots' | 'allowedRootsAs
   upstreamTimeoutMs: 30_000,
   upstreamConcurrency: 8,
   maxPacsReplyBytes: 256 * 2 ** 20,
+  maxSeriesPerStudy: 2_000,
+  maxInstancesPerStudy: 100_000,
   maxStudiesPerRequest: 100,
   orthancMetadataKey: 'msc_label',
 };
@@ -133,6 +138,8 @@ export const CONFIG_SCHEMA = {
         upstream_timeout_ms: positive(3_600_000),
         upstream_concurrency: positive(256),
         max_pacs_reply_bytes: positive(2 ** 31 - 1),
+        max_series_per_study: positive(1_000_000),
+        max_instances_per_study: positive(10_000_000),
         max_studies_per_request: positive(10_000),
         allowed_roots: { type: 'array', items: { type: 'string', minLength: 1 } },
         allowed_dicomweb_urls: { type: 'array', items: { type: 'string', pattern: '^https?://' } },
@@ -302,6 +309,8 @@ export async function parseServeConfig(text: string, source: string, baseDir: st
       upstreamTimeoutMs: pick('upstreamTimeoutMs', 'upstream_timeout_ms'),
       upstreamConcurrency: pick('upstreamConcurrency', 'upstream_concurrency'),
       maxPacsReplyBytes: pick('maxPacsReplyBytes', 'max_pacs_reply_bytes'),
+      maxSeriesPerStudy: pick('maxSeriesPerStudy', 'max_series_per_study'),
+      maxInstancesPerStudy: pick('maxInstancesPerStudy', 'max_instances_per_study'),
       maxStudiesPerRequest: pick('maxStudiesPerRequest', 'max_studies_per_request'),
       orthancMetadataKey: pick('orthancMetadataKey', 'orthanc_metadata_key'),
       allowedRoots: roots,

@@ -314,6 +314,8 @@ export async function createServer(options: ServerOptions): Promise<MscServer> {
           timeoutMs: limitsNow.upstreamTimeoutMs,
           concurrency: limitsNow.upstreamConcurrency,
           maxResponseBytes: limitsNow.maxPacsReplyBytes,
+          maxSeriesPerStudy: limitsNow.maxSeriesPerStudy,
+          maxInstancesPerStudy: limitsNow.maxInstancesPerStudy,
           signal,
         });
         const found = await pacsSeries(client, studies, request);
@@ -356,6 +358,8 @@ export async function createServer(options: ServerOptions): Promise<MscServer> {
           timeoutMs: limitsNow.upstreamTimeoutMs,
           concurrency: limitsNow.upstreamConcurrency,
           maxResponseBytes: limitsNow.maxPacsReplyBytes,
+          maxSeriesPerStudy: limitsNow.maxSeriesPerStudy,
+          maxInstancesPerStudy: limitsNow.maxInstancesPerStudy,
           signal,
         });
         const found = await pacsSeries(client, studies, request);
