@@ -240,7 +240,7 @@ describe('the Siemens CSA image header', () => {
       expect(row.diffusion_bvalue_sequence).toBe(row.diffusion_bvalue_siemens);
       // The element writes FD as pydicom prints floats (`0.0`), the CSA as its numbers (`0`).
       if (row.diffusion_gradient_direction_siemens !== '-')
-        expect(row.diffusion_gradient_direction_csa.split(' ').map(Number)).toEqual(row.diffusion_gradient_direction_siemens.split(' ').map(Number));
+        expect(row.diffusion_gradient_direction_csa!.split(' ').map(Number)).toEqual(row.diffusion_gradient_direction_siemens!.split(' ').map(Number));
     }
     expect(rows[1]!.diffusion_gradient_direction_csa).toBe('0.99997449 0.00505012 -0.00505012');
   });

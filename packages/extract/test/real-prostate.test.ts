@@ -38,10 +38,11 @@ describe('real ProstateX headers', () => {
       const instances = seriesRows(label.series_uid);
       expect(instances.length, String(label.series_description)).toBeGreaterThan(0);
       for (const row of instances) {
-        expect(row.diffusion_bvalue_siemens, row.file_path).toMatch(/^\d+$/);
-        expect(row.diffusion_bvalue_final, row.file_path).toBe(row.diffusion_bvalue_siemens);
-        expect(row.diffusion_directionality_siemens, row.file_path).toBe('ISOTROPIC');
-        expect(row.diffusion_bvalue_sequence, row.file_path).not.toBe(MISSING);
+        const file = String(row.file_path);
+        expect(row.diffusion_bvalue_siemens, file).toMatch(/^\d+$/);
+        expect(row.diffusion_bvalue_final, file).toBe(row.diffusion_bvalue_siemens);
+        expect(row.diffusion_directionality_siemens, file).toBe('ISOTROPIC');
+        expect(row.diffusion_bvalue_sequence, file).not.toBe(MISSING);
       }
       const bValues = distinct(instances.map((row) => String(row.diffusion_bvalue_siemens)));
       // Calculated high-b series hold one b-value; acquired trace series several, one per instance.
