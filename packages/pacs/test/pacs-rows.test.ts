@@ -26,6 +26,15 @@ import {
 } from '@msc/pacs';
 import { NIBABEL_DWI_SERIES, nibabelFolder } from './support/nibabel.js';
 import { filesBelow } from './support/files.js';
+import { unpackRealProstate } from '../../extract/test/real-prostate.js';
+
+/** ProstateX-0000 (pipelines/real-prostate): a trace DWI series (b 50/400/800), its calculated b = 1000 series and the axial T2; b-values and directionality stored OB. */
+const PROSTATE_PATIENT = 'ProstateX-0000';
+const PROSTATE_SERIES = {
+  trace: '1.3.6.1.4.1.14519.5.2.1.7311.5101.193930593885836732899229869284',
+  calculated: '1.3.6.1.4.1.14519.5.2.1.7311.5101.338465037878158762935951983202',
+  t2: '1.3.6.1.4.1.14519.5.2.1.7311.5101.160028252338004527274326500702',
+};
 
 const orthancReady = localOrthancAvailable();
 if (!orthancReady.ok) console.warn(`pacs-rows.test: skipped: ${orthancReady.reason}`);
@@ -98,7 +107,9 @@ describe.skipIf(!orthancReady.ok)('studies from a real Orthanc', () => {
     const cohort = await generateCohort({ outDir: join(dir, 'synth'), studies: 3, seed: 1301, maxInstancesPerSeries: 3 });
     // Enhanced MR: DWI series as single multi-frame files, values in the functional groups.
     const enhanced = await generateCohort({ outDir: join(dir, 'enhanced'), studies: 2, seed: 1302, maxInstancesPerSeries: 3, enhancedDwi: true });
-    const inputs = [cohort.outDir, enhanced.outDir, ...(nibabel ? [nibabel] : [])];
+    const prostate = unpackRealProstate(await mkdtemp(join(dir, 'prostate-')));
+    const prostateSeries = Object.values(PROSTATE_SERIES).map((uid) => join(prostate, PROSTATE_PATIENT, uid));
+    const inputs = [cohort.outDir, enhanced.outDir, ...prostateSeries, ...(nibabel ? [nibabel] : [])];
     orthanc = await startLocalOrthanc();
     await orthanc.upload(inputs.flatMap(filesBelow));
     expected = (await extractSeries(inputs, { workers: 0 })).rows;
@@ -141,13 +152,17 @@ describe.skipIf(!orthancReady.ok)('studies from a real Orthanc', () => {
     const fromFiles = expected.find((row) => row.series_uid === NIBABEL_DWI_SERIES)!;
     expect(fromFiles.diffusion_bvalue).toBe('-');
     expect(fromFiles.diffusion_bvalue_siemens).toBe('0 1000');
+    expect(fromFiles.diffusion_gradient_direction_csa).toContain('0.99997449 0.00505012 -0.00505012');
     for (const client of [new OrthancClient({ url: orthanc.url }), new DicomWebClient({ url: orthanc.dicomWebUrl })]) {
       const got = await readStudiesSeries(client, [String(fromFiles.study_uid)]);
       const dwi = got.rows.find((row) => row.series_uid === NIBABEL_DWI_SERIES)!;
       expect(dwi.diffusion_bvalue_siemens, client.name).toBe('0 1000');
       expect(dwi.diffusion_bvalue_final, client.name).toBe('0 1000');
-      // One study call, one per series, one raw value per DWI instance: 1 + 1 + 2.
-      expect(client.calls, client.name).toBe(4);
+      expect(dwi.diffusion_bvalue_csa, client.name).toBe('0 1000');
+      expect(dwi.diffusion_gradient_direction_csa, client.name).toBe(fromFiles.diffusion_gradient_direction_csa);
+      // One study call, one per series, one raw value per private diffusion element each DWI instance
+      // holds (b-value, directionality, CSA header; gradient direction in the b = 1000 one only): 1 + 1 + 3 + 4.
+      expect(client.calls, client.name).toBe(9);
     }
   });
 
@@ -164,13 +179,33 @@ describe.skipIf(!orthancReady.ok)('studies from a real Orthanc', () => {
       for (const id of seriesIds) {
         const tags = (await (await fetch(`${orthanc.url}/series/${id}/instances-tags?short`)).json()) as Record<string, Record<string, unknown>>;
         for (const instance of Object.values(tags)) {
+          // The CSA image header (block 0x10 in these files) only where the image shows diffusion: a
+          // Siemens b-value element, or ImageType DIFFUSION.
+          const diffusion = Object.keys(instance).some((key) => /^0019,10[0-9a-f]c$/.test(key)) || /\\DIFFUSION(\\|$)/.test(String(instance['0008,0008']));
           unreadable += Object.entries(instance).filter(
-            ([key, value]) => value === null && /^(0019,10[0-9a-f]c|0043,10[0-9a-f]9|2001,10[0-9a-f]3)$/.test(key),
+            ([key, value]) =>
+              value === null &&
+              (/^(0019,10[0-9a-f][cde]|0043,10[0-9a-f]9|2001,10[0-9a-f][34])$/.test(key) || (diffusion && key === '0029,1010')),
           ).length;
         }
       }
       expect(client.calls, study).toBe(1 + seriesIds.length + unreadable);
       expect(got.instances).toBeGreaterThan(0);
+    }
+  });
+
+  it('reads the OB-stored Siemens b-values of real ProstateX files as the files give them', async () => {
+    const fromFiles = (uid: string) => expected.find((row) => row.series_uid === uid)!;
+    expect(fromFiles(PROSTATE_SERIES.trace).diffusion_bvalue_siemens).toBe('50 400 800');
+    expect(fromFiles(PROSTATE_SERIES.calculated).diffusion_bvalue_siemens).toBe('1000');
+    expect(fromFiles(PROSTATE_SERIES.t2).diffusion_bvalue_siemens).toBe('-');
+    for (const client of [new OrthancClient({ url: orthanc.url }), new DicomWebClient({ url: orthanc.dicomWebUrl })]) {
+      const got = await readStudiesSeries(client, [String(fromFiles(PROSTATE_SERIES.trace).study_uid)]);
+      for (const uid of Object.values(PROSTATE_SERIES)) {
+        const row = got.rows.find((item) => item.series_uid === uid)!;
+        for (const column of ['diffusion_bvalue_siemens', 'diffusion_bvalue_final', 'diffusion_directionality_siemens', 'diffusion_bvalue_sequence'])
+          expect(row[column], `${client.name} ${uid} ${column}`).toBe(fromFiles(uid)[column]);
+      }
     }
   });
 
