@@ -135,7 +135,12 @@ export class DicomWebClient implements StudySource {
         let outcome: InstanceOutcome;
         const headerRead =
           instance !== '?' && (header.missing.some((item) => item.dropped) || header.missing.length > 1)
-            ? await this.instanceHeader(study, series, instance, header.missing.some((item) => item.dropped))
+            ? await this.instanceHeader(
+                study,
+                series,
+                instance,
+                header.missing.some((item) => item.dropped),
+              )
             : undefined;
         if (headerRead) {
           // The server left an element out, or several are bulk data: the instance's own header (its first bytes only) decides.
