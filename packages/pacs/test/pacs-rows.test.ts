@@ -94,6 +94,47 @@ describe('helpers', () => {
   });
 });
 
+describe('private diffusion values in DICOM JSON', () => {
+  const keys = {
+    '00080016': { vr: 'UI', Value: ['1.2.840.10008.5.1.4.1.1.4'] },
+    '0020000D': { vr: 'UI', Value: ['1.2'] },
+    '0020000E': { vr: 'UI', Value: ['1.2.3'] },
+  };
+
+  it('reads OB inline binary as the file reader does: number text, or FL bytes by the vendor definition', () => {
+    const fl = new Uint8Array(4);
+    new DataView(fl.buffer).setFloat32(0, 1000, true);
+    const header = headerFromDicomJson({
+      ...keys,
+      '00190010': { vr: 'LO', Value: ['SIEMENS MR HEADER'] },
+      '0019100C': { vr: 'OB', InlineBinary: Buffer.from('800 ').toString('base64') },
+      '0019100D': { vr: 'OB', InlineBinary: Buffer.from('ISOTROPIC ').toString('base64') },
+      '20010010': { vr: 'LO', Value: ['Philips Imaging DD 001'] },
+      '20011003': { vr: 'OB', InlineBinary: Buffer.from(fl).toString('base64') },
+      '00180024': { vr: 'SH', Value: ['*ep_b800t'] },
+    });
+    // The Siemens gradient direction is absent (isotropic images have none): not taken as dropped by the server.
+    expect(header.missing).toEqual([]);
+    const row = (rowFromHeader(header, 'x') as { row: Record<string, string> }).row;
+    expect(row).toMatchObject({
+      diffusion_bvalue_siemens: '800',
+      diffusion_directionality_siemens: 'ISOTROPIC',
+      diffusion_bvalue_philips: '1000.0',
+      diffusion_bvalue_final: '800',
+      diffusion_bvalue_sequence: '800',
+      diffusion_gradient_direction_siemens: '-',
+    });
+  });
+
+  it('asks for the CSA image header only for images that show diffusion', () => {
+    const csa = { '00290010': { vr: 'LO', Value: ['SIEMENS CSA HEADER'] }, '00291010': { vr: 'OB', BulkDataURI: 'http://pacs/csa' } };
+    const t2 = headerFromDicomJson({ ...keys, ...csa, '00080008': { vr: 'CS', Value: ['ORIGINAL', 'PRIMARY', 'M', 'ND'] } });
+    expect(t2.missing).toEqual([]);
+    const dwi = headerFromDicomJson({ ...keys, ...csa, '00080008': { vr: 'CS', Value: ['ORIGINAL', 'PRIMARY', 'DIFFUSION', 'NONE'] } });
+    expect(dwi.missing).toEqual([{ tag: 0x00291010, column: 'diffusion_bvalue_csa', bulkDataUri: 'http://pacs/csa' }]);
+  });
+});
+
 describe.skipIf(!orthancReady.ok)('studies from a real Orthanc', () => {
   let orthanc: LocalOrthanc;
   let dir: string;
