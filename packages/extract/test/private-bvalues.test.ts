@@ -71,6 +71,8 @@ describe('vendor b-values and directions, whatever VR they arrive with', () => {
     expect(row.diffusion_gradient_direction_siemens).toBe('1.0 0.0 0.0');
     expect(row.diffusion_bvalue_ge).toBe('800');
     expect(rowOf({ ...SIEMENS, '0019100C': { vr: 'DS', values: ['50.0'] } }).diffusion_bvalue_siemens).toBe('50.0');
+    // GE's IS values inside OB, offset encoding included.
+    expect(rowOf({ ...GE, '00431039': { vr: 'OB', bytes: ascii('1000000800\\8\\0\\0 ') } }).diffusion_bvalue_ge).toBe('800');
   });
 
   it('reads the Philips FL b-value as FL, as text, or as FL bytes inside OB or UN', () => {
