@@ -101,6 +101,7 @@ function dicomJsonValue(tag: number, vr: string, element: DicomJsonElement): Raw
   return textElement(tag, vr, values.map((value) => jsonText(value, vr)).join('\\'));
 }
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
 /** An element the JSON did not carry and that must be fetched as raw bytes. */
 export interface MissingElement {
@@ -283,7 +284,7 @@ function worthFetching(missing: MissingElement[], elements: ReadonlyMap<number, 
     ([tag, spec]) => spec.name === SIEMENS_BVALUE_COLUMN && (elements.has(tag) || missing.some((item) => item.tag === tag)),
   );
   const imageType = elements.get(IMAGE_TYPE);
-  const diffusionImage = imageType !== undefined && /(^|\\)DIFFUSION(\\|$)/.test(new TextDecoder().decode(imageType.value));
+  const diffusionImage = imageType !== undefined && /(^|\\)DIFFUSION(\\|$)/.test(decoder.decode(imageType.value));
   return siemensBValue || diffusionImage ? missing : missing.filter((item) => item.column !== CSA_COLUMN);
 }
 

@@ -26,6 +26,7 @@ import {
 } from '@msc/pacs';
 import { NIBABEL_DWI_SERIES, nibabelFolder } from './support/nibabel.js';
 import { filesBelow } from './support/files.js';
+import { COMPRESSED_DWI, writeCompressedDwi } from './support/compressed-dwi.js';
 import { unpackRealProstate } from '../../extract/test/real-prostate.js';
 
 /** ProstateX-0000 (pipelines/real-prostate): a trace DWI series (b 50/400/800), its calculated b = 1000 series and the axial T2; b-values and directionality stored OB. */
@@ -150,7 +151,9 @@ describe.skipIf(!orthancReady.ok)('studies from a real Orthanc', () => {
     const enhanced = await generateCohort({ outDir: join(dir, 'enhanced'), studies: 2, seed: 1302, maxInstancesPerSeries: 3, enhancedDwi: true });
     const prostate = unpackRealProstate(await mkdtemp(join(dir, 'prostate-')));
     const prostateSeries = Object.values(PROSTATE_SERIES).map((uid) => join(prostate, PROSTATE_PATIENT, uid));
-    const inputs = [cohort.outDir, enhanced.outDir, ...prostateSeries, ...(nibabel ? [nibabel] : [])];
+    const compressed = await mkdtemp(join(dir, 'compressed-'));
+    await writeCompressedDwi(compressed);
+    const inputs = [cohort.outDir, enhanced.outDir, ...prostateSeries, compressed, ...(nibabel ? [nibabel] : [])];
     orthanc = await startLocalOrthanc();
     await orthanc.upload(inputs.flatMap(filesBelow));
     expected = (await extractSeries(inputs, { workers: 0 })).rows;
@@ -249,6 +252,21 @@ describe.skipIf(!orthancReady.ok)('studies from a real Orthanc', () => {
           expect(row[column], `${client.name} ${uid} ${column}`).toBe(fromFiles(uid)[column]);
       }
     }
+  });
+
+  it('reads, through DICOMweb, the bulk data of an instance the server cannot send (JPEG 2000, no codec in Orthanc 1.10)', async () => {
+    const fromFiles = expected.find((row) => row.series_uid === COMPRESSED_DWI.series)!;
+    expect(fromFiles.diffusion_bvalue_siemens).toBe('1000');
+    const client = new DicomWebClient({ url: orthanc.dicomWebUrl });
+    const got = await readStudiesSeries(client, [COMPRESSED_DWI.study]);
+    expect(got.rows).toHaveLength(1);
+    expect(got.rows[0]).toMatchObject({ diffusion_bvalue_siemens: '1000', diffusion_directionality_siemens: 'ISOTROPIC', diffusion_bvalue_sequence: '1000' });
+    // The series query, its metadata, the instance read the server fails, then the two values' bulk data.
+    expect(client.calls).toBe(5);
+    const rest = new OrthancClient({ url: orthanc.url });
+    expect((await readStudiesSeries(rest, [COMPRESSED_DWI.study])).rows).toEqual([fromFiles]);
+    // The study, its series, one header read for the instance's two hidden values.
+    expect(rest.calls).toBe(3);
   });
 
   it('reports studies the PACS does not have, and accepts Orthanc study ids', async () => {
