@@ -17,7 +17,9 @@ import {
 import type { Damage, ParseOptions, ParsedHeader, RawElement } from './reader/parse.js';
 import { nonImageReason } from './sop-classes.js';
 import { decoderFor } from './values/charset.js';
-import { elementValues } from './values/convert.js';
+import { elementValues, elementValuesAs } from './values/convert.js';
+import { sequenceNameBValues } from './values/sequence-name.js';
+import { csaDiffusion } from './values/siemens-csa.js';
 import { isValidUid, isWellFormedUid } from './values/uid.js';
 
 const tagNumber = (group: number, element: number) => ((group << 16) | element) >>> 0;
@@ -27,6 +29,8 @@ const SOP_CLASS_UID = 0x00080016;
 const STUDY_INSTANCE_UID = 0x0020000d;
 const SERIES_INSTANCE_UID = 0x0020000e;
 const MAX_B_VALUE = 5000;
+/** The CSA image header column: its cell (and the gradient direction's) come from the parsed header, not the element's values. */
+const CSA_COLUMN = 'diffusion_bvalue_csa';
 
 const STANDARD_COLUMNS = DICOM_COLUMNS.filter((spec) => !spec.privateCreator);
 const PRIVATE_COLUMNS = DICOM_COLUMNS.filter((spec) => spec.privateCreator);
@@ -76,9 +80,8 @@ function rawElement(header: ParsedHeader, spec: ColumnSpec, blocks: () => Map<st
 
 function valuesOf(raw: RawElement | undefined, spec: ColumnSpec, decoder: TextDecoder): string[] {
   if (!raw) return [];
-  // Private tags often arrive as UN (or implicit): read them with the VR the vendor uses.
-  const vr = raw.vr === 'UN' ? spec.vr! : raw.vr;
-  return elementValues(raw, decoder, vr).filter((value) => value !== '');
+  // Private tags often arrive as UN (implicit files) or OB (anonymizers): read them as the vendor defines them.
+  return elementValuesAs(raw, decoder, spec.vr!).filter((value) => value !== '');
 }
 
 /** GE's b-value: the first value; more than 5 digits is an offset encoding, keep the last 4. */
@@ -158,7 +161,14 @@ export function instanceRow(header: ParsedHeader, filePath: string): InstanceOut
   const row: Record<string, string> = {};
   let blocks: Map<string, number> | undefined;
   const privateBlocksOnce = () => (blocks ??= privateBlocks(header, decoder));
-  for (const spec of DICOM_COLUMNS) row[spec.name] = cellOf(spec, header, groups, decoder, privateBlocksOnce);
+  for (const spec of DICOM_COLUMNS) {
+    if (spec.name === CSA_COLUMN) {
+      const csa = csaDiffusion(rawElement(header, spec, privateBlocksOnce)?.value);
+      row.diffusion_bvalue_csa = csa.bValue ?? MISSING;
+      row.diffusion_gradient_direction_csa = csa.direction ?? MISSING;
+    } else row[spec.name] = cellOf(spec, header, groups, decoder, privateBlocksOnce);
+  }
+  row.diffusion_bvalue_sequence = sequenceBValues(row.sequence_name!);
   row.diffusion_bvalue_final = BVALUE_SOURCE_COLUMNS.map((column) => row[column]).find((value) => value !== undefined && value !== MISSING) ?? MISSING;
   row.file_path = filePath;
   row.number_of_images = MISSING;
@@ -168,6 +178,12 @@ export function instanceRow(header: ParsedHeader, filePath: string): InstanceOut
   return damage
     ? { kind: 'row', row: row as InstanceRow, partial: `partial: ${damage.what} at offset ${damage.offset}` }
     : { kind: 'row', row: row as InstanceRow };
+}
+
+/** The distinct b-values the sequence name(s) of a cell state, `-` when none does. */
+function sequenceBValues(sequenceNames: string): string {
+  const bValues = new Set(sequenceNames.split(' ').flatMap((name) => sequenceNameBValues(name)?.split(' ') ?? []));
+  return bValues.size > 0 ? [...bValues].join(' ') : MISSING;
 }
 
 /** A column's cell: its own tag's values, else (enhanced multi-frame files) the functional groups'. */

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +8,7 @@ import { DICOM_COLUMNS, type InstanceRow } from '@msc/core';
 import { generateCohort } from '@msc/synth';
 import { extractInstances, type ExtractEvent } from '../src/index.js';
 import { PYDICOM_DATA, PYTHON, skipWithoutPython } from '../../../test-support/oracles.js';
+import { unpackRealProstate } from './real-prostate.js';
 
 // pydicom is the oracle (Debian's python3-pydicom; MSC_ORACLES=1 installs it, CI requires it).
 const ORACLE = fileURLToPath(new URL('./pydicom_rows.py', import.meta.url));
@@ -33,6 +34,24 @@ function oracle(paths: string[]): Record<string, Record<string, string> | null> 
   }
   return out;
 }
+
+/**
+ * The Siemens b-value as the original tool gets it: pydicom's value of the private element, a byte
+ * string where the file says OB (`b'800 '`), counted by its text.
+ */
+const ORIGINAL_SIEMENS_B_VALUE = `
+import json, sys, pydicom
+out = {}
+for path in sys.argv[1:]:
+    ds = pydicom.dcmread(path, stop_before_pixels=True)
+    try:
+        value = ds.private_block(0x0019, "SIEMENS MR HEADER")[0x0C].value
+    except KeyError:
+        value = None
+    text = value.decode("ascii") if isinstance(value, bytes) else ("" if value is None else str(value))
+    out[path] = text.strip(" \\0") or None
+print(json.dumps(out))
+`;
 
 async function collect(inputs: string[]): Promise<ExtractEvent[]> {
   const events: ExtractEvent[] = [];
@@ -74,6 +93,25 @@ describe.skipIf(skipPydicom)('parity with pydicom', () => {
     expect(skipped.filter((event) => event.reason === 'not DICOM').map((event) => event.path)).toEqual([join(cohortDir, 'labels.csv')]);
     expect(skipped.filter((event) => /^non-image SOP class (Segmentation Storage|Enhanced SR Storage)$/.test(event.reason))).toHaveLength(nonImageObjects);
     expect(nonImageObjects).toBeGreaterThan(0);
+  });
+
+  it('reads the real ProstateX headers as pydicom does, their OB private b-values as the original counts them', async () => {
+    const dir = unpackRealProstate(await mkdtemp(join(tmpdir(), 'msc-parity-prostate-')));
+    try {
+      const rows = (await collect([dir])).flatMap((event) => (event.kind === 'row' ? [event] : []));
+      expect(rows).toHaveLength(376);
+      const paths = rows.map((row) => row.path);
+      expect(compare(rows, oracle(paths))).toEqual([]);
+      const result = spawnSync(PYTHON, ['-c', ORIGINAL_SIEMENS_B_VALUE, ...paths], { encoding: 'utf8', maxBuffer: 64 << 20 });
+      if (result.status !== 0) throw new Error(result.stderr);
+      const original = JSON.parse(result.stdout) as Record<string, string | null>;
+      const withValue = rows.filter((row) => original[row.path] !== null);
+      for (const { path, row } of withValue) expect(row.diffusion_bvalue_siemens, path).toBe(original[path]);
+      // The diffusion and ADC series: 190 instances with a b-value in the original, all read here.
+      expect(withValue).toHaveLength(190);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("reads every file of pydicom's corpus as pydicom does, or says why not", async () => {

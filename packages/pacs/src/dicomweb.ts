@@ -119,6 +119,20 @@ export class DicomWebClient implements StudySource {
     return result;
   }
 
+  /**
+   * The header of one instance (read as far as its pixel data). Where it is only a shortcut for
+   * several bulk-data reads, a server that cannot send the instance (some fail to, with HTTP 5xx)
+   * leaves the bulk data to be read instead: undefined.
+   */
+  private async instanceHeader(study: string, series: string, instance: string, required: boolean): Promise<ParsedHeader | undefined> {
+    try {
+      return await this.http.prefix(`studies/${study}/series/${series}/instances/${instance}`, DICOM_ACCEPT, headerOfPartialFile);
+    } catch (error) {
+      if (required || !(error instanceof UpstreamError) || error.reason !== 'status') throw error;
+      return undefined;
+    }
+  }
+
   private async seriesRows(study: string, series: string, bounds: StudyBounds): Promise<Pick<StudyRows, 'rows' | 'skipped'>> {
     const answer = await this.getJson<unknown>(`studies/${study}/series/${series}/metadata`);
     // A series the query listed but whose metadata is gone: said, not silently dropped.
@@ -133,10 +147,18 @@ export class DicomWebClient implements StudySource {
         const instance = firstString(dataset, SOP_INSTANCE_UID) ?? '?';
         const header = headerFromDicomJson(dataset);
         let outcome: InstanceOutcome;
-        if (header.missing.some((item) => item.dropped) && isPacsUid(instance)) {
-          // The server left an element out: the instance's own header (its first bytes only) decides.
-          const parsed = await this.http.prefix(`studies/${study}/series/${series}/instances/${instance}`, DICOM_ACCEPT, headerOfPartialFile);
-          outcome = instanceRow(parsed, `dicomweb:${instance}`);
+        const headerRead =
+          isPacsUid(instance) && (header.missing.some((item) => item.dropped) || header.missing.length > 1)
+            ? await this.instanceHeader(
+                study,
+                series,
+                instance,
+                header.missing.some((item) => item.dropped),
+              )
+            : undefined;
+        if (headerRead) {
+          // The server left an element out, or several are bulk data: the instance's own header (its first bytes only) decides.
+          outcome = instanceRow(headerRead, `dicomweb:${instance}`);
         } else {
           await Promise.all(
             header.missing.map(async ({ tag, bulkDataUri }) => {

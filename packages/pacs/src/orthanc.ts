@@ -6,6 +6,8 @@
  */
 import { CLASS_LABELS, MscError, normalizeForReduction } from '@msc/core';
 import { PacsHttp, UpstreamError, type PacsEndpoint, type PacsHttpOptions } from './http.js';
+import { instanceRow, type InstanceOutcome } from '@msc/extract';
+import { headerOfPartialFile } from './dicomweb.js';
 import { headerFromOrthanc, orthancTagPath, rawElement, rowFromHeader } from './rows.js';
 import { ORTHANC_ID_PATTERN, StudyBounds, assertStudyUid, objectEntries, type SeriesRef, type StudyRows, type StudySource } from './study.js';
 
@@ -115,14 +117,22 @@ export class OrthancClient implements StudySource {
     await Promise.all(
       instances.map(async ([instanceId, tags]) => {
         const header = headerFromOrthanc(tags);
-        // Values Orthanc cannot show (VR UN): fetched raw, for these instances only.
-        await Promise.all(
-          header.missing.map(async ({ tag }) => {
-            const response = await this.http.request('GET', `instances/${instanceId}/content/${orthancTagPath(tag)}`, { allow: [404] });
-            if (response.status !== 404) header.elements.set(tag, rawElement(tag, response.body));
-          }),
-        );
-        const outcome = rowFromHeader(header, `orthanc:instances/${instanceId}`);
+        const source = `orthanc:instances/${instanceId}`;
+        let outcome: InstanceOutcome;
+        if (header.missing.length > 1) {
+          // Several values Orthanc cannot show (a diffusion image's private b-value, directions, CSA
+          // header): one read of the instance's header, as far as its pixel data, instead of one each.
+          outcome = instanceRow(await this.http.prefix(`instances/${instanceId}/file`, 'application/dicom', headerOfPartialFile), source);
+        } else {
+          // One value Orthanc cannot show (VR UN, OB): fetched raw, for these instances only.
+          await Promise.all(
+            header.missing.map(async ({ tag }) => {
+              const response = await this.http.request('GET', `instances/${instanceId}/content/${orthancTagPath(tag)}`, { allow: [404] });
+              if (response.status !== 404) header.elements.set(tag, rawElement(tag, response.body));
+            }),
+          );
+          outcome = rowFromHeader(header, source);
+        }
         if (outcome.kind === 'row') rows.push(outcome.row);
         else skipped.push({ instance: instanceId, reason: outcome.reason });
       }),

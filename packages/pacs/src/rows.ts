@@ -11,7 +11,7 @@
  *   DS and IS come as JSON numbers (their written form — `93.000000` — is not kept; the numbers
  *   are), binary VRs as numbers, UN as inline or bulk bytes.
  */
-import { DICOM_COLUMNS, type ColumnSpec, type InstanceRow } from '@msc/core';
+import { BVALUE_SOURCE_COLUMNS, DICOM_COLUMNS, type ColumnSpec, type InstanceRow } from '@msc/core';
 import { HEADER_OPTIONS, instanceRow, type InstanceOutcome, type KeepOptions, type RawElement } from '@msc/extract';
 
 const SPECIFIC_CHARACTER_SET = 0x00080005;
@@ -23,6 +23,10 @@ const STANDARD_COLUMNS_BY_TAG = new Map(
   DICOM_COLUMNS.filter((spec) => !spec.privateCreator).map((spec) => [((spec.tag!.group << 16) | spec.tag!.element) >>> 0, spec.name]),
 );
 const BINARY_SIZES: Record<string, number> = { US: 2, SS: 2, UL: 4, SL: 4, FL: 4, FD: 8 };
+const BVALUE_COLUMNS = new Set<string>(BVALUE_SOURCE_COLUMNS);
+const IMAGE_TYPE = 0x00080008;
+const CSA_COLUMN = 'diffusion_bvalue_csa';
+const SIEMENS_BVALUE_COLUMN = 'diffusion_bvalue_siemens';
 const NO_BYTES = new Uint8Array(0);
 
 /** A sequence the reader reads item by item (enhanced multi-frame functional groups), as the file reader builds it. */
@@ -97,6 +101,7 @@ function dicomJsonValue(tag: number, vr: string, element: DicomJsonElement): Raw
   return textElement(tag, vr, values.map((value) => jsonText(value, vr)).join('\\'));
 }
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
 /** An element the JSON did not carry and that must be fetched as raw bytes. */
 export interface MissingElement {
@@ -206,7 +211,7 @@ export function headerFromOrthanc(tags: Readonly<Record<string, unknown>>): Part
     elements.set(tag, orthancValue(tag, vr, value));
   }
   elements.set(SPECIFIC_CHARACTER_SET, UTF8_CHARSET);
-  return { elements, missing };
+  return { elements, missing: worthFetching(missing, elements, privateTags) };
 }
 
 /** One DICOM JSON element (PS3.18 F.2.2). */
@@ -257,13 +262,30 @@ export function headerFromDicomJson(dataset: Readonly<Record<string, DicomJsonEl
     elements.set(tag, dicomJsonValue(tag, vr, element)!);
   }
   // Binary vendor b-values (Philips FL) are written in every image of a series that reserves their
-  // block; absent from the JSON, they were dropped by the server, not by the scanner.
+  // block; absent from the JSON, they were dropped by the server, not by the scanner. (Not so the
+  // binary directions, which only diffusion-weighted images hold.)
   for (const [tag, spec] of privateTags) {
-    if (BINARY_SIZES[spec.vr!] !== undefined && !elements.has(tag) && !missing.some((item) => item.tag === tag))
+    if (BVALUE_COLUMNS.has(spec.name) && BINARY_SIZES[spec.vr!] !== undefined && !elements.has(tag) && !missing.some((item) => item.tag === tag))
       missing.push({ tag, column: spec.name, dropped: true });
   }
   elements.set(SPECIFIC_CHARACTER_SET, UTF8_CHARSET);
-  return { elements, missing };
+  return { elements, missing: worthFetching(missing, elements, privateTags) };
+}
+
+/**
+ * What is left to fetch, without the CSA image header unless the instance shows diffusion (a
+ * Siemens B_value element, or DIFFUSION in ImageType). Every Siemens image holds that header and
+ * PACS show none of it, so fetching it always would cost one request per image of every series;
+ * images without diffusion have no B_value in it.
+ */
+function worthFetching(missing: MissingElement[], elements: ReadonlyMap<number, RawElement>, privateTags: ReadonlyMap<number, ColumnSpec>): MissingElement[] {
+  if (!missing.some((item) => item.column === CSA_COLUMN)) return missing;
+  const siemensBValue = [...privateTags].some(
+    ([tag, spec]) => spec.name === SIEMENS_BVALUE_COLUMN && (elements.has(tag) || missing.some((item) => item.tag === tag)),
+  );
+  const imageType = elements.get(IMAGE_TYPE);
+  const diffusionImage = imageType !== undefined && /(^|\\)DIFFUSION(\\|$)/.test(decoder.decode(imageType.value));
+  return siemensBValue || diffusionImage ? missing : missing.filter((item) => item.column !== CSA_COLUMN);
 }
 
 /** The instance row (or why it is skipped), once the missing elements are filled in. */

@@ -78,3 +78,41 @@ export function elementValues(element: RawElement, decoder: TextDecoder = LATIN1
   }
   return binaryValues(element, vr);
 }
+
+const NUMBER_TEXT_VRS = new Set(['IS', 'DS']);
+
+/** VRs that say nothing of a value's form: implicit files (UN) and anonymizers that rewrite private elements (OB, OW). */
+const OPAQUE_VRS = new Set(['OB', 'OW', 'UN']);
+
+/** Number text: digits, sign, point, exponent, blanks and backslashes, NUL or space padded; at least one digit. */
+function isNumberText(bytes: Uint8Array): boolean {
+  let end = bytes.length;
+  while (end > 0 && (bytes[end - 1] === 0 || bytes[end - 1] === 0x20)) end--;
+  let digit = false;
+  for (let i = 0; i < end; i++) {
+    const byte = bytes[i]!;
+    if (byte >= 0x30 && byte <= 0x39) digit = true;
+    else if (byte !== 0x20 && byte !== 0x2b && byte !== 0x2d && byte !== 0x2e && byte !== 0x5c && byte !== 0x45 && byte !== 0x65) return false;
+  }
+  return digit;
+}
+
+/**
+ * The values of an element whatever VR it arrived with. A VR that states the value's form (IS, DS,
+ * FL, FD, CS...) is the one read. An opaque one (OB, OW, UN) is read by the dictionary VR
+ * `dictionaryVr`, except that number text inside it (`800 `, what an anonymizer's OB holds) is read
+ * as text even where the dictionary says FL or FD: binary floats of real values are not text.
+ */
+export function elementValuesAs(element: RawElement, decoder: TextDecoder, dictionaryVr: string): string[] {
+  if (!OPAQUE_VRS.has(element.vr)) return elementValues(element, decoder, element.vr);
+  const numberText = isNumberText(element.value);
+  const binary = BINARY_READERS[dictionaryVr];
+  if (binary) {
+    if (numberText) return elementValues(element, decoder, 'DS');
+    // Binary numbers fill the value exactly; any other length is not this element's form.
+    return element.value.length % binary[0] === 0 ? elementValues(element, decoder, dictionaryVr) : [];
+  }
+  // Numbers the dictionary says are text, held as bytes that are no number text: nothing to read.
+  if (NUMBER_TEXT_VRS.has(dictionaryVr) && !numberText) return [];
+  return elementValues(element, decoder, dictionaryVr);
+}
