@@ -75,7 +75,13 @@ function rawElement(header: ParsedHeader, spec: ColumnSpec, blocks: () => Map<st
   const { group, element } = spec.tag!;
   if (!spec.privateCreator) return header.elements.get(tagNumber(group, element));
   const block = blocks().get(`${group} ${spec.privateCreator}`);
-  return block === undefined ? undefined : header.elements.get(tagNumber(group, (block << 8) | (element & 0xff)));
+  if (block !== undefined) return header.elements.get(tagNumber(group, (block << 8) | (element & 0xff)));
+  // An anonymizer may drop the creator element and keep the data (a GE 0043,1039 without
+  // GEMS_PARM_01): the vendor's usual block is read when no creator at all reserves it, as the
+  // original reads these tags by number. A block reserved by another creator is not ours.
+  const usual = (element >> 8) & 0xff;
+  if (header.elements.has(tagNumber(group, usual))) return undefined;
+  return header.elements.get(tagNumber(group, element));
 }
 
 function valuesOf(raw: RawElement | undefined, spec: ColumnSpec, decoder: TextDecoder): string[] {

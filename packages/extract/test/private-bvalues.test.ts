@@ -59,6 +59,14 @@ describe('vendor b-values and directions, whatever VR they arrive with', () => {
     expect(row.diffusion_gradient_direction_siemens).toBe('0.5 -0.5 0.70710678');
   });
 
+  it('reads a vendor element whose private creator an anonymizer removed, as the original reads it by number, but not one another creator owns', () => {
+    // dcmqi's GE prostate ADC (pipelines/real-mr): 0043,1039 as UN, no (0043,0010) creator.
+    expect(rowOf({ '00431039': { vr: 'IS', values: ['1000000500', '8', '0', '0'], asUN: true } }).diffusion_bvalue_ge).toBe('500');
+    expect(rowOf({ '0019100C': { vr: 'OB', bytes: ascii('800 ') } }).diffusion_bvalue_siemens).toBe('800');
+    // Block 0x10 reserved by another creator: its 0x1039 is not GE's b-value.
+    expect(rowOf({ '00430010': { vr: 'LO', values: ['OTHER VENDOR'] }, '00431039': { vr: 'IS', values: ['1000'] } }).diffusion_bvalue_ge).toBe('-');
+  });
+
   it('reads IS and DS text and FD binary as the scanner wrote them (explicit VR)', () => {
     const row = rowOf({
       ...SIEMENS,
