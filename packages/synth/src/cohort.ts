@@ -40,6 +40,11 @@ export interface LabelRow {
   class: ClassLabel;
   /** Series kind (kinds.ts): what the series is, finer than its class (BOLD, FLAIR, b0-only…). */
   kind: string;
+  /**
+   * One id shared by the series of one acquisition (the phases of a split DCE; a diffusion scan's
+   * trace, ADC and calculated b; DTI raw and its maps), unique otherwise: what MSC's `series_group` should find.
+   */
+  acquisition_group: string;
   patient_id: string;
   vendor: string;
   field_strength: string;
@@ -62,7 +67,7 @@ export interface CohortResult {
   seconds: number;
 }
 
-export const LABEL_COLUMNS = ['study_uid', 'series_uid', 'class', 'patient_id', 'vendor', 'field_strength', 'description', 'instances', 'kind'] as const;
+export const LABEL_COLUMNS = ['study_uid', 'series_uid', 'class', 'patient_id', 'vendor', 'field_strength', 'description', 'instances', 'kind', 'acquisition_group'] as const;
 
 function seriesFolder(outDir: string, study: PlannedStudy, series: PlannedSeries, layout: 'nested' | 'flat', part: number): string {
   if (layout === 'flat') return outDir;
@@ -133,6 +138,7 @@ export async function generateCohort(options: CohortOptions): Promise<CohortResu
         series_uid: series.seriesUid,
         class: series.label,
         kind: series.template.id,
+        acquisition_group: series.acquisitionGroup,
         patient_id: study.patientId,
         vendor: study.vendor,
         field_strength: study.fieldStrength,

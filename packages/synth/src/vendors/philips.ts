@@ -22,6 +22,7 @@ export const PHILIPS: VendorData = {
   bValueTags: { standard: 0.9, private: 0.7, missing: 0.05 },
   privateBValue: { creator: 'Philips Imaging DD 001', group: 0x2001, element: 0x03, format: 'FL' },
   temporalTags: 1,
+  triggerTime: 0.6,
   extraScanOptions: ['FS', 'PFP', 'PFF', 'FC', 'OTHER'],
   contrastAgents: ['Gadovist', 'DOTAREM', ''],
   series: [
@@ -37,7 +38,8 @@ export const PHILIPS: VendorData = {
     {
       kind: 'dwi',
       descriptions: ['DWI_b0_1000', 'DWI_b50_800_1000', 'sDWI ax', 'DWI_{plane}'],
-      imageTypes: [M_SE, ['ORIGINAL', 'PRIMARY', 'DW_SE', 'M', 'SE']],
+      // Isotropic (trace) images are written DERIVED\\PRIMARY\\DIFFUSION.
+      imageTypes: [M_SE, ['ORIGINAL', 'PRIMARY', 'DW_SE', 'M', 'SE'], ['DERIVED', 'PRIMARY', 'DIFFUSION']],
       scanningSequence: 'SE',
       sequenceVariant: 'SK',
       scanOptions: 'FS',
@@ -101,6 +103,30 @@ export const PHILIPS: VendorData = {
     { kind: 't1-mprage', descriptions: ['T1W_3D_TFE', '3D_T1_TFE_sag'], imageTypes: [M_FFE] },
     { kind: 'fieldmap', descriptions: ['B0_map', 'B0map_FFE'], imageTypes: [M_FFE] },
     { kind: 'phase-map', descriptions: ['B0_map', 'SWIp_phase'], imageTypes: [['ORIGINAL', 'PRIMARY', 'PHASE MAP', 'P', 'FFE']] },
+    {
+      kind: 'dti',
+      descriptions: ['DTI_{plane}_32dir', 'DTI_high_iso', 'DTI_medium_{plane}'],
+      imageTypes: [M_SE, ['ORIGINAL', 'PRIMARY', 'DW_SE', 'M', 'SE']],
+      scanningSequence: 'SE',
+      sequenceVariant: 'SK',
+    },
+    {
+      kind: 'dti-trace',
+      descriptions: ['DTI_{plane}_iso', 'isoDWI_{plane}'],
+      imageTypes: [['DERIVED', 'PRIMARY', 'DIFFUSION']],
+      scanningSequence: 'SE',
+      sequenceVariant: 'SK',
+    },
+    {
+      kind: 'dti-tensor',
+      descriptions: ['DTI_ColorFA', 'ColorFA_{plane}'],
+      imageTypes: [['DERIVED', 'SECONDARY', 'COLFA']],
+      scanningSequence: 'SE',
+      sequenceVariant: 'SK',
+    },
+    { kind: 't1-vfa', descriptions: ['T1_FFE_FA{flip}', 'VFA_3D_FFE_{flip}', 'T1map_3D_FFE'], imageTypes: [M_FFE], sequenceVariant: 'SS\\SP' },
+    { kind: 'b1-map', descriptions: ['B1map_DREAM', 'DREAM_B1', 'B1_calibration'], imageTypes: [M_FFE, ['ORIGINAL', 'PRIMARY', 'B1', 'B1', 'FFE']] },
+    { kind: 'pd-reference', descriptions: ['PD_3D_FFE_ref', 'T1map_PD_ref'], imageTypes: [M_FFE], sequenceVariant: 'SS\\SP' },
     { kind: 'calibration', descriptions: ['SENSE_ref', 'Ref_SENSE-TORSO', 'CoilSurvey'], imageTypes: [M_FFE], sequenceVariant: 'SS' },
   ],
 };

@@ -24,6 +24,7 @@ export const UIH: VendorData = {
   bValueTags: { standard: 0.6, private: 0.8, missing: 0.1 },
   privateBValue: { creator: 'Uih', group: 0x0065, element: 0x09, format: 'DS' },
   temporalTags: 0.8,
+  triggerTime: 0.4,
   extraScanOptions: ['FS', 'PFP', 'SAT', 'FC', 'ACS'],
   contrastAgents: ['Gadoterate', 'Gadobutrol', ''],
   series: [
@@ -84,6 +85,9 @@ export const UIH: VendorData = {
     { kind: 't1-mprage', descriptions: ['T1_MPRAGE_{plane}', 'T1_3D_GRE_IR'], sequenceName: 'gre_ir3d' },
     { kind: 'fieldmap', descriptions: ['B0_Map', 'FieldMap_GRE'], sequenceName: 'gre_fm' },
     { kind: 'phase-map', descriptions: ['B0_Map_Phase', 'SWI_Phase'], imageTypes: [['ORIGINAL', 'PRIMARY', 'P']], sequenceName: 'gre_fm' },
+    { kind: 't1-vfa', descriptions: ['T1Map_Quick3D_FA{flip}', 'VFA_Quick3D_{plane}'], sequenceName: 'quick3d' },
+    { kind: 'b1-map', descriptions: ['B1_Map_{plane}', 'B1Map'], sequenceName: 'gre_b1' },
+    { kind: 'pd-reference', descriptions: ['PD_Ref_Quick3D', 'T1Map_PD_Ref'], sequenceName: 'quick3d' },
     { kind: 'calibration', descriptions: ['Coil_Sensitivity', 'uCS_Cal'], sequenceName: 'gre_cal' },
   ],
 };
