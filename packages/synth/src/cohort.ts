@@ -26,6 +26,8 @@ export interface CohortOptions {
    * shrinks, and `planned_instances` in the labels keeps the full count.
    */
   maxInstancesPerSeries?: number;
+  /** Kinds every study draws where its vendor writes them (targeted cohorts); others keep their frequency. */
+  includeKinds?: readonly string[];
   /** Write each DWI series as one Enhanced MR file, its instances as frames (default false). */
   enhancedDwi?: boolean;
   /** Archive noise (default true): missing tags, odd descriptions, other transfer syntaxes, SEG/SR, ... */
@@ -85,6 +87,7 @@ export async function generateCohort(options: CohortOptions): Promise<CohortResu
     noise: options.noise ?? true,
     ...(options.vendors ? { vendors: options.vendors } : {}),
     ...(options.maxInstancesPerSeries !== undefined ? { maxInstancesPerSeries: options.maxInstancesPerSeries } : {}),
+    ...(options.includeKinds ? { includeKinds: options.includeKinds } : {}),
   });
   // A second stream for per-file UIDs, so plans do not shift when files are added.
   const uids = new Random(options.seed ^ 0x5bd1e995);

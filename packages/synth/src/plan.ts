@@ -7,6 +7,7 @@ import type { Plane } from './kinds.js';
 import { draw, drawNuisance, pick, weighted, type Nuisance } from './nuisance.js';
 import type { TransferSyntax } from './part10.js';
 import {
+  KINDS,
   GENERIC_DESCRIPTIONS,
   MISLEADING_DESCRIPTIONS,
   PROFILES,
@@ -147,6 +148,8 @@ export interface PlanOptions {
    * `plannedInstances` keeps the full count.
    */
   maxInstancesPerSeries?: number;
+  /** Kinds every study draws where its vendor writes them (targeted cohorts, tests); others keep their frequency. */
+  includeKinds?: readonly string[];
 }
 
 /** A `2.25.` UID (UUID-derived form) from 128 random bits. */
@@ -199,7 +202,7 @@ const EVIDENCE: Readonly<Record<string, { imageType: readonly string[]; words: R
   eadc: { imageType: ['EADC', 'EXP'], words: word('eadc|exp|exponential') },
   'fa-map': { imageType: ['FA'], words: word('fa|fractional') },
   dti: { imageType: [], words: word('dti|diff[a-z]*|dwi|\\d+dir') },
-  'dti-trace': { imageType: ['TRACEW', 'TRACE', 'ISOTROPIC'], words: word('trace[a-z]*|iso[a-z]*|dwi') },
+  'dti-trace': { imageType: ['TRACEW', 'TRACE', 'ISOTROPIC'], words: word('trace[a-z]*|isotropic|dwi') },
   'dti-tensor': { imageType: ['TENSOR', 'COLFA'], words: word('tensor|colfa|col_fa|colou?r[ _]?fa') },
 };
 
@@ -294,9 +297,9 @@ const GEOMETRY_KEYS = [
   'tilt2',
 ] as const satisfies readonly (keyof Nuisance)[];
 
-/** A count drawn from a range, skewed to its low end (most split dynamics have ten to twenty phases, few eighty). */
+/** A count drawn from a range, skewed to its low end (most split dynamics have 10–20 phases, few 80; mean ≈ 20). */
 function skewedCount(random: Random, [low, high]: readonly [number, number]): number {
-  return low + Math.floor((high - low + 1) * random.next() ** 4);
+  return low + Math.floor((high - low + 1) * random.next() ** 6);
 }
 
 /** How a site suffixes the descriptions of a split dynamic's phases (one style per acquisition). */
@@ -540,6 +543,8 @@ export function planCohort(options: PlanOptions): PlannedStudy[] {
   if (options.maxInstancesPerSeries !== undefined && !(Number.isInteger(options.maxInstancesPerSeries) && options.maxInstancesPerSeries >= 1)) {
     throw new MscError('E_USAGE', `maxInstancesPerSeries must be a whole number ≥ 1, not ${options.maxInstancesPerSeries}`);
   }
+  const unknown = options.includeKinds?.filter((id) => !KINDS.some((kind) => kind.id === id)) ?? [];
+  if (unknown.length > 0) throw new MscError('E_USAGE', `no series kind ${unknown.join(', ')}`, { hint: `kinds: ${KINDS.map((kind) => kind.id).join(', ')}` });
   const studies: PlannedStudy[] = [];
   for (let s = 0; s < options.studies; s++) {
     const profile = profiles[s % profiles.length]!;
@@ -569,8 +574,13 @@ export function planCohort(options: PlanOptions): PlannedStudy[] {
     };
     // The protocol in the vendor's order, or (some sites) shuffled after the localizer; once an
     // agent is injected, some scanners name it on every later series.
-    const templates = profile.series.filter((template) => random.next() < template.frequency);
+    const templates = profile.series.filter((template) => random.next() < template.frequency || options.includeKinds?.includes(template.id) === true);
     if (random.next() < 0.3) random.shuffle(templates).sort((a, b) => Number(b.id === 'localizer') - Number(a.id === 'localizer'));
+    // A T1 mapping before contrast stays before it, whatever the order.
+    const firstContrast = templates.findIndex((template) => template.contrast);
+    if (firstContrast >= 0)
+      for (let i = templates.length - 1; i > firstContrast; i--)
+        if (templates[i]!.flipAngleSeries) templates.splice(firstContrast, 0, ...templates.splice(i, 1));
     const agentCarriesOver = random.next() < 0.4;
     let injected = false;
     // Series numbers run on through the study (a split dynamic takes one per phase); the clock

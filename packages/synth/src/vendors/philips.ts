@@ -112,7 +112,7 @@ export const PHILIPS: VendorData = {
     },
     {
       kind: 'dti-trace',
-      descriptions: ['DTI_{plane}_iso', 'isoDWI_{plane}'],
+      descriptions: ['DTI_{plane}_isotropic', 'iso_DWI_{plane}'],
       imageTypes: [['DERIVED', 'PRIMARY', 'DIFFUSION']],
       scanningSequence: 'SE',
       sequenceVariant: 'SK',
