@@ -62,7 +62,18 @@ describe('generateCohort', () => {
     for (const label of cohort.labels) expect(bySeries.get(label.series_uid), label.series_uid).toBe(label.instances);
     const written = await readTableAll(cohort.labelsPath);
     expect(written.rows.map((row) => row.series_uid)).toEqual(cohort.labels.map((label) => label.series_uid));
-    expect(written.columns).toEqual(['study_uid', 'series_uid', 'class', 'patient_id', 'vendor', 'field_strength', 'description', 'instances', 'kind', 'acquisition_group']);
+    expect(written.columns).toEqual([
+      'study_uid',
+      'series_uid',
+      'class',
+      'patient_id',
+      'vendor',
+      'field_strength',
+      'description',
+      'instances',
+      'kind',
+      'acquisition_group',
+    ]);
   });
 
   it('covers every class for every vendor of the default mix', () => {

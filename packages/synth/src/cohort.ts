@@ -69,7 +69,18 @@ export interface CohortResult {
   seconds: number;
 }
 
-export const LABEL_COLUMNS = ['study_uid', 'series_uid', 'class', 'patient_id', 'vendor', 'field_strength', 'description', 'instances', 'kind', 'acquisition_group'] as const;
+export const LABEL_COLUMNS = [
+  'study_uid',
+  'series_uid',
+  'class',
+  'patient_id',
+  'vendor',
+  'field_strength',
+  'description',
+  'instances',
+  'kind',
+  'acquisition_group',
+] as const;
 
 function seriesFolder(outDir: string, study: PlannedStudy, series: PlannedSeries, layout: 'nested' | 'flat', part: number): string {
   if (layout === 'flat') return outDir;

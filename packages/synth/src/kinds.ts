@@ -275,7 +275,12 @@ export const KINDS: readonly SeriesKind[] = [
     about: 'DTI raw: b = 0 and one volume per direction and b > 0 (Siemens mosaics); diffusion weighting, so DWI',
     ...DIFFUSION,
     planes: MOSTLY_AXIAL,
-    bValues: [[0, 1000], [0, 800], [0, 600], [0, 500, 1000]],
+    bValues: [
+      [0, 1000],
+      [0, 800],
+      [0, 600],
+      [0, 500, 1000],
+    ],
     directions: [6, 30],
     pixelScale: 500,
     frequency: 0.08,

@@ -314,7 +314,14 @@ const PHASE_DESCRIPTION_STYLES: readonly ((text: string, phase: number, seconds:
   (text) => text,
 ];
 
-function planSeries(random: Random, template: SeriesTemplate, study: PlannedStudy, slot: SeriesSlot, afterContrast: boolean, options: PlanOptions): PlannedSeries[] {
+function planSeries(
+  random: Random,
+  template: SeriesTemplate,
+  study: PlannedStudy,
+  slot: SeriesSlot,
+  afterContrast: boolean,
+  options: PlanOptions,
+): PlannedSeries[] {
   const { noise } = options;
   const profile = study.profile;
   const source = slot.source;
@@ -592,7 +599,14 @@ export function planCohort(options: PlanOptions): PlannedStudy[] {
     const acquired = new Map<string, PlannedSeries>();
     for (const { template, sourceKind } of withDerivedAfterSources(templates)) {
       const source = sourceKind === undefined ? undefined : acquired.get(sourceKind);
-      const planned = planSeries(random, template, study, { seriesNumber, clock, newGroup, ...(source ? { source } : {}) }, injected && agentCarriesOver, options);
+      const planned = planSeries(
+        random,
+        template,
+        study,
+        { seriesNumber, clock, newGroup, ...(source ? { source } : {}) },
+        injected && agentCarriesOver,
+        options,
+      );
       study.series.push(...planned);
       if (!acquired.has(template.id)) acquired.set(template.id, planned[0]!);
       seriesNumber += planned.length;

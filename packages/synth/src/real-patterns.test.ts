@@ -50,7 +50,6 @@ function writtenWithVr(bytes: Buffer, group: number, element: number, vr: string
   const needle = Buffer.from([group & 0xff, group >> 8, element & 0xff, element >> 8, vr.charCodeAt(0), vr.charCodeAt(1)]);
   return bytes.includes(needle);
 }
-const EXPLICIT_LITTLE = '1.2.840.10008.1.2.1';
 /** Tags that describe one acquisition's protocol and geometry. */
 const PROTOCOL_TAGS = ['00180024', '00180080', '00180081', '00181314', '00180050', '00200037', '00280030', '00280010', '00181310'];
 
@@ -206,7 +205,10 @@ describe('diffusion evidence', () => {
       const imageType = values(file.dict, '00080008');
       const marked = /TRACEW|CALC_BVALUE|ISOTROPIC/.test(imageType) || /ep_b\d/.test(String(value(file.dict, '00180024') ?? ''));
       const privateB = file.dict['00431039'] || file.dict['20011003'];
-      expect(marked || privateB !== undefined || /diff|dwi|dw|dti|trace|isotropic|b\d/i.test(row.description), `${row.vendor} ${row.kind} ${row.description}`).toBe(true);
+      expect(
+        marked || privateB !== undefined || /diff|dwi|dw|dti|trace|isotropic|b\d/i.test(row.description),
+        `${row.vendor} ${row.kind} ${row.description}`,
+      ).toBe(true);
     }
     const calculated = seriesOf('dwi-calculated');
     expect(vendorsOf(calculated).size).toBeGreaterThanOrEqual(2);
@@ -288,7 +290,11 @@ describe('acquisition groups and timing', () => {
     const written = await readTableAll(cohort.labelsPath);
     expect(written.columns).toContain('acquisition_group');
     expect(written.rows.map((row) => row.acquisition_group)).toEqual(cohort.labels.map((row) => row.acquisition_group));
-    const allowed = [new Set(['dce']), new Set(['dwi', 'adc', 'dwi-calculated', 'eadc', 'fa-map']), new Set(['dti', 'dti-trace', 'dti-tensor', 'adc', 'fa-map'])];
+    const allowed = [
+      new Set(['dce']),
+      new Set(['dwi', 'adc', 'dwi-calculated', 'eadc', 'fa-map']),
+      new Set(['dti', 'dti-trace', 'dti-tensor', 'adc', 'fa-map']),
+    ];
     let shared = 0;
     for (const group of groupsOf(cohort.labels).values()) {
       expect(new Set(group.map((row) => row.study_uid)).size).toBe(1);
@@ -301,7 +307,8 @@ describe('acquisition groups and timing', () => {
       ).toBe(true);
       const files = group.map(first);
       for (const tag of ['00200037', '00280030', '00180050', '00080032'])
-        for (const file of files) if (file.dict[tag] && files[0]!.dict[tag] && !kinds.has('dce')) expect(values(file.dict, tag), tag).toBe(values(files[0]!.dict, tag));
+        for (const file of files)
+          if (file.dict[tag] && files[0]!.dict[tag] && !kinds.has('dce')) expect(values(file.dict, tag), tag).toBe(values(files[0]!.dict, tag));
     }
     expect(shared).toBeGreaterThan(5);
   });

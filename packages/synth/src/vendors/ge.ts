@@ -186,7 +186,13 @@ export const GE: VendorData = {
       sequenceName: 'epi2',
     },
     { kind: 'dti-trace', descriptions: ['{plane} DTI Isotropic', 'Isotropic image'], imageTypes: [DERIVED], sequenceVariant: 'NONE', sequenceName: 'epi2' },
-    { kind: 'dti-tensor', descriptions: ['Color FA', 'DTI ColorFA'], imageTypes: [['DERIVED', 'SECONDARY', 'OTHER']], sequenceVariant: 'NONE', sequenceName: 'epi2' },
+    {
+      kind: 'dti-tensor',
+      descriptions: ['Color FA', 'DTI ColorFA'],
+      imageTypes: [['DERIVED', 'SECONDARY', 'OTHER']],
+      sequenceVariant: 'NONE',
+      sequenceName: 'epi2',
+    },
     {
       kind: 't1-vfa',
       descriptions: ['{plane} 3D SPGR FA{flip}', 'T1 map VFA {flip}', 'Ax VFA SPGR'],
