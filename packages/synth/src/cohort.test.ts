@@ -1,38 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import dcmjs from 'dcmjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CLASS_LABELS } from '@msc/core';
 import { readTableAll } from '@msc/tables';
 import { generateCohort, type CohortResult } from './cohort.js';
 import { DEFAULT_VENDORS } from './profiles.js';
 import { MR_IMAGE_STORAGE } from './dataset.js';
-
-interface Element {
-  vr: string;
-  Value?: unknown[];
-}
-const { DicomMessage } = (
-  dcmjs as unknown as { data: { DicomMessage: { readFile(buffer: ArrayBuffer): { meta: Record<string, Element>; dict: Record<string, Element> } } } }
-).data;
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : name === 'labels.csv' ? [] : [path];
-  });
-}
-
-function readDicom(path: string): { meta: Record<string, Element>; dict: Record<string, Element> } {
-  const bytes = readFileSync(path);
-  return DicomMessage.readFile(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-}
-
-const value = (dict: Record<string, Element>, tag: string): unknown => dict[tag]?.Value?.[0];
+import { filesUnder, readDicom, value } from '../test/read-back.js';
 
 let dir: string;
 let cohort: CohortResult;

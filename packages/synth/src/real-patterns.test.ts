@@ -5,23 +5,19 @@
  * name, three-plane localizers, variable-flip-angle T1 mapping, DTI raw with its maps, B1 maps and
  * PD references; and the acquisition groups of labels.csv.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import dcmjs from 'dcmjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readTableAll } from '@msc/tables';
 import { generateCohort, type CohortResult, type LabelRow } from './cohort.js';
 import { planCohort } from './plan.js';
 import { mrInstance } from './dataset.js';
+import { filesUnder, readDicomBytes, value, type DcmjsDict, type DcmjsElement } from '../test/read-back.js';
 
-interface Element {
-  vr: string;
-  Value?: unknown[];
-}
-type Dict = Record<string, Element>;
-const { DicomMessage } = (dcmjs as unknown as { data: { DicomMessage: { readFile(buffer: ArrayBuffer): { meta: Dict; dict: Dict } } } }).data;
+type Element = DcmjsElement;
+type Dict = DcmjsDict;
 
 interface File {
   path: string;
@@ -30,14 +26,6 @@ interface File {
   dict: Dict;
 }
 
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : name === 'labels.csv' ? [] : [path];
-  });
-}
-
-const value = (dict: Dict, tag: string): unknown => dict[tag]?.Value?.[0];
 const values = (dict: Dict, tag: string): string => (dict[tag]?.Value ?? []).map(String).join('\\');
 const seconds = (time: unknown): number => {
   const text = String(time);
@@ -78,7 +66,7 @@ beforeAll(async () => {
   bySeries = new Map();
   for (const path of filesUnder(cohort.outDir)) {
     const bytes = readFileSync(path);
-    const { meta, dict } = DicomMessage.readFile(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    const { meta, dict } = readDicomBytes(bytes);
     if (value(dict, '00080060') !== 'MR') continue;
     const uid = String(value(dict, '0020000E'));
     bySeries.set(uid, [...(bySeries.get(uid) ?? []), { path, bytes, meta, dict }]);
@@ -139,8 +127,6 @@ describe('split-phase DCE', () => {
 });
 
 describe('private values as an anonymizer writes them', () => {
-  const read = (bytes: Uint8Array) => DicomMessage.readFile(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
-
   it('decode in every VR for every vendor: Siemens b-value and directionality as OB holding ASCII, GE and Philips b-values as UN', () => {
     const studies = planCohort({ studies: 6, seed: 2, noise: false, vendors: ['SIEMENS', 'GE', 'PHILIPS'], includeKinds: ['dwi'], maxInstancesPerSeries: 4 });
     let checked = 0;
@@ -150,7 +136,7 @@ describe('private values as an anonymizer writes them', () => {
         const series = { ...dwi, privateVr, privateBValue: true, geOffsetEncoding: false };
         series.instances.forEach((instance, index) => {
           const bytes = mrInstance({ study, series, index, sopInstanceUid: `2.25.${index + 1}`, frameOfReferenceUid: '2.25.9', pixels: null, size: 0 });
-          const { dict } = read(bytes);
+          const { dict } = readDicomBytes(bytes);
           const raw = Buffer.from(bytes);
           const b = instance.bValue!;
           const vr = privateVr === 'native' ? undefined : privateVr;
