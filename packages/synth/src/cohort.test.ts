@@ -156,9 +156,12 @@ describe('msc-synth binary', () => {
     expect(result.status, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ studies: 2, outDir: join(dir, 'cli') });
   });
-  it.each([[['--out', 'x', '--studies', '0']], [['--out', 'x', '--vendors', 'ACME']], [['--studies', '2']]])('rejects bad flags %j', (args) => {
-    const result = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
-    expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/error/);
-  });
+  it.each([[['--out', 'x', '--studies', '0']], [['--out', 'x', '--vendors', 'ACME']], [['--studies', '2']], [['--out', 'x', '--include-kinds', 'dti,nope']]])(
+    'rejects bad flags %j',
+    (args) => {
+      const result = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+      expect(result.status).toBe(2);
+      expect(result.stderr).toMatch(/error/);
+    },
+  );
 });
