@@ -186,7 +186,7 @@ export function mrInstance(context: InstanceContext): Uint8Array {
   const { iop, normal } = orientation(plane, series.rotation, series.tilt, series.tilt2);
   const location = (instance.slice - series.slices / 2) * series.spacingBetweenSlices;
   // Later phases of a one-series dynamic are acquired one temporal resolution apart.
-  const acquisitionTime = series.acquisitionTime + (instance.phase !== undefined ? ((instance.phase - 1) * (series.temporalResolution ?? 0)) / 1000 : 0);
+  const phaseOffset = instance.phase !== undefined ? ((instance.phase - 1) * (series.temporalResolution ?? 0)) / 1000 : 0;
   const time = (seconds: number) => text('TM', tm(seconds, study.timeDecimals));
   const position = [-series.fieldOfView / 2, -series.fieldOfView / 2, 0].map((v, axis) => v + normal[axis]! * location);
   const tesla = Number(study.fieldStrength);
@@ -202,8 +202,8 @@ export function mrInstance(context: InstanceContext): Uint8Array {
     '00080023': text('DA', study.studyDate),
     '00080030': time(study.startTime),
     '00080031': time(series.seriesTime),
-    '00080032': time(acquisitionTime),
-    '00080033': time(acquisitionTime + series.contentDelay),
+    '00080032': time(series.acquisitionTime + phaseOffset),
+    '00080033': time(series.contentTime + phaseOffset),
     '00080060': text('CS', 'MR'),
     '00080070': text('LO', study.profile.manufacturer),
     '0008103E': text('LO', series.description),

@@ -71,10 +71,14 @@ export interface PlannedSeries extends Nuisance {
    * scan's trace, ADC and calculated b; DTI raw and its maps), unique otherwise.
    */
   acquisitionGroup: string;
-  /** Seconds since midnight: SeriesTime; AcquisitionTime of the first image (later phases add their offset); ContentTime's delay after acquisition. */
+  /**
+   * Seconds since midnight: SeriesTime (when the series was created: at the start of the
+   * acquisition on some scanners, after it on others; a derived series a moment after its source),
+   * AcquisitionTime and ContentTime of the first image (later phases add their offset).
+   */
   seriesTime: number;
   acquisitionTime: number;
-  contentDelay: number;
+  contentTime: number;
   /** TriggerTime (ms) of a split phase: its offset from the first phase. */
   triggerTime?: number;
   /** Seconds the acquisition takes (the study clock advances by it). */
@@ -125,6 +129,8 @@ export interface PlannedStudy {
   /** StudyTime (seconds since midnight) and the decimals its times are written with. */
   startTime: number;
   timeDecimals: number;
+  /** SeriesTime and ContentTime are written when the series is reconstructed, after the acquisition (Siemens), not at its start. */
+  seriesTimeAtEnd: boolean;
   /** An anonymizer removed every private element (b-values in private tags are lost). */
   privateTagsStripped: boolean;
   /** The archive path lost private VRs (UN or OB), and GE's software writes the large-offset b-value: both per study, not per series. */
@@ -369,15 +375,23 @@ function planSeries(
   const temporalResolution =
     phases > 0 ? (template.id === 'dce' ? draw(random, [3000, 15000], 0) : template.id === 'asl' ? 2 * repetitionTime : repetitionTime) : undefined;
   // Timing: derived series keep their source's acquisition time and are written a little later.
-  const seriesTime = slot.clock + draw(random, [0, 2], 2);
-  const acquisitionTime = source ? source.acquisitionTime : seriesTime + draw(random, [0, 1.5], 2);
+  // Timing (seconds since midnight). `duration`: one phase of a split dynamic, one flip of a VFA set.
+  const acquisitionTime = source ? source.acquisitionTime : slot.clock + draw(random, [0, 1.5], 2);
   const duration = source
-    ? draw(random, [2, 20], 1)
+    ? 0
     : temporalResolution !== undefined
-      ? (phases * temporalResolution) / 1000
+      ? ((split ? 1 : phases) * temporalResolution) / 1000
       : template.directions
         ? draw(random, [180, 600], 0)
-        : draw(random, [20, 420], 0);
+        : template.flipAngleSeries
+          ? draw(random, [15, 60], 0)
+          : draw(random, [20, 420], 0);
+  const seriesTime = source
+    ? slot.clock + draw(random, [0.05, 0.5], 2)
+    : study.seriesTimeAtEnd
+      ? acquisitionTime + duration + draw(random, [0.5, 5], 2)
+      : acquisitionTime - draw(random, [0, 1], 2);
+  const contentTime = study.seriesTimeAtEnd || source ? seriesTime + draw(random, [0, 0.1], 3) : acquisitionTime + draw(random, [0.2, 25], 2);
   const trRoll = random.next();
   const base = {
     ...nuisance,
@@ -404,7 +418,7 @@ function planSeries(
     acquisitionGroup: source ? source.acquisitionGroup : slot.newGroup(),
     seriesTime,
     acquisitionTime,
-    contentDelay: draw(random, [0.2, 25], 2),
+    contentTime,
     duration,
     transferSyntax: (!noise
       ? 'explicit-little'
@@ -443,11 +457,11 @@ function planSeries(
         seriesNumber: slot.seriesNumber + phase,
         seriesTime: base.seriesTime + offset,
         acquisitionTime: base.acquisitionTime + offset,
+        contentTime: base.contentTime + offset,
         description: description ? style(description, phase + 1, offset) : description,
         protocolName,
         instances: capInstances(all, options.maxInstancesPerSeries),
         plannedInstances: all.length,
-        duration: phaseSeconds,
         ...(writesTriggerTime ? { triggerTime: Math.round(offset * 1000) } : {}),
         folder,
       };
@@ -456,10 +470,9 @@ function planSeries(
   if (template.flipAngleSeries) {
     // Variable flip angle: one series per flip, same geometry and TR/TE, a minute or so apart.
     const flips = pick(random, template.flipAngleSeries);
-    let clock = 0;
+    const pause = draw(random, [2, 15], 1);
     return flips.map((flipAngle, index) => {
-      const offset = clock;
-      clock += draw(random, [20, 70], 1);
+      const offset = index * (base.duration + pause);
       return {
         ...base,
         flipAngle,
@@ -468,7 +481,7 @@ function planSeries(
         seriesNumber: slot.seriesNumber + index,
         seriesTime: base.seriesTime + offset,
         acquisitionTime: base.acquisitionTime + offset,
-        duration: index === flips.length - 1 ? clock - offset : 0,
+        contentTime: base.contentTime + offset,
         description: description.replace('{flip}', String(flipAngle)),
         protocolName: protocolName.replace('{flip}', String(flipAngle)),
         instances: capInstances(all, options.maxInstancesPerSeries),
@@ -571,6 +584,7 @@ export function planCohort(options: PlanOptions): PlannedStudy[] {
       patientPosition: weighted(random, PATIENT_POSITIONS),
       contrastAgent: pick(random, profile.contrastAgents),
       startTime: draw(random, [7 * 3600, 18 * 3600], 0),
+      seriesTimeAtEnd: random.next() < (profile.seriesTimeAtEnd ?? 0.3),
       timeDecimals: pick(random, [0, 2, 3, 6]),
       privateTagsStripped: options.noise && random.next() < 0.1,
       // An anonymizer or archive that does not know the private dictionary writes UN, or OB holding the same bytes.
@@ -594,6 +608,7 @@ export function planCohort(options: PlanOptions): PlannedStudy[] {
     // advances by each acquisition and a pause between them.
     let seriesNumber = 1;
     let clock = study.startTime;
+    let lastSeriesTime = study.startTime;
     let groups = 0;
     const newGroup = () => `${study.patientId}-${++groups}`;
     const acquired = new Map<string, PlannedSeries>();
@@ -603,7 +618,7 @@ export function planCohort(options: PlanOptions): PlannedStudy[] {
         random,
         template,
         study,
-        { seriesNumber, clock, newGroup, ...(source ? { source } : {}) },
+        { seriesNumber, clock: source ? lastSeriesTime : clock, newGroup, ...(source ? { source } : {}) },
         injected && agentCarriesOver,
         options,
       );
@@ -611,7 +626,8 @@ export function planCohort(options: PlanOptions): PlannedStudy[] {
       if (!acquired.has(template.id)) acquired.set(template.id, planned[0]!);
       seriesNumber += planned.length;
       const last = planned[planned.length - 1]!;
-      clock = Math.max(clock, last.seriesTime + last.duration) + (source ? draw(random, [1, 10], 1) : draw(random, [15, 90], 0));
+      lastSeriesTime = last.seriesTime;
+      if (!source) clock = last.acquisitionTime + last.duration + draw(random, [15, 90], 0);
       if (template.contrast) injected = true;
     }
     if (options.noise) {

@@ -84,6 +84,7 @@ export function profileProblems(data: VendorData): string[] {
   }
   at('temporalTags', isProbability(data.temporalTags), 'a probability');
   at('triggerTime', isProbability(data.triggerTime), 'a probability');
+  if (data.seriesTimeAtEnd !== undefined) at('seriesTimeAtEnd', isProbability(data.seriesTimeAtEnd), 'a probability');
   at('extraScanOptions', Array.isArray(data.extraScanOptions) && data.extraScanOptions.every((token) => CS_TOKEN.test(token)), 'upper-case CS values');
   at('contrastAgents', isWords(data.contrastAgents, true), 'names');
   const kinds = new Set<string>();

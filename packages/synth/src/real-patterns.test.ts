@@ -61,7 +61,20 @@ beforeAll(async () => {
     seed: 11,
     pixels: 'none',
     maxInstancesPerSeries: 3,
-    includeKinds: ['localizer', 'dwi', 'adc', 'dwi-calculated', 'dce', 't1-vfa', 'dti', 'dti-trace', 'dti-tensor', 'b1-map', 'pd-reference'],
+    includeKinds: [
+      'localizer',
+      'localizer-single-shot',
+      'dwi',
+      'adc',
+      'dwi-calculated',
+      'dce',
+      't1-vfa',
+      'dti',
+      'dti-trace',
+      'dti-tensor',
+      'b1-map',
+      'pd-reference',
+    ],
   });
   bySeries = new Map();
   for (const path of filesUnder(cohort.outDir)) {
@@ -223,20 +236,27 @@ describe('diffusion evidence', () => {
 });
 
 describe('look-alikes labelled Others', () => {
-  it('three-plane localizers: sagittal, coronal and axial slices in one GR series with a very short TR', () => {
-    const threePlane = seriesOf('localizer').filter((row) => {
-      const normals = bySeries.get(row.series_uid)!.map((file) => {
-        const [a, b, c, d, e, f] = String(values(file.dict, '00200037')).split('\\').map(Number) as [number, number, number, number, number, number];
+  /** Planes (S, C, A: the largest component of the slice normal) of a series' files. */
+  const planesOf = (row: LabelRow) =>
+    new Set(
+      bySeries.get(row.series_uid)!.map((file) => {
+        const [a, b, c, d, e, f] = values(file.dict, '00200037').split('\\').map(Number) as [number, number, number, number, number, number];
         const normal = [b * f - c * e, c * d - a * f, a * e - b * d].map(Math.abs);
-        return normal.indexOf(Math.max(...normal));
-      });
-      return new Set(normals).size === 3;
-    });
-    expect(vendorsOf(threePlane).size).toBeGreaterThanOrEqual(2);
+        return 'SCA'[normal.indexOf(Math.max(...normal))];
+      }),
+    );
+
+  it('three-plane localizers: sagittal, coronal and axial slices in one series, GR with a very short TR or single-shot T2', () => {
+    const threePlane = [...seriesOf('localizer'), ...seriesOf('localizer-single-shot')].filter((row) => planesOf(row).size === 3);
+    for (const kind of ['localizer', 'localizer-single-shot'])
+      expect(vendorsOf(threePlane.filter((row) => row.kind === kind)).size, kind).toBeGreaterThanOrEqual(2);
     for (const row of threePlane) {
       expect(row.class).toBe('Others');
-      expect(Number(value(first(row).dict, '00180080') ?? 0)).toBeLessThan(15);
+      const tr = Number(value(first(row).dict, '00180080') ?? NaN);
+      if (row.kind === 'localizer' && Number.isFinite(tr)) expect(tr).toBeLessThan(15);
     }
+    // Single-shot localizers in one plane are never axial (an axial single-shot T2 is T2W).
+    for (const row of seriesOf('localizer-single-shot')) expect(planesOf(row).size === 1 && planesOf(row).has('A')).toBe(false);
   });
 
   it('variable-flip-angle T1 mapping: same sequence, geometry and TR/TE, flips differ, no contrast', () => {
@@ -266,7 +286,8 @@ describe('look-alikes labelled Others', () => {
     for (const row of seriesOf('pd-reference')) {
       const dict = first(row).dict;
       if (dict['00180081']) expect(Number(value(dict, '00180081'))).toBeLessThan(2);
-      if (dict['00180080']) expect(Number(value(dict, '00180080'))).toBeLessThan(6);
+      // Siemens turbo-FLASH writes the time between preparation pulses as TR.
+      if (dict['00180080']) expect(Number(value(dict, '00180080'))).toBeLessThan(row.vendor === 'SIEMENS' ? 1000 : 6);
     }
   });
 });

@@ -45,6 +45,13 @@ export const GE: VendorData = {
       sequenceName: 'frfse',
     },
     {
+      kind: 'localizer-single-shot',
+      descriptions: ['3pl SSFSE loc', 'SSFSE Localizer', '{plane} SSFSE loc'],
+      sequenceVariant: 'SK\\OSP',
+      scanOptions: 'FAST_GEMS\\SS_GEMS',
+      sequenceName: 'ssfse',
+    },
+    {
       kind: 't2-axial-single-shot',
       descriptions: ['Ax SSFSE T2', 'AX T2 SSFSE'],
       sequenceVariant: 'SK\\OSP',

@@ -28,6 +28,7 @@ export const HITACHI: VendorData = {
   series: [
     { kind: 'localizer', descriptions: ['SCANO', 'Scanogram 3D', 'PILOT'], sequenceName: 'GE' },
     { kind: 't2-axial', descriptions: ['T2W-FSE TRA', 'T2W FSE TRA 3mm', 'Prostate T2W-TRA'], sequenceName: 'FSE' },
+    { kind: 'localizer-single-shot', descriptions: ['SSFSE Scout', 'SS-FSE 3plane'], sequenceName: 'SSFSE' },
     { kind: 't2-axial-single-shot', descriptions: ['SSFSE T2W TRA', 'SS-FSE TRA'], sequenceName: 'SSFSE' },
     { kind: 't2-sagittal', descriptions: ['T2W-FSE SAG', 'T2W SAG'], sequenceName: 'FSE' },
     { kind: 't2-coronal', descriptions: ['T2W-FSE COR', 'T2W COR'], sequenceName: 'FSE' },

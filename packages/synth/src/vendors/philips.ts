@@ -28,6 +28,7 @@ export const PHILIPS: VendorData = {
   series: [
     { kind: 'localizer', descriptions: ['Survey', 'SURVEY_MST', 'sSurvey'], imageTypes: [M_FFE], sequenceVariant: 'SS' },
     { kind: 't2-axial', descriptions: ['T2W_TSE_ax', 'T2W_TSE_tra HR', 'T2 TSE ax', 'T2W_TSE_tra_SENSE'], sequenceVariant: 'SK' },
+    { kind: 'localizer-single-shot', descriptions: ['Survey_SSh', 'SSh_TSE_survey', 'SSh_survey_{plane}'], sequenceVariant: 'SK' },
     { kind: 't2-axial-single-shot', descriptions: ['T2W_SSh_TSE_tra', 'SSh_TSE_ax'], sequenceVariant: 'SK' },
     { kind: 't2-sagittal', descriptions: ['T2W_TSE_sag', 'T2 TSE sag'], sequenceVariant: 'SK' },
     { kind: 't2-coronal', descriptions: ['T2W_TSE_cor', 'T2 TSE cor'], sequenceVariant: 'SK' },

@@ -25,6 +25,7 @@ export const SIEMENS: VendorData = {
   privateBValue: { creator: 'SIEMENS MR HEADER', group: 0x0019, element: 0x0c, format: 'IS', directionality: 0x0d, gradientDirection: 0x0e },
   temporalTags: 0.3,
   triggerTime: 0.5,
+  seriesTimeAtEnd: 0.9,
   extraScanOptions: ['PFP', 'PFF', 'SAT1', 'SAT2', 'FS', 'SFS', 'IR', 'FC'],
   contrastAgents: ['Gadovist', 'Dotarem', 'ProHance', ''],
   series: [
@@ -35,6 +36,12 @@ export const SIEMENS: VendorData = {
       sequenceVariant: 'SK\\SP\\OSP',
       scanOptions: 'PFP\\SAT1',
       sequenceName: '*tse2d1_{etl}',
+    },
+    {
+      kind: 'localizer-single-shot',
+      descriptions: ['haste_localizer', 'Loc_HASTE_3pl', 'scout_haste_{plane}'],
+      sequenceVariant: 'SK\\SP\\OSP',
+      sequenceName: '*h2d1_{etl}',
     },
     { kind: 't2-axial-single-shot', descriptions: ['t2_haste_tra', 'haste_tra_mbh'], sequenceVariant: 'SK\\SP\\OSP', sequenceName: '*h2d1_{etl}' },
     { kind: 't2-sagittal', descriptions: ['t2_tse_sag', 't2_tse_sag_p2'], sequenceVariant: 'SK\\SP\\OSP', scanOptions: 'PFP', sequenceName: '*tse2d1_{etl}' },
@@ -264,6 +271,8 @@ export const SIEMENS: VendorData = {
       descriptions: ['tfl3d_PDref_{plane}', 'PD_reference_tfl3d', 'pd_ref_fl3d_{plane}', 'Prescan_PD_ref'],
       imageTypes: [['ORIGINAL', 'PRIMARY', 'M', 'ND', 'NORM']],
       sequenceName: ['*tfl3d1_16', '*tfl3d1'],
+      // turbo-FLASH writes the time between preparation pulses as TR.
+      repetitionTime: [400, 1000],
     },
     { kind: 'calibration', descriptions: ['Coil_Calibration', 'AdjCoilSens'], imageTypes: [['ORIGINAL', 'PRIMARY', 'M', 'ND']], sequenceName: '*fl3d1' },
   ],

@@ -28,6 +28,7 @@ export const TOSHIBA: VendorData = {
   series: [
     { kind: 'localizer', descriptions: ['LOCATOR', 'SCOUT 3 PLANE', 'LOC'], sequenceName: 'FE2D' },
     { kind: 't2-axial', descriptions: ['FSE T2 AXIAL', 'T2 AX HIGH RES', 'PROSTATE T2 AX'], sequenceName: 'FSE' },
+    { kind: 'localizer-single-shot', descriptions: ['FASE LOCATOR', 'FASE 3PLANE', 'FASE LOC {plane}'], sequenceName: 'FASE' },
     { kind: 't2-axial-single-shot', descriptions: ['FASE T2 AXIAL', 'FASE AX'], sequenceName: 'FASE' },
     { kind: 't2-sagittal', descriptions: ['FSE T2 SAGITTAL', 'T2 SAG'], sequenceName: 'FSE' },
     { kind: 't2-coronal', descriptions: ['FSE T2 CORONAL', 'T2 COR'], sequenceName: 'FSE' },

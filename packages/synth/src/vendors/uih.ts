@@ -30,6 +30,7 @@ export const UIH: VendorData = {
   series: [
     { kind: 'localizer', descriptions: ['Scout_3Plane', 'Survey_Loc'], sequenceName: 'gre_loc' },
     { kind: 't2-axial', descriptions: ['T2_FSE_Tra', 'T2_FSE_Tra_HighRes', 'Prostate_T2_Tra'], sequenceName: 'fse_mx' },
+    { kind: 'localizer-single-shot', descriptions: ['Loc_SSFSE_3P', 'Scout_SSFSE_{plane}'], sequenceName: 'ssfse' },
     { kind: 't2-axial-single-shot', descriptions: ['T2_SSFSE_Tra', 'SSFSE_Tra'], sequenceName: 'ssfse' },
     { kind: 't2-sagittal', descriptions: ['T2_FSE_Sag', 'Prostate_T2_Sag'], sequenceName: 'fse_mx' },
     { kind: 't2-coronal', descriptions: ['T2_FSE_Cor', 'Prostate_T2_Cor'], sequenceName: 'fse_mx' },

@@ -76,6 +76,8 @@ export interface VendorData {
   temporalTags: number;
   /** Probability that the phases of a split-phase dynamic series carry TriggerTime (their offset from the first phase). */
   triggerTime: number;
+  /** Probability that a study's SeriesTime/ContentTime are written at reconstruction, after the acquisition (default 0.3). */
+  seriesTimeAtEnd?: number;
   /** Scan options any series may carry besides its own (drawn independently of the kind). */
   extraScanOptions: readonly string[];
   /** Contrast agent names written on post-contrast images ('' = the tag is left out). */
