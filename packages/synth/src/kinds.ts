@@ -11,7 +11,10 @@
  * planes, FLAIR, PD and T2* are Others; DWI needs diffusion weighting (b > 0) — b0-only series,
  * SE-EPI distortion scans, FA and exponential-ADC maps are Others; non-diffusion EPI (BOLD, ASL,
  * DSC perfusion, EPI references) is Others; DCE is a dynamic T1 spoiled GRE during contrast — a
- * single post-contrast phase, subtractions, MIPs, maps and multiphase EPI are Others.
+ * single post-contrast phase, subtractions, MIPs, maps and multiphase EPI are Others. Every phase
+ * of a split dynamic (one series per phase, native phases included) is DCE; a variable-flip-angle
+ * set (same sequence and geometry, differing in flip, not time) is Others. DTI raw is DWI (b > 0),
+ * its trace DWI, its tensor and FA maps Others.
  */
 import type { ClassLabel } from '@msc/core';
 
