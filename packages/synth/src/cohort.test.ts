@@ -1,38 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import dcmjs from 'dcmjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CLASS_LABELS } from '@msc/core';
 import { readTableAll } from '@msc/tables';
 import { generateCohort, type CohortResult } from './cohort.js';
 import { DEFAULT_VENDORS } from './profiles.js';
 import { MR_IMAGE_STORAGE } from './dataset.js';
-
-interface Element {
-  vr: string;
-  Value?: unknown[];
-}
-const { DicomMessage } = (
-  dcmjs as unknown as { data: { DicomMessage: { readFile(buffer: ArrayBuffer): { meta: Record<string, Element>; dict: Record<string, Element> } } } }
-).data;
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : name === 'labels.csv' ? [] : [path];
-  });
-}
-
-function readDicom(path: string): { meta: Record<string, Element>; dict: Record<string, Element> } {
-  const bytes = readFileSync(path);
-  return DicomMessage.readFile(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-}
-
-const value = (dict: Record<string, Element>, tag: string): unknown => dict[tag]?.Value?.[0];
+import { filesUnder, readDicom, value } from '../test/read-back.js';
 
 let dir: string;
 let cohort: CohortResult;
@@ -62,7 +40,18 @@ describe('generateCohort', () => {
     for (const label of cohort.labels) expect(bySeries.get(label.series_uid), label.series_uid).toBe(label.instances);
     const written = await readTableAll(cohort.labelsPath);
     expect(written.rows.map((row) => row.series_uid)).toEqual(cohort.labels.map((label) => label.series_uid));
-    expect(written.columns).toEqual(['study_uid', 'series_uid', 'class', 'patient_id', 'vendor', 'field_strength', 'description', 'instances', 'kind']);
+    expect(written.columns).toEqual([
+      'study_uid',
+      'series_uid',
+      'class',
+      'patient_id',
+      'vendor',
+      'field_strength',
+      'description',
+      'instances',
+      'kind',
+      'acquisition_group',
+    ]);
   });
 
   it('covers every class for every vendor of the default mix', () => {
@@ -167,9 +156,12 @@ describe('msc-synth binary', () => {
     expect(result.status, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ studies: 2, outDir: join(dir, 'cli') });
   });
-  it.each([[['--out', 'x', '--studies', '0']], [['--out', 'x', '--vendors', 'ACME']], [['--studies', '2']]])('rejects bad flags %j', (args) => {
-    const result = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
-    expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/error/);
-  });
+  it.each([[['--out', 'x', '--studies', '0']], [['--out', 'x', '--vendors', 'ACME']], [['--studies', '2']], [['--out', 'x', '--include-kinds', 'dti,nope']]])(
+    'rejects bad flags %j',
+    (args) => {
+      const result = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+      expect(result.status).toBe(2);
+      expect(result.stderr).toMatch(/error/);
+    },
+  );
 });

@@ -26,6 +26,8 @@ export interface CohortOptions {
    * shrinks, and `planned_instances` in the labels keeps the full count.
    */
   maxInstancesPerSeries?: number;
+  /** Kinds every study draws where its vendor writes them (targeted cohorts); others keep their frequency. */
+  includeKinds?: readonly string[];
   /** Write each DWI series as one Enhanced MR file, its instances as frames (default false). */
   enhancedDwi?: boolean;
   /** Archive noise (default true): missing tags, odd descriptions, other transfer syntaxes, SEG/SR, ... */
@@ -40,6 +42,11 @@ export interface LabelRow {
   class: ClassLabel;
   /** Series kind (kinds.ts): what the series is, finer than its class (BOLD, FLAIR, b0-only…). */
   kind: string;
+  /**
+   * One id shared by the series of one acquisition (the phases of a split DCE; a diffusion scan's
+   * trace, ADC and calculated b; DTI raw and its maps), unique otherwise: what MSC's `series_group` should find.
+   */
+  acquisition_group: string;
   patient_id: string;
   vendor: string;
   field_strength: string;
@@ -62,7 +69,18 @@ export interface CohortResult {
   seconds: number;
 }
 
-export const LABEL_COLUMNS = ['study_uid', 'series_uid', 'class', 'patient_id', 'vendor', 'field_strength', 'description', 'instances', 'kind'] as const;
+export const LABEL_COLUMNS = [
+  'study_uid',
+  'series_uid',
+  'class',
+  'patient_id',
+  'vendor',
+  'field_strength',
+  'description',
+  'instances',
+  'kind',
+  'acquisition_group',
+] as const;
 
 function seriesFolder(outDir: string, study: PlannedStudy, series: PlannedSeries, layout: 'nested' | 'flat', part: number): string {
   if (layout === 'flat') return outDir;
@@ -80,6 +98,7 @@ export async function generateCohort(options: CohortOptions): Promise<CohortResu
     noise: options.noise ?? true,
     ...(options.vendors ? { vendors: options.vendors } : {}),
     ...(options.maxInstancesPerSeries !== undefined ? { maxInstancesPerSeries: options.maxInstancesPerSeries } : {}),
+    ...(options.includeKinds ? { includeKinds: options.includeKinds } : {}),
   });
   // A second stream for per-file UIDs, so plans do not shift when files are added.
   const uids = new Random(options.seed ^ 0x5bd1e995);
@@ -133,6 +152,7 @@ export async function generateCohort(options: CohortOptions): Promise<CohortResu
         series_uid: series.seriesUid,
         class: series.label,
         kind: series.template.id,
+        acquisition_group: series.acquisitionGroup,
         patient_id: study.patientId,
         vendor: study.vendor,
         field_strength: study.fieldStrength,

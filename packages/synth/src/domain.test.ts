@@ -133,7 +133,7 @@ describe('what decides a class', () => {
     // In the sequence name only (Siemens), in another vendor's private block only (Toshiba, Hitachi).
     expect(unread.some((s) => s.sequenceName.includes('{b}'))).toBe(true);
     expect(unread.some((s) => s.privateBValue && ['TOSHIBA', 'HITACHI'].includes(s.study.vendor))).toBe(true);
-    const diffusionWords = /diff|dwi|dw|trace|b\d/i;
+    const diffusionWords = /diff|dwi|dw|dti|trace|isotropic|b\d/i;
     for (const s of unread) {
       const marked = s.sequenceName.includes('{b}') || s.imageType.some((value) => ['TRACEW', 'CALC_BVALUE'].includes(value));
       expect(marked || diffusionWords.test(s.description), `${s.study.vendor} ${s.template.id} '${s.description}'`).toBe(true);

@@ -11,7 +11,10 @@
  * planes, FLAIR, PD and T2* are Others; DWI needs diffusion weighting (b > 0) — b0-only series,
  * SE-EPI distortion scans, FA and exponential-ADC maps are Others; non-diffusion EPI (BOLD, ASL,
  * DSC perfusion, EPI references) is Others; DCE is a dynamic T1 spoiled GRE during contrast — a
- * single post-contrast phase, subtractions, MIPs, maps and multiphase EPI are Others.
+ * single post-contrast phase, subtractions, MIPs, maps and multiphase EPI are Others. Every phase
+ * of a split dynamic (one series per phase, native phases included) is DCE; a variable-flip-angle
+ * set (same sequence and geometry, differing in flip, not time) is Others. DTI raw is DWI (b > 0),
+ * its trace DWI, its tensor and FA maps Others.
  */
 import type { ClassLabel } from '@msc/core';
 
@@ -46,8 +49,22 @@ export interface SeriesKind {
   slices: readonly [number, number];
   /** Temporal positions (dynamic series), one instance per slice per position. */
   temporalPositions?: readonly [number, number];
-  /** Probability that a dynamic series is written as one series per temporal position. */
-  splitPhases?: number;
+  /**
+   * Split-phase dynamic: with this probability the series is written as one series per phase
+   * (`phases` of them, drawn skewed towards the low end; the first `nativePhases` before
+   * contrast), each its own SeriesInstanceUID and SeriesNumber, without temporal-position tags or
+   * contrast agent: only AcquisitionTime (and ContentTime/TriggerTime) tells the phases apart.
+   */
+  split?: { probability: number; phases: readonly [number, number]; slices: readonly [number, number]; nativePhases: readonly [number, number] };
+  /** One series per flip angle, same geometry (variable-flip-angle T1 mapping); one set drawn per study. */
+  flipAngleSeries?: readonly (readonly number[])[];
+  /** Diffusion directions per b > 0 (DTI raw: one volume per b and direction, b = 0 once). */
+  directions?: readonly [number, number];
+  /**
+   * Computed from another acquisition of the study (ADC from DWI, FA from DTI): where one of these
+   * kinds was acquired, the series shares its geometry, timing and acquisition group and follows it.
+   */
+  derivedFrom?: readonly string[];
   /** b-value sets a site acquires, one drawn per series (one instance per slice per b-value). */
   bValues?: readonly (readonly number[])[];
   /** Acquired during or after contrast injection (the agent is named on these images). */
@@ -218,8 +235,9 @@ export const KINDS: readonly SeriesKind[] = [
     about: 'calculated high b-value DWI',
     ...DIFFUSION,
     planes: MOSTLY_AXIAL,
-    bValues: [[1400], [1500], [2000]],
+    bValues: [[1400], [1500], [1600], [2000]],
     derived: true,
+    derivedFrom: ['dwi'],
     pixelScale: 300,
     frequency: 0.5,
   },
@@ -243,7 +261,56 @@ export const KINDS: readonly SeriesKind[] = [
     pixelScale: 500,
     frequency: 0.03,
   },
-  { id: 'adc', label: 'ADC', about: 'apparent diffusion coefficient map', ...DIFFUSION, planes: MOSTLY_AXIAL, derived: true, pixelScale: 3000, frequency: 1 },
+  {
+    id: 'adc',
+    label: 'ADC',
+    about: 'apparent diffusion coefficient map',
+    ...DIFFUSION,
+    planes: MOSTLY_AXIAL,
+    derived: true,
+    derivedFrom: ['dwi', 'dti'],
+    pixelScale: 3000,
+    frequency: 1,
+  },
+  {
+    id: 'dti',
+    label: 'DWI',
+    about: 'DTI raw: b = 0 and one volume per direction and b > 0 (Siemens mosaics); diffusion weighting, so DWI',
+    ...DIFFUSION,
+    planes: MOSTLY_AXIAL,
+    bValues: [
+      [0, 1000],
+      [0, 800],
+      [0, 600],
+      [0, 500, 1000],
+    ],
+    directions: [6, 30],
+    pixelScale: 500,
+    frequency: 0.08,
+  },
+  {
+    id: 'dti-trace',
+    label: 'DWI',
+    about: 'isotropic (trace) image computed from a DTI acquisition',
+    ...DIFFUSION,
+    planes: MOSTLY_AXIAL,
+    bValues: [[1000], [800], [0, 1000]],
+    derived: true,
+    derivedFrom: ['dti'],
+    pixelScale: 400,
+    frequency: 0.05,
+  },
+  {
+    id: 'dti-tensor',
+    label: 'Others',
+    about: 'DTI tensor or colour FA map (derived, not diffusion-weighted images)',
+    ...DIFFUSION,
+    planes: MOSTLY_AXIAL,
+    derived: true,
+    derivedFrom: ['dti'],
+    pixelScale: 1000,
+    frequency: 0.05,
+  },
   {
     id: 'b0-only',
     label: 'Others',
@@ -272,6 +339,7 @@ export const KINDS: readonly SeriesKind[] = [
     ...DIFFUSION,
     planes: MOSTLY_AXIAL,
     derived: true,
+    derivedFrom: ['dti', 'dwi'],
     pixelScale: 1000,
     frequency: 0.05,
   },
@@ -282,6 +350,7 @@ export const KINDS: readonly SeriesKind[] = [
     ...DIFFUSION,
     planes: MOSTLY_AXIAL,
     derived: true,
+    derivedFrom: ['dwi'],
     pixelScale: 1000,
     frequency: 0.1,
   },
@@ -352,6 +421,20 @@ export const KINDS: readonly SeriesKind[] = [
     frequency: 1,
   },
   {
+    id: 'localizer-single-shot',
+    label: 'Others',
+    about: 'single-shot T2 localizer (HASTE, SSFSE): three planes in one series, or a few sagittal or coronal slices',
+    ...T2_TSE,
+    readout: 'single-shot',
+    planes: { 'three-plane': 0.65, sagittal: 0.25, coronal: 0.1 },
+    echoTime: [80, 100],
+    repetitionTime: [1000, 2000],
+    echoTrainLength: [60, 200],
+    slices: [3, 13],
+    pixelScale: 700,
+    frequency: 0.3,
+  },
+  {
     id: 'scout-3d',
     label: 'Others',
     about: '3D gradient-echo head scout (AAHead_Scout)',
@@ -370,9 +453,56 @@ export const KINDS: readonly SeriesKind[] = [
     about: 'dynamic T1 3D GRE during contrast injection',
     ...T1_3D_GRE,
     temporalPositions: [4, 16],
-    splitPhases: 0.15,
+    split: { probability: 0.28, phases: [10, 80], slices: [15, 30], nativePhases: [1, 3] },
     contrast: true,
     frequency: 0.95,
+  },
+  {
+    id: 't1-vfa',
+    label: 'Others',
+    about: 'variable-flip-angle T1 mapping: one 3D GRE series per flip angle, same geometry, no contrast (a DCE look-alike differing in flip, not time)',
+    ...T1_3D_GRE,
+    flipAngleSeries: [
+      [2, 15],
+      [2, 5, 10, 15],
+      [3, 6, 9, 12, 15],
+      [5, 10, 15],
+      [2, 10, 20],
+    ],
+    slices: [8, 16],
+    frequency: 0.12,
+  },
+  {
+    id: 'b1-map',
+    label: 'Others',
+    about: 'B1 (transmit field) map: preparation-pulse turbo-FLASH or dual-angle GRE, low resolution',
+    readout: 'gre',
+    scanningSequence: 'GR',
+    sequenceVariant: 'SP',
+    mrAcquisitionType: '2D',
+    planes: { axial: 0.7, sagittal: 0.15, coronal: 0.15 },
+    echoTime: [1.5, 2.5],
+    repetitionTime: [3000, 8000],
+    flipAngle: [8, 60],
+    slices: [6, 20],
+    pixelScale: 1800,
+    frequency: 0.12,
+  },
+  {
+    id: 'pd-reference',
+    label: 'Others',
+    about: 'proton-density 3D turbo-FLASH reference (very short TE and TR, low flip), as acquired for T1 mapping or prescan normalisation',
+    readout: 'gre',
+    scanningSequence: 'GR',
+    sequenceVariant: 'SP',
+    mrAcquisitionType: '3D',
+    planes: AXIAL,
+    echoTime: [0.8, 1.8],
+    repetitionTime: [2, 5],
+    flipAngle: [3, 15],
+    slices: [16, 40],
+    pixelScale: 900,
+    frequency: 0.15,
   },
   { id: 't1-3d-pre', label: 'Others', about: 'T1 3D GRE, one phase, before contrast', ...T1_3D_GRE, slices: [30, 60], frequency: 0.3 },
   { id: 't1-post', label: 'Others', about: 'T1 3D GRE, one phase, after contrast', ...T1_3D_GRE, slices: [30, 60], contrast: true, frequency: 0.3 },

@@ -83,6 +83,8 @@ export function profileProblems(data: VendorData): string[] {
     );
   }
   at('temporalTags', isProbability(data.temporalTags), 'a probability');
+  at('triggerTime', isProbability(data.triggerTime), 'a probability');
+  if (data.seriesTimeAtEnd !== undefined) at('seriesTimeAtEnd', isProbability(data.seriesTimeAtEnd), 'a probability');
   at('extraScanOptions', Array.isArray(data.extraScanOptions) && data.extraScanOptions.every((token) => CS_TOKEN.test(token)), 'upper-case CS values');
   at('contrastAgents', isWords(data.contrastAgents, true), 'names');
   const kinds = new Set<string>();
@@ -103,13 +105,16 @@ export function profileProblems(data: VendorData): string[] {
     if (entry.frequency !== undefined) at(`${where} frequency`, isProbability(entry.frequency), 'a probability');
     for (const key of ['echoTime', 'repetitionTime'] as const) if (entry[key] !== undefined) at(`${where} ${key}`, isRange(entry[key]), 'a range');
     if (entry.temporalPositions) at(`${where} temporalPositions`, isRange(entry.temporalPositions) && entry.temporalPositions[0] >= 1, 'a range ≥ 1');
-    if (entry.mosaic) at(`${where} mosaic`, kind?.readout === 'epi' && kind.temporalPositions !== undefined, 'only for dynamic EPI');
+    if (entry.mosaic)
+      at(`${where} mosaic`, kind?.readout === 'epi' && (kind.temporalPositions !== undefined || kind.directions !== undefined), 'only for dynamic EPI or DTI');
     for (const name of typeof entry.sequenceName === 'string' ? [entry.sequenceName] : (entry.sequenceName ?? []))
       if (name.includes('{b}')) at(`${where} sequenceName`, kind?.bValues !== undefined, '{b} only where the kind has b-values');
     if (entry.kind === 'b0-only') at(where, data.bValueTags?.omitZero !== true, 'no b0-only series where b = 0 is never written');
   }
   return problems;
 }
+
+const byKind = (id: string) => kindOf(id);
 
 /** Checks a module's kind data too (ranges, probabilities, labels). */
 export function kindProblems(kind: SeriesKind): string[] {
@@ -139,6 +144,12 @@ export function kindProblems(kind: SeriesKind): string[] {
     );
   if (kind.label === 'DWI') at('DWI has b > 0', kind.bValues?.some((set) => set.some((b) => b > 0)) === true);
   if (kind.label !== 'DWI') at('only DWI has b > 0', !kind.bValues?.some((set) => set.some((b) => b > 0)));
+  for (const source of kind.derivedFrom ?? []) at(`derivedFrom ${source} is a kind`, byKind(source) !== undefined);
+  if (kind.split)
+    at(
+      'split',
+      isProbability(kind.split.probability) && isRange(kind.split.phases) && isRange(kind.split.slices) && kind.split.phases[0] > kind.split.nativePhases[1],
+    );
   return problems;
 }
 

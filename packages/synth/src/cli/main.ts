@@ -4,7 +4,7 @@
 import { readdirSync } from 'node:fs';
 import { MscError, Option, Progress, defineCli, parse, writeSummary, type Command } from '@msc/core';
 import { generateCohort } from '../cohort.js';
-import { ALL_VENDORS, DEFAULT_VENDORS, HELD_OUT_VENDORS, type Vendor } from '../profiles.js';
+import { ALL_VENDORS, DEFAULT_VENDORS, HELD_OUT_VENDORS, KINDS, type Vendor } from '../profiles.js';
 
 function seed(value: string): number {
   const number = Number(value);
@@ -19,6 +19,13 @@ function vendors(value: string): Vendor[] {
   return list as Vendor[];
 }
 
+function kinds(value: string): string[] {
+  const list = value.split(',').map((name) => name.trim());
+  for (const name of list)
+    if (!KINDS.some((kind) => kind.id === name)) throw new Error(`unknown series kind '${name}' (choose from ${KINDS.map((kind) => kind.id).join(', ')})`);
+  return list;
+}
+
 interface Flags {
   out?: string;
   studies: number;
@@ -28,6 +35,7 @@ interface Flags {
   vendors?: Vendor[];
   noise: boolean;
   maxInstancesPerSeries?: number;
+  includeKinds?: string[];
   force?: boolean;
 }
 
@@ -57,6 +65,7 @@ export const main = defineCli<Flags>({
         parse.via(vendors),
       )
       .option('--max-instances-per-series <n>', 'write at most n files per series (series-level values kept; fewer files, faster)', parse.count(1))
+      .option('--include-kinds <list>', 'comma-separated series kinds every study draws where its vendor writes them (targeted cohorts)', parse.via(kinds))
       .option('--no-noise', 'no archive noise (odd descriptions, missing tags, SEG/SR, other transfer syntaxes)')
       .option('--force', 'write into a folder that is not empty (files already there stay; labels.csv lists only this cohort)'),
   interrupted: (flags) => (flags.out ? `the cohort in ${flags.out} is incomplete; rerun into a new folder` : 'nothing was written'),
@@ -84,6 +93,7 @@ export const main = defineCli<Flags>({
       noise: flags.noise,
       ...(flags.vendors ? { vendors: flags.vendors } : {}),
       ...(flags.maxInstancesPerSeries !== undefined ? { maxInstancesPerSeries: flags.maxInstancesPerSeries } : {}),
+      ...(flags.includeKinds ? { includeKinds: flags.includeKinds } : {}),
       onStudy: (done: number, total: number) => progress.update(`msc-synth: study ${done}/${total}`),
     });
     progress.done();

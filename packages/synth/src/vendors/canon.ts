@@ -22,6 +22,7 @@ export const CANON: VendorData = {
   imageType: MR,
   bValueTags: { standard: 1, private: 0, missing: 0.35, omitZero: true },
   temporalTags: 0.9,
+  triggerTime: 0.5,
   extraScanOptions: ['FS', 'PFP', 'FC', 'PFF'],
   contrastAgents: ['Gd-DOTA 0.5 mmol/ml', 'Magnevist', ''],
   series: [
@@ -115,6 +116,8 @@ export const CANON: VendorData = {
       sequenceName: 'FFE3D',
     },
     { kind: 't1-mprage', descriptions: ['3D T1 MPRAGE', 'T1 3D hersenen', ''], protocolNames: ['Hersenen_T1_3D'], sequenceName: 'FFE3D' },
+    { kind: 't1-vfa', descriptions: ['T1 kaart hoek {flip}', 'VFA {flip} graden', ''], protocolNames: ['Prostaat_T1map'], sequenceName: 'FFE3D' },
+    { kind: 'b1-map', descriptions: ['B1 kaart', ''], protocolNames: ['B1_kaart'], sequenceName: 'FFE2D' },
     { kind: 'calibration', descriptions: ['SPEEDER map', 'Speeder_Ref', ''], protocolNames: ['SPEEDER_map'], sequenceVariant: 'SP', sequenceName: 'FFE3D' },
   ],
 };

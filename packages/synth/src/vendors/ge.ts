@@ -26,6 +26,7 @@ export const GE: VendorData = {
   bValueTags: { standard: 0.3, private: 1, missing: 0.05 },
   privateBValue: { creator: 'GEMS_PARM_01', group: 0x0043, element: 0x39, format: 'GE' },
   temporalTags: 0.9,
+  triggerTime: 0.8,
   extraScanOptions: ['FAST_GEMS', 'SAT_GEMS', 'NPW', 'FC', 'FS', 'TRF_GEMS', 'FILTERED_GEMS', 'PFF', 'ARC_GEMS'],
   contrastAgents: ['MULTIHANCE', 'Clariscan', 'Dotarem', ''],
   series: [
@@ -42,6 +43,13 @@ export const GE: VendorData = {
       sequenceVariant: 'SK\\OSP',
       scanOptions: 'FAST_GEMS\\FR_GEMS\\NPW',
       sequenceName: 'frfse',
+    },
+    {
+      kind: 'localizer-single-shot',
+      descriptions: ['3pl SSFSE loc', 'SSFSE Localizer', '{plane} SSFSE loc'],
+      sequenceVariant: 'SK\\OSP',
+      scanOptions: 'FAST_GEMS\\SS_GEMS',
+      sequenceName: 'ssfse',
     },
     {
       kind: 't2-axial-single-shot',
@@ -177,6 +185,30 @@ export const GE: VendorData = {
       imageTypes: [['ORIGINAL', 'PRIMARY', 'PHASE']],
       sequenceName: 'fgre',
     },
+    {
+      kind: 'dti',
+      descriptions: ['Ax DTI 25dir', '{plane} DTI', 'DTI {plane} 15 dir'],
+      sequenceVariant: 'NONE',
+      scanOptions: 'EPI_GEMS\\ACC_GEMS',
+      sequenceName: 'epi2',
+    },
+    { kind: 'dti-trace', descriptions: ['{plane} DTI Isotropic', 'Isotropic image'], imageTypes: [DERIVED], sequenceVariant: 'NONE', sequenceName: 'epi2' },
+    {
+      kind: 'dti-tensor',
+      descriptions: ['Color FA', 'DTI ColorFA'],
+      imageTypes: [['DERIVED', 'SECONDARY', 'OTHER']],
+      sequenceVariant: 'NONE',
+      sequenceName: 'epi2',
+    },
+    {
+      kind: 't1-vfa',
+      descriptions: ['{plane} 3D SPGR FA{flip}', 'T1 map VFA {flip}', 'Ax VFA SPGR'],
+      sequenceVariant: 'SS\\SK',
+      scanOptions: 'FAST_GEMS\\EDR_GEMS',
+      sequenceName: 'efgre3d',
+    },
+    { kind: 'b1-map', descriptions: ['B1 Map', '{plane} B1MAP', 'B1 cal'], sequenceName: 'fgre' },
+    { kind: 'pd-reference', descriptions: ['{plane} PD ref 3D', 'PD reference', 'PURE ref'], sequenceVariant: 'SS', sequenceName: 'efgre3d' },
     { kind: 'calibration', descriptions: ['Calibration', 'ASSET Cal'], sequenceVariant: 'SS', sequenceName: 'calib' },
   ],
 };

@@ -22,11 +22,13 @@ export const HITACHI: VendorData = {
   bValueTags: { standard: 0.6, private: 0.6, missing: 0.1 },
   privateBValue: { creator: 'HITACHI MR 01', group: 0x0019, element: 0x0c, format: 'IS' },
   temporalTags: 0.8,
+  triggerTime: 0.4,
   extraScanOptions: ['FS', 'FC', 'SAT', 'PE_ROT', 'RAPID'],
   contrastAgents: ['Magnevist', 'Gadovist', ''],
   series: [
     { kind: 'localizer', descriptions: ['SCANO', 'Scanogram 3D', 'PILOT'], sequenceName: 'GE' },
     { kind: 't2-axial', descriptions: ['T2W-FSE TRA', 'T2W FSE TRA 3mm', 'Prostate T2W-TRA'], sequenceName: 'FSE' },
+    { kind: 'localizer-single-shot', descriptions: ['SSFSE Scout', 'SS-FSE 3plane'], sequenceName: 'SSFSE' },
     { kind: 't2-axial-single-shot', descriptions: ['SSFSE T2W TRA', 'SS-FSE TRA'], sequenceName: 'SSFSE' },
     { kind: 't2-sagittal', descriptions: ['T2W-FSE SAG', 'T2W SAG'], sequenceName: 'FSE' },
     { kind: 't2-coronal', descriptions: ['T2W-FSE COR', 'T2W COR'], sequenceName: 'FSE' },
@@ -61,6 +63,9 @@ export const HITACHI: VendorData = {
     { kind: 't1-mprage', descriptions: ['3D-IR-RSSG {plane}', 'MPRAGE-like 3D'], sequenceName: 'RSSG' },
     { kind: 'fieldmap', descriptions: ['B0-map', 'Field-map'], sequenceName: 'GE' },
     { kind: 'phase-map', descriptions: ['Phase-map', 'BSI phase'], imageTypes: [['ORIGINAL', 'PRIMARY', 'PHASE']], sequenceName: 'GE' },
+    { kind: 't1-vfa', descriptions: ['TIGRE FA{flip}', 'T1map-TIGRE {flip}deg'], sequenceName: 'TIGRE' },
+    { kind: 'b1-map', descriptions: ['B1-map', 'B1 shim cal'], sequenceName: 'GE' },
+    { kind: 'pd-reference', descriptions: ['PD-ref 3D', 'RSSG PD ref'], sequenceName: 'RSSG' },
     { kind: 'calibration', descriptions: ['RAPID-cal', 'Sensitivity map'], sequenceName: 'GE' },
   ],
 };

@@ -22,11 +22,13 @@ export const TOSHIBA: VendorData = {
   bValueTags: { standard: 0.5, private: 0.6, missing: 0.1, omitZero: true },
   privateBValue: { creator: 'TOSHIBA_MEC_MR3', group: 0x700d, element: 0x80, format: 'DS' },
   temporalTags: 0.8,
+  triggerTime: 0.4,
   extraScanOptions: ['FS', 'PFP', 'FC', 'SAT', 'NP'],
   contrastAgents: ['Magnescope', 'Omniscan', ''],
   series: [
     { kind: 'localizer', descriptions: ['LOCATOR', 'SCOUT 3 PLANE', 'LOC'], sequenceName: 'FE2D' },
     { kind: 't2-axial', descriptions: ['FSE T2 AXIAL', 'T2 AX HIGH RES', 'PROSTATE T2 AX'], sequenceName: 'FSE' },
+    { kind: 'localizer-single-shot', descriptions: ['FASE LOCATOR', 'FASE 3PLANE', 'FASE LOC {plane}'], sequenceName: 'FASE' },
     { kind: 't2-axial-single-shot', descriptions: ['FASE T2 AXIAL', 'FASE AX'], sequenceName: 'FASE' },
     { kind: 't2-sagittal', descriptions: ['FSE T2 SAGITTAL', 'T2 SAG'], sequenceName: 'FSE' },
     { kind: 't2-coronal', descriptions: ['FSE T2 CORONAL', 'T2 COR'], sequenceName: 'FSE' },
@@ -60,6 +62,9 @@ export const TOSHIBA: VendorData = {
     { kind: 't1-mprage', descriptions: ['3D MPRAGE', 'T1 3D IR FE'], sequenceName: 'FE3D' },
     { kind: 'fieldmap', descriptions: ['FIELD MAP', 'B0 MAP'], sequenceName: 'FE2D' },
     { kind: 'phase-map', descriptions: ['PHASE MAP', 'SWI PHASE'], imageTypes: [['ORIGINAL', 'PRIMARY', 'PHASE']], sequenceName: 'FE2D' },
+    { kind: 't1-vfa', descriptions: ['3D FE FA{flip}', 'T1 MAP VFA', 'VFA FA{flip} {plane}'], sequenceName: 'FE3D' },
+    { kind: 'b1-map', descriptions: ['B1 MAP', 'B1 CAL {plane}'], sequenceName: 'FE2D' },
+    { kind: 'pd-reference', descriptions: ['3D FE PD REF', 'PD REF'], sequenceName: 'FE3D' },
     { kind: 'calibration', descriptions: ['SPEEDER CAL', 'COIL MAP'], sequenceName: 'FE3D' },
   ],
 };

@@ -15,6 +15,9 @@ export interface PrivateBValue {
   element: number;
   /** IS/DS: text; FL: float; GE: four IS values, the first the b-value (maybe with a 10⁹ offset). */
   format: 'IS' | 'DS' | 'FL' | 'GE';
+  /** Elements (same block) of the diffusion directionality (text: NONE, DIRECTIONAL, ISOTROPIC) and gradient direction (three FD): Siemens 0x0d, 0x0e. */
+  directionality?: number;
+  gradientDirection?: number;
 }
 
 /** How one vendor writes one kind of series. */
@@ -39,7 +42,7 @@ export interface VendorSeries {
   scanningSequence?: string;
   sequenceVariant?: string;
   frequency?: number;
-  /** Siemens mosaic: all slices of a volume tiled in one file (one file per temporal position). */
+  /** Siemens mosaic: all slices of a volume tiled in one file (one file per temporal position, or per b-value and direction). */
   mosaic?: boolean;
   temporalPositions?: readonly [number, number];
   echoTime?: Range;
@@ -71,6 +74,10 @@ export interface VendorData {
   privateBValue?: PrivateBValue;
   /** Probability that a dynamic EPI series (BOLD, ASL, DSC) carries temporal-position tags (DCE always does). */
   temporalTags: number;
+  /** Probability that the phases of a split-phase dynamic series carry TriggerTime (their offset from the first phase). */
+  triggerTime: number;
+  /** Probability that a study's SeriesTime/ContentTime are written at reconstruction, after the acquisition (default 0.3). */
+  seriesTimeAtEnd?: number;
   /** Scan options any series may carry besides its own (drawn independently of the kind). */
   extraScanOptions: readonly string[];
   /** Contrast agent names written on post-contrast images ('' = the tag is left out). */
