@@ -316,7 +316,8 @@ function parseDeflated(
     }
     elements.clear();
     try {
-      return parseDataset(new ByteReader(inflated, whole), 0, encoding, options, elements);
+      const location = parseDataset(new ByteReader(inflated, whole), 0, encoding, options, elements);
+      return location && !whole ? wholePixelData(location, compressed, offset) : location;
     } catch (error) {
       if (!(error instanceof NeedMoreBytes) || whole) throw error;
       if (inflated.length >= MAX_INFLATED_HEADER_BYTES)
@@ -324,6 +325,32 @@ function parseDeflated(
     }
   }
 }
+
+/**
+ * Pixel data found in a partly inflated dataset: its bytes are inflated in full only when an image
+ * reader asks for them (`dataset`), bounded by what the element announces; header reads never do.
+ */
+function wholePixelData(found: PixelDataLocation, compressed: Uint8Array, offset: number): PixelDataLocation {
+  let dataset: Uint8Array | undefined;
+  const announced = found.length === 0xffffffff ? Number.POSITIVE_INFINITY : found.valueOffset + found.length;
+  return {
+    valueOffset: found.valueOffset,
+    length: found.length,
+    littleEndian: found.littleEndian,
+    get dataset(): Uint8Array {
+      if (dataset) return dataset;
+      try {
+        dataset = inflateRawSync(compressed, { maxOutputLength: Math.min(announced + (1 << 20), MAX_INFLATED_PIXEL_BYTES) });
+      } catch (error) {
+        throw new DamagedData(`deflated pixel data cannot be inflated (${(error as Error).message})`, offset);
+      }
+      return dataset;
+    },
+  };
+}
+
+/** Largest deflated dataset inflated for its pixels (image features). */
+const MAX_INFLATED_PIXEL_BYTES = 2 ** 30;
 
 /** Whether a plausible VR follows the first tag of the dataset. */
 function looksExplicit(reader: ByteReader, offset: number): boolean {
