@@ -56,6 +56,12 @@ describe('msc', () => {
     expect(predict.status, predict.stderr).toBe(0);
     const seriesInCohort = readFileSync(join(out, 'labels.csv'), 'utf8').trim().split('\n').length - 1;
     expect(JSON.parse(predict.stdout)).toMatchObject({ series: seriesInCohort });
+    const otherDefault = spawnSync(process.execPath, [join(root, 'packages/msc/bin/msc.mjs'), 'predict', out], {
+      encoding: 'utf8',
+      env: { ...process.env, MSC_DEFAULT_MODEL: join(out, 'labels.csv') },
+    });
+    expect(otherDefault.status).toBe(EXIT_CODES.model);
+    expect(otherDefault.stderr).toContain(join(out, 'labels.csv'));
     const bad = msc(['predict', out, '--min_confidence', '2']);
     expect(bad.status).toBe(EXIT_CODES.usage);
     expect(bad.stderr).toMatch(/^error \[E_USAGE\]: .+\nhint: see msc-predict --help\n$/);
