@@ -11,6 +11,10 @@ const all = readdirSync(benchDir, { withFileTypes: true })
   .filter((d) => d.isDirectory() && existsSync(join(benchDir, d.name, 'run.mjs')))
   .map((d) => d.name)
   .sort();
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  console.log(`Usage: node bench/run.mjs [name ...]   runs bench/<name>/run.mjs (all when none named): ${all.join(', ')}`);
+  process.exit(0);
+}
 const names = process.argv.length > 2 ? process.argv.slice(2) : all;
 let failed = 0;
 for (const name of names) {

@@ -1,9 +1,9 @@
 // Shared by the pipeline scripts: a synthetic cohort → one labelled series table (extract's
 // per-series rows joined with the generator's labels on series_uid).
 import { join } from 'node:path';
-import { writeTable } from '../packages/tables/dist/index.js';
-import { extractSeries } from '../packages/extract/dist/index.js';
-import { generateCohort } from '../packages/synth/dist/index.js';
+import { writeTable } from '@msc/tables';
+import { extractSeries } from '@msc/extract';
+import { generateCohort } from '@msc/synth';
 
 /**
  * Options beyond the cohort's: `pixels` (default tiny) and `maxInstancesPerSeries` (write fewer

@@ -6,8 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readTableAll } from '../packages/tables/dist/index.js';
-import { generateCohort } from '../packages/synth/dist/index.js';
+import { readTableAll } from '@msc/tables';
+import { generateCohort } from '@msc/synth';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = join(root, 'demo-output');

@@ -20,10 +20,10 @@ import { cpus, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { readTableAll } from '../packages/tables/dist/index.js';
+import { readTableAll } from '@msc/tables';
 import { labelledSeriesTable } from './cohort-table.mjs';
-import { readTableAll as readAll, writeTable } from '../packages/tables/dist/index.js';
-import { HELD_OUT_VENDORS } from '../packages/synth/dist/index.js';
+import { readTableAll as readAll, writeTable } from '@msc/tables';
+import { HELD_OUT_VENDORS } from '@msc/synth';
 
 const { values } = parseArgs({
   options: {

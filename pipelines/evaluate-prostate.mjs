@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { MscError, atomicWriteFile, exitCodeFor, formatError } from '../packages/core/dist/index.js';
+import { MscError, atomicWriteFile, exitCodeFor, formatError } from '@msc/core';
 import {
   BVALUE_COLUMNS,
   CLASSES,

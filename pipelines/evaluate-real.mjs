@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { atomicWriteFile } from '../packages/core/dist/index.js';
+import { atomicWriteFile } from '@msc/core';
 import { cacheDir, checkCache, fileKey, readManifest } from './real-data/cache.mjs';
 import {
   CLASSES,

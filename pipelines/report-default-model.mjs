@@ -11,10 +11,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
-import { readTableAll, writeTable } from '../packages/tables/dist/index.js';
-import { writeReport } from '../packages/report/dist/index.js';
+import { readTableAll, writeTable } from '@msc/tables';
+import { writeReport } from '@msc/report';
 import { labelledSeriesTable } from './cohort-table.mjs';
-import { HELD_OUT_VENDORS } from '../packages/synth/dist/index.js';
+import { HELD_OUT_VENDORS } from '@msc/synth';
 import { cacheDir, checkCache, readManifest } from './real-data/cache.mjs';
 import { extractCache, predictTable, readLabels, seriesResults } from './real-data/evaluate.mjs';
 

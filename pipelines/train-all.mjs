@@ -12,9 +12,9 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { captureIo, processIo } from '../packages/core/dist/index.js';
-import { main as reportMain } from '../packages/report/dist/cli/main.js';
-import { trainAllMain } from '../packages/train/dist/index.js';
+import { captureIo, processIo } from '@msc/core';
+import { main as reportMain } from '@msc/report/cli';
+import { trainAllMain } from '@msc/train';
 import { labelledSeriesTable } from './cohort-table.mjs';
 
 const argv = process.argv.slice(2);

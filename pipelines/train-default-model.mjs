@@ -13,8 +13,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { labelledSeriesTable } from './cohort-table.mjs';
-import { readTableAll } from '../packages/tables/dist/index.js';
-import { HELD_OUT_VENDORS } from '../packages/synth/dist/index.js';
+import { readTableAll } from '@msc/tables';
+import { HELD_OUT_VENDORS } from '@msc/synth';
 
 const { values } = parseArgs({
   options: {

@@ -11,9 +11,9 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DICOM_COLUMNS } from '../../packages/core/dist/index.js';
-import { walkFiles } from '../../packages/extract/dist/index.js';
-import { generateCohort } from '../../packages/synth/dist/index.js';
+import { DICOM_COLUMNS } from '@msc/core';
+import { walkFiles } from '@msc/extract';
+import { generateCohort } from '@msc/synth';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const out = join(root, 'bench', 'out');

@@ -6,8 +6,8 @@ import { closeSync, existsSync, openSync, renameSync, writeSync } from 'node:fs'
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readTableAll, reduceToSeries, writeTable, formatDelimitedLine } from '../../packages/tables/dist/index.js';
-import { generateCohort } from '../../packages/synth/dist/index.js';
+import { readTableAll, reduceToSeries, writeTable, formatDelimitedLine } from '@msc/tables';
+import { generateCohort } from '@msc/synth';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 

@@ -11,8 +11,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, localOrthancAvailable, startLocalOrthanc } from '../../packages/pacs/dist/index.js';
-import { generateCohort } from '../../packages/synth/dist/index.js';
+import { freePort, localOrthancAvailable, startLocalOrthanc } from '@msc/pacs';
+import { generateCohort } from '@msc/synth';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);

@@ -4,7 +4,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateCohort } from '../../packages/synth/dist/index.js';
+import { generateCohort } from '@msc/synth';
 
 const dir = await mkdtemp(join(tmpdir(), 'msc-bench-synth-'));
 const tiny = await generateCohort({ outDir: join(dir, 'tiny'), studies: Number(process.env.BENCH_STUDIES ?? 110), seed: 1, pixels: 'tiny' });

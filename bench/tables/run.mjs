@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { parse as csvParse } from 'csv-parse';
 import * as arrow from 'apache-arrow';
 import parquetjs from 'parquetjs-lite';
-import { COLUMNS } from '../../packages/core/dist/index.js';
-import { readTable, writeTable } from '../../packages/tables/dist/index.js';
+import { COLUMNS } from '@msc/core';
+import { readTable, writeTable } from '@msc/tables';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 60_000);
 const INSTANCE_ROWS = Number(process.env.BENCH_INSTANCE_ROWS ?? 500_000);

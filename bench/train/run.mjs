@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { Random } from '../../packages/core/dist/index.js';
-import { argmaxRows, predictProba, trainBooster } from '../../packages/train/dist/index.js';
+import { Random } from '@msc/core';
+import { argmaxRows, predictProba, trainBooster } from '@msc/train';
 
 const [rows = 10000, feats = 500, rounds = 100, classes = 5, depth = 6] = process.argv.slice(2).map(Number);
 const eta = 0.1;

@@ -240,7 +240,7 @@ export function physicsChecks(results) {
  * fires and whether its label is the hand label. Needs `pnpm build` (heuristics' dist).
  */
 export async function ruleResults(seriesRows, labels, ruleSetName) {
-  const { loadRuleSet, compileRuleSet } = await import('../../packages/heuristics/dist/index.js');
+  const { loadRuleSet, compileRuleSet } = await import('@msc/heuristics');
   const rules = compileRuleSet(await loadRuleSet(ruleSetName));
   const byKey = new Map(seriesRows.map((row) => [seriesKey(row), row]));
   const verdicts = labels.map((label) => {
@@ -285,7 +285,7 @@ const PLANE_WORDS = { axial: ['ax', 'axial', 'tra', 'transverse', 'transversal']
  * plane words of its description, and whether they agree. Needs `pnpm build` (features' dist).
  */
 export async function planeResults(seriesRows, labels) {
-  const { planeOf } = await import('../../packages/features/dist/index.js');
+  const { planeOf } = await import('@msc/features');
   const byKey = new Map(seriesRows.map((row) => [seriesKey(row), row]));
   return labels.map((label) => {
     const row = byKey.get(seriesKey(label)) ?? {};

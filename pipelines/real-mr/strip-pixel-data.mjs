@@ -6,7 +6,7 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { NotDicomError, parseHeader } from '../../packages/extract/dist/index.js';
+import { NotDicomError, parseHeader } from '@msc/extract';
 
 // Read nothing but the structure: the reader still reports where Pixel Data starts.
 const STRUCTURE_ONLY = { keep: () => false, vrOf: () => undefined };

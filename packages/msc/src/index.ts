@@ -1,0 +1,1 @@
+export { JOBS, main, type Job } from './cli/main.js';
