@@ -6,9 +6,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { extractSeries } from '../packages/extract/dist/index.js';
-import { addStudyContext } from '../packages/features/dist/index.js';
-import { generateCohort } from '../packages/synth/dist/index.js';
+import { extractSeries } from '@msc/extract';
+import { addStudyContext } from '@msc/features';
+import { generateCohort } from '@msc/synth';
 
 const studies = Number(process.argv[2] ?? 30);
 const seed = Number(process.argv[3] ?? 21);
