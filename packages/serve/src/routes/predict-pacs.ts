@@ -1,7 +1,6 @@
 /** POST /predict-orthanc (with label write-back) and POST /predict-dicomweb: label the series of PACS studies. */
 import type { FastifyPluginAsync } from 'fastify';
-import { normalizeForReduction } from '@msc/core';
-import { DicomWebClient, OrthancClient, endpointFromEnv, normalizeEndpoint, type PacsEndpoint } from '@msc/pacs';
+import { DicomWebClient, OrthancClient, endpointFromEnv, labelTargets, normalizeEndpoint, type PacsEndpoint } from '@msc/pacs';
 import type { ServeConfig } from '../config.js';
 import type { ServeContext } from '../context.js';
 import { HttpError } from '../errors.js';
@@ -41,16 +40,12 @@ export const predictPacsRoutes: FastifyPluginAsync<ServeContext> = async (app, c
         const result = await current.predict(model, found.rows);
         let labels: { method: 'labels' | 'metadata'; key?: string; written: number } | undefined;
         if (request.body.update_labels) {
-          const ids = new Map(found.series.map((series) => [`${series.patientId}\u0000${series.studyUid}\u0000${series.seriesUid}`, series.orthancId!]));
           const finals = result.columns.prediction_heuristics!;
-          const targets = result.predicted.map((row, i) => ({
-            orthancId: ids.get(`${normalizeForReduction(row.patient_id)}\u0000${row.study_uid}\u0000${row.series_uid}`)!,
-            label: String(finals[i]),
-          }));
-          const written = await client.writeLabels(
-            targets.filter((target) => target.orthancId),
-            { modelId: model.config.id, metadataKey: limits.orthancMetadataKey },
+          const targets = labelTargets(
+            found.series,
+            result.predicted.map((row, i) => ({ patient_id: row.patient_id, study_uid: row.study_uid, series_uid: row.series_uid, label: String(finals[i]) })),
           );
+          const written = await client.writeLabels(targets, { modelId: model.config.id, metadataKey: limits.orthancMetadataKey });
           labels = written.method === 'metadata' ? { ...written, key: limits.orthancMetadataKey } : written;
           request.log.info({ labels: labels.method, written: labels.written }, 'labels written');
         }
