@@ -27,8 +27,10 @@ export const predictFolderRoutes: FastifyPluginAsync<ServeContext> = async (app,
         const path = await resolveDicomPath(request.body.dicom_path, limits.allowedRoots, limits.allowedRootsAsWritten);
         // On this thread (no worker pool per request); symbolic links inside the folder are not followed.
         const extracted = await extractSeries([path], { workers: 0, followLinks: false });
+        // Files read only in part count as skipped instances too (as this reply always counted them).
+        const skipped = extracted.skipped.length + extracted.partial.length;
         if (extracted.rows.length === 0) {
-          throw new HttpError(404, 'E_INPUT_NOT_FOUND', `no DICOM image series in ${request.body.dicom_path} (${extracted.skipped.length} files skipped)`);
+          throw new HttpError(404, 'E_INPUT_NOT_FOUND', `no DICOM image series in ${request.body.dicom_path} (${skipped} files skipped)`);
         }
         const result = await current.predict(model, extracted.rows);
         context.metrics.work('/predict', {
@@ -37,7 +39,7 @@ export const predictFolderRoutes: FastifyPluginAsync<ServeContext> = async (app,
           pacsCalls: 0,
           pacsRetries: 0,
         });
-        return replyBody(model, result, { skipped: extracted.skipped.length }, started);
+        return replyBody(model, result, { skipped }, started);
       });
     },
   );
