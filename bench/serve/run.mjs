@@ -11,7 +11,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, localOrthancAvailable, startLocalOrthanc } from '../../packages/pacs/dist/index.js';
+import { freePort, localOrthancAvailable, startLocalOrthanc } from '../../packages/pacs/dist/testing.js';
 import { generateCohort } from '../../packages/synth/dist/index.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

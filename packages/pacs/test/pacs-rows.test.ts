@@ -15,15 +15,13 @@ import {
   OrthancClient,
   firstMultipartPart,
   headerFromDicomJson,
-  localOrthancAvailable,
   orthancLabel,
   parseTagKey,
   readStudiesSeries,
   rowFromHeader,
-  startLocalOrthanc,
   supportsLabels,
-  type LocalOrthanc,
 } from '@msc/pacs';
+import { localOrthancAvailable, startLocalOrthanc, type LocalOrthanc } from '@msc/pacs/testing';
 import { NIBABEL_DWI_SERIES, nibabelFolder } from './support/nibabel.js';
 import { filesBelow } from './support/files.js';
 
