@@ -114,7 +114,7 @@ async function checkBeforeWork(inputs: readonly string[], outputPath: string, re
 }
 
 /** The table's columns, with the image columns when image features are computed; a file path is not a series property. */
-export function tableColumns(perSeries: boolean, image: boolean): readonly string[] {
+function tableColumns(perSeries: boolean, image: boolean): readonly string[] {
   const columns = instanceColumns(image);
   return perSeries ? columns.filter((column) => column !== 'file_path') : columns;
 }

@@ -3,7 +3,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { MscError } from '@msc/core';
+import { MscError, errorReason } from '@msc/core';
 import { validateRuleSet, type RuleSet } from './rule-schema.js';
 import { parseYamlSource } from './yaml-source.js';
 
@@ -26,7 +26,7 @@ export async function loadRuleSet(nameOrPath: string): Promise<RuleSet> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new MscError('E_INPUT_NOT_FOUND', `cannot read heuristics file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+    throw new MscError('E_INPUT_NOT_FOUND', `cannot read heuristics file ${path}: ${errorReason(error)}`, {
       path,
       hint: `give a built-in rule set (${BUILT_IN_RULE_SETS.join(', ')}) or the path to a YAML rule file`,
     });

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import onnxProto from 'onnx-proto';
 import { MODEL_INPUT, MODEL_METADATA, MODEL_OUTPUTS, parseFeatureSpec, type FeatureMatrix, type FeatureSpec, type ShapEnsemble } from '@msc/features';
 import { readTreeEnsembles } from './explain.js';
-import { MscError } from '@msc/core';
+import { MscError, errorMessage, errorReason } from '@msc/core';
 import { ScoreThread } from './score-thread.js';
 
 export interface ModelBundle {
@@ -63,7 +63,7 @@ export async function openModel(path: string, options: LoadModelOptions = {}): P
   try {
     bytes = await readFile(path);
   } catch (error) {
-    throw new MscError('E_MODEL', `cannot read model ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+    throw new MscError('E_MODEL', `cannot read model ${path}: ${errorReason(error)}`, {
       path,
       hint: 'give the path of a .onnx file written by msc-train (models/ ships a default one)',
     });
@@ -75,7 +75,7 @@ export async function openModel(path: string, options: LoadModelOptions = {}): P
     metadata = Object.fromEntries(model.metadataProps.map((entry) => [entry.key ?? '', entry.value ?? '']));
     outputWidth = declaredOutputWidth(model, MODEL_OUTPUTS.probabilities);
   } catch (error) {
-    throw new MscError('E_MODEL', `${path} is not an ONNX model: ${(error as Error).message}`, {
+    throw new MscError('E_MODEL', `${path} is not an ONNX model: ${errorMessage(error)}`, {
       path,
       cause: error,
       hint: 'give a .onnx file written by msc-train (models/ ships a default one)',

@@ -23,7 +23,7 @@ export interface PredictFilesResult {
 }
 
 /** The columns prediction reads: keys, every model's features, the rules' columns. */
-export function columnsRead(models: readonly ModelBundle[], heuristics?: CompiledRuleSet): string[] {
+function columnsRead(models: readonly ModelBundle[], heuristics?: CompiledRuleSet): string[] {
   return [
     ...new Set([
       'patient_id',

@@ -6,7 +6,7 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
-import { COLUMNS, MscError, type ColumnSpec } from '@msc/core';
+import { COLUMNS, MscError, type ColumnSpec, errorReason } from '@msc/core';
 import { BUILT_IN_RULE_SETS, parseYamlSource, type Locate } from '@msc/heuristics';
 
 /** Keep series whose `column` has one of `values` (case-insensitive, whole values). */
@@ -311,7 +311,7 @@ export async function loadServeConfig(path: string): Promise<ServeConfig> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new MscError('E_CONFIG', `cannot read the configuration ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+    throw new MscError('E_CONFIG', `cannot read the configuration ${path}: ${errorReason(error)}`, {
       path,
       hint: 'give it with --config (default ./config-api.yaml)',
     });

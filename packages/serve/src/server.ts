@@ -19,6 +19,7 @@ import { opsRoutes } from './routes/ops.js';
 import { predictFolderRoutes } from './routes/predict-folder.js';
 import { predictPacsRoutes } from './routes/predict-pacs.js';
 import { Service } from './service.js';
+import { errorMessage } from '@msc/core';
 
 export interface ServerOptions {
   /** config-api.yaml. */
@@ -147,7 +148,7 @@ export async function createServer(options: ServerOptions): Promise<MscServer> {
         void previous.retire();
         return { ok: true };
       } catch (error) {
-        const message = (error as Error).message;
+        const message = errorMessage(error);
         app.log.error({ error: message }, 'reload failed; the previous configuration stays in force');
         return { ok: false, error: message };
       }

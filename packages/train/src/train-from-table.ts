@@ -62,7 +62,7 @@ export interface TrainSummary {
 }
 
 /** The files a run writes: the model, its metrics and (unless skipped) the importance table. */
-export function trainOutputs(opts: TrainRunOptions): string[] {
+function trainOutputs(opts: TrainRunOptions): string[] {
   const base = opts.output.replace(/\.onnx$/i, '');
   return [opts.output, `${base}.metrics.json`, `${base}.metrics.csv`, ...(opts.skipImportance ? [] : [`${base}.importance.csv`])];
 }
@@ -95,7 +95,7 @@ function readingWarnings(table: LabelledTable, path: string, target: string): st
 }
 
 /** Labels that train a useless model without failing: an identifier as the label, classes too rare for the folds. */
-export function labelWarnings(rows: readonly Row[], target: string, folds: number | undefined): string[] {
+function labelWarnings(rows: readonly Row[], target: string, folds: number | undefined): string[] {
   const studiesOf = new Map<string, Set<string>>();
   for (const row of rows) {
     const cell = row[target];

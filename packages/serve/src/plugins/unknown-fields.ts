@@ -21,7 +21,7 @@ function editDistance(a: string, b: string): number {
 }
 
 /** The known name a misspelling most likely meant, if one is close enough (at most a third of it changed). */
-export function closestName(given: string, known: readonly string[]): string | undefined {
+function closestName(given: string, known: readonly string[]): string | undefined {
   let best: { name: string; distance: number } | undefined;
   for (const name of known) {
     const distance = editDistance(given.toLowerCase(), name.toLowerCase());

@@ -5,6 +5,7 @@ import { DicomWebClient, OrthancClient, endpointFromEnv, supportsLabels, type Pa
 import type { ServeContext } from '../context.js';
 import { HEALTH_REPLY, MODELS_REPLY } from '../schemas.js';
 import { responses } from './predicting.js';
+import { errorMessage } from '@msc/core';
 
 interface PacsHealth {
   configured: boolean;
@@ -57,7 +58,7 @@ async function orthancStatus(endpoint: PacsEndpoint, timeoutMs: number): Promise
     const system = await new OrthancClient(endpoint, { timeoutMs }).system();
     return { configured: true, reachable: true, version: String(system.Version ?? 'unknown'), labels: supportsLabels(system) };
   } catch (error) {
-    return { configured: true, reachable: false, error: (error as Error).message };
+    return { configured: true, reachable: false, error: errorMessage(error) };
   }
 }
 
@@ -66,6 +67,6 @@ async function dicomWebStatus(endpoint: PacsEndpoint, timeoutMs: number): Promis
     await new DicomWebClient(endpoint, { timeoutMs }).ping();
     return { configured: true, reachable: true };
   } catch (error) {
-    return { configured: true, reachable: false, error: (error as Error).message };
+    return { configured: true, reachable: false, error: errorMessage(error) };
   }
 }
