@@ -31,8 +31,10 @@ export interface ModelBundle {
 }
 
 export interface LoadModelOptions {
-  /** Class names for a model that carries none (the original's `--classes`). */
+  /** Class names for a model that carries none (the original's `--classes`); an error for one that stores its own. */
   classNames?: readonly string[];
+  /** Class names used only when the model carries none (msc-serve's `matches`); a model's own names win. */
+  fallbackClassNames?: readonly string[];
   /**
    * ONNX Runtime intra-op threads; default 1. With more, ORT splits the tree sums by batch size and
    * thread count, so a series' probabilities could differ in the 7th digit between a whole run and
@@ -90,7 +92,8 @@ export async function openModel(path: string, options: LoadModelOptions = {}): P
   }
   const spec = parseFeatureSpec(specText);
   const task = metadata[MODEL_METADATA.task] === 'regression' ? 'regression' : 'classification';
-  const classNames = task === 'classification' ? resolveClassNames(path, metadata[MODEL_METADATA.classNames], options.classNames, outputWidth) : [];
+  const classNames =
+    task === 'classification' ? resolveClassNames(path, metadata[MODEL_METADATA.classNames], options.classNames, options.fallbackClassNames, outputWidth) : [];
   const output = task === 'regression' ? MODEL_OUTPUTS.prediction : MODEL_OUTPUTS.probabilities;
   let ensembles: ShapEnsemble[] | undefined;
   const thread = new ScoreThread(path, { bytes, threads: options.threads ?? 1, input: MODEL_INPUT, output });
@@ -124,7 +127,8 @@ function declaredOutputWidth(model: InstanceType<typeof onnxProto.onnx.ModelProt
 function resolveClassNames(
   path: string,
   storedText: string | undefined,
-  given: readonly string[] | undefined,
+  requested: readonly string[] | undefined,
+  fallback: readonly string[] | undefined,
   outputWidth: number | undefined,
 ): readonly string[] {
   let stored: string[] | undefined;
@@ -143,6 +147,7 @@ function resolveClassNames(
     }
     stored = parsed as string[];
   }
+  const given = requested ?? (stored ? undefined : fallback);
   if (given) {
     if (given.some((name) => name.trim() === '') || new Set(given).size !== given.length) {
       throw new MscError('E_USAGE', `--classes needs distinct, non-empty names, not ${given.join(',')}`, { hint: '--classes ADC,DCE,DWI,Others,T2W' });
