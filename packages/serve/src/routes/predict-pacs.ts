@@ -35,7 +35,14 @@ export const predictPacsRoutes: FastifyPluginAsync<ServeContext> = async (app, c
           );
         const studies = studiesOf(current, request.body);
         const limits = current.config.server;
-        const client = new OrthancClient(endpoint, { timeoutMs: limits.upstreamTimeoutMs, concurrency: limits.upstreamConcurrency, signal });
+        const client = new OrthancClient(endpoint, {
+          timeoutMs: limits.upstreamTimeoutMs,
+          concurrency: limits.upstreamConcurrency,
+          maxResponseBytes: limits.maxPacsReplyBytes,
+          maxSeriesPerStudy: limits.maxSeriesPerStudy,
+          maxInstancesPerStudy: limits.maxInstancesPerStudy,
+          signal,
+        });
         const found = await pacsSeries(client, studies, request);
         const result = await current.predict(model, found.rows);
         let labels: { method: 'labels' | 'metadata'; key?: string; written: number } | undefined;
@@ -68,7 +75,14 @@ export const predictPacsRoutes: FastifyPluginAsync<ServeContext> = async (app, c
         const endpoint = dicomWebEndpoint(request.body.dicom_web_url, current.config, env);
         const studies = studiesOf(current, request.body);
         const limits = current.config.server;
-        const client = new DicomWebClient(endpoint, { timeoutMs: limits.upstreamTimeoutMs, concurrency: limits.upstreamConcurrency, signal });
+        const client = new DicomWebClient(endpoint, {
+          timeoutMs: limits.upstreamTimeoutMs,
+          concurrency: limits.upstreamConcurrency,
+          maxResponseBytes: limits.maxPacsReplyBytes,
+          maxSeriesPerStudy: limits.maxSeriesPerStudy,
+          maxInstancesPerStudy: limits.maxInstancesPerStudy,
+          signal,
+        });
         const found = await pacsSeries(client, studies, request);
         const result = await current.predict(model, found.rows);
         metrics.work('/predict-dicomweb', { studies: studies.length, series: found.rows.length, pacsCalls: client.calls, pacsRetries: client.retries });
