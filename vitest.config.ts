@@ -7,7 +7,11 @@ const packagesDir = fileURLToPath(new URL('./packages/', import.meta.url));
 
 export default defineConfig({
   resolve: {
-    alias: [{ find: /^@msc\/([a-z-]+)$/, replacement: `${packagesDir}$1/src/index.ts` }],
+    alias: [
+      { find: /^@msc\/([a-z-]+)$/, replacement: `${packagesDir}$1/src/index.ts` },
+      { find: /^@msc\/([a-z-]+)\/testing$/, replacement: `${packagesDir}$1/src/testing.ts` },
+      { find: /^@msc\/([a-z-]+)\/cli$/, replacement: `${packagesDir}$1/src/cli/main.ts` },
+    ],
   },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'test/**/*.test.ts', 'pipelines/test/**/*.test.ts'],

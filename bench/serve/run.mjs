@@ -11,7 +11,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, localOrthancAvailable, startLocalOrthanc } from '@msc/pacs';
+import { freePort, localOrthancAvailable, startLocalOrthanc } from '@msc/pacs/testing';
 import { generateCohort } from '@msc/synth';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

@@ -5,7 +5,7 @@
 import { createWriteStream, mkdirSync, readFileSync, readdirSync, rmSync, statSync, type WriteStream } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { MscError } from './errors.js';
+import { errorMessage, MscError } from './errors.js';
 
 let counter = 0;
 
@@ -38,11 +38,6 @@ export function registerTemporary(path: string): () => void {
   return () => {
     temporaries.delete(path);
   };
-}
-
-/** The paths now registered for removal at exit (for tests). */
-export function registeredTemporaries(): string[] {
-  return [...temporaries];
 }
 
 const TEMPORARY_NAME = /^\.(.+)\.(\d+)\.\d+\.tmp$/;
@@ -147,7 +142,7 @@ export function outputError(target: string, error: unknown): MscError {
       : code === 'EISDIR'
         ? 'the output names a folder: give a file name'
         : 'choose an output in a writable folder';
-  return new MscError('E_OUTPUT', `cannot write ${target}: ${(error as Error).message}`, { path: target, cause: error, hint });
+  return new MscError('E_OUTPUT', `cannot write ${target}: ${errorMessage(error)}`, { path: target, cause: error, hint });
 }
 
 export async function atomicWriteFile(target: string, data: string | Uint8Array): Promise<void> {

@@ -6,7 +6,7 @@
  * never exits the process, so tests run it in-process.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { EXIT_CODES, MscError, exitCodeFor, formatError } from './errors.js';
+import { EXIT_CODES, MscError, errorMessage, exitCodeFor, formatError } from './errors.js';
 import { CSV_FORMULA_POLICIES, setCsvFormulaPolicy, type CsvFormulaPolicy } from './csv-formulas.js';
 import { assertDistinctPaths, type NamedPath } from './outputs.js';
 
@@ -78,7 +78,7 @@ export interface CliSpec<Flags> {
 }
 
 /** What each exit code means; generated into every `--help`. */
-export const EXIT_CODE_HELP: Record<keyof typeof EXIT_CODES, string> = {
+const EXIT_CODE_HELP: Record<keyof typeof EXIT_CODES, string> = {
   ok: 'done',
   internal: 'unexpected error (a bug: please report it with the message)',
   usage: 'wrong flag or value, or an invalid configuration file (E_USAGE, E_CONFIG)',
@@ -88,7 +88,7 @@ export const EXIT_CODE_HELP: Record<keyof typeof EXIT_CODES, string> = {
   upstream: 'a PACS (Orthanc, DICOMweb) is unreachable, too slow or answered with an error (E_UPSTREAM)',
 };
 
-export function exitCodeTable(): string {
+function exitCodeTable(): string {
   const lines = Object.entries(EXIT_CODES).map(([key, code]) => `  ${code}  ${EXIT_CODE_HELP[key as keyof typeof EXIT_CODES]}`);
   return `Exit codes:\n${lines.join('\n')}\n  130/143  interrupted (SIGINT/SIGTERM); outputs are left untouched`;
 }
@@ -235,7 +235,7 @@ export const parse = {
       try {
         return parser(value);
       } catch (error) {
-        throw new InvalidArgumentError((error as Error).message);
+        throw new InvalidArgumentError(errorMessage(error));
       }
     };
   },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EXIT_CODES, MscError, exitCodeFor, formatError } from './errors.js';
+import { EXIT_CODES, MscError, errorMessage, errorReason, exitCodeFor, formatError } from './errors.js';
 
 describe('errors', () => {
   it('maps codes to documented exit codes', () => {
@@ -14,6 +14,20 @@ describe('errors', () => {
     const text = formatError(new MscError('E_TABLE_FORMAT', 'cannot read a.xls', { hint: 'use .csv' }));
     expect(text).toBe('error [E_TABLE_FORMAT]: cannot read a.xls\nhint: use .csv');
     expect(formatError(new Error('boom'))).toMatch(/^internal error: Error: boom/);
+  });
+});
+
+describe('errorMessage and errorReason', () => {
+  it('give the message of an Error and the text of anything else thrown', () => {
+    expect(errorMessage(new TypeError('bad type'))).toBe('bad type');
+    expect(errorMessage('plain text')).toBe('plain text');
+    expect(errorMessage(undefined)).toBe('undefined');
+  });
+
+  it('prefer a system error code to the message, and fall back to the message without one', () => {
+    expect(errorReason(Object.assign(new Error('ENOENT: no such file'), { code: 'ENOENT' }))).toBe('ENOENT');
+    expect(errorReason(new Error('no code here'))).toBe('no code here');
+    expect(errorReason(null)).toBe('null');
   });
 });
 

@@ -92,3 +92,14 @@ export function formatError(error: unknown): string {
   const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
   return `internal error: ${message}`;
 }
+
+/** The message of anything thrown (an Error's message, else its text): for `cannot read x: <why>`. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** A system error's code (ENOENT, EACCES) when it has one, else its message: the short reason a path failed. */
+export function errorReason(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : errorMessage(error);
+}

@@ -8,7 +8,7 @@ import { closeSync, lstatSync, openSync, readFileSync, renameSync, rmSync, statS
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { makeOutputDirectory, outputError, processAlive, registerTemporary } from './atomic.js';
-import { MscError } from './errors.js';
+import { errorReason, MscError } from './errors.js';
 
 /**
  * Creates the output's folder and proves a file can be created there (a read-only file system,
@@ -29,7 +29,7 @@ export function checkOutputPath(target: string): void {
     closeSync(openSync(probe, 'wx'));
     rmSync(probe, { force: true });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    const code = errorReason(error);
     throw outputError(target, Object.assign(new Error(`cannot create a file in ${resolve(dirname(target))} (${code})`), { code }));
   } finally {
     unregister();

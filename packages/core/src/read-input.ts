@@ -5,7 +5,7 @@
  */
 import { constants } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { MscError, type MscErrorCode } from './errors.js';
+import { MscError, errorReason, type MscErrorCode } from './errors.js';
 
 export interface ReadInputOptions {
   /** The error code for every failure (E_MODEL, E_CONFIG, E_INPUT_NOT_FOUND). */
@@ -43,7 +43,7 @@ export async function readInputFile(path: string, options: ReadInputOptions, enc
     // O_NONBLOCK: opening a FIFO with no writer must not block before fstat can refuse it.
     handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
-    throw fail((error as NodeJS.ErrnoException).code ?? (error as Error).message, error);
+    throw fail(errorReason(error), error);
   }
   try {
     const info = await handle.stat();
@@ -53,7 +53,7 @@ export async function readInputFile(path: string, options: ReadInputOptions, enc
     return encoding ? bytes.toString(encoding) : bytes;
   } catch (error) {
     if (error instanceof MscError) throw error;
-    throw fail((error as NodeJS.ErrnoException).code ?? (error as Error).message, error);
+    throw fail(errorReason(error), error);
   } finally {
     await handle.close();
   }

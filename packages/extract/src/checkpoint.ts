@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { readFile, readdir, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { LineFormat } from './events.js';
-import { MscError, atomicWriteFile, makeOutputDirectory, sweepStaleTemporaries, type Row } from '@msc/core';
+import { MscError, atomicWriteFile, makeOutputDirectory, sweepStaleTemporaries, type Row, errorMessage } from '@msc/core';
 import { batchRows, formatDelimitedLine, formatFromPath, readTable } from '@msc/tables';
 
 export interface SkippedFile {
@@ -132,7 +132,7 @@ export class Checkpoint {
       for await (const batch of readTable(part)) void batch;
       await readSkippedFiles(this.skippedPathOf(part));
     } catch (error) {
-      return drop(`is damaged (${(error as Error).message})`);
+      return drop(`is damaged (${errorMessage(error)})`);
     }
     return note;
   }

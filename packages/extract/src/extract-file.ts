@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { IMAGE_COLUMN_NAMES, MISSING } from '@msc/core';
+import { IMAGE_COLUMN_NAMES, MISSING, errorMessage } from '@msc/core';
 import type { ExtractEvent } from './events.js';
 import { imageFeaturesFromFile, type ImageFeaturesResult } from './image/index.js';
 import { HEADER_OPTIONS, instanceRow, unreadableReason } from './instance-row.js';
@@ -18,7 +18,7 @@ export function skipReason(error: unknown): string {
   if (error instanceof DamagedData) return unreadableReason(error);
   const code = (error as NodeJS.ErrnoException).code;
   if (code) return `unreadable (${code})`;
-  return `unparseable: ${(error as Error).message}`;
+  return `unparseable: ${errorMessage(error)}`;
 }
 
 function outcome(path: string, header: ParsedHeader): ExtractEvent {
@@ -35,7 +35,7 @@ function withImageFeatures(event: ExtractEvent, bytes: () => Uint8Array): Extrac
   try {
     result = imageFeaturesFromFile(bytes());
   } catch (error) {
-    result = { kind: 'skipped', reason: `pixel data unreadable: ${(error as Error).message}` };
+    result = { kind: 'skipped', reason: `pixel data unreadable: ${errorMessage(error)}` };
   }
   for (const column of IMAGE_COLUMN_NAMES) row[column] = MISSING;
   if (result.kind === 'skipped') return { ...event, imageNote: result.reason };

@@ -17,7 +17,6 @@ import {
   seriesShardKey,
   sweepStaleTemporaries,
   type Row,
-  type SeriesRow,
   type Shard,
 } from '@msc/core';
 import { SeriesReducer, batchRows, createTableWriter, formatFromPath, readTable, writeTable } from '@msc/tables';
@@ -115,7 +114,7 @@ async function checkBeforeWork(inputs: readonly string[], outputPath: string, re
 }
 
 /** The table's columns, with the image columns when image features are computed; a file path is not a series property. */
-export function tableColumns(perSeries: boolean, image: boolean): readonly string[] {
+function tableColumns(perSeries: boolean, image: boolean): readonly string[] {
   const columns = instanceColumns(image);
   return perSeries ? columns.filter((column) => column !== 'file_path') : columns;
 }
@@ -130,29 +129,6 @@ function summarize(skipped: readonly { reason: string }[]): Record<string, numbe
 }
 
 const seriesKeyOf = (row: Row) => seriesShardKey(String(row.study_uid), String(row.series_uid));
-
-/** Extracts and reduces in memory (bounded by series count), for callers that predict directly. */
-export async function extractSeries(
-  inputs: readonly string[],
-  options: ExtractOptions & { onFile?: (files: number) => void } = {},
-): Promise<{ rows: SeriesRow[]; skipped: SkippedFile[]; instances: number }> {
-  const reducer = new SeriesReducer();
-  const skipped: SkippedFile[] = [];
-  let instances = 0;
-  let files = 0;
-  for await (const batch of extractBatches(inputs, options)) {
-    for (const event of batch) {
-      if (event.kind === 'row') {
-        reducer.add(event.row);
-        instances += 1;
-        if (event.partial) skipped.push({ path: event.path, reason: event.partial });
-      } else skipped.push({ path: event.path, reason: event.reason });
-    }
-    files += batch.length;
-    options.onFile?.(files);
-  }
-  return { rows: reducer.finish(), skipped, instances };
-}
 
 async function* rowsOf(path: string): AsyncGenerator<Row[]> {
   for await (const batch of readTable(path)) yield batchRows(batch);

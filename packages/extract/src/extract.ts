@@ -6,7 +6,9 @@
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import pLimit from 'p-limit';
-import { MscError, type InstanceRow } from '@msc/core';
+import { MscError, type InstanceRow, type Row, type SeriesRow } from '@msc/core';
+import { SeriesReducer } from '@msc/tables';
+import type { SkippedFile } from './checkpoint.js';
 import { lineOf, type ExtractEvent, type LineEvent, type LineFormat } from './events.js';
 import { extractFile } from './extract-file.js';
 import { decodeEvents, decodeLineEvents, type WorkerReply } from './parallel/protocol.js';
@@ -90,6 +92,65 @@ export async function* extractLineBatches(inputs: readonly string[], format: Lin
           },
     );
   }
+}
+
+export interface ExtractRowsOptions extends Omit<ExtractOptions, 'keepRow'> {
+  /** One row per series (default), per study, or per instance (no reduction). */
+  level?: 'series' | 'study' | 'instance';
+  /** Rewrites each instance row before it is kept and reduced (e.g. a column map). */
+  mapRow?: (row: Row) => Row;
+  /** Keeps only the (rewritten) rows this returns true for, e.g. one shard; `instances` still counts every row read. */
+  keepRow?: (row: Row) => boolean;
+}
+
+export interface ExtractedRows<R extends Row = Row> {
+  rows: R[];
+  /** Files that gave no row, with the reason. */
+  skipped: SkippedFile[];
+  /** Files that gave a row but could not be read whole (the row has what was read), with the reason. */
+  partial: SkippedFile[];
+  /** Instance rows read (before `keepRow`). */
+  instances: number;
+  /** The columns of the instance rows (before `mapRow`); empty when no row was read. */
+  instanceColumns: string[];
+  /** Kept rows the reducer left out for a missing study or series UID. */
+  blankKeyRows: number;
+}
+
+/**
+ * Inputs → rows at the level asked for, in memory (bounded by series count, or by instance count
+ * at `level: 'instance'`): for callers that predict directly (msc-predict on folders, msc-serve).
+ */
+export async function extractRows(inputs: readonly string[], options: ExtractRowsOptions = {}): Promise<ExtractedRows> {
+  const { level = 'series', mapRow, keepRow, ...extractOptions } = options;
+  const reducer = level === 'instance' ? undefined : new SeriesReducer({ level });
+  const instanceRows: Row[] = [];
+  const result: ExtractedRows = { rows: [], skipped: [], partial: [], instances: 0, instanceColumns: [], blankKeyRows: 0 };
+  for await (const batch of extractBatches(inputs, extractOptions)) {
+    for (const event of batch) {
+      if (event.kind === 'skipped') {
+        result.skipped.push({ path: event.path, reason: event.reason });
+        continue;
+      }
+      if (result.instances === 0) result.instanceColumns = Object.keys(event.row);
+      result.instances += 1;
+      if (event.partial) result.partial.push({ path: event.path, reason: event.partial });
+      // An instance row is a Row whose key columns are typed (an interface, so without an index signature).
+      const instance = event.row as unknown as Row;
+      const row = mapRow ? mapRow(instance) : instance;
+      if (keepRow && !keepRow(row)) continue;
+      if (reducer) reducer.add(row);
+      else instanceRows.push(row);
+    }
+  }
+  result.rows = reducer ? reducer.finish() : instanceRows;
+  result.blankKeyRows = reducer?.blankKeyRows ?? 0;
+  return result;
+}
+
+/** Inputs → one row per series, in memory (`extractRows` at the series level). */
+export async function extractSeries(inputs: readonly string[], options: Omit<ExtractRowsOptions, 'level'> = {}): Promise<ExtractedRows<SeriesRow>> {
+  return (await extractRows(inputs, { ...options, level: 'series' })) as ExtractedRows<SeriesRow>;
 }
 
 export async function* extractInstances(inputs: readonly string[], options: ExtractOptions = {}): AsyncGenerator<ExtractEvent> {

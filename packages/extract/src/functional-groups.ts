@@ -15,8 +15,8 @@ import { compareReducedValues, type ColumnSpec } from '@msc/core';
 import type { KeepOptions, ParsedHeader, RawElement } from './reader/parse.js';
 import { elementValues } from './values/convert.js';
 
-export const SHARED_FUNCTIONAL_GROUPS = 0x52009229;
-export const PER_FRAME_FUNCTIONAL_GROUPS = 0x52009230;
+const SHARED_FUNCTIONAL_GROUPS = 0x52009229;
+const PER_FRAME_FUNCTIONAL_GROUPS = 0x52009230;
 
 // Functional group macros (sequences inside a shared or per-frame item).
 const MR_IMAGING_MODIFIER = 0x00189006;

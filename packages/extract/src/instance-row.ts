@@ -91,7 +91,7 @@ function valuesOf(raw: RawElement | undefined, spec: ColumnSpec, decoder: TextDe
 }
 
 /** GE's b-value: the first value; more than 5 digits is an offset encoding, keep the last 4. */
-export function geBValue(first: string): string {
+function geBValue(first: string): string {
   const digits = first.replace(/^[+-]/, '');
   if (!/^\d+$/.test(digits) || digits.length <= 5) return first;
   return String(Number(digits.slice(-4)));

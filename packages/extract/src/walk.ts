@@ -6,10 +6,10 @@
 import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { fileKind } from '@msc/core';
+import { errorReason, fileKind } from '@msc/core';
 
 /** A glob on file names (`*`, `?`, `[...]`), as the original's `--pattern '*dcm'`. */
-export function globToRegExp(pattern: string): RegExp {
+function globToRegExp(pattern: string): RegExp {
   let source = '';
   for (let i = 0; i < pattern.length; i++) {
     const ch = pattern[i]!;
@@ -60,7 +60,7 @@ function nameText(name: Buffer): string | undefined {
 }
 
 function errorCode(error: unknown): string {
-  return (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+  return errorReason(error);
 }
 
 /**

@@ -7,19 +7,33 @@
  */
 import type { FeatureMatrix } from './matrix.js';
 
-/** A regression tree as TreeSHAP needs it. Node 0 is the root; feature -1 marks a leaf. */
+/**
+ * A regression tree as TreeSHAP needs it, and as the .onnx file gives it back: the one node layout
+ * (LightGBM io/tree.cpp) that training extends into `Tree`. Node 0 is the root; feature -1 marks a leaf.
+ */
 export interface ShapTree {
+  /** Split feature per node, -1 for a leaf. */
   readonly feature: Int32Array;
-  /** x <= threshold goes left (float32 comparison). */
+  /** float32 threshold: x <= threshold goes left (float32 comparison). */
   readonly threshold: Float32Array;
   /** 1 when missing values go left. */
   readonly defaultLeft: Uint8Array;
   readonly left: Int32Array;
   readonly right: Int32Array;
-  /** Leaf outputs. */
+  /** Leaf output (learning rate applied), float32; for inner nodes the would-be leaf value. */
   readonly value: Float32Array;
   /** Training weight (hessian sum) reaching each node. */
   readonly cover: Float64Array;
+}
+
+/**
+ * A trained tree (msc-train): the same nodes plus each split's loss reduction, which the .onnx
+ * file does not keep. Real float32 thresholds and no bins, so it is evaluated on raw values and
+ * exported as is.
+ */
+export interface Tree extends ShapTree {
+  /** Loss reduction of the split (inner nodes). */
+  readonly gain: Float64Array;
 }
 
 /** Trees summed into margins: tree t adds to output treeOutput[t]. */

@@ -10,13 +10,13 @@ import { compilePattern, type Comparison, type Condition, type NumberCondition }
 export type Predicate = (row: Row) => boolean;
 
 /** The lower-cased words of a cell (the featurizer's pieces, so rules and model see the same words); empty for missing cells. */
-export function wordsOf(cell: Cell | undefined): Set<string> {
+function wordsOf(cell: Cell | undefined): Set<string> {
   if (isMissing(cell)) return new Set();
   return new Set(textPieces(String(cell).toLowerCase()));
 }
 
 /** The numbers in a cell (the featurizer's reading: values split on white space, `\\`, `;`). */
-export function numbersOf(cell: Cell | undefined): number[] {
+function numbersOf(cell: Cell | undefined): number[] {
   return cell === undefined || isMissing(cell) ? [] : cellNumbers(cell);
 }
 

@@ -3,7 +3,7 @@
  * is reported with its place in the file (`rules[1].when.all[0]`, line and column when known).
  */
 import { RE2JS } from 're2js';
-import { MscError, parseClassLabel, type ClassLabel } from '@msc/core';
+import { MscError, parseClassLabel, type ClassLabel, errorMessage } from '@msc/core';
 import { PLANES, type Plane } from '@msc/features';
 import type { Locate } from './yaml-source.js';
 
@@ -170,7 +170,7 @@ class Checker {
         try {
           compilePattern(pattern);
         } catch (error) {
-          this.fail([...path, operator], `invalid regular expression (RE2 syntax: no look-around or back-references): ${(error as Error).message}`);
+          this.fail([...path, operator], `invalid regular expression (RE2 syntax: no look-around or back-references): ${errorMessage(error)}`);
         }
         return { column, matches: pattern };
       }

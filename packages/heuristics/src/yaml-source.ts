@@ -4,7 +4,7 @@
  * are `E_CONFIG` with their line and column.
  */
 import { LineCounter, isNode, parseDocument } from 'yaml';
-import { MscError } from '@msc/core';
+import { MscError, errorMessage } from '@msc/core';
 
 /** Where a value sits in the source file, for error messages: ` (line L, column C)` or ''. */
 export type Locate = (path: readonly (string | number)[]) => string;
@@ -40,7 +40,7 @@ export function parseYamlSource(text: string, source: string): YamlSource {
   try {
     value = document.toJS({ maxAliasCount: 100 });
   } catch (error) {
-    throw new MscError('E_CONFIG', `${source}: ${(error as Error).message}`, { hint: 'YAML aliases are limited to 100 per file' });
+    throw new MscError('E_CONFIG', `${source}: ${errorMessage(error)}`, { hint: 'YAML aliases are limited to 100 per file' });
   }
   return { value, locate };
 }

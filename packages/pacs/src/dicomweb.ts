@@ -3,7 +3,7 @@
  * per series (the original asked once per instance), and one bulk-data call per element that the
  * server sends as a `BulkDataURI` — private b-values with VR UN — only where they occur.
  */
-import { normalizeForReduction } from '@msc/core';
+import { normalizeForReduction, errorMessage } from '@msc/core';
 import { PacsHttp, UpstreamError, type PacsEndpoint, type PacsHttpOptions, type PacsResponse } from './http.js';
 import { HEADER_OPTIONS, NeedMoreBytes, instanceRow, parseHeader, type InstanceOutcome, type ParsedHeader } from '@msc/extract';
 import { headerFromDicomJson, rawElement, rowFromHeader, type DicomJsonElement } from './rows.js';
@@ -21,7 +21,7 @@ const SOP_INSTANCE_UID = '00080018';
  * The header of a DICOM file being received (bare, or as the first part of a multipart body), once
  * enough bytes are in; undefined while more are needed.
  */
-export function headerOfPartialFile(bytes: Uint8Array, complete: boolean): ParsedHeader | undefined {
+function headerOfPartialFile(bytes: Uint8Array, complete: boolean): ParsedHeader | undefined {
   let start = 0;
   let end = bytes.length;
   if (bytes[0] === 0x2d && bytes[1] === 0x2d) {
@@ -38,7 +38,7 @@ export function headerOfPartialFile(bytes: Uint8Array, complete: boolean): Parse
     return parseHeader(bytes.subarray(start, end), complete, HEADER_OPTIONS);
   } catch (error) {
     if (error instanceof NeedMoreBytes && !complete) return undefined;
-    throw new UpstreamError('protocol', `a WADO-RS instance answer is not a readable DICOM file: ${(error as Error).message}`);
+    throw new UpstreamError('protocol', `a WADO-RS instance answer is not a readable DICOM file: ${errorMessage(error)}`);
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import pLimit, { type LimitFunction } from 'p-limit';
 import { Agent, request as undiciRequest } from 'undici';
-import { MscError } from '@msc/core';
+import { MscError, errorMessage } from '@msc/core';
 
 /** Where a PACS is and how to log in (credentials come from the environment, see `endpointFromEnv`). */
 export interface PacsEndpoint {
@@ -73,7 +73,7 @@ export function endpointFromEnv(prefix: 'ORTHANC' | 'DICOMWEB', env: NodeJS.Proc
 }
 
 /** A URL as it may be shown: no user, no password, no query (which may carry tokens). */
-export function displayUrl(url: string | URL): string {
+function displayUrl(url: string | URL): string {
   try {
     const parsed = new URL(url);
     return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
@@ -142,7 +142,7 @@ const NETWORK_CODES = new Set([
 /** Why a fetch failed: the socket error's code (undici wraps it in `cause`), else the innermost message. */
 function failureReason(error: unknown): string {
   let current: unknown = error;
-  let message = (error as Error).message;
+  let message = errorMessage(error);
   for (let depth = 0; depth < 5 && current; depth++) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string' && NETWORK_CODES.has(code)) return code;

@@ -4,4 +4,3 @@ export * from './study.js';
 export * from './orthanc.js';
 export * from './dicomweb.js';
 export * from './series.js';
-export * from './local-orthanc.js';

@@ -39,7 +39,7 @@ export interface StudySource {
 }
 
 /** A DICOM UID: digits and dots, at most 64 characters (also stops PACS wildcards such as `*`). */
-export const UID_PATTERN = /^[0-9]+(\.[0-9]+)*$/;
+const UID_PATTERN = /^[0-9]+(\.[0-9]+)*$/;
 /** Orthanc's resource ids: five groups of 8 hex digits (a SHA-1). */
 export const ORTHANC_ID_PATTERN = /^[0-9a-f]{8}(-[0-9a-f]{8}){4}$/;
 

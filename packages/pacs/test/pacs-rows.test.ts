@@ -15,16 +15,14 @@ import {
   OrthancClient,
   firstMultipartPart,
   headerFromDicomJson,
-  localOrthancAvailable,
   normalizeEndpoint,
   orthancLabel,
   parseTagKey,
   readStudiesSeries,
   rowFromHeader,
-  startLocalOrthanc,
   supportsLabels,
-  type LocalOrthanc,
 } from '@msc/pacs';
+import { localOrthancAvailable, startLocalOrthanc, type LocalOrthanc } from '@msc/pacs/testing';
 import { NIBABEL_DWI_SERIES, nibabelFolder } from './support/nibabel.js';
 import { filesBelow } from './support/files.js';
 import { COMPRESSED_DWI, writeCompressedDwi } from './support/compressed-dwi.js';

@@ -8,7 +8,7 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { MISSING, MscError, STUDY_CONTEXT_COLUMN_NAMES, inShard, type Row, type Shard } from '@msc/core';
 import { SeriesReducer, assertReducible, isTablePath, normalizeColumnName, readSeriesTable, readTable, readTableAll } from '@msc/tables';
-import { extractBatches, type SkippedFile } from '@msc/extract';
+import { extractRows, type SkippedFile } from '@msc/extract';
 import { MAX_STUDY_SERIES, addStudyContext } from '@msc/features';
 
 export type PredictionLevel = 'series' | 'study' | 'instance';
@@ -126,21 +126,16 @@ export async function readPredictionInputs(inputs: readonly string[], options: R
       keep(await tableRows(input, level, columnMap, options));
       continue;
     }
-    const sink = new LevelSink(level, options.shard);
-    let found = 0;
-    let instanceColumns: string[] = [];
-    for await (const batch of extractBatches([input], options.dicomRecursion !== undefined ? { maxDepth: options.dicomRecursion } : {})) {
-      for (const event of batch) {
-        if (event.kind === 'row') {
-          if (found === 0) instanceColumns = Object.keys(event.row);
-          sink.add(rename(event.row as unknown as Row, columnMap));
-          found += 1;
-        } else skipped.push({ path: event.path, reason: event.reason });
-      }
-    }
-    if (found === 0)
+    const extracted = await extractRows([input], {
+      level,
+      mapRow: (row) => rename(row, columnMap),
+      keepRow: (row) => inShard(options.shard, keyText(row.study_uid), keyText(row.series_uid)),
+      ...(options.dicomRecursion !== undefined ? { maxDepth: options.dicomRecursion } : {}),
+    });
+    skipped.push(...extracted.skipped);
+    if (extracted.instances === 0)
       throw new MscError('E_BAD_DATA', `no DICOM image series found in ${input}`, { path: input, hint: 'give a DICOM folder or a feature table' });
-    keep({ rows: sink.finish(), sourceColumns: instanceColumns, blankKeyRows: sink.blankKeyRows });
+    keep({ rows: extracted.rows, sourceColumns: extracted.instanceColumns, blankKeyRows: extracted.blankKeyRows });
   }
   const warnings: string[] = [];
   let studyContext = false;

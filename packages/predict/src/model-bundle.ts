@@ -7,7 +7,7 @@
 import onnxProto from 'onnx-proto';
 import { MODEL_INPUT, MODEL_METADATA, MODEL_OUTPUTS, parseFeatureSpec, type FeatureMatrix, type FeatureSpec, type ShapEnsemble } from '@msc/features';
 import { readTreeEnsembles } from './explain.js';
-import { MscError, readInputFile } from '@msc/core';
+import { MscError, errorMessage, readInputFile } from '@msc/core';
 import { ScoreThread } from './score-thread.js';
 
 export interface ModelBundle {
@@ -30,8 +30,10 @@ export interface ModelBundle {
 }
 
 export interface LoadModelOptions {
-  /** Class names for a model that carries none (the original's `--classes`). */
+  /** Class names for a model that carries none (the original's `--classes`); an error for one that stores its own. */
   classNames?: readonly string[];
+  /** Class names used only when the model carries none (msc-serve's `matches`); a model's own names win. */
+  fallbackClassNames?: readonly string[];
   /**
    * ONNX Runtime intra-op threads; default 1. With more, ORT splits the tree sums by batch size and
    * thread count, so a series' probabilities could differ in the 7th digit between a whole run and
@@ -70,7 +72,7 @@ export async function openModel(path: string, options: LoadModelOptions = {}): P
     metadata = Object.fromEntries(model.metadataProps.map((entry) => [entry.key ?? '', entry.value ?? '']));
     outputWidth = declaredOutputWidth(model, MODEL_OUTPUTS.probabilities);
   } catch (error) {
-    throw new MscError('E_MODEL', `${path} is not an ONNX model: ${(error as Error).message}`, {
+    throw new MscError('E_MODEL', `${path} is not an ONNX model: ${errorMessage(error)}`, {
       path,
       cause: error,
       hint: 'give a .onnx file written by msc-train (models/ ships a default one)',
@@ -85,7 +87,8 @@ export async function openModel(path: string, options: LoadModelOptions = {}): P
   }
   const spec = parseFeatureSpec(specText);
   const task = metadata[MODEL_METADATA.task] === 'regression' ? 'regression' : 'classification';
-  const classNames = task === 'classification' ? resolveClassNames(path, metadata[MODEL_METADATA.classNames], options.classNames, outputWidth) : [];
+  const classNames =
+    task === 'classification' ? resolveClassNames(path, metadata[MODEL_METADATA.classNames], options.classNames, options.fallbackClassNames, outputWidth) : [];
   const output = task === 'regression' ? MODEL_OUTPUTS.prediction : MODEL_OUTPUTS.probabilities;
   let ensembles: ShapEnsemble[] | undefined;
   const thread = new ScoreThread(path, { bytes, threads: options.threads ?? 1, input: MODEL_INPUT, output });
@@ -119,7 +122,8 @@ function declaredOutputWidth(model: InstanceType<typeof onnxProto.onnx.ModelProt
 function resolveClassNames(
   path: string,
   storedText: string | undefined,
-  given: readonly string[] | undefined,
+  requested: readonly string[] | undefined,
+  fallback: readonly string[] | undefined,
   outputWidth: number | undefined,
 ): readonly string[] {
   let stored: string[] | undefined;
@@ -138,6 +142,7 @@ function resolveClassNames(
     }
     stored = parsed as string[];
   }
+  const given = requested ?? (stored ? undefined : fallback);
   if (given) {
     if (given.some((name) => name.trim() === '') || new Set(given).size !== given.length) {
       throw new MscError('E_USAGE', `--classes needs distinct, non-empty names, not ${given.join(',')}`, { hint: '--classes ADC,DCE,DWI,Others,T2W' });

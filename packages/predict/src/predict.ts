@@ -4,7 +4,7 @@
  */
 import { MscError, MISSING, columnSpec, type Row } from '@msc/core';
 import { transform } from '@msc/features';
-import type { CompiledRuleSet } from '@msc/heuristics';
+import { combineWithModel, type CompiledRuleSet } from '@msc/heuristics';
 import type { ModelBundle } from './model-bundle.js';
 import { contributionsByName, formatExplanation, topContributions, type Contribution } from './explain.js';
 
@@ -47,7 +47,7 @@ const PREDICT_BATCH_ROWS = 4096;
  * Columns the models read that the rows lack. Columns MSC added to the original's set may be
  * absent (tables made by the original tool lack them) and then count as missing values.
  */
-export function missingColumns(models: readonly ModelBundle[], available: Iterable<string>): string[] {
+function missingColumns(models: readonly ModelBundle[], available: Iterable<string>): string[] {
   const have = new Set(available);
   // Only columns some feature is made from; columns the featurizer saw as constant produce none.
   const needed = new Set(models.flatMap((model) => model.spec.features.map((feature) => feature.column)));
@@ -139,7 +139,7 @@ export async function predictSeries(rows: readonly Row[], models: readonly Model
       series_description: text(row.series_description),
       series_group: text(row.series_group),
       prediction: label,
-      prediction_heuristics: heuristic.label ?? label,
+      prediction_heuristics: combineWithModel(label, heuristic),
       confidence,
       rule: heuristic.rule ?? '',
       probabilities,

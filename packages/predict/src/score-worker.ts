@@ -4,7 +4,7 @@
  */
 import { workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
-import { serveRequests } from '@msc/core';
+import { serveRequests, errorMessage } from '@msc/core';
 import type { ScoreReply, ScoreRequest, ScoreWorkerData } from './score-thread.js';
 
 const { bytes, threads, input, output } = workerData as ScoreWorkerData;
@@ -33,7 +33,7 @@ serveRequests<ScoreRequest, ScoreReply>(
       // A copy of exactly the result's values: its data may be a view on a larger buffer.
       return { kind: 'scored', values: Float32Array.from(result[output]!.data as Float32Array) };
     } catch (error) {
-      return { kind: 'error', message: (error as Error).message };
+      return { kind: 'error', message: errorMessage(error) };
     }
   },
   { transfer: (reply) => (reply.kind === 'scored' ? [reply.values.buffer as ArrayBuffer] : []) },

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readTableAll, writeTable } from '@msc/tables';
 import { captureIo } from '@msc/core';
 import { extractSeries } from '@msc/extract';
-import { main as extractMain } from '../../extract/src/cli/main.js';
+import { main as extractMain } from '@msc/extract/cli';
 import { main as predictMain } from '../src/cli/main.js';
 import { generateCohort, type CohortResult } from '@msc/synth';
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { captureIo } from '@msc/core';
-import { freePort } from '@msc/pacs';
+import { freePort } from '@msc/pacs/testing';
 import { main } from '../src/cli/main.js';
 
 async function run(args: string[], env: Record<string, string> = {}) {

@@ -119,7 +119,7 @@ export interface ReportData {
   errorsOmitted: number;
 }
 
-export const MAX_ERRORS = 300;
+const MAX_ERRORS = 300;
 const TOP_FEATURES = 15;
 
 const text = (cell: unknown): string => (cell === null || cell === undefined ? '' : String(cell));

@@ -12,7 +12,7 @@ import { captureIo } from '@msc/core';
 import { readTableAll, writeTable } from '@msc/tables';
 import { trainAllMain } from '@msc/train';
 import { CHROMIUM, skipWithoutChromium } from '../../../test-support/oracles.js';
-import { seriesRows } from '../../train/src/test-support/series-rows.js';
+import { seriesRows } from '@msc/train/testing';
 import { main } from '../src/cli/main.js';
 import type { ReportData } from '../src/report-data.js';
 

@@ -6,7 +6,7 @@ import { realpath } from 'node:fs/promises';
 import { isAbsolute, resolve, sep } from 'node:path';
 import { HttpError } from './errors.js';
 
-export function isInside(path: string, root: string): boolean {
+function isInside(path: string, root: string): boolean {
   return path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
 }
 

@@ -2,6 +2,7 @@
  * JSON schemas of every body and reply: fastify validates bodies with them, serializes replies by
  * them, publishes them in /openapi.json, and (by default) checks each reply against them.
  */
+import type { FromSchema } from 'json-schema-to-ts';
 
 const text = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength }) as const;
 const texts = { type: 'array', items: { type: 'string' } } as const;
@@ -60,6 +61,14 @@ export function bodySchemas(maxStudies: number) {
     },
   } as const;
 }
+
+type BodySchemas = ReturnType<typeof bodySchemas>;
+/** The bodies as the routes see them, derived from the schemas above (one source of truth). */
+export type PredictBody = FromSchema<BodySchemas['predict']>;
+export type OrthancBody = FromSchema<BodySchemas['orthanc']>;
+export type DicomWebBody = FromSchema<BodySchemas['dicomweb']>;
+/** The model fields every prediction body has. */
+export type ModelFields = Pick<PredictBody, keyof typeof modelFields>;
 
 export const ERROR_REPLY = {
   type: 'object',

@@ -57,14 +57,8 @@ async function loadModel(config: ModelConfig, serve: ServeConfig): Promise<Loade
   const bundles: ModelBundle[] = [];
   try {
     for (const path of config.paths) {
-      let bundle: ModelBundle;
-      try {
-        bundle = await openModel(path);
-      } catch (error) {
-        // A model that stores no class names takes them from `matches` (the original's use of it).
-        if (!(isMscError(error) && error.code === 'E_MODEL' && /carries no class names/.test(error.message) && config.matches)) throw error;
-        bundle = await openModel(path, { classNames: config.matches });
-      }
+      // A model that stores no class names takes them from `matches` (the original's use of it).
+      const bundle = await openModel(path, config.matches ? { fallbackClassNames: config.matches } : {});
       bundles.push(bundle);
       await bundle.ready;
       const stored = bundle.classNames.map((name) => parseClassLabel(name) ?? name);

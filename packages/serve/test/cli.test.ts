@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '@msc/pacs';
+import { freePort } from '@msc/pacs/testing';
 import { DEFAULT_MODEL, writeConfig } from './support/serve-fixtures.js';
 
 const BIN = fileURLToPath(new URL('../bin/msc-serve.mjs', import.meta.url));

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localOrthancAvailable, startLocalOrthanc, type LocalOrthanc } from '@msc/pacs';
+import { localOrthancAvailable, startLocalOrthanc, type LocalOrthanc } from '@msc/pacs/testing';
 import { createServer, type MscServer } from '@msc/serve';
 import { generateCohort } from '@msc/synth';
 import { filesBelow } from '../../pacs/test/support/files.js';

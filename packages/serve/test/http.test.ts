@@ -96,7 +96,10 @@ describe('request bodies', () => {
   it.each([
     [{ dicom_path: 'cohort' }, 400, /missing 'prediction_model_id' \(or 'model_id'\)/],
     [{ model_id: 'prostate_mpmri' }, 400, /missing 'dicom_path'/],
-    [{ model_id: 'prostate_mpmri', dicom_path: 'cohort', extra: 1 }, 400, /unknown field 'extra'/],
+    [{ model_id: 'prostate_mpmri', dicom_path: 'cohort', extra: 1 }, 400, /^body: unknown field 'extra'$/],
+    // A misspelt required field is named as unknown (with the field it likely meant), not reported as missing.
+    [{ model_id: 'prostate_mpmri', dicom_pth: 'cohort' }, 400, /^body: unknown field 'dicom_pth' \(did you mean 'dicom_path'\?\)$/],
+    [{ modelid: 'prostate_mpmri', dicom_path: 'cohort' }, 400, /^body: unknown field 'modelid' \(did you mean 'model_id'\?\)$/],
     [{ model_id: 'prostate_mpmri', prediction_model_id: 'other', dicom_path: 'cohort' }, 400, /differ/],
     [{ model_id: 'nope', dicom_path: 'cohort' }, 404, /no model 'nope'/],
     [{ model_id: 'prostate_mpmri', dicom_path: 5 }, 400, /dicom_path must be string/],
@@ -113,6 +116,9 @@ describe('request bodies', () => {
     }
     const many = await post('/predict-dicomweb', { model_id: 'prostate_mpmri', study_uid: ['1.1', '1.2', '1.3', '1.4'] });
     expect(many.json().message).toMatch(/at most 3/);
+    const typo = await post('/predict-orthanc', { model_id: 'prostate_mpmri', study_uid: '1.2', update_label: true });
+    expect([typo.statusCode, typo.json().message]).toEqual([400, "body: unknown field 'update_label' (did you mean 'update_labels'?)"]);
+    expect(typo.json().hint).toBe('known fields: prediction_model_id, model_id, study_uid, update_labels');
     const flag = await post('/predict-orthanc', { model_id: 'prostate_mpmri', study_uid: '1.2', update_labels: 'yes' });
     expect(flag.statusCode).toBe(400);
     expect(flag.json().message).toMatch(/update_labels must be boolean/);

@@ -5,7 +5,7 @@
  * (CANON, UIH) are never part of the default mix, so a model trained on it can be scored on
  * vendors and naming it has never seen.
  */
-import { COLUMNS, MscError, type ClassLabel } from '@msc/core';
+import { COLUMNS, MscError } from '@msc/core';
 import { KINDS, kindOf, type SeriesKind } from './kinds.js';
 import { SIEMENS } from './vendors/siemens.js';
 import { GE } from './vendors/ge.js';
@@ -241,6 +241,3 @@ export const MISLEADING_DESCRIPTIONS: Readonly<Record<string, readonly string[]>
   dsc: ['DCE perfusion EPI'],
   eadc: ['ADC exp'],
 };
-
-/** Labels of the kinds, for tests and reports. */
-export const KIND_LABELS: Readonly<Record<string, ClassLabel>> = Object.fromEntries(KINDS.map((kind) => [kind.id, kind.label]));

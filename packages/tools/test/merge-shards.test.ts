@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureIo, type CliMain } from '@msc/core';
 import { generateCohort, type CohortResult } from '@msc/synth';
 import { readTableAll } from '@msc/tables';
-import { main as extractMain } from '../../extract/src/cli/main.js';
-import { main as predictMain } from '../../predict/src/cli/main.js';
+import { main as extractMain } from '@msc/extract/cli';
+import { main as predictMain } from '@msc/predict/cli';
 import { compareWalkOrder } from '../src/merge-shards.js';
 import { main as mergeMain } from '../src/cli/merge-shards.js';
 

@@ -13,7 +13,7 @@ import { readSeriesTable, readTableAll, writeTable } from '@msc/tables';
 import { main as mergeTargetMain } from '../src/cli/merge-target.js';
 import { main as metadataJsonMain } from '../src/cli/metadata-json.js';
 import { main as splitDataMain } from '../src/cli/split-data.js';
-import { main as predictMain } from '../../predict/src/cli/main.js';
+import { main as predictMain } from '@msc/predict/cli';
 
 let dir: string;
 let cohort: CohortResult;

@@ -11,8 +11,31 @@ import type { ClassificationMetrics, RegressionMetrics } from './metrics/classif
 import { classIndexOf, trainModel } from './train.js';
 import { subsetByStudy } from './validation/subset.js';
 import { evaluateTestSet } from './validation/test-set.js';
-import type { TrainCliOptions } from './cli/options.js';
+import type { BoosterParams, Task } from './params.js';
 import type { LabelledTable } from './labelled-table.js';
+
+/** What one training run needs (msc-train maps its flags onto it; the grid builds one per job). */
+export interface TrainRunOptions {
+  input: string;
+  output: string;
+  testSet?: string;
+  targetColumn: string;
+  task: Task;
+  excludeCols: string[];
+  includeCols: string[];
+  subset?: number;
+  seed: number;
+  params: Partial<BoosterParams>;
+  folds: number;
+  groupFile?: string;
+  nIter: number;
+  innerFolds: number;
+  skipImportance: boolean;
+  minDocFreq: number;
+  /** Add the derived features (plane, b-value range, image-type flags, contrast); default true. */
+  derivedFeatures: boolean;
+  modelName: string;
+}
 
 export interface TrainIo {
   /** Series rows of a labelled table (see readLabelledTable: unlabelled rows left out, conflicts refused). */
@@ -47,7 +70,7 @@ function withStudyContext(table: LabelledTable): { rows: Row[]; studyContext: bo
 }
 
 /** The files a run writes: the model, its metrics and (unless skipped) the importance table. */
-export function trainOutputs(opts: TrainCliOptions): string[] {
+function trainOutputs(opts: TrainRunOptions): string[] {
   const base = opts.output.replace(/\.onnx$/i, '');
   return [opts.output, `${base}.metrics.json`, `${base}.metrics.csv`, ...(opts.skipImportance ? [] : [`${base}.importance.csv`])];
 }
@@ -56,7 +79,7 @@ export function trainOutputs(opts: TrainCliOptions): string[] {
  * Every output checked before the (long) training: none of them is an input (`-o x.onnx` would
  * write x.metrics.csv over a table of that name), and each can be written.
  */
-export function checkTrainOutputs(opts: TrainCliOptions): void {
+export function checkTrainOutputs(opts: TrainRunOptions): void {
   const inputs = [
     { path: opts.input, role: 'the input table' },
     ...(opts.testSet ? [{ path: opts.testSet, role: 'the test set' }] : []),
@@ -80,7 +103,7 @@ function readingWarnings(table: LabelledTable, path: string, target: string): st
 }
 
 /** Labels that train a useless model without failing: an identifier as the label, classes too rare for the folds. */
-export function labelWarnings(rows: readonly Row[], target: string, folds: number | undefined): string[] {
+function labelWarnings(rows: readonly Row[], target: string, folds: number | undefined): string[] {
   const studiesOf = new Map<string, Set<string>>();
   for (const row of rows) {
     const cell = row[target];
@@ -106,7 +129,7 @@ export function labelWarnings(rows: readonly Row[], target: string, folds: numbe
   return warnings;
 }
 
-export async function runTrain(opts: TrainCliOptions, io: TrainIo): Promise<TrainSummary> {
+export async function runTrain(opts: TrainRunOptions, io: TrainIo): Promise<TrainSummary> {
   const outputs = trainOutputs(opts);
   const table = await io.readRows(opts.input, opts.targetColumn);
   const warnings = readingWarnings(table, opts.input, opts.targetColumn);

@@ -6,6 +6,7 @@
  */
 import { parseHeader, type ParseOptions, type ParsedHeader } from '../reader/parse.js';
 import { decodeRleFrame } from './rle.js';
+import { errorMessage } from '@msc/core';
 
 export type FirstFrame = { kind: 'pixels'; pixels: Float64Array; rows: number; columns: number } | { kind: 'skipped'; reason: string };
 
@@ -92,7 +93,7 @@ export function readFirstFrame(bytes: Uint8Array): FirstFrame {
   try {
     header = locatePixelData(bytes);
   } catch (error) {
-    return { kind: 'skipped', reason: error instanceof Truncated ? 'truncated' : `unparseable: ${(error as Error).message}` };
+    return { kind: 'skipped', reason: error instanceof Truncated ? 'truncated' : `unparseable: ${errorMessage(error)}` };
   }
   const { pixelData: pixel, transferSyntaxUid: ts } = header;
   if (!pixel) return { kind: 'skipped', reason: 'no pixel data' };
@@ -124,6 +125,6 @@ export function readFirstFrame(bytes: Uint8Array): FirstFrame {
     const pixels = samplesToFloat(pixel.dataset, pixel.valueOffset, count, bitsAllocated, signed, pixel.littleEndian);
     return { kind: 'pixels', pixels, rows, columns };
   } catch (error) {
-    return { kind: 'skipped', reason: error instanceof Truncated ? 'truncated' : `undecodable pixel data: ${(error as Error).message}` };
+    return { kind: 'skipped', reason: error instanceof Truncated ? 'truncated' : `undecodable pixel data: ${errorMessage(error)}` };
   }
 }

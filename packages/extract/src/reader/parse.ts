@@ -68,7 +68,7 @@ const ITEM_END = 0xfffee00d;
 const SEQUENCE_END = 0xfffee0dd;
 const PIXEL_DATA = 0x7fe00010;
 /** Nesting of the sequences read item by item (skipped ones may nest at any depth). */
-export const MAX_SEQUENCE_DEPTH = 32;
+const MAX_SEQUENCE_DEPTH = 32;
 const NO_BYTES = new Uint8Array(0);
 
 function readTag(reader: ByteReader, offset: number): number {

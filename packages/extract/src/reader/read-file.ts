@@ -41,7 +41,7 @@ export interface ReadBuffer {
 }
 
 /** Start small: most headers are a few KB, and copying 64 KB per file costs more than parsing it. */
-export const INITIAL_SYNC_PREFIX_BYTES = 16 * 1024;
+const INITIAL_SYNC_PREFIX_BYTES = 16 * 1024;
 const MAX_SYNC_PREFIX_BYTES = 256 * 1024;
 
 export function createReadBuffer(): ReadBuffer {

@@ -20,7 +20,7 @@ import {
   type Command,
   type Shard,
 } from '@msc/core';
-import { DicomWebClient, OrthancClient, assertStudyUid, endpointFromEnv } from '@msc/pacs';
+import { DicomWebClient, OrthancClient, assertStudyUid, endpointFromEnv, labelTargets } from '@msc/pacs';
 import { formatDelimitedLine, formatFromPath, writeTable } from '@msc/tables';
 import { compileRuleSet, loadRuleSet } from '@msc/heuristics';
 import { defaultModelPath } from '../default-model.js';
@@ -90,11 +90,10 @@ async function predictFromPacs(
     });
   }
   if (pacs instanceof OrthancClient && flags.updateLabels) {
-    const ids = new Map(read.series.map((series) => [`${series.patientId}\u0000${series.studyUid}\u0000${series.seriesUid}`, series.orthancId]));
-    const targets = result.predictions.flatMap((p) => {
-      const orthancId = ids.get(`${p.patient_id}\u0000${p.study_uid}\u0000${p.series_uid}`);
-      return orthancId ? [{ orthancId, label: p.prediction_heuristics }] : [];
-    });
+    const targets = labelTargets(
+      read.series,
+      result.predictions.map((p) => ({ patient_id: p.patient_id, study_uid: p.study_uid, series_uid: p.series_uid, label: p.prediction_heuristics })),
+    );
     const written = await pacs.writeLabels(targets, { modelId: basename(models[0]!.path).replace(/\.onnx$/, ''), metadataKey: flags.metadataKey });
     io.stderr.write(
       `msc-predict: ${written.written} labels written to Orthanc as ${written.method === 'labels' ? 'labels' : `series metadata '${flags.metadataKey}'`}\n`,

@@ -14,6 +14,7 @@ import { ReducerCells, type SeriesGroup } from './reduce/cells.js';
 import { SeriesReducer, type ReduceOptions } from './reduce/reducer.js';
 import type { ReducerState } from './reduce/state.js';
 import type { EncodedRows } from './row-transfer.js';
+import { errorMessage } from '@msc/core';
 
 export interface ScanTask {
   path: string;
@@ -218,7 +219,7 @@ export function scanRange(task: ScanTask): ScanOutcome {
       return { kind: 'scanned', reducer, rows };
     }
   } catch (error) {
-    return { kind: 'error', message: (error as Error).message };
+    return { kind: 'error', message: errorMessage(error) };
   } finally {
     closeSync(fd);
   }

@@ -4,7 +4,7 @@
  * records (embedded separators, doubled quotes, line breaks). Writer quotes only when needed.
  */
 import { createReadStream } from 'node:fs';
-import { type Cell, MscError, type Row, escapeCsvFormula, unescapeCsvFormula } from '@msc/core';
+import { type Cell, MscError, type Row, errorMessage, escapeCsvFormula, unescapeCsvFormula } from '@msc/core';
 import { normalizeColumnName } from './format.js';
 import { projectColumns } from './projection.js';
 import type { ColumnBatch, ReadTableOptions } from './types.js';
@@ -124,7 +124,7 @@ export async function* readDelimited(path: string, separator: ',' | '\t', option
       try {
         record = parseRecord(text, position, separator, atEnd, quote);
       } catch (error) {
-        return fail(`line ${line + 1}: ${(error as Error).message}`);
+        return fail(`line ${line + 1}: ${errorMessage(error)}`);
       }
       if (!record) break;
       const first = line + 1;
@@ -167,7 +167,7 @@ export async function* readDelimited(path: string, separator: ',' | '\t', option
       if (error instanceof MscError) throw error;
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') throw new MscError('E_INPUT_NOT_FOUND', `no such file: ${path}`, { path, hint: 'check the path' });
-      throw new MscError('E_TABLE_FORMAT', `cannot read ${path}: ${(error as Error).message}`, {
+      throw new MscError('E_TABLE_FORMAT', `cannot read ${path}: ${errorMessage(error)}`, {
         path,
         cause: error,
         hint: `check that the file is a readable ${separator === '\t' ? 'TSV' : 'CSV'} table`,

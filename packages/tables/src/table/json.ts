@@ -5,7 +5,7 @@
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { type Cell, MscError, type Row } from '@msc/core';
+import { type Cell, MscError, type Row, errorMessage } from '@msc/core';
 import { reduceCells } from '../series/reduce/rules.js';
 import { normalizeColumnName } from './format.js';
 import type { ColumnBatch, ReadTableOptions } from './types.js';
@@ -24,7 +24,7 @@ const JSONL_HINT = 'a .jsonl table has one row object per line ({"study_uid": â€
 
 function readError(path: string, error: unknown): MscError {
   if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new MscError('E_INPUT_NOT_FOUND', `no such file: ${path}`, { path, hint: 'check the path' });
-  return new MscError('E_TABLE_FORMAT', `${path}: not valid JSON: ${(error as Error).message}`, { path, hint: JSON_HINT });
+  return new MscError('E_TABLE_FORMAT', `${path}: not valid JSON: ${errorMessage(error)}`, { path, hint: JSON_HINT });
 }
 
 /** Rows (in file order) â†’ one column batch; the union of keys in first-seen order. */
@@ -122,7 +122,7 @@ export async function* readJsonLines(path: string, options: ReadTableOptions = {
       try {
         value = JSON.parse(line) as Json;
       } catch (error) {
-        throw new MscError('E_TABLE_FORMAT', `${path}: line ${lineNumber} is not valid JSON: ${(error as Error).message}`, { path, hint: JSONL_HINT });
+        throw new MscError('E_TABLE_FORMAT', `${path}: line ${lineNumber} is not valid JSON: ${errorMessage(error)}`, { path, hint: JSONL_HINT });
       }
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
         throw new MscError('E_TABLE_FORMAT', `${path}: line ${lineNumber} is not a row object`, { path, hint: JSONL_HINT });

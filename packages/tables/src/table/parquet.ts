@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, type FileMetaData } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { ParquetWriter, fileWriter, type ColumnSource } from 'hyparquet-writer';
-import { MscError, columnSpec, makeOutputDirectory, outputError, registerTemporary, temporaryPathFor, type Cell, type Row } from '@msc/core';
+import { MscError, columnSpec, makeOutputDirectory, outputError, registerTemporary, temporaryPathFor, type Cell, type Row, errorMessage } from '@msc/core';
 import { assertUniqueColumns } from './delimited.js';
 import { normalizeColumnName } from './format.js';
 import { projectColumns } from './projection.js';
@@ -33,7 +33,7 @@ export async function* readParquet(path: string, options: ReadTableOptions = {})
     metadata = await parquetMetadataAsync(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new MscError('E_INPUT_NOT_FOUND', `no such file: ${path}`, { path, hint: 'check the path' });
-    throw new MscError('E_TABLE_FORMAT', `${path}: not a readable parquet file: ${(error as Error).message}`, {
+    throw new MscError('E_TABLE_FORMAT', `${path}: not a readable parquet file: ${errorMessage(error)}`, {
       path,
       cause: error,
       hint: 'check that the file is a whole parquet file (a copy cut short, or another format under a .parquet name?)',
@@ -61,7 +61,7 @@ export async function* readParquet(path: string, options: ReadTableOptions = {})
     try {
       await parquetRead({ file, metadata, columns: readNames, rowStart, rowEnd, compressors, onComplete: (result: unknown[][]) => (rows = result) });
     } catch (error) {
-      throw new MscError('E_TABLE_FORMAT', `${path}: cannot decode row group at row ${rowStart}: ${(error as Error).message}`, {
+      throw new MscError('E_TABLE_FORMAT', `${path}: cannot decode row group at row ${rowStart}: ${errorMessage(error)}`, {
         path,
         cause: error,
         hint: 'the file is damaged from that row on; write it again from its source',

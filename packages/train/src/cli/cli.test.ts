@@ -2,11 +2,11 @@ import { Command, normalizeFlagSpellings, type Row } from '@msc/core';
 import { describe, expect, it } from 'vitest';
 import { readOnnxMetadata } from '../export/onnx/export.js';
 import { seriesRows } from '../test-support/series-rows.js';
-import { TRAIN_ALIASES, configureTrain, trainOptionsFrom, type TrainCliOptions, type TrainFlags } from './options.js';
-import { formatSummary, runTrain, type TrainIo } from '../train-from-table.js';
+import { TRAIN_ALIASES, configureTrain, trainOptionsFrom, type TrainFlags } from './options.js';
+import { formatSummary, runTrain, type TrainIo, type TrainRunOptions } from '../train-from-table.js';
 
-/** Flags → TrainCliOptions the way msc-train checks them (commander through core's kit). */
-function parseTrainArgs(argv: string[]): TrainCliOptions {
+/** Flags → TrainRunOptions the way msc-train checks them (commander through core's kit). */
+function parseTrainArgs(argv: string[]): TrainRunOptions {
   const command = configureTrain(new Command())
     .exitOverride()
     .configureOutput({ writeErr: () => undefined });

@@ -1,31 +1,11 @@
 /**
- * msc-train flags (commander, through core's CLI kit) and their checking into TrainCliOptions.
+ * msc-train flags (commander, through core's CLI kit) and their checking into the library's
+ * TrainRunOptions.
  * Names follow the original tool where it had the option.
  */
 import { MscError, Option, parse, type Command } from '@msc/core';
-import { parseParamOverrides, type BoosterParams, type Task } from '../params.js';
-
-export interface TrainCliOptions {
-  input: string;
-  output: string;
-  testSet?: string;
-  targetColumn: string;
-  task: Task;
-  excludeCols: string[];
-  includeCols: string[];
-  subset?: number;
-  seed: number;
-  params: Partial<BoosterParams>;
-  folds: number;
-  groupFile?: string;
-  nIter: number;
-  innerFolds: number;
-  skipImportance: boolean;
-  minDocFreq: number;
-  /** Add the derived features (plane, b-value range, image-type flags, contrast); default true. */
-  derivedFeatures: boolean;
-  modelName: string;
-}
+import { parseParamOverrides, type Task } from '../params.js';
+import type { TrainRunOptions } from '../train-from-table.js';
 
 /** The flags as commander hands them over. */
 export interface TrainFlags {
@@ -90,7 +70,7 @@ const columnList = (text: string | undefined): string[] =>
     : [];
 
 /** Checks the parsed flags and positional arguments into the options runTrain takes. */
-export function trainOptionsFrom(flags: TrainFlags, args: readonly string[]): TrainCliOptions {
+export function trainOptionsFrom(flags: TrainFlags, args: readonly string[]): TrainRunOptions {
   const inputs = [...args, ...(flags.inputPath ? [flags.inputPath] : [])];
   if (inputs.length !== 1)
     throw new MscError('E_USAGE', inputs.length === 0 ? 'no input table given' : 'give exactly one input table', { hint: 'msc-train <table> -o <model.onnx>' });

@@ -7,18 +7,18 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { MscError, atomicWriteFile, type Row } from '@msc/core';
+import { MscError, atomicWriteFile, type Row, errorMessage } from '@msc/core';
 import { readSeriesTable, writeTable } from '@msc/tables';
 import { splitByStudy } from '../validation/split.js';
 import type { GridData, Grouping } from './plan.js';
 import { vendorOfStudies } from './vendor.js';
 
-export async function fileHash(path: string): Promise<string> {
+async function fileHash(path: string): Promise<string> {
   const hash = createHash('sha256');
   try {
     for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   } catch (cause) {
-    throw new MscError('E_INPUT_NOT_FOUND', `cannot read ${path}: ${(cause as Error).message}`, { path, cause, hint: 'check the path' });
+    throw new MscError('E_INPUT_NOT_FOUND', `cannot read ${path}: ${errorMessage(cause)}`, { path, cause, hint: 'check the path' });
   }
   return hash.digest('hex');
 }
@@ -133,7 +133,7 @@ export async function prepareGridData(options: GridDataOptions): Promise<Prepare
     try {
       mapping = JSON.parse(await readFile(path, 'utf8'));
     } catch (cause) {
-      throw new MscError('E_INPUT_NOT_FOUND', `cannot read the group file ${path}: ${(cause as Error).message}`, {
+      throw new MscError('E_INPUT_NOT_FOUND', `cannot read the group file ${path}: ${errorMessage(cause)}`, {
         path,
         cause,
         hint: 'a JSON object study_uid → centre',

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { MscError } from '@msc/core';
 import type { BoosterParams, Task } from '../params.js';
-import type { TrainCliOptions } from '../cli/options.js';
+import type { TrainRunOptions } from '../train-from-table.js';
 
 /** The original's exclusion sets: none, the description, two scanner-specific numbers, all three. */
 export const ORIGINAL_EXCLUSIONS = [
@@ -66,7 +66,7 @@ export interface GridJob {
   /** Percent of the training studies. */
   fraction: number;
   /** Options of the msc-train run (output: the .onnx file). */
-  options: TrainCliOptions;
+  options: TrainRunOptions;
   /** Hash of everything the job's outputs depend on: equal hash, same model. */
   configHash: string;
   /** When the job cannot be run with these data, why (too few studies for any fold). */
@@ -123,7 +123,7 @@ export function planGrid(options: GridPlanOptions, data: GridData): GridJob[] {
     minDocFreq: options.minDocFreq,
     derived: options.derivedFeatures,
   };
-  const base = (exclusion: string, output: string): TrainCliOptions => ({
+  const base = (exclusion: string, output: string): TrainRunOptions => ({
     input: data.train,
     output,
     testSet: data.test,
@@ -148,7 +148,7 @@ export function planGrid(options: GridPlanOptions, data: GridData): GridJob[] {
       const name = `models/${options.modelName}.${exclusion}.${fraction}`;
       const kept = studiesKept(data.trainStudies, fraction);
       const folds = Math.min(options.folds, kept);
-      const trainOptions: TrainCliOptions = {
+      const trainOptions: TrainRunOptions = {
         ...base(exclusion, join(options.outDir, `${name}.onnx`)),
         folds,
         ...(fraction < 100 ? { subset: fraction / 100 } : {}),
@@ -172,7 +172,7 @@ export function planGrid(options: GridPlanOptions, data: GridData): GridJob[] {
     if (!groups) continue;
     for (const exclusion of names) {
       const name = `models_logo_${grouping}/${options.modelName}.${exclusion}`;
-      const trainOptions: TrainCliOptions = { ...base(exclusion, join(options.outDir, `${name}.onnx`)), groupFile: groups.path };
+      const trainOptions: TrainRunOptions = { ...base(exclusion, join(options.outDir, `${name}.onnx`)), groupFile: groups.path };
       const config = { ...shared, exclusion, logo: grouping, groups: groups.hash };
       jobs.push({
         name,

@@ -4,11 +4,10 @@
  * reading the training table once. A thread that crashes fails its job and is replaced.
  */
 import { MscError, ThreadClient, workerScriptUrl, type MscErrorCode } from '@msc/core';
-import type { TrainCliOptions } from '../cli/options.js';
-import type { TrainSummary } from '../train-from-table.js';
+import type { TrainRunOptions, TrainSummary } from '../train-from-table.js';
 
 export interface JobRequest {
-  options: TrainCliOptions;
+  options: TrainRunOptions;
 }
 
 /** A finished job, or the user-facing error it stopped with (a bug crashes the thread instead). */
@@ -20,7 +19,7 @@ export interface JobCallbacks {
 }
 
 interface Queued extends JobCallbacks {
-  options: TrainCliOptions;
+  options: TrainRunOptions;
   resolve: (result: { summary: TrainSummary; seconds: number }) => void;
   reject: (error: Error) => void;
 }
@@ -36,7 +35,7 @@ export class TrainPool {
   }
 
   /** Runs one msc-train job on the next free thread. */
-  run(options: TrainCliOptions, callbacks: JobCallbacks = {}): Promise<{ summary: TrainSummary; seconds: number }> {
+  run(options: TrainRunOptions, callbacks: JobCallbacks = {}): Promise<{ summary: TrainSummary; seconds: number }> {
     return new Promise((resolve, reject) => {
       this.queue.push({ options, ...callbacks, resolve, reject });
       this.dispatch();

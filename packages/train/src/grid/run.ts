@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { readFile, readdir, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { atomicWriteFile, isMscError } from '@msc/core';
+import { atomicWriteFile, isMscError, errorMessage } from '@msc/core';
 import type { TrainSummary } from '../train-from-table.js';
 import { collectGridTables, type GridTables } from './collect.js';
 import { prepareGridData } from './data.js';
@@ -153,7 +153,7 @@ export async function runGrid(options: GridOptions, onEvent: (event: GridEvent) 
             // Data a job cannot learn from (one class in a small subset) is a skip, not a failure.
             const status: JobStatus = isMscError(error) && error.code === 'E_BAD_DATA' ? 'skipped' : 'failed';
             if (status === 'failed') firstFailure ??= error;
-            results.set(job, resultOf(job, status, { reason: (error as Error).message }));
+            results.set(job, resultOf(job, status, { reason: errorMessage(error) }));
           }
           onEvent({ type: 'finished', result: results.get(job)! });
         }),

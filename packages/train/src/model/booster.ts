@@ -59,7 +59,7 @@ export function predictProba(booster: Booster, matrix: FeatureMatrix): Float32Ar
   return raw;
 }
 
-export function softmaxRowsInPlace(values: Float32Array, k: number): void {
+function softmaxRowsInPlace(values: Float32Array, k: number): void {
   for (let o = 0; o < values.length; o += k) {
     let max = -Infinity;
     for (let j = 0; j < k; j++) max = Math.max(max, values[o + j]!);

@@ -1,24 +1,7 @@
-/**
- * A trained regression tree with real (float32) thresholds and no bins, so it can be evaluated
- * on raw feature values and exported as is (LightGBM io/tree.cpp). Node 0 is the root; a node
- * with feature -1 is a leaf.
- */
-export interface Tree {
-  /** Split feature per node, -1 for a leaf. */
-  readonly feature: Int32Array;
-  /** float32 threshold: x <= threshold goes left. */
-  readonly threshold: Float32Array;
-  /** 1 when missing values go left. */
-  readonly defaultLeft: Uint8Array;
-  readonly left: Int32Array;
-  readonly right: Int32Array;
-  /** Leaf output (learning rate applied), float32; for inner nodes the would-be leaf value. */
-  readonly value: Float32Array;
-  /** Loss reduction of the split (inner nodes). */
-  readonly gain: Float64Array;
-  /** Hessian sum of the training rows reaching the node. */
-  readonly cover: Float64Array;
-}
+import type { Tree } from '@msc/features';
+
+/** The node layout is features' (shared with TreeSHAP and the trees read back from .onnx); train adds the builder and the walk. */
+export type { Tree };
 
 /** Index of the leaf a row reaches; `row` is a float32 view of one row's values. */
 export function leafIndex(tree: Tree, data: Float32Array, offset: number): number {

@@ -16,7 +16,7 @@ import { MISSING, type Row } from '@msc/core';
 import { extractSeries } from '@msc/extract';
 import { loadModel, predictSeries, type ModelBundle } from '@msc/predict';
 import { trainModel } from '@msc/train';
-import { generateCohort, type CohortOptions } from './cohort.js';
+import { generateCohort, type CohortOptions } from '@msc/synth';
 
 let dir: string;
 let model: ModelBundle;

@@ -1,0 +1,46 @@
+/** POST /predict: label the series of a DICOM folder below one of the allowed roots. */
+import type { FastifyPluginAsync } from 'fastify';
+import { extractSeries } from '@msc/extract';
+import type { ServeContext } from '../context.js';
+import { HttpError } from '../errors.js';
+import { resolveDicomPath } from '../paths.js';
+import { PREDICT_REPLY, bodySchemas, type PredictBody } from '../schemas.js';
+import { modelFor, predicting, replyBody, responses } from './predicting.js';
+
+export const predictFolderRoutes: FastifyPluginAsync<ServeContext> = async (app, context) => {
+  const schemas = bodySchemas(context.getService().config.server.maxStudiesPerRequest);
+  app.post<{ Body: PredictBody }>(
+    '/predict',
+    {
+      schema: {
+        summary: 'Label the series of a DICOM folder on the server',
+        body: schemas.predict,
+        response: responses(PREDICT_REPLY),
+        security: [{ bearer: [] }],
+      },
+    },
+    async (request, reply) => {
+      const started = performance.now();
+      return predicting(context, reply, async (current) => {
+        const model = modelFor(current, request.body);
+        const limits = current.config.server;
+        const path = await resolveDicomPath(request.body.dicom_path, limits.allowedRoots, limits.allowedRootsAsWritten);
+        // On this thread (no worker pool per request); symbolic links inside the folder are not followed.
+        const extracted = await extractSeries([path], { workers: 0, followLinks: false });
+        // Files read only in part count as skipped instances too (as this reply always counted them).
+        const skipped = extracted.skipped.length + extracted.partial.length;
+        if (extracted.rows.length === 0) {
+          throw new HttpError(404, 'E_INPUT_NOT_FOUND', `no DICOM image series in ${request.body.dicom_path} (${skipped} files skipped)`);
+        }
+        const result = await current.predict(model, extracted.rows);
+        context.metrics.work('/predict', {
+          studies: new Set(extracted.rows.map((row) => row.study_uid)).size,
+          series: extracted.rows.length,
+          pacsCalls: 0,
+          pacsRetries: 0,
+        });
+        return replyBody(model, result, { skipped }, started);
+      });
+    },
+  );
+};
