@@ -88,7 +88,7 @@ const EXIT_CODE_HELP: Record<keyof typeof EXIT_CODES, string> = {
   upstream: 'a PACS (Orthanc, DICOMweb) is unreachable, too slow or answered with an error (E_UPSTREAM)',
 };
 
-function exitCodeTable(): string {
+export function exitCodeTable(): string {
   const lines = Object.entries(EXIT_CODES).map(([key, code]) => `  ${code}  ${EXIT_CODE_HELP[key as keyof typeof EXIT_CODES]}`);
   return `Exit codes:\n${lines.join('\n')}\n  130/143  interrupted (SIGINT/SIGTERM); outputs are left untouched`;
 }

@@ -21,7 +21,7 @@ const SOP_INSTANCE_UID = '00080018';
  * The header of a DICOM file being received (bare, or as the first part of a multipart body), once
  * enough bytes are in; undefined while more are needed.
  */
-function headerOfPartialFile(bytes: Uint8Array, complete: boolean): ParsedHeader | undefined {
+export function headerOfPartialFile(bytes: Uint8Array, complete: boolean): ParsedHeader | undefined {
   let start = 0;
   let end = bytes.length;
   if (bytes[0] === 0x2d && bytes[1] === 0x2d) {
