@@ -2,7 +2,7 @@
  * Planning a cohort: which studies, which series, what each series' header says, and the archive
  * noise applied on top. Pure data, drawn from one seeded PRNG, so a seed fixes everything.
  */
-import { MscError, Random, type ClassLabel } from '@msc/core';
+import { MscError, Random, fnv1a, type ClassLabel } from '@msc/core';
 import type { Plane } from './kinds.js';
 import { draw, drawNuisance, pick, weighted, type Nuisance } from './nuisance.js';
 import type { TransferSyntax } from './part10.js';
@@ -342,6 +342,12 @@ function planSeries(
   const slicesRange = split ? template.split!.slices : template.slices;
   const slices = source ? source.slices : slicesRange[0] + random.int(slicesRange[1] - slicesRange[0] + 1);
   const bValues = template.bValues ? pick(random, template.bValues) : undefined;
+  // Scanners write an ADC map's highest source b-value into its b-value tags (Siemens 0019,100C,
+  // GE 0043,1039 do): a b-value alone does not make a DWI. Not evidence of the map's kind (below).
+  const sourceB = source?.instances.map((instance) => instance.bValue ?? -1) ?? [];
+  // Half the maps, chosen by their source's UID so the random stream (and every other draw) stays as it was.
+  const carriedBValue =
+    template.label === 'ADC' && source && Math.max(-1, ...sourceB) > 0 && fnv1a(source.seriesUid) % 2 === 0 ? Math.max(...sourceB) : undefined;
   const directions = template.directions ? template.directions[0] + random.int(template.directions[1] - template.directions[0] + 1) : undefined;
   const imageType = pick(random, template.imageTypes);
   const sequenceName = pick(random, template.sequenceNames);
@@ -509,6 +515,7 @@ function planSeries(
     for (let phase = 0; phase < Math.max(1, phases); phase++) {
       for (let slice = 0; slice < slices; slice++) {
         if (bValues) for (const bValue of bValues) instances.push({ slice, bValue });
+        else if (carriedBValue !== undefined) instances.push({ slice, bValue: carriedBValue });
         else if (echoes > 1) for (let echo = 1; echo <= echoes; echo++) instances.push({ slice, echo });
         else instances.push(phases > 0 ? { slice, phase: phase + 1 } : { slice });
       }
