@@ -6,7 +6,7 @@
  * checked (its bin shim with --help, a closed pipe, exit codes and summaries end to end); flag
  * mistakes call the same `main` the shim starts, in-process.
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -138,6 +138,44 @@ describe('exit codes and summaries end to end', () => {
     const predict = run('msc-predict', ['--input_path', cohort, '--model_path', join(dir, 'm.onnx'), '-o', join(dir, 'p.csv')]);
     expect(predict.status, predict.stderr).toBe(0);
     expect(JSON.parse(predict.stdout)).toMatchObject({ series: lines.length });
+  });
+
+  it('runs under node V8 flags (--max-old-space-size, --stack-size): worker threads inherit them', () => {
+    const cohort = join(dir, 'cohort');
+    for (const flag of ['--max-old-space-size=700', '--stack-size=2000']) {
+      const extract = spawnSync(
+        process.execPath,
+        [flag, join(root, BINARIES['msc-extract']), cohort, '-o', join(dir, 'v8.csv'), '--per-series', '--n-workers', '2'],
+        {
+          encoding: 'utf8',
+        },
+      );
+      expect(extract.status, extract.stderr).toBe(0);
+      const predict = spawnSync(process.execPath, [flag, join(root, BINARIES['msc-predict']), join(dir, 'v8.csv'), '--model-path', join(dir, 'm.onnx')], {
+        encoding: 'utf8',
+      });
+      expect(predict.status, predict.stderr).toBe(0);
+      expect(predict.stdout.split('\n')[0]).toMatch(/^patient_id,/);
+    }
+  });
+
+  it('refuses FIFOs and devices wherever a file is given, without opening them for reading (findings F2, F20)', () => {
+    const fifo = join(dir, 'pipe.csv');
+    execFileSync('mkfifo', [fifo, join(dir, 'pipe.onnx')]);
+    // Bounded: a reader blocked on a FIFO would hit the timeout (status null), failing the test.
+    const bounded = (binary: Binary, args: string[]) =>
+      spawnSync(process.execPath, [join(root, BINARIES[binary]), ...args], { encoding: 'utf8', timeout: 30_000 });
+    const table = bounded('msc-predict', [fifo]);
+    expect(table.status, table.stderr).toBe(EXIT_CODES.input);
+    expect(table.stderr).toMatch(/^error \[E_INPUT_NOT_FOUND\]: cannot read table .*pipe\.csv: it is a FIFO \(named pipe\)\nhint: /);
+    for (const model of [join(dir, 'pipe.onnx'), '/dev/zero']) {
+      const result = bounded('msc-predict', [join(dir, 'series.csv'), '--model-path', model]);
+      expect(result.status, result.stderr).toBe(EXIT_CODES.model);
+      expect(result.stderr).toMatch(/^error \[E_MODEL\]: cannot read model .*: it is (a FIFO \(named pipe\)|a device)\nhint: /);
+    }
+    const extract = bounded('msc-extract', [fifo, '-o', join(dir, 'fifo-out.csv')]);
+    expect(extract.status, extract.stderr).toBe(EXIT_CODES.input);
+    expect(readFileSync(join(dir, 'fifo-out.csv.skipped.csv'), 'utf8')).toMatch(/pipe\.csv,not a regular file \(a FIFO \(named pipe\)\)/);
   });
 
   it('uses 3 for missing input, 4 for a bad model, 5 for an unwritable output', () => {

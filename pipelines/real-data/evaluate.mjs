@@ -11,6 +11,8 @@ import { parse } from 'csv-parse/sync';
 import { LABELS_PATH, SKIP_EXPECTED_PATH } from './cache.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** The b-value columns of extract's instance table (core's BVALUE_SOURCE_COLUMNS and their merge). */
+export const BVALUE_COLUMNS = ['diffusion_bvalue', 'diffusion_bvalue_ge', 'diffusion_bvalue_siemens', 'diffusion_bvalue_philips', 'diffusion_bvalue_final'];
 export const CLASSES = ['T2W', 'ADC', 'DWI', 'DCE', 'Others'];
 const bin = (name) => join(ROOT, 'packages', name, 'bin', `msc-${name}.mjs`);
 const run = promisify(execFile);
@@ -26,6 +28,60 @@ const readJsonl = async (path) =>
 /** labels.csv: one row per series; `files` split into file keys, `ambiguous` a boolean. */
 export function readLabels(path = LABELS_PATH) {
   return readCsv(path).map((row) => ({ ...row, files: row.files.split(';'), ambiguous: row.ambiguous === '1' }));
+}
+
+/**
+ * A committed header set's labels (pipelines/real-prostate/labels.csv and its kin: `patient`,
+ * `study_uid`, `series_uid`, `class`, `series_description`, `reason`, optional `vendor` and
+ * `ambiguous`) in the shape seriesResults takes. `files` stays empty: these sets name series, not
+ * files; the vendor comes from the extracted rows when the csv has none (fillVendors).
+ */
+export function readHeaderSetLabels(path, source) {
+  return readCsv(path).map((row) => ({
+    source,
+    patient: row.patient,
+    study_uid: row.study_uid,
+    series_uid: row.series_uid,
+    label: row.class,
+    description: row.series_description,
+    why: row.reason,
+    vendor: row.vendor || '',
+    ambiguous: row.ambiguous === '1',
+    family: /^(DWI|ADC)$/.test(row.class) ? 'diffusion' : '',
+    files: [],
+  }));
+}
+
+/** Labels without a vendor take the manufacturer extract read for their series. */
+export function fillVendors(labels, instances) {
+  const manufacturer = new Map(instances.map((row) => [seriesKey(row), String(row.manufacturer ?? '-').toUpperCase()]));
+  return labels.map((label) => (label.vendor ? label : { ...label, vendor: manufacturer.get(seriesKey(label)) ?? '-' }));
+}
+
+/** Unpacks a header set's tar (headers.tar.xz) under work/<name>/files, the layout extractCache reads. */
+export async function unpackHeaderSet(tarPath, work, name) {
+  const dir = join(work, name);
+  await mkdir(join(dir, 'files'), { recursive: true });
+  await run('tar', ['-xJf', tarPath, '-C', join(dir, 'files')]);
+  return dir;
+}
+
+/**
+ * For every labelled series: the distinct values extract read in each b-value column (`-` left
+ * out), so a report can say whether a diffusion series' b-values were read, and from which tag.
+ */
+export function bvaluesBySeries(instances) {
+  const bySeries = new Map();
+  for (const row of instances) {
+    const key = seriesKey(row);
+    const seen = bySeries.get(key) ?? Object.fromEntries(BVALUE_COLUMNS.map((column) => [column, new Set()]));
+    for (const column of BVALUE_COLUMNS) {
+      const value = row[column];
+      if (value !== undefined && value !== null && value !== '-' && value !== '') seen[column].add(String(value));
+    }
+    bySeries.set(key, seen);
+  }
+  return bySeries;
 }
 
 /** skip-expected.csv: files that are no image series and must be skipped by extract. */

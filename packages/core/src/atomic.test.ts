@@ -2,7 +2,9 @@ import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { atomicWriteFile, createAtomicStream } from './atomic.js';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { atomicWriteFile, createAtomicStream, processAlive } from './atomic.js';
 
 describe('atomic outputs', () => {
   it('writes a whole file and leaves no temporary behind', async () => {
@@ -38,5 +40,24 @@ describe('atomic outputs', () => {
     // The parent "directory" is a regular file.
     await expect(atomicWriteFile(join(dir, 'file', 'x.txt'), 'x')).rejects.toMatchObject({ code: 'E_OUTPUT' });
     await expect(createAtomicStream(join(dir, 'file', 'y.txt'))).rejects.toMatchObject({ code: 'E_OUTPUT' });
+  });
+});
+
+describe('processAlive', () => {
+  it('counts a killed, not yet reaped process (a zombie) as gone, so --resume after a SIGKILL is not refused (finding F18)', () => {
+    const child = spawn('sleep', ['30']);
+    const pid = child.pid!;
+    expect(processAlive(pid)).toBe(true);
+    child.kill('SIGKILL');
+    // Node reaps the child only when the event loop turns; until then it is a zombie. Wait
+    // (synchronously, bounded at 10 s) for the kernel to make it one.
+    const state = () => {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    };
+    const deadline = Date.now() + 10_000;
+    while (state() !== 'Z' && Date.now() < deadline) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+    expect(state()).toBe('Z');
+    expect(processAlive(pid)).toBe(false);
   });
 });

@@ -2,7 +2,7 @@
  * Atomic outputs: everything is written to a temporary file beside the target and renamed over it
  * only once complete, so an interrupted run never leaves a partial file under the target's name.
  */
-import { createWriteStream, mkdirSync, readdirSync, rmSync, statSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, readdirSync, rmSync, statSync, type WriteStream } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { MscError } from './errors.js';
@@ -47,14 +47,28 @@ export function registeredTemporaries(): string[] {
 
 const TEMPORARY_NAME = /^\.(.+)\.(\d+)\.\d+\.tmp$/;
 
-/** True when a process with this id exists (EPERM: it exists, under another user). */
+/**
+ * True when a process with this id exists and runs (EPERM: it exists, under another user). A
+ * zombie — killed, not yet reaped by its parent — holds no lock: on Linux its /proc state says so,
+ * so `--resume` right after a SIGKILL is not refused.
+ */
 export function processAlive(pid: number): boolean {
   if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return !isZombie(pid);
+}
+
+function isZombie(pid: number): boolean {
+  try {
+    // /proc/<pid>/stat: `pid (comm) state …`; comm may hold spaces and parentheses, so the state follows the last ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return false;
   }
 }
 

@@ -7,6 +7,8 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT_CODES, MscError, exitCodeFor, formatError } from './errors.js';
+import { CSV_FORMULA_POLICIES, setCsvFormulaPolicy, type CsvFormulaPolicy } from './csv-formulas.js';
+import { assertDistinctPaths, type NamedPath } from './outputs.js';
 
 export { Command, InvalidArgumentError, Option };
 
@@ -54,8 +56,16 @@ export interface CliSpec<Flags> {
   configure(command: Command): Command;
   /** Extra help text shown before the exit-code table. */
   helpText?: string;
+  /** The binary writes CSV/TSV tables: the kit adds `--csv-formulas escape|keep` (csv-formulas.ts). */
+  writesTables?: boolean;
   /** Other long spellings of a flag (`--output-path` → `--output`), listed in the help. */
   aliases?: Record<string, string>;
+  /**
+   * The files the run reads and writes, checked by the kit before `run`: an output that is an input
+   * or another output (`-o` = the input table, two parts to one file) is refused at once, so no tool
+   * can overwrite what it reads. Undefined entries (flags not given) are ignored.
+   */
+  paths?(flags: Flags, args: string[]): { inputs?: readonly (NamedPath | undefined)[]; outputs: readonly (NamedPath | undefined)[] };
   /** The work, once flags are parsed; returns the exit code. Errors are printed by the kit. */
   run(flags: Flags, args: string[], io: CliIo): Promise<number>;
   /**
@@ -109,6 +119,15 @@ function usageMessage(error: CommanderError): string {
 export function defineCli<Flags>(spec: CliSpec<Flags>): CliMain {
   return async (argv, io = processIo) => {
     const command = spec.configure(new Command(spec.name).description(spec.description));
+    if (spec.writesTables)
+      command.addOption(
+        new Option(
+          '--csv-formulas <mode>',
+          "CSV/TSV cells starting with = + - @ (formulas to a spreadsheet): 'escape' writes them with a leading ' (read back as written), 'keep' raw",
+        )
+          .choices(CSV_FORMULA_POLICIES)
+          .default('escape'),
+      );
     command
       .helpOption('-h, --help', 'show this help')
       .addHelpText('after', helpFooter(spec))
@@ -129,6 +148,7 @@ export function defineCli<Flags>(spec: CliSpec<Flags>): CliMain {
       return report(io, error);
     }
     const flags = command.opts() as Flags;
+    if (spec.writesTables) setCsvFormulaPolicy((flags as { csvFormulas?: CsvFormulaPolicy }).csvFormulas ?? 'escape');
     const interrupted = spec.interrupted;
     const stopListening =
       interrupted === false
@@ -138,6 +158,8 @@ export function defineCli<Flags>(spec: CliSpec<Flags>): CliMain {
             io.stderr.write(`\n${spec.name}: interrupted (${signal}); ${left}\n`);
           });
     try {
+      const paths = spec.paths?.(flags, command.args);
+      if (paths) assertDistinctPaths(defined(paths.outputs), defined(paths.inputs ?? []));
       return await spec.run(flags, command.args, io);
     } catch (error) {
       return report(io, error);
@@ -146,6 +168,8 @@ export function defineCli<Flags>(spec: CliSpec<Flags>): CliMain {
     }
   };
 }
+
+const defined = (paths: readonly (NamedPath | undefined)[]): NamedPath[] => paths.filter((path): path is NamedPath => path !== undefined);
 
 function helpFooter(spec: Pick<CliSpec<unknown>, 'helpText' | 'aliases'>): string {
   const aliases = Object.entries(spec.aliases ?? {}).map(([alias, flag]) => `${alias} (= ${flag})`);

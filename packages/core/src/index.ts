@@ -10,3 +10,5 @@ export * from './shard.js';
 export * from './worker-url.js';
 export * from './progress.js';
 export * from './threads.js';
+export * from './csv-formulas.js';
+export * from './read-input.js';

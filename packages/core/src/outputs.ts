@@ -42,6 +42,11 @@ export interface NamedPath {
   role: string;
 }
 
+/** A NamedPath for a flag that may not be given (empty or absent: undefined, which the guards ignore). */
+export function namedPath(path: string | undefined, role: string): NamedPath | undefined {
+  return path ? { path, role } : undefined;
+}
+
 /** A file's identity: device and inode when it exists (links and other spellings agree), else its absolute path. */
 function identity(path: string): string {
   try {

@@ -45,3 +45,33 @@ export function parseShard(text: string): Shard {
 export function inShard(shard: Shard | undefined, studyUid: string, seriesUid: string): boolean {
   return !shard || shardOf(seriesShardKey(studyUid, seriesUid), shard.count) === shard.index;
 }
+
+/**
+ * What a `--shard k/n` output says of itself, in `<output>.shard.json` beside it: msc-merge-shards
+ * reads these to know when a part is missing or given twice (CSV and TSV parts have no room for
+ * metadata of their own).
+ */
+export interface ShardRecord {
+  /** `k/n`, as given. */
+  shard: string;
+  /** The binary that wrote the part. */
+  tool: string;
+}
+
+export function shardRecordPath(output: string): string {
+  return `${output}.shard.json`;
+}
+
+export function shardRecord(shard: Shard, tool: string): string {
+  return `${JSON.stringify({ shard: `${shard.index}/${shard.count}`, tool } satisfies ShardRecord)}\n`;
+}
+
+/** The shard a part's record names; undefined without a record (parts of older versions, or renamed files). */
+export function readShardRecord(text: string): Shard | undefined {
+  try {
+    const record = JSON.parse(text) as Partial<ShardRecord>;
+    return typeof record.shard === 'string' ? parseShard(record.shard) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -59,7 +59,7 @@ export class ThreadClient<Req, Rep> {
     script: URL,
     private readonly options: ThreadClientOptions,
   ) {
-    this.worker = new Worker(script, { workerData: options.workerData, execArgv: [...WORKER_EXEC_ARGV] });
+    this.worker = new Worker(script, { workerData: options.workerData, ...(WORKER_EXEC_ARGV ? { execArgv: [...WORKER_EXEC_ARGV] } : {}) });
     this.worker.unref();
     this.worker.on('message', (answer: Answer<Rep>) => {
       const call = this.pending.get(answer.id);

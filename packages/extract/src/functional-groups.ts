@@ -29,6 +29,7 @@ const MR_DIFFUSION = 0x00189117;
 const MR_FOV_GEOMETRY = 0x00189125;
 const MR_IMAGE_FRAME_TYPE = 0x00189226;
 const SAR_SEQUENCE = 0x00189239;
+const CARDIAC_SYNCHRONIZATION = 0x00189118;
 const FRAME_CONTENT = 0x00209111;
 const PLANE_ORIENTATION = 0x00209116;
 const PIXEL_MEASURES = 0x00289110;
@@ -70,7 +71,11 @@ const COLUMN_ATTRIBUTES: Readonly<Record<string, Attribute>> = {
   slice_thickness: attribute(0x00180050, 'DS', PIXEL_MEASURES),
   image_orientation_patient: attribute(0x00200037, 'DS', PLANE_ORIENTATION),
   temporal_position_identifier: attribute(0x00209128, 'UL', FRAME_CONTENT), // TemporalPositionIndex
+  trigger_time: attribute(0x00209153, 'FD', CARDIAC_SYNCHRONIZATION), // NominalCardiacTriggerDelayTime
 };
+
+// FrameAcquisitionDateTime (DT): acquisition_time keeps its time of day, as a classic file's TM.
+const FRAME_ACQUISITION_DATETIME = attribute(0x00189074, 'DT', FRAME_CONTENT);
 
 // The enhanced attributes that replace ScanningSequence (0018,0020) and SequenceVariant (0018,0021).
 const ECHO_PULSE_SEQUENCE = attribute(0x00189008, 'CS');
@@ -95,7 +100,7 @@ const TECHNIQUE_ATTRIBUTES = [
 ];
 const TEMPORAL_POSITION_INDEX = COLUMN_ATTRIBUTES.temporal_position_identifier!;
 
-const ALL_ATTRIBUTES = [...Object.values(COLUMN_ATTRIBUTES), ...TECHNIQUE_ATTRIBUTES];
+const ALL_ATTRIBUTES = [...Object.values(COLUMN_ATTRIBUTES), FRAME_ACQUISITION_DATETIME, ...TECHNIQUE_ATTRIBUTES];
 
 /** Top-level tags the parser must keep for this module, with their VRs (for implicit VR). */
 export const ENHANCED_TOP_LEVEL_VRS: ReadonlyMap<number, string> = new Map(ALL_ATTRIBUTES.map((a) => [a.tag, a.vr]));
@@ -198,6 +203,12 @@ export function enhancedValues(spec: ColumnSpec, header: ParsedHeader, groups: F
       return scanningSequence(header, groups, decoder);
     case 'sequence_variant':
       return sequenceVariant(header, groups, decoder);
+    case 'acquisition_time': {
+      const times = resolve(header, groups, FRAME_ACQUISITION_DATETIME, decoder, true)
+        .map(timeOfDay)
+        .filter((time) => time !== '');
+      return [...new Set(times)].sort(compareReducedValues);
+    }
     case 'number_of_temporal_positions': {
       const positions = resolve(header, groups, TEMPORAL_POSITION_INDEX, decoder, true);
       return positions.length > 0 ? [String(positions.length)] : [];
@@ -207,6 +218,12 @@ export function enhancedValues(spec: ColumnSpec, header: ParsedHeader, groups: F
       return a ? resolve(header, groups, a, decoder, spec.perFrameValues === true) : [];
     }
   }
+}
+
+/** A DT value's time of day as TM (`20261207093015.5+0100` → `093015.5`); '' when it has none. */
+export function timeOfDay(dateTime: string): string {
+  const match = /^\d{8}(\d{2,6}(?:\.\d{1,6})?)/.exec(dateTime.trim());
+  return match ? match[1]! : '';
 }
 
 /** ScanningSequence terms (SE, IR, GR, EP, in the standard's order) from EchoPulseSequence & co. */

@@ -6,6 +6,7 @@
 import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
+import { fileKind } from '@msc/core';
 
 /** A glob on file names (`*`, `?`, `[...]`), as the original's `--pattern '*dcm'`. */
 export function globToRegExp(pattern: string): RegExp {
@@ -131,6 +132,7 @@ export async function* walkFileBatches(inputs: readonly string[], options: WalkO
   for (const input of inputs) {
     const info = await stat(input);
     if (info.isDirectory()) yield* walk(input, 0);
+    else if (!info.isFile()) skip(input, `not a regular file (${fileKind(info)})`);
     else if (!keep(basename(input))) continue;
     else if (inputFiles.has(resolve(input))) skip(input, 'given twice');
     else {

@@ -27,7 +27,11 @@ SOURCES = {
     "slice_thickness": ("PixelMeasuresSequence", "SliceThickness"),
     "image_orientation_patient": ("PlaneOrientationSequence", "ImageOrientationPatient"),
     "temporal_position_identifier": ("FrameContentSequence", "TemporalPositionIndex"),
+    "trigger_time": ("CardiacSynchronizationSequence", "NominalCardiacTriggerDelayTime"),
 }
+FRAME_ACQUISITION_DATETIME = ("FrameContentSequence", "FrameAcquisitionDateTime")
+# A DT's time of day (YYYYMMDD then HH[MM[SS[.F]]]; any UTC offset dropped), as a TM.
+TIME_OF_DAY = re.compile(r"^\d{8}(\d{2,6}(?:\.\d{1,6})?)")
 TECHNIQUE = {
     "EchoPulseSequence": None,
     "InversionRecovery": "MRModifierSequence",
@@ -91,6 +95,10 @@ def _resolve(ds, path, text_values, every_frame=False):
 def enhanced_values(ds, name, per_frame, text_values):
     """The column's values from the functional groups ([] when none); `text_values(elem)` gives an
     element's values as text under the row rules."""
+    if name == "acquisition_time":
+        stamps = _resolve(ds, FRAME_ACQUISITION_DATETIME, text_values, True)
+        times = {m.group(1) for m in (TIME_OF_DAY.match(v.strip()) for v in stamps) if m}
+        return sorted(times, key=reduced_order)
     if name == "number_of_temporal_positions":
         positions = _resolve(ds, SOURCES["temporal_position_identifier"], text_values, True)
         return [str(len(positions))] if positions else []

@@ -6,3 +6,4 @@ export * from './featurize.js';
 export * from './derived.js';
 export * from './model-contract.js';
 export * from './tree-shap.js';
+export * from './study-context.js';

@@ -1,9 +1,8 @@
 /**
  * Rule sets from YAML: a built-in name (`prostate_mpmri`) or a path to a user's file.
  */
-import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { MscError } from '@msc/core';
+import { readInputFile } from '@msc/core';
 import { validateRuleSet, type RuleSet } from './rule-schema.js';
 import { parseYamlSource } from './yaml-source.js';
 
@@ -22,14 +21,15 @@ export function parseRuleSet(text: string, source: string): RuleSet {
 export async function loadRuleSet(nameOrPath: string): Promise<RuleSet> {
   const builtIn = (BUILT_IN_RULE_SETS as readonly string[]).includes(nameOrPath);
   const path = builtIn ? `${BUILT_IN_DIR}${nameOrPath}.yaml` : nameOrPath;
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new MscError('E_INPUT_NOT_FOUND', `cannot read heuristics file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
-      path,
+  const text = await readInputFile(
+    path,
+    {
+      code: 'E_INPUT_NOT_FOUND',
+      what: 'heuristics file',
       hint: `give a built-in rule set (${BUILT_IN_RULE_SETS.join(', ')}) or the path to a YAML rule file`,
-    });
-  }
+      maxBytes: 16 * 2 ** 20,
+    },
+    'utf8',
+  );
   return parseRuleSet(text, path);
 }

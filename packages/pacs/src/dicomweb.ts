@@ -7,7 +7,7 @@ import { normalizeForReduction } from '@msc/core';
 import { PacsHttp, UpstreamError, type PacsEndpoint, type PacsHttpOptions, type PacsResponse } from './http.js';
 import { HEADER_OPTIONS, NeedMoreBytes, instanceRow, parseHeader, type InstanceOutcome, type ParsedHeader } from '@msc/extract';
 import { headerFromDicomJson, rawElement, rowFromHeader, type DicomJsonElement } from './rows.js';
-import { assertStudyUid, type StudyRows, type StudySource } from './study.js';
+import { StudyBounds, assertStudyUid, isPacsUid, objectEntries, type StudyRows, type StudySource } from './study.js';
 
 type DicomJson = Record<string, DicomJsonElement>;
 
@@ -65,7 +65,10 @@ export class DicomWebClient implements StudySource {
   readonly name = 'DICOMweb';
   private readonly http: PacsHttp;
 
-  constructor(endpoint: PacsEndpoint, options: PacsHttpOptions = {}) {
+  constructor(
+    endpoint: PacsEndpoint,
+    private readonly options: PacsHttpOptions = {},
+  ) {
     this.http = new PacsHttp(endpoint, 'DICOMweb server', options);
   }
 
@@ -90,11 +93,18 @@ export class DicomWebClient implements StudySource {
 
   async studyRows(study: string): Promise<StudyRows> {
     assertStudyUid(study, false);
-    const found = (await this.getJson<DicomJson[]>(`studies/${study}/series`)) ?? [];
-    if (!Array.isArray(found)) throw new UpstreamError('protocol', 'the DICOMweb server answered a series query with something other than a list');
-    const seriesUids = [...new Set(found.map((dataset) => firstString(dataset, SERIES_INSTANCE_UID)).filter((uid): uid is string => uid !== undefined))].sort();
-    const result: StudyRows = { requested: study, found: seriesUids.length > 0, rows: [], series: [], skipped: [] };
-    const perSeries = await Promise.all(seriesUids.map((uid) => this.seriesRows(study, uid)));
+    const answer = (await this.getJson<unknown>(`studies/${study}/series`)) ?? [];
+    if (!Array.isArray(answer)) throw new UpstreamError('protocol', 'the DICOMweb server answered a series query with something other than a list');
+    const found = objectEntries<DicomJson>('the DICOMweb server', 'a series query', answer);
+    const announced = [...new Set(found.map((dataset) => firstString(dataset, SERIES_INSTANCE_UID)).filter((uid): uid is string => uid !== undefined))].sort();
+    const bounds = new StudyBounds('the DICOMweb server', study, this.options);
+    bounds.series(announced.length);
+    const seriesUids = announced.filter(isPacsUid);
+    const result: StudyRows = { requested: study, found: announced.length > 0, rows: [], series: [], skipped: [] };
+    // A UID that is not digits and dots never goes into a URL; it is listed, not followed.
+    for (const uid of announced)
+      if (!isPacsUid(uid)) result.skipped.push({ instance: `series ${String(uid).slice(0, 80)}`, reason: 'the server gave an invalid SeriesInstanceUID' });
+    const perSeries = await Promise.all(seriesUids.map((uid) => this.seriesRows(study, uid, bounds)));
     for (const part of perSeries) {
       result.rows.push(...part.rows);
       result.skipped.push(...part.skipped);
@@ -109,9 +119,13 @@ export class DicomWebClient implements StudySource {
     return result;
   }
 
-  private async seriesRows(study: string, series: string): Promise<Pick<StudyRows, 'rows' | 'skipped'>> {
-    const datasets = (await this.getJson<DicomJson[]>(`studies/${study}/series/${series}/metadata`)) ?? [];
-    if (!Array.isArray(datasets)) throw new UpstreamError('protocol', 'the DICOMweb server answered a metadata request with something other than a list');
+  private async seriesRows(study: string, series: string, bounds: StudyBounds): Promise<Pick<StudyRows, 'rows' | 'skipped'>> {
+    const answer = await this.getJson<unknown>(`studies/${study}/series/${series}/metadata`);
+    // A series the query listed but whose metadata is gone: said, not silently dropped.
+    if (answer === undefined) return { rows: [], skipped: [{ instance: `series ${series}`, reason: 'the server has no metadata for this series' }] };
+    if (!Array.isArray(answer)) throw new UpstreamError('protocol', 'the DICOMweb server answered a metadata request with something other than a list');
+    const datasets = objectEntries<DicomJson>('the DICOMweb server', 'a metadata request', answer);
+    bounds.addInstances(datasets.length);
     const rows: StudyRows['rows'] = [];
     const skipped: StudyRows['skipped'] = [];
     const outcomes = await Promise.all(
@@ -119,7 +133,7 @@ export class DicomWebClient implements StudySource {
         const instance = firstString(dataset, SOP_INSTANCE_UID) ?? '?';
         const header = headerFromDicomJson(dataset);
         let outcome: InstanceOutcome;
-        if (header.missing.some((item) => item.dropped) && instance !== '?') {
+        if (header.missing.some((item) => item.dropped) && isPacsUid(instance)) {
           // The server left an element out: the instance's own header (its first bytes only) decides.
           const parsed = await this.http.prefix(`studies/${study}/series/${series}/instances/${instance}`, DICOM_ACCEPT, headerOfPartialFile);
           outcome = instanceRow(parsed, `dicomweb:${instance}`);

@@ -24,7 +24,21 @@ export interface PacsHttpOptions {
   concurrency?: number;
   /** Aborts every call (e.g. the HTTP client of the service went away). */
   signal?: AbortSignal;
+  /**
+   * Largest answer read, in bytes (default 256 MiB): a larger one is an UpstreamError, never a
+   * buffer that grows until the process dies.
+   */
+  maxResponseBytes?: number;
+  /** Series read per study (default 2,000): a study announcing more is refused, not followed. */
+  maxSeriesPerStudy?: number;
+  /** Instances read per study (default 100,000). */
+  maxInstancesPerStudy?: number;
 }
+
+export const DEFAULT_MAX_SERIES_PER_STUDY = 2_000;
+export const DEFAULT_MAX_INSTANCES_PER_STUDY = 100_000;
+
+export const DEFAULT_MAX_RESPONSE_BYTES = 256 * 2 ** 20;
 
 export type UpstreamReason = 'unreachable' | 'timeout' | 'status' | 'protocol';
 
@@ -68,6 +82,17 @@ export function displayUrl(url: string | URL): string {
   }
 }
 
+/** A percent-encoded URL user or password; a lone `%` is a usage error that names no secret. */
+function decodeUserInfo(text: string, name: string, what: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new MscError('E_USAGE', `${name} URL: the ${what} written in it is not valid percent-encoding (a '%' must be written %25)`, {
+      hint: `write % as %25, or give the ${what} in the environment instead of the URL`,
+    });
+  }
+}
+
 /** Parses and checks a base URL; credentials written into it move to the endpoint's user/password. */
 export function normalizeEndpoint(endpoint: PacsEndpoint, name: string): { base: URL; authorization: string | undefined } {
   let base: URL;
@@ -82,8 +107,8 @@ export function normalizeEndpoint(endpoint: PacsEndpoint, name: string): { base:
   let user = endpoint.user;
   let password = endpoint.password;
   if (base.username || base.password) {
-    user ??= decodeURIComponent(base.username);
-    password ??= decodeURIComponent(base.password);
+    user ??= decodeUserInfo(base.username, name, 'user');
+    password ??= decodeUserInfo(base.password, name, 'password');
     base.username = '';
     base.password = '';
   }
@@ -149,6 +174,7 @@ export class PacsHttp {
   private readonly authorization: string | undefined;
   private readonly limit: LimitFunction;
   private readonly timeoutMs: number;
+  private readonly maxResponseBytes: number;
 
   constructor(
     endpoint: PacsEndpoint,
@@ -159,6 +185,7 @@ export class PacsHttp {
     ({ base: this.base, authorization: this.authorization } = normalizeEndpoint(endpoint, name));
     this.limit = pLimit(options.concurrency ?? 8);
     this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   }
 
   /** `path` relative to the base URL (`series/x`), or an absolute URL on the base's origin. */
@@ -215,14 +242,14 @@ export class PacsHttp {
           await response.body.dump();
           throw new UpstreamError('status', `${this.name} answered GET ${displayUrl(url)} with HTTP ${response.statusCode}`, { status: response.statusCode });
         }
-        const chunks: Buffer[] = [];
+        const bytes = new GrowingBuffer(this.tooLarge(`GET ${displayUrl(url)}`), this.maxResponseBytes);
         try {
           for await (const chunk of response.body as AsyncIterable<Buffer>) {
-            chunks.push(chunk);
-            const result = enough(new Uint8Array(Buffer.concat(chunks)), false);
+            bytes.append(chunk);
+            const result = enough(bytes.view(), false);
             if (result !== undefined) return result;
           }
-          const result = enough(new Uint8Array(Buffer.concat(chunks)), true);
+          const result = enough(bytes.view(), true);
           if (result === undefined) throw new UpstreamError('protocol', `${this.name} answered GET ${displayUrl(url)} with less than expected`);
           return result;
         } finally {
@@ -231,6 +258,31 @@ export class PacsHttp {
         }
       });
     });
+  }
+
+  private tooLarge(where: string): () => UpstreamError {
+    return () =>
+      new UpstreamError('protocol', `${this.name} answered ${where} with more than ${this.maxResponseBytes} bytes`, {
+        hint: 'the answer was cut off; raise server.max_pacs_reply_bytes (msc-serve) if such answers are expected',
+      });
+  }
+
+  /**
+   * An upstream error body as it may be shown: a server or proxy that echoes request headers
+   * must not make MSC echo its own credentials (finding F9).
+   */
+  private redact(text: string): string {
+    let out = text.replace(/\b(Basic|Bearer)\s+[A-Za-z0-9+/=._~-]+/gi, '$1 [redacted]');
+    const secret = this.authorization?.replace(/^(Basic|Bearer)\s+/i, '');
+    if (secret) {
+      out = out.split(secret).join('[redacted]');
+      if (/^Basic /i.test(this.authorization!)) {
+        const decoded = Buffer.from(secret, 'base64').toString('utf8');
+        const password = decoded.slice(decoded.indexOf(':') + 1);
+        if (password.length >= 4) out = out.split(password).join('[redacted]');
+      }
+    }
+    return out;
   }
 
   private headers(init: { accept?: string; contentType?: string }): Record<string, string> {
@@ -292,19 +344,52 @@ export class PacsHttp {
         ...(init.body !== undefined ? { body: init.body } : {}),
       });
       const type = response.headers['content-type'];
-      return {
-        status: response.statusCode,
-        contentType: (Array.isArray(type) ? type[0] : type) ?? '',
-        body: new Uint8Array(await response.body.arrayBuffer()),
-      };
+      const bytes = new GrowingBuffer(this.tooLarge(where), this.maxResponseBytes, Number(response.headers['content-length']) || 0);
+      try {
+        for await (const chunk of response.body as AsyncIterable<Buffer>) bytes.append(chunk);
+      } finally {
+        response.body.destroy();
+      }
+      return { status: response.statusCode, contentType: (Array.isArray(type) ? type[0] : type) ?? '', body: bytes.view() };
     });
     if ((status >= 200 && status < 300) || init.allow?.includes(status)) return { status, contentType, body };
-    const detail = Buffer.from(body.subarray(0, 300)).toString('utf8').replace(/\s+/g, ' ').trim();
+    const detail = this.redact(Buffer.from(body.subarray(0, 300)).toString('utf8').replace(/\s+/g, ' ').trim());
     throw new UpstreamError('status', `${this.name} answered ${where} with HTTP ${status}${detail ? `: ${detail}` : ''}`, {
       status,
       ...(status === 401 || status === 403
         ? { hint: `check the credentials in the environment (${this.name === 'Orthanc' ? 'ORTHANC' : 'DICOMWEB'}_USER / _PASSWORD / _TOKEN)` }
         : {}),
     });
+  }
+}
+
+/** Bytes of an answer, grown by doubling (linear in the answer's size) and bounded. */
+class GrowingBuffer {
+  private buffer: Buffer;
+  private length = 0;
+
+  constructor(
+    private readonly tooLarge: () => Error,
+    private readonly max: number,
+    expected = 0,
+  ) {
+    if (expected > max) throw tooLarge();
+    this.buffer = Buffer.allocUnsafe(Math.min(Math.max(expected, 16 * 1024), max));
+  }
+
+  append(chunk: Uint8Array): void {
+    const needed = this.length + chunk.length;
+    if (needed > this.max) throw this.tooLarge();
+    if (needed > this.buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.min(Math.max(needed, this.buffer.length * 2), this.max));
+      this.buffer.copy(grown, 0, 0, this.length);
+      this.buffer = grown;
+    }
+    this.buffer.set(chunk, this.length);
+    this.length = needed;
+  }
+
+  view(): Uint8Array {
+    return new Uint8Array(this.buffer.buffer, this.buffer.byteOffset, this.length);
   }
 }

@@ -7,7 +7,7 @@
 import { CLASS_LABELS, MscError, normalizeForReduction } from '@msc/core';
 import { PacsHttp, UpstreamError, type PacsEndpoint, type PacsHttpOptions } from './http.js';
 import { headerFromOrthanc, orthancTagPath, rawElement, rowFromHeader } from './rows.js';
-import { ORTHANC_ID_PATTERN, assertStudyUid, type SeriesRef, type StudyRows, type StudySource } from './study.js';
+import { ORTHANC_ID_PATTERN, StudyBounds, assertStudyUid, objectEntries, type SeriesRef, type StudyRows, type StudySource } from './study.js';
 
 interface OrthancStudy {
   ID: string;
@@ -42,7 +42,10 @@ export class OrthancClient implements StudySource {
   readonly name = 'Orthanc';
   private readonly http: PacsHttp;
 
-  constructor(endpoint: PacsEndpoint, options: PacsHttpOptions = {}) {
+  constructor(
+    endpoint: PacsEndpoint,
+    private readonly options: PacsHttpOptions = {},
+  ) {
     this.http = new PacsHttp(endpoint, 'Orthanc', options);
   }
 
@@ -67,14 +70,20 @@ export class OrthancClient implements StudySource {
     }
     const { value } = await this.http.json<OrthancStudy[]>('POST', 'tools/find', { Level: 'Study', Query: { StudyInstanceUID: study }, Expand: true });
     if (!Array.isArray(value)) throw new UpstreamError('protocol', `Orthanc answered /tools/find with something other than a list`);
-    return value;
+    return objectEntries<OrthancStudy>('Orthanc', '/tools/find', value);
   }
 
   async studyRows(study: string): Promise<StudyRows> {
     const studies = await this.findStudies(study);
     const result: StudyRows = { requested: study, found: studies.length > 0, rows: [], series: [], skipped: [] };
-    const seriesIds = studies.flatMap((found) => found.Series ?? []);
-    const perSeries = await Promise.all(seriesIds.map((id) => this.seriesRows(id)));
+    const announced = studies.flatMap((found) => (Array.isArray(found.Series) ? found.Series : []));
+    const bounds = new StudyBounds('Orthanc', study, this.options);
+    bounds.series(announced.length);
+    // Only Orthanc ids go into URLs (finding F15).
+    const seriesIds = announced.filter((id): id is string => typeof id === 'string' && ORTHANC_ID_PATTERN.test(id));
+    for (const id of announced.filter((id) => !seriesIds.includes(id as string)))
+      result.skipped.push({ instance: `series ${String(id).slice(0, 80)}`, reason: 'Orthanc gave an invalid series id' });
+    const perSeries = await Promise.all(seriesIds.map((id) => this.seriesRows(id, bounds)));
     for (const part of perSeries) {
       result.rows.push(...part.rows);
       result.skipped.push(...part.skipped);
@@ -83,11 +92,26 @@ export class OrthancClient implements StudySource {
     return result;
   }
 
-  private async seriesRows(seriesId: string): Promise<{ rows: StudyRows['rows']; skipped: StudyRows['skipped']; series: SeriesRef | undefined }> {
-    const { value } = await this.http.json<Record<string, Record<string, unknown>>>('GET', `series/${seriesId}/instances-tags?short`);
-    const instances = Object.entries(value ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  private async seriesRows(
+    seriesId: string,
+    bounds: StudyBounds,
+  ): Promise<{ rows: StudyRows['rows']; skipped: StudyRows['skipped']; series: SeriesRef | undefined }> {
+    const { value } = await this.http.json<unknown>('GET', `series/${seriesId}/instances-tags?short`);
+    if (value !== undefined && (value === null || typeof value !== 'object' || Array.isArray(value)))
+      throw new UpstreamError('protocol', 'Orthanc answered /instances-tags with something other than an object');
+    const all = Object.entries((value ?? {}) as Record<string, unknown>);
+    bounds.addInstances(all.length);
+    const entries = all.filter(([id]) => ORTHANC_ID_PATTERN.test(id));
+    objectEntries(
+      'Orthanc',
+      '/instances-tags',
+      entries.map(([, tags]) => tags),
+    );
+    const instances = (entries as [string, Record<string, unknown>][]).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const rows: StudyRows['rows'] = [];
-    const skipped: StudyRows['skipped'] = [];
+    const skipped: StudyRows['skipped'] = all
+      .filter(([id]) => !ORTHANC_ID_PATTERN.test(id))
+      .map(([id]) => ({ instance: id.slice(0, 80), reason: 'Orthanc gave an invalid instance id' }));
     await Promise.all(
       instances.map(async ([instanceId, tags]) => {
         const header = headerFromOrthanc(tags);

@@ -3,6 +3,7 @@
  * the series it found, and what it could not read.
  */
 import { MscError, type InstanceRow } from '@msc/core';
+import { DEFAULT_MAX_INSTANCES_PER_STUDY, DEFAULT_MAX_SERIES_PER_STUDY, UpstreamError, type PacsHttpOptions } from './http.js';
 
 export interface SeriesRef {
   /** As the series row has it (`-` when missing): one UID can live under two patients. */
@@ -47,4 +48,52 @@ export function assertStudyUid(uid: string, allowOrthancId: boolean): void {
   throw new MscError('E_USAGE', `not a StudyInstanceUID${allowOrthancId ? ' or Orthanc study id' : ''}: '${uid.slice(0, 80)}'`, {
     hint: 'a UID is digits and dots (1.2.840…), at most 64 characters',
   });
+}
+
+/** A UID a PACS sent, before it goes into a URL: digits and dots only (finding F15). */
+export function isPacsUid(uid: string | undefined): uid is string {
+  return uid !== undefined && uid.length <= 64 && UID_PATTERN.test(uid);
+}
+
+/**
+ * Bounds on what one study may make MSC read (finding F6): a PACS announcing 200,000 series gets
+ * an error naming the limit, not 200,000 calls.
+ */
+export class StudyBounds {
+  private instances = 0;
+  private readonly maxSeries: number;
+  private readonly maxInstances: number;
+
+  constructor(
+    private readonly server: string,
+    private readonly study: string,
+    options: Pick<PacsHttpOptions, 'maxSeriesPerStudy' | 'maxInstancesPerStudy'>,
+  ) {
+    this.maxSeries = options.maxSeriesPerStudy ?? DEFAULT_MAX_SERIES_PER_STUDY;
+    this.maxInstances = options.maxInstancesPerStudy ?? DEFAULT_MAX_INSTANCES_PER_STUDY;
+  }
+
+  series(count: number): void {
+    if (count > this.maxSeries)
+      throw new UpstreamError('protocol', `${this.server} lists ${count} series in study ${this.study}, more than the ${this.maxSeries} MSC reads per study`, {
+        hint: 'raise server.max_series_per_study (msc-serve) if such studies are real',
+      });
+  }
+
+  addInstances(count: number): void {
+    this.instances += count;
+    if (this.instances > this.maxInstances)
+      throw new UpstreamError('protocol', `${this.server} lists more than ${this.maxInstances} instances in study ${this.study}`, {
+        hint: 'raise server.max_instances_per_study (msc-serve) if such studies are real',
+      });
+  }
+}
+
+/** A JSON answer's list entries that are objects; anything else (null, numbers) is a protocol error (finding F16). */
+export function objectEntries<T extends object>(server: string, what: string, list: unknown[]): T[] {
+  for (const entry of list) {
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry))
+      throw new UpstreamError('protocol', `${server} answered ${what} with a list holding ${entry === null ? 'null' : typeof entry} entries`);
+  }
+  return list as T[];
 }

@@ -16,6 +16,7 @@ import {
   firstMultipartPart,
   headerFromDicomJson,
   localOrthancAvailable,
+  normalizeEndpoint,
   orthancLabel,
   parseTagKey,
   readStudiesSeries,
@@ -41,6 +42,21 @@ function sameCell(fromFile: unknown, fromWeb: unknown): boolean {
 }
 
 describe('helpers', () => {
+  it('reads credentials written into a URL, and names a bad percent-encoding without the secret (finding F17)', () => {
+    const { base, authorization } = normalizeEndpoint({ url: 'http://msc:p%25ss@127.0.0.1:8042' }, 'Orthanc');
+    expect(base.href).toBe('http://127.0.0.1:8042/');
+    expect(authorization).toBe(`Basic ${Buffer.from('msc:p%ss').toString('base64')}`);
+    expect(() => normalizeEndpoint({ url: 'http://u:100%x@127.0.0.1:9' }, 'Orthanc')).toThrow(
+      /^Orthanc URL: the password written in it is not valid percent-encoding/,
+    );
+    try {
+      normalizeEndpoint({ url: 'http://u:100%x@127.0.0.1:9' }, 'Orthanc');
+    } catch (error) {
+      expect(String(error)).not.toContain('100%x');
+      expect((error as { code?: string }).code).toBe('E_USAGE');
+    }
+  });
+
   it('reads tag keys, labels and versions', () => {
     expect(parseTagKey('0019,100c')).toBe(0x0019100c);
     expect(parseTagKey('0019100C')).toBe(0x0019100c);

@@ -6,9 +6,10 @@
  */
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { MscError, inShard, type Row, type Shard } from '@msc/core';
-import { SeriesReducer, assertReducible, isTablePath, normalizeColumnName, readSeriesTable, readTableAll } from '@msc/tables';
+import { MISSING, MscError, STUDY_CONTEXT_COLUMN_NAMES, inShard, type Row, type Shard } from '@msc/core';
+import { SeriesReducer, assertReducible, isTablePath, normalizeColumnName, readSeriesTable, readTable, readTableAll } from '@msc/tables';
 import { extractBatches, type SkippedFile } from '@msc/extract';
+import { MAX_STUDY_SERIES, addStudyContext } from '@msc/features';
 
 export type PredictionLevel = 'series' | 'study' | 'instance';
 
@@ -30,8 +31,10 @@ export interface PredictionInputs {
   skipped: SkippedFile[];
   /** Columns the inputs have (after the column map; only those read when `columns` is given). */
   columns: Set<string>;
-  /** What the user should know: rows left out, a column map naming no input column. */
+  /** What the user should know: rows left out, a column map naming no input column, no study context. */
   warnings: string[];
+  /** Whether series rows were given study context (series level, rows with study_uid). */
+  studyContext: boolean;
 }
 
 /** `old:new` pairs → a map of normalised column names; E_USAGE for a malformed pair. */
@@ -97,6 +100,9 @@ async function isFolderOrDicomFile(path: string): Promise<boolean> {
 /** Every input's rows, one input after another (an input given twice is read once). */
 export async function readPredictionInputs(inputs: readonly string[], options: ReadInputsOptions = {}): Promise<PredictionInputs> {
   const level = options.level ?? 'series';
+  // Series get study context from all their study's series: the shard is applied after it.
+  const studyShard = level === 'series' ? options.shard : undefined;
+  if (studyShard) options = { ...options, shard: undefined };
   const columnMap = options.columnMap ?? new Map<string, string>();
   const rows: Row[] = [];
   const skipped: SkippedFile[] = [];
@@ -137,9 +143,20 @@ export async function readPredictionInputs(inputs: readonly string[], options: R
     keep({ rows: sink.finish(), sourceColumns: instanceColumns, blankKeyRows: sink.blankKeyRows });
   }
   const warnings: string[] = [];
+  let studyContext = false;
+  let result = rows;
+  if (level === 'series') {
+    const context = addStudyContext(rows);
+    studyContext = context.studyContext;
+    if (studyContext) for (const column of STUDY_CONTEXT_COLUMN_NAMES) columns.add(column);
+    result = studyShard ? context.rows.filter((row) => inShard(studyShard, keyText(row.study_uid), keyText(row.series_uid))) : context.rows;
+    if (!studyContext && rows.length > 0) warnings.push('no study context: series classified alone (the input has no study_uid)');
+    if (context.cappedStudies > 0)
+      warnings.push(`${context.cappedStudies} studies have more than ${MAX_STUDY_SERIES} series: their series got no study context beyond study_series_count`);
+  }
   if (blankKeyRows > 0) warnings.push(`${blankKeyRows} input rows have no study_uid or series_uid (empty or -); left out`);
   for (const [from, to] of columnMap) if (!sourceColumns.has(from)) warnings.push(`--column-map ${from}:${to}: no input has a column "${from}"`);
-  return { rows, skipped, columns, warnings };
+  return { rows: result, skipped, columns, warnings, studyContext };
 }
 
 interface TableRows {
@@ -149,7 +166,32 @@ interface TableRows {
   blankKeyRows: number;
 }
 
+/** The table's columns (its first batch's), after the column map. */
+async function tableColumns(path: string, columnMap: ReadonlyMap<string, string>): Promise<string[]> {
+  for await (const batch of readTable(path)) return batch.columns.map((column) => columnMap.get(column) ?? column);
+  return [];
+}
+
+/**
+ * Series rows of a table that has series_uid but no study_uid: rows are grouped by series alone
+ * and keep study_uid missing, so study context (which needs the study) is left out, not made up.
+ */
+async function rowsWithoutStudy(path: string, columnMap: ReadonlyMap<string, string>): Promise<TableRows> {
+  const table = await readTableAll(path);
+  const sink = new LevelSink('series', undefined);
+  for (const row of table.rows) {
+    const renamed = rename(row, columnMap);
+    sink.add({ ...renamed, study_uid: renamed.series_uid ?? null });
+  }
+  const rows = sink.finish().map((row) => ({ ...row, study_uid: MISSING }));
+  return { rows, sourceColumns: table.columns, blankKeyRows: sink.blankKeyRows };
+}
+
 async function tableRows(path: string, level: PredictionLevel, columnMap: ReadonlyMap<string, string>, options: ReadInputsOptions): Promise<TableRows> {
+  if (level === 'series') {
+    const columns = await tableColumns(path, columnMap);
+    if (columns.includes('series_uid') && !columns.includes('study_uid')) return rowsWithoutStudy(path, columnMap);
+  }
   if (level === 'series' && columnMap.size === 0) {
     const table = await readSeriesTable(path, options.columns ? { columns: options.columns } : {});
     const rows = options.shard ? table.rows.filter((row) => inShard(options.shard, keyText(row.study_uid), keyText(row.series_uid))) : table.rows;

@@ -3,12 +3,11 @@
  * class names, task), read through core's model contract, and an ONNX Runtime session on a
  * scoring thread of its own (score-thread.ts).
  */
-import { readFile } from 'node:fs/promises';
 // onnx-proto is CommonJS assigning module.exports: only its default import is visible from ESM.
 import onnxProto from 'onnx-proto';
 import { MODEL_INPUT, MODEL_METADATA, MODEL_OUTPUTS, parseFeatureSpec, type FeatureMatrix, type FeatureSpec, type ShapEnsemble } from '@msc/features';
 import { readTreeEnsembles } from './explain.js';
-import { MscError } from '@msc/core';
+import { MscError, readInputFile } from '@msc/core';
 import { ScoreThread } from './score-thread.js';
 
 export interface ModelBundle {
@@ -59,15 +58,11 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
  * caller reads its input meanwhile); `ready`, `score` and `predictSeries` wait for it.
  */
 export async function openModel(path: string, options: LoadModelOptions = {}): Promise<ModelBundle> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    throw new MscError('E_MODEL', `cannot read model ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
-      path,
-      hint: 'give the path of a .onnx file written by msc-train (models/ ships a default one)',
-    });
-  }
+  const bytes: Uint8Array = await readInputFile(path, {
+    code: 'E_MODEL',
+    what: 'model',
+    hint: 'give the path of a .onnx file written by msc-train (models/ ships a default one)',
+  });
   let metadata: Record<string, string>;
   let outputWidth: number | undefined;
   try {

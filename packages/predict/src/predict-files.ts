@@ -3,6 +3,7 @@
  * open. Reads only the columns the models and rules use.
  */
 import type { Row } from '@msc/core';
+import { STUDY_CONTEXT_INPUT_COLUMNS } from '@msc/features';
 import type { CompiledRuleSet } from '@msc/heuristics';
 import type { SkippedFile } from '@msc/extract';
 import { readPredictionInputs, type ReadInputsOptions } from './inputs.js';
@@ -20,15 +21,18 @@ export interface PredictFilesResult {
   skipped: SkippedFile[];
   /** What the user should know: rows left out, rules or a column map naming columns no input has. */
   warnings: string[];
+  /** Whether the series were classified with their study's other series in view (study_uid present). */
+  studyContext: boolean;
 }
 
-/** The columns prediction reads: keys, every model's features, the rules' columns. */
+/** The columns prediction reads: keys, every model's features, the rules' columns, what study context and the readable output columns need. */
 export function columnsRead(models: readonly ModelBundle[], heuristics?: CompiledRuleSet): string[] {
   return [
     ...new Set([
       'patient_id',
       'study_uid',
       'series_uid',
+      ...STUDY_CONTEXT_INPUT_COLUMNS,
       ...models.flatMap((model) => model.spec.features.map((feature) => feature.column)),
       ...(heuristics?.columns ?? []),
     ]),
@@ -36,7 +40,10 @@ export function columnsRead(models: readonly ModelBundle[], heuristics?: Compile
 }
 
 export async function predictFiles(inputs: readonly string[], models: readonly ModelBundle[], options: PredictFilesOptions = {}): Promise<PredictFilesResult> {
-  const { rows, skipped, columns, warnings } = await readPredictionInputs(inputs, { ...options, columns: columnsRead(models, options.heuristics) });
+  const { rows, skipped, columns, warnings, studyContext } = await readPredictionInputs(inputs, {
+    ...options,
+    columns: columnsRead(models, options.heuristics),
+  });
   // A rule on a column the input lacks never fires: say so rather than let it pass unnoticed.
   const unknown = (options.heuristics?.columns ?? []).filter((column) => !columns.has(column));
   if (unknown.length > 0 && rows.length > 0)
@@ -45,5 +52,5 @@ export async function predictFiles(inputs: readonly string[], models: readonly M
   await Promise.all(models.map((model) => model.ready));
   const predictions = await predictSeries(rows, models, options);
   const first = models[0]!;
-  return { predictions, table: predictionRows(predictions, first.task === 'classification' ? first.classNames : []), skipped, warnings };
+  return { predictions, table: predictionRows(predictions, first.task === 'classification' ? first.classNames : []), skipped, warnings, studyContext };
 }

@@ -3,6 +3,7 @@
  * client code and reduction as msc-serve's PACS routes.
  */
 import { inShard, type Shard } from '@msc/core';
+import { addStudyContext } from '@msc/features';
 import type { CompiledRuleSet } from '@msc/heuristics';
 import { readStudiesSeries, type PacsSeries, type StudySource } from '@msc/pacs';
 import type { ModelBundle } from './model-bundle.js';
@@ -26,9 +27,11 @@ export async function predictStudies(
   options: PredictStudiesOptions = {},
 ): Promise<PredictStudiesResult> {
   const read = await readStudiesSeries(source, studies);
-  const rows = options.shard ? read.rows.filter((row) => inShard(options.shard, String(row.study_uid), String(row.series_uid))) : read.rows;
+  // Study context over each study's every series, then the shard.
+  const context = addStudyContext(read.rows);
+  const rows = options.shard ? context.rows.filter((row) => inShard(options.shard, String(row.study_uid), String(row.series_uid))) : context.rows;
   await Promise.all(models.map((model) => model.ready));
   const predictions = await predictSeries(rows, models, options);
   const first = models[0]!;
-  return { predictions, table: predictionRows(predictions, first.task === 'classification' ? first.classNames : []), read };
+  return { predictions, table: predictionRows(predictions, first.task === 'classification' ? first.classNames : []), read, studyContext: context.studyContext };
 }

@@ -22,6 +22,10 @@ export interface Prediction {
   patient_id: string;
   study_uid: string;
   series_uid: string;
+  /** What a person reads beside the UIDs: the series number and description, and its acquisition group (study context). */
+  series_number: string;
+  series_description: string;
+  series_group: string;
   prediction: string;
   prediction_heuristics: string;
   /** Top class probability (classification) or NaN (regression). */
@@ -131,6 +135,9 @@ export async function predictSeries(rows: readonly Row[], models: readonly Model
       patient_id: text(row.patient_id),
       study_uid: text(row.study_uid),
       series_uid: text(row.series_uid),
+      series_number: text(row.series_number),
+      series_description: text(row.series_description),
+      series_group: text(row.series_group),
       prediction: label,
       prediction_heuristics: heuristic.label ?? label,
       confidence,
@@ -177,7 +184,10 @@ function text(cell: Row[string] | undefined): string {
   return cell === null || cell === undefined ? MISSING : String(cell);
 }
 
-/** Output rows in the original's column layout plus probabilities, confidence and rule. */
+/** The columns after the identifiers that let a person tell the series apart (issue 19). */
+export const READABLE_COLUMNS = ['series_number', 'series_description', 'series_group'] as const;
+
+/** Output rows in the original's column layout (the readable columns after the identifiers) plus probabilities, confidence and rule. */
 export function predictionRows(predictions: readonly Prediction[], classes: readonly string[]): { columns: string[]; rows: Row[] } {
   // Lower-case like every other column (readers normalise headers to lower case).
   const probabilityColumns = classes.map((name) => `probability_${name.toLowerCase()}`);
@@ -186,6 +196,7 @@ export function predictionRows(predictions: readonly Prediction[], classes: read
     'patient_id',
     'study_uid',
     'series_uid',
+    ...READABLE_COLUMNS,
     'prediction',
     'prediction_heuristics',
     ...probabilityColumns,
@@ -198,6 +209,9 @@ export function predictionRows(predictions: readonly Prediction[], classes: read
       patient_id: p.patient_id,
       study_uid: p.study_uid,
       series_uid: p.series_uid,
+      series_number: p.series_number,
+      series_description: p.series_description,
+      series_group: p.series_group,
       prediction: p.prediction,
       prediction_heuristics: p.prediction_heuristics,
     };

@@ -72,7 +72,7 @@ async function predictLines(extra: string[]): Promise<string[]> {
   const result = await run([table, '-o', out, ...extra]);
   expect(result.status, result.stderr).toBe(0);
   const [header, ...lines] = (await readFile(out, 'utf8')).trimEnd().split('\n');
-  expect(header).toMatch(/^patient_id,study_uid,series_uid,prediction/);
+  expect(header).toMatch(/^patient_id,study_uid,series_uid,series_number,series_description,series_group,prediction/);
   return lines;
 }
 

@@ -3,10 +3,10 @@
  * DICOM keyword) plus an optional `server:` section of limits. Every mistake is `E_CONFIG` naming
  * the file, the place (`models.prostate_mpmri.filters`) and its line.
  */
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
-import { COLUMNS, MscError, type ColumnSpec } from '@msc/core';
+import { COLUMNS, MscError, readInputFile, type ColumnSpec } from '@msc/core';
 import { BUILT_IN_RULE_SETS, parseYamlSource, type Locate } from '@msc/heuristics';
 
 /** Keep series whose `column` has one of `values` (case-insensitive, whole values). */
@@ -42,6 +42,11 @@ export interface ServerLimits {
   upstreamTimeoutMs: number;
   /** PACS calls in flight per request. */
   upstreamConcurrency: number;
+  /** Largest PACS answer read (bytes); a larger one is a 502, never a buffer without end. */
+  maxPacsReplyBytes: number;
+  /** Series and instances read per PACS study; a study announcing more is a 502. */
+  maxSeriesPerStudy: number;
+  maxInstancesPerStudy: number;
   maxStudiesPerRequest: number;
   /** `/predict` reads only below these folders (real paths). Empty: `/predict` is refused. */
   allowedRoots: string[];
@@ -70,6 +75,9 @@ export const DEFAULT_LIMITS: Omit<ServerLimits, 'allowedRoots' | 'allowedRootsAs
   maxQueuedRequests: 256,
   upstreamTimeoutMs: 30_000,
   upstreamConcurrency: 8,
+  maxPacsReplyBytes: 256 * 2 ** 20,
+  maxSeriesPerStudy: 2_000,
+  maxInstancesPerStudy: 100_000,
   maxStudiesPerRequest: 100,
   orthancMetadataKey: 'msc_label',
 };
@@ -129,6 +137,9 @@ export const CONFIG_SCHEMA = {
         max_queued_requests: { type: 'integer', minimum: 0, maximum: 100_000 },
         upstream_timeout_ms: positive(3_600_000),
         upstream_concurrency: positive(256),
+        max_pacs_reply_bytes: positive(2 ** 31 - 1),
+        max_series_per_study: positive(1_000_000),
+        max_instances_per_study: positive(10_000_000),
         max_studies_per_request: positive(10_000),
         allowed_roots: { type: 'array', items: { type: 'string', minLength: 1 } },
         allowed_dicomweb_urls: { type: 'array', items: { type: 'string', pattern: '^https?://' } },
@@ -297,6 +308,9 @@ export async function parseServeConfig(text: string, source: string, baseDir: st
       maxQueuedRequests: pick('maxQueuedRequests', 'max_queued_requests'),
       upstreamTimeoutMs: pick('upstreamTimeoutMs', 'upstream_timeout_ms'),
       upstreamConcurrency: pick('upstreamConcurrency', 'upstream_concurrency'),
+      maxPacsReplyBytes: pick('maxPacsReplyBytes', 'max_pacs_reply_bytes'),
+      maxSeriesPerStudy: pick('maxSeriesPerStudy', 'max_series_per_study'),
+      maxInstancesPerStudy: pick('maxInstancesPerStudy', 'max_instances_per_study'),
       maxStudiesPerRequest: pick('maxStudiesPerRequest', 'max_studies_per_request'),
       orthancMetadataKey: pick('orthancMetadataKey', 'orthanc_metadata_key'),
       allowedRoots: roots,
@@ -307,14 +321,10 @@ export async function parseServeConfig(text: string, source: string, baseDir: st
 }
 
 export async function loadServeConfig(path: string): Promise<ServeConfig> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new MscError('E_CONFIG', `cannot read the configuration ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
-      path,
-      hint: 'give it with --config (default ./config-api.yaml)',
-    });
-  }
+  const text = await readInputFile(
+    path,
+    { code: 'E_CONFIG', what: 'the configuration', hint: 'give it with --config (default ./config-api.yaml)', maxBytes: 16 * 2 ** 20 },
+    'utf8',
+  );
   return parseServeConfig(text, path, dirname(resolve(path)));
 }

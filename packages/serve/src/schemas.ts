@@ -82,6 +82,9 @@ export const PREDICT_REPLY = {
     'patient_id',
     'study_uid',
     'series_uid',
+    'series_number',
+    'series_description',
+    'series_group',
     'prediction',
     'prediction_heuristics',
     'confidence',
@@ -97,6 +100,13 @@ export const PREDICT_REPLY = {
     patient_id: texts,
     study_uid: texts,
     series_uid: texts,
+    series_number: { ...texts, description: 'SeriesNumber (0020,0011), or -' },
+    series_description: { ...texts, description: 'SeriesDescription as extracted (dates and times removed), or -' },
+    series_group: {
+      ...texts,
+      description:
+        "The series forming one acquisition with this one (a split dynamic scan's phases; a diffusion scan's trace, ADC, calculated b): the series_uid of its lowest-numbered series",
+    },
     prediction: { ...texts, description: "The model's label" },
     prediction_heuristics: { ...texts, description: 'The final label: a fired rule replaces the model label' },
     confidence: { ...numbers, description: 'Top class probability' },

@@ -310,7 +310,14 @@ export async function createServer(options: ServerOptions): Promise<MscServer> {
           );
         const studies = studiesOf(request.body);
         const limitsNow = current.config.server;
-        const client = new OrthancClient(endpoint, { timeoutMs: limitsNow.upstreamTimeoutMs, concurrency: limitsNow.upstreamConcurrency, signal });
+        const client = new OrthancClient(endpoint, {
+          timeoutMs: limitsNow.upstreamTimeoutMs,
+          concurrency: limitsNow.upstreamConcurrency,
+          maxResponseBytes: limitsNow.maxPacsReplyBytes,
+          maxSeriesPerStudy: limitsNow.maxSeriesPerStudy,
+          maxInstancesPerStudy: limitsNow.maxInstancesPerStudy,
+          signal,
+        });
         const found = await pacsSeries(client, studies, request);
         const result = await current.predict(model, found.rows);
         let labels: { method: 'labels' | 'metadata'; key?: string; written: number } | undefined;
@@ -347,7 +354,14 @@ export async function createServer(options: ServerOptions): Promise<MscServer> {
         const endpoint = dicomWebEndpoint(request.body.dicom_web_url, current.config, env);
         const studies = studiesOf(request.body);
         const limitsNow = current.config.server;
-        const client = new DicomWebClient(endpoint, { timeoutMs: limitsNow.upstreamTimeoutMs, concurrency: limitsNow.upstreamConcurrency, signal });
+        const client = new DicomWebClient(endpoint, {
+          timeoutMs: limitsNow.upstreamTimeoutMs,
+          concurrency: limitsNow.upstreamConcurrency,
+          maxResponseBytes: limitsNow.maxPacsReplyBytes,
+          maxSeriesPerStudy: limitsNow.maxSeriesPerStudy,
+          maxInstancesPerStudy: limitsNow.maxInstancesPerStudy,
+          signal,
+        });
         const found = await pacsSeries(client, studies, request);
         const result = await current.predict(model, found.rows);
         metrics.work('/predict-dicomweb', { studies: studies.length, series: found.rows.length, pacsCalls: client.calls, pacsRetries: client.retries });

@@ -5,7 +5,7 @@
  */
 import { MscError, isMscError, normalizeForReduction, parseClassLabel, type Row, type SeriesRow } from '@msc/core';
 import { compileRuleSet, loadRuleSet, type CompiledRuleSet } from '@msc/heuristics';
-import { openModel, predictSeries, predictionRows, type ModelBundle } from '@msc/predict';
+import { addStudyContext, openModel, predictSeries, predictionRows, type ModelBundle } from '@msc/predict';
 import type { FilterConfig, ModelConfig, ServeConfig } from './config.js';
 
 export interface LoadedModel {
@@ -158,7 +158,8 @@ export class Service {
 
   /** Filters, then model + heuristics, then the reply columns (the original's, plus probabilities, confidence and rule). */
   async predict(model: LoadedModel, rows: readonly SeriesRow[]): Promise<PredictionResult> {
-    const { kept, filtered } = applyFilters(rows, model.config.filters);
+    // Study context over every series of the study, before filters leave some out.
+    const { kept, filtered } = applyFilters(addStudyContext(rows).rows as SeriesRow[], model.config.filters);
     const predictions = await predictSeries(kept, model.bundles, model.heuristics ? { heuristics: model.heuristics } : {});
     const table = predictionRows(predictions, model.classNames);
     const columns: PredictionColumns = {};

@@ -64,8 +64,31 @@ describe('request bodies', () => {
     expect(b.statusCode, b.body).toBe(200);
     const reply = a.json();
     expect(reply.series_uid.length).toBeGreaterThan(5);
-    for (const column of ['patient_id', 'study_uid', 'prediction', 'prediction_heuristics', 'confidence', 'rule', 'probability_dwi'])
+    for (const column of [
+      'patient_id',
+      'study_uid',
+      'series_number',
+      'series_description',
+      'series_group',
+      'prediction',
+      'prediction_heuristics',
+      'confidence',
+      'rule',
+      'probability_dwi',
+    ])
       expect(reply[column]).toHaveLength(reply.series_uid.length);
+    // What a person reads comes right after the identifiers; every series has a number and a group.
+    expect(Object.keys(reply).slice(1, 8)).toEqual([
+      'patient_id',
+      'study_uid',
+      'series_uid',
+      'series_number',
+      'series_description',
+      'series_group',
+      'prediction',
+    ]);
+    expect(reply.series_number.every((n: string) => /^\d+$/.test(n))).toBe(true);
+    expect(reply.series_group.every((group: string) => reply.series_uid.includes(group))).toBe(true);
     expect(reply.time).toBeGreaterThan(0);
     expect({ ...b.json(), time: 0 }).toEqual({ ...reply, time: 0 });
   });

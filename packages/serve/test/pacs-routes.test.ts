@@ -24,6 +24,8 @@ if (!orthancReady.ok) console.warn(`pacs-routes.test: skipped: ${orthancReady.re
 
 interface Reply {
   series_uid: string[];
+  series_number: string[];
+  series_group: string[];
   prediction: string[];
   prediction_heuristics: string[];
   rule: string[];
@@ -34,6 +36,8 @@ interface Reply {
   labels?: { method: string; key?: string; written: number };
 }
 interface Label {
+  series_number: string;
+  series_group: string;
   prediction: string;
   prediction_heuristics: string;
   rule: string;
@@ -46,6 +50,8 @@ function labelsOf(reply: Reply): Map<string, Label> {
     (reply.series_uid as string[]).map((uid, i) => [
       uid,
       {
+        series_number: String(reply.series_number[i]),
+        series_group: String(reply.series_group[i]),
         prediction: String(reply.prediction[i]),
         prediction_heuristics: String(reply.prediction_heuristics[i]),
         rule: String(reply.rule[i]),
@@ -66,6 +72,8 @@ function labelsOfCsv(csv: string): Map<string, Label> {
       return [
         cells[at('series_uid')]!,
         {
+          series_number: cells[at('series_number')]!,
+          series_group: cells[at('series_group')]!,
           prediction: cells[at('prediction')]!,
           prediction_heuristics: cells[at('prediction_heuristics')]!,
           rule: cells[at('rule')]!,
@@ -129,6 +137,9 @@ describe.skipIf(!orthancReady.ok)('msc-serve against a real Orthanc', () => {
     expect(cli.status, cli.stderr).toBe(0);
     const expected = labelsOfCsv(cli.stdout);
     expect(expected.size).toBeGreaterThan(30);
+    // Study context joins series (a diffusion scan's maps): every route must find the same groups.
+    const groups = [...expected.values()].map((label) => label.series_group);
+    expect(new Set(groups).size).toBeLessThan(groups.length);
 
     const fromFolders = new Map<string, Label>();
     for (const input of inputs) {

@@ -6,7 +6,8 @@
  * sorts them. A key found in two parts means the parts are not shards of one run (except in
  * skipped-file reports: every shard lists the files none of them could read).
  */
-import { MscError, normalizeForReduction, type Row } from '@msc/core';
+import { readFile } from 'node:fs/promises';
+import { MscError, normalizeForReduction, readShardRecord, shardRecordPath, type Row, type Shard } from '@msc/core';
 import { readTableAll, writeTable } from '@msc/tables';
 
 export type MergeOrder = 'walk' | 'series';
@@ -18,6 +19,60 @@ export interface MergeSummary {
   /** The column the order comes from (file_path, path, or the series key). */
   key: string;
   output: string;
+  /**
+   * `complete`: every part's shard record (`<part>.shard.json`) was read and all n parts are here;
+   * `partial`: parts are missing and `allowMissing` merged them anyway; `unchecked`: a part has no
+   * record (skipped-file reports, older versions), so missing parts cannot be told.
+   */
+  shards: 'complete' | 'partial' | 'unchecked';
+  /** The k of each missing part (`partial`). */
+  missing: number[];
+}
+
+export interface MergeOptions {
+  /** Merge even when the parts' records say some of the n parts are missing. */
+  allowMissing?: boolean;
+}
+
+async function recordOf(part: string): Promise<Shard | undefined> {
+  try {
+    return readShardRecord(await readFile(shardRecordPath(part), 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Which of the n parts are here, by the parts' records: refuses mixed n and parts given twice. */
+async function checkShards(parts: readonly string[], options: MergeOptions): Promise<Pick<MergeSummary, 'shards' | 'missing'>> {
+  const records = await Promise.all(parts.map(recordOf));
+  const known = records.flatMap((record, i) => (record ? [{ record, part: parts[i]! }] : []));
+  if (known.length === 0) return { shards: 'unchecked', missing: [] };
+  const count = known[0]!.record.count;
+  const byIndex = new Map<number, string>();
+  for (const { record, part } of known) {
+    if (record.count !== count) {
+      throw new MscError('E_BAD_DATA', `${part} is part ${record.index}/${record.count} but ${known[0]!.part} is part ${known[0]!.record.index}/${count}`, {
+        hint: 'the parts of one run come from the same command with --shard 1/n … n/n',
+      });
+    }
+    const twice = byIndex.get(record.index);
+    if (twice !== undefined) {
+      throw new MscError('E_BAD_DATA', `${twice} and ${part} are both part ${record.index}/${count}`, { hint: 'give each part once' });
+    }
+    byIndex.set(record.index, part);
+  }
+  if (known.length < parts.length) return { shards: 'unchecked', missing: [] };
+  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((index) => !byIndex.has(index));
+  if (missing.length > 0 && !options.allowMissing) {
+    throw new MscError(
+      'E_BAD_DATA',
+      `part${missing.length > 1 ? 's' : ''} ${missing.map((k) => `${k}/${count}`).join(', ')} of the run ${missing.length > 1 ? 'are' : 'is'} missing`,
+      {
+        hint: `merge all ${count} parts (their --shard k/${count} outputs), or add --allow-missing to merge the ${parts.length} given`,
+      },
+    );
+  }
+  return { shards: missing.length > 0 ? 'partial' : 'complete', missing };
 }
 
 /** Depth-first walk order of two paths: by name, one folder level at a time. */
@@ -36,7 +91,7 @@ function seriesKey(row: Row, withPatient: boolean): string {
   return withPatient ? `${key}\u0000${normalizeForReduction(row['patient_id'])}` : key;
 }
 
-export async function mergeShards(parts: readonly string[], output: string): Promise<MergeSummary> {
+export async function mergeShards(parts: readonly string[], output: string, options: MergeOptions = {}): Promise<MergeSummary> {
   if (parts.length === 0) throw new MscError('E_USAGE', 'no part given', { hint: 'msc-merge-shards part-*.parquet -o table.parquet' });
   const tables = await Promise.all(parts.map((part) => readTableAll(part)));
   // An empty part (a shard with no series) may have been written without columns.
@@ -50,6 +105,7 @@ export async function mergeShards(parts: readonly string[], output: string): Pro
       });
     }
   });
+  const shards = await checkShards(parts, options);
   let order: MergeOrder;
   let key: string;
   let keyOf: (row: Row) => string;
@@ -98,5 +154,5 @@ export async function mergeShards(parts: readonly string[], output: string): Pro
     columns,
     keyed.map((entry) => entry.row),
   );
-  return { parts: parts.length, rows: keyed.length, order, key, output };
+  return { parts: parts.length, rows: keyed.length, order, key, output, ...shards };
 }

@@ -103,12 +103,35 @@ describe('msc-merge-shards', () => {
     const part = join(dir, 'series.part1.parquet');
     const twice = captureIo();
     expect(await mergeMain([part, part, '-o', join(dir, 'x.parquet')], twice)).toBe(3);
-    expect(twice.err()).toMatch(
-      /^error \[E_BAD_DATA\]: .* is in .*series\.part1\.parquet and .*series\.part1\.parquet\nhint: shards of one run never share a series/,
-    );
+    expect(twice.err()).toMatch(/^error \[E_BAD_DATA\]: .*series\.part1\.parquet and .*series\.part1\.parquet are both part 1\/3\nhint: give each part once/);
     const mixed = captureIo();
     expect(await mergeMain([part, join(dir, 'instances-parquet.part2.parquet'), '-o', join(dir, 'x.parquet')], mixed)).toBe(3);
     expect(mixed.err()).toMatch(/has other columns than/);
+  });
+
+  it('knows each part by its shard record: a missing part is refused (exit 3), merged only with --allow-missing', async () => {
+    const parts = [1, 2].map((k) => join(dir, `series.part${k}.parquet`));
+    expect(JSON.parse(await readFile(`${parts[0]}.shard.json`, 'utf8'))).toEqual({ shard: '1/3', tool: 'msc-extract' });
+    const missing = captureIo();
+    expect(await mergeMain([...parts, '-o', join(dir, 'two-of-three.parquet')], missing)).toBe(3);
+    expect(missing.err()).toMatch(/^error \[E_BAD_DATA\]: part 3\/3 of the run is missing\nhint: merge all 3 parts .* --allow-missing/);
+    await expect(readFile(join(dir, 'two-of-three.parquet'))).rejects.toThrow();
+    const allowed = captureIo();
+    expect(await mergeMain([...parts, '-o', join(dir, 'two-of-three.parquet'), '--allow-missing'], allowed)).toBe(0);
+    expect(allowed.err()).toMatch(/warning: parts 3 are missing/);
+    expect(JSON.parse(allowed.out())).toMatchObject({ shards: 'partial', missing: [3] });
+    const all = captureIo();
+    expect(await mergeMain([...parts, join(dir, 'series.part3.parquet'), '-o', join(dir, 'three.parquet')], all)).toBe(0);
+    expect(JSON.parse(all.out())).toMatchObject({ shards: 'complete', missing: [] });
+  });
+
+  it('refuses an output that is one of the parts, leaving the part as it was', async () => {
+    const part = join(dir, 'series.part1.parquet');
+    const before = await readFile(part);
+    const io = captureIo();
+    expect(await mergeMain([part, join(dir, 'series.part2.parquet'), join(dir, 'series.part3.parquet'), '-o', part], io)).toBe(2);
+    expect(io.err()).toMatch(/^error \[E_USAGE\]: the output \(.*\) is the same file as the part .*\nhint: give the output another path/);
+    expect(await readFile(part)).toEqual(before);
   });
 
   it('orders paths as the folder walk does: folder by folder, names compared', () => {

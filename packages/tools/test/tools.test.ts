@@ -119,6 +119,26 @@ describe('msc-split-data', () => {
   });
 });
 
+describe('outputs never overwrite inputs (the CLI kit checks every tool)', () => {
+  it('msc-merge-target -o <input> and msc-split-data -o <input> / two parts to one file exit 2 and leave the files as they were', async () => {
+    const copy = join(dir, 'series-copy.csv');
+    await writeTable(copy, (await readTableAll(series)).columns, (await readTableAll(series)).rows);
+    const before = await readFile(copy);
+    const merge = await run(mergeTargetMain, ['--input_path', copy, '--target_path', join(cohort.outDir, 'labels.csv'), '--output_path', copy]);
+    expect(merge.code).toBe(2);
+    expect(merge.err).toMatch(/^error \[E_USAGE\]: the output \(.*series-copy\.csv\) is the same file as the feature table/);
+    const labels = await run(mergeTargetMain, [copy, '-t', join(cohort.outDir, 'labels.csv'), '-o', join(cohort.outDir, 'labels.csv')]);
+    expect(labels.err).toMatch(/is the same file as the label table/);
+    const split = await run(splitDataMain, [copy, '-o', join(dir, 'train.csv'), copy]);
+    expect(split.code).toBe(2);
+    expect(split.err).toMatch(/output 2 .* is the same file as the input table/);
+    const twoInOne = await run(splitDataMain, [copy, '-o', join(dir, 'same.csv'), join(dir, 'same.csv')]);
+    expect(twoInOne.code).toBe(2);
+    expect(twoInOne.err).toMatch(/output 2 .* is the same file as output 1/);
+    expect(await readFile(copy)).toEqual(before);
+  });
+});
+
 describe('msc-metadata-json', () => {
   it('writes the nested patient → study → series → column tree, which reads back as the series table', async () => {
     const output = join(dir, 'metadata.json');

@@ -15,6 +15,11 @@ export interface LabelledTable {
   unlabelledRows: number;
   /** Rows left out for an empty or `-` study_uid or series_uid. */
   blankKeyRows: number;
+  /**
+   * Series whose rows all lack a label: not trained on, but their studies' other series see them
+   * in their study context (as prediction, which sees every series of a study, does).
+   */
+  unlabelledSeries?: Row[];
 }
 
 /** How two labels are compared: any spelling of an MSC class is that class; other labels as reduced. */
@@ -27,6 +32,7 @@ const SHOWN_CONFLICTS = 3;
 
 export async function readLabelledTable(path: string, labelColumn: string): Promise<LabelledTable> {
   const reducer = new SeriesReducer();
+  const unlabelledReducer = new SeriesReducer();
   const labelOf = new Map<string, string>();
   const conflicts = new Map<string, Set<string>>();
   let inputRows = 0;
@@ -41,10 +47,12 @@ export async function readLabelledTable(path: string, labelColumn: string): Prom
     }
     hasLabelColumn = true;
     const kept: Row[] = [];
+    const unlabelled: Row[] = [];
     for (const row of batchRows(batch)) {
       const label = row[labelColumn];
       if (isMissing(label)) {
         unlabelledRows += 1;
+        unlabelled.push(row);
         continue;
       }
       kept.push(row);
@@ -59,6 +67,7 @@ export async function readLabelledTable(path: string, labelColumn: string): Prom
       }
     }
     reducer.addRows(kept, batch.columns);
+    unlabelledReducer.addRows(unlabelled, batch.columns);
   }
   if (conflicts.size > 0) {
     const shown = [...conflicts]
@@ -79,5 +88,7 @@ export async function readLabelledTable(path: string, labelColumn: string): Prom
       hint: 'name the label column with --target-column',
     });
   }
-  return { rows: reducer.finish(), inputRows, unlabelledRows, blankKeyRows: reducer.blankKeyRows };
+  const labelled = new Set(reducer.groupIds());
+  const unlabelledSeries = unlabelledReducer.finishWhere((id) => !labelled.has(id)).rows;
+  return { rows: reducer.finish(), inputRows, unlabelledRows, blankKeyRows: reducer.blankKeyRows, unlabelledSeries };
 }

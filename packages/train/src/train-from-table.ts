@@ -5,7 +5,7 @@
  * and atomic writers.
  */
 import { CLASS_LABELS, MscError, assertDistinctPaths, checkOutputPath, parseClassLabel, type Row } from '@msc/core';
-import { transform } from '@msc/features';
+import { addStudyContext, transform } from '@msc/features';
 import { classificationMetricRows, regressionMetricRows, type MetricContext } from './metrics/long-table.js';
 import type { ClassificationMetrics, RegressionMetrics } from './metrics/classification.js';
 import { classIndexOf, trainModel } from './train.js';
@@ -34,8 +34,16 @@ export interface TrainSummary {
   cvScore: number;
   testScore?: number;
   outputs: string[];
-  /** What the user should know about the data: rows left out, labels that look wrong. */
+  /** What the user should know about the data: rows left out, labels that look wrong, no study context. */
   warnings: string[];
+  /** Whether the series were featurized with their study's other series in view (the table has study_uid). */
+  studyContext: boolean;
+}
+
+/** A table's labelled series with study context over all its series (labelled or not), as prediction computes it. */
+function withStudyContext(table: LabelledTable): { rows: Row[]; studyContext: boolean } {
+  const context = addStudyContext([...table.rows, ...(table.unlabelledSeries ?? [])]);
+  return { rows: context.rows.slice(0, table.rows.length), studyContext: context.studyContext };
 }
 
 /** The files a run writes: the model, its metrics and (unless skipped) the importance table. */
@@ -102,7 +110,9 @@ export async function runTrain(opts: TrainCliOptions, io: TrainIo): Promise<Trai
   const outputs = trainOutputs(opts);
   const table = await io.readRows(opts.input, opts.targetColumn);
   const warnings = readingWarnings(table, opts.input, opts.targetColumn);
-  let rows = table.rows;
+  const context = withStudyContext(table);
+  if (!context.studyContext && table.rows.length > 0) warnings.push('no study context: series classified alone (the table has no study_uid)');
+  let rows = context.rows;
   if (rows.length === 0)
     throw new MscError('E_BAD_DATA', `the table ${opts.input} has no rows`, {
       path: opts.input,
@@ -123,7 +133,7 @@ export async function runTrain(opts: TrainCliOptions, io: TrainIo): Promise<Trai
   if (opts.testSet) {
     const testTable = await io.readRows(opts.testSet, opts.targetColumn);
     warnings.push(...readingWarnings(testTable, opts.testSet, opts.targetColumn));
-    testRows = testTable.rows;
+    testRows = withStudyContext(testTable).rows;
     if (testRows.length === 0)
       throw new MscError('E_BAD_DATA', `the test set ${opts.testSet} has no rows`, {
         path: opts.testSet,
@@ -238,6 +248,7 @@ export async function runTrain(opts: TrainCliOptions, io: TrainIo): Promise<Trai
     ...(testScore !== undefined ? { testScore } : {}),
     outputs,
     warnings,
+    studyContext: context.studyContext,
   };
 }
 
@@ -250,7 +261,15 @@ function testPredictionRows(testRows: readonly Row[], labels: readonly number[],
   const round = (x: number) => Math.round(x * 1e6) / 1e6;
   const k = classNames.length;
   return testRows.map((row, r) => {
-    const keys: Row = { study_uid: row['study_uid'] ?? null, series_uid: row['series_uid'] ?? null, true: k === 0 ? labels[r]! : classNames[labels[r]!]! };
+    const keys: Row = {
+      study_uid: row['study_uid'] ?? null,
+      series_uid: row['series_uid'] ?? null,
+      // What a person reads beside the UIDs, as msc-predict writes it.
+      series_number: row['series_number'] ?? null,
+      series_description: row['series_description'] ?? null,
+      series_group: row['series_group'] ?? null,
+      true: k === 0 ? labels[r]! : classNames[labels[r]!]!,
+    };
     if (k === 0) return { ...keys, prediction: output[r]! };
     let best = 0;
     for (let c = 1; c < k; c++) if (output[r * k + c]! > output[r * k + best]!) best = c;

@@ -41,6 +41,19 @@ async function grid(out: string, extra: string[] = []): Promise<GridSummary> {
   return JSON.parse(io.out()) as GridSummary;
 }
 
+describe('msc-train all on data it cannot learn from', () => {
+  it('exits 3 with the reason on stderr when every job is skipped (one class), not 0 (finding F13)', async () => {
+    const rows = seriesRows(20, 11).map((row) => ({ ...row, class: 'T2W' }));
+    const oneClass = join(dir, 'one-class.parquet');
+    await writeTable(oneClass, [...new Set(rows.flatMap((row) => Object.keys(row)))], rows);
+    const io = captureIo();
+    const code = await main(['all', oneClass, '-o', join(dir, 'one-class-grid'), ...GRID], io);
+    expect(code).toBe(3);
+    expect(io.err()).toMatch(/skipped models\/gbdt\.standard\.50: .*one class/);
+    expect(io.err()).toMatch(/error \[E_BAD_DATA\]: no model was trained: all \d+ jobs were skipped \(.*one class.*\)\nhint: /);
+  }, 60_000);
+});
+
 describe('msc-train all', () => {
   let out: string;
   let first: GridSummary;

@@ -20,7 +20,8 @@ export type ColumnRole =
   | 'not-feature';
 
 /** Where the value comes from. */
-export type ColumnSource = 'dicom' | 'derived' | 'file' | 'image';
+/** `study`: computed over the other series of the row's study (features' study-context.ts), never read from one file. */
+export type ColumnSource = 'dicom' | 'derived' | 'file' | 'image' | 'study';
 
 /** `original`: a column of the Python tool (its names are the contract); `msc`: added here. */
 export type ColumnOrigin = 'original' | 'msc';
@@ -382,6 +383,92 @@ export const COLUMNS: readonly ColumnSpec[] = [
     vr: 'IS',
     description: 'Frames in a multi-frame file (each counts as an image in number_of_images)',
   }),
+  // Series order and clock times: what shows a person which series is which, and what tells the
+  // phases of a dynamic scan written as separate series apart (study-context). Absolute clock
+  // times do not travel between sites, so none is a feature.
+  column({
+    name: 'series_number',
+    role: 'not-feature',
+    origin: 'msc',
+    tag: tag(0x0020, 0x0011),
+    keyword: 'SeriesNumber',
+    vr: 'IS',
+    description: 'Series number',
+  }),
+  column({
+    name: 'series_time',
+    role: 'not-feature',
+    origin: 'msc',
+    tag: tag(0x0008, 0x0031),
+    keyword: 'SeriesTime',
+    vr: 'TM',
+    description: 'Series time (HHMMSS.FFFFFF)',
+  }),
+  column({
+    name: 'acquisition_time',
+    role: 'not-feature',
+    origin: 'msc',
+    tag: tag(0x0008, 0x0032),
+    keyword: 'AcquisitionTime',
+    vr: 'TM',
+    perFrameValues: true,
+    description: "Acquisition time (HHMMSS.FFFFFF); enhanced files: the time of day of each frame's FrameAcquisitionDateTime",
+  }),
+  column({
+    name: 'trigger_time',
+    role: 'not-feature',
+    origin: 'msc',
+    tag: tag(0x0018, 0x1060),
+    keyword: 'TriggerTime',
+    vr: 'DS',
+    perFrameValues: true,
+    description: 'Trigger time (ms); enhanced files: NominalCardiacTriggerDelayTime of the Cardiac Synchronization macro',
+  }),
+];
+
+/**
+ * Columns computed over a series' study (packages/features/src/study-context.ts), after reduction:
+ * how the series relates to the study's other series. Missing (`-`) when the rows carry no
+ * study_uid, or a row was classified without its study.
+ */
+export const STUDY_CONTEXT_COLUMNS: readonly ColumnSpec[] = [
+  column({
+    name: 'study_series_count',
+    role: 'numeric',
+    source: 'study',
+    origin: 'msc',
+    description: "Series in the row's study (the rows given together)",
+  }),
+  column({
+    name: 'study_dynamic_phases',
+    role: 'numeric',
+    source: 'study',
+    origin: 'msc',
+    description:
+      'Series (this one included) that are phases of one dynamic scan with it: same sequence, TR/TE/flip and geometry, ≥3 distinct, regularly spaced acquisition times; 1 when alone',
+  }),
+  column({
+    name: 'study_dynamic_span',
+    role: 'numeric',
+    source: 'study',
+    origin: 'msc',
+    description: "Seconds from the first to the last phase of the series' dynamic group; -1 when it has none",
+  }),
+  column({
+    name: 'study_diffusion_siblings',
+    role: 'numeric',
+    source: 'study',
+    origin: 'msc',
+    description: "Other series of the study with this one's geometry that are diffusion-weighted (b>0, DIFFUSION, ADC, TRACE, …)",
+  }),
+  column({
+    name: 'series_group',
+    role: 'not-feature',
+    source: 'study',
+    origin: 'msc',
+    description:
+      "One acquisition's series (split dynamic phases; a diffusion scan's trace, ADC and calculated b): the series_uid of its lowest-numbered series; a series alone is its own group",
+  }),
 ];
 
 /** Image statistics of docs/behaviour.md §9, one number per instance, averaged per series. */
@@ -405,7 +492,7 @@ export const IMAGE_FEATURE_COLUMNS: readonly ColumnSpec[] = [
   column({ name: 'image_y', role: 'not-feature', source: 'image', description: 'Rows of the pixel array' }),
 ];
 
-export const ALL_COLUMNS: readonly ColumnSpec[] = [...COLUMNS, ...IMAGE_FEATURE_COLUMNS];
+export const ALL_COLUMNS: readonly ColumnSpec[] = [...COLUMNS, ...IMAGE_FEATURE_COLUMNS, ...STUDY_CONTEXT_COLUMNS];
 
 const byName = new Map(ALL_COLUMNS.map((spec) => [spec.name, spec]));
 
@@ -424,6 +511,7 @@ export const NUMERIC_MULTI_COLUMNS = names((spec) => spec.role === 'numeric-mult
 export const NUMERIC_COLUMNS = names((spec) => spec.role === 'numeric');
 export const IDENTIFIER_COLUMNS = names((spec) => spec.role === 'identifier');
 export const IMAGE_COLUMN_NAMES = IMAGE_FEATURE_COLUMNS.map((spec) => spec.name);
+export const STUDY_CONTEXT_COLUMN_NAMES = STUDY_CONTEXT_COLUMNS.map((spec) => spec.name);
 /** Columns whose instance cells list one value per distinct frame (see `ColumnSpec.perFrameValues`). */
 export const PER_FRAME_VALUE_COLUMNS = names((spec) => spec.perFrameValues === true);
 /** The b-value columns, in the precedence `diffusion_bvalue_final` uses. */

@@ -2,7 +2,19 @@
  * msc-extract: DICOM folders → a feature table (per instance, or per series with --per-series),
  * format by the output's extension, plus a report of skipped files and a one-line summary.
  */
-import { MscError, Progress, defineCli, parse, parseShard, writeSummary, type Command, type Shard } from '@msc/core';
+import {
+  MscError,
+  Progress,
+  atomicWriteFile,
+  defineCli,
+  parse,
+  parseShard,
+  shardRecord,
+  shardRecordPath,
+  writeSummary,
+  type Command,
+  type Shard,
+} from '@msc/core';
 import { formatFromPath } from '@msc/tables';
 import { checkpointDirFor } from '../checkpoint.js';
 import { defaultWorkers, maxWorkers } from '../extract.js';
@@ -39,6 +51,7 @@ interface Flags {
 export const main = defineCli<Flags>({
   name: 'msc-extract',
   description: 'Extract DICOM header features into a table, one row per instance (default) or per series',
+  writesTables: true,
   configure: (command: Command) =>
     command
       .argument('[inputs...]', 'DICOM files or folders (walked to any depth; files recognised by content, not extension)')
@@ -92,6 +105,7 @@ same command with --resume to continue.`,
         : {}),
     });
     progress.done();
+    if (flags.shard) await atomicWriteFile(shardRecordPath(output), shardRecord(flags.shard, 'msc-extract'));
     for (const note of summary.notes) io.stderr.write(`msc-extract: note: ${note}\n`);
     const skipped =
       Object.entries(summary.skipped)

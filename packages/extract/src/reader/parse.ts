@@ -7,7 +7,7 @@
  * where it broke (`ParsedHeader.damage`); the caller decides whether that is enough.
  */
 import { TextDecoder } from 'node:util';
-import { inflateRawSync } from 'node:zlib';
+import { constants as zlibConstants, inflateRawSync } from 'node:zlib';
 import { ByteReader, DamagedData, NeedMoreBytes } from './byte-reader.js';
 import { LONG_LENGTH_VRS, encodingOf, type Encoding } from './transfer-syntax.js';
 
@@ -275,8 +275,7 @@ export function parseHeader(bytes: Uint8Array, complete: boolean, options: Parse
     if (!encoding.deflated && position + 6 <= bytes.length) encoding = { ...encoding, explicitVR: looksExplicit(reader, position) };
     if (encoding.deflated) {
       if (!complete) throw new NeedMoreBytes(Number.POSITIVE_INFINITY);
-      const inflated = inflateRawSync(bytes.subarray(position));
-      pixelData = parseDataset(new ByteReader(inflated, true), 0, { ...encoding, deflated: false }, options, elements);
+      pixelData = parseDeflated(bytes.subarray(position), { ...encoding, deflated: false }, options, elements, position);
     } else {
       pixelData = parseDataset(reader, position, encoding, options, elements);
     }
@@ -286,6 +285,44 @@ export function parseHeader(bytes: Uint8Array, complete: boolean, options: Parse
   }
   for (const [tag, element] of meta) elements.set(tag, element);
   return { transferSyntaxUid, hasPreamble, elements, ...(pixelData ? { pixelData } : {}), ...(damage ? { damage } : {}) };
+}
+
+/** Largest inflated dataset read for its header: a deflate bomb stops here (finding F5). */
+export const MAX_INFLATED_HEADER_BYTES = 64 * 2 ** 20;
+
+/**
+ * A deflated dataset's header, inflating only as much as it needs: a growing prefix of the
+ * compressed bytes is inflated (a truncated stream is fine with Z_SYNC_FLUSH) and parsed until the
+ * header ends (pixel data reached, or the stream's end), the output bounded by
+ * MAX_INFLATED_HEADER_BYTES — a 1 MB file that inflates to 1 GB costs at most that.
+ */
+function parseDeflated(
+  compressed: Uint8Array,
+  encoding: Encoding,
+  options: ParseOptions,
+  elements: Map<number, RawElement>,
+  offset: number,
+): PixelDataLocation | undefined {
+  // From 4 KB of compressed bytes: deflate expands at most ~1,032×, so the first step stays under the bound.
+  for (let length = Math.min(compressed.length, 4 * 1024); ; length = Math.min(compressed.length, length * 4)) {
+    const whole = length >= compressed.length;
+    let inflated: Uint8Array;
+    try {
+      inflated = inflateRawSync(compressed.subarray(0, length), { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: MAX_INFLATED_HEADER_BYTES });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+        throw new DamagedData(`deflated dataset inflates past ${MAX_INFLATED_HEADER_BYTES} bytes before its header ends`, offset);
+      throw new DamagedData(`deflated data cannot be inflated (${(error as Error).message})`, offset);
+    }
+    elements.clear();
+    try {
+      return parseDataset(new ByteReader(inflated, whole), 0, encoding, options, elements);
+    } catch (error) {
+      if (!(error instanceof NeedMoreBytes) || whole) throw error;
+      if (inflated.length >= MAX_INFLATED_HEADER_BYTES)
+        throw new DamagedData(`deflated dataset inflates past ${MAX_INFLATED_HEADER_BYTES} bytes before its header ends`, offset);
+    }
+  }
 }
 
 /** Whether a plausible VR follows the first tag of the dataset. */

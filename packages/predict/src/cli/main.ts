@@ -8,10 +8,13 @@ import {
   MscError,
   Option,
   assertDistinctPaths,
+  atomicWriteFile,
   checkOutputPath,
   defineCli,
   parse,
   parseShard,
+  shardRecord,
+  shardRecordPath,
   writeSummary,
   type CliIo,
   type Command,
@@ -107,6 +110,7 @@ async function predictFromPacs(
 export const main = defineCli<Flags>({
   name: 'msc-predict',
   description: 'Classify MRI series (T2W, ADC, DWI, DCE, Others) from DICOM folders or metadata tables',
+  writesTables: true,
   configure: (command: Command) =>
     command
       .argument('[inputs...]', 'DICOM folders (series or whole archives) or tables: .csv .tsv .parquet .json .jsonl, per instance or per series')
@@ -210,12 +214,20 @@ it is piped (a readable line on a terminal). Skipped DICOM files are listed on s
         return 0;
       }
       await writeTable(flags.output, columns, rows);
+      if (flags.shard) await atomicWriteFile(shardRecordPath(flags.output), shardRecord(flags.shard, 'msc-predict'));
       const labels: Record<string, number> = {};
       for (const prediction of result.predictions) labels[prediction.prediction_heuristics] = (labels[prediction.prediction_heuristics] ?? 0) + 1;
       const seconds = (performance.now() - started) / 1000;
       writeSummary(
         io,
-        { series: result.predictions.length, labels, skipped: result.skipped.length, seconds: Number(seconds.toFixed(2)), output: flags.output },
+        {
+          series: result.predictions.length,
+          labels,
+          skipped: result.skipped.length,
+          studyContext: result.studyContext,
+          seconds: Number(seconds.toFixed(2)),
+          output: flags.output,
+        },
         `msc-predict: ${result.predictions.length} ${flags.reduce === 'series' ? 'series' : `${flags.reduce} rows`} → ${flags.output} (${
           Object.entries(labels)
             .map(([label, n]) => `${n} ${label}`)

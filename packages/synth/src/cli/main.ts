@@ -42,6 +42,7 @@ function entriesIn(dir: string): number {
 
 export const main = defineCli<Flags>({
   name: 'msc-synth',
+  writesTables: true,
   description: 'Write a synthetic prostate mpMRI cohort as real DICOM files, with labels.csv',
   configure: (command: Command) =>
     command

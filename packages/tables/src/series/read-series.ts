@@ -6,7 +6,7 @@
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { type SeriesRow, ThreadClient, workerScriptUrl } from '@msc/core';
+import { type SeriesRow, ThreadClient, assertRegularInput, workerScriptUrl } from '@msc/core';
 import { assertUniqueColumns } from '../table/delimited.js';
 import { formatFromPath, normalizeColumnName } from '../table/format.js';
 import { batchRows, readTable } from '../table/index.js';
@@ -41,6 +41,7 @@ const PARALLEL_MIN_BYTES = 32 << 20;
 
 export async function readSeriesTable(path: string, options: ReadSeriesOptions = {}): Promise<SeriesTable> {
   const format = formatFromPath(path);
+  await assertRegularInput(path);
   const workers = options.workers ?? availableParallelism();
   if ((format === 'csv' || format === 'tsv') && workers > 1 && sizeOf(path) >= (options.parallelMinBytes ?? PARALLEL_MIN_BYTES)) {
     const parallel = await readDelimitedInParallel(path, format === 'csv' ? ',' : '\t', workers, options);

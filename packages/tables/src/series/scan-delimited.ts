@@ -9,7 +9,7 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { parseRecord } from '../table/delimited.js';
-import type { Row } from '@msc/core';
+import { type Row, unescapeCsvFormula } from '@msc/core';
 import { ReducerCells, type SeriesGroup } from './reduce/cells.js';
 import { SeriesReducer, type ReduceOptions } from './reduce/reducer.js';
 import type { ReducerState } from './reduce/state.js';
@@ -195,7 +195,9 @@ export function scanRange(task: ScanTask): ScanOutcome {
       if (previousBytes[p]!.length < length) previousBytes[p] = new Uint8Array(length * 2);
       buffer.copy(previousBytes[p]!, 0, start, start + length);
       previousLength[p] = length;
-      return (previousText[p] = buffer.toString('utf8', start, start + length));
+      // A leading `'` (39) is the writer's formula escape (core csv-formulas.ts).
+      const decoded = buffer.toString('utf8', start, start + length);
+      return (previousText[p] = buffer[start] === 39 ? unescapeCsvFormula(decoded) : decoded);
     }
 
     function quotedLine(line: string, atEndOfFile: boolean): ScanFailure | { kind: 'row'; counted: boolean } {
@@ -206,7 +208,7 @@ export function scanRange(task: ScanTask): ScanOutcome {
       if (fields.length !== task.header.length)
         return { kind: 'error', message: `a line has ${fields.length} fields but the header has ${task.header.length}` };
       const row: Row = {};
-      for (let p = 0; p < picked.length; p++) row[names[p]!] = fields[picked[p]!] ?? '';
+      for (let p = 0; p < picked.length; p++) row[names[p]!] = unescapeCsvFormula(fields[picked[p]!] ?? '');
       reducer.add(row);
       previousLength.fill(-1);
       return { kind: 'row', counted: true };

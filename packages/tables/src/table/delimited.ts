@@ -4,7 +4,7 @@
  * records (embedded separators, doubled quotes, line breaks). Writer quotes only when needed.
  */
 import { createReadStream } from 'node:fs';
-import { type Cell, MscError, type Row } from '@msc/core';
+import { type Cell, MscError, type Row, escapeCsvFormula, unescapeCsvFormula } from '@msc/core';
 import { normalizeColumnName } from './format.js';
 import { projectColumns } from './projection.js';
 import type { ColumnBatch, ReadTableOptions } from './types.js';
@@ -149,7 +149,7 @@ export async function* readDelimited(path: string, separator: ',' | '\t', option
         const where = line > first ? `the record on lines ${first}-${line} (a quoted field spans ${line - first + 1} lines: a stray quote?)` : `line ${first}`;
         fail(`${where} has ${fields.length} fields but the header has ${header.length}`);
       }
-      for (let c = 0; c < picked.length; c++) data[c]![length] = fields[picked[c]!] ?? '';
+      for (let c = 0; c < picked.length; c++) data[c]![length] = unescapeCsvFormula(fields[picked[c]!] ?? '');
       length += 1;
       if (length >= batchSize) yield flush();
     }
@@ -201,7 +201,7 @@ const NEEDS_QUOTES = { ',': /[",\r\n]/, '\t': /["\t\r\n]/ } as const;
 /** One cell as CSV/TSV text: null → empty, numbers in shortest round-trip form, quoted when needed. */
 export function formatDelimitedCell(cell: Cell | undefined, separator: ',' | '\t'): string {
   if (cell === null || cell === undefined) return '';
-  const text = typeof cell === 'number' ? String(cell) : cell;
+  const text = typeof cell === 'number' ? String(cell) : escapeCsvFormula(cell);
   return NEEDS_QUOTES[separator].test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

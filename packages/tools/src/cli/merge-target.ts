@@ -1,5 +1,5 @@
 /** msc-merge-target: the original's merge_target — labels joined onto a feature table. */
-import { MscError, defineCli, writeSummary, type Command } from '@msc/core';
+import { MscError, defineCli, namedPath, writeSummary, type Command } from '@msc/core';
 import { mergeTarget } from '../merge-target.js';
 
 interface Flags {
@@ -13,6 +13,7 @@ interface Flags {
 
 export const main = defineCli<Flags>({
   name: 'msc-merge-target',
+  writesTables: true,
   description: 'Join a label table onto a feature table by series (or study) UID: the labelled table msc-train reads',
   configure: (command: Command) =>
     command
@@ -24,6 +25,10 @@ export const main = defineCli<Flags>({
       .option('--target-col <name>', 'label column of the label table', 'class')
       .option('--keep-unlabelled', 'keep feature rows without a label (empty label) instead of leaving them out'),
   aliases: { '--labels': '--target-path', '--target': '--target-path' },
+  paths: (flags, args) => ({
+    inputs: [...[...args, flags.inputPath].map((path) => namedPath(path, 'the feature table')), namedPath(flags.targetPath, 'the label table')],
+    outputs: [namedPath(flags.outputPath, 'the output')],
+  }),
   async run(flags, args, io) {
     const inputs = [...args, ...(flags.inputPath ? [flags.inputPath] : [])];
     if (inputs.length !== 1)

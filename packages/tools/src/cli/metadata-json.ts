@@ -1,5 +1,5 @@
 /** msc-metadata-json: the original's get_metadata_json — DICOM (or a table) → the nested JSON tree. */
-import { MscError, defineCli, parse, writeSummary, type Command } from '@msc/core';
+import { MscError, defineCli, namedPath, parse, writeSummary, type Command } from '@msc/core';
 import { metadataJson } from '../metadata-json.js';
 
 interface Flags {
@@ -25,6 +25,10 @@ export const main = defineCli<Flags>({
   helpText: `
 Every column msc-extract reads, but the file path, with its unique values per series; files that
 are not DICOM images (SEG, SR, unreadable) are counted in the summary and left out.`,
+  paths: (flags, args) => ({
+    inputs: [...args, ...(flags.inputDir ?? [])].map((path) => ({ path, role: 'an input' })),
+    outputs: [namedPath(flags.outputPath, 'the output')],
+  }),
   async run(flags, args, io) {
     const inputs = [...args, ...(flags.inputDir ?? [])];
     if (inputs.length === 0) throw new MscError('E_USAGE', 'no input given', { hint: 'msc-metadata-json <dicom-folder> -o metadata.json' });

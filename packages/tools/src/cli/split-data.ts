@@ -1,5 +1,5 @@
 /** msc-split-data: the original's split_data — a table into parts by study, reproducibly. */
-import { MscError, defineCli, parse, writeSummary, type Command } from '@msc/core';
+import { MscError, defineCli, namedPath, parse, writeSummary, type Command } from '@msc/core';
 import { formatFromPath } from '@msc/tables';
 import { splitData } from '../split-data.js';
 
@@ -35,6 +35,7 @@ function checkSeparator(sep: string, paths: readonly string[]): void {
 
 export const main = defineCli<Flags>({
   name: 'msc-split-data',
+  writesTables: true,
   description: 'Split a table into parts (train/test) by study: every row of a study lands in one part, the same parts for the same seed',
   configure: (command: Command) =>
     command
@@ -46,6 +47,10 @@ export const main = defineCli<Flags>({
       .option('--id-col <name>', 'rows with the same value stay together', 'study_uid')
       .option('--sep <separator>', "the original's separator flag; checked against the outputs' extensions"),
   aliases: { '--seed': '--random-seed', '--output-path': '--output-paths' },
+  paths: (flags, args) => ({
+    inputs: [...args, flags.inputPath].map((path) => namedPath(path, 'the input table')),
+    outputs: (flags.outputPaths ?? []).map((path, i) => ({ path, role: `output ${i + 1}` })),
+  }),
   async run(flags, args, io) {
     const inputs = [...args, ...(flags.inputPath ? [flags.inputPath] : [])];
     if (inputs.length !== 1)

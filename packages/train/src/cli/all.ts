@@ -109,6 +109,7 @@ export function formatGridSummary(s: GridSummary): string {
 
 export const trainAllMain = defineCli<AllFlags>({
   name: 'msc-train all',
+  writesTables: true,
   description:
     'Train the whole grid of the original pipeline: every exclusion set × training fraction, leave-one-centre-out and leave-one-vendor-out, then the long metric and importance tables',
   configure,
@@ -195,6 +196,14 @@ the same settings and data) are not trained again.`,
       progress.done();
       writeSummary(io, summary, formatGridSummary(summary));
       if (failure !== undefined) throw failure;
+      const skipped = summary.jobs.filter((job) => job.status === 'skipped');
+      for (const job of skipped) io.stderr.write(`msc-train all: skipped ${job.name}: ${job.reason ?? 'no reason given'}\n`);
+      if (summary.trained + summary.reused === 0) {
+        // A grid that trained nothing is a failed run for the pipeline that called it.
+        throw new MscError('E_BAD_DATA', `no model was trained: all ${summary.models} jobs were skipped (${skipped[0]?.reason ?? 'nothing to train'})`, {
+          hint: 'check the labelled table: every job needs at least two classes in its training rows',
+        });
+      }
       return 0;
     } finally {
       if (ticker) clearInterval(ticker);

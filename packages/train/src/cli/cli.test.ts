@@ -108,6 +108,9 @@ describe('runTrain', () => {
     expect(Object.keys(predictions[0]!)).toEqual([
       'study_uid',
       'series_uid',
+      'series_number',
+      'series_description',
+      'series_group',
       'true',
       'prediction',
       'confidence',
@@ -133,5 +136,41 @@ describe('runTrain', () => {
     await expect(runTrain(parseTrainArgs([...base, '--group-file', 'x.json']), io)).rejects.toThrow(/map study_uid to a group/);
     await expect(runTrain(parseTrainArgs([...base, '--test-set', 'bad.csv']), io)).rejects.toThrow(/"flair" is not one of the model's classes/);
     await expect(runTrain(parseTrainArgs(['empty.csv', '-o', 'm.onnx']), io)).rejects.toThrow(/has no rows/);
+  });
+
+  it('adds study context before featurizing, with the unlabelled series of a study in view', async () => {
+    // Half the studies' DCE is split into 5 phase series, of which only the first is labelled:
+    // study_dynamic_phases varies (5 or 1) only if the unlabelled phases count.
+    const rows = seriesRows(30, 5);
+    const unlabelledSeries: Row[] = [];
+    rows.forEach((row, i) => {
+      if (row.class !== 'DCE') return;
+      Object.assign(row, {
+        sequence_name: 'fldyn3d1',
+        flip_angle: '12',
+        image_orientation_patient: '1 0 0 0 1 0',
+        pixel_spacing: '1.8 1.8',
+        acquisition_time: '100000',
+      });
+      if (i % 2 === 0) return;
+      for (let phase = 1; phase < 5; phase++)
+        unlabelledSeries.push({ ...row, class: '-', series_uid: `${String(row.series_uid)}.${phase}`, acquisition_time: `1000${phase}0` });
+    });
+    const { io, files } = memoryIo({});
+    io.readRows = async () => ({
+      rows,
+      inputRows: rows.length + unlabelledSeries.length,
+      unlabelledRows: unlabelledSeries.length,
+      blankKeyRows: 0,
+      unlabelledSeries,
+    });
+    const summary = await runTrain(parseTrainArgs(['t.csv', '-o', 'm.onnx', '--folds', '3', '--param', 'n_estimators=5', '--skip-importance']), io);
+    expect(summary.studyContext).toBe(true);
+    expect(summary.rows).toBe(rows.length);
+    const spec = readOnnxMetadata(files.get('m.onnx')!)['msc.feature_spec']!;
+    const features = (JSON.parse(spec) as { features: { column: string }[] }).features.map((feature) => feature.column);
+    expect(features).toContain('study_dynamic_phases');
+    // Every study has 5 labelled series; the count varies (5 or 9) only with the unlabelled ones.
+    expect(features).toContain('study_series_count');
   });
 });

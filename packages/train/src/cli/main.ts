@@ -11,6 +11,7 @@ import { checkTrainOutputs, formatSummary, runTrain } from '../train-from-table.
 const trainMain = defineCli<TrainFlags>({
   name: 'msc-train',
   description: 'Train cross-validated gradient-boosted trees on a labelled feature table and export them as one ONNX model',
+  writesTables: true,
   configure: configureTrain,
   aliases: TRAIN_ALIASES,
   interrupted: () => 'no model was written',

@@ -229,7 +229,7 @@ export class HistogramWorkspace {
     const script = workerScriptUrl(import.meta.url, './histogram-worker.js');
     // This thread blocks while the worker works, so a worker that cannot start would only show as the timeout.
     if (!existsSync(fileURLToPath(script))) throw new Error(`the histogram worker ${fileURLToPath(script)} is missing (run pnpm build)`);
-    this.worker = new Worker(script, { workerData: data, execArgv: [...WORKER_EXEC_ARGV] });
+    this.worker = new Worker(script, { workerData: data, ...(WORKER_EXEC_ARGV ? { execArgv: [...WORKER_EXEC_ARGV] } : {}) });
     this.worker.unref();
     return true;
   }

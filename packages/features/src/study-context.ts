@@ -1,0 +1,329 @@
+/**
+ * Study context: a series is labelled with its study's other series in view. Some scanners write
+ * one acquisition as several series — the phases of a dynamic (DCE) scan one series per time point
+ * (Siemens TWIST: no NumberOfTemporalPositions, no TemporalPositionIdentifier, no contrast agent
+ * named), a diffusion scan's trace, ADC and calculated-b maps — and each such series alone looks
+ * like little. This finds, within each study (study_uid, and patient_id when the rows have it):
+ *
+ * - **Dynamic groups**: series sharing the sequence name, TR/TE/flip/TI (rounded), ImageType's first
+ *   value (ORIGINAL/DERIVED: subtractions stay apart from phases), geometry (orientation, pixel
+ *   spacing, acquisition matrix, slice thickness; number of images within 10 %) that differ in
+ *   acquisition time. They are phases of one dynamic scan only when there are **≥3 distinct
+ *   times** whose steps are **regular** (no step more than 4× the median step but one pause of up
+ *   to 5 min: pre-contrast phases, the injection, then the rest) and **short** (median
+ *   step ≤ 180 s: a repeated T2 takes minutes per run and is rarely run three times). A
+ *   variable-flip-angle T1 mapping set differs in flip angle, so it never groups; planes differ
+ *   in orientation; an inversion-time set in TI; two runs of one scan are at most 2 and stay
+ *   apart. Diffusion-weighted series are never phases (b-values written one series each).
+ * - **Diffusion families**: diffusion-weighted series (a b-value > 0, or ImageType naming
+ *   DIFFUSION, TRACE(W), ADC, FA, …, or a diffusion directionality) sharing orientation, pixel
+ *   spacing and slice thickness: the trace, ADC, calculated-b and FA maps of one scan. When several
+ *   acquired (ORIGINAL) diffusion series share that geometry, each derived map joins the one
+ *   nearest in time.
+ *
+ * Columns (declared in core's tags.ts, STUDY_CONTEXT_COLUMNS): study_series_count,
+ * study_dynamic_phases, study_dynamic_span, study_diffusion_siblings, series_group. Work is
+ * hashing and sorting per study: O(n log n) in the study's series. A study of more than
+ * MAX_STUDY_SERIES series (no real exam has that many; a table with a constant study_uid might)
+ * gets only study_series_count, the rest missing, and is counted in `cappedStudies`.
+ *
+ * Times are seconds of the day (acquisition_time's earliest value, else series_time, else
+ * trigger_time); a study crossing midnight sees its later phases as earlier, which only reorders
+ * steps (their sizes, and so the test, are wrong only for the step across midnight).
+ */
+import { MISSING, STUDY_CONTEXT_COLUMN_NAMES, isMissing, type Cell, type Row } from '@msc/core';
+import { cellNumbers } from './numeric.js';
+import { textPieces } from './tokenize.js';
+
+/** Largest study handled in full; bigger ones get study_series_count only. */
+export const MAX_STUDY_SERIES = 5000;
+/** Fewest distinct acquisition times that make a dynamic scan. */
+export const MIN_DYNAMIC_PHASES = 3;
+/** Longest median step between phases (seconds) of a dynamic scan. */
+export const MAX_DYNAMIC_STEP_SECONDS = 180;
+/** Largest step as a multiple of the median step (but one, see MAX_INJECTION_PAUSE_SECONDS). */
+export const MAX_STEP_RATIO = 4;
+/** The one step that may be longer: the pause for the injection after pre-contrast phases. */
+export const MAX_INJECTION_PAUSE_SECONDS = 300;
+
+/** The columns study context reads (prediction loads them beside the models' features). */
+export const STUDY_CONTEXT_INPUT_COLUMNS: readonly string[] = [
+  'patient_id',
+  'study_uid',
+  'series_uid',
+  'series_number',
+  'series_description',
+  'sequence_name',
+  'repetition_time',
+  'echo_time',
+  'flip_angle',
+  'inversion_time',
+  'image_type',
+  'image_orientation_patient',
+  'pixel_spacing',
+  'acquisition_matrix',
+  'slice_thickness',
+  'number_of_images',
+  'acquisition_time',
+  'series_time',
+  'trigger_time',
+  'diffusion_bvalue_final',
+  'diffusion_directionality',
+];
+
+export interface StudyContextResult {
+  /** The input rows, each with the study context columns added (new row objects). */
+  rows: Row[];
+  /** False when no row has a study_uid: every series classified alone, the columns missing. */
+  studyContext: boolean;
+  /** Studies above MAX_STUDY_SERIES: only study_series_count computed. */
+  cappedStudies: number;
+}
+
+interface SeriesFacts {
+  index: number;
+  seriesUid: string;
+  seriesNumber: number;
+  /** Seconds of the day, NaN when unknown. */
+  time: number;
+  images: number;
+  dynamicKey: string;
+  diffusionKey: string;
+  diffusion: boolean;
+  original: boolean;
+}
+
+const DIFFUSION_IMAGE_TYPES = new Set(['diffusion', 'trace', 'tracew', 'dwi', 'isodwi', 'adc', 'eadc', 'fa', 'bval']);
+const DIFFUSION_DIRECTIONALITIES = new Set(['ISOTROPIC', 'DIRECTIONAL', 'BMATRIX']);
+
+/** Adds study context to series rows (see the module comment). */
+export function addStudyContext(rows: readonly Row[]): StudyContextResult {
+  // Object.assign then the new cells: an object literal spreading the row with extra properties
+  // was 15× slower in V8 (4.2 s against 0.28 s for 100,000 rows).
+  const out = rows.map((row) => {
+    const copy: Row = Object.assign({}, row);
+    for (const column of STUDY_CONTEXT_COLUMN_NAMES) copy[column] = MISSING;
+    return copy;
+  });
+  const studies = new Map<string, number[]>();
+  rows.forEach((row, index) => {
+    if (isMissing(row.study_uid) || isMissing(row.series_uid)) return;
+    const key = `${String(row.study_uid).trim()}\u0000${isMissing(row.patient_id) ? '' : String(row.patient_id).trim()}`;
+    const members = studies.get(key);
+    if (members) members.push(index);
+    else studies.set(key, [index]);
+  });
+  let cappedStudies = 0;
+  for (const members of studies.values()) {
+    for (const index of members) out[index]!.study_series_count = members.length;
+    if (members.length > MAX_STUDY_SERIES) {
+      cappedStudies += 1;
+      continue;
+    }
+    studyColumns(
+      members.map((index) => factsOf(rows[index]!, index)),
+      out,
+    );
+  }
+  return { rows: out, studyContext: studies.size > 0, cappedStudies };
+}
+
+function studyColumns(series: SeriesFacts[], out: Row[]): void {
+  const groupOf = new Map<number, string>();
+  for (const s of series) {
+    out[s.index]!.study_dynamic_phases = 1;
+    out[s.index]!.study_dynamic_span = -1;
+  }
+  for (const cluster of dynamicClusters(series)) {
+    const phases = dynamicPhases(cluster);
+    if (!phases) continue;
+    const id = groupId(cluster);
+    for (const s of cluster) {
+      out[s.index]!.study_dynamic_phases = phases.count;
+      out[s.index]!.study_dynamic_span = phases.span;
+      groupOf.set(s.index, id);
+    }
+  }
+  const byDiffusionGeometry = groupBy(
+    series.filter((s) => s.diffusion),
+    (s) => s.diffusionKey,
+  );
+  for (const s of series) out[s.index]!.study_diffusion_siblings = (byDiffusionGeometry.get(s.diffusionKey)?.length ?? 0) - (s.diffusion ? 1 : 0);
+  for (const family of byDiffusionGeometry.values()) {
+    for (const members of diffusionFamilies(family)) {
+      // A series already in a dynamic group stays there (a diffusion scan is not dynamic anyway).
+      const free = members.filter((s) => !groupOf.has(s.index));
+      if (free.length < 2) continue;
+      const id = groupId(free);
+      for (const s of free) groupOf.set(s.index, id);
+    }
+  }
+  for (const s of series) out[s.index]!.series_group = groupOf.get(s.index) ?? s.seriesUid;
+}
+
+/** Series with one dynamic key, split where the number of images jumps by more than 10 %. */
+function dynamicClusters(series: readonly SeriesFacts[]): SeriesFacts[][] {
+  const clusters: SeriesFacts[][] = [];
+  // Diffusion series are never phases: b-values split into series (or repeated DWI) look alike otherwise.
+  for (const members of groupBy(
+    series.filter((s) => !s.diffusion),
+    (s) => s.dynamicKey,
+  ).values()) {
+    if (members.length < MIN_DYNAMIC_PHASES) continue;
+    members.sort((a, b) => a.images - b.images);
+    let current: SeriesFacts[] = [];
+    for (const s of members) {
+      const first = current[0];
+      if (first && !(s.images <= first.images * 1.1 || s.images === first.images)) {
+        clusters.push(current);
+        current = [];
+      }
+      current.push(s);
+    }
+    clusters.push(current);
+  }
+  return clusters.filter((cluster) => cluster.length >= MIN_DYNAMIC_PHASES);
+}
+
+/** Phase count and span (seconds) when the cluster's times make a dynamic scan, else undefined. */
+function dynamicPhases(cluster: readonly SeriesFacts[]): { count: number; span: number } | undefined {
+  const times = [...new Set(cluster.map((s) => s.time).filter(Number.isFinite))].sort((a, b) => a - b);
+  if (times.length < MIN_DYNAMIC_PHASES) return undefined;
+  const steps = times.slice(1).map((time, i) => time - times[i]!);
+  const sorted = [...steps].sort((a, b) => a - b);
+  const medianStep = sorted[sorted.length >> 1]!;
+  if (!(medianStep > 0) || medianStep > MAX_DYNAMIC_STEP_SECONDS) return undefined;
+  // One longer pause is allowed (the wait for the injection after pre-contrast phases), if short.
+  const largest = sorted[sorted.length - 1]!;
+  const secondLargest = sorted.length > 1 ? sorted[sorted.length - 2]! : 0;
+  if (secondLargest > MAX_STEP_RATIO * medianStep || largest > Math.max(MAX_STEP_RATIO * medianStep, MAX_INJECTION_PAUSE_SECONDS)) return undefined;
+  return { count: times.length, span: Math.round((times[times.length - 1]! - times[0]!) * 1000) / 1000 };
+}
+
+/**
+ * One geometry's diffusion series split into scans: with at most one acquired (ORIGINAL) series
+ * all are one family; with several, each series joins the acquired one nearest in time (then in
+ * series number).
+ */
+function diffusionFamilies(members: readonly SeriesFacts[]): SeriesFacts[][] {
+  const acquired = members.filter((s) => s.original);
+  if (acquired.length <= 1) return [[...members]];
+  const families = new Map<SeriesFacts, SeriesFacts[]>(acquired.map((s) => [s, [s]]));
+  for (const s of members) {
+    if (s.original) continue;
+    let best = acquired[0]!;
+    for (const candidate of acquired) if (closer(s, candidate, best)) best = candidate;
+    families.get(best)!.push(s);
+  }
+  return [...families.values()];
+}
+
+function closer(s: SeriesFacts, candidate: SeriesFacts, best: SeriesFacts): boolean {
+  const distance = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) ? Math.abs(a - b) : Number.POSITIVE_INFINITY);
+  const dt = distance(s.time, candidate.time) - distance(s.time, best.time);
+  if (dt !== 0 && !Number.isNaN(dt)) return dt < 0;
+  return distance(s.seriesNumber, candidate.seriesNumber) < distance(s.seriesNumber, best.seriesNumber);
+}
+
+/** A group's id: the series_uid of its lowest-numbered series (ties: the smallest UID). */
+function groupId(members: readonly SeriesFacts[]): string {
+  let first = members[0]!;
+  for (const s of members) {
+    const a = Number.isFinite(s.seriesNumber) ? s.seriesNumber : Number.POSITIVE_INFINITY;
+    const b = Number.isFinite(first.seriesNumber) ? first.seriesNumber : Number.POSITIVE_INFINITY;
+    if (a < b || (a === b && s.seriesUid < first.seriesUid)) first = s;
+  }
+  return first.seriesUid;
+}
+
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const members = groups.get(key);
+    if (members) members.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}
+
+function factsOf(row: Row, index: number): SeriesFacts {
+  const imageTypes = isMissing(row.image_type) ? [] : textPieces(String(row.image_type).toLowerCase());
+  const geometry = [rounded(row.image_orientation_patient, 2), rounded(row.pixel_spacing, 3), rounded(row.slice_thickness, 1)].join('|');
+  const bValues = isMissing(row.diffusion_bvalue_final) ? [] : cellNumbers(row.diffusion_bvalue_final!);
+  const directionality = isMissing(row.diffusion_directionality) ? [] : String(row.diffusion_directionality).toUpperCase().split(/\s+/);
+  return {
+    index,
+    seriesUid: String(row.series_uid).trim(),
+    seriesNumber: firstNumber(row.series_number),
+    time: seriesTime(row),
+    images: firstNumber(row.number_of_images),
+    dynamicKey: [
+      text(row.sequence_name),
+      rounded(row.repetition_time, 1),
+      rounded(row.echo_time, 1),
+      rounded(row.flip_angle, 0),
+      rounded(row.inversion_time, 0),
+      imageTypes[0] ?? '',
+      geometry,
+      text(row.acquisition_matrix),
+    ].join('|'),
+    diffusionKey: geometry,
+    diffusion:
+      bValues.some((b) => b > 0 && b <= 5000) ||
+      imageTypes.some((piece) => DIFFUSION_IMAGE_TYPES.has(piece)) ||
+      directionality.some((value) => DIFFUSION_DIRECTIONALITIES.has(value)),
+    original: imageTypes[0] === 'original',
+  };
+}
+
+/** The series' time of day in seconds: earliest acquisition time, else series time, else trigger time. */
+function seriesTime(row: Row): number {
+  for (const column of ['acquisition_time', 'series_time'] as const) {
+    const times = isMissing(row[column]) ? [] : String(row[column]).split(/\s+/).map(secondsOfDay).filter(Number.isFinite);
+    if (times.length > 0) return Math.min(...times);
+  }
+  const triggers = isMissing(row.trigger_time) ? [] : cellNumbers(row.trigger_time!);
+  return triggers.length > 0 ? Math.min(...triggers) / 1000 : Number.NaN;
+}
+
+/** A DICOM TM (`HHMMSS.FFFFFF`, `HHMM`, or the old `HH:MM:SS.frac`) as seconds of the day; NaN when not one. */
+export function secondsOfDay(tm: string): number {
+  const match = /^(\d{2})(?::?(\d{2})(?::?(\d{2})(\.\d+)?)?)?$/.exec(tm.trim());
+  if (!match) return Number.NaN;
+  const [, hours, minutes = '0', seconds = '0', fraction = ''] = match;
+  return Number(hours) * 3600 + Number(minutes) * 60 + Number(seconds) + (fraction ? Number(fraction) : 0);
+}
+
+function firstNumber(cell: Cell | undefined): number {
+  const values = cell === undefined || isMissing(cell) ? [] : cellNumbers(cell);
+  return values.length > 0 ? values[0]! : Number.NaN;
+}
+
+function text(cell: Cell | undefined): string {
+  return cell === undefined || isMissing(cell) ? '' : String(cell).trim().toLowerCase();
+}
+
+/** `rounded` results by decimals and cell: most cells repeat across an archive's series. */
+const roundedMemo = new Map<string, string>();
+
+/** The cell's numbers rounded to `decimals` (−0 as 0), space-joined: a key that ignores float noise. */
+function rounded(cell: Cell | undefined, decimals: number): string {
+  if (cell === undefined || isMissing(cell)) return '';
+  const memoKey = `${decimals}\u0000${String(cell)}`;
+  const known = roundedMemo.get(memoKey);
+  if (known !== undefined) return known;
+  const key = roundNumbers(cell!, decimals);
+  // Bounded: unique-per-series cells must not grow it without end.
+  if (roundedMemo.size < 65_536) roundedMemo.set(memoKey, key);
+  return key;
+}
+
+function roundNumbers(cell: Cell, decimals: number): string {
+  return cellNumbers(cell)
+    .map((value) => {
+      const r = Number(value.toFixed(decimals));
+      return String(r === 0 ? 0 : r);
+    })
+    .join(' ');
+}
