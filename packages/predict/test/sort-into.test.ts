@@ -37,14 +37,19 @@ async function filesUnder(root: string): Promise<string[]> {
 }
 
 describe('msc-predict --sort-into', () => {
-  let predictions: Map<string, string>;
+  let predictions: Map<string, { label: string; seriesNumber: string }>;
   let manifest: Record<string, string>[];
   const sorted = () => join(dir, 'sorted');
 
   beforeAll(async () => {
     const result = await run([cohort.outDir, '--heuristics', 'prostate_mpmri', '-o', join(dir, 'labels.csv'), '--sort-into', sorted()]);
     expect(result.status, result.stderr).toBe(0);
-    predictions = new Map((await readTableAll(join(dir, 'labels.csv'))).rows.map((row) => [String(row.series_uid), String(row.prediction_heuristics)]));
+    predictions = new Map(
+      (await readTableAll(join(dir, 'labels.csv'))).rows.map((row) => [
+        String(row.series_uid),
+        { label: String(row.prediction_heuristics), seriesNumber: String(row.series_number) },
+      ]),
+    );
     manifest = (await readTableAll(join(sorted(), SORT_MANIFEST))).rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, String(v)])));
   }, 60_000);
 
@@ -53,13 +58,14 @@ describe('msc-predict --sort-into', () => {
     expect(new Set(manifest.map((row) => row.source)).size).toBe(cohort.instances);
     expect(await filesUnder(sorted())).toEqual([SORT_MANIFEST, ...manifest.map((row) => relative(sorted(), row.destination!))].sort());
     for (const row of manifest) {
-      expect(row.label).toBe(predictions.get(row.series_uid!));
-      // <patient>/<study>/<label>/<series_number>_<description>/<file>: no series_number column yet → '-'
+      expect(row.label).toBe(predictions.get(row.series_uid!)!.label);
+      // <patient>/<study>/<label>/<series_number>_<description>/<file>
       const [patient, study, label, series, file, ...rest] = relative(sorted(), row.destination!).split(sep);
       expect(rest).toEqual([]);
       expect([patient, study, label].every((segment) => segment !== '' && segment !== '..')).toBe(true);
       expect(label).toBe(row.label);
-      expect(series).toMatch(/^-_./);
+      expect(series!.slice(0, series!.indexOf('_'))).toBe(predictions.get(row.series_uid!)!.seriesNumber);
+      expect(predictions.get(row.series_uid!)!.seriesNumber).toMatch(/^\d+$/); // the synthetic files have SeriesNumber
       expect(file).toBe(row.source!.split(sep).pop());
       const [a, b] = await Promise.all([stat(row.source!), stat(row.destination!)]);
       expect([b.dev, b.ino]).toEqual([a.dev, a.ino]);
@@ -135,6 +141,9 @@ describe('planSort', () => {
     patient_id: 'P1',
     study_uid: '1.2.3',
     series_uid: '1.2.3.4',
+    series_number: '7',
+    series_description: 't2_tse_tra',
+    series_group: '1.2.3.4',
     prediction: 'T2W',
     prediction_heuristics: 'T2W',
     confidence: 1,
