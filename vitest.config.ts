@@ -19,6 +19,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    reporters: ['default', './scripts/summary-reporter.ts'],
+    // one line per file, failures in full, skipped tests with their reasons (test-support/summary-reporter.ts)
+    reporters: ['./test-support/summary-reporter.ts'],
   },
 });

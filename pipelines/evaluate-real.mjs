@@ -1,16 +1,18 @@
 #!/usr/bin/env node
 // Scores a model on the real-scanner set (pipelines/real-data: files real scanners wrote, fetched by
-// fetch.mjs, hand-labelled in labels.csv) and writes pipelines/reports/real-scanners.md: per class
+// fetch.mjs, hand-labelled in labels.csv) and writes a Markdown report: per class
 // and per vendor accuracy/F1, confusion matrix, every error with its confidence and fired rule, the
 // rules one by one, the ambiguous series, and whether non-image objects were skipped.
 //   pnpm build && node pipelines/real-data/fetch.mjs && node pipelines/evaluate-real.mjs
-//     [--model path ...] [--heuristics prostate_mpmri|none] [--out report.md] [--cache DIR] [--work DIR]
+//     [--model path ...] [--heuristics prostate_mpmri|none] [-o report.md | --update-report] [--cache DIR] [--work DIR]
+// The report goes to -o (default pipelines/out/real-scanners.md, not tracked); --update-report
+// rewrites the tracked pipelines/reports/real-scanners.md instead, for a change meant to be committed.
 // Without --heuristics both are run: the model alone, then the model with prostate_mpmri.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { atomicWriteFile } from '@msc/core';
@@ -35,11 +37,18 @@ const { values } = parseArgs({
   options: {
     model: { type: 'string', multiple: true },
     heuristics: { type: 'string' },
-    out: { type: 'string', default: join(root, 'pipelines/reports/real-scanners.md') },
+    out: { type: 'string', short: 'o' },
+    'update-report': { type: 'boolean', default: false },
     cache: { type: 'string' },
     work: { type: 'string' },
   },
 });
+const TRACKED_REPORT = join(root, 'pipelines/reports/real-scanners.md');
+if (values.out && values['update-report']) {
+  process.stderr.write('error [E_USAGE]: give -o or --update-report, not both\nhint: --update-report writes the tracked pipelines/reports/real-scanners.md\n');
+  process.exit(2);
+}
+const reportPath = values['update-report'] ? TRACKED_REPORT : resolve(values.out ?? join(root, 'pipelines/out/real-scanners.md'));
 const cache = values.cache ? cacheDir({ MSC_REAL_DATA: values.cache }) : cacheDir();
 const models = (values.model ?? [join(root, 'models/prostate_mpmri.onnx')]).map((path) => resolve(path));
 const configs = values.heuristics ? [values.heuristics] : ['none', 'prostate_mpmri'];
@@ -113,7 +122,7 @@ lines.push(
   `Model: ${modelLine}. Set: \`pipelines/real-data\` (manifest, labels.csv, skip-expected.csv), ${state.length} files from ${manifest.sources.length} packages, cache \`$MSC_REAL_DATA\`.`,
 );
 lines.push(
-  `Command: \`node pipelines/evaluate-real.mjs${values.model ? ` --model ${values.model.join(' ')}` : ''}${values.heuristics ? ` --heuristics ${values.heuristics}` : ''}\` (after \`pnpm build && node pipelines/real-data/fetch.mjs\`). Date: ${new Date().toISOString().slice(0, 10)}. Run time: ${((performance.now() - started) / 1000).toFixed(1)} s.`,
+  `Command: \`node pipelines/evaluate-real.mjs${values.model ? ` --model ${values.model.join(' ')}` : ''}${values.heuristics ? ` --heuristics ${values.heuristics}` : ''}${values['update-report'] ? ' --update-report' : ''}\` (after \`pnpm build && node pipelines/real-data/fetch.mjs\`). Date: ${new Date().toISOString().slice(0, 10)}. Run time: ${((performance.now() - started) / 1000).toFixed(1)} s.`,
   '',
 );
 lines.push(
@@ -376,6 +385,7 @@ lines.push(
 const unlabelled = runs[0].results.filter((result) => result.status === 'unlabelled' && !skips.some((skip) => skip.series === result.key));
 if (unlabelled.length > 0) lines.push(`Series extract produced that no label names: ${unlabelled.map((r) => r.key).join(', ')}.`, '');
 
-await atomicWriteFile(values.out, `${lines.join('\n')}\n`);
+await mkdir(dirname(reportPath), { recursive: true });
+await atomicWriteFile(reportPath, `${lines.join('\n')}\n`);
 process.stdout.write(`${lines.join('\n')}\n`);
-process.stderr.write(`report → ${values.out}\n`);
+process.stderr.write(`report → ${relative(process.cwd(), reportPath) || reportPath}\n`);

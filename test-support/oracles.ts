@@ -35,7 +35,7 @@ export function skipWithoutPython(...modules: string[]): boolean {
   if (pythonHas(...modules)) return false;
   const reason = `python3 modules ${modules.join(', ')} are missing (Debian: python3-${modules.join(' python3-')})`;
   if (ORACLES_REQUIRED) throw new Error(`${reason}; MSC_ORACLES/CI requires them: scripts/test-deps.mjs installs them`);
-  process.stderr.write(`skipping oracle tests: ${reason}; run MSC_ORACLES=1 pnpm test to install and use them\n`);
+  console.warn(`skipping oracle tests: ${reason}; run MSC_ORACLES=1 pnpm test to install and use them`);
   return true;
 }
 
@@ -47,6 +47,6 @@ export function skipWithoutChromium(): boolean {
   if (existsSync(CHROMIUM)) return false;
   const reason = `${CHROMIUM} is missing (Debian: chromium)`;
   if (ORACLES_REQUIRED) throw new Error(`${reason}; MSC_ORACLES/CI requires it: scripts/test-deps.mjs installs it`);
-  process.stderr.write(`skipping browser tests: ${reason}; run MSC_ORACLES=1 pnpm test to install and use it\n`);
+  console.warn(`skipping browser tests: ${reason}; run MSC_ORACLES=1 pnpm test to install and use it`);
   return true;
 }

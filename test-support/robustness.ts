@@ -23,7 +23,7 @@ export function tmpfsUnavailable(): string | undefined {
 /** Skips (printing why) when a tmpfs cannot be mounted here; true when the tests should be skipped. */
 export function skipWithoutTmpfs(what: string): boolean {
   const reason = tmpfsUnavailable();
-  if (reason) process.stderr.write(`skipping ${what}: ${reason}\n`);
+  if (reason) console.warn(`skipping ${what}: ${reason}`);
   return reason !== undefined;
 }
 

@@ -2,7 +2,9 @@
  * The README's promises about every binary, checked on the real binaries as a user runs them:
  * `--help` with the exit-code table, the original's snake_case spellings, one error format
  * (`error [CODE]: …` + `hint:`) for every flag mistake, the documented exit codes, and a one-line
- * JSON summary when stdout is piped.
+ * JSON summary when stdout is piped. Each binary runs as a process where the process is what is
+ * checked (its bin shim with --help, a closed pipe, exit codes and summaries end to end); flag
+ * mistakes call the same `main` the shim starts, in-process.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EXIT_CODES } from '@msc/core';
+import { EXIT_CODES, captureIo, type CliMain } from '@msc/core';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const BINARIES = {
@@ -26,6 +28,20 @@ const BINARIES = {
 } as const;
 type Binary = keyof typeof BINARIES;
 const run = (binary: Binary, args: string[]) => spawnSync(process.execPath, [join(root, BINARIES[binary]), ...args], { encoding: 'utf8', cwd: root });
+
+/** The `main` a binary's shim launches (`launch(import.meta.url, name, module = 'cli/main.js')`), from source. */
+async function mainOf(binary: Binary): Promise<CliMain> {
+  const shim = readFileSync(join(root, BINARIES[binary]), 'utf8');
+  const module = /launch\(import\.meta\.url, '[^']+'(?:, '([^']+)')?\)/.exec(shim)?.[1] ?? 'cli/main.js';
+  const source = join(root, BINARIES[binary], '..', '..', 'src', module.replace(/\.js$/, '.ts'));
+  return ((await import(source)) as { main: CliMain }).main;
+}
+/** A binary's main in-process, as its shim would run it (stdout piped: not a terminal). */
+async function runInProcess(binary: Binary, args: string[]) {
+  const io = captureIo();
+  const status = await (await mainOf(binary))(args, io);
+  return { status, stdout: io.out(), stderr: io.err() };
+}
 
 /** A wrong value for a flag each binary has, in the original's snake_case spelling. */
 const BAD_VALUE: Record<Binary, string[]> = {
@@ -46,18 +62,20 @@ beforeAll(() => {
 });
 
 describe.each(Object.keys(BINARIES) as Binary[])('%s', (binary) => {
-  it('has --help (and -h) with the exit-code table, exit 0', () => {
-    for (const flag of ['--help', '-h']) {
-      const result = run(binary, [flag]);
-      expect(result.status).toBe(0);
+  it('has --help (and -h) with the exit-code table, exit 0', async () => {
+    for (const [flag, result] of [
+      ['--help', run(binary, ['--help'])],
+      ['-h', await runInProcess(binary, ['-h'])],
+    ] as const) {
+      expect(result.status, flag).toBe(0);
       expect(result.stdout).toMatch(new RegExp(`^Usage: ${binary}`));
       for (const code of Object.values(EXIT_CODES)) expect(result.stdout).toMatch(new RegExp(`^  ${code}  \\S`, 'm'));
       expect(result.stdout).toMatch(/snake_case|--input_dir/);
     }
   });
 
-  it('reports a wrong flag value, in snake_case, as error [E_USAGE] with a hint, exit 2, no help dump', () => {
-    const result = run(binary, BAD_VALUE[binary]);
+  it('reports a wrong flag value, in snake_case, as error [E_USAGE] with a hint, exit 2, no help dump', async () => {
+    const result = await runInProcess(binary, BAD_VALUE[binary]);
     expect(result.status).toBe(EXIT_CODES.usage);
     expect(result.stderr).toMatch(/^error \[E_USAGE\]: .+\nhint: see msc-[a-z-]+ --help\n$/);
     expect(result.stdout).toBe('');
@@ -69,8 +87,8 @@ describe.each(Object.keys(BINARIES) as Binary[])('%s', (binary) => {
     expect(result.stderr).toBe('');
   });
 
-  it('reports an unknown flag the same way', () => {
-    const result = run(binary, ['--no-such-flag']);
+  it('reports an unknown flag the same way', async () => {
+    const result = await runInProcess(binary, ['--no-such-flag']);
     expect(result.status).toBe(EXIT_CODES.usage);
     expect(result.stderr).toMatch(/^error \[E_USAGE\]: unknown option '--no-such-flag'/);
     expect(result.stderr).not.toMatch(/\n\s+at /); // never a stack trace
@@ -157,7 +175,7 @@ describe('exit codes and summaries end to end', () => {
     }
     const extract = bounded('msc-extract', [fifo, '-o', join(dir, 'fifo-out.csv')]);
     expect(extract.status, extract.stderr).toBe(EXIT_CODES.input);
-    expect(readFileSync(join(dir, 'fifo-out.skipped.csv'), 'utf8')).toMatch(/pipe\.csv,not a regular file \(a FIFO \(named pipe\)\)/);
+    expect(readFileSync(join(dir, 'fifo-out.csv.skipped.csv'), 'utf8')).toMatch(/pipe\.csv,not a regular file \(a FIFO \(named pipe\)\)/);
   });
 
   it('uses 3 for missing input, 4 for a bad model, 5 for an unwritable output', () => {

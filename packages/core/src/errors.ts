@@ -50,7 +50,7 @@ export function isMscError(error: unknown): error is MscError {
   return error instanceof MscError;
 }
 
-/** Exit codes shared by every MSC binary; documented in the README. */
+/** Exit codes shared by every MSC binary; documented in docs/data-contract.md. */
 export const EXIT_CODES = {
   ok: 0,
   internal: 1,

@@ -1,5 +1,5 @@
 /**
- * Value rules shared by extraction, reduction and featurization (behaviour.md §1–3).
+ * Value rules shared by extraction, reduction and featurization (docs/behaviour.md §1–3).
  */
 import { columnSpec } from './dicom/tags.js';
 import { MISSING, type Cell } from './types.js';
@@ -83,7 +83,7 @@ export function compareReducedValues(a: string, b: string): number {
 }
 
 /**
- * Cleans one cell before featurization (§3): trimmed, lower-cased; a missing value takes the
+ * Cleans one cell before featurization (docs/behaviour.md §3): trimmed, lower-cased; a missing value takes the
  * column's default (`number_of_echos` 1, `number_of_temporal_positions` 1, `temporal_resolution`
  * 0, everything else `-`). Numbers pass through.
  */
@@ -96,7 +96,7 @@ export function cleanValue(column: string, cell: Cell | undefined): Cell {
 // Dates (12/03/2021, 12.03.21, 2021-03-12, 2021/03/12) and times (10:22:31, 10:22, 10:22:31.123).
 const DATE_TIME_PATTERN = /\b(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}|\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\b/g;
 
-/** Removes dates and times from a series description (§1) and tidies the spaces left behind. */
+/** Removes dates and times from a series description (docs/behaviour.md §1) and tidies the spaces left behind. */
 export function stripDatesAndTimes(text: string): string {
   return text.replace(DATE_TIME_PATTERN, ' ').replace(/\s+/g, ' ').trim();
 }

@@ -20,7 +20,7 @@ export interface ExtractOptions extends WalkOptions {
   workers?: number;
   /** Files read at once on the calling thread (`workers: 0`). Default 16. */
   concurrency?: number;
-  /** Also compute the image features of behaviour.md §9 (reads each whole file). */
+  /** Also compute the image features of docs/behaviour.md §9 (reads each whole file). */
   image?: boolean;
   /** Files not to read at all (e.g. extracted by an earlier run). */
   skipPath?: (path: string) => boolean;

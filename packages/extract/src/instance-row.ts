@@ -1,6 +1,6 @@
 /**
  * Parsed header → one instance row: every column of core's tag table, by the rules of
- * behaviour.md §1 (missing `-`, multi-values joined by a space, file text kept, vendor b-values),
+ * docs/behaviour.md §1 (missing `-`, multi-values joined by a space, file text kept, vendor b-values),
  * with enhanced multi-frame values from the functional groups (functional-groups.ts). Non-image
  * objects are skipped (sop-classes.ts); a damaged file gives a partial row when its keys are valid.
  */

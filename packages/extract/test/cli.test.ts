@@ -29,9 +29,19 @@ describe('msc-extract binary', () => {
     const table = await readTableAll(out);
     expect(table.rows).toHaveLength(cohort.instances);
     expect(table.columns).toEqual(expect.arrayContaining(['study_uid', 'series_uid', 'file_path', 'diffusion_bvalue_final', 'image_type']));
-    const report = await readTableAll(join(dir, 'instances.skipped.csv'));
+    const report = await readTableAll(join(dir, 'instances.parquet.skipped.csv'));
     expect(report.rows.map((row) => row.reason)).toContain('not DICOM'); // labels.csv
     expect(report.rows.filter((row) => String(row.reason).startsWith('non-image SOP class'))).toHaveLength(cohort.skippedObjects);
+  });
+
+  it('names each skipped-files report after its own output: a CSV run beside a parquet run keeps both', async () => {
+    const parquetReport = join(dir, 'instances.parquet.skipped.csv');
+    const before = await readFile(parquetReport, 'utf8');
+    const csvRun = run([cohort.outDir, '-o', join(dir, 'instances.csv')]);
+    expect(csvRun.status, csvRun.stderr).toBe(0);
+    // the same archive: the same skipped files, in a report of its own
+    expect(await readFile(join(dir, 'instances.csv.skipped.csv'), 'utf8')).toBe(before);
+    expect(await readFile(parquetReport, 'utf8')).toBe(before);
   });
 
   it('keeps the row of a damaged file, says what broke in the report, and counts it apart', async () => {
@@ -56,7 +66,7 @@ describe('msc-extract binary', () => {
     const summary = JSON.parse(result.stdout) as { instances: number; partialRows: number; skipped: Record<string, number> };
     expect(summary).toMatchObject({ instances: cohort.instances, partialRows: 1 });
     expect(Object.keys(summary.skipped)).not.toContain('partial');
-    const report = (await readTableAll(join(dir, 'damaged.skipped.csv'))).rows;
+    const report = (await readTableAll(join(dir, 'damaged.csv.skipped.csv'))).rows;
     expect(report.find((row) => row.path === victim)?.reason).toMatch(/^partial: file truncated .* at offset \d+$/);
     expect((await readTableAll(out)).rows.some((row) => row.file_path === victim)).toBe(true);
   });
@@ -105,6 +115,6 @@ describe('msc-extract binary', () => {
     expect(run([empty, '-o', join(dir, 'e.csv')]).status).toBe(3);
     expect(existsSync(join(dir, 'e.csv'))).toBe(false);
     expect(existsSync(join(dir, 'shallow.csv'))).toBe(false);
-    expect((await readTableAll(join(dir, 'e.skipped.csv'))).rows).toEqual([{ path: join(empty, 'notes.txt'), reason: 'not DICOM' }]);
+    expect((await readTableAll(join(dir, 'e.csv.skipped.csv'))).rows).toEqual([{ path: join(empty, 'notes.txt'), reason: 'not DICOM' }]);
   });
 });

@@ -23,6 +23,6 @@ export async function realScannerFiles(keys: readonly string[], what: string): P
   if (missing.length === 0) return keys.map((key) => byKey.get(key)!.path);
   const reason = `${missing.join(', ')} not in the real-scanner cache ${cacheDir()} (node pipelines/real-data/fetch.mjs)`;
   if (ORACLES_REQUIRED) throw new Error(`${reason}; MSC_ORACLES/CI requires it for ${what}`);
-  process.stderr.write(`skipping ${what}: ${reason}\n`);
+  console.warn(`skipping ${what}: ${reason}`);
   return undefined;
 }

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -6,13 +6,19 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readTableAll } from '@msc/tables';
-import { shardOf, seriesShardKey } from '@msc/core';
+import { captureIo, shardOf, seriesShardKey } from '@msc/core';
 import { PYDICOM_TEST_FILES, skipWithoutPython } from '../../../test-support/oracles.js';
 import { generateCohort, type CohortResult } from '@msc/synth';
+import { main } from '../src/cli/main.js';
 import { extractBatches, type ExtractEvent } from '../src/index.js';
 
 const BIN = fileURLToPath(new URL('../bin/msc-extract.mjs', import.meta.url));
-const run = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+/** msc-extract in-process (what the binary runs); only the tests that kill a run start the binary. */
+async function run(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  const io = captureIo();
+  const status = await main(args, io);
+  return { status, stdout: io.out(), stderr: io.err() };
+}
 
 let dir: string;
 let cohort: CohortResult;
@@ -21,7 +27,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'msc-extract-resume-'));
   cohort = await generateCohort({ outDir: join(dir, 'cohort'), studies: 5, seed: 33 });
   fullTsv = join(dir, 'full.tsv');
-  const result = run([cohort.outDir, '-o', fullTsv]);
+  const result = await run([cohort.outDir, '-o', fullTsv]);
   expect(result.status, result.stderr).toBe(0);
 });
 
@@ -48,7 +54,7 @@ describe('--shard k/n', () => {
     const seriesPerShard: Set<string>[] = [];
     for (const k of [1, 2, 3]) {
       const out = join(dir, `shard-${k}.tsv`);
-      const result = run([cohort.outDir, '-o', out, '--shard', `${k}/3`]);
+      const result = await run([cohort.outDir, '-o', out, '--shard', `${k}/3`]);
       expect(result.status, result.stderr).toBe(0);
       const [shardHeader, ...rows] = await lines(out);
       expect(shardHeader).toBe(header);
@@ -68,7 +74,7 @@ describe('--shard k/n', () => {
     const used = new Set([...keys].map((key) => shardOf(key, 500)));
     const empty = Array.from({ length: 500 }, (_, i) => i + 1).find((k) => !used.has(k))!;
     const out = join(dir, 'empty-shard.tsv');
-    const result = run([cohort.outDir, '-o', out, '--shard', `${empty}/500`]);
+    const result = await run([cohort.outDir, '-o', out, '--shard', `${empty}/500`]);
     expect(result.status, result.stderr).toBe(0);
     expect((JSON.parse(result.stdout) as { series: number }).series).toBe(0);
     const [header, ...rows] = await lines(out);
@@ -76,8 +82,8 @@ describe('--shard k/n', () => {
     expect(rows).toEqual([]);
   });
 
-  it('rejects a malformed shard', () => {
-    const result = run([cohort.outDir, '-o', join(dir, 'bad.tsv'), '--shard', '4/3']);
+  it('rejects a malformed shard', async () => {
+    const result = await run([cohort.outDir, '-o', join(dir, 'bad.tsv'), '--shard', '4/3']);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/--shard takes k\/n/);
   });
@@ -110,7 +116,7 @@ describe('interrupted runs', () => {
     const committed = (await readdir(partial)).filter((name) => /^part-\d+\.tsv$/.test(name)).length;
     expect(committed).toBeLessThan(cohort.instances);
 
-    const resumed = run([...args.slice(0, 3), '--resume']);
+    const resumed = await run([...args.slice(0, 3), '--resume']);
     expect(resumed.status, resumed.stderr).toBe(0);
     const summary = JSON.parse(resumed.stdout) as { resumedFiles: number; files: number };
     expect(summary.resumedFiles).toBeGreaterThanOrEqual(committed);
@@ -122,7 +128,7 @@ describe('interrupted runs', () => {
   it('refuses to resume a partial run made with other options', async () => {
     // Leave a partial per-instance run behind, then ask to resume it as a per-series run.
     await killAfterParts([BIN, cohort.outDir, '-o', join(dir, 'other.tsv'), '--checkpoint-rows', '1', '--n-workers', '0'], join(dir, 'other.tsv.partial'), 2);
-    const result = run([cohort.outDir, '-o', join(dir, 'other.tsv'), '--per-series', '--resume']);
+    const result = await run([cohort.outDir, '-o', join(dir, 'other.tsv'), '--per-series', '--resume']);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/started with other inputs or options/);
   }, 60_000);
@@ -133,15 +139,15 @@ describe('interrupted runs', () => {
       const grown = join(dir, `grown-${kind}`);
       await cp(cohort.outDir, join(grown, 'a'), { recursive: true });
       const out = join(dir, `grown-series.${kind}`);
-      expect(run([grown, '-o', out, '--per-series']).status).toBe(0);
+      expect((await run([grown, '-o', out, '--per-series'])).status).toBe(0);
       await cp(extra.outDir, join(grown, 'b'), { recursive: true });
-      const again = run([grown, '-o', out, '--per-series', '--resume']);
+      const again = await run([grown, '-o', out, '--per-series', '--resume']);
       expect(again.status, again.stderr).toBe(0);
       const summary = JSON.parse(again.stdout) as { instances: number; series: number; files: number };
       expect(summary.instances).toBe(extra.instances);
       expect(summary.series).toBe(cohort.labels.length + extra.labels.length);
       const once = join(dir, `grown-once.${kind}`);
-      expect(run([grown, '-o', once, '--per-series']).status).toBe(0);
+      expect((await run([grown, '-o', once, '--per-series'])).status).toBe(0);
       expect((await readTableAll(out)).rows).toEqual((await readTableAll(once)).rows);
     }
   }, 60_000);
@@ -171,8 +177,8 @@ describe('--feature-types metadata image', () => {
   it('adds the image columns per instance and their means per series', async () => {
     const instancesOut = join(dir, 'image-instances.csv');
     const seriesOut = join(dir, 'image-series.csv');
-    expect(run([cohort.outDir, '-o', instancesOut, '--feature-types', 'metadata,image']).status).toBe(0);
-    const perSeries = run([cohort.outDir, '-o', seriesOut, '--feature-types', 'metadata', 'image', '--per-series']);
+    expect((await run([cohort.outDir, '-o', instancesOut, '--feature-types', 'metadata,image'])).status).toBe(0);
+    const perSeries = await run([cohort.outDir, '-o', seriesOut, '--feature-types', 'metadata', 'image', '--per-series']);
     expect(perSeries.status, perSeries.stderr).toBe(0);
     const instances = (await readTableAll(instancesOut)).rows;
     const series = (await readTableAll(seriesOut)).rows;
@@ -181,6 +187,6 @@ describe('--feature-types metadata image', () => {
     expect(mine.every(Number.isFinite)).toBe(true);
     const mean = mine.reduce((a, b) => a + b, 0) / mine.length;
     expect(Number(series.find((row) => row.series_uid === label.series_uid)!.image_mean)).toBeCloseTo(mean, 9);
-    expect(run([cohort.outDir, '-o', join(dir, 'bad-types.csv'), '--feature-types', 'pixels']).status).toBe(2);
+    expect((await run([cohort.outDir, '-o', join(dir, 'bad-types.csv'), '--feature-types', 'pixels'])).status).toBe(2);
   }, 60_000);
 });

@@ -61,7 +61,7 @@ export function orientationFeatures(cell: Cell): number[] {
 
 /** Largest b-value, smallest, and how many distinct ones (-1, -1, 0 without any). */
 export function bValueFeatures(cell: Cell): number[] {
-  // Values above 5000 s/mm² are not b-values (behaviour.md §1).
+  // Values above 5000 s/mm² are not b-values (docs/behaviour.md §1).
   const values = [...new Set(cellNumbers(cell).filter((v) => v >= 0 && v <= 5000))];
   if (values.length === 0) return [-1, -1, 0];
   return [Math.max(...values), Math.min(...values), values.length];

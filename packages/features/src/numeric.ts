@@ -1,5 +1,5 @@
 /**
- * Numeric features (behaviour.md §4): a multi-value cell (`0.7 0.7`, `256 0 0 230`) becomes
+ * Numeric features (docs/behaviour.md §4): a multi-value cell (`0.7 0.7`, `256 0 0 230`) becomes
  * count, sum, min, max, mean of its numbers, non-numbers ignored, -1 for all five when there is
  * none (as the original); a single numeric column is one number, NaN when missing.
  */

@@ -1,5 +1,5 @@
 /**
- * Words and word n-grams of a cleaned text cell (behaviour.md §4, made stronger).
+ * Words and word n-grams of a cleaned text cell (docs/behaviour.md §4, made stronger).
  *
  * The original takes runs of 2+ word characters, so `t2_tse_tra_p2` is one word and shares
  * nothing with `t2_tse_tra`. Here words are split on every non-alphanumeric character,

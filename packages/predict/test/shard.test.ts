@@ -1,15 +1,17 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { COLUMNS, seriesShardKey, shardOf, type Row } from '@msc/core';
+import { COLUMNS, captureIo, seriesShardKey, shardOf, type Row } from '@msc/core';
 import { writeTable } from '@msc/tables';
+import { main } from '../src/cli/main.js';
 
-// The built binary with its default model (`pnpm test` builds first).
-const bin = fileURLToPath(new URL('../bin/msc-predict.mjs', import.meta.url));
-const run = (args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+// msc-predict in-process with its default model: sharding needs no process of its own.
+async function run(args: string[]): Promise<{ status: number; stderr: string }> {
+  const io = captureIo();
+  const status = await main(args, io);
+  return { status, stderr: io.err() };
+}
 
 /** Instance rows with every column of the tag table: 24 studies × 5 series × 3 instances. */
 function instanceRows(): Row[] {
@@ -67,7 +69,7 @@ beforeAll(async () => {
 
 async function predictLines(extra: string[]): Promise<string[]> {
   const out = join(dir, `out-${extra.join('').replace(/\W/g, '_') || 'all'}.csv`);
-  const result = run([table, '-o', out, ...extra]);
+  const result = await run([table, '-o', out, ...extra]);
   expect(result.status, result.stderr).toBe(0);
   const [header, ...lines] = (await readFile(out, 'utf8')).trimEnd().split('\n');
   expect(header).toMatch(/^patient_id,study_uid,series_uid,series_number,series_description,series_group,prediction/);
@@ -94,9 +96,9 @@ describe('msc-predict --shard', () => {
     expect(await predictLines(['--shard', '1/1'])).toEqual(all);
   });
 
-  it('rejects malformed shards with a usage error', () => {
+  it('rejects malformed shards with a usage error', async () => {
     for (const shard of ['0/2', '3/2', 'a/b', '2', '1/0']) {
-      const result = run([table, '--shard', shard]);
+      const result = await run([table, '--shard', shard]);
       expect(result.status, shard).toBe(2);
       expect(result.stderr).toMatch(/E_USAGE/);
     }

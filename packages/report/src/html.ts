@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { PAGE_SCRIPT } from './page-script.js';
-import type { ReportData } from './report-data.js';
+import type { ErrorGroup, ReportData } from './report-data.js';
 
 const require = createRequire(import.meta.url);
 
@@ -79,10 +79,57 @@ table { border-collapse: collapse; background: white; font-size: 13px; margin: 8
 th, td { border-bottom: 1px solid var(--line); padding: 4px 10px; text-align: left; vertical-align: top; }
 th { background: #f1f3f6; font-weight: 600; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
-table.errors td.uid { font-family: ui-monospace, monospace; font-size: 11px; color: var(--muted); }
+table.errors { width: 100%; }
+/* long UIDs and descriptions wrap anywhere rather than run off the page */
+table.errors td { overflow-wrap: anywhere; }
+table.errors th, table.errors td { padding: 4px 6px; }
+table.errors .uid { font-family: ui-monospace, monospace; font-size: 11px; color: var(--muted); }
+.none { color: var(--muted); font-style: italic; }
 td .bad { color: var(--bad); font-weight: 600; }
 footer { font-size: 12px; padding: 32px 24px 40px; }
 `;
+
+const NONE = '<span class="none">–</span>';
+/** Values of one cell, or a dash when there are none (a blank cell reads as a rendering fault). */
+const listCell = (values: readonly string[]) => (values.length > 0 ? values.map(escapeHtml).join('<br>') : NONE);
+
+/**
+ * The misclassified series grouped (report-data's ErrorGroup), most confident group first. Columns no
+ * group has a value for (centre, scanner, series group) are left out rather than shown empty.
+ */
+function errorTable(groups: readonly ErrorGroup[]): string {
+  const series = groups.reduce((sum, g) => sum + g.series, 0);
+  const columns: { header: string; cell: (g: ErrorGroup) => string; className?: string }[] = [
+    { header: 'set', cell: (g) => escapeHtml(g.set) },
+    { header: 'true', cell: (g) => escapeHtml(g.class) },
+    { header: 'predicted', cell: (g) => `<span class="bad">${escapeHtml(g.prediction)}</span>` },
+    ...(groups.some((g) => g.final !== undefined) ? [{ header: 'with rules', cell: (g: ErrorGroup) => escapeHtml(g.final ?? g.prediction) }] : []),
+    { header: 'series', cell: (g) => String(g.series), className: 'num' },
+    {
+      header: 'confidence',
+      cell: (g) =>
+        g.confidence.max === null ? NONE : g.confidence.min === g.confidence.max ? f4(g.confidence.max) : `${f4(g.confidence.min)}–${f4(g.confidence.max)}`,
+      className: 'num',
+    },
+    { header: 'series description', cell: (g) => (g.description === '' ? '<span class="none">none in the header</span>' : escapeHtml(g.description)) },
+    ...(groups.some((g) => g.series_group !== undefined && g.series_group !== '')
+      ? [{ header: 'series group', cell: (g: ErrorGroup) => (g.series_group ? escapeHtml(g.series_group) : NONE) }]
+      : []),
+    { header: 'vendor', cell: (g) => listCell(g.vendors) },
+    ...(groups.some((g) => g.scanners.length > 0) ? [{ header: 'scanner', cell: (g: ErrorGroup) => listCell(g.scanners) }] : []),
+    ...(groups.some((g) => g.centres.length > 0) ? [{ header: 'centre', cell: (g: ErrorGroup) => listCell(g.centres) }] : []),
+    {
+      header: 'series UIDs',
+      cell: (g) =>
+        g.series_uids.map((uid) => `<span class="uid">${escapeHtml(uid)}</span>`).join('<br>') +
+        (g.series > g.series_uids.length ? `<br><span class="none">and ${g.series - g.series_uids.length} more</span>` : ''),
+    },
+  ];
+  return `<p class="meta">${series} misclassified series in ${groups.length} group${groups.length > 1 ? 's' : ''} of alike series (same set, classes, description${columns.some((c) => c.header === 'series group') ? ', series group' : ''}), the most confident first.</p>
+<table class="errors"><thead><tr>${columns.map((c) => `<th>${c.header}</th>`).join('')}</tr></thead><tbody>${groups
+    .map((g) => `<tr>${columns.map((c) => `<td${c.className ? ` class="${c.className}"` : ''}>${c.cell(g)}</td>`).join('')}</tr>`)
+    .join('')}</tbody></table>`;
+}
 
 export function renderReport(data: ReportData): string {
   const { d3, plot } = chartLibraries();
@@ -96,6 +143,7 @@ export function renderReport(data: ReportData): string {
 
   const sections: string[] = [];
   // Models
+  const withModel = data.evaluations.some((e) => e.model !== undefined);
   const modelRows = [...data.models].sort((a, b) => (a.exclusion < b.exclusion ? -1 : a.exclusion > b.exclusion ? 1 : a.percent - b.percent));
   sections.push(`<section id="models"><h2>Models</h2>
 ${
@@ -109,8 +157,16 @@ ${
 ${
   data.evaluations.length > 0
     ? `<h3>Evaluation sets</h3>${table(
-        ['set', 'model', 'series', 'right', 'macro-F1', 'calibration error (ECE)'],
-        data.evaluations.map((e) => [escapeHtml(e.name), escapeHtml(e.model ?? ''), String(e.series), String(e.correct), f4(e.macroF1), f4(e.ece)]),
+        ['set', ...(withModel ? ['model'] : []), 'series', 'right', 'macro-F1', 'calibration error (ECE)'],
+        // a set given as predictions comes from a model the report knows no name for: said so, not left blank
+        data.evaluations.map((e) => [
+          escapeHtml(e.name),
+          ...(withModel ? [e.model ? escapeHtml(e.model) : '<span class="none">given as predictions</span>'] : []),
+          String(e.series),
+          String(e.correct),
+          f4(e.macroF1),
+          f4(e.ece),
+        ]),
       )}`
     : ''
 }
@@ -157,30 +213,8 @@ ${
 </section>`);
 
   // Errors
-  const hasFinal = data.errors.some((e) => e.final !== undefined);
   sections.push(`<section id="errors"><h2>Errors</h2>
-${
-  data.evaluations.length === 0
-    ? missing('No evaluation set was given.')
-    : data.errors.length === 0
-      ? '<p>No series was misclassified.</p>'
-      : `<p class="meta">Every misclassified series, most confident first${data.errorsOmitted > 0 ? ` (the first ${data.errors.length}; ${data.errorsOmitted} more not listed)` : ''}.</p>${table(
-          ['set', 'true', 'predicted', ...(hasFinal ? ['with rules'] : []), 'confidence', 'series description', 'vendor', 'scanner', 'centre', 'series UID'],
-          data.errors.map((e) => [
-            escapeHtml(e.set),
-            escapeHtml(e.class),
-            `<span class="bad">${escapeHtml(e.prediction)}</span>`,
-            ...(hasFinal ? [escapeHtml(e.final ?? e.prediction)] : []),
-            f4(e.confidence),
-            escapeHtml(e.description || '(empty)'),
-            escapeHtml(e.vendor),
-            escapeHtml(e.scanner),
-            escapeHtml(e.centre),
-            `<span class="uid">${escapeHtml(e.series_uid)}</span>`,
-          ]),
-          'errors',
-        )}`
-}
+${data.evaluations.length === 0 ? missing('No evaluation set was given.') : data.errorGroups.length === 0 ? '<p>No series was misclassified.</p>' : errorTable(data.errorGroups)}
 </section>`);
 
   const json = JSON.stringify(data).replace(/</g, '\\u003c');

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Row } from '@msc/core';
-import { buildReportData, presentClassMetrics } from './report-data.js';
+import { renderReport } from './html.js';
+import { buildReportData, MAX_UIDS_PER_GROUP, presentClassMetrics } from './report-data.js';
+import { manyAlikeErrors } from './test-support/alike-errors.js';
 
 const metric = (exclusion: string, fraction: number, split: string, metric: string, value: number, t = '-', p = '-', fold: string | number = '-'): Row => ({
   model: 'gbdt',
@@ -107,6 +109,46 @@ describe('buildReportData', () => {
     // ECE: share-weighted |accuracy - confidence|
     const ece = (1 / 11) * Math.abs(1 - 0.55) + (1 / 11) * Math.abs(0 - 0.6) + (9 / 11) * Math.abs(8 / 9 - (8 * 0.95 + 0.92) / 9);
     expect(data.evaluations[0]!.ece).toBeCloseTo(ece, 10);
+  });
+});
+
+describe('the error table', () => {
+  it('groups alike misclassified series: one row per set, classes, description (and series group), with its count', () => {
+    const data = buildReportData({ title: 't', evaluations: [{ name: 'held-out', rows: manyAlikeErrors(false) }] });
+    expect(data.errorGroups.map((g) => [g.class, g.prediction, g.description, g.series])).toEqual([
+      ['ADC', 'DWI', 'ep2d_diff ADC', 2],
+      ['Others', 'T2W', '', 70], // '' and '-' are both "no description"
+    ]);
+    const alike = data.errorGroups[1]!;
+    expect(alike.confidence).toEqual({ min: 0.5, max: 0.5 + 69 / 200 });
+    expect(alike.vendors).toEqual(['PHILIPS', 'SIEMENS']);
+    expect(alike.scanners).toEqual(['Philips Medical Systems', 'SIEMENS']);
+    expect(alike.centres).toEqual([]);
+    expect(alike.series_uids).toHaveLength(MAX_UIDS_PER_GROUP);
+    expect(alike.series_uids[0]).toMatch(/0069$/); // most confident first
+    expect(data.errors).toHaveLength(72); // the per-series list stays in the embedded data
+
+    const bySeriesGroup = buildReportData({ title: 't', evaluations: [{ name: 'held-out', rows: manyAlikeErrors(true) }] });
+    expect(bySeriesGroup.errorGroups.map((g) => [g.series_group, g.series])).toEqual([
+      ['diffusion', 1],
+      ['diffusion-derived', 1],
+      ['localizer', 70],
+    ]);
+  });
+
+  it('renders the groups with no empty cells, no "(empty)", and wrapping identifiers', () => {
+    const html = renderReport(buildReportData({ title: 't', evaluations: [{ name: 'held-out', rows: manyAlikeErrors(true) }] }));
+    const errors = /<table class="errors">(.*?)<\/table>/s.exec(html)![1]!;
+    expect(errors.match(/<tr>/g)).toHaveLength(1 + 3); // header + 3 groups
+    expect(errors).not.toMatch(/<td[^>]*><\/td>/);
+    expect(errors).not.toContain('(empty)');
+    expect(errors).toContain('none in the header');
+    expect(errors).toContain('and 67 more');
+    expect(errors).toContain('<th>series group</th>');
+    expect(errors).not.toContain('<th>centre</th>'); // no series has a centre: no column of blanks
+    expect(html).toMatch(/table\.errors td \{ overflow-wrap: anywhere; \}/);
+    // the evaluation table: no model column when no set names one (it would be blank)
+    expect(/<h3>Evaluation sets<\/h3><table class=""><thead><tr>(.*?)<\/tr>/.exec(html)![1]).not.toContain('<th>model</th>');
   });
 });
 

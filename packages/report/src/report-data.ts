@@ -98,6 +98,30 @@ export interface ErrorRow {
   centre: string;
   scanner: string;
   final?: string;
+  /** The table's `series_group` (a series' place among its study's siblings), when it has the column. */
+  series_group?: string;
+}
+
+/**
+ * Misclassified series that look alike — same set, true class, prediction (and final label after the
+ * rules), series description and series group — as one row of the error table: 70 copies of one
+ * mistake read as one line with its count, not 70 lines.
+ */
+export interface ErrorGroup {
+  set: string;
+  class: string;
+  prediction: string;
+  final?: string;
+  description: string;
+  series_group?: string;
+  series: number;
+  /** Lowest and highest confidence of the group's series (null when the set has no confidences). */
+  confidence: { min: number | null; max: number | null };
+  vendors: string[];
+  scanners: string[];
+  centres: string[];
+  /** The first MAX_UIDS_PER_GROUP series UIDs, most confident first; `series` counts them all. */
+  series_uids: string[];
 }
 
 export interface ReportData {
@@ -115,11 +139,14 @@ export interface ReportData {
   calibration: CalibrationBin[];
   evaluations: EvaluationSummary[];
   errors: ErrorRow[];
-  /** Errors left out of the table (it lists at most MAX_ERRORS). */
+  /** Errors left out of `errors` (it lists at most MAX_ERRORS series). */
   errorsOmitted: number;
+  /** Every misclassified series, grouped: the error table's rows. */
+  errorGroups: ErrorGroup[];
 }
 
-const MAX_ERRORS = 300;
+export const MAX_ERRORS = 300;
+export const MAX_UIDS_PER_GROUP = 3;
 const TOP_FEATURES = 15;
 
 const text = (cell: unknown): string => (cell === null || cell === undefined ? '' : String(cell));
@@ -163,6 +190,7 @@ interface Scored {
   centre: string;
   scanner: string;
   final?: string;
+  seriesGroup?: string;
 }
 
 function scored(row: Row): Scored | undefined {
@@ -181,6 +209,7 @@ function scored(row: Row): Scored | undefined {
     centre: text(row['centre']),
     scanner: [manufacturer, text(row['manufacturer_model_name'])].filter((part) => part && part !== '-').join(' '),
     ...(row['prediction_heuristics'] !== undefined && text(row['prediction_heuristics']) !== prediction ? { final: text(row['prediction_heuristics']) } : {}),
+    ...(row['series_group'] !== undefined ? { seriesGroup: text(row['series_group']) } : {}),
   };
 }
 
@@ -200,6 +229,7 @@ export function buildReportData(inputs: ReportInputs, now = new Date()): ReportD
     evaluations: [],
     errors: [],
     errorsOmitted: 0,
+    errorGroups: [],
   };
 
   // Models and learning curves: macro-F1 of each whole model, cross-validated and on the test set.
@@ -386,8 +416,44 @@ export function buildReportData(inputs: ReportInputs, now = new Date()): ReportD
         centre: s.centre,
         scanner: s.scanner,
         ...(s.final ? { final: s.final } : {}),
+        ...(s.seriesGroup !== undefined ? { series_group: s.seriesGroup } : {}),
       });
     }
+    data.errorGroups.push(...groupErrors(name, wrong));
   }
   return data;
+}
+
+/** A cell with nothing in it: empty, `-` or `nan` as tables write missing values. */
+const isBlank = (value: string) => ['', '-', 'nan'].includes(value.trim().toLowerCase());
+const distinct = (values: string[]) => [...new Set(values.filter((value) => !isBlank(value)))].sort();
+
+/** `wrong` most confident first → its groups, the most confident group first (then the largest). */
+function groupErrors(set: string, wrong: readonly Scored[]): ErrorGroup[] {
+  const groups = new Map<string, Scored[]>();
+  for (const s of wrong) {
+    const key = JSON.stringify([s.truth, s.prediction, s.final ?? '', isBlank(s.description) ? '' : s.description.trim(), s.seriesGroup ?? '']);
+    groups.set(key, [...(groups.get(key) ?? []), s]);
+  }
+  const confidences = (members: Scored[]) => members.map((s) => s.confidence).filter(Number.isFinite);
+  return [...groups.values()]
+    .map((members): ErrorGroup => {
+      const first = members[0]!;
+      const known = confidences(members);
+      return {
+        set,
+        class: first.truth,
+        prediction: first.prediction,
+        ...(first.final ? { final: first.final } : {}),
+        description: isBlank(first.description) ? '' : first.description.trim(),
+        ...(first.seriesGroup !== undefined ? { series_group: first.seriesGroup } : {}),
+        series: members.length,
+        confidence: known.length > 0 ? { min: Math.min(...known), max: Math.max(...known) } : { min: null, max: null },
+        vendors: distinct(members.map((s) => s.vendor)),
+        scanners: distinct(members.map((s) => s.scanner)),
+        centres: distinct(members.map((s) => s.centre)),
+        series_uids: members.slice(0, MAX_UIDS_PER_GROUP).map((s) => s.series),
+      };
+    })
+    .sort((a, b) => (b.confidence.max ?? -1) - (a.confidence.max ?? -1) || b.series - a.series);
 }

@@ -14,7 +14,9 @@ import { trainAllMain } from '@msc/train';
 import { CHROMIUM, skipWithoutChromium } from '../../../test-support/oracles.js';
 import { seriesRows } from '@msc/train/testing';
 import { main } from '../src/cli/main.js';
-import type { ReportData } from '../src/report-data.js';
+import { renderReport } from '../src/html.js';
+import { buildReportData, type ReportData } from '../src/report-data.js';
+import { manyAlikeErrors } from '../src/test-support/alike-errors.js';
 
 let dir: string;
 let report: string;
@@ -150,8 +152,34 @@ describe('msc-report', () => {
         expect(figures.filter((f) => f.chart === 'groups').reduce((sum, f) => sum + f.cells, 0)).toBe(data.groups.length);
         expect(figures.filter((f) => f.chart === 'importance').reduce((sum, f) => sum + f.bars, 0)).toBe(data.importance.length);
         expect(figures.find((f) => f.chart === 'calibration')!.dots).toBe(data.calibration.length);
-        expect(await page.$$eval('table.errors tbody tr', (rows) => rows.length)).toBe(data.errors.length);
+        expect(await page.$$eval('table.errors tbody tr', (rows) => rows.length)).toBe(data.errorGroups.length);
         await page.screenshot({ path: join(dir, 'report.png'), fullPage: true });
+      } finally {
+        await browser.close();
+      }
+    },
+    60_000,
+  );
+
+  it.skipIf(skipWithoutChromium())(
+    'keeps the error table inside a narrow page: 64-character UIDs and long descriptions wrap',
+    async () => {
+      const { chromium } = await import('playwright-core');
+      const page_ = join(dir, 'alike-errors.html');
+      await writeFile(page_, renderReport(buildReportData({ title: 'alike errors', evaluations: [{ name: 'held-out', rows: manyAlikeErrors(true) }] })));
+      const browser = await chromium.launch({ executablePath: CHROMIUM });
+      try {
+        const page = await browser.newPage({ viewport: { width: 800, height: 900 } });
+        await page.goto(pathToFileURL(page_).href);
+        const layout = await page.$eval('table.errors', (table) => ({
+          tableRight: table.getBoundingClientRect().right,
+          pageWidth: table.ownerDocument.documentElement.clientWidth,
+          overflowingCells: [...table.querySelectorAll('td')].filter((td) => td.scrollWidth > td.clientWidth).length,
+          rows: table.querySelectorAll('tbody tr').length,
+        }));
+        expect(layout.rows).toBe(3);
+        expect(layout.overflowingCells).toBe(0);
+        expect(layout.tableRight).toBeLessThanOrEqual(layout.pageWidth);
       } finally {
         await browser.close();
       }

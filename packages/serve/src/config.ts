@@ -218,7 +218,7 @@ export async function parseServeConfig(text: string, source: string, baseDir: st
   const fail = (path: readonly (string | number)[], message: string, hint?: string): never => {
     const where = formatPath(path);
     throw new MscError('E_CONFIG', `${source}: ${where ? `${where}: ` : ''}${message}${locate(path)}`, {
-      hint: hint ?? 'see the "HTTP service" section of the README for the config-api.yaml format',
+      hint: hint ?? 'see docs/serve.md for the config-api.yaml format',
     });
   };
   if (!validate(value)) {

@@ -47,7 +47,7 @@ beforeAll(async () => {
   oneRun = {
     series: await readFile(join(one, 'series.parquet')),
     predictions: await readFile(join(one, 'predictions.csv')),
-    skipped: await readFile(join(one, 'series.skipped.csv')),
+    skipped: await readFile(join(one, 'series.parquet.skipped.csv')),
   };
 }, 120_000);
 afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -62,7 +62,7 @@ async function expectOneRun(out: string, shards: number): Promise<void> {
   );
   expect(await readFile(join(out, 'series.parquet'))).toEqual(oneRun.series);
   expect(await readFile(join(out, 'predictions.csv'))).toEqual(oneRun.predictions);
-  expect(await readFile(join(out, 'series.skipped.csv'))).toEqual(oneRun.skipped);
+  expect(await readFile(join(out, 'series.parquet.skipped.csv'))).toEqual(oneRun.skipped);
 }
 
 interface Container {

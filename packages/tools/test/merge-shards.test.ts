@@ -68,9 +68,9 @@ describe('msc-merge-shards', () => {
       expect((await readTableAll(one)).rows).toHaveLength(cohort.instances);
     }
     // every shard lists the files no shard could read; merged, they are the one run's report
-    const reports = Array.from({ length: N }, (_, i) => join(dir, `instances-csv.part${i + 1}.skipped.csv`));
+    const reports = Array.from({ length: N }, (_, i) => join(dir, `instances-csv.part${i + 1}.csv.skipped.csv`));
     await run(mergeMain, [...reports, '-o', join(dir, 'skipped.merged.csv')]);
-    expect(await readFile(join(dir, 'skipped.merged.csv'), 'utf8')).toBe(await readFile(join(dir, 'instances-csv.skipped.csv'), 'utf8'));
+    expect(await readFile(join(dir, 'skipped.merged.csv'), 'utf8')).toBe(await readFile(join(dir, 'instances-csv.csv.skipped.csv'), 'utf8'));
   });
 
   it('msc-predict, CSV and parquet: byte for byte', async () => {

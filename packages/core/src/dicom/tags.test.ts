@@ -13,7 +13,7 @@ import {
   formatTag,
 } from './tags.js';
 
-// behaviour.md §1: the original's columns and tags, written out independently of tags.ts.
+// docs/behaviour.md §1: the original's columns and tags, written out independently of tags.ts.
 const ORIGINAL_TAGS: Record<string, string> = {
   study_uid: '0020,000D',
   series_uid: '0020,000E',
@@ -59,7 +59,7 @@ const ORIGINAL_TAGS: Record<string, string> = {
   patient_id: '0010,0020',
 };
 
-// behaviour.md §3, minus the three the original lists as numeric but never uses (§3 last paragraph).
+// docs/behaviour.md §3, minus the three the original lists as numeric but never uses (§3 last paragraph).
 const ORIGINAL_TEXT = [
   'image_type',
   'sequence_variant',
@@ -157,7 +157,7 @@ describe('column table', () => {
     expect(BVALUE_SOURCE_COLUMNS.slice(0, 3)).toEqual(['diffusion_bvalue', 'diffusion_bvalue_ge', 'diffusion_bvalue_siemens']);
   });
 
-  it('gives §3 defaults to empty cells', () => {
+  it('gives docs/behaviour.md §3 defaults to empty cells', () => {
     expect(columnSpec('number_of_echos')!.emptyDefault).toBe('1');
     expect(columnSpec('number_of_temporal_positions')!.emptyDefault).toBe('1');
     expect(columnSpec('temporal_resolution')!.emptyDefault).toBe('0');

@@ -1,6 +1,6 @@
 /**
  * The column table: every column a feature table can hold, the DICOM tag it comes from and the
- * role it plays. This is the single source of truth (behaviour.md §1 and §3); extract, train,
+ * role it plays. This is the single source of truth (docs/behaviour.md §1 and §3); extract, train,
  * predict and heuristics all read it rather than repeating column lists.
  */
 
@@ -8,9 +8,9 @@
 export type ColumnRole =
   /** Keys rows (study/series/patient/file); never a feature. */
   | 'identifier'
-  /** Free or coded text → bag of word n-grams (§3 "text columns"). */
+  /** Free or coded text → bag of word n-grams (docs/behaviour.md §3 "text columns"). */
   | 'text'
-  /** Space-separated numbers → count, sum, min, max, mean (§3 "numeric multi-value columns"). */
+  /** Space-separated numbers → count, sum, min, max, mean (docs/behaviour.md §3 "numeric multi-value columns"). */
   | 'numeric-multi'
   /** One number per row (number_of_images, image statistics). */
   | 'numeric'
@@ -51,7 +51,7 @@ export interface ColumnSpec {
    * as single-frame files.
    */
   readonly perFrameValues?: boolean;
-  /** Value given to empty cells when cleaning (§3); `-` unless stated. */
+  /** Value given to empty cells when cleaning (docs/behaviour.md §3); `-` unless stated. */
   readonly emptyDefault: string;
   readonly description: string;
 }
@@ -525,7 +525,7 @@ export const STUDY_CONTEXT_COLUMNS: readonly ColumnSpec[] = [
   }),
 ];
 
-/** Image statistics of behaviour.md §9, one number per instance, averaged per series. */
+/** Image statistics of docs/behaviour.md §9, one number per instance, averaged per series. */
 export const IMAGE_FEATURE_COLUMNS: readonly ColumnSpec[] = [
   ...[
     ['image_mean', 'Mean pixel value'],

@@ -95,7 +95,8 @@ same command with --resume to continue.`,
       ...(flags.shard ? { shard: flags.shard } : {}),
       resume: flags.resume === true,
       checkpointRows: flags.checkpointRows,
-      skippedReport: flags.skippedReport ?? `${output.replace(/\.[^./]+$/, '')}.skipped.csv`,
+      // named after the whole output name, so runs writing series.parquet and series.csv keep one report each
+      skippedReport: flags.skippedReport ?? `${output}.skipped.csv`,
       ...(io.stderr.isTTY
         ? {
             onProgress: ({ files, instances }: { files: number; instances: number }) =>

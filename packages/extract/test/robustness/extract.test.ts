@@ -211,7 +211,7 @@ describe('every file accounted for', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ instances: cohort.instances, series: cohort.labels.length });
     expect(withoutPaths(sortedRows(output), dir)).toEqual(withoutPaths(reference, dir));
-    const report = readFileSync(join(dir, 'linked.skipped.csv'), 'utf8');
+    const report = readFileSync(join(dir, 'linked.csv.skipped.csv'), 'utf8');
     expect(report).toContain(`${join(study, 'loop')},"folder already walked`);
     expect(report).toContain(`${join(study, 'dangling')},broken symbolic link (ENOENT)`);
     expect(report).toContain(`${join(study, 'fifo')},"not a regular file`);
@@ -231,7 +231,7 @@ describe('every file accounted for', () => {
       const result = await extract([...inputs, '-o', output, '--n-workers', '0']);
       expect(result.code, result.stderr).toBe(0);
       expect(sortedRows(output)).toEqual(reference);
-      expect(readFileSync(join(dir, 'overlap.skipped.csv'), 'utf8')).toMatch(/folder already walked/);
+      expect(readFileSync(join(dir, 'overlap.csv.skipped.csv'), 'utf8')).toMatch(/folder already walked/);
     }
   });
 
@@ -244,7 +244,7 @@ describe('every file accounted for', () => {
     const result = await extract([odd, '-o', join(dir, 'odd.csv'), '--n-workers', '0']);
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ instances: 1 });
-    expect(readFileSync(join(dir, 'odd.skipped.csv'), 'utf8')).toMatch(/bad\uFFFD\uFFFD\.dcm,.*not valid UTF-8/);
+    expect(readFileSync(join(dir, 'odd.csv.skipped.csv'), 'utf8')).toMatch(/bad\uFFFD\uFFFD\.dcm,.*not valid UTF-8/);
   });
 
   it.skipIf(process.getuid?.() !== 0)('reports a folder the user cannot read, and extracts the rest (#16; run as nobody)', () => {
@@ -263,7 +263,7 @@ describe('every file accounted for', () => {
     chmodSync(locked, 0o755);
     expect(result.status, result.stderr).toBe(0);
     expect(result.stderr).not.toMatch(/internal error|\n\s+at /);
-    expect(readFileSync(join(outputs, 'out.skipped.csv'), 'utf8')).toContain(`${locked},unreadable folder (EACCES)`);
+    expect(readFileSync(join(outputs, 'out.csv.skipped.csv'), 'utf8')).toContain(`${locked},unreadable folder (EACCES)`);
     expect(JSON.parse(result.stdout).instances).toBeLessThan(cohort.instances);
   });
 });

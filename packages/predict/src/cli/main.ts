@@ -28,6 +28,7 @@ import { parseColumnMap, type PredictionLevel } from '../inputs.js';
 import { openModel, type ModelBundle } from '../model-bundle.js';
 import { predictFiles, type PredictFilesResult } from '../predict-files.js';
 import { predictStudies, type PredictStudiesOptions } from '../predict-pacs.js';
+import { checkSortTarget, sortPredictions } from '../sort-into.js';
 
 interface Flags {
   inputPath?: string[];
@@ -48,6 +49,8 @@ interface Flags {
   updateLabels?: boolean;
   metadataKey: string;
   upstreamTimeout: number;
+  sortInto?: string;
+  copy?: boolean;
 }
 
 /** The PACS asked for with --orthanc / --dicomweb (the same client code as msc-serve), if any. */
@@ -131,7 +134,12 @@ export const main = defineCli<Flags>({
       .option('--study-uid <uid...>', 'StudyInstanceUIDs to read from --orthanc or --dicomweb')
       .option('--update-labels', "with --orthanc: write each series' label back (Orthanc labels, else series metadata --metadata-key)")
       .option('--metadata-key <key>', 'Orthanc series metadata key for labels on an Orthanc without labels (declared in its UserMetadata)', 'msc_label')
-      .option('--upstream-timeout <ms>', 'longest wait for one PACS call', parse.count(1), 30_000),
+      .option('--upstream-timeout <ms>', 'longest wait for one PACS call', parse.count(1), 30_000)
+      .option(
+        '--sort-into <dir>',
+        "place each series' files under <dir>/<patient>/<study>/<label>/<series_number>_<description>/ (hard links, else copies; never overwrites) with msc-sort-manifest.csv",
+      )
+      .option('--copy', 'with --sort-into: copy the files instead of hard-linking them'),
   helpText: `
 Output: without -o the table is CSV on stdout; with -o a one-line JSON summary goes to stdout when
 it is piped (a readable line on a terminal). Skipped DICOM files are listed on stderr.`,
@@ -153,6 +161,14 @@ it is piped (a readable line on a terminal). Skipped DICOM files are listed on s
         inputs.map((path) => ({ path, role: 'an input' })),
       );
       checkOutputPath(flags.output);
+    }
+    if (flags.copy && !flags.sortInto) throw new MscError('E_USAGE', '--copy applies to --sort-into only');
+    if (flags.sortInto) {
+      if (pacs || flags.reduce !== 'series')
+        throw new MscError('E_USAGE', '--sort-into sorts the files of DICOM folders (or instance tables) by series', {
+          hint: 'give folders, without --reduce study|instance or a PACS',
+        });
+      checkSortTarget(flags.sortInto, inputs);
     }
     const heuristics = flags.heuristics ? compileRuleSet(await loadRuleSet(flags.heuristics)) : undefined;
     const started = performance.now();
@@ -178,6 +194,13 @@ it is piped (a readable line on a terminal). Skipped DICOM files are listed on s
           });
       for (const { path, reason } of result.skipped) if (reason !== 'not DICOM') io.stderr.write(`msc-predict: skipped ${path}: ${reason}\n`);
       for (const warning of result.warnings) io.stderr.write(`msc-predict: warning: ${warning}\n`);
+      if (flags.sortInto) {
+        const sortOptions = { copy: flags.copy === true, ...(flags.dicomRecursion !== undefined ? { dicomRecursion: flags.dicomRecursion } : {}) };
+        const sorted = await sortPredictions(inputs, result.predictions, flags.sortInto, sortOptions);
+        io.stderr.write(
+          `msc-predict: ${sorted.files} files sorted into ${flags.sortInto} (${sorted.linked} linked, ${sorted.copied} copied, ${sorted.present} already there); ${sorted.manifest}\n`,
+        );
+      }
       const { columns, rows } = result.table;
       if (!flags.output) {
         let text = formatDelimitedLine(columns, ',');

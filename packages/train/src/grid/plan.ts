@@ -1,5 +1,5 @@
 /**
- * The grid of train_all_models.smk (behaviour.md §6): every exclusion × training fraction on the
+ * The grid of train_all_models.smk (docs/behaviour.md §6): every exclusion × training fraction on the
  * training part, plus leave-one-group-out runs (by centre from a group file, by vendor from the
  * table), each a msc-train run with the test part scored. Planning is pure: the same options and
  * data give the same jobs, names and config hashes, which is what makes a grid resumable.

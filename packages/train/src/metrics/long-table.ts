@@ -1,5 +1,5 @@
 /**
- * Metrics as the original's long table (behaviour.md §6): one row per number, columns
+ * Metrics as the original's long table (docs/behaviour.md §6): one row per number, columns
  * model, exclusion, metric, value, true, pred, set, split, fold, fraction. The CLI writes these
  * rows with core's table writers (CSV, TSV, parquet).
  */

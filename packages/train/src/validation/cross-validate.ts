@@ -1,6 +1,6 @@
 /**
  * Outer cross-validation: one booster per fold, trained on the other folds and scored on its
- * own; the fold boosters together are the saved model (behaviour.md §5).
+ * own; the fold boosters together are the saved model (docs/behaviour.md §5).
  */
 import { selectRows, type FeatureMatrix } from '@msc/features';
 import { trainBooster, type RoundInfo } from '../boosting/gbdt.js';

@@ -1,6 +1,6 @@
 /**
  * Outer cross-validation folds over groups (studies): a group never has rows in both the
- * training and the validation part of a fold (behaviour.md §5).
+ * training and the validation part of a fold (docs/behaviour.md §5).
  */
 import { MscError, Random } from '@msc/core';
 

@@ -1,5 +1,5 @@
 /**
- * Inner randomized hyperparameter search (behaviour.md §5): `nIter` draws from a space, each
+ * Inner randomized hyperparameter search (docs/behaviour.md §5): `nIter` draws from a space, each
  * scored by macro-F1 (classification) or −RMSE (regression) over inner folds grouped by study;
  * the best draw's parameters are returned. Draws use their own seeded PRNG.
  */

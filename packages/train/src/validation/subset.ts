@@ -1,5 +1,5 @@
 /**
- * `--subset` for learning curves (behaviour.md §5–6): keep a fraction (0 < x ≤ 1) or a count
+ * `--subset` for learning curves (docs/behaviour.md §5–6): keep a fraction (0 < x ≤ 1) or a count
  * (x > 1) of the *studies*, drawn with the seed, so a subset never splits a study.
  */
 import { MscError, Random } from '@msc/core';

@@ -1,5 +1,5 @@
 /**
- * Scores fold models on a held-out test set the way the original reports it (behaviour.md §6):
+ * Scores fold models on a held-out test set the way the original reports it (docs/behaviour.md §6):
  * every fold alone (`test`), the folds' majority vote (`test_consensus`, ties to the lowest
  * class index) and the mean of their probabilities (`test_ensemble`, what the ONNX file outputs).
  */

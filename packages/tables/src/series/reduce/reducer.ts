@@ -1,5 +1,5 @@
 /**
- * Instance rows → one row per series (behaviour.md §2), in a deterministic form: unique values in
+ * Instance rows → one row per series (docs/behaviour.md §2), in a deterministic form: unique values in
  * `compareReducedValues` order, series sorted by key, so shuffling the input changes nothing.
  * Rows come in here (`add`, `addRows`); the byte scanner's cells come through cells.ts, and other
  * reducers' states (other threads) through state.ts; both use the accumulation steps below.
@@ -154,7 +154,7 @@ export class SeriesReducer {
       key[column] = value;
       id = i === 0 ? value : `${id}\u0000${value}`;
     }
-    // patient_id joins the key when the table has it (§2), so one study UID reused across
+    // patient_id joins the key when the table has it (docs/behaviour.md §2), so one study UID reused across
     // patients stays apart.
     if ('patient_id' in row) {
       const patient = normalizeForReduction(row.patient_id);

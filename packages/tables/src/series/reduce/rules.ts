@@ -1,5 +1,5 @@
 /**
- * The reduction rules of behaviour.md §2, per column: the unique values of a column joined in
+ * The reduction rules of docs/behaviour.md §2, per column: the unique values of a column joined in
  * `compareReducedValues` order, the median file count of `number_of_images`, the mean of image
  * columns. Used by the streaming reducer (reducer.ts) and by readers whose input arrives grouped
  * already (the original's nested JSON: `reduceCells`).
