@@ -3,6 +3,7 @@
  * open. Reads only the columns the models and rules use.
  */
 import type { Row } from '@msc/core';
+import { specColumns } from '@msc/features';
 import type { CompiledRuleSet } from '@msc/heuristics';
 import type { SkippedFile } from '@msc/extract';
 import { readPredictionInputs, type ReadInputsOptions } from './inputs.js';
@@ -29,7 +30,7 @@ export function columnsRead(models: readonly ModelBundle[], heuristics?: Compile
       'patient_id',
       'study_uid',
       'series_uid',
-      ...models.flatMap((model) => model.spec.features.map((feature) => feature.column)),
+      ...models.flatMap((model) => specColumns(model.spec)),
       ...(heuristics?.columns ?? []),
     ]),
   ];

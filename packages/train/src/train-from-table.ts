@@ -146,6 +146,7 @@ export async function runTrain(opts: TrainCliOptions, io: TrainIo): Promise<Trai
     nIter: opts.nIter,
     innerFolds: opts.innerFolds,
     importance: !opts.skipImportance,
+    ...(opts.tagDropout ? { tagDropout: opts.tagDropout } : {}),
     trainingArgs: {
       subset: opts.subset ?? 1,
       exclude_cols: opts.excludeCols,

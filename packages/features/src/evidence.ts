@@ -1,0 +1,162 @@
+/**
+ * Evidence features (feature spec version 3): derived features that read several columns, so
+ * that no class hangs on one tag. Each counts independent signals for one physical property —
+ * how many tags say the series is dynamic, diffusion-weighted, a derived map — rather than OR-ing
+ * them, so the model sees how much evidence there is and a blank tag lowers the count by one
+ * instead of erasing the property.
+ *
+ * Inputs are read by name; a column the table does not have reads as missing. Some are written
+ * by other parts of MSC only in newer versions (diffusion_bvalue_csa, diffusion_bvalue_sequence,
+ * study_dynamic_phases, study_diffusion_siblings, trigger_time, acquisition_time): the features
+ * work with and without them. The columns actually read are recorded in the spec per feature,
+ * so a model reads at prediction exactly what it read in training.
+ */
+import { type Cell, isMissing } from '@msc/core';
+import { cellNumbers } from './numeric.js';
+import { textPieces } from './tokenize.js';
+import { numbersInMilliseconds } from './units.js';
+
+/** The cleaned cell of a column (missing cells and absent columns read as missing). */
+export type CellReader = (column: string) => Cell;
+
+export interface EvidenceDefinition {
+  /** The feature group's name (the spec's `column` of its features; not a table column). */
+  name: string;
+  /** Columns read. */
+  inputs: readonly string[];
+  /** Output names, in the order `compute` returns them. */
+  names: readonly string[];
+  compute(read: CellReader): number[];
+}
+
+/** b-value columns, the extracted ones and those other extractors add (read when present). */
+export const BVALUE_EVIDENCE_COLUMNS = [
+  'diffusion_bvalue',
+  'diffusion_bvalue_ge',
+  'diffusion_bvalue_siemens',
+  'diffusion_bvalue_philips',
+  'diffusion_bvalue_final',
+  'diffusion_bvalue_csa',
+  'diffusion_bvalue_sequence',
+] as const;
+
+const numbers = (read: CellReader, column: string): number[] => numbersInMilliseconds(column, cellNumbers(read(column)));
+const words = (read: CellReader, column: string): Set<string> => {
+  const cell = read(column);
+  return new Set(isMissing(cell) ? [] : textPieces(String(cell).toLowerCase()));
+};
+const present = (read: CellReader, column: string): boolean => {
+  const cell = read(column);
+  return !isMissing(cell) && String(cell).split(/\s+/).some((value) => !isMissing(value));
+};
+const max = (values: readonly number[]): number => values.reduce((a, b) => Math.max(a, b), -Infinity);
+const distinct = (values: readonly number[]): number => new Set(values).size;
+const any = (set: ReadonlySet<string>, tokens: readonly string[]): boolean => tokens.some((token) => set.has(token));
+
+/** b-values (0–5000 s/mm²; larger numbers are not b-values, behaviour.md §1) from every b-value column. */
+function allBValues(read: CellReader): number[] {
+  return BVALUE_EVIDENCE_COLUMNS.flatMap((column) => numbers(read, column).filter((b) => b >= 0 && b <= 5000));
+}
+
+/** Short-TR, short-TE 3D non-EPI acquisition with a T1 flip angle: the shape of a DCE sequence. */
+function isFastT1Volume(read: CellReader): boolean {
+  const tr = numbers(read, 'repetition_time');
+  const te = numbers(read, 'echo_time');
+  const flip = numbers(read, 'flip_angle');
+  return (
+    words(read, 'mr_acquisition_type').has('3d') &&
+    !words(read, 'scanning_sequence').has('ep') &&
+    tr.length > 0 &&
+    max(tr) < 10 &&
+    te.length > 0 &&
+    max(te) < 5 &&
+    flip.length > 0 &&
+    max(flip) >= 5
+  );
+}
+
+export const DYNAMIC: EvidenceDefinition = {
+  name: 'dynamic',
+  inputs: [
+    'number_of_temporal_positions',
+    'temporal_position_identifier',
+    'temporal_resolution',
+    'trigger_time',
+    'acquisition_time',
+    'study_dynamic_phases',
+    'contrast_bolus_agent',
+    'mr_acquisition_type',
+    'scanning_sequence',
+    'repetition_time',
+    'echo_time',
+    'flip_angle',
+  ],
+  names: ['signals', 'phases'],
+  compute(read) {
+    const positions = numbers(read, 'number_of_temporal_positions');
+    const identifiers = numbers(read, 'temporal_position_identifier');
+    const times = Math.max(distinct(numbers(read, 'trigger_time')), distinct(numbers(read, 'acquisition_time')));
+    const signals = [
+      max(positions) > 1,
+      max(identifiers) > 1,
+      numbers(read, 'temporal_resolution').some((ms) => ms > 0),
+      times >= 3,
+      max(numbers(read, 'study_dynamic_phases')) >= 3,
+      present(read, 'contrast_bolus_agent'),
+      isFastT1Volume(read),
+    ];
+    const phases = Math.max(0, max(positions), max(identifiers), distinct(identifiers));
+    return [signals.filter(Boolean).length, phases];
+  },
+};
+
+const DIFFUSION_WORDS = ['diffusion', 'diff', 'trace', 'tracew', 'dwi', 'isodwi', 'bvalue'];
+
+export const DIFFUSION_WEIGHTED: EvidenceDefinition = {
+  name: 'diffusion_weighted',
+  inputs: [...BVALUE_EVIDENCE_COLUMNS, 'image_type', 'diffusion_directionality', 'scanning_sequence', 'echo_time'],
+  names: ['signals', 'bvalue_max', 'bvalue_sources'],
+  compute(read) {
+    const weighted = BVALUE_EVIDENCE_COLUMNS.filter((column) => numbers(read, column).some((b) => b > 0 && b <= 5000));
+    const bValues = allBValues(read);
+    const directionality = words(read, 'diffusion_directionality');
+    const sequence = words(read, 'scanning_sequence');
+    const signals = [
+      weighted.length > 0,
+      any(words(read, 'image_type'), DIFFUSION_WORDS),
+      directionality.size > 0 && !directionality.has('none'),
+      // spin-echo EPI at a diffusion echo time (BOLD EPI is gradient echo at shorter TE)
+      sequence.has('ep') && (sequence.has('se') || max(numbers(read, 'echo_time')) >= 45),
+    ];
+    return [signals.filter(Boolean).length, bValues.length > 0 ? max(bValues) : -1, weighted.length];
+  },
+};
+
+const MAP_WORDS = ['adc', 'eadc', 'fa', 'map', 'exp', 'adcmap'];
+
+export const DERIVED_MAP: EvidenceDefinition = {
+  name: 'derived_map',
+  inputs: [...BVALUE_EVIDENCE_COLUMNS, 'image_type', 'study_diffusion_siblings', 'scanning_sequence'],
+  names: ['signals'],
+  compute(read) {
+    const imageType = words(read, 'image_type');
+    const bValues = allBValues(read);
+    const noWeighting = !bValues.some((b) => b > 0);
+    const signals = [
+      imageType.has('derived'),
+      any(imageType, MAP_WORDS),
+      noWeighting && max(numbers(read, 'study_diffusion_siblings')) > 0,
+      // an EPI series with no b-value at all: b0 and DWI series carry theirs, computed maps drop them
+      bValues.length === 0 && words(read, 'scanning_sequence').has('ep'),
+    ];
+    return [signals.filter(Boolean).length];
+  },
+};
+
+export const EVIDENCE_DEFINITIONS: readonly EvidenceDefinition[] = [DYNAMIC, DIFFUSION_WEIGHTED, DERIVED_MAP];
+
+const byName = new Map(EVIDENCE_DEFINITIONS.map((definition) => [definition.name, definition]));
+
+export function evidenceDefinition(name: string): EvidenceDefinition | undefined {
+  return byName.get(name);
+}
