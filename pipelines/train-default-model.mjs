@@ -21,6 +21,10 @@ const { values } = parseArgs({
     studies: { type: 'string', default: '300' },
     seed: { type: 'string', default: '2026' },
     output: { type: 'string', default: 'models/prostate_mpmri.onnx' },
+    // passed to msc-train: --tag-dropout p|one (issue 18), its copies, extra --param key=value
+    'tag-dropout': { type: 'string' },
+    'tag-dropout-copies': { type: 'string' },
+    param: { type: 'string', multiple: true, default: [] },
   },
 });
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -53,6 +57,9 @@ const summary = JSON.parse(
     'prostate_mpmri',
     '--param',
     'colsample_bytree=0.5',
+    ...values.param.flatMap((param) => ['--param', param]),
+    ...(values['tag-dropout'] ? ['--tag-dropout', values['tag-dropout']] : []),
+    ...(values['tag-dropout-copies'] ? ['--tag-dropout-copies', values['tag-dropout-copies']] : []),
   ]),
 );
 console.log(`5-fold CV macro-F1 ${summary.cvScore.toFixed(4)}; held-out cohort macro-F1 ${summary.testScore.toFixed(4)} → ${values.output}`);

@@ -123,7 +123,10 @@ export function transform(rows: readonly Row[], spec: FeatureSpec): FeatureMatri
   // Per column: output index of each of its definition's values (-1 = not in the spec).
   const derivedIndex = new Map<string, { compute: (cell: Cell) => number[]; slots: number[] }>();
   // Per evidence definition and input list: its inputs, compute and output slots.
-  const evidenceIndex = new Map<string, { inputs: readonly string[]; compute: (read: (column: string) => Cell) => number[]; slots: number[] }>();
+  const evidenceIndex = new Map<
+    string,
+    { inputs: readonly string[]; read: ReadonlySet<string>; compute: (read: (column: string) => Cell) => number[]; slots: number[] }
+  >();
   spec.features.forEach((ref, i) => {
     if (ref.kind === 'derived' && ref.inputs) {
       const definition = evidenceDefinition(ref.column);
@@ -131,7 +134,7 @@ export function transform(rows: readonly Row[], spec: FeatureSpec): FeatureMatri
       if (!definition || at < 0) throw new MscError('E_MODEL', `unknown evidence feature ${ref.column}:${ref.name}`);
       const key = `${ref.column}\u0000${ref.inputs.join('\u0000')}`;
       let entry = evidenceIndex.get(key);
-      if (!entry) evidenceIndex.set(key, (entry = { inputs: ref.inputs, compute: definition.compute, slots: definition.names.map(() => -1) }));
+      if (!entry) evidenceIndex.set(key, (entry = { inputs: ref.inputs, read: new Set(ref.inputs), compute: definition.compute, slots: definition.names.map(() => -1) }));
       entry.slots[at] = i;
       return;
     }
@@ -198,12 +201,13 @@ export function transform(rows: readonly Row[], spec: FeatureSpec): FeatureMatri
       const values = derivedMemo.get(column)!.get(row[column], (cell) => compute(cleanValue(column, cell)));
       for (let s = 0; s < slots.length; s++) if (slots[s]! >= 0) data[base + slots[s]!] = values[s]!;
     }
-    for (const [key, { inputs, compute, slots }] of evidenceIndex) {
+    for (const [key, { inputs, read, compute, slots }] of evidenceIndex) {
       const memo = evidenceMemo.get(key)!;
       const cacheKey = inputs.map((column) => (row[column] === null || row[column] === undefined ? '\u0001' : String(row[column]))).join('\u0000');
       let values = memo.get(cacheKey);
       if (values === undefined) {
-        values = compute((column) => cleanValue(column, row[column]));
+        // only the inputs the spec recorded: an excluded column stays unseen
+        values = compute((column) => cleanValue(column, read.has(column) ? row[column] : null));
         if (memo.size < 65_536) memo.set(cacheKey, values);
       }
       for (let s = 0; s < slots.length; s++) if (slots[s]! >= 0) data[base + slots[s]!] = values[s]!;
