@@ -70,10 +70,44 @@ export async function columnAblation(model, rows, limits = ABLATION_LIMITS) {
       if (drop > worstRecallDrop) [worstClass, worstRecallDrop] = [label, drop];
     }
     const delta = blankAccuracy - accuracy;
-    return { column, accuracy: blankAccuracy, delta, worstClass, worstRecallDrop, failed: -delta > limits.maxAccuracyDrop || worstRecallDrop > limits.maxRecallDrop };
+    return {
+      column,
+      accuracy: blankAccuracy,
+      delta,
+      worstClass,
+      worstRecallDrop,
+      failed: -delta > limits.maxAccuracyDrop || worstRecallDrop > limits.maxRecallDrop,
+    };
   });
   results.sort((a, b) => a.delta - b.delta || a.column.localeCompare(b.column));
   return { accuracy, recall: Object.fromEntries(recall), columns: results };
+}
+
+const inSeconds = (cell) =>
+  isMissing(cell)
+    ? cell
+    : String(cell)
+        .split(/\s+/)
+        .map((value) => (Number.isFinite(Number(value)) && value !== '' ? String(Number(value) / 1000) : value))
+        .join(' ');
+
+/** Export habits that write DICOM's millisecond timing tags in seconds. */
+export const SECONDS_EXPORTS = {
+  'temporal_resolution in s': ['temporal_resolution'],
+  'echo_time and repetition_time in s': ['echo_time', 'repetition_time'],
+};
+
+/** Accuracy of `model` on `rows` and on each SECONDS_EXPORTS rewrite of them: [{ variant, accuracy, delta }]. */
+export async function secondsExportAccuracy(model, rows) {
+  const variants = Object.entries(SECONDS_EXPORTS);
+  const all = [
+    rows,
+    ...variants.map(([, columns]) => rows.map((row) => ({ ...row, ...Object.fromEntries(columns.map((c) => [c, inSeconds(row[c])])) }))),
+  ].flat();
+  const labels = (await predictSeries(all, [model])).map((prediction) => prediction.prediction);
+  const accuracyOf = (k) => labels.slice(k * rows.length, (k + 1) * rows.length).filter((label, i) => label === rows[i].class).length / rows.length;
+  const base = accuracyOf(0);
+  return variants.map(([variant], k) => ({ variant, accuracy: accuracyOf(k + 1), delta: accuracyOf(k + 1) - base }));
 }
 
 /** The ablation as a Markdown table, worst column first. */
@@ -103,14 +137,23 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   });
   const work = await mkdtemp(join(tmpdir(), 'msc-ablation-'));
   try {
-    const rows = await ablationCohort({ work, studies: Number(values.studies), seed: Number(values.seed), maxInstancesPerSeries: Number(values['max-instances']) });
+    const rows = await ablationCohort({
+      work,
+      studies: Number(values.studies),
+      seed: Number(values.seed),
+      maxInstancesPerSeries: Number(values['max-instances']),
+    });
     const model = await loadModel(values.model);
     try {
       const result = await columnAblation(model, rows);
       const counts = Object.entries(rows.reduce((n, row) => ({ ...n, [row.class]: (n[row.class] ?? 0) + 1 }), {}));
-      console.log(`${values.model}: ${rows.length} series (${counts.map(([c, n]) => `${c} ${n}`).join(', ')}) from ${values.studies} studies of each of ${ALL_VENDORS.join(', ')}`);
+      console.log(
+        `${values.model}: ${rows.length} series (${counts.map(([c, n]) => `${c} ${n}`).join(', ')}) from ${values.studies} studies of each of ${ALL_VENDORS.join(', ')}`,
+      );
       console.log(formatAblation(result, values.top ? { top: Number(values.top) } : {}));
-      process.exitCode = result.columns.some((r) => r.failed) ? 1 : 0;
+      const seconds = await secondsExportAccuracy(model, rows);
+      console.log(`\n${seconds.map((r) => `${r.variant}: accuracy ${(100 * r.accuracy).toFixed(2)} % (Δ ${(100 * r.delta).toFixed(2)} points)`).join('\n')}`);
+      process.exitCode = result.columns.some((r) => r.failed) || seconds.some((r) => -r.delta > ABLATION_LIMITS.maxAccuracyDrop) ? 1 : 0;
     } finally {
       await model.close();
     }

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Row } from '@msc/core';
 import { loadModel, type ModelBundle } from '@msc/predict';
 // @ts-expect-error plain ESM module without types, shared with the ablation report
-import { ABLATION_LIMITS, ablationCohort, columnAblation, formatAblation } from '../ablation.mjs';
+import { ABLATION_LIMITS, ablationCohort, columnAblation, formatAblation, secondsExportAccuracy } from '../ablation.mjs';
 
 const MODEL = process.env.MSC_ABLATION_MODEL ?? fileURLToPath(new URL('../../models/prostate_mpmri.onnx', import.meta.url));
 
@@ -48,7 +48,19 @@ describe('the default model without any one tag', () => {
     expect(columns).toEqual(expect.arrayContaining(['temporal_resolution', 'image_type', 'echo_time']));
     const failures = result.columns
       .filter((entry: ColumnResult) => entry.failed)
-      .map((entry: ColumnResult) => `${entry.column}: ${(100 * entry.delta).toFixed(2)} points, ${entry.worstClass} recall −${(100 * entry.worstRecallDrop).toFixed(1)}`);
+      .map(
+        (entry: ColumnResult) =>
+          `${entry.column}: ${(100 * entry.delta).toFixed(2)} points, ${entry.worstClass} recall −${(100 * entry.worstRecallDrop).toFixed(1)}`,
+      );
     expect(failures, `limits ${JSON.stringify(ABLATION_LIMITS)}\n${formatAblation(result, { top: 12 })}`).toEqual([]);
+  });
+
+  it('keeps its accuracy when an export writes temporal resolution, TE or TR in seconds', async () => {
+    const variants: { variant: string; delta: number }[] = await secondsExportAccuracy(model, rows);
+    expect(variants.map((entry) => entry.variant)).toHaveLength(2);
+    const losses = variants
+      .filter((entry) => -entry.delta > ABLATION_LIMITS.maxAccuracyDrop)
+      .map((entry) => `${entry.variant}: ${(100 * entry.delta).toFixed(2)} points`);
+    expect(losses).toEqual([]);
   });
 });
