@@ -65,12 +65,14 @@ describe('diffusion and derived-map evidence', () => {
     expect(evidence(DIFFUSION_WEIGHTED, { scanning_sequence: 'EP', echo_time: '30', image_type: 'ORIGINAL PRIMARY M' })).toEqual([0, -1, 0]);
   });
 
-  it('tells a computed map by image type, map words, study siblings and an EPI without b-values', () => {
-    const ADC: Row = { image_type: 'DERIVED PRIMARY ADC ADC', scanning_sequence: 'EP SE' };
-    expect(evidence(DERIVED_MAP, ADC)).toEqual([3]);
-    expect(evidence(DERIVED_MAP, { ...ADC, image_type: null })).toEqual([1]);
-    expect(evidence(DERIVED_MAP, { ...ADC, image_type: null, study_diffusion_siblings: '2' })).toEqual([2]);
-    expect(evidence(DERIVED_MAP, { ...DWI, study_diffusion_siblings: '2' })).toEqual([0]);
+  it('tells a computed map by a derived non-trace image type, map words and study siblings', () => {
+    const ADC: Row = { image_type: 'DERIVED PRIMARY DIFFUSION ADC', scanning_sequence: 'EP SE' };
+    expect(evidence(DERIVED_MAP, ADC)).toEqual([2]);
+    expect(evidence(DERIVED_MAP, { ...ADC, study_diffusion_siblings: '2' })).toEqual([3]);
+    expect(evidence(DERIVED_MAP, { ...ADC, image_type: null, study_diffusion_siblings: '2' })).toEqual([1]);
+    // a derived trace (Siemens TRACEW, calculated b) is weighted, not a map, with or without its b-values
+    expect(evidence(DERIVED_MAP, { ...DWI, image_type: 'DERIVED PRIMARY DIFFUSION TRACEW', study_diffusion_siblings: '2' })).toEqual([0]);
+    expect(evidence(DERIVED_MAP, { image_type: 'DERIVED PRIMARY DIFFUSION CALC_BVALUE TRACEW', scanning_sequence: 'EP' })).toEqual([0]);
   });
 });
 

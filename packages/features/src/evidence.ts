@@ -133,21 +133,22 @@ export const DIFFUSION_WEIGHTED: EvidenceDefinition = {
 };
 
 const MAP_WORDS = ['adc', 'eadc', 'fa', 'map', 'exp', 'adcmap'];
+/** ImageType words of a diffusion-weighted image (a trace or calculated-b series is DERIVED too). */
+const WEIGHTED_IMAGE_WORDS = ['trace', 'tracew', 'isodwi', 'dwi', 'calc', 'bvalue'];
 
 export const DERIVED_MAP: EvidenceDefinition = {
   name: 'derived_map',
-  inputs: [...BVALUE_EVIDENCE_COLUMNS, 'image_type', 'study_diffusion_siblings', 'scanning_sequence'],
+  inputs: [...BVALUE_EVIDENCE_COLUMNS, 'image_type', 'study_diffusion_siblings'],
   names: ['signals'],
+  // Signals that a tag is present, plus one the brief asks for (no weighting while the study has
+  // diffusion siblings); "an EPI without b-values" is left out: an export that drops the b-value
+  // tags would turn every DWI into a map.
   compute(read) {
     const imageType = words(read, 'image_type');
-    const bValues = allBValues(read);
-    const noWeighting = !bValues.some((b) => b > 0);
     const signals = [
-      imageType.has('derived'),
+      imageType.has('derived') && !any(imageType, WEIGHTED_IMAGE_WORDS),
       any(imageType, MAP_WORDS),
-      noWeighting && max(numbers(read, 'study_diffusion_siblings')) > 0,
-      // an EPI series with no b-value at all: b0 and DWI series carry theirs, computed maps drop them
-      bValues.length === 0 && words(read, 'scanning_sequence').has('ep'),
+      !allBValues(read).some((b) => b > 0) && max(numbers(read, 'study_diffusion_siblings')) > 0,
     ];
     return [signals.filter(Boolean).length];
   },
