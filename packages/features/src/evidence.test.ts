@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { cleanValue, type Cell, type Row } from '@msc/core';
-import { DERIVED_MAP, DIFFUSION_WEIGHTED, DYNAMIC, type EvidenceDefinition } from './evidence.js';
+import { DERIVED_MAP, DIFFUSION_WEIGHTED, DYNAMIC, evidenceCell, type EvidenceDefinition } from './evidence.js';
 import { fitFeaturizer, transform } from './featurize.js';
 import { matrixValue } from './matrix.js';
 import { featureNames, parseFeatureSpec, serializeFeatureSpec, specColumns, type FeatureSpec } from './spec.js';
 import { toMilliseconds } from './units.js';
 
-const evidence = (definition: EvidenceDefinition, row: Row) => definition.compute((column) => cleanValue(column, row[column] as Cell | undefined));
+const evidence = (definition: EvidenceDefinition, row: Row) =>
+  definition.compute((column) => evidenceCell(column, cleanValue(column, row[column] as Cell | undefined)));
 
 // A DCE series as a Siemens export writes it, and the same series from exports that drop tags.
 const DCE: Row = {
@@ -59,9 +60,9 @@ describe('diffusion and derived-map evidence', () => {
     expect(evidence(DIFFUSION_WEIGHTED, { diffusion_bvalue_csa: '1400', scanning_sequence: 'EP SE' })).toEqual([2, 1400, 1]);
     expect(evidence(DIFFUSION_WEIGHTED, { diffusion_bvalue_sequence: '50 1000' })).toEqual([1, 1000, 1]);
     // a b0 series: b-values present but none weighted; a BOLD EPI (gradient echo, TE 30): nothing
-    expect(evidence(DIFFUSION_WEIGHTED, { diffusion_bvalue_final: '0', diffusion_directionality: 'NONE', scanning_sequence: 'EP SE', echo_time: '95' })).toEqual([
-      1, 0, 0,
-    ]);
+    expect(
+      evidence(DIFFUSION_WEIGHTED, { diffusion_bvalue_final: '0', diffusion_directionality: 'NONE', scanning_sequence: 'EP SE', echo_time: '95' }),
+    ).toEqual([1, 0, 0]);
     expect(evidence(DIFFUSION_WEIGHTED, { scanning_sequence: 'EP', echo_time: '30', image_type: 'ORIGINAL PRIMARY M' })).toEqual([0, -1, 0]);
   });
 
@@ -119,7 +120,12 @@ describe('evidence in the featurizer (spec version 3)', () => {
   });
 
   it('featurizes version-2 specs as before: no unit rule', () => {
-    const v2: FeatureSpec = { version: 2, maxNgram: 5, columns: ['temporal_resolution'], features: [{ kind: 'multi', column: 'temporal_resolution', stat: 'max' }] };
+    const v2: FeatureSpec = {
+      version: 2,
+      maxNgram: 5,
+      columns: ['temporal_resolution'],
+      features: [{ kind: 'multi', column: 'temporal_resolution', stat: 'max' }],
+    };
     expect(transform([{ temporal_resolution: '8.5' }], parseFeatureSpec(JSON.stringify(v2))).data[0]).toBe(8.5);
     expect(transform([{ temporal_resolution: '8.5' }], { ...v2, version: 3 }).data[0]).toBe(8500);
   });

@@ -16,8 +16,29 @@ import { cellNumbers } from './numeric.js';
 import { textPieces } from './tokenize.js';
 import { numbersInMilliseconds } from './units.js';
 
-/** The cleaned cell of a column (missing cells and absent columns read as missing). */
-export type CellReader = (column: string) => Cell;
+/** One cell as evidence reads it: its numbers (timing in ms), its lower-case words, whether any value is present. */
+export interface EvidenceCell {
+  numbers: readonly number[];
+  words: ReadonlySet<string>;
+  present: boolean;
+}
+
+/** The parsed cell of a column (missing cells and absent columns read as missing). */
+export type CellReader = (column: string) => EvidenceCell;
+
+/** Parses one cleaned cell; the featurizer memoizes it per column and distinct cell, so evidence stays column-wise. */
+export function evidenceCell(column: string, cell: Cell): EvidenceCell {
+  const missing = isMissing(cell);
+  return {
+    numbers: numbersInMilliseconds(column, cellNumbers(cell)),
+    words: new Set(missing ? [] : textPieces(String(cell).toLowerCase())),
+    present:
+      !missing &&
+      String(cell)
+        .split(/\s+/)
+        .some((value) => !isMissing(value)),
+  };
+}
 
 export interface EvidenceDefinition {
   /** The feature group's name (the spec's `column` of its features; not a table column). */
@@ -40,15 +61,9 @@ export const BVALUE_EVIDENCE_COLUMNS = [
   'diffusion_bvalue_sequence',
 ] as const;
 
-const numbers = (read: CellReader, column: string): number[] => numbersInMilliseconds(column, cellNumbers(read(column)));
-const words = (read: CellReader, column: string): Set<string> => {
-  const cell = read(column);
-  return new Set(isMissing(cell) ? [] : textPieces(String(cell).toLowerCase()));
-};
-const present = (read: CellReader, column: string): boolean => {
-  const cell = read(column);
-  return !isMissing(cell) && String(cell).split(/\s+/).some((value) => !isMissing(value));
-};
+const numbers = (read: CellReader, column: string): readonly number[] => read(column).numbers;
+const words = (read: CellReader, column: string): ReadonlySet<string> => read(column).words;
+const present = (read: CellReader, column: string): boolean => read(column).present;
 const max = (values: readonly number[]): number => values.reduce((a, b) => Math.max(a, b), -Infinity);
 const distinct = (values: readonly number[]): number => new Set(values).size;
 const any = (set: ReadonlySet<string>, tokens: readonly string[]): boolean => tokens.some((token) => set.has(token));

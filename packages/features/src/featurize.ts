@@ -6,7 +6,7 @@
  */
 import { type Cell, cleanValue, columnSpec, MscError, NUMERIC_COLUMNS, NUMERIC_MULTI_COLUMNS, type Row, TEXT_COLUMNS } from '@msc/core';
 import { derivedDefinition } from './derived.js';
-import { EVIDENCE_DEFINITIONS, evidenceDefinition } from './evidence.js';
+import { type CellReader, EVIDENCE_DEFINITIONS, evidenceCell, type EvidenceCell, evidenceDefinition } from './evidence.js';
 import { createFeatureMatrix, type FeatureMatrix } from './matrix.js';
 import { cellNumbers, MULTI_STATS, multiValueStats, singleNumber, statsOf } from './numeric.js';
 import { FEATURE_SPEC_VERSION, type FeatureRef, type FeatureSpec } from './spec.js';
@@ -123,10 +123,7 @@ export function transform(rows: readonly Row[], spec: FeatureSpec): FeatureMatri
   // Per column: output index of each of its definition's values (-1 = not in the spec).
   const derivedIndex = new Map<string, { compute: (cell: Cell) => number[]; slots: number[] }>();
   // Per evidence definition and input list: its inputs, compute and output slots.
-  const evidenceIndex = new Map<
-    string,
-    { inputs: readonly string[]; read: ReadonlySet<string>; compute: (read: (column: string) => Cell) => number[]; slots: number[] }
-  >();
+  const evidenceIndex = new Map<string, { read: ReadonlySet<string>; compute: (read: CellReader) => number[]; slots: number[] }>();
   spec.features.forEach((ref, i) => {
     if (ref.kind === 'derived' && ref.inputs) {
       const definition = evidenceDefinition(ref.column);
@@ -134,7 +131,7 @@ export function transform(rows: readonly Row[], spec: FeatureSpec): FeatureMatri
       if (!definition || at < 0) throw new MscError('E_MODEL', `unknown evidence feature ${ref.column}:${ref.name}`);
       const key = `${ref.column}\u0000${ref.inputs.join('\u0000')}`;
       let entry = evidenceIndex.get(key);
-      if (!entry) evidenceIndex.set(key, (entry = { inputs: ref.inputs, read: new Set(ref.inputs), compute: definition.compute, slots: definition.names.map(() => -1) }));
+      if (!entry) evidenceIndex.set(key, (entry = { read: new Set(ref.inputs), compute: definition.compute, slots: definition.names.map(() => -1) }));
       entry.slots[at] = i;
       return;
     }
@@ -176,9 +173,10 @@ export function transform(rows: readonly Row[], spec: FeatureSpec): FeatureMatri
   for (const column of numericIndex.keys()) numberMemo.set(column, new Memo());
   const derivedMemo = new Map<string, Memo<readonly number[]>>();
   for (const column of derivedIndex.keys()) derivedMemo.set(column, new Memo());
-  // Evidence reads several cells: memoized on their joined raw values (series of one protocol repeat them).
-  const evidenceMemo = new Map<string, Map<string, readonly number[]>>();
-  for (const key of evidenceIndex.keys()) evidenceMemo.set(key, new Map());
+  // Evidence reads several cells: each distinct cell of a column is parsed once (column-wise, as
+  // above), and a row's signals are combined from the parsed cells.
+  const evidenceMemo = new Map<string, Memo<EvidenceCell>>();
+  const MISSING_CELL = evidenceCell('', null);
   rows.forEach((row, r) => {
     const base = r * nCols;
     for (const [column, terms] of termIndex) {
@@ -201,15 +199,14 @@ export function transform(rows: readonly Row[], spec: FeatureSpec): FeatureMatri
       const values = derivedMemo.get(column)!.get(row[column], (cell) => compute(cleanValue(column, cell)));
       for (let s = 0; s < slots.length; s++) if (slots[s]! >= 0) data[base + slots[s]!] = values[s]!;
     }
-    for (const [key, { inputs, read, compute, slots }] of evidenceIndex) {
-      const memo = evidenceMemo.get(key)!;
-      const cacheKey = inputs.map((column) => (row[column] === null || row[column] === undefined ? '\u0001' : String(row[column]))).join('\u0000');
-      let values = memo.get(cacheKey);
-      if (values === undefined) {
+    for (const { read, compute, slots } of evidenceIndex.values()) {
+      const values = compute((column) => {
         // only the inputs the spec recorded: an excluded column stays unseen
-        values = compute((column) => cleanValue(column, read.has(column) ? row[column] : null));
-        if (memo.size < 65_536) memo.set(cacheKey, values);
-      }
+        if (!read.has(column)) return MISSING_CELL;
+        let memo = evidenceMemo.get(column);
+        if (!memo) evidenceMemo.set(column, (memo = new Memo()));
+        return memo.get(row[column], (cell) => evidenceCell(column, cleanValue(column, cell)));
+      });
       for (let s = 0; s < slots.length; s++) if (slots[s]! >= 0) data[base + slots[s]!] = values[s]!;
     }
   });

@@ -46,7 +46,7 @@ describe('tagDropoutRows', () => {
 
 describe('trainModel with tag dropout', () => {
   it('trains on the copies in their source study fold, scores only original rows, and records the option', () => {
-    const rows = seriesRows(40, 5);
+    const rows = seriesRows(24, 5);
     const plain = trainModel(rows, { folds: 4, params: { n_estimators: 10 }, importance: false });
     const model = trainModel(rows, { folds: 4, params: { n_estimators: 10 }, importance: false, tagDropout: { mode: 'each', probability: 0.25 } });
     // the same folds, validated on the same original rows
