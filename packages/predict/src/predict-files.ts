@@ -25,15 +25,7 @@ export interface PredictFilesResult {
 
 /** The columns prediction reads: keys, every model's features, the rules' columns. */
 export function columnsRead(models: readonly ModelBundle[], heuristics?: CompiledRuleSet): string[] {
-  return [
-    ...new Set([
-      'patient_id',
-      'study_uid',
-      'series_uid',
-      ...models.flatMap((model) => specColumns(model.spec)),
-      ...(heuristics?.columns ?? []),
-    ]),
-  ];
+  return [...new Set(['patient_id', 'study_uid', 'series_uid', ...models.flatMap((model) => specColumns(model.spec)), ...(heuristics?.columns ?? [])])];
 }
 
 export async function predictFiles(inputs: readonly string[], models: readonly ModelBundle[], options: PredictFilesOptions = {}): Promise<PredictFilesResult> {

@@ -98,9 +98,24 @@ export function crossValidate(
   const all = scored.map((r) => labels[r]!);
   if (options.task === 'classification') {
     const predicted = argmaxRows(outOfFold, k);
-    return { folds: results, outOfFold, classification: classificationMetrics(all, scored.map((r) => predicted[r]!), k) };
+    return {
+      folds: results,
+      outOfFold,
+      classification: classificationMetrics(
+        all,
+        scored.map((r) => predicted[r]!),
+        k,
+      ),
+    };
   }
-  return { folds: results, outOfFold, regression: regressionMetrics(all, Float32Array.from(scored, (r) => outOfFold[r]!)) };
+  return {
+    folds: results,
+    outOfFold,
+    regression: regressionMetrics(
+      all,
+      Float32Array.from(scored, (r) => outOfFold[r]!),
+    ),
+  };
 }
 
 function maxLabel(labels: ArrayLike<number>): number {
