@@ -16,10 +16,22 @@ import { cellNumbers } from './numeric.js';
 import { textPieces } from './tokenize.js';
 import { numbersInMilliseconds } from './units.js';
 
-/** One cell as evidence reads it: its numbers (timing in ms), its lower-case words, whether any value is present. */
+/**
+ * One cell as evidence reads it, reduced once per distinct cell to what the signals ask (so a
+ * row's signals are a few comparisons, without allocation): numbers (timing in ms), words.
+ */
 export interface EvidenceCell {
-  numbers: readonly number[];
+  /** Largest number, -Infinity without one. */
+  max: number;
+  /** How many distinct numbers. */
+  distinct: number;
+  /** Largest b-value (numbers 0–5000 s/mm²; larger are not b-values, behaviour.md §1), -1 without one. */
+  bMax: number;
+  /** How many distinct b-values. */
+  bCount: number;
+  /** Lower-case word pieces. */
   words: ReadonlySet<string>;
+  /** Whether any value is present. */
   present: boolean;
 }
 
@@ -29,8 +41,13 @@ export type CellReader = (column: string) => EvidenceCell;
 /** Parses one cleaned cell; the featurizer memoizes it per column and distinct cell, so evidence stays column-wise. */
 export function evidenceCell(column: string, cell: Cell): EvidenceCell {
   const missing = isMissing(cell);
+  const values = numbersInMilliseconds(column, cellNumbers(cell));
+  const bValues = new Set(values.filter((b) => b >= 0 && b <= 5000));
   return {
-    numbers: numbersInMilliseconds(column, cellNumbers(cell)),
+    max: values.reduce((a, b) => Math.max(a, b), -Infinity),
+    distinct: new Set(values).size,
+    bMax: bValues.size > 0 ? Math.max(...bValues) : -1,
+    bCount: bValues.size,
     words: new Set(missing ? [] : textPieces(String(cell).toLowerCase())),
     present:
       !missing &&
@@ -61,32 +78,29 @@ export const BVALUE_EVIDENCE_COLUMNS = [
   'diffusion_bvalue_sequence',
 ] as const;
 
-const numbers = (read: CellReader, column: string): readonly number[] => read(column).numbers;
-const words = (read: CellReader, column: string): ReadonlySet<string> => read(column).words;
-const present = (read: CellReader, column: string): boolean => read(column).present;
-const max = (values: readonly number[]): number => values.reduce((a, b) => Math.max(a, b), -Infinity);
-const distinct = (values: readonly number[]): number => new Set(values).size;
 const any = (set: ReadonlySet<string>, tokens: readonly string[]): boolean => tokens.some((token) => set.has(token));
+const count = (...signals: boolean[]): number => signals.reduce((n, signal) => n + (signal ? 1 : 0), 0);
 
-/** b-values (0–5000 s/mm²; larger numbers are not b-values, behaviour.md §1) from every b-value column. */
-function allBValues(read: CellReader): number[] {
-  return BVALUE_EVIDENCE_COLUMNS.flatMap((column) => numbers(read, column).filter((b) => b >= 0 && b <= 5000));
+/** Largest b-value of every b-value column, -1 without one. */
+function largestBValue(read: CellReader): number {
+  let largest = -1;
+  for (const column of BVALUE_EVIDENCE_COLUMNS) largest = Math.max(largest, read(column).bMax);
+  return largest;
 }
 
 /** Short-TR, short-TE 3D non-EPI acquisition with a T1 flip angle: the shape of a DCE sequence. */
 function isFastT1Volume(read: CellReader): boolean {
-  const tr = numbers(read, 'repetition_time');
-  const te = numbers(read, 'echo_time');
-  const flip = numbers(read, 'flip_angle');
+  // max is -Infinity without a value: `< 10` alone would hold for a blank cell
+  const tr = read('repetition_time').max;
+  const te = read('echo_time').max;
   return (
-    words(read, 'mr_acquisition_type').has('3d') &&
-    !words(read, 'scanning_sequence').has('ep') &&
-    tr.length > 0 &&
-    max(tr) < 10 &&
-    te.length > 0 &&
-    max(te) < 5 &&
-    flip.length > 0 &&
-    max(flip) >= 5
+    read('mr_acquisition_type').words.has('3d') &&
+    !read('scanning_sequence').words.has('ep') &&
+    Number.isFinite(tr) &&
+    tr < 10 &&
+    Number.isFinite(te) &&
+    te < 5 &&
+    read('flip_angle').max >= 5
   );
 }
 
@@ -108,20 +122,19 @@ export const DYNAMIC: EvidenceDefinition = {
   ],
   names: ['signals', 'phases'],
   compute(read) {
-    const positions = numbers(read, 'number_of_temporal_positions');
-    const identifiers = numbers(read, 'temporal_position_identifier');
-    const times = Math.max(distinct(numbers(read, 'trigger_time')), distinct(numbers(read, 'acquisition_time')));
-    const signals = [
-      max(positions) > 1,
-      max(identifiers) > 1,
-      numbers(read, 'temporal_resolution').some((ms) => ms > 0),
+    const positions = read('number_of_temporal_positions').max;
+    const identifiers = read('temporal_position_identifier');
+    const times = Math.max(read('trigger_time').distinct, read('acquisition_time').distinct);
+    const signals = count(
+      positions > 1,
+      identifiers.max > 1,
+      read('temporal_resolution').max > 0,
       times >= 3,
-      max(numbers(read, 'study_dynamic_phases')) >= 3,
-      present(read, 'contrast_bolus_agent'),
+      read('study_dynamic_phases').max >= 3,
+      read('contrast_bolus_agent').present,
       isFastT1Volume(read),
-    ];
-    const phases = Math.max(0, max(positions), max(identifiers), distinct(identifiers));
-    return [signals.filter(Boolean).length, phases];
+    );
+    return [signals, Math.max(0, positions, identifiers.max, identifiers.distinct)];
   },
 };
 
@@ -132,18 +145,18 @@ export const DIFFUSION_WEIGHTED: EvidenceDefinition = {
   inputs: [...BVALUE_EVIDENCE_COLUMNS, 'image_type', 'diffusion_directionality', 'scanning_sequence', 'echo_time'],
   names: ['signals', 'bvalue_max', 'bvalue_sources'],
   compute(read) {
-    const weighted = BVALUE_EVIDENCE_COLUMNS.filter((column) => numbers(read, column).some((b) => b > 0 && b <= 5000));
-    const bValues = allBValues(read);
-    const directionality = words(read, 'diffusion_directionality');
-    const sequence = words(read, 'scanning_sequence');
-    const signals = [
-      weighted.length > 0,
-      any(words(read, 'image_type'), DIFFUSION_WORDS),
+    let weighted = 0;
+    for (const column of BVALUE_EVIDENCE_COLUMNS) if (read(column).bMax > 0) weighted += 1;
+    const directionality = read('diffusion_directionality').words;
+    const sequence = read('scanning_sequence').words;
+    const signals = count(
+      weighted > 0,
+      any(read('image_type').words, DIFFUSION_WORDS),
       directionality.size > 0 && !directionality.has('none'),
       // spin-echo EPI at a diffusion echo time (BOLD EPI is gradient echo at shorter TE)
-      sequence.has('ep') && (sequence.has('se') || max(numbers(read, 'echo_time')) >= 45),
-    ];
-    return [signals.filter(Boolean).length, bValues.length > 0 ? max(bValues) : -1, weighted.length];
+      sequence.has('ep') && (sequence.has('se') || read('echo_time').max >= 45),
+    );
+    return [signals, largestBValue(read), weighted];
   },
 };
 
@@ -159,13 +172,13 @@ export const DERIVED_MAP: EvidenceDefinition = {
   // diffusion siblings); "an EPI without b-values" is left out: an export that drops the b-value
   // tags would turn every DWI into a map.
   compute(read) {
-    const imageType = words(read, 'image_type');
-    const signals = [
+    const imageType = read('image_type').words;
+    const signals = count(
       imageType.has('derived') && !any(imageType, WEIGHTED_IMAGE_WORDS),
       any(imageType, MAP_WORDS),
-      !allBValues(read).some((b) => b > 0) && max(numbers(read, 'study_diffusion_siblings')) > 0,
-    ];
-    return [signals.filter(Boolean).length];
+      !(largestBValue(read) > 0) && read('study_diffusion_siblings').max > 0,
+    );
+    return [signals];
   },
 };
 
