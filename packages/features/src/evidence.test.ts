@@ -3,7 +3,7 @@ import { cleanValue, type Cell, type Row } from '@msc/core';
 import { DERIVED_MAP, DIFFUSION_WEIGHTED, DYNAMIC, evidenceCell, type EvidenceDefinition } from './evidence.js';
 import { fitFeaturizer, transform } from './featurize.js';
 import { matrixValue } from './matrix.js';
-import { featureNames, parseFeatureSpec, serializeFeatureSpec, specColumns, type FeatureSpec } from './spec.js';
+import { featureNames, parseFeatureSpec, requiredColumns, serializeFeatureSpec, specColumns, type FeatureSpec } from './spec.js';
 import { toMilliseconds } from './units.js';
 
 const evidence = (definition: EvidenceDefinition, row: Row) =>
@@ -104,6 +104,11 @@ describe('evidence in the featurizer (spec version 3)', () => {
     const dynamic = spec.features.find((ref) => ref.kind === 'derived' && ref.column === 'dynamic')!;
     expect(dynamic.kind === 'derived' && dynamic.inputs).toContain('study_dynamic_phases');
     expect(specColumns(spec)).toEqual(expect.arrayContaining(['trigger_time', 'diffusion_bvalue_csa', 'study_diffusion_siblings', 'temporal_resolution']));
+    // evidence inputs are read when a table has them, never required of it
+    expect(requiredColumns(spec)).toContain('temporal_resolution');
+    expect(requiredColumns(spec)).not.toContain('trigger_time');
+    expect(requiredColumns(spec)).not.toContain('diffusion_directionality');
+    expect(requiredColumns(spec)).not.toContain('dynamic');
     const m = transform(rows, spec);
     expect([0, 1, 2].map((r) => matrixValue(m, r, names.indexOf('dynamic:signals')))).toEqual([5, 3, 0]);
     // units: 8.021 s and 8021 ms are one value; TE 0.09 s is 90 ms

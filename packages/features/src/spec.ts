@@ -64,6 +64,15 @@ export function specColumns(spec: FeatureSpec): string[] {
   return [...new Set(spec.features.flatMap(featureColumns))];
 }
 
+/**
+ * The columns a spec's own features are made from, evidence inputs left out: evidence reads
+ * whatever tags a table has and takes an absent one as missing (that is its point), so only
+ * these can be required of an input.
+ */
+export function requiredColumns(spec: FeatureSpec): string[] {
+  return [...new Set(spec.features.filter((ref) => !(ref.kind === 'derived' && ref.inputs)).map((ref) => ref.column))];
+}
+
 export function serializeFeatureSpec(spec: FeatureSpec): string {
   return JSON.stringify(spec);
 }

@@ -3,7 +3,7 @@
  * ONNX Runtime, average probabilities over models (or majority vote), then apply heuristics.
  */
 import { MscError, MISSING, columnSpec, type Row } from '@msc/core';
-import { specColumns, transform } from '@msc/features';
+import { requiredColumns, transform } from '@msc/features';
 import type { CompiledRuleSet } from '@msc/heuristics';
 import type { ModelBundle } from './model-bundle.js';
 import { contributionsByName, formatExplanation, topContributions, type Contribution } from './explain.js';
@@ -46,9 +46,9 @@ const PREDICT_BATCH_ROWS = 4096;
 export function missingColumns(models: readonly ModelBundle[], available: Iterable<string>): string[] {
   const have = new Set(available);
   // Only columns some feature is made from; columns the featurizer saw as constant produce none.
-  // Evidence features may read columns this version does not declare: optional, like MSC's own.
-  const needed = new Set(models.flatMap((model) => specColumns(model.spec)));
-  return [...needed].filter((column) => !have.has(column) && columnSpec(column) !== undefined && columnSpec(column)!.origin !== 'msc').sort();
+  // Evidence inputs are never required: absent ones read as missing (features/spec.ts requiredColumns).
+  const needed = new Set(models.flatMap((model) => requiredColumns(model.spec)));
+  return [...needed].filter((column) => !have.has(column) && columnSpec(column)?.origin !== 'msc').sort();
 }
 
 export async function predictSeries(rows: readonly Row[], models: readonly ModelBundle[], options: PredictOptions = {}): Promise<Prediction[]> {
