@@ -3,7 +3,10 @@
 // cohort from msc-synth (synthetic data only), then scored on a held-out cohort of another seed.
 //   pnpm build && node pipelines/train-default-model.mjs [--studies 300] [--seed 2026]
 // Booster: defaults plus colsample_bytree=0.5 (each tree sees half the features, so no single
-// signal such as a b-value tag carries a class alone; see pipelines/reports/generalization.md).
+// signal such as a b-value tag carries a class alone; see pipelines/reports/generalization.md),
+// and tag dropout 0.25 × 2 copies (two copies of each row, each informative column blank with
+// p = 0.25, so no class hangs on one tag; `--tag-dropout none` turns it off;
+// pipelines/reports/tag-ablation.md).
 // Also scored, by msc-predict, on a cohort of each held-out profile (CANON, UIH: never in training),
 // with the misclassified series listed by kind.
 import { spawnSync } from 'node:child_process';
@@ -21,6 +24,10 @@ const { values } = parseArgs({
     studies: { type: 'string', default: '300' },
     seed: { type: 'string', default: '2026' },
     output: { type: 'string', default: 'models/prostate_mpmri.onnx' },
+    // passed to msc-train: --tag-dropout p|one (issue 18), its copies, extra --param key=value
+    'tag-dropout': { type: 'string', default: '0.25' },
+    'tag-dropout-copies': { type: 'string', default: '2' },
+    param: { type: 'string', multiple: true, default: [] },
   },
 });
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -53,6 +60,8 @@ const summary = JSON.parse(
     'prostate_mpmri',
     '--param',
     'colsample_bytree=0.5',
+    ...values.param.flatMap((param) => ['--param', param]),
+    ...(values['tag-dropout'] !== 'none' ? ['--tag-dropout', values['tag-dropout'], '--tag-dropout-copies', values['tag-dropout-copies']] : []),
   ]),
 );
 console.log(`5-fold CV macro-F1 ${summary.cvScore.toFixed(4)}; held-out cohort macro-F1 ${summary.testScore.toFixed(4)} → ${values.output}`);

@@ -6,10 +6,12 @@
  */
 import { type Cell, cleanValue, columnSpec, MscError, NUMERIC_COLUMNS, NUMERIC_MULTI_COLUMNS, type Row, TEXT_COLUMNS } from '@msc/core';
 import { derivedDefinition } from './derived.js';
+import { type CellReader, EVIDENCE_DEFINITIONS, evidenceCell, type EvidenceCell, evidenceDefinition } from './evidence.js';
 import { createFeatureMatrix, type FeatureMatrix } from './matrix.js';
-import { MULTI_STATS, multiValueStats, singleNumber } from './numeric.js';
+import { cellNumbers, MULTI_STATS, multiValueStats, singleNumber, statsOf } from './numeric.js';
 import { FEATURE_SPEC_VERSION, type FeatureRef, type FeatureSpec } from './spec.js';
 import { textTerms } from './tokenize.js';
+import { hasUnitRule, numbersInMilliseconds } from './units.js';
 
 export interface FeaturizerOptions {
   /** Use only these columns (the original's --include-cols). */
@@ -20,7 +22,7 @@ export interface FeaturizerOptions {
   minDocFreq?: number;
   /** Longest word n-gram; default 5. */
   maxNgram?: number;
-  /** Add the derived features of derived.ts for the selected columns; default true. */
+  /** Add the derived features of derived.ts for the selected columns and the evidence features of evidence.ts; default true. */
   derived?: boolean;
 }
 
@@ -69,6 +71,19 @@ export function fitFeaturizer(rows: readonly Row[], options: FeaturizerOptions =
     if (derived) for (const name of derived.names) candidates.push({ kind: 'derived', column, name });
   }
 
+  if (options.derived !== false) {
+    // Evidence inputs obey include/exclude for declared columns; columns the tag table does not
+    // declare (yet) are read by name, as missing when a table lacks them.
+    const include = options.include && options.include.length > 0 ? new Set(options.include) : undefined;
+    const exclude = new Set(options.exclude ?? []);
+    const selected = (column: string) => !exclude.has(column) && (!include || include.has(column));
+    for (const definition of EVIDENCE_DEFINITIONS) {
+      const inputs = definition.inputs.filter(selected);
+      if (inputs.length === 0) continue;
+      for (const name of definition.names) candidates.push({ kind: 'derived', column: definition.name, name, inputs });
+    }
+  }
+
   const draft: FeatureSpec = { version: FEATURE_SPEC_VERSION, maxNgram, columns, features: candidates };
   const m = transform(rows, draft);
   const features = candidates.filter((_, c) => !isConstant(m, c));
@@ -107,7 +122,19 @@ export function transform(rows: readonly Row[], spec: FeatureSpec): FeatureMatri
   const numericIndex = new Map<string, number>();
   // Per column: output index of each of its definition's values (-1 = not in the spec).
   const derivedIndex = new Map<string, { compute: (cell: Cell) => number[]; slots: number[] }>();
+  // Per evidence definition and input list: its inputs, compute and output slots.
+  const evidenceIndex = new Map<string, { read: ReadonlySet<string>; compute: (read: CellReader) => number[]; slots: number[] }>();
   spec.features.forEach((ref, i) => {
+    if (ref.kind === 'derived' && ref.inputs) {
+      const definition = evidenceDefinition(ref.column);
+      const at = definition ? definition.names.indexOf(ref.name) : -1;
+      if (!definition || at < 0) throw new MscError('E_MODEL', `unknown evidence feature ${ref.column}:${ref.name}`);
+      const key = `${ref.column}\u0000${ref.inputs.join('\u0000')}`;
+      let entry = evidenceIndex.get(key);
+      if (!entry) evidenceIndex.set(key, (entry = { read: new Set(ref.inputs), compute: definition.compute, slots: definition.names.map(() => -1) }));
+      entry.slots[at] = i;
+      return;
+    }
     if (ref.kind === 'term') {
       let terms = termIndex.get(ref.column);
       if (!terms) termIndex.set(ref.column, (terms = new Map()));
@@ -128,6 +155,14 @@ export function transform(rows: readonly Row[], spec: FeatureSpec): FeatureMatri
     }
   });
   const data = m.data;
+  // Version 3: timing columns in milliseconds whatever unit the export wrote (units.ts).
+  const units = spec.version >= 3;
+  const multiStats = (column: string, cell: Cell) =>
+    units && hasUnitRule(column) ? statsOf(numbersInMilliseconds(column, cellNumbers(cell))) : multiValueStats(cell);
+  const oneNumber = (column: string, cell: Cell) => {
+    const value = singleNumber(cell);
+    return units && hasUnitRule(column) ? numbersInMilliseconds(column, [value])[0]! : value;
+  };
   // Archives repeat their values (descriptions, image types, TE/TR) across many series: each
   // distinct cell of a column is tokenized or parsed once, then its outputs are copied.
   const termMemo = new Map<string, Memo<Int32Array>>();
@@ -138,6 +173,10 @@ export function transform(rows: readonly Row[], spec: FeatureSpec): FeatureMatri
   for (const column of numericIndex.keys()) numberMemo.set(column, new Memo());
   const derivedMemo = new Map<string, Memo<readonly number[]>>();
   for (const column of derivedIndex.keys()) derivedMemo.set(column, new Memo());
+  // Evidence reads several cells: each distinct cell of a column is parsed once (column-wise, as
+  // above), and a row's signals are combined from the parsed cells.
+  const evidenceMemo = new Map<string, Memo<EvidenceCell>>();
+  const MISSING_CELL = evidenceCell('', null);
   rows.forEach((row, r) => {
     const base = r * nCols;
     for (const [column, terms] of termIndex) {
@@ -152,12 +191,22 @@ export function transform(rows: readonly Row[], spec: FeatureSpec): FeatureMatri
       for (let h = 0; h < hits.length; h++) data[base + hits[h]!] = 1;
     }
     for (const [column, slots] of multiIndex) {
-      const stats = multiMemo.get(column)!.get(row[column], (cell) => multiValueStats(cleanValue(column, cell)));
+      const stats = multiMemo.get(column)!.get(row[column], (cell) => multiStats(column, cleanValue(column, cell)));
       for (let s = 0; s < 5; s++) if (slots[s]! >= 0) data[base + slots[s]!] = stats[s]!;
     }
-    for (const [column, i] of numericIndex) data[base + i] = numberMemo.get(column)!.get(row[column], (cell) => singleNumber(cleanValue(column, cell)));
+    for (const [column, i] of numericIndex) data[base + i] = numberMemo.get(column)!.get(row[column], (cell) => oneNumber(column, cleanValue(column, cell)));
     for (const [column, { compute, slots }] of derivedIndex) {
       const values = derivedMemo.get(column)!.get(row[column], (cell) => compute(cleanValue(column, cell)));
+      for (let s = 0; s < slots.length; s++) if (slots[s]! >= 0) data[base + slots[s]!] = values[s]!;
+    }
+    for (const { read, compute, slots } of evidenceIndex.values()) {
+      const values = compute((column) => {
+        // only the inputs the spec recorded: an excluded column stays unseen
+        if (!read.has(column)) return MISSING_CELL;
+        let memo = evidenceMemo.get(column);
+        if (!memo) evidenceMemo.set(column, (memo = new Memo()));
+        return memo.get(row[column], (cell) => evidenceCell(column, cleanValue(column, cell)));
+      });
       for (let s = 0; s < slots.length; s++) if (slots[s]! >= 0) data[base + slots[s]!] = values[s]!;
     }
   });

@@ -4,6 +4,8 @@ export * from './numeric.js';
 export * from './spec.js';
 export * from './featurize.js';
 export * from './derived.js';
+export * from './evidence.js';
+export * from './units.js';
 export * from './model-contract.js';
 export * from './tree-shap.js';
 export * from './study-context.js';

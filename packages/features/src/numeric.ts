@@ -23,7 +23,11 @@ export function cellNumbers(cell: Cell): number[] {
 
 /** [count, sum, min, max, mean], or five -1 without numbers. */
 export function multiValueStats(cell: Cell): [number, number, number, number, number] {
-  const values = cellNumbers(cell);
+  return statsOf(cellNumbers(cell));
+}
+
+/** [count, sum, min, max, mean] of numbers, or five -1 without any. */
+export function statsOf(values: readonly number[]): [number, number, number, number, number] {
   if (values.length === 0) return [-1, -1, -1, -1, -1];
   let sum = 0;
   let min = Infinity;

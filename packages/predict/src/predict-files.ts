@@ -3,7 +3,7 @@
  * open. Reads only the columns the models and rules use.
  */
 import type { Row } from '@msc/core';
-import { STUDY_CONTEXT_INPUT_COLUMNS } from '@msc/features';
+import { STUDY_CONTEXT_INPUT_COLUMNS, specColumns } from '@msc/features';
 import type { CompiledRuleSet } from '@msc/heuristics';
 import type { SkippedFile } from '@msc/extract';
 import { readPredictionInputs, type ReadInputsOptions } from './inputs.js';
@@ -33,7 +33,7 @@ export function columnsRead(models: readonly ModelBundle[], heuristics?: Compile
       'study_uid',
       'series_uid',
       ...STUDY_CONTEXT_INPUT_COLUMNS,
-      ...models.flatMap((model) => model.spec.features.map((feature) => feature.column)),
+      ...models.flatMap((model) => specColumns(model.spec)),
       ...(heuristics?.columns ?? []),
     ]),
   ];

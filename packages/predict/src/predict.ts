@@ -3,7 +3,7 @@
  * ONNX Runtime, average probabilities over models (or majority vote), then apply heuristics.
  */
 import { MscError, MISSING, columnSpec, type Row } from '@msc/core';
-import { transform } from '@msc/features';
+import { requiredColumns, transform } from '@msc/features';
 import { combineWithModel, type CompiledRuleSet } from '@msc/heuristics';
 import type { ModelBundle } from './model-bundle.js';
 import { contributionsByName, formatExplanation, topContributions, type Contribution } from './explain.js';
@@ -50,7 +50,8 @@ const PREDICT_BATCH_ROWS = 4096;
 function missingColumns(models: readonly ModelBundle[], available: Iterable<string>): string[] {
   const have = new Set(available);
   // Only columns some feature is made from; columns the featurizer saw as constant produce none.
-  const needed = new Set(models.flatMap((model) => model.spec.features.map((feature) => feature.column)));
+  // Evidence inputs are never required: absent ones read as missing (features/spec.ts requiredColumns).
+  const needed = new Set(models.flatMap((model) => requiredColumns(model.spec)));
   return [...needed].filter((column) => !have.has(column) && columnSpec(column)?.origin !== 'msc').sort();
 }
 

@@ -10,6 +10,7 @@ export * from './validation/folds.js';
 export * from './validation/cross-validate.js';
 export { classIndexOf, trainModel, type FeatureImportance, type TrainModelOptions, type TrainedModel } from './train.js';
 export { gainImportance } from './explain/gain-importance.js';
+export { checkTagDropout, tagDropoutRows, type AugmentedRows, type TagDropout } from './augment/tag-dropout.js';
 export * from './metrics/long-table.js';
 export * from './validation/random-search.js';
 export * from './validation/test-set.js';

@@ -13,6 +13,7 @@ import { subsetByStudy } from './validation/subset.js';
 import { evaluateTestSet } from './validation/test-set.js';
 import type { BoosterParams, Task } from './params.js';
 import type { LabelledTable } from './labelled-table.js';
+import type { TagDropout } from './augment/tag-dropout.js';
 
 /** What one training run needs (msc-train maps its flags onto it; the grid builds one per job). */
 export interface TrainRunOptions {
@@ -35,6 +36,8 @@ export interface TrainRunOptions {
   /** Add the derived features (plane, b-value range, image-type flags, contrast); default true. */
   derivedFeatures: boolean;
   modelName: string;
+  /** Train also on copies with informative columns blanked (--tag-dropout). */
+  tagDropout?: TagDropout;
 }
 
 export interface TrainIo {
@@ -179,6 +182,7 @@ export async function runTrain(opts: TrainRunOptions, io: TrainIo): Promise<Trai
     nIter: opts.nIter,
     innerFolds: opts.innerFolds,
     importance: !opts.skipImportance,
+    ...(opts.tagDropout ? { tagDropout: opts.tagDropout } : {}),
     trainingArgs: {
       subset: opts.subset ?? 1,
       exclude_cols: opts.excludeCols,

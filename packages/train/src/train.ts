@@ -14,8 +14,10 @@ import {
   MODEL_METADATA,
   selectRows,
   serializeFeatureSpec,
+  specColumns,
   transform,
 } from '@msc/features';
+import { tagDropoutRows, type TagDropout } from './augment/tag-dropout.js';
 import { exportOnnx } from './export/onnx/export.js';
 import { resolveParams, type BoosterParams, type Task } from './params.js';
 import { crossValidate, type CrossValidationResult } from './validation/cross-validate.js';
@@ -44,6 +46,8 @@ export interface TrainModelOptions {
   shapRows?: number;
   /** Recorded in the model's metadata as `msc.training_args`. */
   trainingArgs?: Readonly<Record<string, unknown>>;
+  /** Train also on copies of the rows with informative columns blanked (augment/tag-dropout.ts); seeded by params.seed. */
+  tagDropout?: TagDropout;
   onRound?: (fold: number, info: RoundInfo) => void;
 }
 
@@ -79,29 +83,42 @@ export function trainModel(rows: readonly Row[], options: TrainModelOptions = {}
     }
   }
   const params = resolveParams(options.params);
-  const { labels, classNames } = task === 'classification' ? classLabels(rows, target) : regressionTargets(rows, target);
-  const studies = rows.map((row) => String(row['study_uid'] ?? ''));
+  const original = task === 'classification' ? classLabels(rows, target) : regressionTargets(rows, target);
+  const classNames = original.classNames;
+  const originalStudies = rows.map((row) => String(row['study_uid'] ?? ''));
 
+  // The vocabulary is fitted on the original rows only: copies would shift document frequencies.
   const spec = fitFeaturizer(rows, options.featurizer);
   if (spec.features.length === 0) throw new MscError('E_BAD_DATA', 'no usable feature: every feature column is constant or excluded');
-  const matrix = transform(rows, spec);
 
-  let folds: Int32Array;
+  let originalFolds: Int32Array;
   let foldNames: string[];
   if (options.groupOfStudy) {
-    const logo = leaveOneGroupOut(studies, options.groupOfStudy);
-    folds = logo.folds;
+    const logo = leaveOneGroupOut(originalStudies, options.groupOfStudy);
+    originalFolds = logo.folds;
     foldNames = logo.groupNames;
   } else {
     const k = options.folds ?? 5;
-    folds = groupKFold(studies, k, params.seed);
+    originalFolds = groupKFold(originalStudies, k, params.seed);
     foldNames = Array.from({ length: k }, (_, i) => `fold${i}`);
   }
+  // Copies take their source's label, study and fold: the fold split is the one without dropout.
+  const augmented = options.tagDropout ? tagDropoutRows(rows, specColumns(spec), options.tagDropout, params.seed) : undefined;
+  const sourceOf = (r: number) => (augmented && r >= rows.length ? augmented.sourceOf[r]! : r);
+  const nRows = augmented ? augmented.rows.length : rows.length;
+  const labels = original.labels instanceof Int32Array ? new Int32Array(nRows) : new Float64Array(nRows);
+  for (let r = 0; r < nRows; r++) labels[r] = original.labels[sourceOf(r)]!;
+  const studies = Array.from({ length: nRows }, (_, r) => originalStudies[sourceOf(r)]!);
+  const folds = Int32Array.from({ length: nRows }, (_, r) => originalFolds[sourceOf(r)]!);
+  const scored = augmented ? Uint8Array.from({ length: nRows }, (_, r) => (r < rows.length ? 1 : 0)) : undefined;
+  const matrix = transform(augmented ? augmented.rows : rows, spec);
+
   const cv = crossValidate(matrix, labels, folds, foldNames.length, {
     task,
     ...(task === 'classification' ? { classNames } : {}),
     params,
     groups: studies,
+    ...(scored ? { scored } : {}),
     ...(options.onRound ? { onRound: options.onRound } : {}),
     ...((options.nIter ?? 0) > 0
       ? {
@@ -149,9 +166,15 @@ export function trainModel(rows: readonly Row[], options: TrainModelOptions = {}
           folds: foldNames,
           n_iter: options.nIter ?? 0,
           fold_params: cv.folds.map((f) => f.params),
+          ...(options.tagDropout ? { tag_dropout: { copies: 1, ...options.tagDropout } } : {}),
           ...options.trainingArgs,
         }),
-        [MODEL_METADATA.dataSummary]: JSON.stringify({ rows: rows.length, studies: new Set(studies).size, features: spec.features.length }),
+        [MODEL_METADATA.dataSummary]: JSON.stringify({
+          rows: rows.length,
+          ...(augmented ? { dropout_copies: nRows - rows.length } : {}),
+          studies: new Set(originalStudies).size,
+          features: spec.features.length,
+        }),
         [MODEL_METADATA.metrics]: JSON.stringify(metrics),
       },
     },

@@ -56,6 +56,14 @@ describe('msc-train flags', () => {
     expect(() => parseTrainArgs(['t.csv', '-o', 'm.onnx', '--param', 'depth=3'])).toThrow(/unknown parameter/);
     expect(() => parseTrainArgs(['t.csv', '-o', 'm.onnx', '--bogus'])).toThrow(/bogus/);
     expect(() => parseTrainArgs(['t.csv', '-o', 'm.onnx', '--task', 'ranking'])).toThrow(/--task/);
+    expect(() => parseTrainArgs(['t.csv', '-o', 'm.onnx', '--tag-dropout', '1.5'])).toThrow(/probability must be in/);
+    expect(() => parseTrainArgs(['t.csv', '-o', 'm.onnx', '--tag-dropout', 'some'])).toThrow(/probability must be in/);
+  });
+
+  it('reads tag dropout: a probability per column or one column per copy', () => {
+    expect(parseTrainArgs(['t.csv', '-o', 'm.onnx']).tagDropout).toBeUndefined();
+    expect(parseTrainArgs(['t.csv', '-o', 'm.onnx', '--tag-dropout', '0.2']).tagDropout).toEqual({ mode: 'each', probability: 0.2, copies: 1 });
+    expect(parseTrainArgs(['t.csv', '-o', 'm.onnx', '--tag-dropout', 'one', '--tag-dropout-copies', '3']).tagDropout).toEqual({ mode: 'one', copies: 3 });
   });
 });
 

@@ -5,6 +5,7 @@
  */
 import { MscError, Option, parse, type Command } from '@msc/core';
 import { parseParamOverrides, type Task } from '../params.js';
+import { checkTagDropout, type TagDropout } from '../augment/tag-dropout.js';
 import type { TrainRunOptions } from '../train-from-table.js';
 
 /** The flags as commander hands them over. */
@@ -27,6 +28,8 @@ export interface TrainFlags {
   minDf: number;
   derivedFeatures: boolean;
   modelName: string;
+  tagDropout?: string;
+  tagDropoutCopies: number;
 }
 
 /** The original's spellings of flags MSC names differently. */
@@ -58,7 +61,9 @@ export function configureTrain(command: Command): Command {
     .option('--skip-importance', 'skip gain/SHAP feature importance')
     .option('--min-df <x>', 'minimum document frequency of n-gram terms', parse.via(positive), 0.01)
     .option('--no-derived-features', 'leave out derived features (plane, b-value range, ...): for ablations')
-    .option('--model-name <name>', 'model name in the metrics tables', 'gbdt');
+    .option('--model-name <name>', 'model name in the metrics tables', 'gbdt')
+    .option('--tag-dropout <p|one>', 'also train on copies with informative columns blank: each with probability p (0-1), or one per copy')
+    .option('--tag-dropout-copies <n>', 'copies per row under --tag-dropout', parse.count(1), 1);
 }
 
 const columnList = (text: string | undefined): string[] =>
@@ -97,5 +102,12 @@ export function trainOptionsFrom(flags: TrainFlags, args: readonly string[]): Tr
     minDocFreq: flags.minDf,
     derivedFeatures: flags.derivedFeatures,
     modelName: flags.modelName,
+    ...(flags.tagDropout !== undefined ? { tagDropout: tagDropoutFrom(flags.tagDropout, flags.tagDropoutCopies) } : {}),
   };
+}
+
+function tagDropoutFrom(text: string, copies: number): TagDropout {
+  const dropout: TagDropout = text.trim() === 'one' ? { mode: 'one', copies } : { mode: 'each', probability: Number(text), copies };
+  checkTagDropout(dropout);
+  return dropout;
 }

@@ -18,6 +18,8 @@ export interface CrossValidateOptions {
   onRound?: (fold: number, info: RoundInfo) => void;
   /** Per-fold parameter choice from the fold's training rows (nested search); merged over `params`. */
   tune?: (fold: number, trainRows: Uint32Array) => Partial<BoosterParams>;
+  /** Rows that are validated and scored (1); others (augmented copies) only train. Default: every row. */
+  scored?: Uint8Array;
 }
 
 export interface FoldResult {
@@ -55,7 +57,9 @@ export function crossValidate(
   const results: FoldResult[] = [];
   const seed = options.params?.seed ?? 42;
   for (let f = 0; f < nFolds; f++) {
-    const { train, valid } = foldRows(folds, f);
+    const rows = foldRows(folds, f);
+    const train = rows.train;
+    const valid = options.scored ? rows.valid.filter((r) => options.scored![r] === 1) : rows.valid;
     if (valid.length === 0 || train.length === 0) continue;
     const params = { ...options.params, ...options.tune?.(f, train) };
     let fitRows = train;
@@ -90,10 +94,28 @@ export function crossValidate(
     }
     results.push(result);
   }
-  const all = Array.from({ length: matrix.nRows }, (_, r) => labels[r]!);
-  return options.task === 'classification'
-    ? { folds: results, outOfFold, classification: classificationMetrics(all, argmaxRows(outOfFold, k), k) }
-    : { folds: results, outOfFold, regression: regressionMetrics(all, outOfFold) };
+  const scored = Array.from({ length: matrix.nRows }, (_, r) => r).filter((r) => !options.scored || options.scored[r] === 1);
+  const all = scored.map((r) => labels[r]!);
+  if (options.task === 'classification') {
+    const predicted = argmaxRows(outOfFold, k);
+    return {
+      folds: results,
+      outOfFold,
+      classification: classificationMetrics(
+        all,
+        scored.map((r) => predicted[r]!),
+        k,
+      ),
+    };
+  }
+  return {
+    folds: results,
+    outOfFold,
+    regression: regressionMetrics(
+      all,
+      Float32Array.from(scored, (r) => outOfFold[r]!),
+    ),
+  };
 }
 
 function maxLabel(labels: ArrayLike<number>): number {
