@@ -160,7 +160,7 @@ describe.skipIf(!orthancReady.ok)('studies from a real Orthanc', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'msc-pacs-'));
     nibabel = await nibabelFolder(dir, 'the Orthanc tests on real Siemens DWI files');
-    const cohort = await generateCohort({ outDir: join(dir, 'synth'), studies: 3, seed: 1301, maxInstancesPerSeries: 3 });
+    const cohort = await generateCohort({ outDir: join(dir, 'synth'), studies: 3, seed: 1305, maxInstancesPerSeries: 3 });
     // Enhanced MR: DWI series as single multi-frame files, values in the functional groups.
     const enhanced = await generateCohort({ outDir: join(dir, 'enhanced'), studies: 2, seed: 1302, maxInstancesPerSeries: 3, enhancedDwi: true });
     const prostate = unpackRealProstate(await mkdtemp(join(dir, 'prostate-')));
