@@ -19,6 +19,12 @@ describe('shards', () => {
     for (const count of counts) expect(count).toBeGreaterThan(850);
   });
 
+  it('keeps every series of a study in one shard (a study is classified with all its series)', () => {
+    const study = '1.2.826.0.1.3680043.8.498.77';
+    const shards = new Set(Array.from({ length: 50 }, (_, i) => [1, 2, 3, 4].find((k) => inShard({ index: k, count: 4 }, study, `${study}.${i}`))));
+    expect(shards.size).toBe(1);
+  });
+
   it('parses k/n and rejects what is not one', () => {
     expect(parseShard('2/8')).toEqual({ index: 2, count: 8 });
     expect(parseShard(' 1 / 1 ')).toEqual({ index: 1, count: 1 });

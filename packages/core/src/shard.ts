@@ -1,7 +1,8 @@
 /**
  * Splitting work into n deterministic parts (`--shard k/n` of msc-extract and msc-predict): a
- * series belongs to shard `shardOf(study_uid + series_uid, n)`, the same on every machine and run,
- * so n batch jobs together cover each series exactly once.
+ * series belongs to shard `shardOf(study_uid, n)` — every series of a study in one part, so each
+ * part classifies its studies with all their series in view (study context, series groups) — the
+ * same on every machine and run, so n batch jobs together cover each series exactly once.
  */
 import { MscError } from './errors.js';
 
@@ -41,9 +42,9 @@ export function parseShard(text: string): Shard {
   return { index, count };
 }
 
-/** Whether a series falls in `shard` (every series does when there is none). */
-export function inShard(shard: Shard | undefined, studyUid: string, seriesUid: string): boolean {
-  return !shard || shardOf(seriesShardKey(studyUid, seriesUid), shard.count) === shard.index;
+/** Whether a series falls in `shard` (every series does when there is none): by its study, so a study is never split. */
+export function inShard(shard: Shard | undefined, studyUid: string, _seriesUid?: string): boolean {
+  return !shard || shardOf(studyUid, shard.count) === shard.index;
 }
 
 /**

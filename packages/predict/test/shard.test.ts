@@ -2,7 +2,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { COLUMNS, captureIo, seriesShardKey, shardOf, type Row } from '@msc/core';
+import { COLUMNS, captureIo, shardOf, type Row } from '@msc/core';
 import { writeTable } from '@msc/tables';
 import { main } from '../src/cli/main.js';
 
@@ -83,11 +83,11 @@ describe('msc-predict --shard', () => {
     const parts = [];
     for (let k = 1; k <= 3; k++) parts.push(await predictLines(['--shard', `${k}/3`]));
     for (const part of parts) expect(part.length).toBeGreaterThan(0);
-    // Each series is in the shard core's shardOf gives it (the function msc-extract uses too).
+    // Each series is in the shard of its study (core's shardOf, which msc-extract uses too): a study is never split.
     parts.forEach((part, k) => {
       for (const line of part) {
-        const [, study, series] = line.split(',');
-        expect(shardOf(seriesShardKey(study!, series!), 3)).toBe(k + 1);
+        const [, study] = line.split(',');
+        expect(shardOf(study!, 3)).toBe(k + 1);
       }
     });
     const union = parts.flat();
