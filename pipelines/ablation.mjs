@@ -13,10 +13,10 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { labelledSeriesTable } from './cohort-table.mjs';
-import { ALL_VENDORS } from '../packages/synth/dist/index.js';
-import { isMissing } from '../packages/core/dist/index.js';
-import { specColumns } from '../packages/features/dist/index.js';
-import { loadModel, predictSeries } from '../packages/predict/dist/index.js';
+import { ALL_VENDORS } from '@msc/synth';
+import { isMissing } from '@msc/core';
+import { specColumns } from '@msc/features';
+import { addStudyContext, loadModel, predictSeries } from '@msc/predict';
 
 export const ABLATION_LIMITS = { maxAccuracyDrop: 0.01, maxRecallDrop: 0.5 };
 
@@ -52,7 +52,9 @@ const recallByClass = (rows, predicted) => {
 export async function columnAblation(model, rows, limits = ABLATION_LIMITS) {
   const columns = specColumns(model.spec).filter((column) => rows.some((row) => !isMissing(row[column])));
   // every ablated copy in one call: the model scores them in a few large batches
-  const all = [rows, ...columns.map((column) => rows.map((row) => ({ ...row, [column]: null })))].flat();
+  // Study context is computed after the blanking, as msc-predict computes it from such an export.
+  const withContext = (table) => addStudyContext(table).rows;
+  const all = [withContext(rows), ...columns.map((column) => withContext(rows.map((row) => ({ ...row, [column]: null }))))].flat();
   const labels = (await predictSeries(all, [model])).map((prediction) => prediction.prediction);
   const slice = (k) => labels.slice(k * rows.length, (k + 1) * rows.length);
   const accuracyOf = (predicted) => predicted.filter((label, i) => label === rows[i].class).length / rows.length;
@@ -100,9 +102,10 @@ export const SECONDS_EXPORTS = {
 /** Accuracy of `model` on `rows` and on each SECONDS_EXPORTS rewrite of them: [{ variant, accuracy, delta }]. */
 export async function secondsExportAccuracy(model, rows) {
   const variants = Object.entries(SECONDS_EXPORTS);
+  const withContext = (table) => addStudyContext(table).rows;
   const all = [
-    rows,
-    ...variants.map(([, columns]) => rows.map((row) => ({ ...row, ...Object.fromEntries(columns.map((c) => [c, inSeconds(row[c])])) }))),
+    withContext(rows),
+    ...variants.map(([, columns]) => withContext(rows.map((row) => ({ ...row, ...Object.fromEntries(columns.map((c) => [c, inSeconds(row[c])])) })))),
   ].flat();
   const labels = (await predictSeries(all, [model])).map((prediction) => prediction.prediction);
   const accuracyOf = (k) => labels.slice(k * rows.length, (k + 1) * rows.length).filter((label, i) => label === rows[i].class).length / rows.length;

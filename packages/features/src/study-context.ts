@@ -170,11 +170,12 @@ function dynamicClusters(series: readonly SeriesFacts[]): SeriesFacts[][] {
     (s) => s.dynamicKey,
   ).values()) {
     if (members.length < MIN_DYNAMIC_PHASES) continue;
-    members.sort((a, b) => a.images - b.images);
+    // An unknown count (a table without number_of_images) matches any: the other keys still hold.
+    members.sort((a, b) => (Number.isNaN(a.images) ? -1 : Number.isNaN(b.images) ? 1 : a.images - b.images));
     let current: SeriesFacts[] = [];
     for (const s of members) {
-      const first = current[0];
-      if (first && !(s.images <= first.images * 1.1 || s.images === first.images)) {
+      const first = current.find((member) => !Number.isNaN(member.images));
+      if (first && !Number.isNaN(s.images) && !(s.images <= first.images * 1.1 || s.images === first.images)) {
         clusters.push(current);
         current = [];
       }
