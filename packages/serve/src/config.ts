@@ -35,6 +35,8 @@ export interface ServerLimits {
   port: number;
   /** Largest request body accepted. */
   bodyLimitBytes: number;
+  /** Time a client has to send its whole request (headers and body). */
+  requestTimeoutMs: number;
   /** Predictions worked on at once; more wait in a queue of `maxQueuedRequests`, then 503. */
   maxConcurrentRequests: number;
   maxQueuedRequests: number;
@@ -71,6 +73,7 @@ export const DEFAULT_LIMITS: Omit<ServerLimits, 'allowedRoots' | 'allowedRootsAs
   host: '127.0.0.1',
   port: 8000,
   bodyLimitBytes: 64 * 1024,
+  requestTimeoutMs: 30_000,
   maxConcurrentRequests: 8,
   maxQueuedRequests: 256,
   upstreamTimeoutMs: 30_000,
@@ -133,6 +136,7 @@ export const CONFIG_SCHEMA = {
         host: { type: 'string', minLength: 1 },
         port: { type: 'integer', minimum: 0, maximum: 65535 },
         body_limit_bytes: positive(64 * 1024 * 1024),
+        request_timeout_ms: positive(600_000),
         max_concurrent_requests: positive(1024),
         max_queued_requests: { type: 'integer', minimum: 0, maximum: 100_000 },
         upstream_timeout_ms: positive(3_600_000),
@@ -304,6 +308,7 @@ export async function parseServeConfig(text: string, source: string, baseDir: st
       host: pick('host', 'host'),
       port: pick('port', 'port'),
       bodyLimitBytes: pick('bodyLimitBytes', 'body_limit_bytes'),
+      requestTimeoutMs: pick('requestTimeoutMs', 'request_timeout_ms'),
       maxConcurrentRequests: pick('maxConcurrentRequests', 'max_concurrent_requests'),
       maxQueuedRequests: pick('maxQueuedRequests', 'max_queued_requests'),
       upstreamTimeoutMs: pick('upstreamTimeoutMs', 'upstream_timeout_ms'),

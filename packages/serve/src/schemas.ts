@@ -139,7 +139,7 @@ export const PREDICT_REPLY = {
     pacs_calls: { type: 'integer', description: 'HTTP calls made to the PACS for this request' },
     time: { type: 'number', description: 'Seconds spent' },
   },
-  patternProperties: { '^probability_[a-z0-9_]+$': { ...numbers, description: 'Probability of one class' } },
+  patternProperties: { '^probability_.+$': { ...numbers, description: 'Probability of one class' } },
 } as const;
 
 const PACS_HEALTH = {

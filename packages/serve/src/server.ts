@@ -19,7 +19,7 @@ import { opsRoutes } from './routes/ops.js';
 import { predictFolderRoutes } from './routes/predict-folder.js';
 import { predictPacsRoutes } from './routes/predict-pacs.js';
 import { Service } from './service.js';
-import { errorMessage } from '@msc/core';
+import { MscError, errorMessage } from '@msc/core';
 
 export interface ServerOptions {
   /** config-api.yaml. */
@@ -66,6 +66,11 @@ const DEFAULT_LOGGER: FastifyServerOptions['logger'] = { level: 'info', redact: 
 
 export async function createServer(options: ServerOptions): Promise<MscServer> {
   const env = options.env ?? process.env;
+  // An empty token would switch authentication off without a word (finding F19): refuse it.
+  if (env.MSC_API_TOKEN !== undefined && env.MSC_API_TOKEN.trim() === '')
+    throw new MscError('E_CONFIG', 'MSC_API_TOKEN is set but empty', {
+      hint: 'give the service a token, or unset MSC_API_TOKEN to run without authentication',
+    });
   let config = await loadServeConfig(options.configPath);
   let service = await Service.open(config);
   const limits = config.server;
@@ -83,6 +88,12 @@ export async function createServer(options: ServerOptions): Promise<MscServer> {
     schemaErrorFormatter: formatValidation,
     // Requests under way finish on close; idle keep-alive connections are closed.
     forceCloseConnections: 'idle',
+    // A client has this long to send its whole request (headers and body); slow or half-sent
+    // bodies are cut off instead of holding connections (finding F11).
+    requestTimeout: limits.requestTimeoutMs,
+    // Node checks that timeout every connectionsCheckingInterval (default 30 s): each second here;
+    // and it applies only when the headers' timeout (60 s by default) is not longer.
+    http: { connectionsCheckingInterval: 1000, headersTimeout: Math.min(60_000, limits.requestTimeoutMs) },
     return503OnClosing: true,
   });
 

@@ -4,6 +4,7 @@
  * served offline. Every reply here also passes the reply-schema check (a mismatch would be 500).
  */
 import { readdirSync } from 'node:fs';
+import { connect } from 'node:net';
 import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -236,6 +237,51 @@ describe('token, health, documents', () => {
     const text = (await server.app.inject({ method: 'GET', url: '/metrics', headers: auth })).body;
     expect(text).toMatch(/msc_requests_total\{route="\/predict",status="200"\} \d+/);
     expect(text).toMatch(/process_resident_memory_bytes \d+/);
+  });
+});
+
+describe('hardening round 2', () => {
+  it('refuses to start with an empty MSC_API_TOKEN instead of switching authentication off (finding F19)', async () => {
+    await mkdir(join(dir, 'empty-token'), { recursive: true });
+    const configPath = await writeConfig(join(dir, 'empty-token'), { models: { prostate_mpmri: { model: DEFAULT_MODEL } } });
+    for (const token of ['', '   ']) {
+      await expect(createServer({ configPath, env: { MSC_API_TOKEN: token }, logger: false })).rejects.toMatchObject({
+        code: 'E_CONFIG',
+        message: 'MSC_API_TOKEN is set but empty',
+      });
+    }
+  });
+
+  it('cuts off a half-sent body after request_timeout_ms with 408 (finding F11)', async () => {
+    await mkdir(join(dir, 'slow-body'), { recursive: true });
+    const configPath = await writeConfig(join(dir, 'slow-body'), {
+      models: { prostate_mpmri: { model: DEFAULT_MODEL } },
+      server: { request_timeout_ms: 1000 },
+    });
+    const slow = await createServer({ configPath, env: {}, logger: false });
+    try {
+      const address = new URL(await slow.listen({ host: '127.0.0.1', port: 0 }));
+      const socket = connect(Number(address.port), '127.0.0.1');
+      socket.write('POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"model_id":');
+      // Without the timeout the server waits for the other 88 bytes forever; bounded here at 20 s.
+      const answer = await new Promise<string>((resolve) => {
+        let text = '';
+        socket.on('data', (chunk) => (text += chunk.toString()));
+        socket.on('close', () => resolve(text));
+        setTimeout(() => resolve(`${text}(still open after 20 s)`), 20_000).unref();
+      });
+      socket.destroy();
+      expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    } finally {
+      await slow.close();
+    }
+  }, 30_000);
+
+  it('accepts classes named with other characters than letters and digits in its reply schema (finding F7)', async () => {
+    const { PREDICT_REPLY } = await import('../src/schemas.js');
+    const pattern = Object.keys(PREDICT_REPLY.patternProperties)[0]!;
+    for (const name of ['probability_t2w-fs', 'probability_t1 post', 'probability_dwi+adc', 'probability_(other)'])
+      expect(new RegExp(pattern).test(name)).toBe(true);
   });
 });
 
