@@ -24,12 +24,14 @@ import {
   physicsChecks,
   planeResults,
   predictTable,
+  readHeaderSetLabels,
   readLabels,
   readSkipExpected,
   ruleResults,
   scoreResults,
   seriesResults,
   skipResults,
+  unpackHeaderSet,
 } from './real-data/evaluate.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -79,6 +81,15 @@ for (const heuristics of configs) {
 const rules = configs.filter((name) => name !== 'none');
 const planes = await planeResults(seriesRows, labels);
 const ruleTables = await Promise.all(rules.map(async (name) => ({ name, rules: await ruleResults(seriesRows, labels, name) })));
+// The committed real prostate exams (pipelines/real-prostate: ProstateX, Siemens 3 T), scored the same way.
+const prostateDir = await unpackHeaderSet(join(root, 'pipelines/real-prostate/headers.tar.xz'), work, 'real-prostate');
+const prostateExtraction = await extractCache(prostateDir, join(prostateDir, 'work'));
+const prostateLabels = readHeaderSetLabels(join(root, 'pipelines/real-prostate/labels.csv'), 'real-prostate').map((label) => ({ ...label, vendor: 'SIEMENS' }));
+const prostateRuns = [];
+for (const heuristics of configs) {
+  const predictions = await predictTable(prostateExtraction.table, { model: models, heuristics, out: join(work, `prostate-${heuristics}.jsonl`) });
+  prostateRuns.push({ heuristics, scores: scoreResults(seriesResults(prostateLabels, predictions)) });
+}
 if (!values.work) await rm(work, { recursive: true, force: true });
 
 // ---- report ----
@@ -384,6 +395,22 @@ lines.push(
 );
 const unlabelled = runs[0].results.filter((result) => result.status === 'unlabelled' && !skips.some((skip) => skip.series === result.key));
 if (unlabelled.length > 0) lines.push(`Series extract produced that no label names: ${unlabelled.map((r) => r.key).join(', ')}.`, '');
+
+lines.push(
+  '## Real prostate exams (pipelines/real-prostate)',
+  '',
+  'Two ProstateX exams (Siemens Skyra 3 T, 18 series, hand labels; their Siemens b-values are stored with VR OB). Every series, every class; `node pipelines/evaluate-prostate.mjs` scores them with the other committed header sets (`reports/real-header-sets.md`).',
+  '',
+  '| configuration | right | accuracy | T2W | ADC | DWI | Others | wrong |',
+  '|---|---|---|---|---|---|---|---|',
+  ...prostateRuns.map(({ heuristics, scores }) => {
+    const recall = (name) => `${scores.perClass[name].support - scores.errors.filter((error) => error.label === name).length}/${scores.perClass[name].support}`;
+    const description = new Map(prostateLabels.map((label) => [`${label.study_uid}|${label.series_uid}`, label.description]));
+    const wrong = scores.errors.map((error) => `${description.get(error.key) ?? error.key}: ${error.label} → ${error.predicted}`).join('; ') || '–';
+    return `| ${heuristics === 'none' ? 'model alone' : `model + ${heuristics}`} | ${scores.correct}/${scores.series} | ${(100 * scores.accuracy).toFixed(1)} % | ${['T2W', 'ADC', 'DWI', 'Others'].map(recall).join(' | ')} | ${wrong} |`;
+  }),
+  '',
+);
 
 await mkdir(dirname(reportPath), { recursive: true });
 await atomicWriteFile(reportPath, `${lines.join('\n')}\n`);
