@@ -140,6 +140,57 @@ describe('exit codes and summaries end to end', () => {
     expect(JSON.parse(predict.stdout)).toMatchObject({ series: lines.length });
   });
 
+  it("replays the original's commands: train_all_models.smk's train call and the README's predict call", () => {
+    const folds = join(dir, 'centres.json');
+    const studies = [
+      ...new Set(
+        readFileSync(join(dir, 'labelled.csv'), 'utf8')
+          .trim()
+          .split('\n')
+          .slice(1)
+          .map((line) => line.split(',')[1]!),
+      ),
+    ];
+    writeFileSync(folds, JSON.stringify(Object.fromEntries(studies.map((study, i) => [study, `centre_${i % 2}`]))));
+    const model = join(dir, 'original.standard.100.onnx');
+    // train --n_folds 5 --random_seed … --n_jobs … --save_model --skip_feature_importance --exclude_cols a b c
+    const train = run('msc-train', [
+      '--input_path',
+      join(dir, 'labelled.csv'),
+      '--output_path',
+      model,
+      '--n_folds',
+      '2',
+      '--random_seed',
+      '7',
+      '--n_jobs',
+      '1',
+      '--save_model',
+      '--skip_feature_importance',
+      '--exclude_cols',
+      'percent_phase_field_of_view',
+      'sar',
+      'series_description',
+    ]);
+    expect(train.status, train.stderr).toBe(0);
+    const byFoldFile = run('msc-train', [
+      '--input_path',
+      join(dir, 'labelled.csv'),
+      '--output_path',
+      join(dir, 'by-centre.onnx'),
+      '--folds',
+      folds,
+      '--skip_feature_importance',
+    ]);
+    expect(byFoldFile.status, byFoldFile.stderr).toBe(0);
+    // One fold per centre of the fold file (leave-one-group-out), not a count.
+    expect((JSON.parse(byFoldFile.stdout) as { folds: { name: string }[] }).folds.map((fold) => fold.name)).toEqual(['centre_0', 'centre_1']);
+    // python msc_predict --input_path <PATH TO DICOM DIRECTORY> --model_path $MODEL_PATH
+    const predict = run('msc-predict', ['--input_path', join(dir, 'cohort'), '--model_path', model]);
+    expect(predict.status, predict.stderr).toBe(0);
+    expect(predict.stdout.split('\n')[0]).toMatch(/^patient_id,study_uid,series_uid,/);
+  });
+
   it('runs under node V8 flags (--max-old-space-size, --stack-size): worker threads inherit them', () => {
     const cohort = join(dir, 'cohort');
     for (const flag of ['--max-old-space-size=700', '--stack-size=2000']) {

@@ -48,6 +48,43 @@ describe('msc-train flags', () => {
     expect(original).toMatchObject({ input: 't.csv', output: 'm.onnx', excludeCols: ['series_description'], testSet: 'x.csv' });
   });
 
+  it("reads the original's train_all_models.smk command line, with the original's meanings", () => {
+    // train --n_folds 5 --random_seed … --n_jobs … --save_model --skip_feature_importance --exclude_cols a b c
+    const snakefile = parseTrainArgs([
+      '--input_path',
+      't.parquet',
+      '--output_path',
+      'models/catboost.standard.100.onnx',
+      '--n_folds',
+      '5',
+      '--random_seed',
+      '42',
+      '--n_jobs',
+      '2',
+      '--save_model',
+      '--skip_feature_importance',
+      '--exclude_cols',
+      'percent_phase_field_of_view',
+      'sar',
+      'series_description',
+    ]);
+    expect(snakefile).toMatchObject({
+      input: 't.parquet',
+      output: 'models/catboost.standard.100.onnx',
+      folds: 5,
+      seed: 42,
+      skipImportance: true,
+      excludeCols: ['percent_phase_field_of_view', 'sar', 'series_description'],
+    });
+    expect(snakefile.params).toMatchObject({ seed: 42, n_threads: 2 });
+    expect(snakefile.groupFile).toBeUndefined();
+    // --folds <file with folds>: the fold file (study_uid → group), not a count.
+    const foldFile = parseTrainArgs(['--input_path', 't.parquet', '--output_path', 'm.onnx', '--folds', 'folds/centres.json']);
+    expect(foldFile).toMatchObject({ groupFile: 'folds/centres.json', folds: 5 });
+    expect(parseTrainArgs(['t.csv', '-o', 'm.onnx', '--folds', '3']).folds).toBe(3);
+    expect(() => parseTrainArgs(['t.csv', '-o', 'm.onnx', '--folds', 'a.json', '--group-file', 'b.json'])).toThrow(/two fold files/);
+  });
+
   it('rejects bad flags with usage errors', () => {
     expect(() => parseTrainArgs(['t.csv'])).toThrow(/no output model/);
     expect(() => parseTrainArgs(['-o', 'm.onnx'])).toThrow(/no input table/);

@@ -3,7 +3,7 @@
  * TrainRunOptions.
  * Names follow the original tool where it had the option.
  */
-import { MscError, Option, parse, type Command } from '@msc/core';
+import { InvalidArgumentError, MscError, Option, parse, type Command } from '@msc/core';
 import { parseParamOverrides, type Task } from '../params.js';
 import { checkTagDropout, type TagDropout } from '../augment/tag-dropout.js';
 import type { TrainRunOptions } from '../train-from-table.js';
@@ -15,13 +15,15 @@ export interface TrainFlags {
   testSet?: string;
   targetColumn: string;
   task: Task;
-  excludeCols?: string;
-  includeCols?: string;
+  excludeCols?: string[];
+  includeCols?: string[];
   subset?: number;
   seed: number;
   param?: string[];
-  folds: number;
+  folds: number | string;
   groupFile?: string;
+  nJobs?: number;
+  saveModel?: boolean;
   nIter: number;
   innerFolds: number;
   skipImportance?: boolean;
@@ -33,7 +35,23 @@ export interface TrainFlags {
 }
 
 /** The original's spellings of flags MSC names differently. */
-export const TRAIN_ALIASES = { '--output-path': '--output', '--test-set-path': '--test-set', '--test-path': '--test-set' };
+export const TRAIN_ALIASES = {
+  '--output-path': '--output',
+  '--test-set-path': '--test-set',
+  '--test-path': '--test-set',
+  // The original's train_all_models.smk spellings.
+  '--n-folds': '--folds',
+  '--random-seed': '--seed',
+  '--skip-feature-importance': '--skip-importance',
+};
+
+/** `--folds`: a count of folds, or (the original's `--folds <file>`) a JSON file study_uid → group. */
+const foldsOrFile = (value: string): number | string => {
+  if (!/^\d+$/.test(value.trim())) return value;
+  const count = Number(value);
+  if (count < 2) throw new InvalidArgumentError(`expected a whole number ≥ 2 or a fold file, not '${value}'`);
+  return count;
+};
 
 const positive = (value: string): number => {
   const number = Number(value);
@@ -49,13 +67,15 @@ export function configureTrain(command: Command): Command {
     .option('--test-set <table>', 'labelled table scored by every fold and by the ensemble')
     .option('--target-column <name>', 'label column', 'class')
     .addOption(new Option('--task <task>', 'what to learn').choices(['classification', 'regression']).default('classification'))
-    .option('--exclude-cols <list>', 'columns left out, separated by , or :')
-    .option('--include-cols <list>', 'only these columns, separated by , or :')
+    .option('--exclude-cols <columns...>', 'columns left out: space-separated (the original) or separated by , or :')
+    .option('--include-cols <columns...>', 'only these columns: space-separated or separated by , or :')
     .option('--subset <n>', 'fraction (0-1] or count of studies to train on', parse.via(positive))
     .option('--seed <n>', 'random seed', parse.count(0), 42)
     .option('--param <key=value...>', 'booster parameter (repeatable), e.g. max_depth=4')
-    .option('--folds <n>', 'outer cross-validation folds grouped by study', parse.count(2), 5)
+    .option('--folds <n|file>', 'outer cross-validation folds grouped by study, or a fold file (JSON study_uid → group, as --group-file)', foldsOrFile, 5)
     .option('--group-file <json>', 'JSON study_uid → group: leave-one-group-out instead of k folds')
+    .option('--n-jobs <n>', "the original's worker count: threads building the trees' histograms", parse.count(1))
+    .option('--save-model', "the original's flag to write the model: msc-train always writes it (accepted, changes nothing)")
     .option('--n-iter <n>', 'inner random-search draws per fold (0 = off)', parse.count(0), 0)
     .option('--inner-folds <n>', 'inner search folds', parse.count(2), 5)
     .option('--skip-importance', 'skip gain/SHAP feature importance')
@@ -66,13 +86,11 @@ export function configureTrain(command: Command): Command {
     .option('--tag-dropout-copies <n>', 'copies per row under --tag-dropout', parse.count(1), 1);
 }
 
-const columnList = (text: string | undefined): string[] =>
-  text
-    ? text
-        .split(/[,:]/)
-        .map((c) => c.trim())
-        .filter(Boolean)
-    : [];
+const columnList = (values: readonly string[] | undefined): string[] =>
+  (values ?? [])
+    .flatMap((text) => text.split(/[,:\s]/))
+    .map((c) => c.trim())
+    .filter(Boolean);
 
 /** Checks the parsed flags and positional arguments into the options runTrain takes. */
 export function trainOptionsFrom(flags: TrainFlags, args: readonly string[]): TrainRunOptions {
@@ -83,6 +101,9 @@ export function trainOptionsFrom(flags: TrainFlags, args: readonly string[]): Tr
   if (!flags.output) throw new MscError('E_USAGE', 'no output model given', { hint: 'add -o model.onnx' });
   if (!/\.onnx$/i.test(flags.output))
     throw new MscError('E_USAGE', `the output model must be an .onnx file, not ${flags.output}`, { hint: 'add -o model.onnx' });
+  if (typeof flags.folds === 'string' && flags.groupFile && flags.groupFile !== flags.folds)
+    throw new MscError('E_USAGE', `--folds ${flags.folds} (a fold file) and --group-file ${flags.groupFile} name two fold files`, { hint: 'give one of them' });
+  const groupFile = typeof flags.folds === 'string' ? flags.folds : flags.groupFile;
   return {
     input,
     output: flags.output,
@@ -93,9 +114,9 @@ export function trainOptionsFrom(flags: TrainFlags, args: readonly string[]): Tr
     includeCols: columnList(flags.includeCols),
     ...(flags.subset !== undefined ? { subset: flags.subset } : {}),
     seed: flags.seed,
-    params: { ...parseParamOverrides(flags.param ?? []), seed: flags.seed },
-    folds: flags.folds,
-    ...(flags.groupFile ? { groupFile: flags.groupFile } : {}),
+    params: { ...parseParamOverrides(flags.param ?? []), seed: flags.seed, ...(flags.nJobs !== undefined ? { n_threads: flags.nJobs } : {}) },
+    folds: typeof flags.folds === 'number' ? flags.folds : 5,
+    ...(groupFile ? { groupFile } : {}),
     nIter: flags.nIter,
     innerFolds: flags.innerFolds,
     skipImportance: flags.skipImportance === true,
