@@ -26,6 +26,10 @@ export interface ExtractOptions extends WalkOptions {
   skipPath?: (path: string) => boolean;
   /** Keep only the rows this returns true for (e.g. a shard, or series not yet extracted). */
   keepRow?: (row: InstanceRow) => boolean;
+  /** Stops the run between batches (a service whose client went away, a time limit): rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Most files looked at; more is an E_BAD_DATA error naming the bound (a service's per-request limit). */
+  maxFiles?: number;
 }
 
 export async function assertInputsExist(inputs: readonly string[]): Promise<void> {
@@ -57,8 +61,16 @@ export async function* extractBatches(inputs: readonly string[], options: Extrac
       ? extractInWorkers(inputs, workers, options, (pool, paths) => pool.run(paths, { image: options.image === true }), decodeEvents)
       : extractOnThisThread(inputs, options);
   const keep = options.keepRow;
-  if (!keep) return yield* batches;
-  for await (const batch of batches) yield batch.filter((event) => event.kind === 'skipped' || keep(event.row));
+  let files = 0;
+  for await (const batch of batches) {
+    options.signal?.throwIfAborted();
+    files += batch.length;
+    if (options.maxFiles !== undefined && files > options.maxFiles)
+      throw new MscError('E_BAD_DATA', `more than ${options.maxFiles} files to read`, {
+        hint: 'give a smaller folder (one study), or raise the bound (server.max_files_per_request)',
+      });
+    yield keep ? batch.filter((event) => event.kind === 'skipped' || keep(event.row)) : batch;
+  }
 }
 
 /**

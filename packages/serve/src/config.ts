@@ -50,6 +50,9 @@ export interface ServerLimits {
   maxSeriesPerStudy: number;
   maxInstancesPerStudy: number;
   maxStudiesPerRequest: number;
+  /** Files one `/predict` may read, and the time it may take (ms): a bigger folder is 413, a slower one 503. */
+  maxFilesPerRequest: number;
+  maxRequestMs: number;
   /** `/predict` reads only below these folders (real paths). Empty: `/predict` is refused. */
   allowedRoots: string[];
   /** The same folders as written (absolute), which may pass through symbolic links. */
@@ -82,6 +85,8 @@ export const DEFAULT_LIMITS: Omit<ServerLimits, 'allowedRoots' | 'allowedRootsAs
   maxSeriesPerStudy: 2_000,
   maxInstancesPerStudy: 100_000,
   maxStudiesPerRequest: 100,
+  maxFilesPerRequest: 100_000,
+  maxRequestMs: 300_000,
   orthancMetadataKey: 'msc_label',
 };
 
@@ -145,6 +150,8 @@ export const CONFIG_SCHEMA = {
         max_series_per_study: positive(1_000_000),
         max_instances_per_study: positive(10_000_000),
         max_studies_per_request: positive(10_000),
+        max_files_per_request: positive(100_000_000),
+        max_request_ms: positive(86_400_000),
         allowed_roots: { type: 'array', items: { type: 'string', minLength: 1 } },
         allowed_dicomweb_urls: { type: 'array', items: { type: 'string', pattern: '^https?://' } },
         orthanc_metadata_key: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' },
@@ -317,6 +324,8 @@ export async function parseServeConfig(text: string, source: string, baseDir: st
       maxSeriesPerStudy: pick('maxSeriesPerStudy', 'max_series_per_study'),
       maxInstancesPerStudy: pick('maxInstancesPerStudy', 'max_instances_per_study'),
       maxStudiesPerRequest: pick('maxStudiesPerRequest', 'max_studies_per_request'),
+      maxFilesPerRequest: pick('maxFilesPerRequest', 'max_files_per_request'),
+      maxRequestMs: pick('maxRequestMs', 'max_request_ms'),
       orthancMetadataKey: pick('orthancMetadataKey', 'orthanc_metadata_key'),
       allowedRoots: roots,
       allowedRootsAsWritten: ((server.allowed_roots as string[] | undefined) ?? []).map(absolute),

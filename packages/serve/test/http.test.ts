@@ -277,6 +277,26 @@ describe('hardening round 2', () => {
     }
   }, 30_000);
 
+  it('bounds the files one /predict reads (413), and extraction stops on an aborted signal (finding F8)', async () => {
+    await mkdir(join(dir, 'few-files'), { recursive: true });
+    const configPath = await writeConfig(join(dir, 'few-files'), {
+      models: { prostate_mpmri: { model: DEFAULT_MODEL } },
+      server: { allowed_roots: [root], max_files_per_request: 2 },
+    });
+    const bounded = await createServer({ configPath, env: {}, logger: false });
+    try {
+      const reply = await bounded.app.inject({ method: 'POST', url: '/predict', payload: { model_id: 'prostate_mpmri', dicom_path: 'cohort' } });
+      expect(reply.statusCode).toBe(413);
+      expect(reply.json()).toMatchObject({ code: 'E_TOO_LARGE', message: 'more than 2 files to read' });
+    } finally {
+      await bounded.close();
+    }
+    const { extractSeries } = await import('@msc/extract');
+    const stopped = new AbortController();
+    stopped.abort(new Error('the client closed the connection'));
+    await expect(extractSeries([join(root, 'cohort')], { workers: 0, signal: stopped.signal })).rejects.toThrow('the client closed the connection');
+  });
+
   it('accepts classes named with other characters than letters and digits in its reply schema (finding F7)', async () => {
     const { PREDICT_REPLY } = await import('../src/schemas.js');
     const pattern = Object.keys(PREDICT_REPLY.patternProperties)[0]!;
