@@ -10,13 +10,14 @@ import { imageFeaturesFromFile, type ImageFeaturesResult } from './image/index.j
 import { HEADER_OPTIONS, instanceRow, unreadableReason } from './instance-row.js';
 import { DamagedData } from './reader/byte-reader.js';
 import { NotDicomError, type ParsedHeader } from './reader/parse.js';
-import { readHeader, readHeaderSync, type ReadBuffer } from './reader/read-file.js';
+import { readHeader, readHeaderSync, type Confinement, type ReadBuffer } from './reader/read-file.js';
 
 /** Why a file that failed to parse was skipped, in the report's words. */
 export function skipReason(error: unknown): string {
   if (error instanceof NotDicomError) return 'not DICOM';
   if (error instanceof DamagedData) return unreadableReason(error);
   const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EOUTSIDE') return 'outside the allowed roots';
   if (code) return `unreadable (${code})`;
   return `unparseable: ${errorMessage(error)}`;
 }
@@ -46,10 +47,10 @@ function withImageFeatures(event: ExtractEvent, bytes: () => Uint8Array): Extrac
 }
 
 /** One file → its row, or why it was skipped. Never throws for a bad file. */
-export async function extractFile(path: string, options: { image?: boolean } = {}): Promise<ExtractEvent> {
+export async function extractFile(path: string, options: { image?: boolean; confine?: Confinement } = {}): Promise<ExtractEvent> {
   let event: ExtractEvent;
   try {
-    event = outcome(path, await readHeader(path, HEADER_OPTIONS));
+    event = outcome(path, await readHeader(path, HEADER_OPTIONS, undefined, options.confine));
   } catch (error) {
     return { kind: 'skipped', path, reason: skipReason(error) };
   }

@@ -30,6 +30,11 @@ export interface ExtractOptions extends WalkOptions {
   signal?: AbortSignal;
   /** Most files looked at; more is an E_BAD_DATA error naming the bound (a service's per-request limit). */
   maxFiles?: number;
+  /**
+   * Real folders every file read must lie in, checked on the opened file (a service's allowed
+   * roots); others are skipped as 'outside the allowed roots'. On the calling thread only (`workers: 0`).
+   */
+  confine?: readonly string[];
 }
 
 export async function assertInputsExist(inputs: readonly string[]): Promise<void> {
@@ -55,7 +60,8 @@ export function maxWorkers(): number {
 /** Events in walk order, a batch at a time (what the table writers consume). */
 export async function* extractBatches(inputs: readonly string[], options: ExtractOptions = {}): AsyncGenerator<ExtractEvent[]> {
   await assertInputsExist(inputs);
-  const workers = Math.min(options.workers ?? defaultWorkers(), maxWorkers());
+  // Confined reads check each opened file on the calling thread.
+  const workers = options.confine ? 0 : Math.min(options.workers ?? defaultWorkers(), maxWorkers());
   const batches =
     workers > 0
       ? extractInWorkers(inputs, workers, options, (pool, paths) => pool.run(paths, { image: options.image === true }), decodeEvents)
@@ -196,7 +202,7 @@ async function* extractOnThisThread(inputs: readonly string[], options: ExtractO
   for await (const path of walkFiles(inputs, walkOptions)) {
     for (const event of take()) window.push(Promise.resolve(event));
     if (options.skipPath?.(path)) continue;
-    window.push(limit(() => extractFile(path, { image: options.image === true })));
+    window.push(limit(() => extractFile(path, { image: options.image === true, ...(options.confine ? { confine: options.confine } : {}) })));
     // Results leave in walk order; the window bounds memory and keeps `concurrency` reads in flight.
     if (window.length >= concurrency * 4) yield [await window.shift()!];
   }

@@ -297,6 +297,19 @@ describe('hardening round 2', () => {
     await expect(extractSeries([join(root, 'cohort')], { workers: 0, signal: stopped.signal })).rejects.toThrow('the client closed the connection');
   });
 
+  it('checks each opened file to really lie in an allowed root, so a folder swapped for a link mid-walk leads nowhere (finding F3)', async () => {
+    const { extractSeries } = await import('@msc/extract');
+    const { realpath } = await import('node:fs/promises');
+    // The walk goes by name through root/escape (a link out of the root), as it would after a swap.
+    const confined = await extractSeries([join(root, 'escape')], { workers: 2, confine: [await realpath(root)] });
+    expect(confined.rows).toEqual([]);
+    expect(confined.skipped.length).toBeGreaterThan(0);
+    expect(new Set(confined.skipped.map((file) => file.reason))).toEqual(new Set(['outside the allowed roots']));
+    const inside = await extractSeries([join(root, 'cohort')], { workers: 0, confine: [await realpath(root)] });
+    expect(inside.rows.length).toBeGreaterThan(0);
+    expect(inside.skipped.filter((file) => file.reason === 'outside the allowed roots')).toEqual([]);
+  });
+
   it('accepts classes named with other characters than letters and digits in its reply schema (finding F7)', async () => {
     const { PREDICT_REPLY } = await import('../src/schemas.js');
     const pattern = Object.keys(PREDICT_REPLY.patternProperties)[0]!;

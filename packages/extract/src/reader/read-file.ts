@@ -3,7 +3,8 @@
  * is never read), the whole file only when the header is longer than the prefix.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, readlink } from 'node:fs/promises';
+import { sep } from 'node:path';
 import { NeedMoreBytes } from './byte-reader.js';
 import { parseHeader, type ParseOptions, type ParsedHeader } from './parse.js';
 
@@ -14,9 +15,29 @@ function nextLength(error: NeedMoreBytes, length: number, size: number): number 
   return Number.isFinite(error.wanted) ? Math.min(size, Math.max(error.wanted * 2, length * 4)) : size;
 }
 
-export async function readHeader(path: string, options: ParseOptions, prefixBytes = DEFAULT_PREFIX_BYTES): Promise<ParsedHeader> {
+/**
+ * Folders a file must really lie in, checked on the opened file itself (its descriptor's path in
+ * /proc), not on its name: a folder swapped for a symbolic link while a walk runs cannot lead a
+ * read outside them (finding F3).
+ */
+export type Confinement = readonly string[];
+
+export class OutsideRootsError extends Error {
+  readonly code = 'EOUTSIDE';
+  constructor() {
+    super('outside the allowed roots');
+  }
+}
+
+async function assertConfined(fd: number, roots: Confinement): Promise<void> {
+  const real = await readlink(`/proc/self/fd/${fd}`);
+  if (!roots.some((root) => real === root || real.startsWith(root.endsWith(sep) ? root : `${root}${sep}`))) throw new OutsideRootsError();
+}
+
+export async function readHeader(path: string, options: ParseOptions, prefixBytes = DEFAULT_PREFIX_BYTES, confine?: Confinement): Promise<ParsedHeader> {
   const handle = await open(path, 'r');
   try {
+    if (confine) await assertConfined(handle.fd, confine);
     const { size } = await handle.stat();
     let length = Math.min(size, prefixBytes);
     for (;;) {

@@ -32,6 +32,8 @@ export const predictFolderRoutes: FastifyPluginAsync<ServeContext> = async (app,
           workers: 0,
           followLinks: false,
           maxFiles: limits.maxFilesPerRequest,
+          // Each file is checked, once open, to really lie in an allowed root (finding F3).
+          confine: limits.allowedRoots,
           signal: AbortSignal.any([signal, AbortSignal.timeout(limits.maxRequestMs)]),
         }).catch((error: unknown) => {
           if (signal.aborted) throw error;
