@@ -16,7 +16,7 @@ import { writeReport } from '@msc/report';
 import { labelledSeriesTable } from './cohort-table.mjs';
 import { HELD_OUT_VENDORS } from '@msc/synth';
 import { cacheDir, checkCache, readManifest } from './real-data/cache.mjs';
-import { extractCache, predictTable, readLabels, seriesResults } from './real-data/evaluate.mjs';
+import { extractCache, predictTable, readHeaderSetLabels, readLabels, seriesResults, unpackHeaderSet } from './real-data/evaluate.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values } = parseArgs({
@@ -87,6 +87,32 @@ if ((await checkCache(readManifest(), cache)).every((entry) => entry.state === '
   );
 } else {
   process.stderr.write('report-default-model: the real-scanner set is not fetched (node pipelines/real-data/fetch.mjs): left out\n');
+}
+
+// The committed real prostate exams (ProstateX, Siemens 3 T), always present.
+{
+  const dir = await unpackHeaderSet(fileURLToPath(new URL('real-prostate/headers.tar.xz', import.meta.url)), work, 'real-prostate');
+  const extraction = await extractCache(dir, join(dir, 'work'));
+  const predictions = await predictTable(extraction.table, { model: [model], heuristics: 'prostate_mpmri', out: join(dir, 'predictions.jsonl') });
+  const labels = readHeaderSetLabels(fileURLToPath(new URL('real-prostate/labels.csv', import.meta.url)), 'real-prostate');
+  const description = new Map(labels.map((label) => [`${label.study_uid}|${label.series_uid}`, label.description]));
+  const byKey = new Map(predictions.map((p) => [`${p.study_uid}|${p.series_uid}`, p]));
+  const rows = seriesResults(labels, predictions)
+    .filter((result) => result.status === 'scored')
+    .map((result) => ({
+      study_uid: byKey.get(result.key).study_uid,
+      series_uid: byKey.get(result.key).series_uid,
+      class: result.label,
+      prediction: result.model,
+      prediction_heuristics: result.predicted,
+      confidence: result.confidence,
+      vendor: 'SIEMENS',
+      series_description: description.get(result.key) ?? '',
+    }));
+  evaluations.push({ name: 'real prostate exams (pipelines/real-prostate)', rows });
+  notes.push(
+    'Real prostate exams: two ProstateX exams (Siemens Skyra 3 T, 18 series, hand labels in pipelines/real-prostate/labels.csv), see pipelines/reports/real-scanners.md.',
+  );
 }
 
 const paths = await Promise.all(

@@ -191,6 +191,15 @@ describe('exit codes and summaries end to end', () => {
     expect(predict.stdout.split('\n')[0]).toMatch(/^patient_id,study_uid,series_uid,/);
   });
 
+  it('msc-report refuses a report path that is one of its inputs, leaving the input as it was (issue 22: every tool)', () => {
+    const metrics = join(dir, 'm.metrics.csv');
+    const before = readFileSync(metrics);
+    const result = run('msc-report', ['--metrics', metrics, '-o', metrics]);
+    expect(result.status).toBe(EXIT_CODES.usage);
+    expect(result.stderr).toMatch(/^error \[E_USAGE\]: the report \(.*m\.metrics\.csv\) is the same file as an input table/);
+    expect(readFileSync(metrics)).toEqual(before);
+  });
+
   it('runs under node V8 flags (--max-old-space-size, --stack-size): worker threads inherit them', () => {
     const cohort = join(dir, 'cohort');
     for (const flag of ['--max-old-space-size=700', '--stack-size=2000']) {

@@ -1,5 +1,5 @@
 /** msc-report: metric, importance and prediction tables → one static HTML report that opens offline. */
-import { MscError, defineCli, writeSummary, type Command } from '@msc/core';
+import { MscError, defineCli, namedPath as role, writeSummary, type Command } from '@msc/core';
 import { namedPath, writeReport } from '../report.js';
 
 interface Flags {
@@ -30,6 +30,14 @@ export const main = defineCli<Flags>({
       .option('--note <text...>', 'paragraphs under the title (how the figures were made)')
       .option('-o, --output <file.html>', 'the report'),
   aliases: { '--output-path': '--output', '--metrics-path': '--metrics' },
+  paths: (flags) => ({
+    inputs: [
+      ...[...(flags.metrics ?? []), ...(flags.importance ?? [])].map((path) => role(path, 'an input table')),
+      ...[...(flags.logo ?? []), ...(flags.evaluation ?? [])].map((text) => role(namedPath(text).path, 'an input table')),
+      role(flags.labels, 'the label table'),
+    ],
+    outputs: [role(flags.output, 'the report')],
+  }),
   async run(flags, _args, io) {
     if (!flags.output) throw new MscError('E_USAGE', 'no output given', { hint: 'add -o report.html' });
     if (!/\.html?$/i.test(flags.output))
