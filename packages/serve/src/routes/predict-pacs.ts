@@ -1,6 +1,6 @@
 /** POST /predict-orthanc (with label write-back) and POST /predict-dicomweb: label the series of PACS studies. */
 import type { FastifyPluginAsync } from 'fastify';
-import { DicomWebClient, OrthancClient, endpointFromEnv, labelTargets, normalizeEndpoint, type PacsEndpoint } from '@msc/pacs';
+import { DicomWebClient, OrthancClient, endpointFromEnv, labelTargets, normalizeEndpoint, type PacsEndpoint, type PacsHttpOptions } from '@msc/pacs';
 import type { ServeConfig } from '../config.js';
 import type { ServeContext } from '../context.js';
 import { HttpError } from '../errors.js';
@@ -35,14 +35,7 @@ export const predictPacsRoutes: FastifyPluginAsync<ServeContext> = async (app, c
           );
         const studies = studiesOf(current, request.body);
         const limits = current.config.server;
-        const client = new OrthancClient(endpoint, {
-          timeoutMs: limits.upstreamTimeoutMs,
-          concurrency: limits.upstreamConcurrency,
-          maxResponseBytes: limits.maxPacsReplyBytes,
-          maxSeriesPerStudy: limits.maxSeriesPerStudy,
-          maxInstancesPerStudy: limits.maxInstancesPerStudy,
-          signal,
-        });
+        const client = new OrthancClient(endpoint, pacsClientOptions(limits, signal));
         const found = await pacsSeries(client, studies, request);
         const result = await current.predict(model, found.rows);
         let labels: { method: 'labels' | 'metadata'; key?: string; written: number } | undefined;
@@ -75,14 +68,7 @@ export const predictPacsRoutes: FastifyPluginAsync<ServeContext> = async (app, c
         const endpoint = dicomWebEndpoint(request.body.dicom_web_url, current.config, env);
         const studies = studiesOf(current, request.body);
         const limits = current.config.server;
-        const client = new DicomWebClient(endpoint, {
-          timeoutMs: limits.upstreamTimeoutMs,
-          concurrency: limits.upstreamConcurrency,
-          maxResponseBytes: limits.maxPacsReplyBytes,
-          maxSeriesPerStudy: limits.maxSeriesPerStudy,
-          maxInstancesPerStudy: limits.maxInstancesPerStudy,
-          signal,
-        });
+        const client = new DicomWebClient(endpoint, pacsClientOptions(limits, signal));
         const found = await pacsSeries(client, studies, request);
         const result = await current.predict(model, found.rows);
         metrics.work('/predict-dicomweb', { studies: studies.length, series: found.rows.length, pacsCalls: client.calls, pacsRetries: client.retries });
@@ -91,6 +77,18 @@ export const predictPacsRoutes: FastifyPluginAsync<ServeContext> = async (app, c
     },
   );
 };
+
+/** The server's PACS bounds (time, concurrency, reply bytes, series and instances per study) for one request's client. */
+function pacsClientOptions(limits: ServeConfig['server'], signal: AbortSignal): PacsHttpOptions {
+  return {
+    timeoutMs: limits.upstreamTimeoutMs,
+    concurrency: limits.upstreamConcurrency,
+    maxResponseBytes: limits.maxPacsReplyBytes,
+    maxSeriesPerStudy: limits.maxSeriesPerStudy,
+    maxInstancesPerStudy: limits.maxInstancesPerStudy,
+    signal,
+  };
+}
 
 function dicomWebEndpoint(requested: string | undefined, config: ServeConfig, env: NodeJS.ProcessEnv): PacsEndpoint {
   const configured = endpointFromEnv('DICOMWEB', env);
