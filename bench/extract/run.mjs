@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // msc-extract files/s against its I/O floor and the original's extraction code, same files, one run.
-//   pnpm build && node bench/run.mjs extract   (BENCH_STUDIES=120: ≈ 29K files with pixels; BENCH_RUNS=3)
+//   pnpm build && node bench/run.mjs extract   (BENCH_STUDIES=55: ≈ 31.8K files, 10 GB with pixels; BENCH_RUNS=3)
 // The cohort (realistic pixel payloads, ≈ 170 KB per file) is cached under bench/out/. Every command
 // runs BENCH_RUNS times, interleaved round by round (so drift of this shared machine hits all alike),
 // after one warm-up round that also fills the page cache; medians, min–max and ratios are printed with
@@ -23,7 +23,7 @@ import { generateCohort } from '@msc/synth';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const out = join(root, 'bench', 'out');
-const studies = Number(process.env.BENCH_STUDIES ?? 120);
+const studies = Number(process.env.BENCH_STUDIES ?? 55);
 const cohortDir = join(out, `extract-cohort-${studies}`);
 const PYTHON = '/usr/bin/python3';
 const ORACLE = join(root, 'packages/extract/test/pydicom_rows.py');

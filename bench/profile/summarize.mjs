@@ -56,6 +56,7 @@ function category(name, where) {
 const byCategory = new Map();
 const byFile = new Map();
 const byFunction = new Map();
+const byLine = new Map(); // function key → Map(line → ticks): where inside a function its samples fell
 const perProfile = [];
 let total = 0;
 let idle = 0;
@@ -79,7 +80,10 @@ for (const file of files) {
     add(byCategory, category(functionName, where), us);
     add(profileCategories, category(functionName, where), us);
     add(byFile, where || '(native / V8)', us);
-    add(byFunction, `${functionName || '(anonymous)'} ${where ? `${where}:${lineNumber + 1}` : '(native)'}`, us);
+    const key = `${functionName || '(anonymous)'} ${where ? `${where}:${lineNumber + 1}` : '(native)'}`;
+    add(byFunction, key, us);
+    if (!byLine.has(key)) byLine.set(key, new Map());
+    for (const { line, ticks } of nodes.get(id).positionTicks ?? []) add(byLine.get(key), line, ticks);
     sum += us;
   }
   const busiest = [...profileCategories].sort((a, b) => b[1] - a[1]).slice(0, 3);
@@ -102,3 +106,11 @@ for (const [name, us, profileIdle, busiest] of perProfile) {
 table('category', byCategory, top);
 table('file', byFile, top);
 table('function', byFunction, top);
+// Inlined callees and blocking waits (Atomics.wait) count as their caller's self time: the source
+// lines of the costliest functions say which it was.
+console.log('\nsource lines of the 5 costliest functions (share of their samples):');
+for (const [key] of [...byFunction].sort((a, b) => b[1] - a[1]).filter(([key]) => byLine.get(key)?.size).slice(0, 5)) {
+  const lines = [...byLine.get(key)].sort((a, b) => b[1] - a[1]);
+  const ticks = lines.reduce((sum, [, t]) => sum + t, 0);
+  console.log(`- ${key}: ${lines.slice(0, 4).map(([line, t]) => `line ${line} ${((100 * t) / ticks).toFixed(0)} %`).join(', ')}`);
+}
