@@ -109,8 +109,16 @@ table('function', byFunction, top);
 // Inlined callees and blocking waits (Atomics.wait) count as their caller's self time: the source
 // lines of the costliest functions say which it was.
 console.log('\nsource lines of the 5 costliest functions (share of their samples):');
-for (const [key] of [...byFunction].sort((a, b) => b[1] - a[1]).filter(([key]) => byLine.get(key)?.size).slice(0, 5)) {
+for (const [key] of [...byFunction]
+  .sort((a, b) => b[1] - a[1])
+  .filter(([key]) => byLine.get(key)?.size)
+  .slice(0, 5)) {
   const lines = [...byLine.get(key)].sort((a, b) => b[1] - a[1]);
   const ticks = lines.reduce((sum, [, t]) => sum + t, 0);
-  console.log(`- ${key}: ${lines.slice(0, 4).map(([line, t]) => `line ${line} ${((100 * t) / ticks).toFixed(0)} %`).join(', ')}`);
+  console.log(
+    `- ${key}: ${lines
+      .slice(0, 4)
+      .map(([line, t]) => `line ${line} ${((100 * t) / ticks).toFixed(0)} %`)
+      .join(', ')}`,
+  );
 }
