@@ -43,14 +43,20 @@ function plan(seriesCount, instances, templateCount) {
   });
 }
 
-export async function makeTables({ out, seriesCount = 60_000, instances = 5_520_218 }) {
+/** `withTsv: false` makes only the parquet (profiling predict on parquet needs no 5.5M-row TSV). */
+export async function makeTables({ out, seriesCount = 60_000, instances = 5_520_218, withTsv = true }) {
   await mkdir(out, { recursive: true });
   const tsv = join(out, `predict-instances-${seriesCount}-${instances}.tsv`);
   const parquet = join(out, `predict-series-${seriesCount}.parquet`);
-  if (existsSync(tsv) && existsSync(parquet)) return { tsv, parquet };
+  if ((!withTsv || existsSync(tsv)) && existsSync(parquet)) return { tsv, parquet };
   const { columns, series: templateSeries } = await templates(out);
   const seriesOf = plan(seriesCount, instances, templateSeries.length);
+  if (withTsv && !existsSync(tsv)) writeInstanceTsv(tsv, columns, templateSeries, seriesOf, seriesCount);
+  if (!existsSync(parquet)) await writeSeriesParquet(parquet, columns, templateSeries, seriesOf, seriesCount);
+  return { tsv, parquet };
+}
 
+function writeInstanceTsv(tsv, columns, templateSeries, seriesOf, seriesCount) {
   // (b) the instance TSV, written in 8 MB blocks.
   const temporary = `${tsv}.tmp`;
   const fd = openSync(temporary, 'w');
@@ -79,8 +85,10 @@ export async function makeTables({ out, seriesCount = 60_000, instances = 5_520_
   writeSync(fd, block);
   closeSync(fd);
   renameSync(temporary, tsv);
+}
 
-  // (a) the same series, reduced, as parquet.
+/** (a) the same series, reduced, as parquet. */
+async function writeSeriesParquet(parquet, columns, templateSeries, seriesOf, seriesCount) {
   const templateRows = templateSeries.map((rows) => reduceToSeries(rows)[0]);
   const seriesColumns = columns.filter((column) => column !== 'file_path');
   const rows = [];
@@ -89,5 +97,4 @@ export async function makeTables({ out, seriesCount = 60_000, instances = 5_520_
     rows.push({ ...templateRows[s.template], patient_id: s.patient, study_uid: s.study, series_uid: s.series, number_of_images: s.instances });
   }
   await writeTable(parquet, seriesColumns, rows);
-  return { tsv, parquet };
 }
