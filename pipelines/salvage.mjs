@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Random } from '@msc/core';
-import { extractFile, nonImageReason } from '@msc/extract';
+import { extractFile, extractRows, nonImageReason } from '@msc/extract';
 import { cacheDir } from './real-data/cache.mjs';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
@@ -281,6 +281,7 @@ export async function measureSalvage({ seedDirs, mutants, seed, workDir }) {
     partial: rowed.filter((m) => events.get(m.path).partial).length,
     rate: readable.length > 0 ? rowed.length / readable.length : Number.NaN,
     extra,
+    rowPaths: made.filter((m) => events.get(m.path).kind === 'row').map((m) => m.path),
     disagree: disagree.map((m) => `${m.path} ← ${m.seed} ${m.what}`),
     lost,
     topReasons: [...reasons].sort((a, b) => b[1] - a[1]),
@@ -315,6 +316,11 @@ async function main() {
     if (values['real-scanners']) seedDirs.push(join(cacheDir(), 'files'));
     const result = await measureSalvage({ seedDirs, mutants: Number(values.mutants), seed: Number(values.seed), workDir });
     console.log(formatSalvage(result));
+    // The extract pipeline (walk, worker threads) must give rows for the same files as extractFile.
+    const extracted = await extractRows([join(workDir, 'mutants')], { level: 'instance' });
+    const piped = new Set(extracted.rows.map((row) => row.file_path));
+    const differ = result.rowPaths.filter((path) => !piped.has(path)).length + [...piped].filter((path) => !result.rowPaths.includes(path)).length;
+    console.log(`extract pipeline (extractRows): ${piped.size} rows; ${differ} files where it and extractFile differ`);
     if (values.verbose) for (const m of result.lost) console.log(`  lost: ${m.path} ← ${m.seed} ${m.what}: ${m.reason}`);
   } finally {
     if (!values.keep) await rm(workDir, { recursive: true, force: true });

@@ -47,6 +47,24 @@ describe('salvage of mutated real files', () => {
     30_000,
   );
 
+  it('reads a file whose DICM magic was cut out of a zeroed preamble, as pydicom does', async () => {
+    const folder = seedDirs[0]!;
+    const patient = readdirSync(folder).find((name) => name.startsWith('ProstateX'))!;
+    const series = readdirSync(join(folder, patient))[0]!;
+    const file = join(folder, patient, series, readdirSync(join(folder, patient, series)).sort()[0]!);
+    const bytes = readFileSync(file);
+    expect(bytes.subarray(0, 128).every((byte) => byte === 0)).toBe(true);
+    const damaged = join(work, 'no-magic.dcm');
+    writeFileSync(damaged, Buffer.concat([bytes.subarray(0, 128), bytes.subarray(132)]));
+    const [event, intact] = [await extractFile(damaged), await extractFile(file)];
+    if (event.kind !== 'row' || intact.kind !== 'row') throw new Error(`no row: ${JSON.stringify(event)}`);
+    expect(event.row.series_uid).toBe(intact.row.series_uid);
+    // Nothing but zeros before the dataset is still no DICOM.
+    const zeros = join(work, 'zeros.dcm');
+    writeFileSync(zeros, new Uint8Array(4096));
+    expect(await extractFile(zeros)).toMatchObject({ kind: 'skipped', reason: 'not DICOM' });
+  });
+
   it('reads past a sequence whose undefined length was damaged to 0, as pydicom does', async () => {
     // A real ProstateX file; its first top-level sequence of undefined length gets length 0, which
     // leaves its item at the top level: pydicom reads that as raw bytes up to the sequence delimiter.

@@ -288,8 +288,12 @@ export function parseHeader(bytes: Uint8Array, complete: boolean, options: Parse
   const elements = new Map<number, RawElement>();
   const hasPreamble = bytes.length >= 132 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d;
   let position = hasPreamble ? 132 : 0;
+  // A zeroed preamble whose DICM was damaged or cut reads, as pydicom reads it, as empty (0000,0000)
+  // elements: up to 128 zero bytes are passed over before the dataset start.
+  if (!hasPreamble) while (position < 128 && position + 8 <= bytes.length && bytes.subarray(position, position + 8).every((byte) => byte === 0)) position += 8;
   // Without a preamble a dataset starts with file meta (0002) or identifying elements (0008).
-  if (!hasPreamble && ![0x0002, 0x0008].includes(bytes[0]! | (bytes[1]! << 8))) throw new NotDicomError('no DICM preamble and no dataset start');
+  if (!hasPreamble && ![0x0002, 0x0008].includes(bytes[position]! | (bytes[position + 1]! << 8)))
+    throw new NotDicomError('no DICM preamble and no dataset start');
   let transferSyntaxUid: string | undefined;
   // File meta (group 0002) is always explicit VR little endian.
   const meta = new Map<number, RawElement>();
