@@ -3,6 +3,7 @@ export * from './events.js';
 export { extractFile, skipReason } from './extract-file.js';
 export * from './instance-row.js';
 export * from './walk.js';
+export { nonImageReason } from './sop-classes.js';
 export { readHeader, DEFAULT_PREFIX_BYTES } from './reader/read-file.js';
 export { parseHeader, NotDicomError, type ParsedHeader, type RawElement, type ParseOptions, type KeepOptions } from './reader/parse.js';
 export { NeedMoreBytes } from './reader/byte-reader.js';

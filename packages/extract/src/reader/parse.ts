@@ -64,6 +64,7 @@ export interface ParseOptions extends KeepOptions {
 }
 
 const UNDEFINED_LENGTH = 0xffffffff;
+const ITEM = 0xfffee000;
 const ITEM_END = 0xfffee00d;
 const SEQUENCE_END = 0xfffee0dd;
 const PIXEL_DATA = 0x7fe00010;
@@ -82,6 +83,8 @@ interface Header {
   vr: string;
   length: number;
   valueOffset: number;
+  /** The VR was written in the element (explicit), not looked up. */
+  vrWritten?: true;
 }
 
 /**
@@ -98,8 +101,8 @@ function readElementHeader(reader: ByteReader, offset: number, explicitVR: boole
     // pydicom's test: b'AA' <= vr <= b'ZZ', compared as byte strings.
     if (first > 0x41 ? first < 0x5a || (first === 0x5a && second <= 0x5a) : first === 0x41 && second >= 0x41) {
       const vr = String.fromCharCode(first, second);
-      if (LONG_LENGTH_VRS.has(vr)) return { tag, vr, length: reader.uint32(offset + 8), valueOffset: offset + 12 };
-      return { tag, vr, length: reader.uint16(offset + 6), valueOffset: offset + 8 };
+      if (LONG_LENGTH_VRS.has(vr)) return { tag, vr, length: reader.uint32(offset + 8), valueOffset: offset + 12, vrWritten: true };
+      return { tag, vr, length: reader.uint16(offset + 6), valueOffset: offset + 8, vrWritten: true };
     }
   }
   return { tag, vr: options.vrOf(tag) ?? 'UN', length: reader.uint32(offset + 4), valueOffset: offset + 8 };
@@ -143,6 +146,34 @@ function skipSequence(reader: ByteReader, offset: number, explicitVR: boolean, o
   }
 }
 
+/**
+ * Whether a top-level element of undefined length is a sequence, as pydicom decides: SQ, or UN, as
+ * written; a looked-up VR (implicit, or VR bytes that are no letters) when the dictionary says SQ or,
+ * unknown, when an Item tag follows. Item and delimiter tags (a sequence whose length was damaged
+ * to 0 leaves its items at the top level) never are. The others hold raw bytes up to a sequence
+ * delimiter.
+ */
+function holdsItems(reader: ByteReader, header: Header): boolean {
+  if (header.tag >>> 16 === 0xfffe) return false;
+  if (header.vr === 'SQ') return true;
+  if (header.vrWritten) return header.vr === 'UN';
+  return readTag(reader, header.valueOffset) === ITEM;
+}
+
+/**
+ * The offset after the first sequence delimiter tag from `offset` on, and its 4-byte length field
+ * (pydicom's read_undefined_length_value for a non-sequence of undefined length).
+ */
+function afterSequenceDelimiter(reader: ByteReader, offset: number): number {
+  const { bytes } = reader;
+  const [first, second, third, fourth] = reader.littleEndian ? [0xfe, 0xff, 0xdd, 0xe0] : [0xff, 0xfe, 0xe0, 0xdd];
+  for (let at = bytes.indexOf(first, offset); at >= 0 && at + 4 <= bytes.length; at = bytes.indexOf(first, at + 1)) {
+    if (bytes[at + 1] === second && bytes[at + 2] === third && bytes[at + 3] === fourth) return at + 8;
+  }
+  if (!reader.complete) throw new NeedMoreBytes(bytes.length + 1);
+  throw new DamagedData('file truncated (element of undefined length has no sequence delimiter)', offset);
+}
+
 /** UN of undefined length holds implicit-VR items (as pydicom reads it). */
 const itemsExplicit = (header: Header, explicitVR: boolean) => (header.vr === 'UN' ? false : explicitVR);
 
@@ -165,7 +196,10 @@ function readElement(
     into.set(header.tag, { tag: header.tag, vr: 'SQ', value: NO_BYTES, littleEndian: reader.littleEndian, items });
     return end;
   }
-  if (header.length === UNDEFINED_LENGTH) return skipSequence(reader, header.valueOffset, itemsExplicit(header, explicitVR), options);
+  if (header.length === UNDEFINED_LENGTH) {
+    if (depth === 0 && !holdsItems(reader, header)) return afterSequenceDelimiter(reader, header.valueOffset);
+    return skipSequence(reader, header.valueOffset, header.vrWritten ? itemsExplicit(header, explicitVR) : explicitVR, options);
+  }
   if (keep.keep(header.tag) && header.vr !== 'SQ') {
     into.set(header.tag, { tag: header.tag, vr: header.vr, value: reader.slice(header.valueOffset, header.length), littleEndian: reader.littleEndian });
   }
@@ -254,8 +288,12 @@ export function parseHeader(bytes: Uint8Array, complete: boolean, options: Parse
   const elements = new Map<number, RawElement>();
   const hasPreamble = bytes.length >= 132 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d;
   let position = hasPreamble ? 132 : 0;
+  // A zeroed preamble whose DICM was damaged or cut reads, as pydicom reads it, as empty (0000,0000)
+  // elements: up to 128 zero bytes are passed over before the dataset start.
+  if (!hasPreamble) while (position < 128 && position + 8 <= bytes.length && bytes.subarray(position, position + 8).every((byte) => byte === 0)) position += 8;
   // Without a preamble a dataset starts with file meta (0002) or identifying elements (0008).
-  if (!hasPreamble && ![0x0002, 0x0008].includes(bytes[0]! | (bytes[1]! << 8))) throw new NotDicomError('no DICM preamble and no dataset start');
+  if (!hasPreamble && ![0x0002, 0x0008].includes(bytes[position]! | (bytes[position + 1]! << 8)))
+    throw new NotDicomError('no DICM preamble and no dataset start');
   let transferSyntaxUid: string | undefined;
   // File meta (group 0002) is always explicit VR little endian.
   const meta = new Map<number, RawElement>();
