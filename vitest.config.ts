@@ -19,6 +19,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // vitest's default on 2 cores is one worker (cores − 1); most files wait on child processes and
+    // files, so two overlap well: paired fresh clones, each the other's load, vitest 252 s with 2
+    // against 381 s with 1 (613 tests green in both).
+    maxWorkers: 2,
     // one line per file, failures in full, skipped tests with their reasons (test-support/summary-reporter.ts)
     reporters: ['./test-support/summary-reporter.ts'],
   },
