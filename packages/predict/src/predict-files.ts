@@ -32,6 +32,7 @@ export function columnsRead(models: readonly ModelBundle[], heuristics?: Compile
       'patient_id',
       'study_uid',
       'series_uid',
+      'manufacturer',
       ...STUDY_CONTEXT_INPUT_COLUMNS,
       ...models.flatMap((model) => specColumns(model.spec)),
       ...(heuristics?.columns ?? []),

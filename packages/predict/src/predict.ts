@@ -32,6 +32,8 @@ export interface Prediction {
   confidence: number;
   /** Id of the heuristic rule that fired, or ''. */
   rule: string;
+  /** Manufacturer (0008,0070) passed through, so a reviewer can filter by vendor (msc-review). */
+  manufacturer: string;
   /** Class → probability (classification only). */
   probabilities: Record<string, number>;
   /** With `explain`: the features that moved the model to its label most, largest first. */
@@ -143,6 +145,7 @@ export async function predictSeries(rows: readonly Row[], models: readonly Model
       prediction_heuristics: combineWithModel(label, heuristic),
       confidence,
       rule: heuristic.rule ?? '',
+      manufacturer: text(row.manufacturer),
       probabilities,
     };
   });
@@ -203,6 +206,7 @@ export function predictionRows(predictions: readonly Prediction[], classes: read
     ...probabilityColumns,
     'confidence',
     'rule',
+    'manufacturer',
     ...(explained ? ['explanation'] : []),
   ];
   const rows = predictions.map((p) => {
@@ -219,6 +223,7 @@ export function predictionRows(predictions: readonly Prediction[], classes: read
     classes.forEach((name, i) => (row[probabilityColumns[i]!] = round(p.probabilities[name])));
     row.confidence = round(p.confidence);
     row.rule = p.rule;
+    row.manufacturer = p.manufacturer;
     if (explained) row.explanation = formatExplanation(p.explanation ?? []);
     return row;
   });

@@ -120,6 +120,7 @@ export const PREDICT_REPLY = {
     prediction_heuristics: { ...texts, description: 'The final label: a fired rule replaces the model label' },
     confidence: { ...numbers, description: 'Top class probability' },
     rule: { ...texts, description: "Id of the heuristic rule that fired, or ''" },
+    manufacturer: { ...texts, description: 'Manufacturer (0008,0070), or -' },
     filtered: {
       type: 'object',
       description: "Series left out by the model's filters, and why",

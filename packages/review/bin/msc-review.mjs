@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+import { launch } from '@msc/core/launch';
+
+await launch(import.meta.url, 'msc-review');
