@@ -39,7 +39,7 @@ kbd { border: 1px solid var(--line); border-bottom-width: 2px; border-radius: 3p
 #status { color: var(--warn); }
 #list { flex: 1; overflow-y: auto; position: relative; contain: strict; outline: none; }
 #spacer { position: relative; width: 100%; }
-.study, .card { position: absolute; left: 12px; right: 12px; overflow: hidden; }
+.study, .card { position: absolute; left: 12px; right: 12px; overflow: hidden; contain: content; }
 .study { height: 30px; padding: 8px 4px 0; color: var(--muted); font-size: 12px; white-space: nowrap; text-overflow: ellipsis; }
 .study b { color: var(--ink); }
 .card { height: 112px; display: flex; gap: 12px; padding: 8px; background: white; border: 1px solid var(--line); border-radius: 6px; }

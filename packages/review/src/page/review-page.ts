@@ -9,7 +9,7 @@ import type { Correction, CorrectionReply, ReviewData, ReviewSeries } from '../d
 const STUDY_HEIGHT = 34;
 const CARD_HEIGHT = 120;
 /** Pixels rendered above and below the view, so a fast scroll does not show blanks. */
-const OVERSCAN = 600;
+const OVERSCAN = 360;
 const TOKEN_KEY = 'msc-review-token';
 
 type Item = { kind: 'study'; study: string; patient: string; shown: number; total: number } | { kind: 'card'; series: ReviewSeries; card: number };
@@ -73,8 +73,13 @@ function send(series: ReviewSeries, label: string | null): void {
   sendOnly(series, label);
 }
 
+/** Requests queued per series: only the last one's reply may replace what the page shows. */
+const queued = new Map<string, number>();
+
 function sendOnly(series: ReviewSeries, label: string | null): void {
+  const uid = series.series_uid;
   setPending(1);
+  queued.set(uid, (queued.get(uid) ?? 0) + 1);
   chain = chain
     .then(async () => {
       const response = await call('api/corrections', {
@@ -83,9 +88,11 @@ function sendOnly(series: ReviewSeries, label: string | null): void {
         body: JSON.stringify({ series_uid: series.series_uid, class: label }),
       });
       const reply = (await response.json()) as CorrectionReply;
-      // Replies come in the order of the requests: the last one says what the file holds.
-      if (reply.correction) data.corrections[series.series_uid] = reply.correction;
-      else delete data.corrections[series.series_uid];
+      // A later change of this series (an undo) is already shown; its own reply will settle it.
+      if (queued.get(uid) === 1) {
+        if (reply.correction) data.corrections[uid] = reply.correction;
+        else delete data.corrections[uid];
+      }
       status.textContent = '';
     })
     .catch((error: unknown) => {
@@ -94,6 +101,9 @@ function sendOnly(series: ReviewSeries, label: string | null): void {
       return load();
     })
     .finally(() => {
+      const left = queued.get(uid)! - 1;
+      if (left === 0) queued.delete(uid);
+      else queued.set(uid, left);
       setPending(-1);
       refresh();
     });
@@ -231,6 +241,7 @@ function render(): void {
     spacer.append(element);
     rendered.set(index, element);
   }
+  loadThumbnailsSoon();
 }
 
 /** Redraws what is on screen (after a correction or a focus move). */
@@ -268,7 +279,7 @@ function draw(item: Item): HTMLElement {
     const image = element('img', 'thumb');
     image.alt = '';
     image.decoding = 'async';
-    showThumbnail(image, series.series_uid);
+    image.dataset['pending'] = series.series_uid;
     node.append(image);
   } else {
     const placeholder = element('div', 'thumb placeholder', 'no image');
@@ -313,6 +324,22 @@ function draw(item: Item): HTMLElement {
     if (focus !== card) moveFocus(card - focus);
   });
   return node;
+}
+
+/**
+ * Thumbnails are requested once scrolling pauses, for the cards then in the page: a fast scroll
+ * through thousands of series does not start (and then drop) an image load per card it passes.
+ */
+const THUMBNAIL_PAUSE_MS = 120;
+let thumbnailTimer: ReturnType<typeof setTimeout> | undefined;
+function loadThumbnailsSoon(): void {
+  clearTimeout(thumbnailTimer);
+  thumbnailTimer = setTimeout(() => {
+    for (const image of spacer.querySelectorAll<HTMLImageElement>('img[data-pending]')) {
+      showThumbnail(image, image.dataset['pending']!);
+      delete image.dataset['pending'];
+    }
+  }, THUMBNAIL_PAUSE_MS);
 }
 
 /** Thumbnails are plain image requests; behind a bearer token they are fetched with it. */
