@@ -63,11 +63,22 @@ export interface ServerLimits {
   orthancMetadataKey: string;
 }
 
+/** `review:`: every prediction reply is also kept as a table, and /review serves the review page over them. */
+export interface ReviewConfig {
+  /** Folder the prediction tables are written to (absolute). */
+  predictions: string;
+  /** The corrections file (CSV, absolute). */
+  corrections: string;
+  /** Thumbnails (`<series_uid>.png`, msc-extract --thumbnails), if any (absolute). */
+  thumbnails?: string;
+}
+
 export interface ServeConfig {
   /** The file it was read from. */
   source: string;
   models: ModelConfig[];
   server: ServerLimits;
+  review?: ReviewConfig;
   /** ` (line L, column C)` of a place in the file, for errors found while loading models. */
   locate: Locate;
 }
@@ -132,6 +143,16 @@ export const CONFIG_SCHEMA = {
             ],
           },
         },
+      },
+    },
+    review: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['predictions', 'corrections'],
+      properties: {
+        predictions: { type: 'string', minLength: 1 },
+        corrections: { type: 'string', minLength: 1, pattern: '\\.csv$' },
+        thumbnails: { type: 'string', minLength: 1 },
       },
     },
     server: {
@@ -248,6 +269,7 @@ export async function parseServeConfig(text: string, source: string, baseDir: st
       }
     >;
     server?: Record<string, unknown>;
+    review?: { predictions: string; corrections: string; thumbnails?: string };
   };
   const absolute = (path: string) => (isAbsolute(path) ? path : resolve(baseDir, path));
 
@@ -307,10 +329,18 @@ export async function parseServeConfig(text: string, source: string, baseDir: st
   });
   const pick = <K extends keyof typeof DEFAULT_LIMITS>(key: K, name: string): (typeof DEFAULT_LIMITS)[K] =>
     (server[name] as (typeof DEFAULT_LIMITS)[K] | undefined) ?? DEFAULT_LIMITS[key];
+  const review = raw.review && {
+    predictions: absolute(raw.review.predictions),
+    corrections: absolute(raw.review.corrections),
+    ...(raw.review.thumbnails ? { thumbnails: absolute(raw.review.thumbnails) } : {}),
+  };
+  if (review?.thumbnails && !(await stat(review.thumbnails).catch(() => undefined))?.isDirectory())
+    fail(['review', 'thumbnails'], `no folder at ${review.thumbnails}`, 'give the folder msc-extract --thumbnails wrote, or leave thumbnails out');
   return {
     source,
     locate,
     models,
+    ...(review ? { review } : {}),
     server: {
       host: pick('host', 'host'),
       port: pick('port', 'port'),

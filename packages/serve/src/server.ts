@@ -18,6 +18,7 @@ import { unknownFieldsPlugin } from './plugins/unknown-fields.js';
 import { opsRoutes } from './routes/ops.js';
 import { predictFolderRoutes } from './routes/predict-folder.js';
 import { predictPacsRoutes } from './routes/predict-pacs.js';
+import { reviewRoutes } from './routes/review.js';
 import { Service } from './service.js';
 import { MscError, errorMessage } from '@msc/core';
 
@@ -133,6 +134,8 @@ export async function createServer(options: ServerOptions): Promise<MscServer> {
   await app.register(predictFolderRoutes, context);
   await app.register(predictPacsRoutes, context);
   await app.register(opsRoutes, context);
+  // The review's folder and corrections file are read at start; a reload keeps them.
+  if (config.review) await app.register(reviewRoutes, { ...context, review: config.review });
 
   const server: MscServer = {
     app,

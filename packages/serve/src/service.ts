@@ -7,6 +7,7 @@ import { MscError, isMscError, normalizeForReduction, parseClassLabel, type Row,
 import { compileRuleSet, loadRuleSet, type CompiledRuleSet } from '@msc/heuristics';
 import { addStudyContext, openModel, predictSeries, predictionRows, type ModelBundle } from '@msc/predict';
 import type { FilterConfig, ModelConfig, ServeConfig } from './config.js';
+import { keepForReview } from './review-tables.js';
 
 export interface LoadedModel {
   readonly config: ModelConfig;
@@ -156,6 +157,7 @@ export class Service {
     const { kept, filtered } = applyFilters(addStudyContext(rows).rows as SeriesRow[], model.config.filters);
     const predictions = await predictSeries(kept, model.bundles, model.heuristics ? { heuristics: model.heuristics } : {});
     const table = predictionRows(predictions, model.classNames);
+    if (this.config.review) await keepForReview(this.config.review.predictions, model.config.id, table);
     const columns: PredictionColumns = {};
     for (const column of table.columns) columns[column] = table.rows.map((row) => row[column] ?? null);
     return { columns, filtered, predicted: kept };

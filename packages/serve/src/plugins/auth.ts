@@ -4,6 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
 import type { ServeContext } from '../context.js';
 import { HttpError } from '../errors.js';
+import { REVIEW_PAGE_PATHS } from '../routes/review.js';
 
 /** Routes anyone may call even when a bearer token is configured. */
 const OPEN_ROUTES = ['/health', '/openapi.json', '/docs'];
@@ -20,6 +21,8 @@ const auth: FastifyPluginAsync<Pick<ServeContext, 'env'>> = async (app, { env })
     if (!token) return;
     const path = request.url.split('?')[0]!;
     if (OPEN_ROUTES.some((route) => path === route || path.startsWith(`${route}/`))) return;
+    // the review page itself holds no data: it asks for the token and sends it with its calls
+    if ((REVIEW_PAGE_PATHS as readonly string[]).includes(path)) return;
     const header = request.headers.authorization ?? '';
     const match = /^Bearer (.+)$/i.exec(header);
     if (!match || !sameSecret(match[1]!, token))

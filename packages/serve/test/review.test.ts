@@ -1,0 +1,97 @@
+/**
+ * msc-serve's /review (config `review:`): each /predict reply is kept as a table in the review
+ * folder, /review serves msc-review's page over them behind the bearer token, corrections are
+ * validated against the kept predictions and written to the configured file, thumbnails come only
+ * from the configured folder.
+ */
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateCohort } from '@msc/synth';
+import { createServer, type MscServer } from '@msc/serve';
+import { greyPng } from '@msc/review/testing';
+import { DEFAULT_MODEL, writeConfig } from './support/serve-fixtures.js';
+
+const TOKEN = 'review-token-77';
+const auth = { authorization: `Bearer ${TOKEN}` };
+let dir: string;
+let server: MscServer;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'msc-serve-review-'));
+  await generateCohort({ outDir: join(dir, 'root', 'cohort'), studies: 1, seed: 4101, maxInstancesPerSeries: 1 });
+  await mkdir(join(dir, 'thumbs'));
+  const configPath = await writeConfig(dir, {
+    models: { prostate_mpmri: { model: DEFAULT_MODEL, heuristics: 'prostate_mpmri' } },
+    server: { allowed_roots: [join(dir, 'root')] },
+    review: { predictions: 'kept', corrections: 'review/corrections.csv', thumbnails: 'thumbs' },
+  });
+  server = await createServer({ configPath, env: { MSC_API_TOKEN: TOKEN }, logger: false });
+});
+afterAll(async () => {
+  await server?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('/review', () => {
+  it('keeps each /predict reply for review and serves the page over them, behind the token', async () => {
+    // the page holds no data and opens without the token; everything it calls needs it
+    const page = await server.app.inject({ method: 'GET', url: '/review/' });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-security-policy']).toMatch(/default-src 'none'/);
+    expect(page.body).toContain('data-base="/review/"');
+    expect((await server.app.inject({ method: 'GET', url: '/review' })).headers.location).toBe('/review/');
+    expect((await server.app.inject({ method: 'GET', url: '/review/api/data' })).statusCode).toBe(401);
+    expect((await server.app.inject({ method: 'POST', url: '/review/api/corrections', payload: {} })).statusCode).toBe(401);
+
+    const empty = (await server.app.inject({ method: 'GET', url: '/review/api/data', headers: auth })).json();
+    expect(empty.series).toEqual([]);
+
+    const predicted = await server.app.inject({ method: 'POST', url: '/predict', headers: auth, payload: { model_id: 'prostate_mpmri', dicom_path: 'cohort' } });
+    expect(predicted.statusCode, predicted.body).toBe(200);
+    const reply = predicted.json();
+    expect(reply.manufacturer).toHaveLength(reply.series_uid.length);
+    expect(await readdir(join(dir, 'kept'))).toHaveLength(1);
+
+    const data = (await server.app.inject({ method: 'GET', url: '/review/api/data', headers: auth })).json();
+    expect(data.classes).toEqual(['ADC', 'DCE', 'DWI', 'Others', 'T2W']);
+    expect(data.series.map((s: { series_uid: string }) => s.series_uid).sort()).toEqual([...reply.series_uid].sort());
+    const first = data.series.find((s: { series_uid: string }) => s.series_uid === reply.series_uid[0]);
+    expect(first).toMatchObject({ study_uid: reply.study_uid[0], label: reply.prediction_heuristics[0], manufacturer: reply.manufacturer[0], thumbnail: false });
+
+    // a second reply for the same study replaces, not duplicates, its series
+    await server.app.inject({ method: 'POST', url: '/predict', headers: auth, payload: { model_id: 'prostate_mpmri', dicom_path: 'cohort' } });
+    expect(await readdir(join(dir, 'kept'))).toHaveLength(2);
+    expect((await server.app.inject({ method: 'GET', url: '/review/api/data', headers: auth })).json().series).toHaveLength(reply.series_uid.length);
+
+    // corrections: checked against the kept predictions, written to the configured file
+    const correct = (payload: object, headers: Record<string, string> = auth) =>
+      server.app.inject({ method: 'POST', url: '/review/api/corrections', headers: { ...headers, 'content-type': 'application/json' }, payload: JSON.stringify(payload) });
+    expect((await correct({ series_uid: '1.2.3', class: 'ADC' })).statusCode).toBe(400);
+    expect((await correct({ series_uid: reply.series_uid[0], class: 'Bone' })).json().message).toMatch(/not one of the model's classes/);
+    expect((await correct({ series_uid: reply.series_uid[0], class: 'ADC', extra: 1 })).statusCode).toBe(400);
+    expect((await correct({ series_uid: reply.series_uid[0], class: 'ADC' }, { ...auth, origin: 'http://evil.example' })).statusCode).toBe(403);
+    const big = await correct({ series_uid: reply.series_uid[0], class: 'x'.repeat(5000) });
+    expect(big.statusCode).toBe(413);
+    const ok = await correct({ series_uid: reply.series_uid[0], class: 'ADC' });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json()).toMatchObject({ reviewed: 1, total: reply.series_uid.length });
+    const lines = (await readFile(join(dir, 'review', 'corrections.csv'), 'utf8')).trim().split('\n');
+    expect(lines[0]).toBe('study_uid,series_uid,class,previous,reviewed_at');
+    expect(lines[1]).toMatch(new RegExp(`^${reply.study_uid[0]},${reply.series_uid[0]},ADC,${reply.prediction_heuristics[0]},\\d{4}-\\d\\d-\\d\\dT`));
+  });
+
+  it('serves thumbnails from the configured folder only, by series UID, with the token', async () => {
+    const data = (await server.app.inject({ method: 'GET', url: '/review/api/data', headers: auth })).json();
+    const uid = data.series[0].series_uid as string;
+    await writeFile(join(dir, 'thumbs', `${uid}.png`), greyPng(8));
+    await writeFile(join(dir, 'secret.png'), 'x');
+    const get = (name: string, headers: Record<string, string> = auth) => server.app.inject({ method: 'GET', url: `/review/thumbnails/${name}`, headers });
+    const ok = await get(`${uid}.png`);
+    expect(ok.statusCode).toBe(200);
+    expect(ok.rawPayload).toEqual(greyPng(8));
+    expect((await get(`${uid}.png`, {})).statusCode).toBe(401);
+    for (const name of ['..%2Fsecret.png', '%2e%2e%2fsecret.png', '1.2.3.png', 'thumbnails.csv']) expect((await get(name)).statusCode, name).toBe(404);
+  });
+});
