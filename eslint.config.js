@@ -31,4 +31,18 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The review page's script runs in the browser and shows DICOM text: text only, never HTML.
+    files: ['packages/review/src/page/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        ...['innerHTML', 'outerHTML', 'insertAdjacentHTML', 'write', 'writeln', 'createContextualFragment', 'setHTMLUnsafe'].map((property) => ({
+          property,
+          message: 'set DICOM text with textContent (or build elements): markup in a series description must stay text',
+        })),
+      ],
+    },
+  },
 );

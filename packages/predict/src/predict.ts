@@ -33,7 +33,7 @@ export interface Prediction {
   /** Id of the heuristic rule that fired, or ''. */
   rule: string;
   /** Manufacturer (0008,0070) passed through, so a reviewer can filter by vendor (msc-review). */
-  manufacturer: string;
+  manufacturer?: string;
   /** Class → probability (classification only). */
   probabilities: Record<string, number>;
   /** With `explain`: the features that moved the model to its label most, largest first. */
@@ -223,7 +223,7 @@ export function predictionRows(predictions: readonly Prediction[], classes: read
     classes.forEach((name, i) => (row[probabilityColumns[i]!] = round(p.probabilities[name])));
     row.confidence = round(p.confidence);
     row.rule = p.rule;
-    row.manufacturer = p.manufacturer;
+    row.manufacturer = p.manufacturer ?? MISSING;
     if (explained) row.explanation = formatExplanation(p.explanation ?? []);
     return row;
   });

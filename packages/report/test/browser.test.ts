@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureIo } from '@msc/core';
 import { readTableAll, writeTable } from '@msc/tables';
 import { trainAllMain } from '@msc/train';
-import { CHROMIUM, skipWithoutChromium } from '../../../test-support/oracles.js';
+import { launchChromium } from '../../../test-support/browser.js';
+import { skipWithoutChromium } from '../../../test-support/oracles.js';
 import { seriesRows } from '@msc/train/testing';
 import { main } from '../src/cli/main.js';
 import { renderReport } from '../src/html.js';
@@ -106,8 +107,7 @@ describe('msc-report', () => {
   it.skipIf(skipWithoutChromium())(
     'draws every chart with its data in chromium, offline, with no console errors',
     async () => {
-      const { chromium } = await import('playwright-core');
-      const browser = await chromium.launch({ executablePath: CHROMIUM });
+      const browser = await launchChromium();
       try {
         const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
         const problems: string[] = [];
@@ -164,10 +164,9 @@ describe('msc-report', () => {
   it.skipIf(skipWithoutChromium())(
     'keeps the error table inside a narrow page: 64-character UIDs and long descriptions wrap',
     async () => {
-      const { chromium } = await import('playwright-core');
       const page_ = join(dir, 'alike-errors.html');
       await writeFile(page_, renderReport(buildReportData({ title: 'alike errors', evaluations: [{ name: 'held-out', rows: manyAlikeErrors(true) }] })));
-      const browser = await chromium.launch({ executablePath: CHROMIUM });
+      const browser = await launchChromium();
       try {
         const page = await browser.newPage({ viewport: { width: 800, height: 900 } });
         await page.goto(pathToFileURL(page_).href);

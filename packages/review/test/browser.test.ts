@@ -17,6 +17,19 @@ import { skipWithoutChromium } from '../../../test-support/oracles.js';
 import { openReview, startReviewServer, type RunningReview } from '../src/index.js';
 import { predictedCohort, steppingClock, type ReviewFixture } from './fixtures.js';
 
+// The callbacks given to page.evaluate run in the page; the tests' type check has no DOM library
+// (and a `/// <reference lib="dom" />` would give every test file one), so the page's globals are
+// declared here, for this file only.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+declare const document: any;
+declare const window: any;
+declare const requestAnimationFrame: (callback: (time: number) => void) => number;
+declare const PerformanceObserver: any;
+type HTMLElement = any;
+type HTMLImageElement = any;
+type HTMLInputElement = any;
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
 const HOSTILE_DESCRIPTION = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">';
 const HOSTILE_VENDOR = '<img src=x onerror="window.__pwned=3">';
 
@@ -226,7 +239,9 @@ describe.skipIf(skip)('msc-review in chromium', () => {
       for (const direction of [1, -1, 1, -1, 1]) {
         const pass = await page.evaluate(async (down) => {
           const longTasks: number[] = [];
-          const observer = new PerformanceObserver((entries) => entries.getEntries().forEach((entry) => longTasks.push(Math.round(entry.duration))));
+          const observer = new PerformanceObserver((entries: { getEntries(): { duration: number }[] }) =>
+            entries.getEntries().forEach((entry) => longTasks.push(Math.round(entry.duration))),
+          );
           observer.observe({ type: 'longtask', buffered: false });
           const list = document.getElementById('list')!;
           const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
@@ -242,7 +257,7 @@ describe.skipIf(skip)('msc-review in chromium', () => {
           await frame();
           await new Promise((resolve) => setTimeout(resolve, 100)); // the observer reports after the task
           observer.disconnect();
-          const shown = [...document.querySelectorAll<HTMLElement>('.card')].map((card) => Number(card.dataset['card']));
+          const shown = [...document.querySelectorAll('.card')].map((card: HTMLElement) => Number(card.dataset['card']));
           return { longTasks, mostCards, steps, edgeCard: down ? Math.max(...shown) : Math.min(...shown) };
         }, direction === 1);
         passes.push(pass);
