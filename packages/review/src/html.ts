@@ -18,8 +18,7 @@ function pageScript(): string {
   return script;
 }
 
-const escapeHtml = (value: string): string =>
-  value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const escapeHtml = (value: string): string => value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 const STYLE = `
 :root { --ink: #1d2330; --muted: #5b6474; --line: #dfe3e8; --accent: #2f6fb0; --ok: #2e7d4f; --warn: #b5651d; --bg: #f5f6f8; }

@@ -71,7 +71,14 @@ export function seriesFromRows(source: string, columns: readonly string[], rows:
       thumbnail_note: '',
     };
   });
-  return { source, classes: tableClasses(columns, series.map((s) => s.label)), series };
+  return {
+    source,
+    classes: tableClasses(
+      columns,
+      series.map((s) => s.label),
+    ),
+    series,
+  };
 }
 
 export async function readPredictionTable(path: string): Promise<PredictionTable> {

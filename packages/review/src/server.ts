@@ -36,7 +36,13 @@ function sendError(response: ServerResponse, error: unknown): void {
   // A correction that could not be written (disk full) is the server's failure, with its reason.
   const status = known ? error.status : isMscError(error) && error.code === 'E_OUTPUT' ? 507 : 500;
   const code = known ? error.code : isMscError(error) ? error.code : 'E_INTERNAL';
-  send(response, status, 'application/json', JSON.stringify({ statusCode: status, code, message: errorMessage(error) }), status === 413 ? { Connection: 'close' } : {});
+  send(
+    response,
+    status,
+    'application/json',
+    JSON.stringify({ statusCode: status, code, message: errorMessage(error) }),
+    status === 413 ? { Connection: 'close' } : {},
+  );
 }
 
 /** The request body as text, refused (413) past `limit` bytes without reading the rest. */
@@ -65,8 +71,7 @@ function readBody(request: IncomingMessage, limit: number): Promise<string> {
 
 /** A JSON correction body → its value (400 when it is not JSON). */
 export function parseJsonBody(text: string, contentType: string | undefined): unknown {
-  if (!/^application\/json\b/i.test(contentType ?? ''))
-    throw new ReviewRequestError(415, 'E_USAGE', 'corrections are sent as application/json');
+  if (!/^application\/json\b/i.test(contentType ?? '')) throw new ReviewRequestError(415, 'E_USAGE', 'corrections are sent as application/json');
   try {
     return JSON.parse(text);
   } catch {

@@ -100,7 +100,9 @@ describe.skipIf(skip)('msc-review in chromium', () => {
       const seen = new Map<string, { width: number | undefined; placeholder: string | undefined }>();
       for (let y = 0; ; y += 600) {
         await page.$eval('#list', (list, top) => (list.scrollTop = top), y);
-        await page.waitForFunction(() => [...document.querySelectorAll('img.thumb')].every((image) => (image as HTMLImageElement).src && (image as HTMLImageElement).complete));
+        await page.waitForFunction(() =>
+          [...document.querySelectorAll('img.thumb')].every((image) => (image as HTMLImageElement).src && (image as HTMLImageElement).complete),
+        );
         const cards = await page.$$eval('.card', (nodes) =>
           nodes.map((card) => ({
             uid: (card as HTMLElement).dataset['uid']!,
@@ -155,7 +157,9 @@ describe.skipIf(skip)('msc-review in chromium', () => {
     const { page, elsewhere, problems } = await openPage(running.url);
     try {
       const order = await page.$$eval('.card', (cards) =>
-        cards.sort((a, b) => Number((a as HTMLElement).dataset['card']) - Number((b as HTMLElement).dataset['card'])).map((card) => (card as HTMLElement).dataset['uid']!),
+        cards
+          .sort((a, b) => Number((a as HTMLElement).dataset['card']) - Number((b as HTMLElement).dataset['card']))
+          .map((card) => (card as HTMLElement).dataset['uid']!),
       );
       const row = (uid: string) => fixture.rows.find((candidate) => candidate['series_uid'] === uid)!;
       // least confident first
@@ -266,7 +270,10 @@ describe.skipIf(skip)('msc-review in chromium', () => {
         expect(pass.mostCards).toBeLessThan(40);
         if (pass.longTasks.every((duration) => duration <= 100)) break;
       }
-      expect(passes.at(-1)!.longTasks.filter((duration) => duration > 100), JSON.stringify(passes.map((pass) => pass.longTasks))).toEqual([]);
+      expect(
+        passes.at(-1)!.longTasks.filter((duration) => duration > 100),
+        JSON.stringify(passes.map((pass) => pass.longTasks)),
+      ).toEqual([]);
       expect(elsewhere).toEqual([]);
       expect(problems).toEqual([]);
     } finally {

@@ -15,10 +15,46 @@ import { greyPng } from '@msc/review/testing';
 import { CorrectionStore, openReview, startReviewServer, type RunningReview } from '../src/index.js';
 import { steppingClock } from './fixtures.js';
 
-const COLUMNS = ['patient_id', 'study_uid', 'series_uid', 'series_number', 'series_description', 'prediction', 'prediction_heuristics', 'probability_adc', 'probability_t2w', 'confidence', 'rule'];
+const COLUMNS = [
+  'patient_id',
+  'study_uid',
+  'series_uid',
+  'series_number',
+  'series_description',
+  'prediction',
+  'prediction_heuristics',
+  'probability_adc',
+  'probability_t2w',
+  'confidence',
+  'rule',
+];
 const ROWS = [
-  { patient_id: 'P1', study_uid: '1.2.1', series_uid: '1.2.1.1', series_number: '1', series_description: 't2 ax', prediction: 'T2W', prediction_heuristics: 'T2W', probability_adc: 0.1, probability_t2w: 0.9, confidence: 0.9, rule: '' },
-  { patient_id: 'P1', study_uid: '1.2.1', series_uid: '1.2.1.2', series_number: '2', series_description: 'adc', prediction: 'ADC', prediction_heuristics: 'ADC', probability_adc: 0.6, probability_t2w: 0.4, confidence: 0.6, rule: '' },
+  {
+    patient_id: 'P1',
+    study_uid: '1.2.1',
+    series_uid: '1.2.1.1',
+    series_number: '1',
+    series_description: 't2 ax',
+    prediction: 'T2W',
+    prediction_heuristics: 'T2W',
+    probability_adc: 0.1,
+    probability_t2w: 0.9,
+    confidence: 0.9,
+    rule: '',
+  },
+  {
+    patient_id: 'P1',
+    study_uid: '1.2.1',
+    series_uid: '1.2.1.2',
+    series_number: '2',
+    series_description: 'adc',
+    prediction: 'ADC',
+    prediction_heuristics: 'ADC',
+    probability_adc: 0.6,
+    probability_t2w: 0.4,
+    confidence: 0.6,
+    rule: '',
+  },
 ];
 
 let dir: string;
@@ -144,7 +180,10 @@ describe('msc-review server', () => {
 
   it('resumes an existing corrections file, keeping rows of series outside the table', async () => {
     const resumed = join(dir, 'resumed.csv');
-    await writeFile(resumed, 'study_uid,series_uid,class,previous,reviewed_at\n7.7,7.7.1,DWI,ADC,2025-12-01T10:00:00.000Z\n1.2.1,1.2.1.2,T2W,ADC,2025-12-01T10:00:01.000Z\n');
+    await writeFile(
+      resumed,
+      'study_uid,series_uid,class,previous,reviewed_at\n7.7,7.7.1,DWI,ADC,2025-12-01T10:00:00.000Z\n1.2.1,1.2.1.2,T2W,ADC,2025-12-01T10:00:01.000Z\n',
+    );
     const { session } = await openReview({ predictions: join(dir, 'predictions.csv'), corrections: resumed, now: steppingClock() });
     expect(Object.keys((await session.data()).corrections).sort()).toEqual(['1.2.1.2', '7.7.1']);
     await session.correct({ series_uid: '1.2.1.1', class: 'ADC' });
@@ -157,7 +196,9 @@ describe('msc-review server', () => {
 
   it('runs as msc-review: prints its URL, serves, stops on SIGTERM', async () => {
     const bin = fileURLToPath(new URL('../bin/msc-review.mjs', import.meta.url));
-    const child = spawn(process.execPath, [bin, join(dir, 'predictions.csv'), '--corrections', join(dir, 'cli.csv'), '--no-open'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, join(dir, 'predictions.csv'), '--corrections', join(dir, 'cli.csv'), '--no-open'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const line = await new Promise<string>((resolve, reject) => {

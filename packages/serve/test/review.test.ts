@@ -48,7 +48,12 @@ describe('/review', () => {
     const empty = (await server.app.inject({ method: 'GET', url: '/review/api/data', headers: auth })).json();
     expect(empty.series).toEqual([]);
 
-    const predicted = await server.app.inject({ method: 'POST', url: '/predict', headers: auth, payload: { model_id: 'prostate_mpmri', dicom_path: 'cohort' } });
+    const predicted = await server.app.inject({
+      method: 'POST',
+      url: '/predict',
+      headers: auth,
+      payload: { model_id: 'prostate_mpmri', dicom_path: 'cohort' },
+    });
     expect(predicted.statusCode, predicted.body).toBe(200);
     const reply = predicted.json();
     expect(reply.manufacturer).toHaveLength(reply.series_uid.length);
@@ -58,7 +63,12 @@ describe('/review', () => {
     expect(data.classes).toEqual(['ADC', 'DCE', 'DWI', 'Others', 'T2W']);
     expect(data.series.map((s: { series_uid: string }) => s.series_uid).sort()).toEqual([...reply.series_uid].sort());
     const first = data.series.find((s: { series_uid: string }) => s.series_uid === reply.series_uid[0]);
-    expect(first).toMatchObject({ study_uid: reply.study_uid[0], label: reply.prediction_heuristics[0], manufacturer: reply.manufacturer[0], thumbnail: false });
+    expect(first).toMatchObject({
+      study_uid: reply.study_uid[0],
+      label: reply.prediction_heuristics[0],
+      manufacturer: reply.manufacturer[0],
+      thumbnail: false,
+    });
 
     // a second reply for the same study replaces, not duplicates, its series
     await server.app.inject({ method: 'POST', url: '/predict', headers: auth, payload: { model_id: 'prostate_mpmri', dicom_path: 'cohort' } });
@@ -67,7 +77,12 @@ describe('/review', () => {
 
     // corrections: checked against the kept predictions, written to the configured file
     const correct = (payload: object, headers: Record<string, string> = auth) =>
-      server.app.inject({ method: 'POST', url: '/review/api/corrections', headers: { ...headers, 'content-type': 'application/json' }, payload: JSON.stringify(payload) });
+      server.app.inject({
+        method: 'POST',
+        url: '/review/api/corrections',
+        headers: { ...headers, 'content-type': 'application/json' },
+        payload: JSON.stringify(payload),
+      });
     expect((await correct({ series_uid: '1.2.3', class: 'ADC' })).statusCode).toBe(400);
     expect((await correct({ series_uid: reply.series_uid[0], class: 'Bone' })).json().message).toMatch(/not one of the model's classes/);
     expect((await correct({ series_uid: reply.series_uid[0], class: 'ADC', extra: 1 })).statusCode).toBe(400);

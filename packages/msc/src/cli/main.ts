@@ -19,7 +19,10 @@ export const JOBS: Readonly<Record<string, Job>> = {
   train: { summary: 'train gradient-boosted trees on a labelled table → one ONNX model (train all: the whole grid)', load: () => import('@msc/train/cli') },
   predict: { summary: 'classify MRI series (T2W, ADC, DWI, DCE, Others) from DICOM folders or tables', load: () => import('@msc/predict/cli') },
   serve: { summary: 'HTTP service labelling the series of DICOM folders, Orthanc and DICOMweb studies', load: () => import('@msc/serve/cli') },
-  review: { summary: 'review a predictions table in the browser and relabel series from the keyboard (corrections CSV)', load: () => import('@msc/review/cli') },
+  review: {
+    summary: 'review a predictions table in the browser and relabel series from the keyboard (corrections CSV)',
+    load: () => import('@msc/review/cli'),
+  },
   report: { summary: 'one static HTML report from metric, importance and prediction tables', load: () => import('@msc/report/cli') },
   'metadata-json': { summary: 'DICOM folders → the nested metadata JSON', load: () => import('@msc/tools/cli/metadata-json') },
   'merge-shards': { summary: 'join the parts of --shard 1/n … n/n runs into one table', load: () => import('@msc/tools/cli/merge-shards') },

@@ -36,7 +36,11 @@ export const main = defineCli<Flags>({
     command
       .argument('<predictions>', 'the table msc-predict wrote (CSV, TSV, parquet, JSON); --explain adds the "why" line')
       .option('--thumbnails <dir>', 'the folder msc-extract --thumbnails wrote (<series_uid>.png, thumbnails.csv)')
-      .option('--corrections <file.csv>', 'where corrections are written (study_uid, series_uid, class, previous, reviewed_at); an existing file is resumed', 'corrections.csv')
+      .option(
+        '--corrections <file.csv>',
+        'where corrections are written (study_uid, series_uid, class, previous, reviewed_at); an existing file is resumed',
+        'corrections.csv',
+      )
       .option('-p, --port <port>', 'port on 127.0.0.1 (default: a free one)', parse.count(0))
       .option('--no-open', 'do not open the page in the default browser (the URL is printed)')
       .option('--title <text>', 'the page title'),
@@ -47,7 +51,8 @@ export const main = defineCli<Flags>({
   interrupted: false,
   async run(flags, args, io) {
     const corrections = resolve(flags.corrections ?? 'corrections.csv');
-    if (!/\.csv$/i.test(corrections)) throw new MscError('E_USAGE', `corrections are written as CSV: ${flags.corrections} does not end in .csv`, { hint: '--corrections corrections.csv' });
+    if (!/\.csv$/i.test(corrections))
+      throw new MscError('E_USAGE', `corrections are written as CSV: ${flags.corrections} does not end in .csv`, { hint: '--corrections corrections.csv' });
     const { session, store, table } = await openReview({
       predictions: args[0]!,
       corrections,

@@ -288,7 +288,11 @@ function draw(item: Item): HTMLElement {
   }
 
   const info = element('div', 'info');
-  const description = element('div', 'line desc', `${series.series_number ? `#${series.series_number} ` : ''}${series.series_description || '(no description)'}`);
+  const description = element(
+    'div',
+    'line desc',
+    `${series.series_number ? `#${series.series_number} ` : ''}${series.series_description || '(no description)'}`,
+  );
   description.title = series.series_description;
   const meta = element('div', 'line meta', [series.manufacturer || 'vendor unknown', series.series_uid].join(' · '));
   const verdict = element('div', 'line');

@@ -29,10 +29,16 @@ export const reviewRoutes: FastifyPluginAsync<ServeContext & { review: ReviewCon
 
   app.get('/review', { schema: hidden }, async (_request, reply) => reply.redirect('/review/'));
   app.get('/review/', { schema: hidden }, async (_request, reply) =>
-    reply.header('Content-Security-Policy', contentSecurityPolicy()).header('Cache-Control', 'no-store').type('text/html; charset=utf-8').send(session.page('/review/')),
+    reply
+      .header('Content-Security-Policy', contentSecurityPolicy())
+      .header('Cache-Control', 'no-store')
+      .type('text/html; charset=utf-8')
+      .send(session.page('/review/')),
   );
-  app.get(`/review/${REVIEW_ROUTES.data}`, { schema: { summary: 'The review page’s data: predictions kept, classes, corrections', security: [{ bearer: [] }] } }, async () =>
-    session.data(),
+  app.get(
+    `/review/${REVIEW_ROUTES.data}`,
+    { schema: { summary: 'The review page’s data: predictions kept, classes, corrections', security: [{ bearer: [] }] } },
+    async () => session.data(),
   );
   app.post(
     `/review/${REVIEW_ROUTES.corrections}`,
