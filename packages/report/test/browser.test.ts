@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureIo } from '@msc/core';
 import { readTableAll, writeTable } from '@msc/tables';
 import { trainAllMain } from '@msc/train';
-import { launchChromium } from '../../../test-support/browser.js';
+import { guardPage, launchChromium } from '../../../test-support/browser.js';
 import { skipWithoutChromium } from '../../../test-support/oracles.js';
 import { seriesRows } from '@msc/train/testing';
 import { main } from '../src/cli/main.js';
@@ -110,18 +110,7 @@ describe('msc-report', () => {
       const browser = await launchChromium();
       try {
         const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-        const problems: string[] = [];
-        const requests: string[] = [];
-        page.on('console', (message) => {
-          if (message.type() === 'error' || message.type() === 'warning') problems.push(`${message.type()}: ${message.text()}`);
-        });
-        page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-        await page.route('**/*', (route) => {
-          const url = route.request().url();
-          if (url.startsWith('file:')) return route.continue();
-          requests.push(url);
-          return route.abort();
-        });
+        const { elsewhere: requests, problems } = await guardPage(page, (url) => url.startsWith('file:'));
         await page.goto(pathToFileURL(report).href);
         const figures = await page.$$eval('figure.chart', (all) =>
           all.map((figure) => ({
