@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCohort } from '@msc/synth';
-import { createServer, type MscServer } from '@msc/serve';
+import { createServer, parseServeConfig, type MscServer } from '@msc/serve';
 import { greyPng } from '@msc/review/testing';
 import { DEFAULT_MODEL, writeConfig } from './support/serve-fixtures.js';
 
@@ -35,6 +35,15 @@ afterAll(async () => {
 });
 
 describe('/review', () => {
+  it.each([
+    ['review:\n  predictions: kept\n', /review: missing 'corrections'/],
+    ['review:\n  predictions: kept\n  corrections: fixes.txt\n', /review\.corrections/],
+    ['review:\n  predictions: kept\n  corrections: c.csv\n  thumbnails: nowhere\n', /review\.thumbnails: no folder at .*nowhere/],
+  ])('refuses a review section with a mistake: %j', async (section, message) => {
+    const text = `models:\n  m:\n    model: ${DEFAULT_MODEL}\n${section}`;
+    await expect(parseServeConfig(text, 'config-api.yaml', dir)).rejects.toThrow(message);
+  });
+
   it('keeps each /predict reply for review and serves the page over them, behind the token', async () => {
     // the page holds no data and opens without the token; everything it calls needs it
     const page = await server.app.inject({ method: 'GET', url: '/review/' });
