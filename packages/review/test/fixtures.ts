@@ -30,6 +30,9 @@ export async function predictedCohort(dir: string, change?: (rows: Row[]) => voi
   expect(await predictMain([cohort, '--heuristics', 'prostate_mpmri', '--explain', '-o', predicted], predictIo), predictIo.err()).toBe(0);
   const table = await readTableAll(predicted);
   const rows = table.rows;
+  // msc-predict passes each series' Manufacturer through (the page's vendor filter)
+  expect(new Set(rows.map((row) => row['manufacturer'])).size).toBeGreaterThan(1);
+  expect(rows.every((row) => typeof row['manufacturer'] === 'string' && row['manufacturer'] !== '-')).toBe(true);
   change?.(rows);
   const predictions = join(dir, 'predictions.csv');
   await writeTable(predictions, table.columns, rows);
