@@ -30,6 +30,8 @@ export interface ReviewSessionOptions {
   /** The thumbnail folder, if any. */
   thumbnails?: string;
   title: string;
+  /** Called before the data is sent (msc-serve looks up thumbnails written since). */
+  beforeData?: () => Promise<void>;
 }
 
 const bad = (message: string) => new ReviewRequestError(400, 'E_USAGE', message);
@@ -55,6 +57,7 @@ export class ReviewSession {
   }
 
   async data(): Promise<ReviewData> {
+    await this.options.beforeData?.();
     const { table } = await this.current();
     return { title: this.options.title, classes: table.classes, series: table.series, corrections: this.options.corrections.all() };
   }

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CLASS_LABELS, type Row } from '@msc/core';
-import { seriesFromRows, type PredictionTable } from '@msc/review';
+import { markThumbnails, seriesFromRows, type PredictionTable } from '@msc/review';
 import { readTableAll, writeTable } from '@msc/tables';
 
 /** Writes one reply's prediction table into the review folder. */
@@ -17,15 +17,32 @@ export async function keepForReview(folder: string, modelId: string, table: { co
   await writeTable(join(folder, name), table.columns, table.rows);
 }
 
-/** The folder's tables as one, read again only when a new table has appeared. */
+/**
+ * The folder's tables as one, read again only when a new table has appeared; which series have a
+ * thumbnail is looked up again when the page asks for its data (`markThumbnails`).
+ */
 export class ReviewTables {
   private readonly read = new Map<string, { columns: readonly string[]; rows: Row[] }>();
   private merged: PredictionTable | undefined;
   private listing = '';
 
-  constructor(readonly folder: string) {}
+  constructor(
+    readonly folder: string,
+    readonly thumbnails?: string,
+  ) {}
 
-  async current(): Promise<PredictionTable> {
+  current(): Promise<PredictionTable> {
+    return this.tables();
+  }
+
+  /** Marks the series with a thumbnail now in the folder (written after the service started, too). */
+  async markThumbnails(): Promise<void> {
+    const table = await this.tables();
+    if (this.thumbnails) await markThumbnails(this.thumbnails, table.series);
+    else for (const series of table.series) series.thumbnail_note = 'no thumbnail folder configured';
+  }
+
+  private async tables(): Promise<PredictionTable> {
     const names = (await readdir(this.folder).catch(() => [] as string[])).filter((name) => name.endsWith('.csv') && !name.startsWith('.')).sort();
     const listing = names.join('\n');
     if (this.merged && listing === this.listing) return this.merged;

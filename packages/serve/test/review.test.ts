@@ -11,7 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCohort } from '@msc/synth';
 import { createServer, parseServeConfig, type MscServer } from '@msc/serve';
 import { greyPng } from '@msc/review/testing';
+import { guardPage, launchChromium } from '../../../test-support/browser.js';
+import { skipWithoutChromium } from '../../../test-support/oracles.js';
 import { DEFAULT_MODEL, writeConfig } from './support/serve-fixtures.js';
+
+// page.waitForFunction's callback runs in the page; the tests' type check has no DOM library
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+declare const document: any;
 
 const TOKEN = 'review-token-77';
 const auth = { authorization: `Bearer ${TOKEN}` };
@@ -110,6 +116,10 @@ describe('/review', () => {
     const data = (await server.app.inject({ method: 'GET', url: '/review/api/data', headers: auth })).json();
     const uid = data.series[0].series_uid as string;
     await writeFile(join(dir, 'thumbs', `${uid}.png`), greyPng(8));
+    await writeFile(
+      join(dir, 'thumbs', 'thumbnails.csv'),
+      `study_uid,series_uid,file,status,reason\n${data.series[1].study_uid},${data.series[1].series_uid},,failed,no pixel data\n`,
+    );
     await writeFile(join(dir, 'secret.png'), 'x');
     const get = (name: string, headers: Record<string, string> = auth) => server.app.inject({ method: 'GET', url: `/review/thumbnails/${name}`, headers });
     const ok = await get(`${uid}.png`);
@@ -117,5 +127,35 @@ describe('/review', () => {
     expect(ok.rawPayload).toEqual(greyPng(8));
     expect((await get(`${uid}.png`, {})).statusCode).toBe(401);
     for (const name of ['..%2Fsecret.png', '%2e%2e%2fsecret.png', '1.2.3.png', 'thumbnails.csv']) expect((await get(name)).statusCode, name).toBe(404);
+    // the page's data says which series have a thumbnail now, and why not
+    const marked = (await server.app.inject({ method: 'GET', url: '/review/api/data', headers: auth })).json();
+    expect(marked.series.filter((s: { thumbnail: boolean }) => s.thumbnail).map((s: { series_uid: string }) => s.series_uid)).toEqual([uid]);
+    expect(marked.series[1].thumbnail_note).toBe('failed: no pixel data');
+  });
+
+  it.skipIf(skipWithoutChromium())('works in chromium: asks for the token, shows the kept series and thumbnails, writes a correction', async () => {
+    const base = await server.listen({ host: '127.0.0.1', port: 0 });
+    const data = (await server.app.inject({ method: 'GET', url: '/review/api/data', headers: auth })).json();
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 2400 } });
+      const { elsewhere, problems } = await guardPage(page, (url) => url.startsWith(base));
+      await page.goto(`${base}/review/`);
+      await page.waitForSelector('#token.shown');
+      await page.fill('#token-input', TOKEN);
+      await page.press('#token-input', 'Enter');
+      await page.waitForSelector('body[data-ready="true"]');
+      expect(await page.textContent('#count')).toBe(`${data.series.length} of ${data.series.length} series in view`);
+      // the thumbnail written above arrives through the token (fetched, not a plain image request)
+      await page.waitForFunction(() => [...document.querySelectorAll('img.thumb')].some((image: { naturalWidth: number }) => image.naturalWidth === 8));
+      await page.keyboard.press('Enter'); // the first card's label is right
+      await page.waitForSelector('body[data-pending="0"]');
+      expect(await page.textContent('#progress-text')).toMatch(/^2 of \d+ reviewed/);
+      expect(elsewhere).toEqual([]);
+      // the token prompt's 401 is the only console error
+      expect(problems.filter((problem) => !/401/.test(problem))).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 });

@@ -18,9 +18,10 @@ export const REVIEW_PAGE_PATHS = ['/review', '/review/'] as const;
 const asHttpError = (error: unknown): unknown => (error instanceof ReviewRequestError ? new HttpError(error.status, error.code, error.message) : error);
 
 export const reviewRoutes: FastifyPluginAsync<ServeContext & { review: ReviewConfig }> = async (app, { review }) => {
-  const tables = new ReviewTables(review.predictions);
+  const tables = new ReviewTables(review.predictions, review.thumbnails);
   const session = new ReviewSession({
     table: () => tables.current(),
+    beforeData: () => tables.markThumbnails(),
     corrections: await CorrectionStore.open(review.corrections),
     ...(review.thumbnails ? { thumbnails: review.thumbnails } : {}),
     title: 'MSC review: this service’s predictions',
