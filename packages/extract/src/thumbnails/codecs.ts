@@ -99,14 +99,26 @@ async function decodeWasm(codec: WasmCodec, bytes: Uint8Array, image: ImageDescr
   const count = info.width * info.height * info.componentCount;
   const bytesPerSample = info.bitsPerSample <= 8 ? 1 : 2;
   if (decoded.length < count * bytesPerSample) throw new PixelDataError(`${codec.decoderClass} gave ${decoded.length} bytes for ${count} samples`);
-  const signed = info.isSigned || image.signed;
   const values = new Float64Array(count);
   const view = new DataView(decoded.buffer, decoded.byteOffset, count * bytesPerSample);
-  if (bytesPerSample === 1) for (let i = 0; i < count; i++) values[i] = signed ? view.getInt8(i) : view.getUint8(i);
-  else for (let i = 0; i < count; i++) values[i] = signed ? view.getInt16(2 * i, true) : view.getUint16(2 * i, true);
+  if (bytesPerSample === 1) for (let i = 0; i < count; i++) values[i] = info.isSigned ? view.getInt8(i) : view.getUint8(i);
+  else for (let i = 0; i < count; i++) values[i] = info.isSigned ? view.getInt16(2 * i, true) : view.getUint16(2 * i, true);
+  if (image.signed && !info.isSigned) signExtend(values, image.bitsStored);
   // CharLS gives colour planes one after the other when the codestream is not interleaved.
   const planar = info.componentCount > 1 && decoder.getInterleaveMode?.() === 0;
   return { values: planar ? interleave(values, info.componentCount) : values, samples: info.componentCount, rows: info.height, columns: info.width };
+}
+
+/**
+ * Values a codec gave as unsigned whose header says signed (PixelRepresentation 1): read as
+ * BitsStored-bit two's complement, as pydicom (GDCM) gives them.
+ */
+function signExtend(values: Float64Array, bitsStored: number): void {
+  const range = 2 ** bitsStored;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]! % range;
+    values[i] = value >= range / 2 ? value - range : value;
+  }
 }
 
 function interleave(planes: Float64Array, samples: number): Float64Array {
@@ -130,12 +142,8 @@ function decodeJpegLossless(bytes: Uint8Array, image: ImageDescription): Float64
   } catch (error) {
     throw new PixelDataError(`JPEG lossless: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const values = new Float64Array(output.length);
-  const signedBits = image.signed ? (output instanceof Uint8Array ? 8 : 16) : 0;
-  for (let i = 0; i < output.length; i++) {
-    const value = output[i]!;
-    values[i] = signedBits && value >= 2 ** (signedBits - 1) ? value - 2 ** signedBits : value;
-  }
+  const values = Float64Array.from(output);
+  if (image.signed) signExtend(values, image.bitsStored);
   return values;
 }
 
@@ -225,8 +233,12 @@ export async function decodeFrame(frame: EncodedFrame): Promise<DecodedFrame> {
   if (ts === RLE) return expect({ values: decodeRle(frame, pixels), rows: image.rows, columns: image.columns, samples });
   if (JPEG_BASELINE.has(ts)) {
     if (image.bitsStored > 8) throw new PixelDataError(`JPEG with ${image.bitsStored}-bit samples (extended, 12-bit) has no decoder here`);
-    // libjpeg-turbo converts YCbCr to RGB as it decodes.
-    return expect(await decodeWasm(LIBJPEG_TURBO, frame.bytes, image), samples === 3 ? 'RGB' : image.photometric);
+    if (samples === 1) return expect(await decodeWasm(LIBJPEG_TURBO, frame.bytes, image));
+    // The header, not libjpeg's guess, says what the components are (pydicom's and GDCM's rule):
+    // decoded untransformed, then YCbCr is converted where the thumbnail is drawn. Chroma
+    // subsampling is undone by the decoder, hence YBR_FULL for YBR_FULL_422.
+    const photometric = image.photometric === 'YBR_FULL_422' ? 'YBR_FULL' : image.photometric;
+    return expect(await decodeWasm(LIBJPEG_TURBO, withoutColourTransform(frame.bytes), image), photometric);
   }
   if (JPEG_LOSSLESS.has(ts)) return expect({ values: decodeJpegLossless(frame.bytes, image), rows: image.rows, columns: image.columns, samples });
   if (JPEG_LS.has(ts)) return expect(await decodeWasm(CHARLS, frame.bytes, image));
@@ -234,6 +246,41 @@ export async function decodeFrame(frame: EncodedFrame): Promise<DecodedFrame> {
   if (JPEG_2000.has(ts)) return expect(await decodeWasm(OPENJPEG, frame.bytes, image), samples === 3 ? 'RGB' : image.photometric);
   if (HTJ2K.has(ts)) return expect(await decodeWasm(OPENJPH, frame.bytes, image), samples === 3 ? 'RGB' : image.photometric);
   throw new PixelDataError(`transfer syntax ${ts} is not supported`);
+}
+
+/**
+ * A copy of a 3-component JPEG codestream that libjpeg decodes without converting colour: the
+ * JFIF marker renamed, an Adobe marker's transform set to 0 and the component ids (in the frame
+ * header and the scan headers) set to 'R', 'G', 'B' — libjpeg's own signs of untransformed data.
+ */
+export function withoutColourTransform(codestream: Uint8Array): Uint8Array {
+  const bytes = new Uint8Array(codestream);
+  const ids = new Map<number, number>();
+  const RGB = [0x52, 0x47, 0x42];
+  let at = 2;
+  while (at + 4 <= bytes.length && bytes[at] === 0xff) {
+    const marker = bytes[at + 1]!;
+    if (marker === 0xff) {
+      at += 1; // fill byte
+      continue;
+    }
+    const length = (bytes[at + 2]! << 8) | bytes[at + 3]!;
+    const data = at + 4;
+    if (marker === 0xe0 && bytes[data] === 0x4a && bytes[data + 1] === 0x46 && bytes[data + 2] === 0x49 && bytes[data + 3] === 0x46) bytes[data] = 0x58;
+    else if (marker === 0xee && length >= 14 && String.fromCharCode(...bytes.subarray(data, data + 5)) === 'Adobe') bytes[data + 11] = 0;
+    else if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc && bytes[data + 5] === 3) {
+      for (let c = 0; c < 3; c++) {
+        ids.set(bytes[data + 6 + 3 * c]!, RGB[c]!);
+        bytes[data + 6 + 3 * c] = RGB[c]!;
+      }
+    } else if (marker === 0xda) {
+      const components = bytes[data]!;
+      for (let c = 0; c < components; c++) bytes[data + 1 + 2 * c] = ids.get(bytes[data + 1 + 2 * c]!) ?? bytes[data + 1 + 2 * c]!;
+      break; // entropy-coded data follows; DICOM's sequential JPEG has one scan
+    }
+    at += 2 + length;
+  }
+  return bytes;
 }
 
 /** Native YBR_FULL_422: Y0 Y1 Cb Cr per pair of pixels → full YCbCr per pixel (as pydicom expands it). */
