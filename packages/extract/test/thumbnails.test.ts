@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTableAll } from '@msc/tables';
 import { decodeFrame, extractToTable, middleInstance, middleTemporalGroup, readEncodedFrame, thumbnailFileName, thumbnailOfBytes } from '../src/index.js';
 import { withoutColourTransform } from '../src/thumbnails/codecs.js';
+import { crc32Table } from '../src/thumbnails/png.js';
 import { PYDICOM_TEST_FILES, PYTHON, skipWithoutPython } from '../../../test-support/oracles.js';
 import { realScannerFiles } from './real-scanner-files.js';
 
@@ -238,5 +239,11 @@ describe.skipIf(skip)('msc-extract --thumbnails', () => {
       expect(['L', 'RGB']).toContain(mode);
     }
     expect(sizes[table.rows.findIndex((row) => String(row.file).endsWith('SC_rgb_jpeg_dcmtk.dcm'))]![2]).toBe('RGB');
+  });
+});
+
+describe('PNG', () => {
+  it('computes the chunk CRC of PNG (ISO 3309) without zlib’s', () => {
+    expect(crc32Table(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);
   });
 });

@@ -147,6 +147,8 @@ function decodeJpegLossless(bytes: Uint8Array, image: ImageDescription): Float64
   return values;
 }
 
+const LITTLE_ENDIAN_HOST = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
 /** Native samples (any byte order, 1 to 32 bits) as numbers. */
 function nativeValues(frame: EncodedFrame, count: number): Float64Array {
   const { image, bytes, bigEndian } = frame;
@@ -158,9 +160,17 @@ function nativeValues(frame: EncodedFrame, count: number): Float64Array {
     }
     return values;
   }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const little = !bigEndian;
   const { signed } = image;
+  // Aligned little-endian data (this machine's order) is read through a typed array at once.
+  const width = image.bitsAllocated / 8;
+  if (little && LITTLE_ENDIAN_HOST && (width === 1 || width === 2 || width === 4) && bytes.byteOffset % width === 0) {
+    const { buffer, byteOffset } = bytes;
+    if (width === 1) return Float64Array.from(signed ? new Int8Array(buffer, byteOffset, count) : new Uint8Array(buffer, byteOffset, count));
+    if (width === 2) return Float64Array.from(signed ? new Int16Array(buffer, byteOffset, count) : new Uint16Array(buffer, byteOffset, count));
+    return Float64Array.from(signed ? new Int32Array(buffer, byteOffset, count) : new Uint32Array(buffer, byteOffset, count));
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   switch (image.bitsAllocated) {
     case 8:
       for (let i = 0; i < count; i++) values[i] = signed ? view.getInt8(i) : view.getUint8(i);
