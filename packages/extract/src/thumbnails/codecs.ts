@@ -2,7 +2,7 @@
  * One encoded frame → its stored values (what pydicom's `pixel_array` gives: no rescale, no
  * windowing; colour stays in the file's colour space except where the codec converts it).
  *
- * Native and deflated data and RLE are read here; JPEG, JPEG-LS, JPEG 2000 and HTJ2K go to
+ * Native and deflated data and RLE are read here, 12-bit JPEG by jpeg-extended.ts; JPEG, JPEG-LS, JPEG 2000 and HTJ2K go to
  * WebAssembly builds of libjpeg-turbo, CharLS, OpenJPEG and OpenJPH (the `@cornerstonejs/codec-*`
  * packages), JPEG lossless (process 14) to jpeg-lossless-decoder-js. Each codec's .wasm is read
  * from node_modules and handed to its module (`wasmBinary`), so nothing is fetched; a codec is
@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { decodeRleFrame } from '../image/rle.js';
 import { PixelDataError, type EncodedFrame, type ImageDescription } from './image-file.js';
+import { decodeExtendedJpeg } from './jpeg-extended.js';
 
 export interface DecodedFrame {
   readonly rows: number;
@@ -242,7 +243,13 @@ export async function decodeFrame(frame: EncodedFrame): Promise<DecodedFrame> {
   }
   if (ts === RLE) return expect({ values: decodeRle(frame, pixels), rows: image.rows, columns: image.columns, samples });
   if (JPEG_BASELINE.has(ts)) {
-    if (image.bitsStored > 8) throw new PixelDataError(`JPEG with ${image.bitsStored}-bit samples (extended, 12-bit) has no decoder here`);
+    if (image.bitsAllocated > 8) {
+      // 12-bit JPEG (extended, process 4): libjpeg-turbo's WebAssembly build is 8-bit only.
+      const jpeg = decodeExtendedJpeg(frame.bytes);
+      const values = Float64Array.from(jpeg.samples);
+      if (image.signed) signExtend(values, image.bitsStored);
+      return expect({ values, rows: jpeg.height, columns: jpeg.width, samples: jpeg.components }, samples === 3 ? (image.photometric === 'YBR_FULL_422' ? 'YBR_FULL' : image.photometric) : image.photometric);
+    }
     if (samples === 1) return expect(await decodeWasm(LIBJPEG_TURBO, frame.bytes, image));
     // The header, not libjpeg's guess, says what the components are (pydicom's and GDCM's rule):
     // decoded untransformed, then YCbCr is converted where the thumbnail is drawn. Chroma
