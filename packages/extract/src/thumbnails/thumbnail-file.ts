@@ -40,22 +40,26 @@ function numbers(element: Parameters<typeof elementValues>[0] | undefined): numb
     .filter((value) => Number.isFinite(value));
 }
 
+/**
+ * A place from the attributes as numbers (AcquisitionNumber, InstanceNumber, ImagePositionPatient,
+ * ImageOrientationPatient), wherever they were read (a file, a PACS's JSON).
+ */
+export function placeFrom(acquisition: number | undefined, instance: number | undefined, ipp: readonly number[], iop: readonly number[]): Place {
+  const place: Place = {};
+  if (acquisition !== undefined && Number.isFinite(acquisition)) place.acquisition = acquisition;
+  if (instance !== undefined && Number.isFinite(instance)) place.instance = instance;
+  if (ipp.length === 3 && iop.length === 6 && [...ipp, ...iop].every(Number.isFinite)) {
+    const [r0, r1, r2, c0, c1, c2] = iop as [number, number, number, number, number, number];
+    const normal = [r1 * c2 - r2 * c1, r2 * c0 - r0 * c2, r0 * c1 - r1 * c0];
+    place.position = ipp[0]! * normal[0]! + ipp[1]! * normal[1]! + ipp[2]! * normal[2]!;
+  }
+  return place;
+}
+
 export function placeOf(path: string, buffer: ReadBuffer): Place {
   try {
     const { elements } = readHeaderSync(path, PLACE_OPTIONS, buffer);
-    const [acquisition] = numbers(elements.get(ACQUISITION_NUMBER));
-    const [instance] = numbers(elements.get(INSTANCE_NUMBER));
-    const ipp = numbers(elements.get(IMAGE_POSITION));
-    const iop = numbers(elements.get(IMAGE_ORIENTATION));
-    const place: Place = {};
-    if (acquisition !== undefined) place.acquisition = acquisition;
-    if (instance !== undefined) place.instance = instance;
-    if (ipp.length === 3 && iop.length === 6) {
-      const [r0, r1, r2, c0, c1, c2] = iop as [number, number, number, number, number, number];
-      const normal = [r1 * c2 - r2 * c1, r2 * c0 - r0 * c2, r0 * c1 - r1 * c0];
-      place.position = ipp[0]! * normal[0]! + ipp[1]! * normal[1]! + ipp[2]! * normal[2]!;
-    }
-    return place;
+    return placeFrom(numbers(elements.get(ACQUISITION_NUMBER))[0], numbers(elements.get(INSTANCE_NUMBER))[0], numbers(elements.get(IMAGE_POSITION)), numbers(elements.get(IMAGE_ORIENTATION)));
   } catch {
     // A file the header pass read but this one cannot (changed since?) sorts last; its thumbnail says why.
     return {};

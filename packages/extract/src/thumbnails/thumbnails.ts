@@ -6,10 +6,11 @@
  * file each came from and, for a placeholder, why. The header pass is not touched: a run without
  * thumbnails costs what it did.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { MISSING, ThreadClient, atomicWriteFile, makeOutputDirectory, workerScriptUrl, type Row } from '@msc/core';
-import { writeTable } from '@msc/tables';
+import { readTableAll, writeTable } from '@msc/tables';
 import { createReadBuffer } from '../reader/read-file.js';
 import { answer, type ThumbnailReply, type ThumbnailRequest } from './protocol.js';
 import { THUMBNAIL_SIZE } from './render.js';
@@ -151,6 +152,24 @@ async function chooseInstance(runner: ThumbnailRunner, instances: readonly Thumb
   return middleInstance(candidates.map((instance, k) => ({ ...instance, place: places[k]! })));
 }
 
+const byStudyAndSeries = (a: ThumbnailRecord, b: ThumbnailRecord) =>
+  a.study_uid < b.study_uid ? -1 : a.study_uid > b.study_uid ? 1 : a.series_uid < b.series_uid ? -1 : a.series_uid > b.series_uid ? 1 : 0;
+
+/**
+ * `dir/thumbnails.csv` (atomically): these records, and with `merge` the lines already there for
+ * other series (a service adding one study's thumbnails at a time).
+ */
+export async function writeThumbnailTable(dir: string, records: readonly ThumbnailRecord[], merge = false): Promise<void> {
+  const table = join(dir, THUMBNAIL_TABLE);
+  const rows = [...records];
+  if (merge && existsSync(table)) {
+    const replaced = new Set(records.map((record) => record.series_uid));
+    for (const row of (await readTableAll(table)).rows) if (!replaced.has(String(row.series_uid))) rows.push(row as unknown as ThumbnailRecord);
+  }
+  rows.sort(byStudyAndSeries);
+  await writeTable(table, THUMBNAIL_COLUMNS, rows as unknown as Row[]);
+}
+
 /**
  * One thumbnail per series of `instances` into `dir`, and `dir/thumbnails.csv`. A file that cannot
  * be decoded gets the placeholder PNG and a `placeholder` line with the reason.
@@ -188,8 +207,7 @@ export async function writeThumbnails(instances: Iterable<ThumbnailInstance>, di
   } finally {
     await runner.close();
   }
-  records.sort((a, b) => (a.study_uid < b.study_uid ? -1 : a.study_uid > b.study_uid ? 1 : a.series_uid < b.series_uid ? -1 : a.series_uid > b.series_uid ? 1 : 0));
-  await writeTable(join(dir, THUMBNAIL_TABLE), THUMBNAIL_COLUMNS, records as unknown as Row[]);
+  await writeThumbnailTable(dir, records);
   const placeholders = records.filter((r) => r.status === 'placeholder').length;
   return { decoded: records.length - placeholders, placeholders, records };
 }
