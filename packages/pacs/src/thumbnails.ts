@@ -65,7 +65,8 @@ export async function writePacsThumbnails(
     const rows = bySeries.get(`${series.studyUid}\u0000${series.seriesUid}`);
     if (!rows || rows.length === 0) return;
     const candidates = middleTemporalGroup(rows.map(thumbnailInstanceOf));
-    const places = candidates.length > 1 ? await source.seriesPlaces(series) : new Map<string, Place>();
+    // Without places (the call failed) the middle by path still gives a picture of the series.
+    const places = candidates.length > 1 ? await source.seriesPlaces(series).catch(() => new Map<string, Place>()) : new Map<string, Place>();
     const chosen = middleInstance(candidates.map((instance) => ({ ...instance, place: places.get(instance.path) ?? {} })));
     let result: ThumbnailResult;
     try {

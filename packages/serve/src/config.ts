@@ -61,6 +61,8 @@ export interface ServerLimits {
   allowedDicomwebUrls: string[];
   /** Series metadata key for labels on an Orthanc without labels (declared in its UserMetadata). */
   orthancMetadataKey: string;
+  /** Where PACS predictions leave one thumbnail per series (`<series_uid>.png`, thumbnails.csv); none when unset. */
+  thumbnailsDir?: string;
 }
 
 export interface ServeConfig {
@@ -155,6 +157,7 @@ export const CONFIG_SCHEMA = {
         allowed_roots: { type: 'array', items: { type: 'string', minLength: 1 } },
         allowed_dicomweb_urls: { type: 'array', items: { type: 'string', pattern: '^https?://' } },
         orthanc_metadata_key: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' },
+        thumbnails_dir: { type: 'string', minLength: 1 },
       },
     },
   },
@@ -330,6 +333,7 @@ export async function parseServeConfig(text: string, source: string, baseDir: st
       allowedRoots: roots,
       allowedRootsAsWritten: ((server.allowed_roots as string[] | undefined) ?? []).map(absolute),
       allowedDicomwebUrls: urls,
+      ...(typeof server.thumbnails_dir === 'string' ? { thumbnailsDir: absolute(server.thumbnails_dir) } : {}),
     },
   };
 }
