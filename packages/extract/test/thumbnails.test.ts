@@ -213,7 +213,9 @@ describe('decoding without an oracle', () => {
     // acquisition 2; positions -5 (c), 12 (d), 30 (b): d, though instance numbers would say b.
     expect(middleInstance(placed).path).toBe('d');
     // without positions everywhere, instance numbers decide
-    expect(middleInstance(placed.map(({ path, place }) => ({ path, place: { ...place, position: path === 'b' ? undefined : place.position } }))).path).toBe('b');
+    expect(middleInstance(placed.map(({ path, place }) => ({ path, place: { ...place, position: path === 'b' ? undefined : place.position } }))).path).toBe(
+      'b',
+    );
     expect(thumbnailFileName('1.2.3')).toBe('1.2.3.png');
     expect(thumbnailFileName('../x/y')).toBe('__x_y.png');
   });
@@ -244,9 +246,13 @@ describe.skipIf(skip)('msc-extract --thumbnails', () => {
     ]);
     // Every PNG opens in Pillow, ~192 px on the long side, grey or RGB.
     const pngs = table.rows.map((row) => join(thumbnails, thumbnailFileName(String(row.series_uid))));
-    const opened = spawnSync(PYTHON, ['-c', 'import sys,json; from PIL import Image; print(json.dumps([[*Image.open(p).size, Image.open(p).mode] for p in sys.argv[1:]]))', ...pngs], {
-      encoding: 'utf8',
-    });
+    const opened = spawnSync(
+      PYTHON,
+      ['-c', 'import sys,json; from PIL import Image; print(json.dumps([[*Image.open(p).size, Image.open(p).mode] for p in sys.argv[1:]]))', ...pngs],
+      {
+        encoding: 'utf8',
+      },
+    );
     expect(opened.status, opened.stderr).toBe(0);
     const sizes = JSON.parse(opened.stdout) as [number, number, string][];
     for (const [width, height, mode] of sizes) {

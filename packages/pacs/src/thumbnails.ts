@@ -70,7 +70,11 @@ export async function writePacsThumbnails(
     const chosen = middleInstance(candidates.map((instance) => ({ ...instance, place: places.get(instance.path) ?? {} })));
     let result: ThumbnailResult;
     try {
-      result = await thumbnailOfBytes(await source.instanceFile({ file_path: chosen.path, study_uid: chosen.studyUid, series_uid: chosen.seriesUid }), undefined, size);
+      result = await thumbnailOfBytes(
+        await source.instanceFile({ file_path: chosen.path, study_uid: chosen.studyUid, series_uid: chosen.seriesUid }),
+        undefined,
+        size,
+      );
     } catch (error) {
       result = { status: 'placeholder', png: placeholderPng(), reason: `${source.name} did not send the instance: ${errorMessage(error)}` };
     }

@@ -53,7 +53,11 @@ describe.skipIf(!orthancReady.ok)('msc-serve thumbnails', () => {
       ['/predict-orthanc', STUDY_A],
       ['/predict-dicomweb', STUDY_B],
     ] as const) {
-      const response = await fetch(`${base}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ study_uid: study, model_id: "prostate_mpmri" }) });
+      const response = await fetch(`${base}${route}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ study_uid: study, model_id: 'prostate_mpmri' }),
+      });
       expect(response.status, `${route}: ${await response.clone().text()}`).toBe(200);
       const reply = (await response.json()) as { series_uid: string[]; thumbnails?: { decoded: number; placeholders: number } };
       expect(reply.thumbnails, route).toEqual({ decoded: 1, placeholders: 0 });

@@ -54,7 +54,11 @@ const LIBJPEG_TURBO: WasmCodec = {
   decoderClass: 'JPEGDecoder',
 };
 const CHARLS: WasmCodec = { script: '@cornerstonejs/codec-charls/decodewasmjs', wasm: '@cornerstonejs/codec-charls/decodewasm', decoderClass: 'JpegLSDecoder' };
-const OPENJPEG: WasmCodec = { script: '@cornerstonejs/codec-openjpeg/decodewasmjs', wasm: '@cornerstonejs/codec-openjpeg/decodewasm', decoderClass: 'J2KDecoder' };
+const OPENJPEG: WasmCodec = {
+  script: '@cornerstonejs/codec-openjpeg/decodewasmjs',
+  wasm: '@cornerstonejs/codec-openjpeg/decodewasm',
+  decoderClass: 'J2KDecoder',
+};
 const OPENJPH: WasmCodec = { script: '@cornerstonejs/codec-openjph/wasmjs', wasm: '@cornerstonejs/codec-openjph/wasm', decoderClass: 'HTJ2KDecoder' };
 
 /** One decoder object per codec and thread, made on first use (a module instance holds its own memory). */
@@ -82,7 +86,11 @@ function decoderFor(codec: WasmCodec): Promise<WasmDecoder> {
 }
 
 /** Runs a WebAssembly decoder on one codestream; the output is copied out of the module's memory. */
-async function decodeWasm(codec: WasmCodec, bytes: Uint8Array, image: ImageDescription): Promise<{ values: Float64Array; samples: number; rows: number; columns: number }> {
+async function decodeWasm(
+  codec: WasmCodec,
+  bytes: Uint8Array,
+  image: ImageDescription,
+): Promise<{ values: Float64Array; samples: number; rows: number; columns: number }> {
   const decoder = await decoderFor(codec);
   decoder.getEncodedBuffer(bytes.length).set(bytes);
   codecMessages = [];
@@ -248,7 +256,10 @@ export async function decodeFrame(frame: EncodedFrame): Promise<DecodedFrame> {
       const jpeg = decodeExtendedJpeg(frame.bytes);
       const values = Float64Array.from(jpeg.samples);
       if (image.signed) signExtend(values, image.bitsStored);
-      return expect({ values, rows: jpeg.height, columns: jpeg.width, samples: jpeg.components }, samples === 3 ? (image.photometric === 'YBR_FULL_422' ? 'YBR_FULL' : image.photometric) : image.photometric);
+      return expect(
+        { values, rows: jpeg.height, columns: jpeg.width, samples: jpeg.components },
+        samples === 3 ? (image.photometric === 'YBR_FULL_422' ? 'YBR_FULL' : image.photometric) : image.photometric,
+      );
     }
     if (samples === 1) return expect(await decodeWasm(LIBJPEG_TURBO, frame.bytes, image));
     // The header, not libjpeg's guess, says what the components are (pydicom's and GDCM's rule):

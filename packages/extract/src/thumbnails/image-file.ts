@@ -181,7 +181,8 @@ function fragmentsOf(dataset: Uint8Array, offset: number): { offsets: number[]; 
     if (tag === SEQUENCE_END) break;
     if (tag !== ITEM) throw new PixelDataError(`encapsulated pixel data: no item at byte ${position}`);
     const length = view.getUint32(position + 4, true);
-    if (length === UNDEFINED_LENGTH || position + 8 + length > dataset.length) throw new PixelDataError('truncated: a pixel data fragment runs past the end of the file');
+    if (length === UNDEFINED_LENGTH || position + 8 + length > dataset.length)
+      throw new PixelDataError('truncated: a pixel data fragment runs past the end of the file');
     fragments.push({ start: position + 8, end: position + 8 + length });
     position += 8 + length;
   }
@@ -233,7 +234,8 @@ const NATIVE = new Set(['1.2.840.10008.1.2', '1.2.840.10008.1.2.1', '1.2.840.100
 /** Frame `index` (0-based; the middle one when undefined) of a whole file's bytes. */
 export function readEncodedFrame(file: Uint8Array, index?: number): EncodedFrame {
   const header = parseHeader(file, true, PIXEL_OPTIONS);
-  if (header.damage) throw new PixelDataError(header.damage.what.startsWith('file truncated') ? 'truncated' : `${header.damage.what} at byte ${header.damage.offset}`);
+  if (header.damage)
+    throw new PixelDataError(header.damage.what.startsWith('file truncated') ? 'truncated' : `${header.damage.what} at byte ${header.damage.offset}`);
   const pixel = header.pixelData;
   if (!pixel) throw new PixelDataError('no pixel data');
   const image = describe(header);

@@ -1,4 +1,13 @@
-export { writeThumbnails, writeThumbnailTable, thumbnailInstanceOf, thumbnailFileName, middleInstance, middleTemporalGroup, THUMBNAIL_TABLE, THUMBNAIL_COLUMNS } from './thumbnails.js';
+export {
+  writeThumbnails,
+  writeThumbnailTable,
+  thumbnailInstanceOf,
+  thumbnailFileName,
+  middleInstance,
+  middleTemporalGroup,
+  THUMBNAIL_TABLE,
+  THUMBNAIL_COLUMNS,
+} from './thumbnails.js';
 export type { ThumbnailInstance, ThumbnailOptions, ThumbnailRecord, ThumbnailSummary } from './thumbnails.js';
 export { thumbnailOfBytes, thumbnailOfFile, placeholderPng, placeFrom, type ThumbnailResult, type Place } from './thumbnail-file.js';
 export { readEncodedFrame, PixelDataError, type EncodedFrame, type ImageDescription, type Display } from './image-file.js';

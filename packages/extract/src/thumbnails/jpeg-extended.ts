@@ -8,8 +8,8 @@
 import { PixelDataError } from './image-file.js';
 
 const ZIGZAG = Uint8Array.from([
-  0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23,
-  30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
+  0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22,
+  15, 23, 30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
 ]);
 
 interface Huffman {
@@ -92,7 +92,10 @@ class BitReader {
     this.bits = 0;
     this.count = 0;
     this.marker = false;
-    while (this.position + 1 < this.data.length && !(this.data[this.position] === 0xff && this.data[this.position + 1]! >= 0xd0 && this.data[this.position + 1]! <= 0xd7))
+    while (
+      this.position + 1 < this.data.length &&
+      !(this.data[this.position] === 0xff && this.data[this.position + 1]! >= 0xd0 && this.data[this.position + 1]! <= 0xd7)
+    )
       this.position += 1;
     this.position += 2;
   }
@@ -139,7 +142,15 @@ function idctIslow(block: Int32Array, quant: Uint16Array, range: { table: Uint16
   const work = new Float64Array(64);
   for (let c = 0; c < 8; c++) {
     const q = (k: number) => block[k * 8 + c]! * quant[k * 8 + c]!;
-    if (block[8 + c] === 0 && block[16 + c] === 0 && block[24 + c] === 0 && block[32 + c] === 0 && block[40 + c] === 0 && block[48 + c] === 0 && block[56 + c] === 0) {
+    if (
+      block[8 + c] === 0 &&
+      block[16 + c] === 0 &&
+      block[24 + c] === 0 &&
+      block[32 + c] === 0 &&
+      block[40 + c] === 0 &&
+      block[48 + c] === 0 &&
+      block[56 + c] === 0
+    ) {
       const dc = q(0) * 2 ** PASS1_BITS;
       for (let k = 0; k < 8; k++) work[k * 8 + c] = dc;
       continue;
@@ -289,7 +300,7 @@ export function decodeExtendedJpeg(data: Uint8Array): ExtendedJpegImage {
     const segment = at + 4;
     const end = at + 2 + length;
     if (marker === 0xdb) {
-      for (let k = segment; k < end; ) {
+      for (let k = segment; k < end;) {
         const sixteen = data[k]! >> 4;
         const id = data[k]! & 15;
         const table = new Uint16Array(64);
@@ -298,7 +309,7 @@ export function decodeExtendedJpeg(data: Uint8Array): ExtendedJpegImage {
         k += 1 + 64 * (sixteen ? 2 : 1);
       }
     } else if (marker === 0xc4) {
-      for (let k = segment; k < end; ) {
+      for (let k = segment; k < end;) {
         const kind = data[k]! >> 4;
         const id = data[k]! & 15;
         const counts = data.subarray(k + 1, k + 17);
@@ -368,7 +379,7 @@ export function decodeExtendedJpeg(data: Uint8Array): ExtendedJpegImage {
       const size = reader.decode(component.dcTable!);
       component.predictor += extend(reader.receive(size), size);
       block[0] = component.predictor;
-      for (let k = 1; k < 64; ) {
+      for (let k = 1; k < 64;) {
         const symbol = reader.decode(component.acTable!);
         const run = symbol >> 4;
         const bits = symbol & 15;

@@ -59,7 +59,12 @@ export function placeFrom(acquisition: number | undefined, instance: number | un
 export function placeOf(path: string, buffer: ReadBuffer): Place {
   try {
     const { elements } = readHeaderSync(path, PLACE_OPTIONS, buffer);
-    return placeFrom(numbers(elements.get(ACQUISITION_NUMBER))[0], numbers(elements.get(INSTANCE_NUMBER))[0], numbers(elements.get(IMAGE_POSITION)), numbers(elements.get(IMAGE_ORIENTATION)));
+    return placeFrom(
+      numbers(elements.get(ACQUISITION_NUMBER))[0],
+      numbers(elements.get(INSTANCE_NUMBER))[0],
+      numbers(elements.get(IMAGE_POSITION)),
+      numbers(elements.get(IMAGE_ORIENTATION)),
+    );
   } catch {
     // A file the header pass read but this one cannot (changed since?) sorts last; its thumbnail says why.
     return {};
@@ -67,8 +72,7 @@ export function placeOf(path: string, buffer: ReadBuffer): Place {
 }
 
 export type ThumbnailResult =
-  | { status: 'decoded'; png: Uint8Array; frame: number; width: number; height: number }
-  | { status: 'placeholder'; png: Uint8Array; reason: string };
+  { status: 'decoded'; png: Uint8Array; frame: number; width: number; height: number } | { status: 'placeholder'; png: Uint8Array; reason: string };
 
 let placeholder: Uint8Array | undefined;
 
