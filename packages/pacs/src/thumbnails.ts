@@ -16,6 +16,7 @@ import {
   thumbnailFileName,
   thumbnailInstanceOf,
   thumbnailOfBytes,
+  thumbnailRecord,
   writeThumbnailTable,
   type Place,
   type ThumbnailRecord,
@@ -79,13 +80,7 @@ export async function writePacsThumbnails(
       result = { status: 'placeholder', png: placeholderPng(), reason: `${source.name} did not send the instance: ${errorMessage(error)}` };
     }
     await atomicWriteFile(join(dir, thumbnailFileName(chosen.seriesUid)), result.png);
-    records.push({
-      study_uid: chosen.studyUid,
-      series_uid: chosen.seriesUid,
-      file: chosen.path,
-      status: result.status,
-      reason: result.status === 'placeholder' ? result.reason : '',
-    });
+    records.push(thumbnailRecord(chosen, result));
   };
   await Promise.all(
     Array.from({ length: Math.min(SERIES_AT_ONCE, pending.length) }, async () => {

@@ -1,6 +1,7 @@
 export {
   writeThumbnails,
   writeThumbnailTable,
+  thumbnailRecord,
   thumbnailInstanceOf,
   thumbnailFileName,
   middleInstance,

@@ -136,120 +136,82 @@ function rangeLimit(precision: number): { table: Uint16Array; mask: number } {
   return { table, mask: size - 1 };
 }
 
-/** jpeg_idct_islow: dequantized 8×8 coefficients (natural order) → samples written at `out`. */
+/**
+ * jidctint.c's butterfly on one row or column `v[0..7]`: the eight sums before descaling, in output
+ * order (0 to 7). Both passes use it; only their inputs, shifts and outputs differ.
+ */
+function islowButterfly(v: ArrayLike<number>, out: Float64Array): void {
+  // Even part.
+  let z2 = v[2]!;
+  let z3 = v[6]!;
+  let z1 = (z2 + z3) * FIX_0_541196100;
+  let tmp2 = z1 + z3 * -FIX_1_847759065;
+  let tmp3 = z1 + z2 * FIX_0_765366865;
+  let tmp0 = (v[0]! + v[4]!) * 2 ** CONST_BITS;
+  let tmp1 = (v[0]! - v[4]!) * 2 ** CONST_BITS;
+  const tmp10 = tmp0 + tmp3;
+  const tmp13 = tmp0 - tmp3;
+  const tmp11 = tmp1 + tmp2;
+  const tmp12 = tmp1 - tmp2;
+  // Odd part.
+  tmp0 = v[7]!;
+  tmp1 = v[5]!;
+  tmp2 = v[3]!;
+  tmp3 = v[1]!;
+  z1 = tmp0 + tmp3;
+  z2 = tmp1 + tmp2;
+  z3 = tmp0 + tmp2;
+  let z4 = tmp1 + tmp3;
+  const z5 = (z3 + z4) * FIX_1_175875602;
+  tmp0 *= FIX_0_298631336;
+  tmp1 *= FIX_2_053119869;
+  tmp2 *= FIX_3_072711026;
+  tmp3 *= FIX_1_501321110;
+  z1 *= -FIX_0_899976223;
+  z2 *= -FIX_2_562915447;
+  z3 = z3 * -FIX_1_961570560 + z5;
+  z4 = z4 * -FIX_0_390180644 + z5;
+  tmp0 += z1 + z3;
+  tmp1 += z2 + z4;
+  tmp2 += z2 + z3;
+  tmp3 += z1 + z4;
+  out[0] = tmp10 + tmp3;
+  out[7] = tmp10 - tmp3;
+  out[1] = tmp11 + tmp2;
+  out[6] = tmp11 - tmp2;
+  out[2] = tmp12 + tmp1;
+  out[5] = tmp12 - tmp1;
+  out[3] = tmp13 + tmp0;
+  out[4] = tmp13 - tmp0;
+}
+
+/** jpeg_idct_islow: quantized 8×8 coefficients (natural order) → samples written at `out`. */
 function idctIslow(block: Int32Array, quant: Uint16Array, range: { table: Uint16Array; mask: number }, out: Uint16Array, at: number, stride: number): void {
   const PASS1_BITS = range.mask === 4 * 256 - 1 ? 2 : 1;
   const work = new Float64Array(64);
+  const line = new Float64Array(8);
+  const sums = new Float64Array(8);
+  // Pass 1: columns, dequantized, into the work array (scaled up by PASS1_BITS).
   for (let c = 0; c < 8; c++) {
-    const q = (k: number) => block[k * 8 + c]! * quant[k * 8 + c]!;
-    if (
-      block[8 + c] === 0 &&
-      block[16 + c] === 0 &&
-      block[24 + c] === 0 &&
-      block[32 + c] === 0 &&
-      block[40 + c] === 0 &&
-      block[48 + c] === 0 &&
-      block[56 + c] === 0
-    ) {
-      const dc = q(0) * 2 ** PASS1_BITS;
-      for (let k = 0; k < 8; k++) work[k * 8 + c] = dc;
+    for (let k = 0; k < 8; k++) line[k] = block[k * 8 + c]! * quant[k * 8 + c]!;
+    if (line[1] === 0 && line[2] === 0 && line[3] === 0 && line[4] === 0 && line[5] === 0 && line[6] === 0 && line[7] === 0) {
+      for (let k = 0; k < 8; k++) work[k * 8 + c] = line[0]! * 2 ** PASS1_BITS;
       continue;
     }
-    let z2 = q(2);
-    let z3 = q(6);
-    let z1 = (z2 + z3) * FIX_0_541196100;
-    let tmp2 = z1 + z3 * -FIX_1_847759065;
-    let tmp3 = z1 + z2 * FIX_0_765366865;
-    z2 = q(0);
-    z3 = q(4);
-    let tmp0 = (z2 + z3) * 2 ** CONST_BITS;
-    let tmp1 = (z2 - z3) * 2 ** CONST_BITS;
-    const tmp10 = tmp0 + tmp3;
-    const tmp13 = tmp0 - tmp3;
-    const tmp11 = tmp1 + tmp2;
-    const tmp12 = tmp1 - tmp2;
-    tmp0 = q(7);
-    tmp1 = q(5);
-    tmp2 = q(3);
-    tmp3 = q(1);
-    z1 = tmp0 + tmp3;
-    z2 = tmp1 + tmp2;
-    z3 = tmp0 + tmp2;
-    let z4 = tmp1 + tmp3;
-    const z5 = (z3 + z4) * FIX_1_175875602;
-    tmp0 *= FIX_0_298631336;
-    tmp1 *= FIX_2_053119869;
-    tmp2 *= FIX_3_072711026;
-    tmp3 *= FIX_1_501321110;
-    z1 *= -FIX_0_899976223;
-    z2 *= -FIX_2_562915447;
-    z3 = z3 * -FIX_1_961570560 + z5;
-    z4 = z4 * -FIX_0_390180644 + z5;
-    tmp0 += z1 + z3;
-    tmp1 += z2 + z4;
-    tmp2 += z2 + z3;
-    tmp3 += z1 + z4;
-    const shift = CONST_BITS - PASS1_BITS;
-    work[c] = descale(tmp10 + tmp3, shift);
-    work[56 + c] = descale(tmp10 - tmp3, shift);
-    work[8 + c] = descale(tmp11 + tmp2, shift);
-    work[48 + c] = descale(tmp11 - tmp2, shift);
-    work[16 + c] = descale(tmp12 + tmp1, shift);
-    work[40 + c] = descale(tmp12 - tmp1, shift);
-    work[24 + c] = descale(tmp13 + tmp0, shift);
-    work[32 + c] = descale(tmp13 - tmp0, shift);
+    islowButterfly(line, sums);
+    for (let k = 0; k < 8; k++) work[k * 8 + c] = descale(sums[k]!, CONST_BITS - PASS1_BITS);
   }
+  // Pass 2: rows, descaled and range-limited into samples.
   const { table, mask } = range;
-  const limit = (x: number) => table[x & mask]!;
   for (let r = 0; r < 8; r++) {
-    const w = (k: number) => work[r * 8 + k]!;
-    const row = at + r * stride;
-    if (w(1) === 0 && w(2) === 0 && w(3) === 0 && w(4) === 0 && w(5) === 0 && w(6) === 0 && w(7) === 0) {
-      const value = limit(descale(w(0), PASS1_BITS + 3));
-      for (let k = 0; k < 8; k++) out[row + k] = value;
+    const row = work.subarray(r * 8, r * 8 + 8);
+    const to = at + r * stride;
+    if (row[1] === 0 && row[2] === 0 && row[3] === 0 && row[4] === 0 && row[5] === 0 && row[6] === 0 && row[7] === 0) {
+      out.fill(table[descale(row[0]!, PASS1_BITS + 3) & mask]!, to, to + 8);
       continue;
     }
-    let z2 = w(2);
-    let z3 = w(6);
-    let z1 = (z2 + z3) * FIX_0_541196100;
-    let tmp2 = z1 + z3 * -FIX_1_847759065;
-    let tmp3 = z1 + z2 * FIX_0_765366865;
-    let tmp0 = (w(0) + w(4)) * 2 ** CONST_BITS;
-    let tmp1 = (w(0) - w(4)) * 2 ** CONST_BITS;
-    const tmp10 = tmp0 + tmp3;
-    const tmp13 = tmp0 - tmp3;
-    const tmp11 = tmp1 + tmp2;
-    const tmp12 = tmp1 - tmp2;
-    tmp0 = w(7);
-    tmp1 = w(5);
-    tmp2 = w(3);
-    tmp3 = w(1);
-    z1 = tmp0 + tmp3;
-    z2 = tmp1 + tmp2;
-    z3 = tmp0 + tmp2;
-    let z4 = tmp1 + tmp3;
-    const z5 = (z3 + z4) * FIX_1_175875602;
-    tmp0 *= FIX_0_298631336;
-    tmp1 *= FIX_2_053119869;
-    tmp2 *= FIX_3_072711026;
-    tmp3 *= FIX_1_501321110;
-    z1 *= -FIX_0_899976223;
-    z2 *= -FIX_2_562915447;
-    z3 = z3 * -FIX_1_961570560 + z5;
-    z4 = z4 * -FIX_0_390180644 + z5;
-    tmp0 += z1 + z3;
-    tmp1 += z2 + z4;
-    tmp2 += z2 + z3;
-    tmp3 += z1 + z4;
-    const shift = CONST_BITS + PASS1_BITS + 3;
-    out[row] = limit(descale(tmp10 + tmp3, shift));
-    out[row + 7] = limit(descale(tmp10 - tmp3, shift));
-    out[row + 1] = limit(descale(tmp11 + tmp2, shift));
-    out[row + 6] = limit(descale(tmp11 - tmp2, shift));
-    out[row + 2] = limit(descale(tmp12 + tmp1, shift));
-    out[row + 5] = limit(descale(tmp12 - tmp1, shift));
-    out[row + 3] = limit(descale(tmp13 + tmp0, shift));
-    out[row + 4] = limit(descale(tmp13 - tmp0, shift));
+    islowButterfly(row, sums);
+    for (let k = 0; k < 8; k++) out[to + k] = table[descale(sums[k]!, CONST_BITS + PASS1_BITS + 3) & mask]!;
   }
 }
 

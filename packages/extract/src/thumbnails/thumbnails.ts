@@ -152,6 +152,17 @@ async function chooseInstance(runner: ThumbnailRunner, instances: readonly Thumb
   return middleInstance(candidates.map((instance, k) => ({ ...instance, place: places[k]! })));
 }
 
+/** The thumbnails.csv line of a series' thumbnail drawn from `chosen`. */
+export function thumbnailRecord(chosen: ThumbnailInstance, result: ThumbnailResult): ThumbnailRecord {
+  return {
+    study_uid: chosen.studyUid,
+    series_uid: chosen.seriesUid,
+    file: chosen.path,
+    status: result.status,
+    reason: result.status === 'placeholder' ? result.reason : '',
+  };
+}
+
 const byStudyAndSeries = (a: ThumbnailRecord, b: ThumbnailRecord) =>
   a.study_uid < b.study_uid ? -1 : a.study_uid > b.study_uid ? 1 : a.series_uid < b.series_uid ? -1 : a.series_uid > b.series_uid ? 1 : 0;
 
@@ -194,13 +205,7 @@ export async function writeThumbnails(instances: Iterable<ThumbnailInstance>, di
           const chosen = await chooseInstance(runner, list);
           const result = await runner.thumbnail(chosen.path, size);
           await atomicWriteFile(join(dir, thumbnailFileName(chosen.seriesUid)), result.png);
-          records.push({
-            study_uid: chosen.studyUid,
-            series_uid: chosen.seriesUid,
-            file: chosen.path,
-            status: result.status,
-            reason: result.status === 'placeholder' ? result.reason : '',
-          });
+          records.push(thumbnailRecord(chosen, result));
         }),
       ),
     );
