@@ -24,7 +24,8 @@ import { Checkpoint, LOCK_FILE, checkpointDirFor, readSkippedFiles, type Skipped
 import { lineOf } from './events.js';
 import { assertInputsExist, defaultWorkers, extractBatches, extractLineBatches, type ExtractOptions } from './extract.js';
 import { instanceColumns } from './instance-row.js';
-import { THUMBNAIL_TABLE, thumbnailInstanceOf, writeThumbnails, type ThumbnailInstance } from './thumbnails/index.js';
+import { THUMBNAIL_TABLE } from './thumbnails/contract.js';
+import type { ThumbnailInstance } from './thumbnails/index.js';
 
 export type { SkippedFile } from './checkpoint.js';
 
@@ -288,7 +289,10 @@ async function extractLocked(
 
   // What thumbnails need of the rows, read before assembling the output can move the parts away.
   const thumbnailInstances: ThumbnailInstance[] = [];
-  if (options.thumbnails) {
+  // Loaded only when asked for: a header-only run loads none of the pixel code.
+  const thumbnailCode = options.thumbnails ? await import('./thumbnails/index.js') : undefined;
+  if (thumbnailCode) {
+    const { thumbnailInstanceOf } = thumbnailCode;
     if (prior && !perSeries) for await (const rows of rowsOf(prior)) for (const row of rows) thumbnailInstances.push(thumbnailInstanceOf(row));
     for await (const part of checkpoint.committed()) for (const row of part.rows) thumbnailInstances.push(thumbnailInstanceOf(row));
   }
@@ -332,9 +336,9 @@ async function extractLocked(
     }
   }
   let thumbnails: ExtractSummary['thumbnails'];
-  if (options.thumbnails) {
+  if (options.thumbnails && thumbnailCode) {
     const { dir, size } = options.thumbnails;
-    const summary = await writeThumbnails(thumbnailInstances, dir, { workers: options.workers ?? defaultWorkers(), ...(size ? { size } : {}) });
+    const summary = await thumbnailCode.writeThumbnails(thumbnailInstances, dir, { workers: options.workers ?? defaultWorkers(), ...(size ? { size } : {}) });
     // This run's placeholders replace an earlier run's.
     const kept = allSkipped.filter((file) => !file.reason.startsWith(THUMBNAIL_REASON));
     allSkipped.length = 0;

@@ -14,6 +14,9 @@ import { readTableAll, writeTable } from '@msc/tables';
 import { createReadBuffer } from '../reader/read-file.js';
 import { answer, type ThumbnailReply, type ThumbnailRequest } from './protocol.js';
 import { THUMBNAIL_SIZE } from './render.js';
+import { THUMBNAIL_COLUMNS, THUMBNAIL_TABLE, type ThumbnailRecord } from './contract.js';
+
+export { THUMBNAIL_COLUMNS, THUMBNAIL_TABLE, type ThumbnailRecord } from './contract.js';
 import type { Place, ThumbnailResult } from './thumbnail-file.js';
 
 /** One instance row's part that thumbnails use. */
@@ -23,17 +26,6 @@ export interface ThumbnailInstance {
   readonly seriesUid: string;
   /** TemporalPositionIdentifier as the row has it (the DCE phase); undefined or MISSING when none. */
   readonly temporalPosition?: string;
-}
-
-export const THUMBNAIL_TABLE = 'thumbnails.csv';
-export const THUMBNAIL_COLUMNS = ['study_uid', 'series_uid', 'file', 'status', 'reason'] as const;
-
-export interface ThumbnailRecord {
-  study_uid: string;
-  series_uid: string;
-  file: string;
-  status: 'decoded' | 'placeholder';
-  reason: string;
 }
 
 export interface ThumbnailOptions {
