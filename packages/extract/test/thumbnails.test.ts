@@ -43,6 +43,7 @@ const SAMPLES = [
   'MR_small_RLE.dcm', // RLE 16-bit
   'SC_rgb_rle_16bit_2frame.dcm', // RLE colour, 2 frames: the middle (second) one
   'rtdose_rle.dcm', // RLE 32-bit, 15 frames
+  'rtdose.dcm', // native 32-bit, 15 frames: the eighth
   'SC_rgb_jpeg_dcmtk.dcm', // JPEG baseline YBR_FULL
   'SC_rgb_dcmtk_+eb+cy+np.dcm', // JPEG baseline YBR_FULL_422 (subsampled chroma)
   'SC_rgb_jpeg.dcm', // JPEG baseline RGB with no colour transform
@@ -186,6 +187,39 @@ describe('decoding without an oracle', () => {
     const truncated = await thumbnailOfBytes(readFileSync(join(PYDICOM_TEST_FILES, 'MR_truncated.dcm')));
     expect(truncated).toMatchObject({ status: 'placeholder', reason: expect.stringMatching(/^truncated: pixel data holds 8130 bytes/) as unknown });
     expect(Buffer.from(truncated.png.subarray(1, 4)).toString()).toBe('PNG');
+  });
+
+  it('never throws, nor changes the exit code, on damaged codestreams (bytes changed, bits flipped, files cut)', async () => {
+    // Deterministic (a fixed LCG), so a failure reproduces.
+    let seed = 7;
+    const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const statuses = new Set<string>();
+    const names = [
+      'SC_rgb_jpeg_gdcm.dcm',
+      'MR_small_jpeg_ls_lossless.dcm',
+      'MR_small_jp2klossless.dcm',
+      'JPGExtended.dcm',
+      'SC_rgb_dcmtk_+eb+cy+np.dcm',
+      'MR_small_RLE.dcm',
+    ];
+    for (const name of names) {
+      const bytes = readFileSync(join(PYDICOM_TEST_FILES, name));
+      const frame = readEncodedFrame(bytes).bytes;
+      const start = frame.byteOffset - bytes.byteOffset;
+      for (let k = 0; k < 12; k++) {
+        const copy = new Uint8Array(bytes);
+        const at = () => start + Math.floor(random() * frame.length);
+        if (k % 3 === 0) for (let i = 0; i < 8; i++) copy[at()] = Math.floor(random() * 256);
+        else if (k % 3 === 1) for (let i = 0; i < 100; i++) copy[at()]! ^= 1 << Math.floor(random() * 8);
+        const input = k % 3 === 2 ? copy.subarray(0, at()) : copy;
+        const result = await thumbnailOfBytes(input);
+        expect(Buffer.from(result.png.subarray(1, 4)).toString()).toBe('PNG');
+        if (result.status === 'placeholder') expect(result.reason).not.toBe('');
+        statuses.add(result.status);
+      }
+    }
+    expect(process.exitCode).toBeUndefined();
+    expect(statuses).toEqual(new Set(['decoded', 'placeholder']));
   });
 
   it('marks a JPEG’s components as untransformed where libjpeg looks (JFIF, Adobe, component ids)', () => {

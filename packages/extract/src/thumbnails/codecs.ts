@@ -92,14 +92,21 @@ async function decodeWasm(
   image: ImageDescription,
 ): Promise<{ values: Float64Array; samples: number; rows: number; columns: number }> {
   const decoder = await decoderFor(codec);
-  decoder.getEncodedBuffer(bytes.length).set(bytes);
   codecMessages = [];
+  // A codec that calls C's exit() sets process.exitCode on its way out (Emscripten's quit_): a bad
+  // file must not change how the run exits.
+  const exitCode = process.exitCode;
   try {
+    decoder.getEncodedBuffer(bytes.length).set(bytes);
     decoder.decode();
   } catch (error) {
+    // After a trap the module's state is unknown: the next frame gets a fresh one.
+    decoders.delete(codec);
     // Emscripten throws C++ exceptions as numbers (a pointer): say which codec failed, not the number.
     const said = codecMessages.find((line) => line.includes('ERROR')) ?? (error instanceof Error ? error.message : undefined);
     throw new PixelDataError(`${codec.decoderClass} could not decode the frame${said ? `: ${said}` : ''}`);
+  } finally {
+    process.exitCode = exitCode;
   }
   const error = codecMessages.find((line) => line.startsWith('[ERROR]'));
   if (error) throw new PixelDataError(`${codec.decoderClass} could not decode the frame: ${error.replace('[ERROR] ', '').trim()}`);
