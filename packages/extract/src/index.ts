@@ -11,3 +11,4 @@ export { elementValues, formatFloat } from './values/convert.js';
 export * from './extract-table.js';
 export { imageFeatures, imageFeaturesFromFile, IMAGE_FEATURE_NAMES, readFirstFrame, type ImageFeaturesResult } from './image/index.js';
 export { checkpointDirFor } from './checkpoint.js';
+export * from './thumbnails/index.js';

@@ -3,11 +3,12 @@
  * per series (the original asked once per instance), and one bulk-data call per element that the
  * server sends as a `BulkDataURI` — private b-values with VR UN — only where they occur.
  */
-import { normalizeForReduction, errorMessage } from '@msc/core';
+import { normalizeForReduction, errorMessage, type InstanceRow } from '@msc/core';
 import { PacsHttp, UpstreamError, type PacsEndpoint, type PacsHttpOptions, type PacsResponse } from './http.js';
-import { HEADER_OPTIONS, NeedMoreBytes, instanceRow, parseHeader, type InstanceOutcome, type ParsedHeader } from '@msc/extract';
+import { HEADER_OPTIONS, NeedMoreBytes, instanceRow, parseHeader, placeFrom, type InstanceOutcome, type ParsedHeader, type Place } from '@msc/extract';
 import { headerFromDicomJson, rawElement, rowFromHeader, type DicomJsonElement } from './rows.js';
-import { StudyBounds, assertStudyUid, isPacsUid, objectEntries, type StudyRows, type StudySource } from './study.js';
+import { StudyBounds, assertStudyUid, isPacsUid, objectEntries, type SeriesRef, type StudyRows, type StudySource } from './study.js';
+import { numbersOf } from './thumbnails.js';
 
 type DicomJson = Record<string, DicomJsonElement>;
 
@@ -131,6 +132,33 @@ export class DicomWebClient implements StudySource {
       if (required || !(error instanceof UpstreamError) || error.reason !== 'status') throw error;
       return undefined;
     }
+  }
+
+  /** Where each instance of a series lies, by row `file_path`: the series' metadata, one call. */
+  async seriesPlaces(series: SeriesRef): Promise<Map<string, Place>> {
+    const places = new Map<string, Place>();
+    if (!isPacsUid(series.studyUid) || !isPacsUid(series.seriesUid)) return places;
+    const answer = await this.getJson<unknown>(`studies/${series.studyUid}/series/${series.seriesUid}/metadata`);
+    if (!Array.isArray(answer)) return places;
+    for (const dataset of objectEntries<DicomJson>('the DICOMweb server', 'a metadata request', answer)) {
+      const instance = firstString(dataset, SOP_INSTANCE_UID);
+      if (!instance) continue;
+      const value = (tag: string) => dataset[tag]?.Value;
+      places.set(
+        `dicomweb:${instance}`,
+        placeFrom(numbersOf(value('00200012'))[0], numbersOf(value('00200013'))[0], numbersOf(value('00200032')), numbersOf(value('00200037'))),
+      );
+    }
+    return places;
+  }
+
+  /** An instance's whole file (WADO-RS), by its row (`file_path` `dicomweb:<SOPInstanceUID>`). */
+  async instanceFile(row: Pick<InstanceRow, 'file_path' | 'study_uid' | 'series_uid'>): Promise<Uint8Array> {
+    const instance = String(row.file_path).replace(/^dicomweb:/, '');
+    if (![instance, row.study_uid, row.series_uid].every((uid) => isPacsUid(String(uid))))
+      throw new UpstreamError('protocol', `not a DICOMweb instance: ${String(row.file_path).slice(0, 80)}`);
+    const response = await this.http.request('GET', `studies/${row.study_uid}/series/${row.series_uid}/instances/${instance}`, { accept: DICOM_ACCEPT });
+    return firstMultipartPart(response);
   }
 
   private async seriesRows(study: string, series: string, bounds: StudyBounds): Promise<Pick<StudyRows, 'rows' | 'skipped'>> {

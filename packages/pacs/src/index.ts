@@ -4,3 +4,4 @@ export * from './study.js';
 export * from './orthanc.js';
 export * from './dicomweb.js';
 export * from './series.js';
+export * from './thumbnails.js';

@@ -4,12 +4,13 @@
  * original asked once per instance), and one `/instances/{id}/content/{tag}` per element Orthanc
  * shows as null — private b-values with VR UN — only in the series that carry them.
  */
-import { CLASS_LABELS, MscError, normalizeForReduction } from '@msc/core';
+import { CLASS_LABELS, MscError, normalizeForReduction, type InstanceRow } from '@msc/core';
 import { PacsHttp, UpstreamError, type PacsEndpoint, type PacsHttpOptions } from './http.js';
-import { instanceRow, type InstanceOutcome } from '@msc/extract';
+import { instanceRow, placeFrom, type InstanceOutcome, type Place } from '@msc/extract';
 import { headerOfPartialFile } from './dicomweb.js';
 import { headerFromOrthanc, orthancTagPath, rawElement, rowFromHeader } from './rows.js';
 import { ORTHANC_ID_PATTERN, StudyBounds, assertStudyUid, objectEntries, type SeriesRef, type StudyRows, type StudySource } from './study.js';
+import { numbersOf } from './thumbnails.js';
 
 interface OrthancStudy {
   ID: string;
@@ -150,6 +151,28 @@ export class OrthancClient implements StudySource {
         }
       : undefined;
     return { rows, skipped, series };
+  }
+
+  /** Where each instance of a series lies, by row `file_path`: one call for the series' tags. */
+  async seriesPlaces(series: SeriesRef): Promise<Map<string, Place>> {
+    const places = new Map<string, Place>();
+    if (!series.orthancId) return places;
+    const { value } = await this.http.json<Record<string, Record<string, unknown>>>('GET', `series/${series.orthancId}/instances-tags?short`);
+    for (const [id, tags] of Object.entries(value ?? {})) {
+      if (!ORTHANC_ID_PATTERN.test(id) || tags === null || typeof tags !== 'object') continue;
+      places.set(
+        `orthanc:instances/${id}`,
+        placeFrom(numbersOf(tags['0020,0012'])[0], numbersOf(tags['0020,0013'])[0], numbersOf(tags['0020,0032']), numbersOf(tags['0020,0037'])),
+      );
+    }
+    return places;
+  }
+
+  /** An instance's whole file, by its row's `file_path` (`orthanc:instances/<id>`). */
+  async instanceFile(row: Pick<InstanceRow, 'file_path'>): Promise<Uint8Array> {
+    const id = String(row.file_path).replace(/^orthanc:instances\//, '');
+    if (!ORTHANC_ID_PATTERN.test(id)) throw new UpstreamError('protocol', `not an Orthanc instance: ${String(row.file_path).slice(0, 80)}`);
+    return (await this.http.request('GET', `instances/${id}/file`, { accept: 'application/dicom' })).body;
   }
 
   /**

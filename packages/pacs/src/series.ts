@@ -14,9 +14,11 @@ export interface PacsSeries {
   /** Instances that are not image series, with the reason. */
   skipped: { study: string; instance: string; reason: string }[];
   instances: number;
+  /** The instance rows themselves, when asked for (thumbnails choose instances from them). */
+  instanceRows?: InstanceRow[];
 }
 
-export async function readStudiesSeries(source: StudySource, studies: readonly string[]): Promise<PacsSeries> {
+export async function readStudiesSeries(source: StudySource, studies: readonly string[], options: { keepInstances?: boolean } = {}): Promise<PacsSeries> {
   const instances: InstanceRow[] = [];
   const result: Omit<PacsSeries, 'rows' | 'instances'> = { series: [], notFound: [], skipped: [] };
   // Studies one after another (memory holds one study's JSON at a time); series within a study in parallel.
@@ -27,7 +29,7 @@ export async function readStudiesSeries(source: StudySource, studies: readonly s
     result.series.push(...found.series);
     for (const { instance, reason } of found.skipped) result.skipped.push({ study, instance, reason });
   }
-  return { ...result, rows: reduceToSeries(instances), instances: instances.length };
+  return { ...result, rows: reduceToSeries(instances), instances: instances.length, ...(options.keepInstances ? { instanceRows: instances } : {}) };
 }
 
 /** A predicted series by its key cells (as a series row or a prediction has them), with the label to write. */

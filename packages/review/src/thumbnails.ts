@@ -15,13 +15,23 @@ export const isDicomUid = (text: string): boolean => text.length <= 64 && UID.te
 
 export const thumbnailFile = (seriesUid: string): string => `${seriesUid}.png`;
 
-/** Marks each series with a thumbnail in `dir`, or the reason thumbnails.csv gives for none. */
-export async function markThumbnails(dir: string, series: readonly ReviewSeries[]): Promise<void> {
+/**
+ * Marks each series with a thumbnail in `dir`, or the reason thumbnails.csv gives for none (a
+ * placeholder image is shown with its reason). `missingFolder: 'empty'` is for msc-serve, whose
+ * folder appears with the first PACS prediction.
+ */
+export async function markThumbnails(
+  dir: string,
+  series: readonly ReviewSeries[],
+  { missingFolder = 'error' }: { missingFolder?: 'error' | 'empty' } = {},
+): Promise<void> {
   let names: Set<string>;
   try {
     names = new Set(await readdir(dir));
   } catch (error) {
-    throw new MscError('E_INPUT_NOT_FOUND', `cannot read the thumbnail folder ${dir}: ${(error as Error).message}`, {
+    if (missingFolder === 'empty' && (error as NodeJS.ErrnoException).code === 'ENOENT') names = new Set();
+    else
+      throw new MscError('E_INPUT_NOT_FOUND', `cannot read the thumbnail folder ${dir}: ${(error as Error).message}`, {
       path: dir,
       hint: 'give the folder msc-extract --thumbnails DIR wrote, or leave out --thumbnails',
     });
@@ -31,12 +41,13 @@ export async function markThumbnails(dir: string, series: readonly ReviewSeries[
     const table = await readTableAll(join(dir, 'thumbnails.csv'));
     for (const row of table.rows) {
       const status = String(row['status'] ?? '');
-      if (status && status !== 'ok') notes.set(String(row['series_uid']), [status, row['reason']].filter((part) => part != null && part !== '').join(': '));
+      // msc-extract writes `decoded` or `placeholder` (a stand-in image whose reason the card shows)
+      if (status && status !== 'decoded' && status !== 'ok') notes.set(String(row['series_uid']), [status, row['reason']].filter((part) => part != null && part !== '').join(': '));
     }
   }
   for (const one of series) {
     one.thumbnail = isDicomUid(one.series_uid) && names.has(thumbnailFile(one.series_uid));
-    one.thumbnail_note = one.thumbnail ? '' : (notes.get(one.series_uid) ?? 'no thumbnail');
+    one.thumbnail_note = notes.get(one.series_uid) ?? (one.thumbnail ? '' : 'no thumbnail');
   }
 }
 

@@ -61,6 +61,8 @@ export interface ServerLimits {
   allowedDicomwebUrls: string[];
   /** Series metadata key for labels on an Orthanc without labels (declared in its UserMetadata). */
   orthancMetadataKey: string;
+  /** Where PACS predictions leave one thumbnail per series (`<series_uid>.png`, thumbnails.csv); none when unset. */
+  thumbnailsDir?: string;
 }
 
 /** `review:`: every prediction reply is also kept as a table, and /review serves the review page over them. */
@@ -176,6 +178,7 @@ export const CONFIG_SCHEMA = {
         allowed_roots: { type: 'array', items: { type: 'string', minLength: 1 } },
         allowed_dicomweb_urls: { type: 'array', items: { type: 'string', pattern: '^https?://' } },
         orthanc_metadata_key: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' },
+        thumbnails_dir: { type: 'string', minLength: 1 },
       },
     },
   },
@@ -332,9 +335,14 @@ export async function parseServeConfig(text: string, source: string, baseDir: st
   const review = raw.review && {
     predictions: absolute(raw.review.predictions),
     corrections: absolute(raw.review.corrections),
-    ...(raw.review.thumbnails ? { thumbnails: absolute(raw.review.thumbnails) } : {}),
+    // the PACS routes' thumbnails (server.thumbnails_dir) unless the review names its own folder
+    ...(raw.review.thumbnails
+      ? { thumbnails: absolute(raw.review.thumbnails) }
+      : typeof server.thumbnails_dir === 'string'
+        ? { thumbnails: absolute(server.thumbnails_dir) }
+        : {}),
   };
-  if (review?.thumbnails && !(await stat(review.thumbnails).catch(() => undefined))?.isDirectory())
+  if (raw.review?.thumbnails && review?.thumbnails && !(await stat(review.thumbnails).catch(() => undefined))?.isDirectory())
     fail(['review', 'thumbnails'], `no folder at ${review.thumbnails}`, 'give the folder msc-extract --thumbnails wrote, or leave thumbnails out');
   return {
     source,
@@ -360,6 +368,7 @@ export async function parseServeConfig(text: string, source: string, baseDir: st
       allowedRoots: roots,
       allowedRootsAsWritten: ((server.allowed_roots as string[] | undefined) ?? []).map(absolute),
       allowedDicomwebUrls: urls,
+      ...(typeof server.thumbnails_dir === 'string' ? { thumbnailsDir: absolute(server.thumbnails_dir) } : {}),
     },
   };
 }

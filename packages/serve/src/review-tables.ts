@@ -38,7 +38,7 @@ export class ReviewTables {
   /** Marks the series with a thumbnail now in the folder (written after the service started, too). */
   async markThumbnails(): Promise<void> {
     const table = await this.tables();
-    if (this.thumbnails) await markThumbnails(this.thumbnails, table.series);
+    if (this.thumbnails) await markThumbnails(this.thumbnails, table.series, { missingFolder: 'empty' });
     else for (const series of table.series) series.thumbnail_note = 'no thumbnail folder configured';
   }
 

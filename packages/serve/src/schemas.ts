@@ -138,6 +138,13 @@ export const PREDICT_REPLY = {
       properties: { method: { type: 'string', enum: ['labels', 'metadata'] }, key: { type: 'string' }, written: { type: 'integer' } },
     },
     pacs_calls: { type: 'integer', description: 'HTTP calls made to the PACS for this request' },
+    thumbnails: {
+      type: 'object',
+      description: 'With server.thumbnails_dir: series drawn into it, and series given the placeholder (thumbnails.csv says why)',
+      required: ['decoded', 'placeholders'],
+      additionalProperties: false,
+      properties: { decoded: { type: 'integer' }, placeholders: { type: 'integer' } },
+    },
     time: { type: 'number', description: 'Seconds spent' },
   },
   patternProperties: { '^probability_.+$': { ...numbers, description: 'Probability of one class' } },

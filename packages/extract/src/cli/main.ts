@@ -46,6 +46,7 @@ interface Flags {
   checkpointRows: number;
   featureTypes: string[];
   skippedReport?: string;
+  thumbnails?: string;
 }
 
 export const main = defineCli<Flags>({
@@ -70,7 +71,8 @@ export const main = defineCli<Flags>({
         parse.via(featureTypes as (v: string) => string[]),
         DEFAULT_FEATURE_TYPES,
       )
-      .option('--skipped-report <file>', 'table of skipped files and reasons (default: <output>.skipped.csv)'),
+      .option('--skipped-report <file>', 'table of skipped files and reasons (default: <output>.skipped.csv)')
+      .option('--thumbnails <dir>', 'also one PNG per series (middle slice, ~192 px) into <dir>, listed in <dir>/thumbnails.csv'),
   helpText: `
 Output: the summary goes to stdout as one JSON line when piped (a readable line on a terminal),
 progress to stderr on a terminal only. While running, finished parts are kept in <output>.partial/;
@@ -97,6 +99,7 @@ same command with --resume to continue.`,
       checkpointRows: flags.checkpointRows,
       // named after the whole output name, so runs writing series.parquet and series.csv keep one report each
       skippedReport: flags.skippedReport ?? `${output}.skipped.csv`,
+      ...(flags.thumbnails ? { thumbnails: { dir: flags.thumbnails } } : {}),
       ...(io.stderr.isTTY
         ? {
             onProgress: ({ files, instances }: { files: number; instances: number }) =>
@@ -117,10 +120,13 @@ same command with --resume to continue.`,
       .map(([reason, n]) => `${n} ${reason}`)
       .join(', ');
     if (noImage) io.stderr.write(`msc-extract: image features missing for ${noImage}\n`);
+    if (summary.thumbnails?.placeholders)
+      io.stderr.write(`msc-extract: ${summary.thumbnails.placeholders} series got a placeholder thumbnail (the skipped-files report says why)\n`);
+    const thumbnails = summary.thumbnails ? `, ${summary.thumbnails.decoded + summary.thumbnails.placeholders} thumbnails → ${summary.thumbnails.dir}` : '';
     writeSummary(
       io,
       { ...summary, output },
-      `msc-extract: ${summary.files} files, ${summary.instances} instances, ${summary.series} series, skipped: ${skipped}${partial}${resumed}, ${summary.seconds.toFixed(1)} s → ${output}`,
+      `msc-extract: ${summary.files} files, ${summary.instances} instances, ${summary.series} series, skipped: ${skipped}${partial}${resumed}, ${summary.seconds.toFixed(1)} s → ${output}${thumbnails}`,
     );
     return 0;
   },

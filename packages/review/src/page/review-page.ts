@@ -278,6 +278,7 @@ function draw(item: Item): HTMLElement {
   if (series.thumbnail) {
     const image = element('img', 'thumb');
     image.alt = '';
+    image.title = series.thumbnail_note; // a placeholder image says why the series could not be drawn
     image.decoding = 'async';
     image.dataset['pending'] = series.series_uid;
     node.append(image);

@@ -1,6 +1,17 @@
 /** POST /predict-orthanc (with label write-back) and POST /predict-dicomweb: label the series of PACS studies. */
-import type { FastifyPluginAsync } from 'fastify';
-import { DicomWebClient, OrthancClient, endpointFromEnv, labelTargets, normalizeEndpoint, type PacsEndpoint, type PacsHttpOptions } from '@msc/pacs';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import {
+  DicomWebClient,
+  OrthancClient,
+  endpointFromEnv,
+  labelTargets,
+  normalizeEndpoint,
+  writePacsThumbnails,
+  type PacsEndpoint,
+  type PacsHttpOptions,
+  type PacsSeries,
+  type ThumbnailSource,
+} from '@msc/pacs';
 import type { ServeConfig } from '../config.js';
 import type { ServeContext } from '../context.js';
 import { HttpError } from '../errors.js';
@@ -36,8 +47,9 @@ export const predictPacsRoutes: FastifyPluginAsync<ServeContext> = async (app, c
         const studies = studiesOf(current, request.body);
         const limits = current.config.server;
         const client = new OrthancClient(endpoint, pacsClientOptions(limits, signal));
-        const found = await pacsSeries(client, studies, request);
+        const found = await pacsSeries(client, studies, request, limits.thumbnailsDir !== undefined);
         const result = await current.predict(model, found.rows);
+        const thumbnails = await drawThumbnails(client, found, limits, request);
         let labels: { method: 'labels' | 'metadata'; key?: string; written: number } | undefined;
         if (request.body.update_labels) {
           const finals = result.columns.prediction_heuristics!;
@@ -53,6 +65,7 @@ export const predictPacsRoutes: FastifyPluginAsync<ServeContext> = async (app, c
         return {
           ...replyBody(model, result, { notFound: found.notFound, skipped: found.skipped.length, pacsCalls: client.calls }, started),
           ...(labels ? { labels } : {}),
+          ...(thumbnails ? { thumbnails } : {}),
         };
       });
     },
@@ -69,14 +82,39 @@ export const predictPacsRoutes: FastifyPluginAsync<ServeContext> = async (app, c
         const studies = studiesOf(current, request.body);
         const limits = current.config.server;
         const client = new DicomWebClient(endpoint, pacsClientOptions(limits, signal));
-        const found = await pacsSeries(client, studies, request);
+        const found = await pacsSeries(client, studies, request, limits.thumbnailsDir !== undefined);
         const result = await current.predict(model, found.rows);
+        const thumbnails = await drawThumbnails(client, found, limits, request);
         metrics.work('/predict-dicomweb', { studies: studies.length, series: found.rows.length, pacsCalls: client.calls, pacsRetries: client.retries });
-        return replyBody(model, result, { notFound: found.notFound, skipped: found.skipped.length, pacsCalls: client.calls }, started);
+        return {
+          ...replyBody(model, result, { notFound: found.notFound, skipped: found.skipped.length, pacsCalls: client.calls }, started),
+          ...(thumbnails ? { thumbnails } : {}),
+        };
       });
     },
   );
 };
+
+/** With server.thumbnails_dir: one thumbnail per series read, fetched from the same PACS (after the prediction, so labels never wait on pixels). */
+async function drawThumbnails(
+  client: ThumbnailSource,
+  found: PacsSeries,
+  limits: ServeConfig['server'],
+  request: FastifyRequest,
+): Promise<{ decoded: number; placeholders: number } | undefined> {
+  if (limits.thumbnailsDir === undefined || !found.instanceRows) return undefined;
+  let records;
+  try {
+    records = await writePacsThumbnails(client, { instanceRows: found.instanceRows, series: found.series }, limits.thumbnailsDir);
+  } catch (error) {
+    // The labels stand without pictures: a folder that cannot be written is logged, not the request's failure.
+    request.log.error({ err: error, dir: limits.thumbnailsDir }, 'thumbnails not written');
+    return undefined;
+  }
+  const placeholders = records.filter((record) => record.status === 'placeholder').length;
+  request.log.info({ thumbnails: records.length, placeholders, dir: limits.thumbnailsDir }, 'thumbnails drawn');
+  return { decoded: records.length - placeholders, placeholders };
+}
 
 /** The server's PACS bounds (time, concurrency, reply bytes, series and instances per study) for one request's client. */
 function pacsClientOptions(limits: ServeConfig['server'], signal: AbortSignal): PacsHttpOptions {

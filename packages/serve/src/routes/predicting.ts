@@ -75,8 +75,8 @@ export function studiesOf(current: Service, body: { study_uid: string | readonly
   return studies;
 }
 
-export async function pacsSeries(source: StudySource, studies: readonly string[], request: FastifyRequest): Promise<PacsSeries> {
-  const found = await readStudiesSeries(source, studies);
+export async function pacsSeries(source: StudySource, studies: readonly string[], request: FastifyRequest, keepInstances = false): Promise<PacsSeries> {
+  const found = await readStudiesSeries(source, studies, { keepInstances });
   if (found.notFound.length === studies.length) {
     throw new HttpError(
       404,
