@@ -12,3 +12,4 @@ export * from './progress.js';
 export * from './threads.js';
 export * from './csv-formulas.js';
 export * from './read-input.js';
+export * from './png.js';

@@ -20,7 +20,7 @@ import { readTableAll } from '@msc/tables';
 import { decodeFrame, extractToTable, middleInstance, middleTemporalGroup, readEncodedFrame, thumbnailFileName, thumbnailOfBytes } from '../src/index.js';
 import { withoutColourTransform } from '../src/thumbnails/codecs.js';
 import { decodeExtendedJpeg } from '../src/thumbnails/jpeg-extended.js';
-import { crc32Table } from '../src/thumbnails/png.js';
+import { crc32Table } from '@msc/core';
 import { PYDICOM_TEST_FILES, PYTHON, skipWithoutPython } from '../../../test-support/oracles.js';
 import { realScannerFiles } from './real-scanner-files.js';
 

@@ -2,31 +2,15 @@
  * `@msc/review/testing`: what the review's tests and its screenshot script make their inputs
  * with: thumbnails (tiny greyscale PNGs) and a large predictions table grown from a real one.
  */
-import { crc32, deflateSync } from 'node:zlib';
-import type { Row } from '@msc/core';
+import { encodePng, type Row } from '@msc/core';
 
-function pngChunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([length, body, crc]);
-}
-
-/** A `size`×`size` 8-bit greyscale PNG, a diagonal ramp from `shade` (so thumbnails differ). node:zlib deflates and sums. */
+/** A `size`×`size` 8-bit greyscale PNG, a diagonal ramp from `shade` (so thumbnails differ), by msc-extract's PNG writer. */
 export function greyPng(size: number, shade = 96): Buffer {
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(size, 0);
-  header.writeUInt32BE(size, 4);
-  header[8] = 8; // bit depth
-  header[9] = 0; // greyscale; compression, filter and interlace bytes stay 0
-  const raw = Buffer.alloc((size + 1) * size);
+  const pixels = new Uint8Array(size * size);
   for (let y = 0; y < size; y++) {
-    for (let x = 0; x < size; x++) raw[y * (size + 1) + 1 + x] = (shade + ((x + y) * 128) / size) & 0xff;
+    for (let x = 0; x < size; x++) pixels[y * size + x] = (shade + ((x + y) * 128) / size) & 0xff;
   }
-  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return Buffer.concat([signature, pngChunk('IHDR', header), pngChunk('IDAT', deflateSync(raw)), pngChunk('IEND', Buffer.alloc(0))]);
+  return Buffer.from(encodePng({ width: size, height: size, channels: 1, pixels }));
 }
 
 /**

@@ -32,9 +32,9 @@ export async function markThumbnails(
     if (missingFolder === 'empty' && (error as NodeJS.ErrnoException).code === 'ENOENT') names = new Set();
     else
       throw new MscError('E_INPUT_NOT_FOUND', `cannot read the thumbnail folder ${dir}: ${(error as Error).message}`, {
-      path: dir,
-      hint: 'give the folder msc-extract --thumbnails DIR wrote, or leave out --thumbnails',
-    });
+        path: dir,
+        hint: 'give the folder msc-extract --thumbnails DIR wrote, or leave out --thumbnails',
+      });
   }
   const notes = new Map<string, string>();
   if (names.has('thumbnails.csv')) {
@@ -42,7 +42,8 @@ export async function markThumbnails(
     for (const row of table.rows) {
       const status = String(row['status'] ?? '');
       // msc-extract writes `decoded` or `placeholder` (a stand-in image whose reason the card shows)
-      if (status && status !== 'decoded' && status !== 'ok') notes.set(String(row['series_uid']), [status, row['reason']].filter((part) => part != null && part !== '').join(': '));
+      if (status && status !== 'decoded')
+        notes.set(String(row['series_uid']), [status, row['reason']].filter((part) => part != null && part !== '').join(': '));
     }
   }
   for (const one of series) {

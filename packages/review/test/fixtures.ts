@@ -44,11 +44,11 @@ export async function predictedCohort(dir: string, change?: (rows: Row[]) => voi
   for (const [i, row] of rows.entries()) {
     const uid = String(row['series_uid']);
     if (i === 1 || i === 5) {
-      withoutThumbnail.set(uid, 'failed: no pixel data');
-      index.push({ study_uid: row['study_uid']!, series_uid: uid, file: '', status: 'failed', reason: 'no pixel data' });
+      withoutThumbnail.set(uid, 'placeholder: no pixel data');
+      index.push({ study_uid: row['study_uid']!, series_uid: uid, file: '', status: 'placeholder', reason: 'no pixel data' });
     } else {
       await writeFile(join(thumbnails, `${uid}.png`), greyPng(64, (i * 37) % 128));
-      index.push({ study_uid: row['study_uid']!, series_uid: uid, file: `${uid}.png`, status: 'ok', reason: '' });
+      index.push({ study_uid: row['study_uid']!, series_uid: uid, file: `${uid}.png`, status: 'decoded', reason: '' });
     }
   }
   await writeTable(join(thumbnails, 'thumbnails.csv'), ['study_uid', 'series_uid', 'file', 'status', 'reason'], index);

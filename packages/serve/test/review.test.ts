@@ -112,13 +112,21 @@ describe('/review', () => {
     expect(lines[1]).toMatch(new RegExp(`^${reply.study_uid[0]},${reply.series_uid[0]},ADC,${reply.prediction_heuristics[0]},\\d{4}-\\d\\d-\\d\\dT`));
   });
 
+  it("takes the PACS routes' thumbnails_dir when the review names no folder (it may not exist yet)", async () => {
+    const text = `models:\n  m:\n    model: ${DEFAULT_MODEL}\nserver:\n  thumbnails_dir: drawn-later\nreview:\n  predictions: kept\n  corrections: c.csv\n`;
+    const config = await parseServeConfig(text, 'config-api.yaml', dir);
+    expect(config.review?.thumbnails).toBe(join(dir, 'drawn-later'));
+    const own = await parseServeConfig(`${text}  thumbnails: thumbs\n`, 'config-api.yaml', dir);
+    expect(own.review?.thumbnails).toBe(join(dir, 'thumbs'));
+  });
+
   it('serves thumbnails from the configured folder only, by series UID, with the token', async () => {
     const data = (await server.app.inject({ method: 'GET', url: '/review/api/data', headers: auth })).json();
     const uid = data.series[0].series_uid as string;
     await writeFile(join(dir, 'thumbs', `${uid}.png`), greyPng(8));
     await writeFile(
       join(dir, 'thumbs', 'thumbnails.csv'),
-      `study_uid,series_uid,file,status,reason\n${data.series[1].study_uid},${data.series[1].series_uid},,failed,no pixel data\n`,
+      `study_uid,series_uid,file,status,reason\n${data.series[1].study_uid},${data.series[1].series_uid},,placeholder,no pixel data\n`,
     );
     await writeFile(join(dir, 'secret.png'), 'x');
     const get = (name: string, headers: Record<string, string> = auth) => server.app.inject({ method: 'GET', url: `/review/thumbnails/${name}`, headers });
@@ -130,7 +138,7 @@ describe('/review', () => {
     // the page's data says which series have a thumbnail now, and why not
     const marked = (await server.app.inject({ method: 'GET', url: '/review/api/data', headers: auth })).json();
     expect(marked.series.filter((s: { thumbnail: boolean }) => s.thumbnail).map((s: { series_uid: string }) => s.series_uid)).toEqual([uid]);
-    expect(marked.series[1].thumbnail_note).toBe('failed: no pixel data');
+    expect(marked.series[1].thumbnail_note).toBe('placeholder: no pixel data');
   });
 
   it.skipIf(skipWithoutChromium())('works in chromium: asks for the token, shows the kept series and thumbnails, writes a correction', async () => {

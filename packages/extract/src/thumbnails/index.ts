@@ -13,5 +13,5 @@ export type { ThumbnailInstance, ThumbnailOptions, ThumbnailRecord, ThumbnailSum
 export { thumbnailOfBytes, thumbnailOfFile, placeholderPng, placeFrom, type ThumbnailResult, type Place } from './thumbnail-file.js';
 export { readEncodedFrame, PixelDataError, type EncodedFrame, type ImageDescription, type Display } from './image-file.js';
 export { decodeFrame, type DecodedFrame } from './codecs.js';
-export { encodePng, type Raster } from './png.js';
+export { encodePng, type Raster } from '@msc/core';
 export { renderThumbnail, THUMBNAIL_SIZE } from './render.js';

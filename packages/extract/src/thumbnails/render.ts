@@ -5,7 +5,7 @@
  */
 import type { DecodedFrame } from './codecs.js';
 import type { Display } from './image-file.js';
-import type { Raster } from './png.js';
+import type { Raster } from '@msc/core';
 
 export const THUMBNAIL_SIZE = 192;
 

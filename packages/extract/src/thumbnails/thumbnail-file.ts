@@ -10,7 +10,7 @@ import { readHeaderSync, type ReadBuffer } from '../reader/read-file.js';
 import { elementValues } from '../values/convert.js';
 import { decodeFrame } from './codecs.js';
 import { PixelDataError, readEncodedFrame } from './image-file.js';
-import { encodePng } from './png.js';
+import { encodePng } from '@msc/core';
 import { placeholderRaster, renderThumbnail, THUMBNAIL_SIZE } from './render.js';
 
 const ACQUISITION_NUMBER = 0x00200012;
