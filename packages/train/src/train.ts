@@ -46,6 +46,8 @@ export interface TrainModelOptions {
   shapRows?: number;
   /** Recorded in the model's metadata as `msc.training_args`. */
   trainingArgs?: Readonly<Record<string, unknown>>;
+  /** More metadata_props (such as the training-cohort recipe). */
+  metadata?: Readonly<Record<string, string>>;
   /** Train also on copies of the rows with informative columns blanked (augment/tag-dropout.ts); seeded by params.seed. */
   tagDropout?: TagDropout;
   /**
@@ -188,6 +190,7 @@ export function trainModel(rows: readonly Row[], options: TrainModelOptions = {}
           features: spec.features.length,
         }),
         [MODEL_METADATA.metrics]: JSON.stringify(metrics),
+        ...options.metadata,
       },
     },
   );
