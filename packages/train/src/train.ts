@@ -17,7 +17,7 @@ import {
   specColumns,
   transform,
 } from '@msc/features';
-import { tagDropoutRows, type TagDropout } from './augment/tag-dropout.js';
+import { tagDropoutRows, type AugmentedRows, type TagDropout } from './augment/tag-dropout.js';
 import { exportOnnx } from './export/onnx/export.js';
 import { resolveParams, type BoosterParams, type Task } from './params.js';
 import { crossValidate, type CrossValidationResult } from './validation/cross-validate.js';
@@ -56,6 +56,8 @@ export interface TrainModelOptions {
    * document frequencies (round(w) times), so a few heavily weighted rows bring their words.
    */
   weights?: ArrayLike<number>;
+  /** Only the first n rows get tag-dropout copies (default all): a site's reviewed series teach its own habits, tags and all. */
+  tagDropoutRows?: number;
   /** Outer fold of each row (0 … folds−1) instead of the seeded study-grouped split; rows of one study must share a fold. */
   foldOfRow?: Int32Array;
   onRound?: (fold: number, info: RoundInfo) => void;
@@ -115,7 +117,7 @@ export function trainModel(rows: readonly Row[], options: TrainModelOptions = {}
     foldNames = Array.from({ length: k }, (_, i) => `fold${i}`);
   }
   // Copies take their source's label, study and fold: the fold split is the one without dropout.
-  const augmented = options.tagDropout ? tagDropoutRows(rows, specColumns(spec), options.tagDropout, params.seed) : undefined;
+  const augmented = options.tagDropout ? dropoutCopies(rows, options.tagDropoutRows ?? rows.length, specColumns(spec), options.tagDropout, params.seed) : undefined;
   const sourceOf = (r: number) => (augmented && r >= rows.length ? augmented.sourceOf[r]! : r);
   const nRows = augmented ? augmented.rows.length : rows.length;
   const labels = original.labels instanceof Int32Array ? new Int32Array(nRows) : new Float64Array(nRows);
@@ -195,6 +197,16 @@ export function trainModel(rows: readonly Row[], options: TrainModelOptions = {}
     },
   );
   return { onnx, spec, classNames, cv, foldNames, importance };
+}
+
+/** Tag-dropout copies of the first n rows (the copies of each row do not depend on the rows after it); the other rows train as they are. */
+function dropoutCopies(rows: readonly Row[], n: number, columns: readonly string[], dropout: TagDropout, seed: number): AugmentedRows {
+  if (n >= rows.length) return tagDropoutRows(rows, columns, dropout, seed);
+  const copies = tagDropoutRows(rows.slice(0, n), columns, dropout, seed);
+  return {
+    rows: [...rows, ...copies.rows.slice(n)],
+    sourceOf: Int32Array.from([...Array.from(rows, () => -1), ...copies.sourceOf.slice(n)]),
+  };
 }
 
 /** Each row round(w) times (at least once when w > 0): document frequencies that count a row as its weight. */

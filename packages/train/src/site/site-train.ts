@@ -207,7 +207,7 @@ export async function runSiteTrain(opts: SiteTrainOptions, io: TrainIo): Promise
     innerFolds: training.innerFolds,
     importance: false,
     weights,
-    ...(training.tagDropout ? { tagDropout: training.tagDropout } : {}),
+    ...(training.tagDropout ? { tagDropout: training.tagDropout, ...(process.env.MSC_SITE_DROPOUT === 'all' ? {} : { tagDropoutRows: baseRows.length }) } : {}),
     trainingArgs: {
       base_model: opts.base,
       corrections: opts.corrections,
