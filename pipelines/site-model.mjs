@@ -5,7 +5,7 @@
 // series the model is least sure of are "reviewed" (their true labels written as msc-review writes
 // corrections), msc-train --base trains a site model, and the site's other series are classified
 // again. Target: at least half of the errors on the unreviewed series fixed, no class worse.
-//   pnpm build && node pipelines/site-model.mjs [--base models/prostate_mpmri.onnx] [--studies 30]
+//   pnpm build && node pipelines/site-model.mjs [--base models/prostate_mpmri.onnx] [--studies 60]
 //     [--seed 7] [--review 20] [--correction-weight w] [--cache-dir dir] [--keep dir]
 // The base model's training cohort is regenerated from its recipe (minutes for the default model;
 // cached under ~/.cache/msc/cohorts).
@@ -55,7 +55,13 @@ export function classFigures(series, truth, predicted) {
 
 /** The site's features table (no labels in it) and its truth by series. */
 export async function siteCohort({ work, studies, seed, maxInstancesPerSeries }) {
-  const made = await labelledSeriesTable({ outDir: join(work, 'site'), studies, seed, vendors: ['SITE'], ...(maxInstancesPerSeries ? { maxInstancesPerSeries } : {}) });
+  const made = await labelledSeriesTable({
+    outDir: join(work, 'site'),
+    studies,
+    seed,
+    vendors: ['SITE'],
+    ...(maxInstancesPerSeries ? { maxInstancesPerSeries } : {}),
+  });
   const truth = new Map(made.rows.map((row) => [String(row.series_uid), String(row.class)]));
   const kind = new Map(made.cohort.labels.map((label) => [label.series_uid, label.kind]));
   const features = made.rows.map(({ class: _class, vendor: _vendor, ...row }) => row);
@@ -73,12 +79,14 @@ async function predictions(model, table, out) {
  * The whole experiment: base model on the site → review the `review` least confident series →
  * site model → the unreviewed series again. Returns the figures; `trainArgs` go to msc-train.
  */
-export async function siteExperiment({ base, work, studies = 30, seed = 7, review = 20, cacheDir, trainArgs = [], maxInstancesPerSeries }) {
+export async function siteExperiment({ base, work, studies = 60, seed = 7, review = 20, cacheDir, trainArgs = [], maxInstancesPerSeries }) {
   await mkdir(work, { recursive: true });
   const site = await siteCohort({ work, studies, seed, maxInstancesPerSeries });
   const before = await predictions(base, site.path, join(work, 'before.csv'));
   // As the review page orders them: least confident first.
-  const reviewed = [...before].sort((a, b) => Number(a.confidence) - Number(b.confidence) || String(a.series_uid).localeCompare(String(b.series_uid))).slice(0, review);
+  const reviewed = [...before]
+    .sort((a, b) => Number(a.confidence) - Number(b.confidence) || String(a.series_uid).localeCompare(String(b.series_uid)))
+    .slice(0, review);
   const corrections = join(work, 'corrections.csv');
   await writeTable(
     corrections,
@@ -92,7 +100,17 @@ export async function siteExperiment({ base, work, studies = 30, seed = 7, revie
     })),
   );
   const siteModel = join(work, 'site.onnx');
-  const train = run('train', [site.path, '--base', base, '--corrections', corrections, '-o', siteModel, ...(cacheDir ? ['--cache-dir', cacheDir] : []), ...trainArgs]);
+  const train = run('train', [
+    site.path,
+    '--base',
+    base,
+    '--corrections',
+    corrections,
+    '-o',
+    siteModel,
+    ...(cacheDir ? ['--cache-dir', cacheDir] : []),
+    ...trainArgs,
+  ]);
   if (train.status !== 0) return { train, site, reviewed };
   const after = await predictions(siteModel, site.path, join(work, 'after.csv'));
   const reviewedUids = new Set(reviewed.map((row) => String(row.series_uid)));
@@ -131,7 +149,9 @@ export async function siteExperiment({ base, work, studies = 30, seed = 7, revie
 /** Fixed at least half of the errors, and no class with more errors or a lower F1. */
 export function targetMet(result) {
   const fixedHalf = result.errorsAfter <= result.errorsBefore / 2;
-  const worse = CLASSES.filter((c) => result.classesAfter[c].errors > result.classesBefore[c].errors || result.classesAfter[c].f1 < result.classesBefore[c].f1 - 1e-9);
+  const worse = CLASSES.filter(
+    (c) => result.classesAfter[c].errors > result.classesBefore[c].errors || result.classesAfter[c].f1 < result.classesBefore[c].f1 - 1e-9,
+  );
   return { fixedHalf, worse, met: fixedHalf && worse.length === 0 };
 }
 
@@ -153,7 +173,9 @@ export function formatExperiment(result, options) {
     }),
   ];
   const target = targetMet(result);
-  lines.push(`target (≥ half of the errors fixed, no class worse): ${target.met ? 'met' : `NOT met${target.worse.length ? ` (worse: ${target.worse.join(', ')})` : ''}`}`);
+  lines.push(
+    `target (≥ half of the errors fixed, no class worse): ${target.met ? 'met' : `NOT met${target.worse.length ? ` (worse: ${target.worse.join(', ')})` : ''}`}`,
+  );
   return lines.join('\n');
 }
 
@@ -161,7 +183,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const { values } = parseArgs({
     options: {
       base: { type: 'string', default: join(root, 'models/prostate_mpmri.onnx') },
-      studies: { type: 'string', default: '30' },
+      studies: { type: 'string', default: '60' },
       seed: { type: 'string', default: '7' },
       review: { type: 'string', default: '20' },
       'correction-weight': { type: 'string' },

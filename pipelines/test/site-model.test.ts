@@ -68,7 +68,7 @@ beforeAll(async () => {
   result = await siteExperiment({
     base,
     work: join(work, 'site'),
-    studies: 16,
+    studies: 40,
     seed: 7,
     review: 20,
     cacheDir,
@@ -117,7 +117,9 @@ describe('a site model from 20 reviewed series', () => {
     const output = join(work, 'refused.onnx');
     const run = train([result.site.path, '--base', base, '--corrections', wrong, '-o', output, '--cache-dir', cacheDir, '--correction-weight', '60']);
     expect(run.status).toBe(4);
-    expect(run.stderr).toMatch(/error \[E_MODEL\]: the site model loses [0-9.]+ macro-F1 on the base model's held-out cohort .* more than --max-base-drop 0\.01; no model written/);
+    expect(run.stderr).toMatch(
+      /error \[E_MODEL\]: the site model loses [0-9.]+ macro-F1 on the base model's held-out cohort .* more than --max-base-drop 0\.01; no model written/,
+    );
     expect(run.stderr).toMatch(/hint: /);
     expect(existsSync(output)).toBe(false);
     expect(existsSync(output.replace(/\.onnx$/, '.site-report.json'))).toBe(false);
@@ -129,7 +131,17 @@ describe('a site model from 20 reviewed series', () => {
     const older = join(work, 'older.onnx');
     await writeFile(older, onnxProto.onnx.ModelProto.encode(model).finish());
     for (const model of [older, result.siteModel]) {
-      const run = train([result.site.path, '--base', model, '--corrections', join(work, 'site', 'corrections.csv'), '-o', join(work, 'none.onnx'), '--cache-dir', cacheDir]);
+      const run = train([
+        result.site.path,
+        '--base',
+        model,
+        '--corrections',
+        join(work, 'site', 'corrections.csv'),
+        '-o',
+        join(work, 'none.onnx'),
+        '--cache-dir',
+        cacheDir,
+      ]);
       expect(run.status).toBe(4);
       expect(run.stderr).toMatch(/error \[E_MODEL\]: .* does not record how its training data was made/);
       expect(run.stderr).toMatch(/hint: retrain the base model/);
@@ -145,7 +157,17 @@ describe('a site model from 20 reviewed series', () => {
       }
     const tampered = join(work, 'tampered.onnx');
     await writeFile(tampered, onnxProto.onnx.ModelProto.encode(model).finish());
-    const run = train([result.site.path, '--base', tampered, '--corrections', join(work, 'site', 'corrections.csv'), '-o', join(work, 'none.onnx'), '--cache-dir', cacheDir]);
+    const run = train([
+      result.site.path,
+      '--base',
+      tampered,
+      '--corrections',
+      join(work, 'site', 'corrections.csv'),
+      '-o',
+      join(work, 'none.onnx'),
+      '--cache-dir',
+      cacheDir,
+    ]);
     expect(run.status).toBe(4);
     expect(run.stderr).toMatch(/error \[E_MODEL\]: the training cohort of .* regenerates differently/);
   });
@@ -172,7 +194,9 @@ describe('a site model from 20 reviewed series', () => {
       const baseLabels = await served('base');
       // msc-predict with the site model on the same files gives the labels the service serves
       const out = join(work, 'site-folder.csv');
-      const predict = spawnSync(process.execPath, [join(root, 'packages/predict/bin/msc-predict.mjs'), dicom, '--model-path', result.siteModel, '-o', out], { encoding: 'utf8' });
+      const predict = spawnSync(process.execPath, [join(root, 'packages/predict/bin/msc-predict.mjs'), dicom, '--model-path', result.siteModel, '-o', out], {
+        encoding: 'utf8',
+      });
       expect(predict.status, predict.stderr).toBe(0);
       const rows = (await readTableAll(out)).rows;
       expect(site.size).toBe(rows.length);

@@ -319,7 +319,9 @@ function testPredictionRows(testRows: readonly Row[], labels: readonly number[],
  */
 async function cohortRecipe(opts: TrainRunOptions, io: TrainIo, table: LabelledTable, testRows: readonly Row[] | undefined): Promise<CohortRecipe> {
   if (opts.subset !== undefined || opts.groupFile)
-    throw new MscError('E_USAGE', '--cohort records a recipe of the whole cohort with k folds: leave out --subset and --group-file', { hint: 'msc-train table --cohort cohort.json -o model.onnx' });
+    throw new MscError('E_USAGE', '--cohort records a recipe of the whole cohort with k folds: leave out --subset and --group-file', {
+      hint: 'msc-train table --cohort cohort.json -o model.onnx',
+    });
   const description = parseCohortDescription(await io.readText(opts.cohort!), opts.cohort!);
   return {
     recipeVersion: COHORT_RECIPE_VERSION,

@@ -117,7 +117,9 @@ export function trainModel(rows: readonly Row[], options: TrainModelOptions = {}
     foldNames = Array.from({ length: k }, (_, i) => `fold${i}`);
   }
   // Copies take their source's label, study and fold: the fold split is the one without dropout.
-  const augmented = options.tagDropout ? dropoutCopies(rows, options.tagDropoutRows ?? rows.length, specColumns(spec), options.tagDropout, params.seed) : undefined;
+  const augmented = options.tagDropout
+    ? dropoutCopies(rows, options.tagDropoutRows ?? rows.length, specColumns(spec), options.tagDropout, params.seed)
+    : undefined;
   const sourceOf = (r: number) => (augmented && r >= rows.length ? augmented.sourceOf[r]! : r);
   const nRows = augmented ? augmented.rows.length : rows.length;
   const labels = original.labels instanceof Int32Array ? new Int32Array(nRows) : new Float64Array(nRows);
@@ -226,7 +228,8 @@ function checkFoldOfRow(foldOfRow: Int32Array, studies: readonly string[], k: nu
   foldOfRow.forEach((fold, r) => {
     if (!(fold >= 0 && fold < k)) throw new MscError('E_BAD_DATA', `row ${r + 1}: fold ${fold} is not one of 0…${k - 1}`);
     const seen = foldOfStudy.get(studies[r]!);
-    if (seen !== undefined && seen !== fold) throw new MscError('E_BAD_DATA', `study ${studies[r]} is in folds ${seen} and ${fold}: a study must stay in one fold`);
+    if (seen !== undefined && seen !== fold)
+      throw new MscError('E_BAD_DATA', `study ${studies[r]} is in folds ${seen} and ${fold}: a study must stay in one fold`);
     foldOfStudy.set(studies[r]!, fold);
   });
   return foldOfRow;

@@ -16,7 +16,10 @@ describe('trainBooster', () => {
       base.labels[r] = score < 6 ? 0 : score < 10 ? 1 : 2;
     }
     const doubled = Array.from({ length: base.matrix.nRows }, (_, r) => r % 4 === 0);
-    const copies = [...Array.from({ length: base.matrix.nRows }, (_, r) => r), ...Array.from({ length: base.matrix.nRows }, (_, r) => r).filter((r) => doubled[r])];
+    const copies = [
+      ...Array.from({ length: base.matrix.nRows }, (_, r) => r),
+      ...Array.from({ length: base.matrix.nRows }, (_, r) => r).filter((r) => doubled[r]),
+    ];
     const params = { n_estimators: 15, max_depth: 3, n_threads: 1 };
     const options = { task: 'classification' as const, classNames: ['a', 'b', 'c'], params };
     const duplicated = trainBooster({ matrix: selectRows(base.matrix, copies), labels: copies.map((r) => base.labels[r]!) }, options).booster;

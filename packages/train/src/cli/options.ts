@@ -97,11 +97,26 @@ export function configureTrain(command: Command): Command {
     .option('--model-name <name>', 'model name in the metrics tables', 'gbdt')
     .option('--tag-dropout <p|one>', 'also train on copies with informative columns blank: each with probability p (0-1), or one per copy')
     .option('--tag-dropout-copies <n>', 'copies per row under --tag-dropout', parse.count(1), 1)
-    .option('--cohort <json>', 'the synthetic cohorts the table and --test-set were made from ({generator, train, heldOut}): recorded in the model so --base can regenerate them')
-    .option('--base <model.onnx>', 'site model: retrain this model on its own (regenerated) training cohort plus the series in --corrections; the table is the site\'s features')
+    .option(
+      '--cohort <json>',
+      'the synthetic cohorts the table and --test-set were made from ({generator, train, heldOut}): recorded in the model so --base can regenerate them',
+    )
+    .option(
+      '--base <model.onnx>',
+      "site model: retrain this model on its own (regenerated) training cohort plus the series in --corrections; the table is the site's features",
+    )
     .option('--corrections <csv>', 'with --base: reviewed series (study_uid, series_uid, class, previous, reviewed_at), as msc-review writes them')
-    .option('--correction-weight <w>', 'with --base: sample weight of each reviewed series (default: the base rows per reviewed series / 20)', parse.via(positive))
-    .option('--max-base-drop <x>', "with --base: refuse a site model whose macro-F1 on the base model's held-out cohort is lower by more than this", parse.via(nonNegative), 0.01)
+    .option(
+      '--correction-weight <w>',
+      'with --base: sample weight of each reviewed series (default: the base rows per reviewed series / 20)',
+      parse.via(positive),
+    )
+    .option(
+      '--max-base-drop <x>',
+      "with --base: refuse a site model whose macro-F1 on the base model's held-out cohort is lower by more than this",
+      parse.via(nonNegative),
+      0.01,
+    )
     .option('--cache-dir <dir>', 'with --base: where regenerated cohorts are kept (default ~/.cache/msc/cohorts)');
 }
 
@@ -151,10 +166,14 @@ export function trainOptionsFrom(flags: TrainFlags, args: readonly string[]): Tr
 export function siteOptionsFrom(flags: TrainFlags, args: readonly string[], defaultCacheDir: string): SiteTrainOptions {
   const usage = 'msc-train site-features.parquet --base models/prostate_mpmri.onnx --corrections corrections.csv -o site.onnx';
   if (!flags.base || !flags.corrections)
-    throw new MscError('E_USAGE', flags.base ? '--base needs --corrections (the reviewed series)' : '--corrections needs --base (the model the site reviewed)', { hint: usage });
+    throw new MscError(
+      'E_USAGE',
+      flags.base ? '--base needs --corrections (the reviewed series)' : '--corrections needs --base (the model the site reviewed)',
+      { hint: usage },
+    );
   const inputs = [...args, ...(flags.inputPath ? [flags.inputPath] : [])];
   if (inputs.length !== 1)
-    throw new MscError('E_USAGE', inputs.length === 0 ? "no site features table given" : 'give exactly one site features table', { hint: usage });
+    throw new MscError('E_USAGE', inputs.length === 0 ? 'no site features table given' : 'give exactly one site features table', { hint: usage });
   if (!flags.output || !/\.onnx$/i.test(flags.output)) throw new MscError('E_USAGE', 'give the site model to write: -o site.onnx', { hint: usage });
   const report = `${flags.output.replace(/\.onnx$/i, '')}.site-report.json`;
   assertDistinctPaths(

@@ -5,7 +5,7 @@ describe('training-cohort recipes', () => {
   it('digests rows by content: column order does not count, values and row order do', () => {
     const rows = [
       { study_uid: '1', series_uid: '1.1', echo_time: 90, class: 'T2W' },
-      { study_uid: '1', series_uid: '1.2', echo_time: 3n, class: 'DCE' },
+      { study_uid: '1', series_uid: '1.2', echo_time: 3, class: 'DCE' },
     ];
     const reordered = rows.map(({ class: label, echo_time, series_uid, study_uid }) => ({ class: label, echo_time, series_uid, study_uid }));
     expect(rowsDigest(reordered)).toBe(rowsDigest(rows));
@@ -22,7 +22,9 @@ describe('training-cohort recipes', () => {
 
   it('refuses models without a recipe, of another recipe version, or incomplete, with E_MODEL and a hint', () => {
     expect(() => parseCohortRecipe(undefined, 'old.onnx')).toThrow(/old\.onnx does not record how its training data was made/);
-    expect(() => parseCohortRecipe('', 'old.onnx')).toThrow(expect.objectContaining({ code: 'E_MODEL', hint: expect.stringMatching(/retrain the base model/) }));
+    expect(() => parseCohortRecipe('', 'old.onnx')).toThrow(
+      expect.objectContaining({ code: 'E_MODEL', hint: expect.stringMatching(/retrain the base model/) }),
+    );
     expect(() => parseCohortRecipe('{"recipeVersion": 99}', 'm.onnx')).toThrow(/recipe version 99/);
     expect(() => parseCohortRecipe('{"recipeVersion": 1, "train": {"studies": 2, "seed": 1}}', 'm.onnx')).toThrow(/incomplete/);
   });

@@ -90,10 +90,14 @@ const cohortOf = (cohort: SyntheticCohort): SyntheticCohort => ({
 /** The recipe a model file carries, or an `E_MODEL` error saying why a site model cannot start from it. */
 export function parseCohortRecipe(text: string | undefined, path: string): CohortRecipe {
   if (text === undefined || text === '')
-    throw new MscError('E_MODEL', `${path} does not record how its training data was made (no ${'msc.training_cohort'} metadata), so a site model cannot be trained on top of it`, {
-      path,
-      hint: 'retrain the base model with this msc-train and --cohort (node pipelines/train-default-model.mjs does), or train on a table of your own: msc-train table.parquet -o model.onnx',
-    });
+    throw new MscError(
+      'E_MODEL',
+      `${path} does not record how its training data was made (no ${'msc.training_cohort'} metadata), so a site model cannot be trained on top of it`,
+      {
+        path,
+        hint: 'retrain the base model with this msc-train and --cohort (node pipelines/train-default-model.mjs does), or train on a table of your own: msc-train table.parquet -o model.onnx',
+      },
+    );
   let recipe: CohortRecipe;
   try {
     recipe = JSON.parse(text) as CohortRecipe;
@@ -101,10 +105,14 @@ export function parseCohortRecipe(text: string | undefined, path: string): Cohor
     throw new MscError('E_MODEL', `${path}: its training-cohort recipe is not JSON`, { path, cause, hint: 'the model file is damaged: retrain it' });
   }
   if (recipe.recipeVersion !== COHORT_RECIPE_VERSION)
-    throw new MscError('E_MODEL', `${path}: training-cohort recipe version ${String(recipe.recipeVersion)}, this msc-train reads version ${COHORT_RECIPE_VERSION}`, {
-      path,
-      hint: 'use the msc version the base model was trained with',
-    });
+    throw new MscError(
+      'E_MODEL',
+      `${path}: training-cohort recipe version ${String(recipe.recipeVersion)}, this msc-train reads version ${COHORT_RECIPE_VERSION}`,
+      {
+        path,
+        hint: 'use the msc version the base model was trained with',
+      },
+    );
   if (!isCohort(recipe.train) || !isCohort(recipe.heldOut) || typeof recipe.trainDigest !== 'string' || !recipe.training)
     throw new MscError('E_MODEL', `${path}: its training-cohort recipe is incomplete`, { path, hint: 'retrain the base model with this msc-train' });
   return recipe;

@@ -100,8 +100,16 @@ async function readCorrections(path: string, classNames: readonly string[]): Pro
     if (seriesUid === '' || cell === '') throw new MscError('E_BAD_DATA', `${path} row ${i + 2}: no series_uid or class`, { path, hint: CORRECTION_HINT });
     const c = classIndexOf(classNames, cell);
     if (c === undefined)
-      throw new MscError('E_BAD_DATA', `${path} row ${i + 2}: "${cell}" is not one of the model's classes (${classNames.join(', ')})`, { path, hint: CORRECTION_HINT });
-    const review = { seriesUid, label: classNames[c]!, previous: parseClassLabel(String(row.previous ?? '')) ?? String(row.previous ?? ''), reviewedAt: String(row.reviewed_at ?? '') };
+      throw new MscError('E_BAD_DATA', `${path} row ${i + 2}: "${cell}" is not one of the model's classes (${classNames.join(', ')})`, {
+        path,
+        hint: CORRECTION_HINT,
+      });
+    const review = {
+      seriesUid,
+      label: classNames[c]!,
+      previous: parseClassLabel(String(row.previous ?? '')) ?? String(row.previous ?? ''),
+      reviewedAt: String(row.reviewed_at ?? ''),
+    };
     const known = reviews.get(seriesUid);
     if (!known || review.reviewedAt >= known.reviewedAt) reviews.set(seriesUid, review);
   });
@@ -128,7 +136,11 @@ async function readModel(path: string): Promise<Uint8Array> {
   try {
     return await readFile(path);
   } catch (cause) {
-    throw new MscError('E_MODEL', `cannot read the base model ${path}: ${(cause as Error).message}`, { path, cause, hint: 'give the .onnx file of the model the site reviewed' });
+    throw new MscError('E_MODEL', `cannot read the base model ${path}: ${(cause as Error).message}`, {
+      path,
+      cause,
+      hint: 'give the .onnx file of the model the site reviewed',
+    });
   }
 }
 
@@ -166,15 +178,29 @@ export async function runSiteTrain(opts: SiteTrainOptions, io: TrainIo): Promise
     });
   const reviewedStudies = new Set(reviewed.map((row) => String(row.study_uid ?? '')));
   if (reviewedStudies.size < training.folds)
-    throw new MscError('E_BAD_DATA', `the reviewed series come from ${reviewedStudies.size} studies; study-grouped cross-validation over ${training.folds} folds needs ${training.folds}`, {
-      path: opts.corrections,
-      hint: `review series of at least ${training.folds} studies`,
-    });
+    throw new MscError(
+      'E_BAD_DATA',
+      `the reviewed series come from ${reviewedStudies.size} studies; study-grouped cross-validation over ${training.folds} folds needs ${training.folds}`,
+      {
+        path: opts.corrections,
+        hint: `review series of at least ${training.folds} studies`,
+      },
+    );
 
   // The base model's cohorts, as it was trained and tested on them.
   const progress = (message: string) => io.progress?.(message);
-  const baseTable = await regenerateCohortTable(recipe.train, { generator: recipe.generator, digest: recipe.trainDigest, role: 'training cohort', model: opts.base }, opts.cacheDir, progress);
-  const heldTable = await regenerateCohortTable(recipe.heldOut, { generator: recipe.generator, digest: recipe.heldOutDigest, role: 'held-out cohort', model: opts.base }, opts.cacheDir, progress);
+  const baseTable = await regenerateCohortTable(
+    recipe.train,
+    { generator: recipe.generator, digest: recipe.trainDigest, role: 'training cohort', model: opts.base },
+    opts.cacheDir,
+    progress,
+  );
+  const heldTable = await regenerateCohortTable(
+    recipe.heldOut,
+    { generator: recipe.generator, digest: recipe.heldOutDigest, role: 'held-out cohort', model: opts.base },
+    opts.cacheDir,
+    progress,
+  );
   const baseRows = contextRows(baseTable);
   const heldRows = contextRows(heldTable);
 
@@ -207,7 +233,10 @@ export async function runSiteTrain(opts: SiteTrainOptions, io: TrainIo): Promise
     innerFolds: training.innerFolds,
     importance: false,
     weights,
-    ...(training.tagDropout ? { tagDropout: training.tagDropout, ...(process.env.MSC_SITE_DROPOUT === 'all' ? {} : { tagDropoutRows: baseRows.length }) } : {}),
+    // Tag dropout for the base rows only: the reviewed series are there to teach this site's habits,
+    // tags and all; their blanked copies taught "EPI without b-values is DWI" to every EPI series of
+    // a site (issue 21 first SITE version: 3 such errors without the copies, 6 with them).
+    ...(training.tagDropout ? { tagDropout: training.tagDropout, tagDropoutRows: baseRows.length } : {}),
     trainingArgs: {
       base_model: opts.base,
       corrections: opts.corrections,
@@ -219,7 +248,9 @@ export async function runSiteTrain(opts: SiteTrainOptions, io: TrainIo): Promise
     onRound: (fold, info) => progress(`fold ${fold + 1}: round ${info.round + 1}`),
   });
   if (model.classNames.join('\u0000') !== classNames.join('\u0000'))
-    throw new MscError('E_MODEL', `the site model's classes (${model.classNames.join(', ')}) differ from the base model's (${classNames.join(', ')})`, { path: opts.base });
+    throw new MscError('E_MODEL', `the site model's classes (${model.classNames.join(', ')}) differ from the base model's (${classNames.join(', ')})`, {
+      path: opts.base,
+    });
 
   const k = classNames.length;
   const labelsOf = (list: readonly Row[]) => list.map((row) => classIndexOf(classNames, row[target])!);
@@ -270,7 +301,9 @@ export function formatSiteSummary(s: SiteTrainSummary): string {
     `reviewed series (site model: study-grouped CV)  before ${s.site.before.correct}/${s.site.before.series}  after ${s.site.after.correct}/${s.site.after.series}`,
     `class     n     F1 before  F1 after`,
   ];
-  s.site.before.perClass.forEach((b, c) => lines.push(`${b.class.padEnd(10)}${String(b.series).padEnd(6)}${pct(b.f1).padEnd(11)}${pct(s.site.after.perClass[c]!.f1)}`));
+  s.site.before.perClass.forEach((b, c) =>
+    lines.push(`${b.class.padEnd(10)}${String(b.series).padEnd(6)}${pct(b.f1).padEnd(11)}${pct(s.site.after.perClass[c]!.f1)}`),
+  );
   lines.push(
     `base held-out cohort macro-F1  before ${s.heldOut.before.macroF1.toFixed(4)}  after ${s.heldOut.after.macroF1.toFixed(4)}  (drop ${s.heldOut.drop.toFixed(4)}, allowed ${s.heldOut.maxDrop})`,
     `wrote ${s.outputs.join(', ')}`,
