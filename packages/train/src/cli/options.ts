@@ -174,6 +174,24 @@ export function siteOptionsFrom(flags: TrainFlags, args: readonly string[], defa
   const inputs = [...args, ...(flags.inputPath ? [flags.inputPath] : [])];
   if (inputs.length !== 1)
     throw new MscError('E_USAGE', inputs.length === 0 ? 'no site features table given' : 'give exactly one site features table', { hint: usage });
+  // A site model trains with the base model's recorded options: flags that would change them are refused, not ignored.
+  const replayed = {
+    '--param': flags.param,
+    '--test-set': flags.testSet,
+    '--cohort': flags.cohort,
+    '--tag-dropout': flags.tagDropout,
+    '--subset': flags.subset,
+    '--group-file': flags.groupFile,
+    '--exclude-cols': flags.excludeCols,
+    '--include-cols': flags.includeCols,
+  };
+  const given = Object.entries(replayed)
+    .filter(([, value]) => value !== undefined && !(Array.isArray(value) && value.length === 0))
+    .map(([flag]) => flag);
+  if (given.length > 0)
+    throw new MscError('E_USAGE', `${given.join(', ')} cannot be used with --base: a site model trains with the options the base model recorded`, {
+      hint: usage,
+    });
   if (!flags.output || !/\.onnx$/i.test(flags.output)) throw new MscError('E_USAGE', 'give the site model to write: -o site.onnx', { hint: usage });
   const report = `${flags.output.replace(/\.onnx$/i, '')}.site-report.json`;
   assertDistinctPaths(
