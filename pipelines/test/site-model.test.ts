@@ -125,23 +125,24 @@ describe('a site model from 20 reviewed series', () => {
     expect(existsSync(output.replace(/\.onnx$/, '.site-report.json'))).toBe(false);
   });
 
-  it('refuses a base model that records no training-cohort recipe (older models), and a site model as a base', async () => {
+  /** The base model with its recipe edited (undefined: removed), written as another file. */
+  const withRecipe = async (name: string, edit: (recipe: Record<string, unknown>) => Record<string, unknown> | undefined) => {
     const model = onnxProto.onnx.ModelProto.decode(await readFile(base));
-    model.metadataProps = model.metadataProps.filter((prop) => prop.key !== MODEL_METADATA.trainingCohort);
-    const older = join(work, 'older.onnx');
-    await writeFile(older, onnxProto.onnx.ModelProto.encode(model).finish());
+    const prop = model.metadataProps.find((p) => p.key === MODEL_METADATA.trainingCohort)!;
+    const edited = edit(JSON.parse(prop.value!));
+    if (edited) prop.value = JSON.stringify(edited);
+    else model.metadataProps = model.metadataProps.filter((p) => p !== prop);
+    const path = join(work, name);
+    await writeFile(path, onnxProto.onnx.ModelProto.encode(model).finish());
+    return path;
+  };
+  const siteRun = (model: string) =>
+    train([result.site.path, '--base', model, '--corrections', join(work, 'site', 'corrections.csv'), '-o', join(work, 'none.onnx'), '--cache-dir', cacheDir]);
+
+  it('refuses a base model that records no training-cohort recipe (older models), and a site model as a base', async () => {
+    const older = await withRecipe('older.onnx', () => undefined);
     for (const model of [older, result.siteModel]) {
-      const run = train([
-        result.site.path,
-        '--base',
-        model,
-        '--corrections',
-        join(work, 'site', 'corrections.csv'),
-        '-o',
-        join(work, 'none.onnx'),
-        '--cache-dir',
-        cacheDir,
-      ]);
+      const run = siteRun(model);
       expect(run.status).toBe(4);
       expect(run.stderr).toMatch(/error \[E_MODEL\]: .* does not record how its training data was made/);
       expect(run.stderr).toMatch(/hint: retrain the base model/);
@@ -149,25 +150,7 @@ describe('a site model from 20 reviewed series', () => {
   });
 
   it('refuses a recipe whose cohort regenerates differently from the table the model was trained on', async () => {
-    const model = onnxProto.onnx.ModelProto.decode(await readFile(base));
-    for (const prop of model.metadataProps)
-      if (prop.key === MODEL_METADATA.trainingCohort) {
-        const recipe = JSON.parse(prop.value!);
-        prop.value = JSON.stringify({ ...recipe, trainDigest: '0'.repeat(64) });
-      }
-    const tampered = join(work, 'tampered.onnx');
-    await writeFile(tampered, onnxProto.onnx.ModelProto.encode(model).finish());
-    const run = train([
-      result.site.path,
-      '--base',
-      tampered,
-      '--corrections',
-      join(work, 'site', 'corrections.csv'),
-      '-o',
-      join(work, 'none.onnx'),
-      '--cache-dir',
-      cacheDir,
-    ]);
+    const run = siteRun(await withRecipe('tampered.onnx', (recipe) => ({ ...recipe, trainDigest: '0'.repeat(64) })));
     expect(run.status).toBe(4);
     expect(run.stderr).toMatch(/error \[E_MODEL\]: the training cohort of .* regenerates differently/);
   });
