@@ -13,7 +13,10 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { labelledSeriesTable } from './cohort-table.mjs';
-import { ALL_VENDORS } from '@msc/synth';
+import { DEFAULT_VENDORS, HELD_OUT_VENDORS } from '@msc/synth';
+
+// Every vendor profile: the training mix and the held-out vendors (site profiles are not vendors).
+const ALL_VENDORS = [...DEFAULT_VENDORS, ...HELD_OUT_VENDORS];
 import { isMissing } from '@msc/core';
 import { specColumns } from '@msc/features';
 import { addStudyContext, loadModel, predictSeries } from '@msc/predict';

@@ -10,14 +10,14 @@
 // Also scored, by msc-predict, on a cohort of each held-out profile (CANON, UIH: never in training),
 // with the misclassified series listed by kind.
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { labelledSeriesTable } from './cohort-table.mjs';
 import { readTableAll } from '@msc/tables';
-import { HELD_OUT_VENDORS } from '@msc/synth';
+import { GENERATOR_VERSION, HELD_OUT_VENDORS } from '@msc/synth';
 
 const { values } = parseArgs({
   options: {
@@ -39,8 +39,17 @@ const run = (pkg, args) => {
   return result.stdout;
 };
 
-const train = await labelledSeriesTable({ outDir: join(work, 'train'), studies: Number(values.studies), seed: Number(values.seed) });
-const held = await labelledSeriesTable({ outDir: join(work, 'held'), studies: 60, seed: Number(values.seed) + 1 });
+// The cohorts as the model's recipe records them (msc-train --cohort), so msc-train --base can
+// regenerate them to train a site model on top of this one.
+const cohorts = {
+  generator: GENERATOR_VERSION,
+  train: { studies: Number(values.studies), seed: Number(values.seed) },
+  heldOut: { studies: 60, seed: Number(values.seed) + 1 },
+};
+const train = await labelledSeriesTable({ outDir: join(work, 'train'), ...cohorts.train });
+const held = await labelledSeriesTable({ outDir: join(work, 'held'), ...cohorts.heldOut });
+const cohortFile = join(work, 'cohort.json');
+await writeFile(cohortFile, JSON.stringify(cohorts));
 console.log(
   `training cohort: ${train.cohort.labels.length} series from ${values.studies} studies (seed ${values.seed}); held-out: ${held.cohort.labels.length} series (seed ${Number(values.seed) + 1})`,
 );
@@ -56,6 +65,8 @@ const summary = JSON.parse(
     values.seed,
     '--test-set',
     held.path,
+    '--cohort',
+    cohortFile,
     '--model-name',
     'prostate_mpmri',
     '--param',

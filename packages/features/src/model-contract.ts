@@ -25,4 +25,10 @@ export const MODEL_METADATA = {
   trainingArgs: 'msc.training_args',
   dataSummary: 'msc.data_summary',
   metrics: 'msc.metrics',
+  /**
+   * JSON recipe of the training data when it was a synthetic cohort (train's cohort/recipe.ts):
+   * generator version, seed, studies, vendors, the table's hash and the training options, so
+   * `msc-train --base` can regenerate it and train a site model on top.
+   */
+  trainingCohort: 'msc.training_cohort',
 } as const;

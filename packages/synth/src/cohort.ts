@@ -11,6 +11,12 @@ import { planCohort, randomUid, type PlannedSeries, type PlannedStudy } from './
 import { seriesPixels, type PixelMode } from './pixels.js';
 import type { Vendor } from './profiles.js';
 
+/**
+ * The generator's output version: a model's training-cohort recipe names it, and regenerating that
+ * cohort (msc-train --base) requires the same one. Change it whenever a seed's files change.
+ */
+export const GENERATOR_VERSION = 'msc-synth-2026-12-07';
+
 export interface CohortOptions {
   outDir: string;
   studies: number;

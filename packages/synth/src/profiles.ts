@@ -14,6 +14,7 @@ import { TOSHIBA } from './vendors/toshiba.js';
 import { HITACHI } from './vendors/hitachi.js';
 import { CANON } from './vendors/canon.js';
 import { UIH } from './vendors/uih.js';
+import { SITE } from './vendors/site.js';
 
 export type { Plane, Range, Readout, SeriesKind } from './kinds.js';
 export { KINDS, kindOf } from './kinds.js';
@@ -34,7 +35,7 @@ export interface VendorProfile extends Omit<VendorData, 'series'> {
   series: readonly SeriesTemplate[];
 }
 
-const VENDOR_DATA: readonly VendorData[] = [SIEMENS, GE, PHILIPS, TOSHIBA, HITACHI, CANON, UIH];
+const VENDOR_DATA: readonly VendorData[] = [SIEMENS, GE, PHILIPS, TOSHIBA, HITACHI, CANON, UIH, SITE];
 
 /** Whether MSC reads b-values from this private element (a column of the core table names it). */
 export function privateBValueReadByMsc(layout: PrivateBValue | undefined): boolean {
@@ -185,8 +186,10 @@ export const PROFILES: readonly VendorProfile[] = buildProfiles(VENDOR_DATA);
 
 /** Vendors of the default mix (what a cohort holds unless `vendors` names others). */
 export const DEFAULT_VENDORS: readonly Vendor[] = PROFILES.filter((profile) => !profile.heldOut).map((profile) => profile.vendor);
-/** Vendors made only on request. */
-export const HELD_OUT_VENDORS: readonly Vendor[] = PROFILES.filter((profile) => profile.heldOut).map((profile) => profile.vendor);
+/** Vendors made only on request: the held-out vendor benchmarks. */
+export const HELD_OUT_VENDORS: readonly Vendor[] = PROFILES.filter((profile) => profile.heldOut && !profile.site).map((profile) => profile.vendor);
+/** Site profiles, made only on request: one hospital's habits (site models from reviewed series). */
+export const SITE_VENDORS: readonly Vendor[] = PROFILES.filter((profile) => profile.site).map((profile) => profile.vendor);
 export const ALL_VENDORS: readonly Vendor[] = PROFILES.map((profile) => profile.vendor);
 
 /**

@@ -5,7 +5,8 @@
  * and atomic writers.
  */
 import { CLASS_LABELS, MscError, assertDistinctPaths, checkOutputPath, parseClassLabel, type Row } from '@msc/core';
-import { addStudyContext, transform } from '@msc/features';
+import { MODEL_METADATA, addStudyContext, transform } from '@msc/features';
+import { COHORT_RECIPE_VERSION, parseCohortDescription, rowsDigest, type CohortRecipe } from './cohort/recipe.js';
 import { classificationMetricRows, regressionMetricRows, type MetricContext } from './metrics/long-table.js';
 import type { ClassificationMetrics, RegressionMetrics } from './metrics/classification.js';
 import { classIndexOf, trainModel } from './train.js';
@@ -38,6 +39,8 @@ export interface TrainRunOptions {
   modelName: string;
   /** Train also on copies with informative columns blanked (--tag-dropout). */
   tagDropout?: TagDropout;
+  /** JSON file describing the synthetic cohorts the input and test tables were made from (--cohort): recorded as the model's recipe. */
+  cohort?: string;
 }
 
 export interface TrainIo {
@@ -87,6 +90,7 @@ export function checkTrainOutputs(opts: TrainRunOptions): void {
     { path: opts.input, role: 'the input table' },
     ...(opts.testSet ? [{ path: opts.testSet, role: 'the test set' }] : []),
     ...(opts.groupFile ? [{ path: opts.groupFile, role: 'the group file' }] : []),
+    ...(opts.cohort ? [{ path: opts.cohort, role: 'the cohort description' }] : []),
   ];
   const outputs = trainOutputs(opts);
   assertDistinctPaths(
@@ -156,8 +160,10 @@ export async function runTrain(opts: TrainRunOptions, io: TrainIo): Promise<Trai
   if (opts.task === 'classification') warnings.push(...labelWarnings(rows, opts.targetColumn, groupOfStudy ? undefined : opts.folds));
   // The test set is read (and its labels checked) before training, not after it.
   let testRows: Row[] | undefined;
+  let testTableRows: Row[] | undefined;
   if (opts.testSet) {
     const testTable = await io.readRows(opts.testSet, opts.targetColumn);
+    testTableRows = testTable.rows;
     warnings.push(...readingWarnings(testTable, opts.testSet, opts.targetColumn));
     testRows = withStudyContext(testTable).rows;
     if (testRows.length === 0)
@@ -172,6 +178,7 @@ export async function runTrain(opts: TrainRunOptions, io: TrainIo): Promise<Trai
       });
     }
   }
+  const recipe = opts.cohort ? await cohortRecipe(opts, io, table, testTableRows) : undefined;
   const model = trainModel(rows, {
     task: opts.task,
     targetColumn: opts.targetColumn,
@@ -190,6 +197,7 @@ export async function runTrain(opts: TrainRunOptions, io: TrainIo): Promise<Trai
       input: opts.input,
       derived_features: opts.derivedFeatures,
     },
+    ...(recipe ? { metadata: { [MODEL_METADATA.trainingCohort]: JSON.stringify(recipe) } } : {}),
     onRound: (fold, info) => io.progress?.(`fold ${fold + 1}: round ${info.round + 1}`),
   });
 
@@ -303,6 +311,37 @@ function testPredictionRows(testRows: readonly Row[], labels: readonly number[],
     const probabilities = Object.fromEntries(classNames.map((name, c) => [`probability_${name.toLowerCase()}`, round(output[r * k + c]!)]));
     return { ...keys, prediction: classNames[best]!, confidence: round(output[r * k + best]!), ...probabilities };
   });
+}
+
+/**
+ * The recipe of a model trained on synthetic cohorts: the pipeline's description of them, the
+ * digests of the tables as read here, and the training options of this run.
+ */
+async function cohortRecipe(opts: TrainRunOptions, io: TrainIo, table: LabelledTable, testRows: readonly Row[] | undefined): Promise<CohortRecipe> {
+  if (opts.subset !== undefined || opts.groupFile)
+    throw new MscError('E_USAGE', '--cohort records a recipe of the whole cohort with k folds: leave out --subset and --group-file', {
+      hint: 'msc-train table --cohort cohort.json -o model.onnx',
+    });
+  const description = parseCohortDescription(await io.readText(opts.cohort!), opts.cohort!);
+  return {
+    recipeVersion: COHORT_RECIPE_VERSION,
+    ...description,
+    trainDigest: rowsDigest(table.rows),
+    ...(testRows ? { heldOutDigest: rowsDigest(testRows) } : {}),
+    training: {
+      targetColumn: opts.targetColumn,
+      folds: opts.folds,
+      seed: opts.seed,
+      params: opts.params,
+      excludeCols: opts.excludeCols,
+      includeCols: opts.includeCols,
+      minDocFreq: opts.minDocFreq,
+      derivedFeatures: opts.derivedFeatures,
+      nIter: opts.nIter,
+      innerFolds: opts.innerFolds,
+      ...(opts.tagDropout ? { tagDropout: opts.tagDropout } : {}),
+    },
+  };
 }
 
 function parseGroupFile(text: string, path: string): Record<string, string> {

@@ -17,7 +17,7 @@ import {
   specColumns,
   transform,
 } from '@msc/features';
-import { tagDropoutRows, type TagDropout } from './augment/tag-dropout.js';
+import { tagDropoutRows, type AugmentedRows, type TagDropout } from './augment/tag-dropout.js';
 import { exportOnnx } from './export/onnx/export.js';
 import { resolveParams, type BoosterParams, type Task } from './params.js';
 import { crossValidate, type CrossValidationResult } from './validation/cross-validate.js';
@@ -46,8 +46,20 @@ export interface TrainModelOptions {
   shapRows?: number;
   /** Recorded in the model's metadata as `msc.training_args`. */
   trainingArgs?: Readonly<Record<string, unknown>>;
+  /** More metadata_props (such as the training-cohort recipe). */
+  metadata?: Readonly<Record<string, string>>;
   /** Train also on copies of the rows with informative columns blanked (augment/tag-dropout.ts); seeded by params.seed. */
   tagDropout?: TagDropout;
+  /**
+   * Sample weight per row (default 1; tag-dropout copies take their source's). A row of weight w
+   * counts as about w rows everywhere: in the trees (gradients × w) and in the vocabulary's
+   * document frequencies (round(w) times), so a few heavily weighted rows bring their words.
+   */
+  weights?: ArrayLike<number>;
+  /** Only the first n rows get tag-dropout copies (default all): a site's reviewed series teach its own habits, tags and all. */
+  tagDropoutRows?: number;
+  /** Outer fold of each row (0 … folds−1) instead of the seeded study-grouped split; rows of one study must share a fold. */
+  foldOfRow?: Int32Array;
   onRound?: (fold: number, info: RoundInfo) => void;
 }
 
@@ -87,8 +99,10 @@ export function trainModel(rows: readonly Row[], options: TrainModelOptions = {}
   const classNames = original.classNames;
   const originalStudies = rows.map((row) => String(row['study_uid'] ?? ''));
 
+  if (options.weights && options.weights.length !== rows.length)
+    throw new MscError('E_BAD_DATA', `${options.weights.length} sample weights for ${rows.length} rows`);
   // The vocabulary is fitted on the original rows only: copies would shift document frequencies.
-  const spec = fitFeaturizer(rows, options.featurizer);
+  const spec = fitFeaturizer(options.weights ? repeatByWeight(rows, options.weights) : rows, options.featurizer);
   if (spec.features.length === 0) throw new MscError('E_BAD_DATA', 'no usable feature: every feature column is constant or excluded');
 
   let originalFolds: Int32Array;
@@ -99,17 +113,20 @@ export function trainModel(rows: readonly Row[], options: TrainModelOptions = {}
     foldNames = logo.groupNames;
   } else {
     const k = options.folds ?? 5;
-    originalFolds = groupKFold(originalStudies, k, params.seed);
+    originalFolds = options.foldOfRow ? checkFoldOfRow(options.foldOfRow, originalStudies, k) : groupKFold(originalStudies, k, params.seed);
     foldNames = Array.from({ length: k }, (_, i) => `fold${i}`);
   }
   // Copies take their source's label, study and fold: the fold split is the one without dropout.
-  const augmented = options.tagDropout ? tagDropoutRows(rows, specColumns(spec), options.tagDropout, params.seed) : undefined;
+  const augmented = options.tagDropout
+    ? dropoutCopies(rows, options.tagDropoutRows ?? rows.length, specColumns(spec), options.tagDropout, params.seed)
+    : undefined;
   const sourceOf = (r: number) => (augmented && r >= rows.length ? augmented.sourceOf[r]! : r);
   const nRows = augmented ? augmented.rows.length : rows.length;
   const labels = original.labels instanceof Int32Array ? new Int32Array(nRows) : new Float64Array(nRows);
   for (let r = 0; r < nRows; r++) labels[r] = original.labels[sourceOf(r)]!;
   const studies = Array.from({ length: nRows }, (_, r) => originalStudies[sourceOf(r)]!);
   const folds = Int32Array.from({ length: nRows }, (_, r) => originalFolds[sourceOf(r)]!);
+  const weights = options.weights ? Float64Array.from({ length: nRows }, (_, r) => options.weights![sourceOf(r)]!) : undefined;
   const scored = augmented ? Uint8Array.from({ length: nRows }, (_, r) => (r < rows.length ? 1 : 0)) : undefined;
   const matrix = transform(augmented ? augmented.rows : rows, spec);
 
@@ -119,6 +136,7 @@ export function trainModel(rows: readonly Row[], options: TrainModelOptions = {}
     params,
     groups: studies,
     ...(scored ? { scored } : {}),
+    ...(weights ? { weights } : {}),
     ...(options.onRound ? { onRound: options.onRound } : {}),
     ...((options.nIter ?? 0) > 0
       ? {
@@ -176,10 +194,45 @@ export function trainModel(rows: readonly Row[], options: TrainModelOptions = {}
           features: spec.features.length,
         }),
         [MODEL_METADATA.metrics]: JSON.stringify(metrics),
+        ...options.metadata,
       },
     },
   );
   return { onnx, spec, classNames, cv, foldNames, importance };
+}
+
+/** Tag-dropout copies of the first n rows (the copies of each row do not depend on the rows after it); the other rows train as they are. */
+function dropoutCopies(rows: readonly Row[], n: number, columns: readonly string[], dropout: TagDropout, seed: number): AugmentedRows {
+  if (n >= rows.length) return tagDropoutRows(rows, columns, dropout, seed);
+  const copies = tagDropoutRows(rows.slice(0, n), columns, dropout, seed);
+  return {
+    rows: [...rows, ...copies.rows.slice(n)],
+    sourceOf: Int32Array.from([...Array.from(rows, () => -1), ...copies.sourceOf.slice(n)]),
+  };
+}
+
+/** Each row round(w) times (at least once when w > 0): document frequencies that count a row as its weight. */
+function repeatByWeight(rows: readonly Row[], weights: ArrayLike<number>): Row[] {
+  const out: Row[] = [];
+  rows.forEach((row, r) => {
+    const w = weights[r]!;
+    const times = w > 0 ? Math.max(1, Math.round(w)) : 0;
+    for (let i = 0; i < times; i++) out.push(row);
+  });
+  return out;
+}
+
+function checkFoldOfRow(foldOfRow: Int32Array, studies: readonly string[], k: number): Int32Array {
+  if (foldOfRow.length !== studies.length) throw new MscError('E_BAD_DATA', `${foldOfRow.length} fold numbers for ${studies.length} rows`);
+  const foldOfStudy = new Map<string, number>();
+  foldOfRow.forEach((fold, r) => {
+    if (!(fold >= 0 && fold < k)) throw new MscError('E_BAD_DATA', `row ${r + 1}: fold ${fold} is not one of 0…${k - 1}`);
+    const seen = foldOfStudy.get(studies[r]!);
+    if (seen !== undefined && seen !== fold)
+      throw new MscError('E_BAD_DATA', `study ${studies[r]} is in folds ${seen} and ${fold}: a study must stay in one fold`);
+    foldOfStudy.set(studies[r]!, fold);
+  });
+  return foldOfRow;
 }
 
 function foldImportance(

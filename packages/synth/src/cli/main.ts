@@ -4,7 +4,7 @@
 import { readdirSync } from 'node:fs';
 import { MscError, Option, Progress, defineCli, parse, writeSummary, type Command } from '@msc/core';
 import { generateCohort } from '../cohort.js';
-import { ALL_VENDORS, DEFAULT_VENDORS, HELD_OUT_VENDORS, KINDS, type Vendor } from '../profiles.js';
+import { ALL_VENDORS, DEFAULT_VENDORS, HELD_OUT_VENDORS, KINDS, SITE_VENDORS, type Vendor } from '../profiles.js';
 
 function seed(value: string): number {
   const number = Number(value);
@@ -61,7 +61,7 @@ export const main = defineCli<Flags>({
       .addOption(new Option('--pixels <mode>', 'pixel data per file').choices(['none', 'tiny', 'realistic']).default('tiny'))
       .option(
         '--vendors <list>',
-        `comma-separated vendors (default ${DEFAULT_VENDORS.join(',')}; held out, only when named: ${HELD_OUT_VENDORS.join(',')})`,
+        `comma-separated vendors (default ${DEFAULT_VENDORS.join(',')}; held out, only when named: ${HELD_OUT_VENDORS.join(',')}; a site profile for site models: ${SITE_VENDORS.join(',')})`,
         parse.via(vendors),
       )
       .option('--max-instances-per-series <n>', 'write at most n files per series (series-level values kept; fewer files, faster)', parse.count(1))

@@ -5,7 +5,7 @@
  */
 import type { Plane, Range } from '../kinds.js';
 
-export type Vendor = 'SIEMENS' | 'GE' | 'PHILIPS' | 'TOSHIBA' | 'HITACHI' | 'CANON' | 'UIH';
+export type Vendor = 'SIEMENS' | 'GE' | 'PHILIPS' | 'TOSHIBA' | 'HITACHI' | 'CANON' | 'UIH' | 'SITE';
 export type FieldStrength = '1.0' | '1.5' | '3';
 
 /** A private element a vendor writes b-values in: creator at (group,0010), value at (group,10ee). */
@@ -54,6 +54,8 @@ export interface VendorData {
   vendor: Vendor;
   /** Held out: made only when asked for by name, never in the default mix. */
   heldOut?: boolean;
+  /** A site profile (held out too): one hospital's habits for site-model tests, not a held-out vendor benchmark. */
+  site?: boolean;
   manufacturer: string;
   models: Readonly<Partial<Record<'1.0', readonly string[]>> & Record<'1.5' | '3', readonly string[]>>;
   softwareVersions: readonly string[];

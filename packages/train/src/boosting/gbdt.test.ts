@@ -1,4 +1,4 @@
-import { createFeatureMatrix } from '@msc/features';
+import { createFeatureMatrix, selectRows } from '@msc/features';
 import { describe, expect, it } from 'vitest';
 import { argmaxRows, predictProba, predictRaw } from '../model/booster.js';
 import { Random } from '@msc/core';
@@ -6,6 +6,40 @@ import { blobProblem, errorRate, missingnessProblem, xorProblem } from '../test-
 import { trainBooster } from './gbdt.js';
 
 describe('trainBooster', () => {
+  it('trains a row of weight 2 as two copies of it, and ignores rows of weight 0', () => {
+    // whole numbers 0…9 (duplicating rows moves no bin boundary) and noisy labels (no two splits tie in gain)
+    const rnd = new Random(11);
+    const base = { matrix: createFeatureMatrix(300, 3), labels: new Float64Array(300) };
+    for (let r = 0; r < 300; r++) {
+      for (let c = 0; c < 3; c++) base.matrix.data[r * 3 + c] = Math.floor(rnd.next() * 10);
+      const score = base.matrix.data[r * 3]! + 0.5 * base.matrix.data[r * 3 + 1]! + rnd.next() * 6;
+      base.labels[r] = score < 6 ? 0 : score < 10 ? 1 : 2;
+    }
+    const doubled = Array.from({ length: base.matrix.nRows }, (_, r) => r % 4 === 0);
+    const copies = [
+      ...Array.from({ length: base.matrix.nRows }, (_, r) => r),
+      ...Array.from({ length: base.matrix.nRows }, (_, r) => r).filter((r) => doubled[r]),
+    ];
+    const params = { n_estimators: 15, max_depth: 3, n_threads: 1 };
+    const options = { task: 'classification' as const, classNames: ['a', 'b', 'c'], params };
+    const duplicated = trainBooster({ matrix: selectRows(base.matrix, copies), labels: copies.map((r) => base.labels[r]!) }, options).booster;
+    const weighted = trainBooster({ ...base, weights: doubled.map((d) => (d ? 2 : 1)) }, options).booster;
+    const unweighted = trainBooster(base, options).booster;
+    expect(weighted.trees.map((t) => Array.from(t.threshold))).toEqual(duplicated.trees.map((t) => Array.from(t.threshold)));
+    const a = predictProba(weighted, base.matrix);
+    const b = predictProba(duplicated, base.matrix);
+    for (let i = 0; i < a.length; i++) expect(a[i]).toBeCloseTo(b[i]!, 5);
+    // the weights change the model (else the comparison above proves nothing)
+    expect(Array.from(predictProba(unweighted, base.matrix))).not.toEqual(Array.from(a));
+    // weight 0: the row trains nothing
+    const kept = Array.from({ length: base.matrix.nRows }, (_, r) => r).filter((r) => r % 5 !== 0);
+    const dropped = trainBooster({ matrix: selectRows(base.matrix, kept), labels: kept.map((r) => base.labels[r]!) }, options).booster;
+    const zero = trainBooster({ ...base, weights: Array.from({ length: base.matrix.nRows }, (_, r) => (r % 5 === 0 ? 0 : 1)) }, options).booster;
+    const c = predictProba(zero, base.matrix);
+    const d = predictProba(dropped, base.matrix);
+    for (let i = 0; i < c.length; i++) expect(c[i]).toBeCloseTo(d[i]!, 5);
+  });
+
   it('learns an XOR interaction that no single split separates', () => {
     const train = xorProblem(2000, 1);
     const test = xorProblem(1000, 2);

@@ -16,6 +16,11 @@ export interface LabelledMatrix {
   matrix: FeatureMatrix;
   /** Class index (classification) or target value (regression) per row. */
   labels: ArrayLike<number>;
+  /**
+   * Sample weight per row (default 1): each row's gradient and hessian are multiplied by it, so a
+   * row of weight w counts as w copies of itself in every split and leaf value.
+   */
+  weights?: ArrayLike<number>;
 }
 
 export interface RoundInfo {
@@ -53,6 +58,7 @@ export function trainBooster(train: LabelledMatrix, options: TrainOptions): Trai
     throw new MscError('E_BAD_DATA', 'regression targets must be finite numbers', { hint: 'drop rows with a missing target' });
   }
   const classNames = options.task === 'classification' ? checkClasses(labels, options.classNames) : [];
+  const weights = train.weights ? checkWeights(train.weights, n) : undefined;
   const objective = createObjective(options.task, classNames.length);
   const k = objective.nOutputs;
 
@@ -60,7 +66,7 @@ export function trainBooster(train: LabelledMatrix, options: TrainOptions): Trai
   const learner = new TreeLearner(ds, { ...params, max_leaves: leafLimit(params) }, params.n_threads);
   const random = new Random(params.seed);
 
-  const base = objective.baseScores(labels);
+  const base = objective.baseScores(labels, weights);
   const scores = new Float64Array(n * k);
   for (let r = 0; r < n; r++) scores.set(base, r * k);
   const valid = options.validation;
@@ -86,6 +92,7 @@ export function trainBooster(train: LabelledMatrix, options: TrainOptions): Trai
   try {
     for (let round = 0; round < params.n_estimators; round++) {
       objective.gradients(scores, labels, grad, hess);
+      if (weights) applyWeights(weights, k, grad, hess);
       const sampled = random.sample(n, nSample);
       for (let j = 0; j < k; j++) {
         const features = random.sample(matrix.nCols, nFeatSample);
@@ -135,6 +142,24 @@ export function trainBooster(train: LabelledMatrix, options: TrainOptions): Trai
     nRounds,
   };
   return { booster, validLoss, bestRound };
+}
+
+function checkWeights(weights: ArrayLike<number>, n: number): Float64Array {
+  if (weights.length !== n) throw new MscError('E_BAD_DATA', `${weights.length} weights for ${n} rows`);
+  const out = Float64Array.from(weights);
+  if (!out.every((w) => Number.isFinite(w) && w >= 0)) throw new MscError('E_BAD_DATA', 'sample weights must be finite numbers ≥ 0');
+  return out;
+}
+
+/** Gradients are output-major (grad[j * n + r]): row r of every output takes its weight. */
+function applyWeights(weights: Float64Array, k: number, grad: Float64Array, hess: Float64Array): void {
+  const n = weights.length;
+  for (let j = 0; j < k; j++) {
+    for (let r = 0; r < n; r++) {
+      grad[j * n + r]! *= weights[r]!;
+      hess[j * n + r]! *= weights[r]!;
+    }
+  }
 }
 
 function addTree(tree: Tree, matrix: FeatureMatrix, scores: Float64Array, k: number, output: number): void {

@@ -2,7 +2,7 @@ import { Command, normalizeFlagSpellings, type Row } from '@msc/core';
 import { describe, expect, it } from 'vitest';
 import { readOnnxMetadata } from '../export/onnx/export.js';
 import { seriesRows } from '../test-support/series-rows.js';
-import { TRAIN_ALIASES, configureTrain, trainOptionsFrom, type TrainFlags } from './options.js';
+import { TRAIN_ALIASES, configureTrain, siteOptionsFrom, trainOptionsFrom, type TrainFlags } from './options.js';
 import { formatSummary, runTrain, type TrainIo, type TrainRunOptions } from '../train-from-table.js';
 
 /** Flags → TrainRunOptions the way msc-train checks them (commander through core's kit). */
@@ -13,6 +13,43 @@ function parseTrainArgs(argv: string[]): TrainRunOptions {
   command.parse(normalizeFlagSpellings(argv, TRAIN_ALIASES), { from: 'user' });
   return trainOptionsFrom(command.opts() as TrainFlags, command.args);
 }
+
+/** Flags → SiteTrainOptions (msc-train --base … --corrections …). */
+function parseSiteArgs(argv: string[]) {
+  const command = configureTrain(new Command())
+    .exitOverride()
+    .configureOutput({ writeErr: () => undefined });
+  command.parse(normalizeFlagSpellings(argv, TRAIN_ALIASES), { from: 'user' });
+  return siteOptionsFrom(command.opts() as TrainFlags, command.args, '/cache');
+}
+
+describe('msc-train --base (site models)', () => {
+  it('reads the site flags, with the default margin and cache', () => {
+    expect(parseSiteArgs(['site.parquet', '--base', 'b.onnx', '--corrections', 'c.csv', '-o', 's.onnx'])).toEqual({
+      input: 'site.parquet',
+      output: 's.onnx',
+      base: 'b.onnx',
+      corrections: 'c.csv',
+      maxBaseDrop: 0.01,
+      cacheDir: '/cache',
+    });
+    expect(
+      parseSiteArgs(['s.parquet', '--base', 'b.onnx', '--corrections', 'c.csv', '-o', 's.onnx', '--correction-weight', '5', '--max-base-drop', '0']),
+    ).toMatchObject({
+      correctionWeight: 5,
+      maxBaseDrop: 0,
+    });
+  });
+
+  it('refuses half a site run, and flags that would change the recorded training options', () => {
+    expect(() => parseSiteArgs(['s.parquet', '--corrections', 'c.csv', '-o', 's.onnx'])).toThrow(/--corrections needs --base/);
+    expect(() => parseSiteArgs(['s.parquet', '--base', 'b.onnx', '-o', 's.onnx'])).toThrow(/--base needs --corrections/);
+    expect(() => parseSiteArgs(['s.parquet', '--base', 'b.onnx', '--corrections', 'c.csv', '-o', 's.onnx', '--param', 'max_depth=3'])).toThrow(
+      /--param cannot be used with --base/,
+    );
+    expect(() => parseSiteArgs(['b.onnx', '--base', 'b.onnx', '--corrections', 'c.csv', '-o', 'b.onnx'])).toThrow(/the output model/);
+  });
+});
 
 describe('msc-train flags', () => {
   it('reads the original options, in either spelling', () => {

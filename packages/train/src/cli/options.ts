@@ -3,10 +3,11 @@
  * TrainRunOptions.
  * Names follow the original tool where it had the option.
  */
-import { InvalidArgumentError, MscError, Option, parse, type Command } from '@msc/core';
+import { InvalidArgumentError, MscError, Option, assertDistinctPaths, checkOutputPath, parse, type Command } from '@msc/core';
 import { parseParamOverrides, type Task } from '../params.js';
 import { checkTagDropout, type TagDropout } from '../augment/tag-dropout.js';
 import type { TrainRunOptions } from '../train-from-table.js';
+import type { SiteTrainOptions } from '../site/site-train.js';
 
 /** The flags as commander hands them over. */
 export interface TrainFlags {
@@ -32,6 +33,12 @@ export interface TrainFlags {
   modelName: string;
   tagDropout?: string;
   tagDropoutCopies: number;
+  cohort?: string;
+  base?: string;
+  corrections?: string;
+  correctionWeight?: number;
+  maxBaseDrop: number;
+  cacheDir?: string;
 }
 
 /** The original's spellings of flags MSC names differently. */
@@ -59,6 +66,12 @@ const positive = (value: string): number => {
   return number;
 };
 
+const nonNegative = (value: string): number => {
+  const number = Number(value);
+  if (value.trim() === '' || !(number >= 0) || !Number.isFinite(number)) throw new Error(`expected a number ≥ 0, not '${value}'`);
+  return number;
+};
+
 export function configureTrain(command: Command): Command {
   return command
     .argument('[table]', 'labelled feature table (.parquet .csv .tsv .json .jsonl), per instance or per series')
@@ -83,7 +96,28 @@ export function configureTrain(command: Command): Command {
     .option('--no-derived-features', 'leave out derived features (plane, b-value range, ...): for ablations')
     .option('--model-name <name>', 'model name in the metrics tables', 'gbdt')
     .option('--tag-dropout <p|one>', 'also train on copies with informative columns blank: each with probability p (0-1), or one per copy')
-    .option('--tag-dropout-copies <n>', 'copies per row under --tag-dropout', parse.count(1), 1);
+    .option('--tag-dropout-copies <n>', 'copies per row under --tag-dropout', parse.count(1), 1)
+    .option(
+      '--cohort <json>',
+      'the synthetic cohorts the table and --test-set were made from ({generator, train, heldOut}): recorded in the model so --base can regenerate them',
+    )
+    .option(
+      '--base <model.onnx>',
+      "site model: retrain this model on its own (regenerated) training cohort plus the series in --corrections; the table is the site's features",
+    )
+    .option('--corrections <csv>', 'with --base: reviewed series (study_uid, series_uid, class, previous, reviewed_at), as msc-review writes them')
+    .option(
+      '--correction-weight <w>',
+      'with --base: sample weight of each reviewed series (default: the base rows per reviewed series / 20)',
+      parse.via(positive),
+    )
+    .option(
+      '--max-base-drop <x>',
+      "with --base: refuse a site model whose macro-F1 on the base model's held-out cohort is lower by more than this",
+      parse.via(nonNegative),
+      0.01,
+    )
+    .option('--cache-dir <dir>', 'with --base: where regenerated cohorts are kept (default ~/.cache/msc/cohorts)');
 }
 
 const columnList = (values: readonly string[] | undefined): string[] =>
@@ -124,6 +158,62 @@ export function trainOptionsFrom(flags: TrainFlags, args: readonly string[]): Tr
     derivedFeatures: flags.derivedFeatures,
     modelName: flags.modelName,
     ...(flags.tagDropout !== undefined ? { tagDropout: tagDropoutFrom(flags.tagDropout, flags.tagDropoutCopies) } : {}),
+    ...(flags.cohort ? { cohort: flags.cohort } : {}),
+  };
+}
+
+/** msc-train <site table> --base model.onnx --corrections reviews.csv -o site.onnx: checked into the site run's options. */
+export function siteOptionsFrom(flags: TrainFlags, args: readonly string[], defaultCacheDir: string): SiteTrainOptions {
+  const usage = 'msc-train site-features.parquet --base models/prostate_mpmri.onnx --corrections corrections.csv -o site.onnx';
+  if (!flags.base || !flags.corrections)
+    throw new MscError(
+      'E_USAGE',
+      flags.base ? '--base needs --corrections (the reviewed series)' : '--corrections needs --base (the model the site reviewed)',
+      { hint: usage },
+    );
+  const inputs = [...args, ...(flags.inputPath ? [flags.inputPath] : [])];
+  if (inputs.length !== 1)
+    throw new MscError('E_USAGE', inputs.length === 0 ? 'no site features table given' : 'give exactly one site features table', { hint: usage });
+  // A site model trains with the base model's recorded options: flags that would change them are refused, not ignored.
+  const replayed = {
+    '--param': flags.param,
+    '--test-set': flags.testSet,
+    '--cohort': flags.cohort,
+    '--tag-dropout': flags.tagDropout,
+    '--subset': flags.subset,
+    '--group-file': flags.groupFile,
+    '--exclude-cols': flags.excludeCols,
+    '--include-cols': flags.includeCols,
+  };
+  const given = Object.entries(replayed)
+    .filter(([, value]) => value !== undefined && !(Array.isArray(value) && value.length === 0))
+    .map(([flag]) => flag);
+  if (given.length > 0)
+    throw new MscError('E_USAGE', `${given.join(', ')} cannot be used with --base: a site model trains with the options the base model recorded`, {
+      hint: usage,
+    });
+  if (!flags.output || !/\.onnx$/i.test(flags.output)) throw new MscError('E_USAGE', 'give the site model to write: -o site.onnx', { hint: usage });
+  const report = `${flags.output.replace(/\.onnx$/i, '')}.site-report.json`;
+  assertDistinctPaths(
+    [
+      { path: flags.output, role: 'the output model' },
+      { path: report, role: `the output ${report}` },
+    ],
+    [
+      { path: inputs[0]!, role: 'the site table' },
+      { path: flags.base, role: 'the base model' },
+      { path: flags.corrections, role: 'the corrections' },
+    ],
+  );
+  for (const path of [flags.output, report]) checkOutputPath(path);
+  return {
+    input: inputs[0]!,
+    output: flags.output,
+    base: flags.base,
+    corrections: flags.corrections,
+    ...(flags.correctionWeight !== undefined ? { correctionWeight: flags.correctionWeight } : {}),
+    maxBaseDrop: flags.maxBaseDrop,
+    cacheDir: flags.cacheDir ?? defaultCacheDir,
   };
 }
 

@@ -5,10 +5,15 @@ export class L2Objective implements Objective {
   readonly name = 'reg:squarederror';
   readonly nOutputs = 1;
 
-  baseScores(labels: Float64Array): Float64Array {
+  baseScores(labels: Float64Array, weights?: Float64Array): Float64Array {
     let sum = 0;
-    for (let i = 0; i < labels.length; i++) sum += labels[i]!;
-    return Float64Array.of(Math.fround(labels.length > 0 ? sum / labels.length : 0));
+    let total = 0;
+    for (let i = 0; i < labels.length; i++) {
+      const w = weights ? weights[i]! : 1;
+      sum += w * labels[i]!;
+      total += w;
+    }
+    return Float64Array.of(Math.fround(total > 0 ? sum / total : 0));
   }
 
   gradients(scores: Float64Array, labels: Float64Array, grad: Float64Array, hess: Float64Array): void {

@@ -9,8 +9,8 @@ export interface Objective {
   readonly name: string;
   /** Raw outputs per row: number of classes, or 1 for regression. */
   readonly nOutputs: number;
-  /** Starting raw score per output (LightGBM BoostFromScore). */
-  baseScores(labels: Float64Array): Float64Array;
+  /** Starting raw score per output (LightGBM BoostFromScore); rows count by their weight when given. */
+  baseScores(labels: Float64Array, weights?: Float64Array): Float64Array;
   gradients(scores: Float64Array, labels: Float64Array, grad: Float64Array, hess: Float64Array): void;
   /** Validation loss for early stopping; lower is better. */
   loss(scores: Float64Array, labels: Float64Array): number;

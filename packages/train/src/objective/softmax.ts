@@ -9,15 +9,20 @@ export class SoftmaxObjective implements Objective {
   constructor(readonly nOutputs: number) {}
 
   /** Log class priors, centred: the model starts at the training class frequencies. */
-  baseScores(labels: Float64Array): Float64Array {
+  baseScores(labels: Float64Array, weights?: Float64Array): Float64Array {
     const k = this.nOutputs;
     const counts = new Float64Array(k);
-    for (let i = 0; i < labels.length; i++) counts[labels[i]!]!++;
+    let total = 0;
+    for (let i = 0; i < labels.length; i++) {
+      const w = weights ? weights[i]! : 1;
+      counts[labels[i]!]! += w;
+      total += w;
+    }
     const base = new Float64Array(k);
     let mean = 0;
     for (let j = 0; j < k; j++) {
       // a class absent from these rows gets a floor, not -Infinity
-      base[j] = Math.log(Math.max(counts[j]!, 0.5) / labels.length);
+      base[j] = Math.log(Math.max(counts[j]!, 0.5) / total);
       mean += base[j]! / k;
     }
     for (let j = 0; j < k; j++) base[j] = Math.fround(base[j]! - mean);

@@ -20,6 +20,8 @@ export interface CrossValidateOptions {
   tune?: (fold: number, trainRows: Uint32Array) => Partial<BoosterParams>;
   /** Rows that are validated and scored (1); others (augmented copies) only train. Default: every row. */
   scored?: Uint8Array;
+  /** Sample weight per row for training (default 1); validation metrics count rows, not weights. */
+  weights?: ArrayLike<number>;
 }
 
 export interface FoldResult {
@@ -70,7 +72,12 @@ export function crossValidate(
       fitRows = train.filter((_, i) => inner[i] !== 0);
       stopRows = train.filter((_, i) => inner[i] === 0);
     }
-    const pick = (rows: Uint32Array) => ({ matrix: selectRows(matrix, rows), labels: Array.from(rows, (r) => labels[r]!) });
+    const weights = options.weights;
+    const pick = (rows: Uint32Array) => ({
+      matrix: selectRows(matrix, rows),
+      labels: Array.from(rows, (r) => labels[r]!),
+      ...(weights ? { weights: Array.from(rows, (r) => weights[r]!) } : {}),
+    });
     const { booster } = trainBooster(pick(fitRows), {
       task: options.task,
       ...(options.classNames ? { classNames: options.classNames } : {}),
