@@ -3,7 +3,7 @@
 // profile has (msc-synth --vendors SITE: generic ImageType on every series and map, b-values in a
 // private block MSC does not read, local protocol codes) is classified by the base model; the
 // series the model is least sure of are "reviewed" (their true labels written as msc-review writes
-// corrections), msc-train --base trains a site model, and the site's other series are classified
+// corrections; pipelines/test/site-model.test.ts reviews through msc-review's page instead), msc-train --base trains a site model, and the site's other series are classified
 // again. Target: at least half of the errors on the unreviewed series fixed, no class worse.
 //   pnpm build && node pipelines/site-model.mjs [--base models/prostate_mpmri.onnx] [--studies 60]
 //     [--seed 7] [--review 20] [--correction-weight w] [--cache-dir dir] [--keep dir]
@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { CORRECTION_COLUMNS } from '@msc/review';
 import { readTableAll, writeTable } from '@msc/tables';
 import { labelledSeriesTable } from '@msc/train/cohort';
 
@@ -76,29 +77,52 @@ async function predictions(model, table, out) {
 }
 
 /**
- * The whole experiment: base model on the site → review the `review` least confident series →
- * site model → the unreviewed series again. Returns the figures; `trainArgs` go to msc-train.
+ * The review without the page: the `count` series the model is least sure of, each given its true
+ * class, written as msc-review writes corrections.
  */
-export async function siteExperiment({ base, work, studies = 60, seed = 7, review = 20, cacheDir, trainArgs = [], maxInstancesPerSeries }) {
-  await mkdir(work, { recursive: true });
-  const site = await siteCohort({ work, studies, seed, maxInstancesPerSeries });
-  const before = await predictions(base, site.path, join(work, 'before.csv'));
-  // As the review page orders them: least confident first.
-  const reviewed = [...before]
+export async function reviewLeastConfident({ predictions, corrections, count, truth }) {
+  const rows = (await readTableAll(predictions)).rows;
+  const reviewed = [...rows]
     .sort((a, b) => Number(a.confidence) - Number(b.confidence) || String(a.series_uid).localeCompare(String(b.series_uid)))
-    .slice(0, review);
-  const corrections = join(work, 'corrections.csv');
+    .slice(0, count);
   await writeTable(
     corrections,
-    ['study_uid', 'series_uid', 'class', 'previous', 'reviewed_at'],
+    CORRECTION_COLUMNS,
     reviewed.map((row, i) => ({
       study_uid: String(row.study_uid),
       series_uid: String(row.series_uid),
-      class: site.truth.get(String(row.series_uid)),
+      class: truth.get(String(row.series_uid)),
       previous: String(row.prediction),
       reviewed_at: `2026-12-07T12:${String(i).padStart(2, '0')}:00Z`,
     })),
   );
+}
+
+/**
+ * The whole experiment: base model on the site → `reviewer` corrects `review` series (by default
+ * the least confident, written directly; the test reviews through msc-review's page) → site model
+ * → the series nobody reviewed again. Returns the figures; `trainArgs` go to msc-train.
+ */
+export async function siteExperiment({
+  base,
+  work,
+  studies = 60,
+  seed = 7,
+  review = 20,
+  reviewer = reviewLeastConfident,
+  cacheDir,
+  trainArgs = [],
+  maxInstancesPerSeries,
+}) {
+  await mkdir(work, { recursive: true });
+  const site = await siteCohort({ work, studies, seed, maxInstancesPerSeries });
+  const predicted = join(work, 'before.csv');
+  const before = await predictions(base, site.path, predicted);
+  const corrections = join(work, 'corrections.csv');
+  await reviewer({ predictions: predicted, corrections, count: review, truth: site.truth });
+  // the reviewed series are the ones the corrections name, whoever wrote them
+  const corrected = new Set((await readTableAll(corrections)).rows.map((row) => String(row.series_uid)));
+  const reviewed = before.filter((row) => corrected.has(String(row.series_uid)));
   const siteModel = join(work, 'site.onnx');
   const train = run('train', [
     site.path,
@@ -113,8 +137,7 @@ export async function siteExperiment({ base, work, studies = 60, seed = 7, revie
   ]);
   if (train.status !== 0) return { train, site, reviewed };
   const after = await predictions(siteModel, site.path, join(work, 'after.csv'));
-  const reviewedUids = new Set(reviewed.map((row) => String(row.series_uid)));
-  const unreviewed = before.map((row) => String(row.series_uid)).filter((uid) => !reviewedUids.has(uid));
+  const unreviewed = before.map((row) => String(row.series_uid)).filter((uid) => !corrected.has(uid));
   const label = (rows) => new Map(rows.map((row) => [String(row.series_uid), String(row.prediction)]));
   const beforeLabels = label(before);
   const afterLabels = label(after);

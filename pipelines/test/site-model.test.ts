@@ -1,8 +1,10 @@
 // Issue 21: a site model from reviewed series, end to end. A small base model is trained here from
 // a small cohort recipe (so msc-train --base regenerates its cohort in seconds); a synthetic site
-// whose habits no training profile has (msc-synth --vendors SITE) is classified by it, its 20 least
-// confident series are corrected as msc-review writes corrections, and the site model must fix at
-// least half of the errors on the site's other series with no class worse, be refused when it
+// whose habits no training profile has (msc-synth --vendors SITE) is classified by it, the first 20
+// series msc-review's page shows (least confident first) are corrected through the page in Debian's
+// chromium — the digit key of the true class, Enter when the label is right — and the corrections
+// file the page's server wrote trains the site model, which must fix at least half of the errors
+// on the site's other series with no class worse, be refused when it
 // costs more than --max-base-drop on the base model's held-out cohort, and be served by msc-serve
 // from config-api.yaml. A base model without a recipe (older models) is refused with a hint.
 import { existsSync } from 'node:fs';
@@ -12,12 +14,16 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import onnxProto from 'onnx-proto';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MODEL_METADATA } from '@msc/features';
+import { openReview, startReviewServer } from '@msc/review';
 import { createServer } from '@msc/serve';
 import { GENERATOR_VERSION } from '@msc/synth';
 import { readTableAll, writeTable } from '@msc/tables';
 import { labelledSeriesTable } from '@msc/train/cohort';
+import { guardPage, launchChromium } from '../../test-support/browser.js';
+import { skipWithoutChromium } from '../../test-support/oracles.js';
 // @ts-expect-error plain ESM module without types, shared with the pipeline script
 import { siteExperiment, targetMet } from '../site-model.mjs';
 
@@ -25,6 +31,13 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const trainBin = join(root, 'packages/train/bin/msc-train.mjs');
 const CLASSES = ['ADC', 'DCE', 'DWI', 'Others', 'T2W'];
 
+// The page's globals, for the callbacks page.$eval runs there (the tests' type check has no DOM library).
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type HTMLElement = any;
+declare const Event: any;
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+const skip = skipWithoutChromium();
 let work: string;
 let base: string;
 let cacheDir: string;
@@ -33,55 +46,162 @@ let result: any;
 
 const train = (args: string[]) => spawnSync(process.execPath, [trainBin, ...args], { encoding: 'utf8' });
 
-beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'msc-site-model-'));
-  cacheDir = join(work, 'cache');
-  // A small recipe: 20 studies, two files per series, 30 trees per class and fold.
-  const cohorts = {
-    generator: GENERATOR_VERSION,
-    train: { studies: 20, seed: 11, maxInstancesPerSeries: 2 },
-    heldOut: { studies: 10, seed: 12, maxInstancesPerSeries: 2 },
-  };
-  const trainTable = await labelledSeriesTable({ outDir: join(work, 'train'), ...cohorts.train });
-  const heldTable = await labelledSeriesTable({ outDir: join(work, 'held'), ...cohorts.heldOut });
-  await writeFile(join(work, 'cohort.json'), JSON.stringify(cohorts));
-  base = join(work, 'base.onnx');
-  const made = train([
-    trainTable.path,
-    '--test-set',
-    heldTable.path,
-    '--cohort',
-    join(work, 'cohort.json'),
-    '-o',
-    base,
-    '--seed',
-    '11',
-    '--param',
-    'n_estimators=30',
-    '--param',
-    'colsample_bytree=0.5',
-    '--tag-dropout',
-    '0.25',
-    '--skip-importance',
-  ]);
-  expect(made.status, made.stderr).toBe(0);
-  result = await siteExperiment({
-    base,
-    work: join(work, 'site'),
-    studies: 40,
-    seed: 7,
-    review: 20,
-    cacheDir,
-    maxInstancesPerSeries: 2,
-    trainArgs: ['--max-base-drop', '0.05'],
+/** What the reviewer saw on each card it reviewed, in order, and what the page did besides. */
+interface PageReview {
+  /** The confidence filter set, and the page's count of series in view under it. */
+  most: number;
+  inView: string;
+  cards: { uid: string; label: string; key: string }[];
+  elsewhere: string[];
+  problems: string[];
+}
+let pageReview: PageReview;
+
+/** The focused card: its series, the label it shows, and its class buttons ("1 ADC" → key 1 names ADC). */
+const focusedCard = (page: Page) =>
+  page.$eval(
+    '.card.focused',
+    (card: HTMLElement) =>
+      ({
+        uid: String(card.dataset['uid']),
+        label: String(card.querySelector('.label').textContent),
+        buttons: [...card.querySelectorAll('.classes button')].map((button: HTMLElement) => String(button.textContent)),
+      }) + '\n',
+  );
+
+/**
+ * A reviewer at msc-review's page over the site's predictions (in-process server, Debian's
+ * chromium): the confidence filter lowered until at least `count` series are in view (the page
+ * orders them by study, so unfiltered its first cards would be one study's), then, for each of the
+ * first `count` cards, the digit key of the true class, or Enter when the label shown is right. The
+ * page's server writes `corrections`.
+ */
+async function reviewThroughPage({
+  predictions,
+  corrections,
+  count,
+  truth,
+}: {
+  predictions: string;
+  corrections: string;
+  count: number;
+  truth: Map<string, string>;
+}) {
+  const confidences = (await readTableAll(predictions)).rows.map((row) => Number(row.confidence));
+  let percent = 0;
+  while (confidences.filter((confidence) => confidence <= percent / 100).length < count) percent += 1;
+  const { session } = await openReview({ predictions, corrections, title: 'site review' });
+  const server = await startReviewServer(session);
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    const { elsewhere, problems } = await guardPage(page, (url) => url.startsWith(server.url));
+    await page.goto(server.url);
+    await page.waitForSelector('body[data-ready="true"]');
+    const most = (percent / 100).toFixed(2);
+    await page.$eval(
+      '#filter-confidence',
+      (input: HTMLElement, value: string) => {
+        input.value = value;
+        input.dispatchEvent(new Event('input'));
+      },
+      most,
+    );
+    const inView = String(await page.textContent('#count'));
+    const cards: PageReview['cards'] = [];
+    for (let i = 0; i < count; i++) {
+      const card = await focusedCard(page);
+      const right = truth.get(card.uid)!;
+      const button = card.buttons.find((text) => text.endsWith(` ${right}`));
+      const key = card.label === right ? 'Enter' : button!.split(' ')[0]!;
+      await page.keyboard.press(key);
+      cards.push({ uid: card.uid, label: card.label, key });
+    }
+    // every correction sent has been written
+    await page.waitForSelector('body[data-pending="0"]');
+    pageReview = { most: Number(most), inView, cards, elsewhere, problems };
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+describe.skipIf(skip)("a site model from 20 series reviewed through msc-review's page", () => {
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'msc-site-model-'));
+    cacheDir = join(work, 'cache');
+    // A small recipe: 20 studies, two files per series, 30 trees per class and fold.
+    const cohorts = {
+      generator: GENERATOR_VERSION,
+      train: { studies: 20, seed: 11, maxInstancesPerSeries: 2 },
+      heldOut: { studies: 10, seed: 12, maxInstancesPerSeries: 2 },
+    };
+    const trainTable = await labelledSeriesTable({ outDir: join(work, 'train'), ...cohorts.train });
+    const heldTable = await labelledSeriesTable({ outDir: join(work, 'held'), ...cohorts.heldOut });
+    await writeFile(join(work, 'cohort.json'), JSON.stringify(cohorts));
+    base = join(work, 'base.onnx');
+    const made = train([
+      trainTable.path,
+      '--test-set',
+      heldTable.path,
+      '--cohort',
+      join(work, 'cohort.json'),
+      '-o',
+      base,
+      '--seed',
+      '11',
+      '--param',
+      'n_estimators=30',
+      '--param',
+      'colsample_bytree=0.5',
+      '--tag-dropout',
+      '0.25',
+      '--skip-importance',
+    ]);
+    expect(made.status, made.stderr).toBe(0);
+    result = await siteExperiment({
+      base,
+      work: join(work, 'site'),
+      studies: 40,
+      seed: 7,
+      review: 20,
+      reviewer: reviewThroughPage,
+      cacheDir,
+      maxInstancesPerSeries: 2,
+      trainArgs: ['--max-base-drop', '0.05'],
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    if (work) await rm(work, { recursive: true, force: true });
   });
-}, 120_000);
 
-afterAll(async () => {
-  if (work) await rm(work, { recursive: true, force: true });
-});
+  it('took its corrections from the page: the first 20 series it showed under a confidence filter, each with its true class', async () => {
+    const before = (await readTableAll(join(work, 'site', 'before.csv'))).rows;
+    const confidence = new Map(before.map((row) => [String(row.series_uid), Number(row.confidence)]));
+    const prediction = new Map(before.map((row) => [String(row.series_uid), String(row.prediction)]));
+    const { most, inView, cards, elsewhere, problems } = pageReview;
+    const unsure = [...confidence.values()].filter((value) => value <= most).length;
+    expect(unsure).toBeGreaterThanOrEqual(20);
+    expect(inView).toBe(`${unsure} of ${before.length} series in view`);
+    expect(cards).toHaveLength(20);
+    expect(new Set(cards.map((card) => card.uid)).size).toBe(20);
+    // least confident first, and only series under the filter
+    expect(confidence.get(cards[0]!.uid)).toBe(Math.min(...confidence.values()));
+    for (const card of cards) expect(confidence.get(card.uid), card.uid).toBeLessThanOrEqual(most);
+    // the cards showed the base model's labels, and some were wrong: digits were pressed
+    for (const card of cards) expect(card.label, card.uid).toBe(prediction.get(card.uid));
+    expect(cards.filter((card) => card.key !== 'Enter').length).toBe(result.reviewedWrong);
+    const written = (await readTableAll(join(work, 'site', 'corrections.csv'))).rows;
+    expect(written.map((row) => String(row.series_uid)).sort()).toEqual(cards.map((card) => card.uid).sort());
+    for (const row of written) {
+      expect(row.class, String(row.series_uid)).toBe(result.site.truth.get(String(row.series_uid)));
+      expect(row.previous, String(row.series_uid)).toBe(prediction.get(String(row.series_uid)));
+    }
+    expect(elsewhere).toEqual([]);
+    expect(problems).toEqual([]);
+  });
 
-describe('a site model from 20 reviewed series', () => {
   it('fixes at least half of the errors on the unreviewed series, no class worse', () => {
     expect(result.train.status, result.train.stderr).toBe(0);
     // the site is partly wrong for the base model, and the review found errors to correct
