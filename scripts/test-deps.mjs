@@ -24,7 +24,7 @@ const PACKAGES = [
   // Compiles the shim that makes Orthanc 1.10 listen on 127.0.0.1 only (packages/pacs/native).
   { name: 'gcc', present: () => spawnSync('cc', ['--version'], { stdio: 'ignore' }).status === 0 },
   { name: 'libc6-dev', present: () => existsSync('/usr/include/dlfcn.h') },
-  // the browser tests (packages/report and packages/review test/browser.test.ts), driven by playwright-core (test-support/browser.ts)
+  // the browser tests (packages/report and packages/review test/browser.test.ts, pipelines/test/site-model.test.ts), driven by playwright-core (test-support/browser.ts)
   { name: 'chromium', present: () => existsSync('/usr/bin/chromium') },
 ];
 const FETCH_REAL_DATA = fileURLToPath(new URL('../pipelines/real-data/fetch.mjs', import.meta.url));
