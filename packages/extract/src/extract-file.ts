@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { IMAGE_COLUMN_NAMES, MISSING, errorMessage } from '@msc/core';
 import type { ExtractEvent } from './events.js';
 import { imageFeaturesFromFile, type ImageFeaturesResult } from './image/index.js';
-import { HEADER_OPTIONS, instanceRow, unreadableReason } from './instance-row.js';
+import { HEADER_OPTIONS, instanceCells, instanceRow, unreadableReason, type InstanceCellsOutcome } from './instance-row.js';
 import { DamagedData } from './reader/byte-reader.js';
 import { NotDicomError, type ParsedHeader } from './reader/parse.js';
 import { readHeader, readHeaderSync, type Confinement, type ReadBuffer } from './reader/read-file.js';
@@ -68,4 +68,13 @@ export function extractFileSync(path: string, buffer: ReadBuffer, options: { ima
     return { kind: 'skipped', path, reason: skipReason(error) };
   }
   return options.image ? withImageFeatures(event, () => readFileSync(path)) : event;
+}
+
+/** One file → its row as cells in `instanceColumns(false)` order (no image features), or why it was skipped. Never throws for a bad file. */
+export function extractCellsSync(path: string, buffer: ReadBuffer): InstanceCellsOutcome {
+  try {
+    return instanceCells(readHeaderSync(path, HEADER_OPTIONS, buffer), path);
+  } catch (error) {
+    return { kind: 'skipped', reason: skipReason(error) };
+  }
 }

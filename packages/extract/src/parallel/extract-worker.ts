@@ -1,14 +1,20 @@
 /** Worker thread: batches of paths in, extract events out (blocking reads, one reused buffer). */
 import { serveRequests } from '@msc/core';
-import { extractFileSync } from '../extract-file.js';
+import { extractCellsSync, extractFileSync } from '../extract-file.js';
 import { createReadBuffer } from '../reader/read-file.js';
-import { encodeEvents, type WorkerReply, type WorkerRequest } from './protocol.js';
+import { encodeCells, encodeEvents, type WorkerReply, type WorkerRequest } from './protocol.js';
 
 const buffer = createReadBuffer();
 
 serveRequests<WorkerRequest, WorkerReply>((request) =>
-  encodeEvents(
-    request.paths.map((path) => extractFileSync(path, buffer, { image: request.image })),
-    request,
-  ),
+  request.image
+    ? encodeEvents(
+        request.paths.map((path) => extractFileSync(path, buffer, { image: true })),
+        request,
+      )
+    : encodeCells(
+        request.paths,
+        request.paths.map((path) => extractCellsSync(path, buffer)),
+        request,
+      ),
 );

@@ -5,8 +5,9 @@
  * main thread only the writing.
  */
 import type { InstanceRow } from '@msc/core';
+import { formatDelimitedLine } from '@msc/tables';
 import { lineOf, type ExtractEvent, type LineEvent, type LineFormat } from '../events.js';
-import { instanceColumns } from '../instance-row.js';
+import { instanceColumns, type InstanceCellsOutcome } from '../instance-row.js';
 
 export interface RequestOptions {
   /** Compute image features too. */
@@ -40,6 +41,32 @@ export function encodeEvents(events: readonly ExtractEvent[], options: RequestOp
       const notes = [event.imageNote ?? '', event.partial ?? ''];
       if (options.lines) return [event.row.study_uid, event.row.series_uid, lineOf(event.row, options.lines), ...notes];
       return [...fields.map((field) => String(event.row[field] ?? '')), ...notes];
+    }),
+  };
+}
+
+/**
+ * As `encodeEvents` for rows made as cells (`instanceCells`, no image features): the same reply,
+ * without a row object per file.
+ */
+export function encodeCells(paths: readonly string[], outcomes: readonly InstanceCellsOutcome[], options: RequestOptions): WorkerReply {
+  const fields = instanceColumns(false);
+  const lines = options.lines;
+  const lineCells = lines ? lines.columns.map((column) => fields.indexOf(column)) : [];
+  const [study, series] = [fields.indexOf('study_uid'), fields.indexOf('series_uid')];
+  return {
+    image: false,
+    paths: paths as string[],
+    outcomes: outcomes.map((outcome) => {
+      if (outcome.kind === 'skipped') return outcome.reason;
+      const { cells } = outcome;
+      const partial = outcome.partial ?? '';
+      if (!lines) return [...cells, '', partial];
+      const line = formatDelimitedLine(
+        lineCells.map((index) => (index < 0 ? undefined : cells[index])),
+        lines.separator,
+      );
+      return [cells[study]!, cells[series]!, line, '', partial];
     }),
   };
 }
