@@ -16,7 +16,7 @@ import {
 } from './functional-groups.js';
 import type { Damage, ParseOptions, ParsedHeader, RawElement } from './reader/parse.js';
 import { nonImageReason } from './sop-classes.js';
-import { decoderFor } from './values/charset.js';
+import { LATIN1, decoderFor } from './values/charset.js';
 import { elementValues, elementValuesAs, singleTextValue } from './values/convert.js';
 import { sequenceNameBValues } from './values/sequence-name.js';
 import { csaDiffusion } from './values/siemens-csa.js';
@@ -145,6 +145,24 @@ function keyOf(header: ParsedHeader, tag: number, keyword: string): { uid: strin
   if (!uid) return { problem: tag === SOP_CLASS_UID ? 'no SOPClassUID' : 'no StudyInstanceUID or SeriesInstanceUID' };
   const valid = header.damage ? isValidUid : isWellFormedUid;
   return valid(uid) ? { uid } : { problem: `invalid ${keyword} ${JSON.stringify(uid.slice(0, 80))}` };
+}
+
+const STUDY_UID_COLUMN = DICOM_COLUMNS.find((spec) => spec.name === 'study_uid')!;
+
+/**
+ * What to read of a file to learn its study (the shard key): the elements up to StudyInstanceUID
+ * (0020,000D), keeping only it; the parse stops there.
+ */
+export const STUDY_UID_OPTIONS: ParseOptions = {
+  keep: (tag) => tag === STUDY_INSTANCE_UID,
+  vrOf: (tag) => DICTIONARY_VRS.get(tag),
+  stopAfter: STUDY_INSTANCE_UID,
+};
+
+/** The study_uid cell `instanceRow` gives a header (undefined when it would be missing): what a shard is picked by. */
+export function studyUidCell(header: ParsedHeader): string | undefined {
+  const cell = cellOf(STUDY_UID_COLUMN, header, undefined, LATIN1, () => new Map());
+  return cell === MISSING ? undefined : cell;
 }
 
 /** A row as cells in `instanceColumns(false)` order (what the worker threads send), or why the file has none. */

@@ -9,12 +9,12 @@ const buffer = createReadBuffer();
 serveRequests<WorkerRequest, WorkerReply>((request) =>
   request.image
     ? encodeEvents(
-        request.paths.map((path) => extractFileSync(path, buffer, { image: true })),
+        request.paths.map((path) => extractFileSync(path, buffer, { image: true, ...(request.shard ? { shard: request.shard } : {}) })),
         request,
       )
     : encodeCells(
         request.paths,
-        request.paths.map((path) => extractCellsSync(path, buffer)),
+        request.paths.map((path) => extractCellsSync(path, buffer, request.shard ? { shard: request.shard } : {})),
         request,
       ),
 );

@@ -61,6 +61,12 @@ export interface KeepOptions {
 export interface ParseOptions extends KeepOptions {
   /** VR of a tag for implicit-VR datasets (undefined when unknown), at any nesting depth. */
   vrOf(tag: number): string | undefined;
+  /**
+   * Stop at the first top-level element whose tag is greater (a caller that wants only the first
+   * elements, e.g. the study UID to pick a shard): the rest of the bytes are not looked at, and the
+   * result has no pixel data location.
+   */
+  readonly stopAfter?: number;
 }
 
 /**
@@ -353,7 +359,9 @@ function parseDataset(
   const { bytes, view } = reader;
   const source = new HeaderBytes(bytes, view);
   let position = start;
+  const { stopAfter } = options;
   while (position < bytes.length) {
+    if (stopAfter !== undefined && position + 4 <= bytes.length && readTag(reader, position) > stopAfter) return undefined;
     if (position + 12 <= bytes.length) {
       const next = readPlainElement(source, position, encoding, options, elements);
       if (next >= 0) {
