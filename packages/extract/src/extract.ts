@@ -6,7 +6,7 @@
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { MscError, type InstanceRow, type Row, type SeriesRow, type Shard } from '@msc/core';
+import { MscError, csvFormulaPolicy, type InstanceRow, type Row, type SeriesRow, type Shard } from '@msc/core';
 import { SeriesReducer } from '@msc/tables';
 import type { SkippedFile } from './checkpoint.js';
 import { lineOf, type ExtractEvent, type LineEvent, type LineFormat } from './events.js';
@@ -99,7 +99,7 @@ export async function* extractLineBatches(inputs: readonly string[], format: Lin
       inputs,
       workers,
       options,
-      (pool, paths) => pool.run(paths, { ...requestOptions(options), lines: format }),
+      (pool, paths) => pool.run(paths, { ...requestOptions(options), lines: format, csvFormulas: csvFormulaPolicy() }),
       decodeLineEvents,
     );
   for await (const batch of extractOnThisThread(inputs, options)) {

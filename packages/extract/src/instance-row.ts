@@ -17,7 +17,7 @@ import {
 import type { Damage, ParseOptions, ParsedHeader, RawElement } from './reader/parse.js';
 import { nonImageReason } from './sop-classes.js';
 import { LATIN1, decoderFor } from './values/charset.js';
-import { elementValues, elementValuesAs, singleTextValue } from './values/convert.js';
+import { elementValues, elementValuesAs, joinedTextValues } from './values/convert.js';
 import { sequenceNameBValues } from './values/sequence-name.js';
 import { csaDiffusion } from './values/siemens-csa.js';
 import { isValidUid, isWellFormedUid } from './values/uid.js';
@@ -234,9 +234,9 @@ export function instanceCells(header: ParsedHeader, filePath: string): InstanceC
       continue;
     }
     if (plan.joined && !spec.privateCreator) {
-      // Most cells are one text value as written: read it without a values array.
+      // Most cells are text values as written, joined: read them without a values array.
       const raw = header.elements.get(plan.tag);
-      const text = raw ? singleTextValue(raw, decoder) : '';
+      const text = raw ? joinedTextValues(raw, decoder) : '';
       if (text !== undefined && (text !== '' || !groups)) {
         cells[plan.index] = text === '' ? MISSING : text;
         continue;

@@ -4,8 +4,8 @@
  * table output the threads can also format each row's line themselves (`lines`), which leaves the
  * main thread only the writing.
  */
-import type { InstanceRow, Shard } from '@msc/core';
-import { formatDelimitedLine } from '@msc/tables';
+import type { CsvFormulaPolicy, InstanceRow, Shard } from '@msc/core';
+import { formatDelimitedLine } from '@msc/tables/delimited';
 import { lineOf, type ExtractEvent, type LineEvent, type LineFormat } from '../events.js';
 import { instanceColumns, type InstanceCellsOutcome } from '../instance-row.js';
 
@@ -14,6 +14,8 @@ export interface RequestOptions {
   image: boolean;
   /** Answer with formatted lines rather than values. */
   lines?: LineFormat;
+  /** How the lines write cells that spreadsheets read as formulas (the caller's `--csv-formulas`: a thread has its own module state). */
+  csvFormulas?: CsvFormulaPolicy;
   /** Only files of this shard's studies: others are read no further than their study UID, and left out of the reply. */
   shard?: Shard;
 }

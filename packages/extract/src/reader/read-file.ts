@@ -64,8 +64,8 @@ export interface ReadBuffer {
   bytes: Uint8Array;
 }
 
-/** Start small: most headers are a few KB, and copying 64 KB per file costs more than parsing it. */
-const INITIAL_SYNC_PREFIX_BYTES = 16 * 1024;
+/** Start with one 8 KB block: most headers are a few KB, and copying more per file costs more than parsing it. */
+const INITIAL_SYNC_PREFIX_BYTES = 8 * 1024;
 const MAX_SYNC_PREFIX_BYTES = 256 * 1024;
 
 export function createReadBuffer(): ReadBuffer {

@@ -93,18 +93,23 @@ export function elementValues(element: RawElement, decoder: TextDecoder = LATIN1
 }
 
 /**
- * An element's one value when it is text in a VR that states its form (not OB, OW, UN) and holds no
- * value separator, trimmed (`''` when empty); undefined otherwise (several values, binary numbers,
- * opaque VRs: `elementValuesAs` reads those). The same text `elementValuesAs` would give as its
- * only value, without an array.
+ * An element's values joined by a space, as a table cell holds them, when it is text in a VR that
+ * states its form (not OB, OW, UN): each value trimmed, empty ones left out (`''` when none).
+ * Undefined otherwise (binary numbers, opaque VRs: `elementValuesAs` reads those). The values
+ * `elementValuesAs` gives, joined, without an array for the common one-value case.
  */
-export function singleTextValue(element: RawElement, decoder: TextDecoder): string | undefined {
+export function joinedTextValues(element: RawElement, decoder: TextDecoder): string | undefined {
   const { vr } = element;
   if (!TEXT_VRS.has(vr)) return undefined;
   if (byteLength(element) === 0) return '';
   const text = decodeText(element, CHARSET_VRS.has(vr) ? decoder : LATIN1);
-  if (!SINGLE_VALUE_TEXT.has(vr) && text.includes('\\')) return undefined;
-  return text.trim();
+  if (SINGLE_VALUE_TEXT.has(vr) || !text.includes('\\')) return text.trim();
+  let joined = '';
+  for (const part of text.split('\\')) {
+    const value = part.trim();
+    if (value !== '') joined = joined === '' ? value : `${joined} ${value}`;
+  }
+  return joined;
 }
 
 const NUMBER_TEXT_VRS = new Set(['IS', 'DS']);
