@@ -308,13 +308,7 @@ const VR_UN = 0x554e;
  * the bytes, no header object: returns the offset after it, or -1 for the general path (sequences,
  * undefined lengths, item tags, odd VR bytes, the end of the bytes, Pixel Data).
  */
-function readPlainElement(
-  source: HeaderBytes,
-  position: number,
-  encoding: Encoding,
-  options: ParseOptions,
-  elements: Map<number, RawElement>,
-): number {
+function readPlainElement(source: HeaderBytes, position: number, encoding: Encoding, options: ParseOptions, elements: Map<number, RawElement>): number {
   const { bytes, view } = source;
   const littleEndian = encoding.littleEndian;
   const tag = ((view.getUint16(position, littleEndian) << 16) | view.getUint16(position + 2, littleEndian)) >>> 0;
