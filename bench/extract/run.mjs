@@ -4,13 +4,14 @@
 // The cohort (realistic pixel payloads, ≈ 170 KB per file) is cached under bench/out/. Every command
 // runs BENCH_RUNS times, interleaved round by round (so drift of this shared machine hits all alike),
 // after one warm-up round that also fills the page cache; medians, min–max and ratios are printed with
-// /proc/loadavg before and after. Contenders, all at the same worker count (2, this machine's cores):
+// /proc/loadavg before and after, and each run's CPU seconds (GNU time). Contenders, all at the same worker count (2, this machine's cores):
 // - floor: bench/extract/floor.mjs, open + read 8 KB + close each file, nothing parsed;
 // - the original restated (bench/extract/original_extract.py): pydicom dcmread of the whole file, the
 //   §1 columns, multiprocessing pool, one CSV;
 // - pydicom dcmread(stop_before_pixels=True) with the parity oracle's rules
 //   (packages/extract/test/pydicom_rows.py), split over 2 processes: a faster Python than the original;
-// - msc-extract --shard 1/4 (issue 20's target: ≤ 0.4× the whole run).
+// - msc-extract --shard 1/4 (issue 20's target: ≤ 0.4× the whole run);
+// - BENCH_BASELINE=<another checkout, built>: its msc-extract too, in the same rounds (before/after).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, mkdir, rm, writeFile } from 'node:fs/promises';
@@ -31,6 +32,7 @@ const BIN = join(root, 'packages/extract/bin/msc-extract.mjs');
 const FLOOR = join(root, 'bench/extract/floor.mjs');
 const ORIGINAL = join(root, 'bench/extract/original_extract.py');
 const runs = Number(process.env.BENCH_RUNS ?? 3);
+const baseline = process.env.BENCH_BASELINE;
 const workers = 2;
 
 if (!existsSync(join(cohortDir, 'labels.csv'))) {
@@ -47,17 +49,29 @@ const columns = JSON.stringify(
 );
 const hasPydicom = spawnSync(PYTHON, ['-c', 'import pydicom'], { stdio: 'ignore' }).status === 0;
 
+// CPU seconds (user + sys, all threads and children) by GNU time when installed: on a shared machine
+// they say more of the work done than wall seconds, which other processes stretch.
+const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+const cpuSeconds = [];
+let timedCalls = 0;
+
 function timed(command, args) {
+  const cpuFile = join(out, `extract-cpu-${timedCalls++ % 8}.txt`);
   return new Promise((resolve, reject) => {
     const start = performance.now();
-    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = GNU_TIME
+      ? spawn(GNU_TIME, ['-f', '%U %S', '-o', cpuFile, command, ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
+      : spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('exit', (code) =>
-      code === 0
-        ? resolve((performance.now() - start) / 1000)
-        : reject(new Error(`${command} ${args.slice(0, 2).join(' ')} exited ${code}: ${stderr.slice(-500)}`)),
-    );
+    child.on('exit', async (code) => {
+      if (code !== 0) return reject(new Error(`${command} ${args.slice(0, 2).join(' ')} exited ${code}: ${stderr.slice(-500)}`));
+      if (GNU_TIME) {
+        const [user, sys] = (await readFile(cpuFile, 'utf8')).trim().split(/\s+/).slice(-2).map(Number);
+        cpuSeconds.push(user + sys);
+      }
+      resolve((performance.now() - start) / 1000);
+    });
   });
 }
 
@@ -86,16 +100,29 @@ const contenders = [
   ['msc-extract --shard 1/4 → TSV', extract('-o', join(target, 'shard.tsv'), '--shard', '1/4')],
   ['floor: open + read 8 KB + close', () => timed(process.execPath, [FLOOR, listFile, String(workers)])],
 ];
+if (baseline) {
+  const baselineBin = join(baseline, 'packages/extract/bin/msc-extract.mjs');
+  const run =
+    (...args) =>
+    () =>
+      timed(process.execPath, [baselineBin, cohortDir, '--n-workers', String(workers), ...args]);
+  contenders.push([`baseline ${baseline}: per instance → TSV`, run('-o', join(target, 'baseline.tsv'))]);
+  contenders.push([`baseline ${baseline}: --shard 1/4 → TSV`, run('-o', join(target, 'baseline-shard.tsv'), '--shard', '1/4')]);
+}
 if (hasPydicom) {
   contenders.push(['original restated: pydicom whole file', () => timed(PYTHON, [ORIGINAL, columns, listFile, String(workers), join(target, 'original.csv')])]);
   contenders.push(['pydicom stop_before_pixels (oracle rules)', () => pydicom(workers)]);
 }
 const times = new Map(contenders.map(([name]) => [name, []]));
+const cpus = new Map(contenders.map(([name]) => [name, []]));
 const loadBefore = await loadavg();
 for (let round = 0; round <= runs; round++) {
   for (const [name, run] of contenders) {
+    cpuSeconds.length = 0;
     const seconds = await run();
-    if (round > 0) times.get(name).push(seconds); // round 0 warms the page cache and the binaries
+    if (round === 0) continue; // round 0 warms the page cache and the binaries
+    times.get(name).push(seconds);
+    if (cpuSeconds.length > 0) cpus.get(name).push(cpuSeconds.reduce((sum, value) => sum + value, 0));
   }
 }
 const loadAfter = await loadavg();
@@ -109,18 +136,25 @@ console.log(
   `${paths.length} files (${studies} studies), ${availableParallelism()} cores, ${workers} workers each; whole-process wall seconds, median of ${runs} interleaved runs after a warm-up`,
 );
 console.log(`/proc/loadavg before: ${loadBefore}; after: ${loadAfter}`);
-console.log('| run | median s | min–max s | files/s | ÷ msc-extract |');
-console.log('|---|---|---|---|---|');
+const mscCpu = cpus.get(contenders[0][0]).length > 0 ? median(cpus.get(contenders[0][0])) : undefined;
+console.log('| run | median wall s | min–max s | files/s | ÷ msc-extract | median CPU s (user+sys) | CPU ÷ msc-extract |');
+console.log('|---|---|---|---|---|---|---|');
 for (const [name, values] of times) {
   const m = median(values);
+  const cpu = cpus.get(name).length > 0 ? median(cpus.get(name)) : undefined;
   console.log(
-    `| ${name} | ${m.toFixed(2)} | ${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)} | ${Math.round(paths.length / m).toLocaleString('en')} | ${(m / msc).toFixed(2)} |`,
+    `| ${name} | ${m.toFixed(2)} | ${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)} | ${Math.round(paths.length / m).toLocaleString('en')} | ${(m / msc).toFixed(2)} | ${cpu?.toFixed(2) ?? '–'} | ${cpu && mscCpu ? (cpu / mscCpu).toFixed(2) : '–'} |`,
   );
 }
+console.log(`msc-extract ÷ floor: ${(msc / median(times.get('floor: open + read 8 KB + close'))).toFixed(1)}×`);
+if (baseline) console.log(`msc-extract ÷ baseline: ${(msc / median(times.get(`baseline ${baseline}: per instance → TSV`))).toFixed(2)}×`);
 const original = times.get('original restated: pydicom whole file');
 if (original)
   console.log(`target ≥ 10× the original at equal workers: ${median(original) / msc >= 10 ? 'met' : 'NOT met'} (${(median(original) / msc).toFixed(1)}×)`);
 else console.log('python3-pydicom not installed: no baseline (apt-get install python3-pydicom)');
 console.log(`target ≥ 40,000 files/s: ${paths.length / msc >= 40_000 ? 'met' : 'NOT met'} (${Math.round(paths.length / msc).toLocaleString('en')})`);
-console.log(`target --shard 1/4 ≤ 0.4× the whole run: ${(median(times.get('msc-extract --shard 1/4 → TSV')) / msc).toFixed(2)}×`);
+const shardName = 'msc-extract --shard 1/4 → TSV';
+console.log(
+  `target --shard 1/4 ≤ 0.4× the whole run: ${(median(times.get(shardName)) / msc).toFixed(2)}× wall${mscCpu ? `, ${(median(cpus.get(shardName)) / mscCpu).toFixed(2)}× CPU` : ''}`,
+);
 await rm(target, { recursive: true, force: true });

@@ -4,7 +4,7 @@
  * as a table line.
  */
 import type { InstanceRow } from '@msc/core';
-import { formatDelimitedLine } from '@msc/tables';
+import { formatDelimitedLine } from '@msc/tables/delimited';
 
 /**
  * A row; `imageNote` says why its image columns are empty when image features were asked for;

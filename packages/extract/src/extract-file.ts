@@ -4,13 +4,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { IMAGE_COLUMN_NAMES, MISSING, errorMessage } from '@msc/core';
+import { IMAGE_COLUMN_NAMES, MISSING, errorMessage, inShard, type Shard } from '@msc/core';
 import type { ExtractEvent } from './events.js';
 import { imageFeaturesFromFile, type ImageFeaturesResult } from './image/index.js';
-import { HEADER_OPTIONS, instanceRow, unreadableReason } from './instance-row.js';
+import { HEADER_OPTIONS, STUDY_UID_OPTIONS, instanceCells, instanceRow, studyUidCell, unreadableReason, type InstanceCellsOutcome } from './instance-row.js';
 import { DamagedData } from './reader/byte-reader.js';
-import { NotDicomError, type ParsedHeader } from './reader/parse.js';
-import { readHeader, readHeaderSync, type Confinement, type ReadBuffer } from './reader/read-file.js';
+import { NotDicomError, parseHeader, type ParsedHeader } from './reader/parse.js';
+import { readHeader, readHeaderSync, type AdmitFile, type Confinement, type ReadBuffer, type SyncReadOptions } from './reader/read-file.js';
 
 /** Why a file that failed to parse was skipped, in the report's words. */
 export function skipReason(error: unknown): string {
@@ -59,13 +59,60 @@ export async function extractFile(path: string, options: { image?: boolean; conf
   return withImageFeatures(event, () => bytes);
 }
 
-/** As `extractFile`, blocking, reading into a reused buffer (the worker threads' path). */
-export function extractFileSync(path: string, buffer: ReadBuffer, options: { image?: boolean } = {}): ExtractEvent {
+/**
+ * Whether a file's first block puts it in `shard`: its study UID, read there without the rest of the
+ * header, picks the shard as the row's study_uid would. A block that does not reach the study UID
+ * (a long header), or any trouble before it, admits the file: the whole read decides what it gives.
+ */
+export function shardAdmits(shard: Shard): AdmitFile {
+  return (firstBlock, complete) => {
+    let header: ParsedHeader;
+    try {
+      header = parseHeader(firstBlock, complete, STUDY_UID_OPTIONS);
+    } catch {
+      return true;
+    }
+    const study = header.damage ? undefined : studyUidCell(header);
+    return study === undefined || inShard(shard, study);
+  };
+}
+
+export interface SyncExtractOptions {
+  image?: boolean;
+  /** Files of other shards' studies are read no further than their study UID: undefined is returned for them. */
+  shard?: Shard;
+  confine?: Confinement;
+}
+
+function syncReadOptions(options: SyncExtractOptions): SyncReadOptions {
+  return { ...(options.shard ? { admit: shardAdmits(options.shard) } : {}), ...(options.confine ? { confine: options.confine } : {}) };
+}
+
+/**
+ * As `extractFile`, blocking, reading into a reused buffer (the worker threads' path, and the
+ * main thread's with `workers: 0`); undefined for a file of another shard.
+ */
+export function extractFileSync(path: string, buffer: ReadBuffer, options: SyncExtractOptions = {}): ExtractEvent | undefined {
   let event: ExtractEvent;
   try {
-    event = outcome(path, readHeaderSync(path, HEADER_OPTIONS, buffer));
+    const header = readHeaderSync(path, HEADER_OPTIONS, buffer, syncReadOptions(options));
+    if (!header) return undefined;
+    event = outcome(path, header);
   } catch (error) {
     return { kind: 'skipped', path, reason: skipReason(error) };
   }
   return options.image ? withImageFeatures(event, () => readFileSync(path)) : event;
+}
+
+/**
+ * One file → its row as cells in `instanceColumns(false)` order (no image features), or why it was
+ * skipped; undefined for a file of another shard. Never throws for a bad file.
+ */
+export function extractCellsSync(path: string, buffer: ReadBuffer, options: Omit<SyncExtractOptions, 'image'> = {}): InstanceCellsOutcome | undefined {
+  try {
+    const header = readHeaderSync(path, HEADER_OPTIONS, buffer, syncReadOptions(options));
+    return header && instanceCells(header, path);
+  } catch (error) {
+    return { kind: 'skipped', reason: skipReason(error) };
+  }
 }

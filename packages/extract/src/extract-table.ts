@@ -17,7 +17,6 @@ import {
   seriesShardKey,
   sweepStaleTemporaries,
   type Row,
-  type Shard,
 } from '@msc/core';
 import { SeriesReducer, batchRows, createTableWriter, formatFromPath, readTable, writeTable } from '@msc/tables';
 import { Checkpoint, LOCK_FILE, checkpointDirFor, readSkippedFiles, type SkippedFile } from './checkpoint.js';
@@ -55,8 +54,6 @@ export interface ExtractToTableOptions extends ExtractOptions {
   perSeries?: boolean;
   /** Where the skipped-files table goes (none when undefined). */
   skippedReport?: string;
-  /** Only the series of this shard. */
-  shard?: Shard;
   /** Continue an interrupted run (its `<output>.partial/`), or add to an existing output. */
   resume?: boolean;
   /** Rows per committed part. Default 50,000. */
@@ -265,7 +262,13 @@ async function extractLocked(
   };
   // Rows are filtered here, not in extractBatches, so that `files` counts every file looked at.
   const { keepRow, ...extractOptions } = options;
-  const readOptions = { ...extractOptions, skipPath: (path: string) => donePaths.has(path) };
+  const readOptions = {
+    ...extractOptions,
+    skipPath: (path: string) => donePaths.has(path),
+    onOtherShardFiles: (count: number) => {
+      files += count;
+    },
+  };
   if (keepRow) {
     for await (const batch of extractBatches(inputs, readOptions)) {
       for (const event of batch) {

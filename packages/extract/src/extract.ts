@@ -1,31 +1,38 @@
 /**
  * The library entry: inputs → instance rows and skipped-file reports, in walk order. Headers are
- * read by worker threads (`workers`, default: the machine's cores) or, with `workers: 0`, on this
- * thread with bounded async I/O.
+ * read by worker threads (`workers`, default: the machine's cores) or, with `workers: 0`, by the
+ * same code on this thread.
  */
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import pLimit from 'p-limit';
-import { MscError, type InstanceRow, type Row, type SeriesRow } from '@msc/core';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { MscError, csvFormulaPolicy, type InstanceRow, type Row, type SeriesRow, type Shard } from '@msc/core';
 import { SeriesReducer } from '@msc/tables';
 import type { SkippedFile } from './checkpoint.js';
 import { lineOf, type ExtractEvent, type LineEvent, type LineFormat } from './events.js';
-import { extractFile } from './extract-file.js';
-import { decodeEvents, decodeLineEvents, type WorkerReply } from './parallel/protocol.js';
+import { extractFileSync } from './extract-file.js';
+import { decodeEvents, decodeLineEvents, type RequestOptions, type WorkerReply } from './parallel/protocol.js';
 import { WorkerPool } from './parallel/worker-pool.js';
-import { walkFileBatches, walkFiles, type WalkOptions } from './walk.js';
+import { createReadBuffer } from './reader/read-file.js';
+import { walkFileBatches, type WalkOptions } from './walk.js';
 
 export interface ExtractOptions extends WalkOptions {
   /** Worker threads reading headers; 0 reads on the calling thread. Default: available cores. */
   workers?: number;
-  /** Files read at once on the calling thread (`workers: 0`). Default 16. */
-  concurrency?: number;
   /** Also compute the image features of docs/behaviour.md §9 (reads each whole file). */
   image?: boolean;
   /** Files not to read at all (e.g. extracted by an earlier run). */
   skipPath?: (path: string) => boolean;
-  /** Keep only the rows this returns true for (e.g. a shard, or series not yet extracted). */
+  /** Keep only the rows this returns true for (e.g. series not yet extracted). */
   keepRow?: (row: InstanceRow) => boolean;
+  /**
+   * Only the files of this shard's studies: every other file is read no further than its study
+   * UID (in its first block) and gives no event, rows and skipped-file reasons alike; files whose
+   * study UID that block does not give are read whole, as without a shard.
+   */
+  shard?: Shard;
+  /** Told how many files were left out as another shard's (they count as looked at). */
+  onOtherShardFiles?: (files: number) => void;
   /** Stops the run between batches (a service whose client went away, a time limit): rejects with the signal's reason. */
   signal?: AbortSignal;
   /** Most files looked at; more is an E_BAD_DATA error naming the bound (a service's per-request limit). */
@@ -64,7 +71,7 @@ export async function* extractBatches(inputs: readonly string[], options: Extrac
   const workers = options.confine ? 0 : Math.min(options.workers ?? defaultWorkers(), maxWorkers());
   const batches =
     workers > 0
-      ? extractInWorkers(inputs, workers, options, (pool, paths) => pool.run(paths, { image: options.image === true }), decodeEvents)
+      ? extractInWorkers(inputs, workers, options, (pool, paths) => pool.run(paths, requestOptions(options)), decodeEvents)
       : extractOnThisThread(inputs, options);
   const keep = options.keepRow;
   let files = 0;
@@ -92,7 +99,7 @@ export async function* extractLineBatches(inputs: readonly string[], format: Lin
       inputs,
       workers,
       options,
-      (pool, paths) => pool.run(paths, { image: options.image === true, lines: format }),
+      (pool, paths) => pool.run(paths, { ...requestOptions(options), lines: format, csvFormulas: csvFormulaPolicy() }),
       decodeLineEvents,
     );
   for await (const batch of extractOnThisThread(inputs, options)) {
@@ -194,20 +201,39 @@ function collectingWalkSkips(options: ExtractOptions): { walkOptions: ExtractOpt
   };
 }
 
+const requestOptions = (options: ExtractOptions): RequestOptions => ({ image: options.image === true, ...(options.shard ? { shard: options.shard } : {}) });
+
+/** Files read on the calling thread between two turns of its event loop (`workers: 0`). */
+const FILES_PER_TURN = 64;
+
+/**
+ * `workers: 0`: the worker threads' code on this thread (blocking reads into one reused buffer),
+ * a few dozen files at a time, the event loop turning between them.
+ */
 async function* extractOnThisThread(inputs: readonly string[], options: ExtractOptions): AsyncGenerator<ExtractEvent[]> {
-  const concurrency = options.concurrency ?? 16;
-  const limit = pLimit(concurrency);
-  const window: Promise<ExtractEvent>[] = [];
+  const buffer = createReadBuffer();
+  const readOptions = { ...requestOptions(options), ...(options.confine ? { confine: options.confine } : {}) };
   const { walkOptions, take } = collectingWalkSkips(options);
-  for await (const path of walkFiles(inputs, walkOptions)) {
-    for (const event of take()) window.push(Promise.resolve(event));
-    if (options.skipPath?.(path)) continue;
-    window.push(limit(() => extractFile(path, { image: options.image === true, ...(options.confine ? { confine: options.confine } : {}) })));
-    // Results leave in walk order; the window bounds memory and keeps `concurrency` reads in flight.
-    if (window.length >= concurrency * 4) yield [await window.shift()!];
+  let batch: ExtractEvent[] = [];
+  let otherShard = 0;
+  for await (const folder of walkFileBatches(inputs, walkOptions)) {
+    batch.push(...take());
+    for (const path of folder) {
+      if (options.skipPath?.(path)) continue;
+      const event = extractFileSync(path, buffer, readOptions);
+      if (event) batch.push(event);
+      else otherShard += 1;
+      if (batch.length + otherShard >= FILES_PER_TURN) {
+        if (otherShard > 0) options.onOtherShardFiles?.(otherShard);
+        if (batch.length > 0) yield batch;
+        [batch, otherShard] = [[], 0];
+        await nextTurn();
+      }
+    }
   }
-  for (const event of take()) window.push(Promise.resolve(event));
-  while (window.length > 0) yield [await window.shift()!];
+  batch.push(...take());
+  if (otherShard > 0) options.onOtherShardFiles?.(otherShard);
+  if (batch.length > 0) yield batch;
 }
 
 /** Paths per message: large enough to amortise messaging, small enough to balance two threads. */
@@ -228,7 +254,12 @@ async function* extractInWorkers<T>(
     const inFlight: Promise<T[]>[] = [];
     let batch: string[] = [];
     const send = () => {
-      inFlight.push(request(pool, batch).then(decode));
+      inFlight.push(
+        request(pool, batch).then((reply) => {
+          if (reply.otherShard > 0) options.onOtherShardFiles?.(reply.otherShard);
+          return decode(reply);
+        }),
+      );
       batch = [];
     };
     for await (const folder of walkFileBatches(inputs, walkOptions)) {

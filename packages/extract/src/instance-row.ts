@@ -16,8 +16,8 @@ import {
 } from './functional-groups.js';
 import type { Damage, ParseOptions, ParsedHeader, RawElement } from './reader/parse.js';
 import { nonImageReason } from './sop-classes.js';
-import { decoderFor } from './values/charset.js';
-import { elementValues, elementValuesAs } from './values/convert.js';
+import { LATIN1, decoderFor } from './values/charset.js';
+import { elementValues, elementValuesAs, joinedTextValues } from './values/convert.js';
 import { sequenceNameBValues } from './values/sequence-name.js';
 import { csaDiffusion } from './values/siemens-csa.js';
 import { isValidUid, isWellFormedUid } from './values/uid.js';
@@ -147,9 +147,67 @@ function keyOf(header: ParsedHeader, tag: number, keyword: string): { uid: strin
   return valid(uid) ? { uid } : { problem: `invalid ${keyword} ${JSON.stringify(uid.slice(0, 80))}` };
 }
 
+const STUDY_UID_COLUMN = DICOM_COLUMNS.find((spec) => spec.name === 'study_uid')!;
+
+/**
+ * What to read of a file to learn its study (the shard key): the elements up to StudyInstanceUID
+ * (0020,000D), keeping only it; the parse stops there.
+ */
+export const STUDY_UID_OPTIONS: ParseOptions = {
+  keep: (tag) => tag === STUDY_INSTANCE_UID,
+  vrOf: (tag) => DICTIONARY_VRS.get(tag),
+  stopAfter: STUDY_INSTANCE_UID,
+};
+
+/** The study_uid cell `instanceRow` gives a header (undefined when it would be missing): what a shard is picked by. */
+export function studyUidCell(header: ParsedHeader): string | undefined {
+  const cell = cellOf(STUDY_UID_COLUMN, header, undefined, LATIN1, () => new Map());
+  return cell === MISSING ? undefined : cell;
+}
+
+/** A row as cells in `instanceColumns(false)` order (what the worker threads send), or why the file has none. */
+export type InstanceCellsOutcome = { kind: 'cells'; cells: string[]; partial?: string } | { kind: 'skipped'; reason: string };
+
+const columnIndex = (name: string) => INSTANCE_COLUMNS.indexOf(name);
+/** Per DICOM column: where its cell goes, and whether its cell is its values joined (most) or needs a rule of `cellFor`. */
+const COLUMN_PLANS = DICOM_COLUMNS.map((spec) => ({
+  spec,
+  index: columnIndex(spec.name),
+  tag: tagNumber(spec.tag!.group, spec.tag!.element),
+  joined: !['diffusion_bvalue', 'diffusion_bvalue_ge', 'diffusion_bvalue_philips', 'series_description', CSA_COLUMN].includes(spec.name),
+}));
+const CSA_DIRECTION_INDEX = columnIndex('diffusion_gradient_direction_csa');
+const SEQUENCE_NAME_INDEX = columnIndex('sequence_name');
+const BVALUE_SEQUENCE_INDEX = columnIndex('diffusion_bvalue_sequence');
+const BVALUE_FINAL_INDEX = columnIndex('diffusion_bvalue_final');
+const BVALUE_SOURCE_INDEXES = BVALUE_SOURCE_COLUMNS.map(columnIndex);
+const FILE_PATH_INDEX = columnIndex('file_path');
+const NUMBER_OF_IMAGES_INDEX = columnIndex('number_of_images');
+const VALID_INDEX = columnIndex('valid');
+const SEG_INDEX = columnIndex('seg');
+/** The order `instanceRow` has always given a row's keys (callers list `Object.keys` of a row). */
+const ROW_KEYS = [
+  ...DICOM_COLUMNS.flatMap((spec) => (spec.name === CSA_COLUMN ? [spec.name, 'diffusion_gradient_direction_csa'] : [spec.name])),
+  'diffusion_bvalue_sequence',
+  'diffusion_bvalue_final',
+  'file_path',
+  'number_of_images',
+  'valid',
+  'seg',
+].map((name) => [name, columnIndex(name)] as const);
+
 export function instanceRow(header: ParsedHeader, filePath: string): InstanceOutcome {
+  const outcome = instanceCells(header, filePath);
+  if (outcome.kind === 'skipped') return outcome;
+  const row: Record<string, string> = {};
+  for (const [name, index] of ROW_KEYS) row[name] = outcome.cells[index]!;
+  return { kind: 'row', row: row as InstanceRow, ...(outcome.partial ? { partial: outcome.partial } : {}) };
+}
+
+/** As `instanceRow`, the cells in table order: no row object (the worker threads' path). */
+export function instanceCells(header: ParsedHeader, filePath: string): InstanceCellsOutcome {
   // A damaged file without valid keys was not read far enough: say so, not which key is missing.
-  const skip = (problem: string): InstanceOutcome => ({ kind: 'skipped', reason: header.damage ? unreadableReason(header.damage) : problem });
+  const skip = (problem: string): InstanceCellsOutcome => ({ kind: 'skipped', reason: header.damage ? unreadableReason(header.damage) : problem });
   const sopClass = keyOf(header, SOP_CLASS_UID, 'SOPClassUID');
   if ('problem' in sopClass) return skip(sopClass.problem);
   const nonImage = nonImageReason(sopClass.uid, header.pixelData !== undefined || header.damage !== undefined);
@@ -164,30 +222,42 @@ export function instanceRow(header: ParsedHeader, filePath: string): InstanceOut
   const charset = header.elements.get(SPECIFIC_CHARACTER_SET);
   const decoder = decoderFor(charset ? elementValues(charset).join('\\') : undefined);
   const groups = functionalGroupsOf(header);
-  const row: Record<string, string> = {};
+  const cells = new Array<string>(INSTANCE_COLUMNS.length).fill('');
   let blocks: Map<string, number> | undefined;
   const privateBlocksOnce = () => (blocks ??= privateBlocks(header, decoder));
-  for (const spec of DICOM_COLUMNS) {
+  for (const plan of COLUMN_PLANS) {
+    const { spec } = plan;
     if (spec.name === CSA_COLUMN) {
       const csa = csaDiffusion(rawElement(header, spec, privateBlocksOnce)?.value);
-      row.diffusion_bvalue_csa = csa.bValue ?? MISSING;
-      row.diffusion_gradient_direction_csa = csa.direction ?? MISSING;
-    } else row[spec.name] = cellOf(spec, header, groups, decoder, privateBlocksOnce);
+      cells[plan.index] = csa.bValue ?? MISSING;
+      cells[CSA_DIRECTION_INDEX] = csa.direction ?? MISSING;
+      continue;
+    }
+    if (plan.joined && !spec.privateCreator) {
+      // Most cells are text values as written, joined: read them without a values array.
+      const raw = header.elements.get(plan.tag);
+      const text = raw ? joinedTextValues(raw, decoder) : '';
+      if (text !== undefined && (text !== '' || !groups)) {
+        cells[plan.index] = text === '' ? MISSING : text;
+        continue;
+      }
+    }
+    cells[plan.index] = cellOf(spec, header, groups, decoder, privateBlocksOnce);
   }
-  row.diffusion_bvalue_sequence = sequenceBValues(row.sequence_name!);
-  row.diffusion_bvalue_final = BVALUE_SOURCE_COLUMNS.map((column) => row[column]).find((value) => value !== undefined && value !== MISSING) ?? MISSING;
-  row.file_path = filePath;
-  row.number_of_images = MISSING;
-  row.valid = 'True';
-  row.seg = 'False';
+  cells[BVALUE_SEQUENCE_INDEX] = sequenceBValues(cells[SEQUENCE_NAME_INDEX]!);
+  cells[BVALUE_FINAL_INDEX] = BVALUE_SOURCE_INDEXES.map((index) => cells[index]!).find((value) => value !== MISSING) ?? MISSING;
+  cells[FILE_PATH_INDEX] = filePath;
+  cells[NUMBER_OF_IMAGES_INDEX] = MISSING;
+  cells[VALID_INDEX] = 'True';
+  cells[SEG_INDEX] = 'False';
   const { damage } = header;
-  return damage
-    ? { kind: 'row', row: row as InstanceRow, partial: `partial: ${damage.what} at offset ${damage.offset}` }
-    : { kind: 'row', row: row as InstanceRow };
+  return damage ? { kind: 'cells', cells, partial: `partial: ${damage.what} at offset ${damage.offset}` } : { kind: 'cells', cells };
 }
 
 /** The distinct b-values the sequence name(s) of a cell state, `-` when none does. */
 function sequenceBValues(sequenceNames: string): string {
+  // Only diffusion names (`…ep_b…`, `…re_b…`) state any.
+  if (!sequenceNames.includes('_b')) return MISSING;
   const bValues = new Set(sequenceNames.split(' ').flatMap((name) => sequenceNameBValues(name)?.split(' ') ?? []));
   return bValues.size > 0 ? [...bValues].join(' ') : MISSING;
 }

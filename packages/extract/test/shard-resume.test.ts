@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cp, mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,6 +80,55 @@ describe('--shard k/n', () => {
     const [header, ...rows] = await lines(out);
     expect(header).toBe((await lines(fullTsv))[0]);
     expect(rows).toEqual([]);
+  });
+
+  it('reads files of other shards no further than their study UID, and their union is the whole run', async () => {
+    // A folder of intact files from every study, and one whose header is cut just after its
+    // StudyInstanceUID: a full read reports it (no SeriesInstanceUID), a read up to the UID does not notice.
+    const folder = join(dir, 'cut');
+    await mkdir(folder);
+    const full = await readTableAll(fullTsv);
+    const files = full.rows.filter((_, i) => i % 7 === 0).map((row) => String(row.file_path));
+    for (const [i, file] of files.entries()) await cp(file, join(folder, `intact-${i}.dcm`));
+    const bytes = await readFile(files[0]!);
+    const studyUid = String(full.rows.find((row) => row.file_path === files[0])!.study_uid);
+    // (0020,000D) UI, explicit VR little endian: tag, VR, 16-bit length, then the value.
+    const at = Buffer.from(bytes).indexOf(Buffer.from([0x20, 0x00, 0x0d, 0x00, 0x55, 0x49]));
+    expect(at).toBeGreaterThan(0);
+    const studyEnd = at + 8 + bytes.readUInt16LE(at + 6);
+    const cut = join(folder, 'cut.dcm');
+    await writeFile(cut, bytes.subarray(0, studyEnd + 6));
+    const count = 3;
+    const own = shardOf(studyUid, count);
+
+    const extract = async (name: string, shard?: number) => {
+      const out = join(dir, `cut-${name}.tsv`);
+      const result = await run([folder, '-o', out, ...(shard ? ['--shard', `${shard}/${count}`] : [])]);
+      expect(result.status, result.stderr).toBe(0);
+      expect((JSON.parse(result.stdout) as { files: number }).files).toBe(files.length + 1); // every file counts as looked at
+      const skipped = (await readTableAll(`${out}.skipped.csv`)).rows.map((row) => `${String(row.path)} ${String(row.reason)}`);
+      return { rows: (await lines(out)).slice(1), skipped };
+    };
+    const whole = await extract('whole');
+    expect(whole.skipped).toEqual([`${cut} no StudyInstanceUID or SeriesInstanceUID`]);
+    const union = { rows: [] as string[], skipped: [] as string[] };
+    for (let k = 1; k <= count; k++) {
+      const part = await extract(`${k}`, k);
+      expect(part.skipped).toEqual(k === own ? whole.skipped : []);
+      union.rows.push(...part.rows);
+      union.skipped.push(...part.skipped);
+    }
+    expect(union.rows.sort()).toEqual([...whole.rows].sort());
+    expect(union.skipped).toEqual(whole.skipped);
+
+    // The main thread (`workers: 0`) reads the same way.
+    const other = (own % count) + 1;
+    const events: ExtractEvent[] = [];
+    let otherShardFiles = 0;
+    const onOtherShardFiles = (n: number) => (otherShardFiles += n);
+    for await (const batch of extractBatches([folder], { workers: 0, shard: { index: other, count }, onOtherShardFiles })) events.push(...batch);
+    expect(events.filter((event) => event.kind === 'skipped')).toEqual([]);
+    expect(events.length + otherShardFiles).toBe(files.length + 1);
   });
 
   it('rejects a malformed shard', async () => {

@@ -1,14 +1,21 @@
 /** Worker thread: batches of paths in, extract events out (blocking reads, one reused buffer). */
-import { serveRequests } from '@msc/core';
-import { extractFileSync } from '../extract-file.js';
+import { serveRequests, setCsvFormulaPolicy } from '@msc/core';
+import { extractCellsSync, extractFileSync } from '../extract-file.js';
 import { createReadBuffer } from '../reader/read-file.js';
-import { encodeEvents, type WorkerReply, type WorkerRequest } from './protocol.js';
+import { encodeCells, encodeEvents, type WorkerReply, type WorkerRequest } from './protocol.js';
 
 const buffer = createReadBuffer();
 
-serveRequests<WorkerRequest, WorkerReply>((request) =>
-  encodeEvents(
-    request.paths.map((path) => extractFileSync(path, buffer, { image: request.image })),
-    request,
-  ),
-);
+serveRequests<WorkerRequest, WorkerReply>((request) => {
+  if (request.csvFormulas) setCsvFormulaPolicy(request.csvFormulas);
+  return request.image
+    ? encodeEvents(
+        request.paths.map((path) => extractFileSync(path, buffer, { image: true, ...(request.shard ? { shard: request.shard } : {}) })),
+        request,
+      )
+    : encodeCells(
+        request.paths,
+        request.paths.map((path) => extractCellsSync(path, buffer, request.shard ? { shard: request.shard } : {})),
+        request,
+      );
+});

@@ -61,6 +61,52 @@ export interface KeepOptions {
 export interface ParseOptions extends KeepOptions {
   /** VR of a tag for implicit-VR datasets (undefined when unknown), at any nesting depth. */
   vrOf(tag: number): string | undefined;
+  /**
+   * Stop at the first top-level element whose tag is greater (a caller that wants only the first
+   * elements, e.g. the study UID to pick a shard): the rest of the bytes are not looked at, and the
+   * result has no pixel data location.
+   */
+  readonly stopAfter?: number;
+}
+
+/**
+ * The bytes a dataset was parsed from, shared by the elements read straight from them: their text
+ * is decoded once, as one latin1 string up to the end of the last such element, and each value
+ * is a slice of it (a value's byte offsets are its character offsets).
+ */
+export class HeaderBytes {
+  /** End of the last element that points into these bytes. */
+  end = 0;
+  private text: string | undefined;
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly view: DataView,
+  ) {}
+
+  /** Bytes [start, end) as ISO 8859-1 text, byte for byte. */
+  latin1(start: number, end: number): string {
+    this.text ??= Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.end).toString('latin1');
+    return this.text.slice(start, end);
+  }
+}
+
+/** An element whose value is a span of its dataset's bytes: no view is made unless `value` is asked for. */
+export class SpanElement implements RawElement {
+  private view: Uint8Array | undefined;
+  constructor(
+    readonly tag: number,
+    readonly vr: string,
+    readonly source: HeaderBytes,
+    readonly offset: number,
+    readonly length: number,
+    readonly littleEndian: boolean,
+  ) {
+    if (offset + length > source.end) source.end = offset + length;
+  }
+
+  get value(): Uint8Array {
+    return (this.view ??= this.source.bytes.subarray(this.offset, this.offset + this.length));
+  }
 }
 
 const UNDEFINED_LENGTH = 0xffffffff;
@@ -71,6 +117,7 @@ const PIXEL_DATA = 0x7fe00010;
 /** Nesting of the sequences read item by item (skipped ones may nest at any depth). */
 const MAX_SEQUENCE_DEPTH = 32;
 const NO_BYTES = new Uint8Array(0);
+const LATIN1_DECODER = new TextDecoder('latin1');
 
 function readTag(reader: ByteReader, offset: number): number {
   return ((reader.uint16(offset) << 16) | reader.uint16(offset + 2)) >>> 0;
@@ -242,6 +289,59 @@ function readItems(
   return { items, end: length === UNDEFINED_LENGTH ? position : end };
 }
 
+/** Per 16-bit VR code (first byte high): 0 not a VR, 1 a 16-bit length, 2 a 32-bit length. */
+const VR_KINDS = (() => {
+  const kinds = new Uint8Array(1 << 16);
+  // pydicom's test: b'AA' <= vr <= b'ZZ', compared as byte strings.
+  kinds.fill(1, 0x4141, 0x5a5b);
+  for (const vr of LONG_LENGTH_VRS) kinds[(vr.charCodeAt(0) << 8) | vr.charCodeAt(1)] = 2;
+  return kinds;
+})();
+/** VR code → its two letters, made once per code seen. */
+const VR_NAMES: string[] = [];
+const vrName = (code: number) => (VR_NAMES[code] ??= String.fromCharCode(code >>> 8, code & 0xff));
+const VR_SQ = 0x5351;
+const VR_UN = 0x554e;
+
+/**
+ * The common element — defined length, not a sequence, wholly in the bytes — read straight from
+ * the bytes, no header object: returns the offset after it, or -1 for the general path (sequences,
+ * undefined lengths, item tags, odd VR bytes, the end of the bytes, Pixel Data).
+ */
+function readPlainElement(source: HeaderBytes, position: number, encoding: Encoding, options: ParseOptions, elements: Map<number, RawElement>): number {
+  const { bytes, view } = source;
+  const littleEndian = encoding.littleEndian;
+  const tag = ((view.getUint16(position, littleEndian) << 16) | view.getUint16(position + 2, littleEndian)) >>> 0;
+  if (tag >>> 16 === 0xfffe || tag === PIXEL_DATA) return -1;
+  let vr: string | undefined;
+  let length: number;
+  let valueOffset: number;
+  if (encoding.explicitVR) {
+    const code = (bytes[position + 4]! << 8) | bytes[position + 5]!;
+    const kind = VR_KINDS[code]!;
+    if (kind === 0 || code === VR_SQ || code === VR_UN) return -1;
+    if (kind === 1) {
+      length = view.getUint16(position + 6, littleEndian);
+      valueOffset = position + 8;
+    } else {
+      length = view.getUint32(position + 8, littleEndian);
+      valueOffset = position + 12;
+    }
+    if (length === UNDEFINED_LENGTH || valueOffset + length > bytes.length) return -1;
+    if (options.keep(tag)) vr = vrName(code);
+  } else {
+    length = view.getUint32(position + 4, littleEndian);
+    valueOffset = position + 8;
+    if (length === UNDEFINED_LENGTH || valueOffset + length > bytes.length || options.sequences?.has(tag)) return -1;
+    if (options.keep(tag)) {
+      vr = options.vrOf(tag) ?? 'UN';
+      if (vr === 'SQ') vr = undefined;
+    }
+  }
+  if (vr !== undefined) elements.set(tag, new SpanElement(tag, vr, source, valueOffset, length, littleEndian));
+  return valueOffset + length;
+}
+
 function parseDataset(
   reader: ByteReader,
   start: number,
@@ -250,8 +350,19 @@ function parseDataset(
   elements: Map<number, RawElement>,
 ): PixelDataLocation | undefined {
   reader.littleEndian = encoding.littleEndian;
+  const { bytes, view } = reader;
+  const source = new HeaderBytes(bytes, view);
   let position = start;
-  while (position < reader.bytes.length) {
+  const { stopAfter } = options;
+  while (position < bytes.length) {
+    if (stopAfter !== undefined && position + 4 <= bytes.length && readTag(reader, position) > stopAfter) return undefined;
+    if (position + 12 <= bytes.length) {
+      const next = readPlainElement(source, position, encoding, options, elements);
+      if (next >= 0) {
+        position = next;
+        continue;
+      }
+    }
     if (position + 8 > reader.bytes.length && reader.complete) break; // trailing padding
     const header = readElementHeader(reader, position, encoding.explicitVR, options);
     if (header.tag === PIXEL_DATA)
@@ -306,7 +417,7 @@ export function parseHeader(bytes: Uint8Array, complete: boolean, options: Parse
       position = header.valueOffset + header.length;
     }
     const syntax = meta.get(0x00020010);
-    if (syntax) transferSyntaxUid = new TextDecoder('latin1').decode(syntax.value).replace(/[\0 ]+$/, '');
+    if (syntax) transferSyntaxUid = LATIN1_DECODER.decode(syntax.value).replace(/[\0 ]+$/, '');
     let encoding = encodingOf(transferSyntaxUid);
     // Files whose meta says one VR encoding but whose dataset uses the other exist (pydicom warns and
     // follows the data); so does this reader, judging by the first element.
@@ -390,8 +501,10 @@ function wholePixelData(found: PixelDataLocation, compressed: Uint8Array, offset
 /** Largest deflated dataset inflated for its pixels (image features). */
 const MAX_INFLATED_PIXEL_BYTES = 2 ** 30;
 
-/** Whether a plausible VR follows the first tag of the dataset. */
+const isCapital = (byte: number) => byte >= 0x41 && byte <= 0x5a;
+
+/** Whether a plausible VR (two capitals) follows the first tag of the dataset. */
 function looksExplicit(reader: ByteReader, offset: number): boolean {
   const vr = reader.slice(offset + 4, 2);
-  return /^[A-Z]{2}$/.test(String.fromCharCode(vr[0]!, vr[1]!));
+  return isCapital(vr[0]!) && isCapital(vr[1]!);
 }

@@ -2,7 +2,7 @@
  * Reading a file's header: a prefix first (most headers are a few KB; pixel data, hundreds of KB,
  * is never read), the whole file only when the header is longer than the prefix.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, readlinkSync } from 'node:fs';
 import { open, readlink } from 'node:fs/promises';
 import { sep } from 'node:path';
 import { NeedMoreBytes } from './byte-reader.js';
@@ -29,9 +29,12 @@ export class OutsideRootsError extends Error {
   }
 }
 
-async function assertConfined(fd: number, roots: Confinement): Promise<void> {
-  const real = await readlink(`/proc/self/fd/${fd}`);
+function assertInRoots(real: string, roots: Confinement): void {
   if (!roots.some((root) => real === root || real.startsWith(root.endsWith(sep) ? root : `${root}${sep}`))) throw new OutsideRootsError();
+}
+
+async function assertConfined(fd: number, roots: Confinement): Promise<void> {
+  assertInRoots(await readlink(`/proc/self/fd/${fd}`), roots);
 }
 
 export async function readHeader(path: string, options: ParseOptions, prefixBytes = DEFAULT_PREFIX_BYTES, confine?: Confinement): Promise<ParsedHeader> {
@@ -61,8 +64,8 @@ export interface ReadBuffer {
   bytes: Uint8Array;
 }
 
-/** Start small: most headers are a few KB, and copying 64 KB per file costs more than parsing it. */
-const INITIAL_SYNC_PREFIX_BYTES = 16 * 1024;
+/** Start with one 8 KB block: most headers are a few KB, and copying more per file costs more than parsing it. */
+const INITIAL_SYNC_PREFIX_BYTES = 8 * 1024;
 const MAX_SYNC_PREFIX_BYTES = 256 * 1024;
 
 export function createReadBuffer(): ReadBuffer {
@@ -70,17 +73,32 @@ export function createReadBuffer(): ReadBuffer {
 }
 
 /**
- * The worker threads' reader: blocking reads into a reused buffer (no thread-pool hop per call,
- * no allocation per file) and no stat unless the prefix came back full. The returned header's
- * values may point into the buffer: convert them before the next call.
+ * Decides from a file's first block whether the file is read further (e.g. whether its study is
+ * in the shard asked for); `complete` says the block is the whole file.
  */
-export function readHeaderSync(path: string, options: ParseOptions, buffer: ReadBuffer): ParsedHeader {
+export type AdmitFile = (firstBlock: Uint8Array, complete: boolean) => boolean;
+
+export interface SyncReadOptions {
+  /** Files `admit` turns down are read no further: `readHeaderSync` gives undefined. */
+  admit?: AdmitFile;
+  confine?: Confinement;
+}
+
+/**
+ * The synchronous reader (worker threads, and the main thread with `workers: 0`): one blocking
+ * read of the first block into a reused buffer (no thread-pool hop per call, no allocation per
+ * file), a second only when the header is longer, and no stat unless the block came back full.
+ * The returned header's values may point into the buffer: convert them before the next call.
+ */
+export function readHeaderSync(path: string, options: ParseOptions, buffer: ReadBuffer, read: SyncReadOptions = {}): ParsedHeader | undefined {
   const fd = openSync(path, 'r');
   try {
+    if (read.confine) assertInRoots(readlinkSync(`/proc/self/fd/${fd}`), read.confine);
     let bytes = buffer.bytes;
     let bytesRead = readSync(fd, bytes, 0, bytes.length, 0);
     // A short read is the whole file; a full one may have more behind it.
     let complete = bytesRead < bytes.length;
+    if (read.admit && !read.admit(bytes.subarray(0, bytesRead), complete)) return undefined;
     let size = complete ? bytesRead : -1;
     for (;;) {
       try {

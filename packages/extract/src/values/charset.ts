@@ -32,8 +32,18 @@ const DECODER_LABELS: Record<string, string> = {
 };
 
 const cache = new Map<string, TextDecoder>();
+/** By the element's text: an archive repeats a handful of character sets in every file. */
+const bySet = new Map<string, TextDecoder>();
 
 export function decoderFor(specificCharacterSet: string | undefined): TextDecoder {
+  const known = bySet.get(specificCharacterSet ?? '');
+  if (known) return known;
+  const decoder = decoderOf(specificCharacterSet);
+  if (bySet.size < 256) bySet.set(specificCharacterSet ?? '', decoder);
+  return decoder;
+}
+
+function decoderOf(specificCharacterSet: string | undefined): TextDecoder {
   const terms = (specificCharacterSet ?? '').split('\\').map((term) => term.trim().replace(/[ -]/g, '_').toUpperCase());
   // With code extensions the second term names the set most text is in (e.g. ISO 2022 IR 87).
   const key = terms.find((term, i) => i > 0 && term !== '') ?? terms[0] ?? '';

@@ -4,7 +4,7 @@
  * prints them (floats with a decimal point: `800.0`).
  */
 import { TextDecoder } from 'node:util';
-import type { RawElement } from '../reader/parse.js';
+import { SpanElement, type RawElement } from '../reader/parse.js';
 import { LATIN1 } from './charset.js';
 
 const TEXT_VRS = new Set(['AE', 'AS', 'CS', 'DA', 'DS', 'DT', 'IS', 'LO', 'LT', 'PN', 'SH', 'ST', 'TM', 'UC', 'UI', 'UR', 'UT']);
@@ -32,35 +32,48 @@ const BINARY_READERS: Record<string, [number, BinaryReader]> = {
 function binaryValues(element: RawElement, vr: string): string[] {
   const reader = BINARY_READERS[vr];
   if (!reader) return [];
-  const { value, littleEndian } = element;
-  const view = new DataView(value.buffer, value.byteOffset, value.byteLength);
+  const { littleEndian } = element;
+  let view: DataView;
+  let start = 0;
+  if (element instanceof SpanElement) {
+    view = element.source.view;
+    start = element.offset;
+  } else view = new DataView(element.value.buffer, element.value.byteOffset, element.value.byteLength);
+  const end = start + byteLength(element);
   const [size, read] = reader;
   const values: string[] = [];
-  for (let offset = 0; offset + size <= value.length; offset += size) values.push(read(view, offset, littleEndian));
+  for (let offset = start; offset + size <= end; offset += size) values.push(read(view, offset, littleEndian));
   return values;
 }
+
+/** The value's length, without making a view of it. */
+const byteLength = (element: RawElement) => (element instanceof SpanElement ? element.length : element.value.length);
 
 /** VRs whose text may be in the dataset's character set; UIDs, codes and numbers are ASCII. */
 const CHARSET_VRS = new Set(['LO', 'LT', 'PN', 'SH', 'ST', 'UC', 'UT']);
 
 /**
- * Bytes → text. Most header values are short ASCII, for which building the string directly is
- * several times cheaper than a TextDecoder call. Latin-1 text is mapped byte for byte (ISO 8859-1,
- * as Python decodes it; WHATWG's "latin1" label would be windows-1252); other sets use the decoder.
+ * An element's bytes → text, trailing NUL and space padding stripped (as pydicom strips it).
+ * Latin-1 text is mapped byte for byte (ISO 8859-1, as Python decodes it; WHATWG's "latin1" label
+ * would be windows-1252), as are ASCII bytes of any set; other sets' text goes through the decoder.
+ * An element read straight from a file's bytes is a slice of their one decoded string.
  */
-function decodeText(bytes: Uint8Array, decoder: TextDecoder): string {
-  let end = bytes.length;
-  // Trailing NUL and space padding, as pydicom strips it.
-  while (end > 0 && (bytes[end - 1] === 0 || bytes[end - 1] === 0x20)) end--;
-  if (decoder !== LATIN1 && !isAscii(bytes, end)) return decoder.decode(bytes.subarray(0, end));
+function decodeText(element: RawElement, decoder: TextDecoder): string {
+  const span = element instanceof SpanElement ? element : undefined;
+  const bytes = span ? span.source.bytes : element.value;
+  const start = span ? span.offset : 0;
+  let end = span ? start + span.length : bytes.length;
+  while (end > start && (bytes[end - 1] === 0 || bytes[end - 1] === 0x20)) end--;
+  if (decoder !== LATIN1 && !isAscii(bytes, start, end)) return decoder.decode(bytes.subarray(start, end));
+  if (span) return span.source.latin1(start, end);
   if (end > 64) return Buffer.from(bytes.buffer, bytes.byteOffset, end).toString('latin1');
   let text = '';
   for (let i = 0; i < end; i++) text += String.fromCharCode(bytes[i]!);
   return text;
 }
 
-function isAscii(bytes: Uint8Array, end: number): boolean {
-  for (let i = 0; i < end; i++) if (bytes[i]! >= 0x80) return false;
+function isAscii(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (bytes[i]! >= 0x80) return false;
   return true;
 }
 
@@ -69,14 +82,34 @@ function isAscii(bytes: Uint8Array, end: number): boolean {
  * tags); `decoder` decodes text of the dataset's character set.
  */
 export function elementValues(element: RawElement, decoder: TextDecoder = LATIN1, vr = element.vr === 'UN' ? 'UN' : element.vr): string[] {
-  if (element.value.length === 0) return [];
+  if (byteLength(element) === 0) return [];
   if (TEXT_VRS.has(vr) || vr === 'UN') {
-    const cleaned = decodeText(element.value, CHARSET_VRS.has(vr) ? decoder : LATIN1);
+    const cleaned = decodeText(element, CHARSET_VRS.has(vr) ? decoder : LATIN1);
     if (SINGLE_VALUE_TEXT.has(vr)) return [cleaned.trim()];
     if (!cleaned.includes('\\')) return [cleaned.trim()];
     return cleaned.split('\\').map((part) => part.trim());
   }
   return binaryValues(element, vr);
+}
+
+/**
+ * An element's values joined by a space, as a table cell holds them, when it is text in a VR that
+ * states its form (not OB, OW, UN): each value trimmed, empty ones left out (`''` when none).
+ * Undefined otherwise (binary numbers, opaque VRs: `elementValuesAs` reads those). The values
+ * `elementValuesAs` gives, joined, without an array for the common one-value case.
+ */
+export function joinedTextValues(element: RawElement, decoder: TextDecoder): string | undefined {
+  const { vr } = element;
+  if (!TEXT_VRS.has(vr)) return undefined;
+  if (byteLength(element) === 0) return '';
+  const text = decodeText(element, CHARSET_VRS.has(vr) ? decoder : LATIN1);
+  if (SINGLE_VALUE_TEXT.has(vr) || !text.includes('\\')) return text.trim();
+  let joined = '';
+  for (const part of text.split('\\')) {
+    const value = part.trim();
+    if (value !== '') joined = joined === '' ? value : `${joined} ${value}`;
+  }
+  return joined;
 }
 
 const NUMBER_TEXT_VRS = new Set(['IS', 'DS']);
@@ -110,7 +143,7 @@ export function elementValuesAs(element: RawElement, decoder: TextDecoder, dicti
   if (binary) {
     if (numberText) return elementValues(element, decoder, 'DS');
     // Binary numbers fill the value exactly; any other length is not this element's form.
-    return element.value.length % binary[0] === 0 ? elementValues(element, decoder, dictionaryVr) : [];
+    return byteLength(element) % binary[0] === 0 ? elementValues(element, decoder, dictionaryVr) : [];
   }
   // Numbers the dictionary says are text, held as bytes that are no number text: nothing to read.
   if (NUMBER_TEXT_VRS.has(dictionaryVr) && !numberText) return [];

@@ -206,12 +206,26 @@ export function formatDelimitedCell(cell: Cell | undefined, separator: ',' | '\t
 }
 
 export function formatDelimitedLine(values: readonly (Cell | undefined)[], separator: ',' | '\t'): string {
-  let line = '';
+  const cells = new Array<string>(values.length);
   for (let i = 0; i < values.length; i++) {
-    if (i > 0) line += separator;
-    line += formatDelimitedCell(values[i], separator);
+    const value = values[i];
+    cells[i] = typeof value === 'string' && isPlainText(value, separator) ? value : formatDelimitedCell(value, separator);
   }
-  return `${line}\n`;
+  return `${cells.join(separator)}\n`;
+}
+
+/** Text written as it is, checked without a regular expression (most cells): no quote, separator or line break, no formula start. */
+function isPlainText(text: string, separator: ',' | '\t'): boolean {
+  if (text === '-') return true;
+  const first = text.charCodeAt(0);
+  // = + - @ tab CR: formulas to a spreadsheet (escapeCsvFormula decides)
+  if (first === 0x3d || first === 0x2b || first === 0x2d || first === 0x40 || first === 0x09 || first === 0x0d) return false;
+  const split = separator.charCodeAt(0);
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x22 || code === split || code === 0x0a || code === 0x0d) return false;
+  }
+  return true;
 }
 
 export function formatDelimitedRows(rows: readonly Row[], columns: readonly string[], separator: ',' | '\t'): string {
