@@ -99,61 +99,117 @@ function isConstant(m: FeatureMatrix, col: number): boolean {
   return true;
 }
 
-/** A per-column cache from cell to computed outputs, bounded so that unique-per-row columns cannot grow it without end. */
-class Memo<T> {
-  private readonly cache = new Map<Cell | undefined, T>();
-  get(cell: Cell | undefined, compute: (cell: Cell | undefined) => T): T {
-    let value = this.cache.get(cell);
-    if (value === undefined) {
-      value = compute(cell);
-      if (this.cache.size < 65_536) this.cache.set(cell, value);
-    }
-    return value;
-  }
+/** A column's cells as codes: `codes[r]` indexes `cells`, the column's distinct cells in order of first appearance. */
+interface CodedColumn {
+  codes: Int32Array;
+  cells: (Cell | undefined)[];
 }
 
-/** Applies a fitted spec to rows: float32 matrix in spec.features order, NaN = missing. */
-export function transform(rows: readonly Row[], spec: FeatureSpec): FeatureMatrix {
-  const nCols = spec.features.length;
-  const m = createFeatureMatrix(rows.length, nCols);
-  // Group output columns by source column so each cell is cleaned and parsed once per row.
-  const termIndex = new Map<string, Map<string, number>>();
-  const multiIndex = new Map<string, number[]>();
-  const numericIndex = new Map<string, number>();
-  // Per column: output index of each of its definition's values (-1 = not in the spec).
-  const derivedIndex = new Map<string, { compute: (cell: Cell) => number[]; slots: number[] }>();
-  // Per evidence definition and input list: its inputs, compute and output slots.
-  const evidenceIndex = new Map<string, { read: ReadonlySet<string>; compute: (read: CellReader) => number[]; slots: number[] }>();
+/**
+ * Archives repeat their values (descriptions, image types, TE/TR) across many series: each
+ * distinct cell of a column is tokenized or parsed once, then its outputs are copied to its rows.
+ */
+function codeColumn(rows: readonly Row[], column: string): CodedColumn {
+  const codes = new Int32Array(rows.length);
+  const cells: (Cell | undefined)[] = [];
+  const ids = new Map<Cell | undefined, number>();
+  let previous: Cell | undefined;
+  let previousCode = -1;
+  for (let r = 0; r < rows.length; r++) {
+    const cell = rows[r]![column];
+    // Neighbouring rows often share a cell (a study's series, a table sorted by protocol).
+    if (previousCode >= 0 && cell === previous) {
+      codes[r] = previousCode;
+      continue;
+    }
+    let code = ids.get(cell);
+    if (code === undefined) {
+      code = cells.length;
+      cells.push(cell);
+      ids.set(cell, code);
+    }
+    codes[r] = code;
+    previous = cell;
+    previousCode = code;
+  }
+  return { codes, cells };
+}
+
+/** Where a spec's features come from, grouped by source column; made once per spec. */
+interface TransformPlan {
+  terms: Map<string, Map<string, number>>;
+  /** Per column: output index of count, sum, min, max, mean (-1 = not in the spec). */
+  multi: Map<string, number[]>;
+  numeric: Map<string, number>;
+  /** Per column: output index of each of its definition's values (-1 = not in the spec). */
+  derived: Map<string, { compute: (cell: Cell) => number[]; slots: number[] }>;
+  /** Per evidence definition and input list: its inputs, compute and output slots. */
+  evidence: { read: readonly string[]; compute: (read: CellReader) => number[]; slots: number[] }[];
+}
+
+const plans = new WeakMap<FeatureSpec, TransformPlan>();
+
+function planOf(spec: FeatureSpec): TransformPlan {
+  const known = plans.get(spec);
+  if (known) return known;
+  const terms = new Map<string, Map<string, number>>();
+  const multi = new Map<string, number[]>();
+  const numeric = new Map<string, number>();
+  const derived = new Map<string, { compute: (cell: Cell) => number[]; slots: number[] }>();
+  const evidence = new Map<string, { read: readonly string[]; compute: (read: CellReader) => number[]; slots: number[] }>();
   spec.features.forEach((ref, i) => {
     if (ref.kind === 'derived' && ref.inputs) {
       const definition = evidenceDefinition(ref.column);
       const at = definition ? definition.names.indexOf(ref.name) : -1;
       if (!definition || at < 0) throw new MscError('E_MODEL', `unknown evidence feature ${ref.column}:${ref.name}`);
       const key = `${ref.column}\u0000${ref.inputs.join('\u0000')}`;
-      let entry = evidenceIndex.get(key);
-      if (!entry) evidenceIndex.set(key, (entry = { read: new Set(ref.inputs), compute: definition.compute, slots: definition.names.map(() => -1) }));
+      let entry = evidence.get(key);
+      if (!entry) evidence.set(key, (entry = { read: [...new Set(ref.inputs)], compute: definition.compute, slots: definition.names.map(() => -1) }));
       entry.slots[at] = i;
       return;
     }
     if (ref.kind === 'term') {
-      let terms = termIndex.get(ref.column);
-      if (!terms) termIndex.set(ref.column, (terms = new Map()));
-      terms.set(ref.term, i);
+      let columnTerms = terms.get(ref.column);
+      if (!columnTerms) terms.set(ref.column, (columnTerms = new Map()));
+      columnTerms.set(ref.term, i);
     } else if (ref.kind === 'multi') {
-      let slots = multiIndex.get(ref.column);
-      if (!slots) multiIndex.set(ref.column, (slots = [-1, -1, -1, -1, -1]));
+      let slots = multi.get(ref.column);
+      if (!slots) multi.set(ref.column, (slots = [-1, -1, -1, -1, -1]));
       slots[MULTI_STATS.indexOf(ref.stat)] = i;
     } else if (ref.kind === 'derived') {
       const definition = derivedDefinition(ref.column);
       const at = definition ? definition.names.indexOf(ref.name) : -1;
       if (!definition || at < 0) throw new MscError('E_MODEL', `unknown derived feature ${ref.column}:${ref.name}`);
-      let entry = derivedIndex.get(ref.column);
-      if (!entry) derivedIndex.set(ref.column, (entry = { compute: definition.compute, slots: definition.names.map(() => -1) }));
+      let entry = derived.get(ref.column);
+      if (!entry) derived.set(ref.column, (entry = { compute: definition.compute, slots: definition.names.map(() => -1) }));
       entry.slots[at] = i;
     } else {
-      numericIndex.set(ref.column, i);
+      numeric.set(ref.column, i);
     }
   });
+  const plan = { terms, multi, numeric, derived, evidence: [...evidence.values()] };
+  plans.set(spec, plan);
+  return plan;
+}
+
+/** Writes each row's value of `slots` (output indexes, -1 = skip) from its cell's `values`. */
+function fillSlots(data: Float32Array, nCols: number, coded: CodedColumn, values: readonly (readonly number[])[], slots: readonly number[]): void {
+  const { codes } = coded;
+  for (let r = 0, base = 0; r < codes.length; r++, base += nCols) {
+    const cellValues = values[codes[r]!]!;
+    for (let s = 0; s < slots.length; s++) if (slots[s]! >= 0) data[base + slots[s]!] = cellValues[s]!;
+  }
+}
+
+/**
+ * Applies a fitted spec to rows: float32 matrix in spec.features order, NaN = missing. Column by
+ * column: each source column's distinct cells are computed once, then written to their rows.
+ */
+export function transform(rows: readonly Row[], spec: FeatureSpec): FeatureMatrix {
+  const nCols = spec.features.length;
+  const nRows = rows.length;
+  const m = createFeatureMatrix(nRows, nCols);
+  const plan = planOf(spec);
   const data = m.data;
   // Version 3: timing columns in milliseconds whatever unit the export wrote (units.ts).
   const units = spec.version >= 3;
@@ -163,52 +219,72 @@ export function transform(rows: readonly Row[], spec: FeatureSpec): FeatureMatri
     const value = singleNumber(cell);
     return units && hasUnitRule(column) ? numbersInMilliseconds(column, [value])[0]! : value;
   };
-  // Archives repeat their values (descriptions, image types, TE/TR) across many series: each
-  // distinct cell of a column is tokenized or parsed once, then its outputs are copied.
-  const termMemo = new Map<string, Memo<Int32Array>>();
-  const multiMemo = new Map<string, Memo<readonly number[]>>();
-  const numberMemo = new Map<string, Memo<number>>();
-  for (const column of termIndex.keys()) termMemo.set(column, new Memo());
-  for (const column of multiIndex.keys()) multiMemo.set(column, new Memo());
-  for (const column of numericIndex.keys()) numberMemo.set(column, new Memo());
-  const derivedMemo = new Map<string, Memo<readonly number[]>>();
-  for (const column of derivedIndex.keys()) derivedMemo.set(column, new Memo());
-  // Evidence reads several cells: each distinct cell of a column is parsed once (column-wise, as
-  // above), and a row's signals are combined from the parsed cells.
-  const evidenceMemo = new Map<string, Memo<EvidenceCell>>();
-  const MISSING_CELL = evidenceCell('', null);
-  rows.forEach((row, r) => {
-    const base = r * nCols;
-    for (const [column, terms] of termIndex) {
-      const hits = termMemo.get(column)!.get(row[column], (cell) => {
-        const found: number[] = [];
-        for (const term of textTerms(String(cleanValue(column, cell)), spec.maxNgram)) {
-          const i = terms.get(term);
-          if (i !== undefined) found.push(i);
-        }
-        return Int32Array.from(found);
-      });
+  for (const [column, terms] of plan.terms) {
+    const coded = codeColumn(rows, column);
+    const hitsOf = coded.cells.map((cell) => {
+      const found: number[] = [];
+      for (const term of textTerms(String(cleanValue(column, cell)), spec.maxNgram)) {
+        const i = terms.get(term);
+        if (i !== undefined) found.push(i);
+      }
+      return Int32Array.from(found);
+    });
+    const { codes } = coded;
+    for (let r = 0, base = 0; r < nRows; r++, base += nCols) {
+      const hits = hitsOf[codes[r]!]!;
       for (let h = 0; h < hits.length; h++) data[base + hits[h]!] = 1;
     }
-    for (const [column, slots] of multiIndex) {
-      const stats = multiMemo.get(column)!.get(row[column], (cell) => multiStats(column, cleanValue(column, cell)));
-      for (let s = 0; s < 5; s++) if (slots[s]! >= 0) data[base + slots[s]!] = stats[s]!;
+  }
+  for (const [column, slots] of plan.multi) {
+    const coded = codeColumn(rows, column);
+    fillSlots(
+      data,
+      nCols,
+      coded,
+      coded.cells.map((cell) => multiStats(column, cleanValue(column, cell))),
+      slots,
+    );
+  }
+  for (const [column, i] of plan.numeric) {
+    const { codes, cells } = codeColumn(rows, column);
+    const values = Float64Array.from(cells, (cell) => oneNumber(column, cleanValue(column, cell)));
+    for (let r = 0, at = i; r < nRows; r++, at += nCols) data[at] = values[codes[r]!]!;
+  }
+  for (const [column, { compute, slots }] of plan.derived) {
+    const coded = codeColumn(rows, column);
+    fillSlots(
+      data,
+      nCols,
+      coded,
+      coded.cells.map((cell) => compute(cleanValue(column, cell))),
+      slots,
+    );
+  }
+  // Evidence reads several cells: each distinct cell of an input column is parsed once, and a
+  // row's signals are combined from its parsed cells.
+  const parsedColumns = new Map<string, { codes: Int32Array; parsed: EvidenceCell[] }>();
+  const MISSING_CELL = evidenceCell('', null);
+  for (const { read, compute, slots } of plan.evidence) {
+    // only the inputs the spec recorded: an excluded column stays unseen
+    const inputs = new Map<string, { codes: Int32Array; parsed: EvidenceCell[] }>();
+    for (const column of read) {
+      let parsed = parsedColumns.get(column);
+      if (!parsed) {
+        const coded = codeColumn(rows, column);
+        parsed = { codes: coded.codes, parsed: coded.cells.map((cell) => evidenceCell(column, cleanValue(column, cell))) };
+        parsedColumns.set(column, parsed);
+      }
+      inputs.set(column, parsed);
     }
-    for (const [column, i] of numericIndex) data[base + i] = numberMemo.get(column)!.get(row[column], (cell) => oneNumber(column, cleanValue(column, cell)));
-    for (const [column, { compute, slots }] of derivedIndex) {
-      const values = derivedMemo.get(column)!.get(row[column], (cell) => compute(cleanValue(column, cell)));
+    let r = 0;
+    const reader: CellReader = (column) => {
+      const input = inputs.get(column);
+      return input ? input.parsed[input.codes[r]!]! : MISSING_CELL;
+    };
+    for (let base = 0; r < nRows; r++, base += nCols) {
+      const values = compute(reader);
       for (let s = 0; s < slots.length; s++) if (slots[s]! >= 0) data[base + slots[s]!] = values[s]!;
     }
-    for (const { read, compute, slots } of evidenceIndex.values()) {
-      const values = compute((column) => {
-        // only the inputs the spec recorded: an excluded column stays unseen
-        if (!read.has(column)) return MISSING_CELL;
-        let memo = evidenceMemo.get(column);
-        if (!memo) evidenceMemo.set(column, (memo = new Memo()));
-        return memo.get(row[column], (cell) => evidenceCell(column, cleanValue(column, cell)));
-      });
-      for (let s = 0; s < slots.length; s++) if (slots[s]! >= 0) data[base + slots[s]!] = values[s]!;
-    }
-  });
+  }
   return m;
 }
