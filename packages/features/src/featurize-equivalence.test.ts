@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { NUMERIC_COLUMNS, NUMERIC_MULTI_COLUMNS, TEXT_COLUMNS, type Cell, type Row } from '@msc/core';
 import { BVALUE_EVIDENCE_COLUMNS, EVIDENCE_DEFINITIONS } from './evidence.js';
-import { fitFeaturizer, transform } from './featurize.js';
+import { featureRows, fitFeaturizer, transform } from './featurize.js';
 import type { FeatureMatrix } from './matrix.js';
 import type { FeatureSpec } from './spec.js';
 import { rowWiseTransform } from './test-support/row-wise-transform.js';
@@ -111,5 +111,23 @@ describe('column-wise transform', () => {
     }
     for (let c = 0; c < whole.nCols; c++) if (!same(whole.data[300 * whole.nCols + c]!, batch.data[c]!)) differing += 1;
     expect(differing).toBe(0);
+  });
+
+  it('merges rows with the same cells into one feature row, with the same bits', () => {
+    const spec = specs[0]![1];
+    // each row three times, interleaved: 1,200 rows, 400 distinct
+    const repeated = [...rows, ...rows.map((row) => ({ ...row })), ...rows.slice().reverse()];
+    const merged = featureRows(repeated, spec, { merge: true });
+    expect([merged.nRows, merged.distinct]).toEqual([1200, 400]);
+    const whole = transform(repeated, spec);
+    const distinct = merged.matrix(0, merged.distinct);
+    for (let r = 0; r < repeated.length; r++) {
+      const a = Buffer.from(whole.data.buffer, r * whole.nCols * 4, whole.nCols * 4);
+      const b = Buffer.from(distinct.data.buffer, merged.rowOf[r]! * whole.nCols * 4, whole.nCols * 4);
+      expect(a.equals(b)).toBe(true);
+    }
+    // a part of the distinct rows is the same as that part of the whole
+    const part = merged.matrix(10, 20);
+    expect(Buffer.from(part.data.buffer).equals(Buffer.from(distinct.data.buffer, 10 * whole.nCols * 4, 10 * whole.nCols * 4))).toBe(true);
   });
 });

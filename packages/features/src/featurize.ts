@@ -192,25 +192,40 @@ function planOf(spec: FeatureSpec): TransformPlan {
   return plan;
 }
 
-/** Writes each row's value of `slots` (output indexes, -1 = skip) from its cell's `values`. */
-function fillSlots(data: Float32Array, nCols: number, coded: CodedColumn, values: readonly (readonly number[])[], slots: readonly number[]): void {
-  const { codes } = coded;
-  for (let r = 0, base = 0; r < codes.length; r++, base += nCols) {
-    const cellValues = values[codes[r]!]!;
-    for (let s = 0; s < slots.length; s++) if (slots[s]! >= 0) data[base + slots[s]!] = cellValues[s]!;
-  }
+/** A source column's features: its codes, and per distinct cell the output indexes to set to 1 (terms) or values for `slots`. */
+interface ColumnWriter {
+  codes: Int32Array;
+  /** Terms: per distinct cell, the output indexes of its terms. */
+  hits?: Int32Array[];
+  /** Other kinds: output indexes, and per distinct cell `slots.length` values (flat). */
+  slots?: Int32Array;
+  values?: Float64Array;
 }
 
 /**
- * Applies a fitted spec to rows: float32 matrix in spec.features order, NaN = missing. Column by
- * column: each source column's distinct cells are computed once, then written to their rows.
+ * The features of a set of rows, column by column: each source column's distinct cells computed
+ * once; rows whose cells are all the same (an archive's repeated protocols) share one feature row.
  */
-export function transform(rows: readonly Row[], spec: FeatureSpec): FeatureMatrix {
+export interface FeatureRows {
+  /** Rows given. */
+  readonly nRows: number;
+  /** Distinct feature rows (`nRows` when rows are not merged). */
+  readonly distinct: number;
+  /** Row r's distinct feature row. */
+  readonly rowOf: Int32Array;
+  /** Distinct feature rows [start, end) as a row-major matrix. */
+  matrix(start: number, end: number): FeatureMatrix;
+}
+
+/**
+ * Codes the rows' source columns and computes each distinct cell's outputs. With `merge`, rows
+ * whose every source cell is the same (the same value as a Map key sees it) become one feature
+ * row: they would get the same features anyway, cell by cell.
+ */
+export function featureRows(rows: readonly Row[], spec: FeatureSpec, options: { merge?: boolean } = {}): FeatureRows {
   const nCols = spec.features.length;
   const nRows = rows.length;
-  const m = createFeatureMatrix(nRows, nCols);
   const plan = planOf(spec);
-  const data = m.data;
   // Version 3: timing columns in milliseconds whatever unit the export wrote (units.ts).
   const units = spec.version >= 3;
   const multiStats = (column: string, cell: Cell) =>
@@ -219,9 +234,27 @@ export function transform(rows: readonly Row[], spec: FeatureSpec): FeatureMatri
     const value = singleNumber(cell);
     return units && hasUnitRule(column) ? numbersInMilliseconds(column, [value])[0]! : value;
   };
+  const coded = new Map<string, CodedColumn>();
+  const codesOf = (column: string): CodedColumn => {
+    let known = coded.get(column);
+    if (!known) coded.set(column, (known = codeColumn(rows, column)));
+    return known;
+  };
+  const writers: ColumnWriter[] = [];
+  /** Values of the used slots (-1 = not in the spec) for each distinct cell. */
+  const valueWriter = (column: string, slots: readonly number[], compute: (cell: Cell) => readonly number[]): ColumnWriter => {
+    const { codes, cells } = codesOf(column);
+    const used = slots.flatMap((slot, s) => (slot >= 0 ? [s] : []));
+    const values = new Float64Array(cells.length * used.length);
+    cells.forEach((cell, k) => {
+      const computed = compute(cleanValue(column, cell));
+      used.forEach((s, u) => (values[k * used.length + u] = computed[s]!));
+    });
+    return { codes, slots: Int32Array.from(used, (s) => slots[s]!), values };
+  };
   for (const [column, terms] of plan.terms) {
-    const coded = codeColumn(rows, column);
-    const hitsOf = coded.cells.map((cell) => {
+    const { codes, cells } = codesOf(column);
+    const hits = cells.map((cell) => {
       const found: number[] = [];
       for (const term of textTerms(String(cleanValue(column, cell)), spec.maxNgram)) {
         const i = terms.get(term);
@@ -229,62 +262,100 @@ export function transform(rows: readonly Row[], spec: FeatureSpec): FeatureMatri
       }
       return Int32Array.from(found);
     });
-    const { codes } = coded;
-    for (let r = 0, base = 0; r < nRows; r++, base += nCols) {
-      const hits = hitsOf[codes[r]!]!;
-      for (let h = 0; h < hits.length; h++) data[base + hits[h]!] = 1;
-    }
+    writers.push({ codes, hits });
   }
-  for (const [column, slots] of plan.multi) {
-    const coded = codeColumn(rows, column);
-    fillSlots(
-      data,
-      nCols,
-      coded,
-      coded.cells.map((cell) => multiStats(column, cleanValue(column, cell))),
-      slots,
-    );
-  }
-  for (const [column, i] of plan.numeric) {
-    const { codes, cells } = codeColumn(rows, column);
-    const values = Float64Array.from(cells, (cell) => oneNumber(column, cleanValue(column, cell)));
-    for (let r = 0, at = i; r < nRows; r++, at += nCols) data[at] = values[codes[r]!]!;
-  }
-  for (const [column, { compute, slots }] of plan.derived) {
-    const coded = codeColumn(rows, column);
-    fillSlots(
-      data,
-      nCols,
-      coded,
-      coded.cells.map((cell) => compute(cleanValue(column, cell))),
-      slots,
-    );
-  }
+  for (const [column, slots] of plan.multi) writers.push(valueWriter(column, slots, (cell) => multiStats(column, cell)));
+  for (const [column, i] of plan.numeric) writers.push(valueWriter(column, [i], (cell) => [oneNumber(column, cell)]));
+  for (const [column, { compute, slots }] of plan.derived) writers.push(valueWriter(column, slots, compute));
   // Evidence reads several cells: each distinct cell of an input column is parsed once, and a
   // row's signals are combined from its parsed cells.
-  const parsedColumns = new Map<string, { codes: Int32Array; parsed: EvidenceCell[] }>();
-  const MISSING_CELL = evidenceCell('', null);
-  for (const { read, compute, slots } of plan.evidence) {
+  const parsed = new Map<string, EvidenceCell[]>();
+  const evidence = plan.evidence.map(({ read, compute, slots }) => {
     // only the inputs the spec recorded: an excluded column stays unseen
     const inputs = new Map<string, { codes: Int32Array; parsed: EvidenceCell[] }>();
     for (const column of read) {
-      let parsed = parsedColumns.get(column);
-      if (!parsed) {
-        const coded = codeColumn(rows, column);
-        parsed = { codes: coded.codes, parsed: coded.cells.map((cell) => evidenceCell(column, cleanValue(column, cell))) };
-        parsedColumns.set(column, parsed);
-      }
-      inputs.set(column, parsed);
+      const { codes, cells } = codesOf(column);
+      let cellsParsed = parsed.get(column);
+      if (!cellsParsed) parsed.set(column, (cellsParsed = cells.map((cell) => evidenceCell(column, cleanValue(column, cell)))));
+      inputs.set(column, { codes, parsed: cellsParsed });
     }
-    let r = 0;
-    const reader: CellReader = (column) => {
-      const input = inputs.get(column);
-      return input ? input.parsed[input.codes[r]!]! : MISSING_CELL;
-    };
-    for (let base = 0; r < nRows; r++, base += nCols) {
-      const values = compute(reader);
-      for (let s = 0; s < slots.length; s++) if (slots[s]! >= 0) data[base + slots[s]!] = values[s]!;
-    }
+    return { inputs, compute, slots };
+  });
+
+  // Row r's representative: the first row with all its source cells; identity without merging.
+  let first: Int32Array;
+  let rowOf: Int32Array;
+  if (options.merge) {
+    ({ first, rowOf } = mergeRows(nRows, [...coded.values()]));
+  } else {
+    rowOf = new Int32Array(nRows);
+    for (let r = 0; r < nRows; r++) rowOf[r] = r;
+    first = rowOf;
   }
-  return m;
+  const MISSING_CELL = evidenceCell('', null);
+  return {
+    nRows,
+    distinct: first.length,
+    rowOf,
+    matrix(start, end) {
+      const m = createFeatureMatrix(end - start, nCols);
+      const data = m.data;
+      // Row by row: the matrix is row-major, so each row's writes stay within its 4 bytes × nCols.
+      for (let d = start, base = 0; d < end; d++, base += nCols) {
+        const r = first[d]!;
+        for (const writer of writers) {
+          const code = writer.codes[r]!;
+          if (writer.hits) {
+            const hits = writer.hits[code]!;
+            for (let h = 0; h < hits.length; h++) data[base + hits[h]!] = 1;
+          } else {
+            const slots = writer.slots!;
+            const values = writer.values!;
+            for (let s = 0, at = code * slots.length; s < slots.length; s++, at++) data[base + slots[s]!] = values[at]!;
+          }
+        }
+        for (const { inputs, compute, slots } of evidence) {
+          const values = compute((column) => {
+            const input = inputs.get(column);
+            return input ? input.parsed[input.codes[r]!]! : MISSING_CELL;
+          });
+          for (let s = 0; s < slots.length; s++) if (slots[s]! >= 0) data[base + slots[s]!] = values[s]!;
+        }
+      }
+      return m;
+    },
+  };
+}
+
+/**
+ * Rows with the same code in every column merged: `rowOf[r]` is row r's group, `first[g]` the
+ * first row of group g. Exact (codes are interned column by column, no hashing).
+ */
+function mergeRows(nRows: number, columns: readonly CodedColumn[]): { first: Int32Array; rowOf: Int32Array } {
+  let group = new Int32Array(nRows);
+  let groups = 1;
+  for (const { codes, cells } of columns) {
+    // (group so far, this column's code) → new group; keys stay below groups × cells ≤ nRows².
+    const ids = new Map<number, number>();
+    const next = new Int32Array(nRows);
+    for (let r = 0; r < nRows; r++) {
+      const key = group[r]! * cells.length + codes[r]!;
+      let id = ids.get(key);
+      if (id === undefined) ids.set(key, (id = ids.size));
+      next[r] = id;
+    }
+    group = next;
+    groups = ids.size;
+  }
+  const first = new Int32Array(nRows === 0 ? 0 : groups).fill(-1);
+  for (let r = 0; r < nRows; r++) if (first[group[r]!] === -1) first[group[r]!] = r;
+  return { first, rowOf: group };
+}
+
+/**
+ * Applies a fitted spec to rows: float32 matrix in spec.features order, NaN = missing (see
+ * `featureRows`: column by column, then row by row into the matrix).
+ */
+export function transform(rows: readonly Row[], spec: FeatureSpec): FeatureMatrix {
+  return featureRows(rows, spec).matrix(0, rows.length);
 }
