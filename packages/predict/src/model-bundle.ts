@@ -3,11 +3,10 @@
  * class names, task), read through core's model contract, and an ONNX Runtime session on a
  * scoring thread of its own (score-thread.ts).
  */
-// onnx-proto is CommonJS assigning module.exports: only its default import is visible from ESM.
-import onnxProto from 'onnx-proto';
 import { MODEL_INPUT, MODEL_METADATA, MODEL_OUTPUTS, parseFeatureSpec, type FeatureMatrix, type FeatureSpec, type ShapEnsemble } from '@msc/features';
 import { readTreeEnsembles } from './explain.js';
 import { MscError, errorMessage, readInputFile } from '@msc/core';
+import { readModelHeader, type ModelOutput } from './model-header.js';
 import { ScoreThread } from './score-thread.js';
 
 export interface ModelBundle {
@@ -68,9 +67,9 @@ export async function openModel(path: string, options: LoadModelOptions = {}): P
   let metadata: Record<string, string>;
   let outputWidth: number | undefined;
   try {
-    const model = onnxProto.onnx.ModelProto.decode(bytes);
-    metadata = Object.fromEntries(model.metadataProps.map((entry) => [entry.key ?? '', entry.value ?? '']));
-    outputWidth = declaredOutputWidth(model, MODEL_OUTPUTS.probabilities);
+    const header = readModelHeader(bytes);
+    metadata = header.metadata;
+    outputWidth = declaredOutputWidth(header.outputs, MODEL_OUTPUTS.probabilities);
   } catch (error) {
     throw new MscError('E_MODEL', `${path} is not an ONNX model: ${errorMessage(error)}`, {
       path,
@@ -106,12 +105,10 @@ export async function openModel(path: string, options: LoadModelOptions = {}): P
 }
 
 /** The class count a graph declares for an output ([N, classes]), when it declares one. */
-function declaredOutputWidth(model: InstanceType<typeof onnxProto.onnx.ModelProto>, name: string): number | undefined {
-  const output = model.graph?.output?.find((value) => value.name === name);
-  const dims = output?.type?.tensorType?.shape?.dim;
-  const width = dims?.[1]?.dimValue;
-  const number = width === undefined || width === null ? undefined : Number(width);
-  return number !== undefined && number > 0 ? number : undefined;
+function declaredOutputWidth(outputs: readonly ModelOutput[], name: string): number | undefined {
+  const width = outputs.find((output) => output.name === name)?.dims[1];
+  // a negative int64 reads as a varint above 2^53: not a width
+  return width !== undefined && width > 0 && Number.isSafeInteger(width) ? width : undefined;
 }
 
 /**
