@@ -42,6 +42,8 @@ export const UNCERTAIN = 'uncertain';
 
 /** Rows featurized and scored together (small enough that scoring one overlaps featurizing the next). */
 const PREDICT_BATCH_ROWS = 4096;
+/** Batches handed to the model's scoring threads before waiting for the oldest. */
+const SCORING_AHEAD = 3;
 
 /**
  * Columns the models read that the rows lack. Columns MSC added to the original's set may be
@@ -92,20 +94,25 @@ export async function predictSeries(rows: readonly Row[], models: readonly Model
   // feature row is scored once (ONNX Runtime scores a row alike whatever its batch: one thread
   // per session). Featurized and scored a batch at a time: a dense matrix of every row would
   // hold rows × features floats at once (60K series × 1,000+ features ≈ 300 MB). The model's
-  // thread scores one batch while this thread featurizes the next. Models one after another, so
+  // threads score batches while this thread featurizes the next. Models one after another, so
   // each row's probabilities are summed in model order.
   for (const model of models) {
     const features = featureRows(rows, model.spec, { merge: true });
     const scores = new Float32Array(features.distinct * width);
-    let scoring: { start: number; rows: number; values: Promise<Float32Array> } | undefined;
+    // Up to SCORING_AHEAD batches in flight: the model's threads (two on two cores) stay busy
+    // while this thread featurizes the next.
+    const inFlight: { start: number; rows: number; values: Promise<Float32Array> }[] = [];
     for (let start = 0; start < features.distinct; start += PREDICT_BATCH_ROWS) {
       const end = Math.min(features.distinct, start + PREDICT_BATCH_ROWS);
       const next = { start, rows: end - start, values: model.score(features.matrix(start, end), true) };
-      next.values.catch(() => undefined); // awaited below, after the batch before it
-      if (scoring) store(model, scores, scoring.start, scoring.rows, await scoring.values);
-      scoring = next;
+      next.values.catch(() => undefined); // awaited below, after the batches before it
+      inFlight.push(next);
+      if (inFlight.length >= SCORING_AHEAD) {
+        const done = inFlight.shift()!;
+        store(model, scores, done.start, done.rows, await done.values);
+      }
     }
-    if (scoring) store(model, scores, scoring.start, scoring.rows, await scoring.values);
+    for (const done of inFlight) store(model, scores, done.start, done.rows, await done.values);
     const { rowOf } = features;
     for (let r = 0; r < rows.length; r++) {
       const at = rowOf[r]! * width;
