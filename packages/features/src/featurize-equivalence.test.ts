@@ -79,7 +79,7 @@ function expectSameBits(actual: FeatureMatrix, expected: FeatureMatrix): void {
 }
 
 describe('column-wise transform', () => {
-  const rows = variedRows(400, 20);
+  const rows = variedRows(300, 20);
   const specs: [string, FeatureSpec][] = [
     ['fitted (v3: evidence, units)', fitFeaturizer(rows, { minDocFreq: 3 })],
     ['fitted on a selection (evidence inputs cut by exclude)', fitFeaturizer(rows, { minDocFreq: 5, exclude: ['image_type', 'echo_time', 'diffusion_bvalue'] })],
@@ -115,10 +115,10 @@ describe('column-wise transform', () => {
 
   it('merges rows with the same cells into one feature row, with the same bits', () => {
     const spec = specs[0]![1];
-    // each row three times, interleaved: 1,200 rows, 400 distinct
+    // each row three times, interleaved: 900 rows, 300 distinct
     const repeated = [...rows, ...rows.map((row) => ({ ...row })), ...rows.slice().reverse()];
     const merged = featureRows(repeated, spec, { merge: true });
-    expect([merged.nRows, merged.distinct]).toEqual([1200, 400]);
+    expect([merged.nRows, merged.distinct]).toEqual([900, 300]);
     const whole = transform(repeated, spec);
     const distinct = merged.matrix(0, merged.distinct);
     for (let r = 0; r < repeated.length; r++) {
