@@ -23,7 +23,28 @@ function random(seed: number): () => number {
   };
 }
 
-const WORDS = ['t2', 'TSE', 'tra', 'ep2d_diff', 'b50', '800', 'ADC', 'DYN', 'vibe', 'fl3d', 'ORIGINAL', 'DERIVED', 'PRIMARY', 'TRACEW', 'sub', 'MIP', '3D', 'EP', 'SE', 'GR'];
+const WORDS = [
+  't2',
+  'TSE',
+  'tra',
+  'ep2d_diff',
+  'b50',
+  '800',
+  'ADC',
+  'DYN',
+  'vibe',
+  'fl3d',
+  'ORIGINAL',
+  'DERIVED',
+  'PRIMARY',
+  'TRACEW',
+  'sub',
+  'MIP',
+  '3D',
+  'EP',
+  'SE',
+  'GR',
+];
 const BLANKS: (Cell | undefined)[] = [null, undefined, '', '-', 'nan', ' - ', Number.NaN];
 
 /** A cell of any shape a table holds: blanks, numbers, numeric text (one or several values, seconds or ms), words with separators. */
@@ -39,7 +60,10 @@ function cellFrom(next: () => number, column: string): Cell | undefined {
   if (roll < 0.6) return pick(['101200.5', '1012', '10:12:00.25', '235959']); // times of day
   // Repeated cells are the common case (memoised values must be the same as fresh ones).
   const length = 1 + Math.floor(next() * 4);
-  return Array.from({ length }, () => pick(WORDS)).join(pick([' ', '_', ' (', '\\', '-'])) + (column === 'series_description' && next() < 0.2 ? ` ${Math.floor(next() * 9)}` : '');
+  return (
+    Array.from({ length }, () => pick(WORDS)).join(pick([' ', '_', ' (', '\\', '-'])) +
+    (column === 'series_description' && next() < 0.2 ? ` ${Math.floor(next() * 9)}` : '')
+  );
 }
 
 const COLUMNS = [
@@ -82,7 +106,10 @@ describe('column-wise transform', () => {
   const rows = variedRows(300, 20);
   const specs: [string, FeatureSpec][] = [
     ['fitted (v3: evidence, units)', fitFeaturizer(rows, { minDocFreq: 3 })],
-    ['fitted on a selection (evidence inputs cut by exclude)', fitFeaturizer(rows, { minDocFreq: 5, exclude: ['image_type', 'echo_time', 'diffusion_bvalue'] })],
+    [
+      'fitted on a selection (evidence inputs cut by exclude)',
+      fitFeaturizer(rows, { minDocFreq: 5, exclude: ['image_type', 'echo_time', 'diffusion_bvalue'] }),
+    ],
     ['fitted without derived features', fitFeaturizer(rows, { minDocFreq: 2, derived: false, maxNgram: 3 })],
   ];
   // Older spec versions featurize without the unit rule.

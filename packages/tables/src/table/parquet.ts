@@ -73,7 +73,8 @@ export async function* readParquet(path: string, options: ReadTableOptions = {})
         onChunk: ({ columnName, columnData, rowStart: chunkStart }) => {
           const cells = columnOf.get(columnName);
           if (!cells) return;
-          for (let i = Math.max(0, rowStart - chunkStart); i < columnData.length && chunkStart + i < rowEnd; i++) cells[chunkStart + i - rowStart] = toCell(columnData[i]);
+          for (let i = Math.max(0, rowStart - chunkStart); i < columnData.length && chunkStart + i < rowEnd; i++)
+            cells[chunkStart + i - rowStart] = toCell(columnData[i]);
         },
       });
     } catch (error) {
