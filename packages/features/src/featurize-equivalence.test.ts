@@ -4,24 +4,12 @@
  * training can produce, whatever the row order or batch split (prediction featurizes in batches).
  */
 import { describe, expect, it } from 'vitest';
-import { NUMERIC_COLUMNS, NUMERIC_MULTI_COLUMNS, TEXT_COLUMNS, type Cell, type Row } from '@msc/core';
+import { NUMERIC_COLUMNS, NUMERIC_MULTI_COLUMNS, Random, TEXT_COLUMNS, type Cell, type Row } from '@msc/core';
 import { BVALUE_EVIDENCE_COLUMNS, EVIDENCE_DEFINITIONS } from './evidence.js';
 import { featureRows, fitFeaturizer, transform } from './featurize.js';
 import type { FeatureMatrix } from './matrix.js';
 import type { FeatureSpec } from './spec.js';
 import { rowWiseTransform } from './test-support/row-wise-transform.js';
-
-/** A small deterministic generator (mulberry32): the table is the same on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = [
   't2',
@@ -77,7 +65,8 @@ const COLUMNS = [
 ];
 
 function variedRows(count: number, seed: number): Row[] {
-  const next = random(seed);
+  const random = new Random(seed);
+  const next = () => random.next();
   return Array.from({ length: count }, () => {
     const row: Row = {};
     for (const column of COLUMNS) {
