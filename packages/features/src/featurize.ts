@@ -99,62 +99,160 @@ function isConstant(m: FeatureMatrix, col: number): boolean {
   return true;
 }
 
-/** A per-column cache from cell to computed outputs, bounded so that unique-per-row columns cannot grow it without end. */
-class Memo<T> {
-  private readonly cache = new Map<Cell | undefined, T>();
-  get(cell: Cell | undefined, compute: (cell: Cell | undefined) => T): T {
-    let value = this.cache.get(cell);
-    if (value === undefined) {
-      value = compute(cell);
-      if (this.cache.size < 65_536) this.cache.set(cell, value);
-    }
-    return value;
-  }
+/** A column's cells as codes: `codes[r]` indexes `cells`, the column's distinct cells in order of first appearance. */
+interface CodedColumn {
+  codes: Int32Array;
+  cells: (Cell | undefined)[];
 }
 
-/** Applies a fitted spec to rows: float32 matrix in spec.features order, NaN = missing. */
-export function transform(rows: readonly Row[], spec: FeatureSpec): FeatureMatrix {
-  const nCols = spec.features.length;
-  const m = createFeatureMatrix(rows.length, nCols);
-  // Group output columns by source column so each cell is cleaned and parsed once per row.
-  const termIndex = new Map<string, Map<string, number>>();
-  const multiIndex = new Map<string, number[]>();
-  const numericIndex = new Map<string, number>();
-  // Per column: output index of each of its definition's values (-1 = not in the spec).
-  const derivedIndex = new Map<string, { compute: (cell: Cell) => number[]; slots: number[] }>();
-  // Per evidence definition and input list: its inputs, compute and output slots.
-  const evidenceIndex = new Map<string, { read: ReadonlySet<string>; compute: (read: CellReader) => number[]; slots: number[] }>();
+/**
+ * The rows' cells of each of `columns` (undefined where a row lacks one), read in one pass.
+ * Reading `row[column]` column by column was a keyed load whose name changes at every column
+ * (V8's slowest property read: ≈ 0.3 µs on 60K rows × 60 columns, the featurizer's largest cost);
+ * for-in walks each row's own keys in order with fast field loads, and rows that share their
+ * key order (every row of one table) share the key → column lookup.
+ */
+function cellsOf(rows: readonly Row[], columns: readonly string[]): (Cell | undefined)[][] {
+  const columnIndex = new Map(columns.map((column, c) => [column, c]));
+  const cells = columns.map(() => new Array<Cell | undefined>(rows.length).fill(undefined));
+  let keys: string[] = [];
+  let slots: number[] = [];
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]!;
+    let k = 0;
+    for (const key in row) {
+      if (key !== keys[k]) {
+        keys = Object.keys(row);
+        slots = keys.map((name) => columnIndex.get(name) ?? -1);
+      }
+      const slot = slots[k++]!;
+      if (slot >= 0) cells[slot]![r] = row[key];
+    }
+  }
+  return cells;
+}
+
+/**
+ * Archives repeat their values (descriptions, image types, TE/TR) across many series: each
+ * distinct cell of a column is tokenized or parsed once, then its outputs are copied to its rows.
+ */
+function codeColumn(column: readonly (Cell | undefined)[]): CodedColumn {
+  const codes = new Int32Array(column.length);
+  const cells: (Cell | undefined)[] = [];
+  const ids = new Map<Cell | undefined, number>();
+  let previous: Cell | undefined;
+  let previousCode = -1;
+  for (let r = 0; r < column.length; r++) {
+    const cell = column[r];
+    // Neighbouring rows often share a cell (a study's series, a table sorted by protocol).
+    if (previousCode >= 0 && cell === previous) {
+      codes[r] = previousCode;
+      continue;
+    }
+    let code = ids.get(cell);
+    if (code === undefined) {
+      code = cells.length;
+      cells.push(cell);
+      ids.set(cell, code);
+    }
+    codes[r] = code;
+    previous = cell;
+    previousCode = code;
+  }
+  return { codes, cells };
+}
+
+/** Where a spec's features come from, grouped by source column; made once per spec. */
+interface TransformPlan {
+  terms: Map<string, Map<string, number>>;
+  /** Per column: output index of count, sum, min, max, mean (-1 = not in the spec). */
+  multi: Map<string, number[]>;
+  numeric: Map<string, number>;
+  /** Per column: output index of each of its definition's values (-1 = not in the spec). */
+  derived: Map<string, { compute: (cell: Cell) => number[]; slots: number[] }>;
+  /** Per evidence definition and input list: its inputs, compute and output slots. */
+  evidence: { read: readonly string[]; compute: (read: CellReader) => number[]; slots: number[] }[];
+}
+
+const plans = new WeakMap<FeatureSpec, TransformPlan>();
+
+function planOf(spec: FeatureSpec): TransformPlan {
+  const known = plans.get(spec);
+  if (known) return known;
+  const terms = new Map<string, Map<string, number>>();
+  const multi = new Map<string, number[]>();
+  const numeric = new Map<string, number>();
+  const derived = new Map<string, { compute: (cell: Cell) => number[]; slots: number[] }>();
+  const evidence = new Map<string, { read: readonly string[]; compute: (read: CellReader) => number[]; slots: number[] }>();
   spec.features.forEach((ref, i) => {
     if (ref.kind === 'derived' && ref.inputs) {
       const definition = evidenceDefinition(ref.column);
       const at = definition ? definition.names.indexOf(ref.name) : -1;
       if (!definition || at < 0) throw new MscError('E_MODEL', `unknown evidence feature ${ref.column}:${ref.name}`);
       const key = `${ref.column}\u0000${ref.inputs.join('\u0000')}`;
-      let entry = evidenceIndex.get(key);
-      if (!entry) evidenceIndex.set(key, (entry = { read: new Set(ref.inputs), compute: definition.compute, slots: definition.names.map(() => -1) }));
+      let entry = evidence.get(key);
+      if (!entry) evidence.set(key, (entry = { read: [...new Set(ref.inputs)], compute: definition.compute, slots: definition.names.map(() => -1) }));
       entry.slots[at] = i;
       return;
     }
     if (ref.kind === 'term') {
-      let terms = termIndex.get(ref.column);
-      if (!terms) termIndex.set(ref.column, (terms = new Map()));
-      terms.set(ref.term, i);
+      let columnTerms = terms.get(ref.column);
+      if (!columnTerms) terms.set(ref.column, (columnTerms = new Map()));
+      columnTerms.set(ref.term, i);
     } else if (ref.kind === 'multi') {
-      let slots = multiIndex.get(ref.column);
-      if (!slots) multiIndex.set(ref.column, (slots = [-1, -1, -1, -1, -1]));
+      let slots = multi.get(ref.column);
+      if (!slots) multi.set(ref.column, (slots = [-1, -1, -1, -1, -1]));
       slots[MULTI_STATS.indexOf(ref.stat)] = i;
     } else if (ref.kind === 'derived') {
       const definition = derivedDefinition(ref.column);
       const at = definition ? definition.names.indexOf(ref.name) : -1;
       if (!definition || at < 0) throw new MscError('E_MODEL', `unknown derived feature ${ref.column}:${ref.name}`);
-      let entry = derivedIndex.get(ref.column);
-      if (!entry) derivedIndex.set(ref.column, (entry = { compute: definition.compute, slots: definition.names.map(() => -1) }));
+      let entry = derived.get(ref.column);
+      if (!entry) derived.set(ref.column, (entry = { compute: definition.compute, slots: definition.names.map(() => -1) }));
       entry.slots[at] = i;
     } else {
-      numericIndex.set(ref.column, i);
+      numeric.set(ref.column, i);
     }
   });
-  const data = m.data;
+  const plan = { terms, multi, numeric, derived, evidence: [...evidence.values()] };
+  plans.set(spec, plan);
+  return plan;
+}
+
+/** A source column's features: its codes, and per distinct cell the output indexes to set to 1 (terms) or values for `slots`. */
+interface ColumnWriter {
+  codes: Int32Array;
+  /** Terms: per distinct cell, the output indexes of its terms. */
+  hits?: Int32Array[];
+  /** Other kinds: output indexes, and per distinct cell `slots.length` values (flat). */
+  slots?: Int32Array;
+  values?: Float64Array;
+}
+
+/**
+ * The features of a set of rows, column by column: each source column's distinct cells computed
+ * once; rows whose cells are all the same (an archive's repeated protocols) share one feature row.
+ */
+export interface FeatureRows {
+  /** Rows given. */
+  readonly nRows: number;
+  /** Distinct feature rows (`nRows` when rows are not merged). */
+  readonly distinct: number;
+  /** Row r's distinct feature row. */
+  readonly rowOf: Int32Array;
+  /** Distinct feature rows [start, end) as a row-major matrix. */
+  matrix(start: number, end: number): FeatureMatrix;
+}
+
+/**
+ * Codes the rows' source columns and computes each distinct cell's outputs. With `merge`, rows
+ * whose every source cell is the same (the same value as a Map key sees it) become one feature
+ * row: they would get the same features anyway, cell by cell.
+ */
+export function featureRows(rows: readonly Row[], spec: FeatureSpec, options: { merge?: boolean } = {}): FeatureRows {
+  const nCols = spec.features.length;
+  const nRows = rows.length;
+  const plan = planOf(spec);
   // Version 3: timing columns in milliseconds whatever unit the export wrote (units.ts).
   const units = spec.version >= 3;
   const multiStats = (column: string, cell: Cell) =>
@@ -163,52 +261,129 @@ export function transform(rows: readonly Row[], spec: FeatureSpec): FeatureMatri
     const value = singleNumber(cell);
     return units && hasUnitRule(column) ? numbersInMilliseconds(column, [value])[0]! : value;
   };
-  // Archives repeat their values (descriptions, image types, TE/TR) across many series: each
-  // distinct cell of a column is tokenized or parsed once, then its outputs are copied.
-  const termMemo = new Map<string, Memo<Int32Array>>();
-  const multiMemo = new Map<string, Memo<readonly number[]>>();
-  const numberMemo = new Map<string, Memo<number>>();
-  for (const column of termIndex.keys()) termMemo.set(column, new Memo());
-  for (const column of multiIndex.keys()) multiMemo.set(column, new Memo());
-  for (const column of numericIndex.keys()) numberMemo.set(column, new Memo());
-  const derivedMemo = new Map<string, Memo<readonly number[]>>();
-  for (const column of derivedIndex.keys()) derivedMemo.set(column, new Memo());
-  // Evidence reads several cells: each distinct cell of a column is parsed once (column-wise, as
-  // above), and a row's signals are combined from the parsed cells.
-  const evidenceMemo = new Map<string, Memo<EvidenceCell>>();
-  const MISSING_CELL = evidenceCell('', null);
-  rows.forEach((row, r) => {
-    const base = r * nCols;
-    for (const [column, terms] of termIndex) {
-      const hits = termMemo.get(column)!.get(row[column], (cell) => {
-        const found: number[] = [];
-        for (const term of textTerms(String(cleanValue(column, cell)), spec.maxNgram)) {
-          const i = terms.get(term);
-          if (i !== undefined) found.push(i);
-        }
-        return Int32Array.from(found);
-      });
-      for (let h = 0; h < hits.length; h++) data[base + hits[h]!] = 1;
+  const sources = [
+    ...new Set([...plan.terms.keys(), ...plan.multi.keys(), ...plan.numeric.keys(), ...plan.derived.keys(), ...plan.evidence.flatMap((entry) => entry.read)]),
+  ];
+  const sourceCells = cellsOf(rows, sources);
+  const coded = new Map<string, CodedColumn>();
+  sources.forEach((column, c) => coded.set(column, codeColumn(sourceCells[c]!)));
+  const codesOf = (column: string): CodedColumn => coded.get(column)!;
+  const writers: ColumnWriter[] = [];
+  /** Values of the used slots (-1 = not in the spec) for each distinct cell. */
+  const valueWriter = (column: string, slots: readonly number[], compute: (cell: Cell) => readonly number[]): ColumnWriter => {
+    const { codes, cells } = codesOf(column);
+    const used = slots.flatMap((slot, s) => (slot >= 0 ? [s] : []));
+    const values = new Float64Array(cells.length * used.length);
+    cells.forEach((cell, k) => {
+      const computed = compute(cleanValue(column, cell));
+      used.forEach((s, u) => (values[k * used.length + u] = computed[s]!));
+    });
+    return { codes, slots: Int32Array.from(used, (s) => slots[s]!), values };
+  };
+  for (const [column, terms] of plan.terms) {
+    const { codes, cells } = codesOf(column);
+    const hits = cells.map((cell) => {
+      const found: number[] = [];
+      for (const term of textTerms(String(cleanValue(column, cell)), spec.maxNgram)) {
+        const i = terms.get(term);
+        if (i !== undefined) found.push(i);
+      }
+      return Int32Array.from(found);
+    });
+    writers.push({ codes, hits });
+  }
+  for (const [column, slots] of plan.multi) writers.push(valueWriter(column, slots, (cell) => multiStats(column, cell)));
+  for (const [column, i] of plan.numeric) writers.push(valueWriter(column, [i], (cell) => [oneNumber(column, cell)]));
+  for (const [column, { compute, slots }] of plan.derived) writers.push(valueWriter(column, slots, compute));
+  // Evidence reads several cells: each distinct cell of an input column is parsed once, and a
+  // row's signals are combined from its parsed cells.
+  const parsed = new Map<string, EvidenceCell[]>();
+  const evidence = plan.evidence.map(({ read, compute, slots }) => {
+    // only the inputs the spec recorded: an excluded column stays unseen
+    const inputs = new Map<string, { codes: Int32Array; parsed: EvidenceCell[] }>();
+    for (const column of read) {
+      const { codes, cells } = codesOf(column);
+      let cellsParsed = parsed.get(column);
+      if (!cellsParsed) parsed.set(column, (cellsParsed = cells.map((cell) => evidenceCell(column, cleanValue(column, cell)))));
+      inputs.set(column, { codes, parsed: cellsParsed });
     }
-    for (const [column, slots] of multiIndex) {
-      const stats = multiMemo.get(column)!.get(row[column], (cell) => multiStats(column, cleanValue(column, cell)));
-      for (let s = 0; s < 5; s++) if (slots[s]! >= 0) data[base + slots[s]!] = stats[s]!;
-    }
-    for (const [column, i] of numericIndex) data[base + i] = numberMemo.get(column)!.get(row[column], (cell) => oneNumber(column, cleanValue(column, cell)));
-    for (const [column, { compute, slots }] of derivedIndex) {
-      const values = derivedMemo.get(column)!.get(row[column], (cell) => compute(cleanValue(column, cell)));
-      for (let s = 0; s < slots.length; s++) if (slots[s]! >= 0) data[base + slots[s]!] = values[s]!;
-    }
-    for (const { read, compute, slots } of evidenceIndex.values()) {
-      const values = compute((column) => {
-        // only the inputs the spec recorded: an excluded column stays unseen
-        if (!read.has(column)) return MISSING_CELL;
-        let memo = evidenceMemo.get(column);
-        if (!memo) evidenceMemo.set(column, (memo = new Memo()));
-        return memo.get(row[column], (cell) => evidenceCell(column, cleanValue(column, cell)));
-      });
-      for (let s = 0; s < slots.length; s++) if (slots[s]! >= 0) data[base + slots[s]!] = values[s]!;
-    }
+    return { inputs, compute, slots };
   });
-  return m;
+
+  // Row r's representative: the first row with all its source cells; identity without merging.
+  let first: Int32Array;
+  let rowOf: Int32Array;
+  if (options.merge) {
+    ({ first, rowOf } = mergeRows(nRows, [...coded.values()]));
+  } else {
+    rowOf = new Int32Array(nRows);
+    for (let r = 0; r < nRows; r++) rowOf[r] = r;
+    first = rowOf;
+  }
+  const MISSING_CELL = evidenceCell('', null);
+  return {
+    nRows,
+    distinct: first.length,
+    rowOf,
+    matrix(start, end) {
+      const m = createFeatureMatrix(end - start, nCols);
+      const data = m.data;
+      // Row by row: the matrix is row-major, so each row's writes stay within its 4 bytes × nCols.
+      for (let d = start, base = 0; d < end; d++, base += nCols) {
+        const r = first[d]!;
+        for (const writer of writers) {
+          const code = writer.codes[r]!;
+          if (writer.hits) {
+            const hits = writer.hits[code]!;
+            for (let h = 0; h < hits.length; h++) data[base + hits[h]!] = 1;
+          } else {
+            const slots = writer.slots!;
+            const values = writer.values!;
+            for (let s = 0, at = code * slots.length; s < slots.length; s++, at++) data[base + slots[s]!] = values[at]!;
+          }
+        }
+        for (const { inputs, compute, slots } of evidence) {
+          const values = compute((column) => {
+            const input = inputs.get(column);
+            return input ? input.parsed[input.codes[r]!]! : MISSING_CELL;
+          });
+          for (let s = 0; s < slots.length; s++) if (slots[s]! >= 0) data[base + slots[s]!] = values[s]!;
+        }
+      }
+      return m;
+    },
+  };
+}
+
+/**
+ * Rows with the same code in every column merged: `rowOf[r]` is row r's group, `first[g]` the
+ * first row of group g. Exact (codes are interned column by column, no hashing).
+ */
+function mergeRows(nRows: number, columns: readonly CodedColumn[]): { first: Int32Array; rowOf: Int32Array } {
+  let group = new Int32Array(nRows);
+  let groups = 1;
+  for (const { codes, cells } of columns) {
+    // (group so far, this column's code) → new group; keys stay below groups × cells ≤ nRows².
+    const ids = new Map<number, number>();
+    const next = new Int32Array(nRows);
+    for (let r = 0; r < nRows; r++) {
+      const key = group[r]! * cells.length + codes[r]!;
+      let id = ids.get(key);
+      if (id === undefined) ids.set(key, (id = ids.size));
+      next[r] = id;
+    }
+    group = next;
+    groups = ids.size;
+  }
+  const first = new Int32Array(nRows === 0 ? 0 : groups).fill(-1);
+  for (let r = 0; r < nRows; r++) if (first[group[r]!] === -1) first[group[r]!] = r;
+  return { first, rowOf: group };
+}
+
+/**
+ * Applies a fitted spec to rows: float32 matrix in spec.features order, NaN = missing (see
+ * `featureRows`: column by column, then row by row into the matrix).
+ */
+export function transform(rows: readonly Row[], spec: FeatureSpec): FeatureMatrix {
+  return featureRows(rows, spec).matrix(0, rows.length);
 }

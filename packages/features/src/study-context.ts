@@ -98,13 +98,7 @@ const DIFFUSION_DIRECTIONALITIES = new Set(['ISOTROPIC', 'DIRECTIONAL', 'BMATRIX
 
 /** Adds study context to series rows (see the module comment). */
 export function addStudyContext(rows: readonly Row[]): StudyContextResult {
-  // Object.assign then the new cells: an object literal spreading the row with extra properties
-  // was 15× slower in V8 (4.2 s against 0.28 s for 100,000 rows).
-  const out = rows.map((row) => {
-    const copy: Row = Object.assign({}, row);
-    for (const column of STUDY_CONTEXT_COLUMN_NAMES) copy[column] = MISSING;
-    return copy;
-  });
+  const out = copiesWithContext(rows);
   const studies = new Map<string, number[]>();
   rows.forEach((row, index) => {
     if (isMissing(row.study_uid) || isMissing(row.series_uid)) return;
@@ -126,6 +120,37 @@ export function addStudyContext(rows: readonly Row[]): StudyContextResult {
     );
   }
   return { rows: out, studyContext: studies.size > 0, cappedStudies };
+}
+
+/**
+ * Each row copied, with the study context columns after its own (MISSING for now). Copies start
+ * from a template holding every key (one per run of rows with the same keys), so V8 keeps them
+ * fast objects: adding five keys to a copy of a 50-column row made it a dictionary, and reading
+ * its cells by column name (the featurizer) cost 4× more; spreading the row with the new
+ * properties in one literal was 15× slower still.
+ */
+function copiesWithContext(rows: readonly Row[]): Row[] {
+  let keys: string[] = [];
+  let template: Row = {};
+  return rows.map((row) => {
+    if (!hasKeys(row, keys)) {
+      keys = Object.keys(row);
+      const shape: Row = {};
+      for (const column of [...keys, ...STUDY_CONTEXT_COLUMN_NAMES]) shape[column] = null;
+      // JSON.parse builds an object with many keys in fast mode (computed keys added one by one do not).
+      template = JSON.parse(JSON.stringify(shape)) as Row;
+    }
+    const copy: Row = Object.assign({ ...template }, row);
+    for (const column of STUDY_CONTEXT_COLUMN_NAMES) copy[column] = MISSING;
+    return copy;
+  });
+}
+
+/** Whether the row's own keys are `keys`, in that order. */
+function hasKeys(row: Row, keys: readonly string[]): boolean {
+  let i = 0;
+  for (const column in row) if (column !== keys[i++]) return false;
+  return i === keys.length;
 }
 
 function studyColumns(series: SeriesFacts[], out: Row[]): void {

@@ -8,7 +8,7 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { MISSING, MscError, STUDY_CONTEXT_COLUMN_NAMES, inShard, type Row, type Shard } from '@msc/core';
 import { SeriesReducer, assertReducible, isTablePath, normalizeColumnName, readSeriesTable, readTable, readTableAll } from '@msc/tables';
-import { extractRows, type SkippedFile } from '@msc/extract';
+import type { SkippedFile } from '@msc/extract';
 import { MAX_STUDY_SERIES, addStudyContext } from '@msc/features';
 
 export type PredictionLevel = 'series' | 'study' | 'instance';
@@ -126,6 +126,8 @@ export async function readPredictionInputs(inputs: readonly string[], options: R
       keep(await tableRows(input, level, columnMap, options));
       continue;
     }
+    // Loaded for DICOM inputs only: tables need none of it.
+    const { extractRows } = await import('@msc/extract');
     const extracted = await extractRows([input], {
       level,
       mapRow: (row) => rename(row, columnMap),

@@ -3,11 +3,11 @@
  * class names, task), read through core's model contract, and an ONNX Runtime session on a
  * scoring thread of its own (score-thread.ts).
  */
-// onnx-proto is CommonJS assigning module.exports: only its default import is visible from ESM.
-import onnxProto from 'onnx-proto';
 import { MODEL_INPUT, MODEL_METADATA, MODEL_OUTPUTS, parseFeatureSpec, type FeatureMatrix, type FeatureSpec, type ShapEnsemble } from '@msc/features';
 import { readTreeEnsembles } from './explain.js';
+import { availableParallelism } from 'node:os';
 import { MscError, errorMessage, readInputFile } from '@msc/core';
+import { readModelHeader, type ModelOutput } from './model-header.js';
 import { ScoreThread } from './score-thread.js';
 
 export interface ModelBundle {
@@ -41,6 +41,13 @@ export interface LoadModelOptions {
    * featurizes the next batch meanwhile, so both cores still work).
    */
   threads?: number;
+  /**
+   * Scoring threads, each with its own ONNX Runtime session (default: 2 on a machine with 2 or
+   * more cores). The second starts only when a batch arrives while the first is busy (a small
+   * input never pays for it). Each session sums a row's trees alike, so a row's scores are the
+   * same whichever thread scores it.
+   */
+  scoreThreads?: number;
 }
 
 /** Loads a model and waits for ONNX Runtime to be ready; errors are E_MODEL. */
@@ -68,9 +75,9 @@ export async function openModel(path: string, options: LoadModelOptions = {}): P
   let metadata: Record<string, string>;
   let outputWidth: number | undefined;
   try {
-    const model = onnxProto.onnx.ModelProto.decode(bytes);
-    metadata = Object.fromEntries(model.metadataProps.map((entry) => [entry.key ?? '', entry.value ?? '']));
-    outputWidth = declaredOutputWidth(model, MODEL_OUTPUTS.probabilities);
+    const header = readModelHeader(bytes);
+    metadata = header.metadata;
+    outputWidth = declaredOutputWidth(header.outputs, MODEL_OUTPUTS.probabilities);
   } catch (error) {
     throw new MscError('E_MODEL', `${path} is not an ONNX model: ${errorMessage(error)}`, {
       path,
@@ -91,27 +98,40 @@ export async function openModel(path: string, options: LoadModelOptions = {}): P
     task === 'classification' ? resolveClassNames(path, metadata[MODEL_METADATA.classNames], options.classNames, options.fallbackClassNames, outputWidth) : [];
   const output = task === 'regression' ? MODEL_OUTPUTS.prediction : MODEL_OUTPUTS.probabilities;
   let ensembles: ShapEnsemble[] | undefined;
-  const thread = new ScoreThread(path, { bytes, threads: options.threads ?? 1, input: MODEL_INPUT, output });
+  const data = { bytes, threads: options.threads ?? 1, input: MODEL_INPUT, output };
+  const maxThreads = Math.max(1, options.scoreThreads ?? Math.min(2, availableParallelism()));
+  const threads = [{ thread: new ScoreThread(path, data), pending: 0 }];
+  let closed = false;
   return {
     path,
     task,
     classNames,
     spec,
     metadata,
-    ready: thread.ready,
-    score: (matrix, handOver) => thread.run(matrix, handOver),
+    ready: threads[0]!.thread.ready,
+    async score(matrix, handOver) {
+      let free = threads.reduce((best, slot) => (slot.pending < best.pending ? slot : best));
+      if (free.pending > 0 && threads.length < maxThreads && !closed) threads.push((free = { thread: new ScoreThread(path, data), pending: 0 }));
+      free.pending += 1;
+      try {
+        return await free.thread.run(matrix, handOver);
+      } finally {
+        free.pending -= 1;
+      }
+    },
     treeEnsembles: () => (ensembles ??= readTreeEnsembles(bytes, path)),
-    close: () => thread.close(),
+    close: async () => {
+      closed = true;
+      await Promise.all(threads.map((slot) => slot.thread.close()));
+    },
   };
 }
 
 /** The class count a graph declares for an output ([N, classes]), when it declares one. */
-function declaredOutputWidth(model: InstanceType<typeof onnxProto.onnx.ModelProto>, name: string): number | undefined {
-  const output = model.graph?.output?.find((value) => value.name === name);
-  const dims = output?.type?.tensorType?.shape?.dim;
-  const width = dims?.[1]?.dimValue;
-  const number = width === undefined || width === null ? undefined : Number(width);
-  return number !== undefined && number > 0 ? number : undefined;
+function declaredOutputWidth(outputs: readonly ModelOutput[], name: string): number | undefined {
+  const width = outputs.find((output) => output.name === name)?.dims[1];
+  // a negative int64 reads as a varint above 2^53: not a width
+  return width !== undefined && width > 0 && Number.isSafeInteger(width) ? width : undefined;
 }
 
 /**

@@ -3,7 +3,7 @@
  * ONNX Runtime, average probabilities over models (or majority vote), then apply heuristics.
  */
 import { MscError, MISSING, columnSpec, type Row } from '@msc/core';
-import { requiredColumns, transform } from '@msc/features';
+import { featureRows, requiredColumns, transform } from '@msc/features';
 import { combineWithModel, type CompiledRuleSet } from '@msc/heuristics';
 import type { ModelBundle } from './model-bundle.js';
 import { contributionsByName, formatExplanation, topContributions, type Contribution } from './explain.js';
@@ -44,6 +44,8 @@ export const UNCERTAIN = 'uncertain';
 
 /** Rows featurized and scored together (small enough that scoring one overlaps featurizing the next). */
 const PREDICT_BATCH_ROWS = 4096;
+/** Batches handed to the model's scoring threads before waiting for the oldest. */
+const SCORING_AHEAD = 3;
 
 /**
  * Columns the models read that the rows lack. Columns MSC added to the original's set may be
@@ -80,38 +82,50 @@ export async function predictSeries(rows: readonly Row[], models: readonly Model
   const width = first.task === 'regression' ? 1 : classes.length;
   const summed = new Float64Array(rows.length * width);
   const votes = options.vote === 'hard' ? rows.map(() => new Map<number, number>()) : undefined;
-  const add = (model: ModelBundle, start: number, values: Float32Array) => {
-    const batchRows = Math.min(PREDICT_BATCH_ROWS, rows.length - start);
+  /** Checks a batch's scores and puts them at `start` of `scores`. */
+  const store = (model: ModelBundle, scores: Float32Array, start: number, batchRows: number, values: Float32Array) => {
     if (values.length !== batchRows * width) {
       throw new MscError('E_MODEL', `${model.path} returned ${values.length / batchRows} values per series, but it has ${width} class names`, {
         path: model.path,
         hint: 'the class names do not match the model; retrain it or give the right --classes',
       });
     }
-    for (let b = 0; b < values.length / width; b++) {
-      const r = start + b;
+    scores.set(values, start * width);
+  };
+  // Rows whose cells the model reads are all the same get the same features, so each distinct
+  // feature row is scored once (ONNX Runtime scores a row alike whatever its batch: one thread
+  // per session). Featurized and scored a batch at a time: a dense matrix of every row would
+  // hold rows × features floats at once (60K series × 1,000+ features ≈ 300 MB). The model's
+  // threads score batches while this thread featurizes the next. Models one after another, so
+  // each row's probabilities are summed in model order.
+  for (const model of models) {
+    const features = featureRows(rows, model.spec, { merge: true });
+    const scores = new Float32Array(features.distinct * width);
+    // Up to SCORING_AHEAD batches in flight: the model's threads (two on two cores) stay busy
+    // while this thread featurizes the next.
+    const inFlight: { start: number; rows: number; values: Promise<Float32Array> }[] = [];
+    for (let start = 0; start < features.distinct; start += PREDICT_BATCH_ROWS) {
+      const end = Math.min(features.distinct, start + PREDICT_BATCH_ROWS);
+      const next = { start, rows: end - start, values: model.score(features.matrix(start, end), true) };
+      next.values.catch(() => undefined); // awaited below, after the batches before it
+      inFlight.push(next);
+      if (inFlight.length >= SCORING_AHEAD) {
+        const done = inFlight.shift()!;
+        store(model, scores, done.start, done.rows, await done.values);
+      }
+    }
+    for (const done of inFlight) store(model, scores, done.start, done.rows, await done.values);
+    const { rowOf } = features;
+    for (let r = 0; r < rows.length; r++) {
+      const at = rowOf[r]! * width;
       let best = 0;
       for (let c = 0; c < width; c++) {
-        const value = values[b * width + c]!;
+        const value = scores[at + c]!;
         summed[r * width + c]! += value;
-        if (value > values[b * width + best]!) best = c;
+        if (value > scores[at + best]!) best = c;
       }
       votes?.[r]!.set(best, (votes[r]!.get(best) ?? 0) + 1);
     }
-  };
-  // Featurized and scored a batch at a time: a dense matrix of every row would hold
-  // rows × features floats at once (60K series × 1,000+ features ≈ 300 MB). The model's thread
-  // scores one batch while this thread featurizes the next. Models one after another, so each
-  // row's probabilities are summed in model order.
-  for (const model of models) {
-    let scoring: { start: number; values: Promise<Float32Array> } | undefined;
-    for (let start = 0; start < rows.length; start += PREDICT_BATCH_ROWS) {
-      const next = { start, values: model.score(transform(rows.slice(start, start + PREDICT_BATCH_ROWS), model.spec), true) };
-      next.values.catch(() => undefined); // awaited below, after the batch before it
-      if (scoring) add(model, scoring.start, await scoring.values);
-      scoring = next;
-    }
-    if (scoring) add(model, scoring.start, await scoring.values);
   }
 
   const classOfRow = new Int32Array(rows.length);

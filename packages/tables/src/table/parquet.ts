@@ -57,9 +57,26 @@ export async function* readParquet(path: string, options: ReadTableOptions = {})
       rowStart = rowEnd;
       continue;
     }
-    let rows: unknown[][] = [];
+    // Column chunks as hyparquet decodes them, placed by row: asking for rows (onComplete) made
+    // hyparquet transpose the columns into row arrays, and this reader transpose them back.
+    const length = rowEnd - rowStart;
+    const data: Cell[][] = columns.map(() => new Array<Cell>(length).fill(null));
+    const columnOf = new Map(readNames.map((name, c) => [name, data[c]!]));
     try {
-      await parquetRead({ file, metadata, columns: readNames, rowStart, rowEnd, compressors, onComplete: (result: unknown[][]) => (rows = result) });
+      await parquetRead({
+        file,
+        metadata,
+        columns: readNames,
+        rowStart,
+        rowEnd,
+        compressors,
+        onChunk: ({ columnName, columnData, rowStart: chunkStart }) => {
+          const cells = columnOf.get(columnName);
+          if (!cells) return;
+          for (let i = Math.max(0, rowStart - chunkStart); i < columnData.length && chunkStart + i < rowEnd; i++)
+            cells[chunkStart + i - rowStart] = toCell(columnData[i]);
+        },
+      });
     } catch (error) {
       throw new MscError('E_TABLE_FORMAT', `${path}: cannot decode row group at row ${rowStart}: ${errorMessage(error)}`, {
         path,
@@ -67,8 +84,7 @@ export async function* readParquet(path: string, options: ReadTableOptions = {})
         hint: 'the file is damaged from that row on; write it again from its source',
       });
     }
-    const data = columns.map((_, c) => rows.map((row) => toCell(row[c])));
-    yield { columns, data, length: rows.length };
+    yield { columns, data, length };
     rowStart = rowEnd;
   }
 }

@@ -72,6 +72,7 @@ export class SeriesReducer {
   private readonly keyColumns: readonly string[];
   private readonly drop: ReadonlySet<string>;
   private blankKeys = 0;
+  private readonly reader = new CellReader();
 
   constructor(readonly options: ReduceOptions = {}) {
     this.keyColumns = options.level === 'study' ? ['study_uid'] : ['study_uid', 'series_uid'];
@@ -266,8 +267,10 @@ export class SeriesReducer {
   /** What `finish` makes of a group of one row (the same cells as accumulating it would give), into `row`. */
   private passThrough(row: Row, single: Row, cells: readonly string[]): void {
     if (this.keyColumns.length === 1) row.series_uid = normalizeForReduction(single.series_uid);
-    for (const column of cells) {
-      const cell = single[column];
+    const values = this.reader.read(single, cells);
+    for (let c = 0; c < cells.length; c++) {
+      const column = cells[c]!;
+      const cell = values[c];
       if (IMAGE_COLUMNS.has(column)) {
         const value = toNumber(cell);
         row[column] = Number.isFinite(value) ? value : null;
@@ -278,6 +281,41 @@ export class SeriesReducer {
     }
     const count = toNumber(single.number_of_images);
     row.number_of_images = Number.isFinite(count) ? count : framesOf(single[FRAMES]);
+  }
+}
+
+/**
+ * A row's cells of `columns`, in that order (undefined where the row lacks one), read with one
+ * for-in pass: `row[column]` by changing column name is V8's slowest property read (a third of
+ * passing 60K series rows through). Rows of one table share their key order, so the key → column
+ * mapping is worked out once per key order.
+ */
+class CellReader {
+  private columns: readonly string[] = [];
+  private index = new Map<string, number>();
+  private keys: string[] = [];
+  private slots: number[] = [];
+  private readonly values: (Cell | undefined)[] = [];
+
+  read(row: Row, columns: readonly string[]): readonly (Cell | undefined)[] {
+    if (columns !== this.columns) {
+      this.columns = columns;
+      this.index = new Map(columns.map((column, c) => [column, c]));
+      this.keys = [];
+    }
+    const values = this.values;
+    values.length = columns.length;
+    values.fill(undefined);
+    let k = 0;
+    for (const key in row) {
+      if (key !== this.keys[k]) {
+        this.keys = Object.keys(row);
+        this.slots = this.keys.map((name) => this.index.get(name) ?? -1);
+      }
+      const slot = this.slots[k++]!;
+      if (slot >= 0) values[slot] = row[key];
+    }
+    return values;
   }
 }
 
