@@ -49,6 +49,8 @@ export interface TrainModelOptions {
   /** Train also on copies of the rows with informative columns blanked (augment/tag-dropout.ts); seeded by params.seed. */
   tagDropout?: TagDropout;
   onRound?: (fold: number, info: RoundInfo) => void;
+  /** Sees the feature matrix, labels and fold of every row just before cross-validation (bench/train exports them for XGBoost). */
+  onMatrix?: (prepared: { matrix: FeatureMatrix; labels: ArrayLike<number>; folds: Int32Array; nFolds: number; scored?: Uint8Array }) => void;
 }
 
 export interface TrainedModel {
@@ -112,6 +114,7 @@ export function trainModel(rows: readonly Row[], options: TrainModelOptions = {}
   const folds = Int32Array.from({ length: nRows }, (_, r) => originalFolds[sourceOf(r)]!);
   const scored = augmented ? Uint8Array.from({ length: nRows }, (_, r) => (r < rows.length ? 1 : 0)) : undefined;
   const matrix = transform(augmented ? augmented.rows : rows, spec);
+  options.onMatrix?.({ matrix, labels, folds, nFolds: foldNames.length, ...(scored ? { scored } : {}) });
 
   const cv = crossValidate(matrix, labels, folds, foldNames.length, {
     task,
