@@ -87,15 +87,35 @@ if (args[0] === '--child') {
   const dir = join(here, '../out', `cv-matrix-${series}`);
   const eta = 0.1;
   const shape = () => JSON.parse(readFileSync(join(dir, 'shape.json'), 'utf8'));
-  const out = { bench: 'train-cv', series, rounds, depth, eta, folds: 5, xgb_threads: xgbThreads, omp_wait_policy: process.env.XGB_OMP_WAIT ?? 'PASSIVE', load_before: load(), runs: [] };
+  const out = {
+    bench: 'train-cv',
+    series,
+    rounds,
+    depth,
+    eta,
+    folds: 5,
+    xgb_threads: xgbThreads,
+    omp_wait_policy: process.env.XGB_OMP_WAIT ?? 'PASSIVE',
+    load_before: load(),
+    runs: [],
+  };
   for (let i = 0; i < runs; i++) {
-    const msc = JSON.parse(execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--child', table, String(rounds), String(depth), dir], { encoding: 'utf8' }).trim().split('\n').pop());
-    const xgbOut = execFileSync('/usr/bin/python3', [join(here, 'xgb-cv.py'), dir, String(rounds), String(depth), String(eta), String(msc.classes), String(xgbThreads)], {
-      encoding: 'utf8',
-      // on a shared machine OpenMP threads that spin for a core another process holds burn CPU
-      // and wall time; passive waiting makes XGBoost's CPU seconds its work (XGB_OMP_WAIT=ACTIVE to compare)
-      env: { ...process.env, OMP_WAIT_POLICY: process.env.XGB_OMP_WAIT ?? 'PASSIVE' },
-    });
+    const msc = JSON.parse(
+      execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--child', table, String(rounds), String(depth), dir], { encoding: 'utf8' })
+        .trim()
+        .split('\n')
+        .pop(),
+    );
+    const xgbOut = execFileSync(
+      '/usr/bin/python3',
+      [join(here, 'xgb-cv.py'), dir, String(rounds), String(depth), String(eta), String(msc.classes), String(xgbThreads)],
+      {
+        encoding: 'utf8',
+        // on a shared machine OpenMP threads that spin for a core another process holds burn CPU
+        // and wall time; passive waiting makes XGBoost's CPU seconds its work (XGB_OMP_WAIT=ACTIVE to compare)
+        env: { ...process.env, OMP_WAIT_POLICY: process.env.XGB_OMP_WAIT ?? 'PASSIVE' },
+      },
+    );
     const xgb = JSON.parse(xgbOut.trim().split('\n').pop());
     const labels = new Int32Array(readFileSync(join(dir, 'labels.i32')).buffer.slice(0));
     const pred = new Int32Array(readFileSync(join(dir, 'xgb-pred.i32')).buffer.slice(0));

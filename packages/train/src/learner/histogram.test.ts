@@ -80,7 +80,7 @@ describe('histograms (HistogramWorkspace and its kernels)', () => {
     expect(two).toEqual(one);
   });
 
-  it('of every row take the dataset\'s counts and sum gradients exactly as the counting kernel does, with 1 and 2 threads', () => {
+  it("of every row take the dataset's counts and sum gradients exactly as the counting kernel does, with 1 and 2 threads", () => {
     const { ds, grad, hess } = dataset();
     const rows = Uint32Array.from(all).reverse();
     const reference = new Float64Array(3 * ds.binOffset[ds.nFeatures]!);
