@@ -13,26 +13,11 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { macroF1 } from './macro-f1.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-
-function macroF1(pred, truth, k) {
-  let sum = 0;
-  for (let c = 0; c < k; c++) {
-    let tp = 0,
-      fp = 0,
-      fn = 0;
-    for (let i = 0; i < truth.length; i++) {
-      if (pred[i] === c && truth[i] === c) tp++;
-      else if (pred[i] === c) fp++;
-      else if (truth[i] === c) fn++;
-    }
-    sum += tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn);
-  }
-  return sum / k;
-}
 
 /** One msc training in this process: table → trainModel; exports the matrix to `dir`. */
 async function mscChild(table, rounds, depth, dir) {

@@ -41,7 +41,10 @@ export function accumulateKernel(
   }
 }
 
-/** accumulateKernel without the counts: gradient and hessian sums only, in the same order. */
+/**
+ * accumulateKernel without the counts: gradient and hessian sums only, in the same order. A loop
+ * of its own rather than a flag, which the hottest loop would test on every cell.
+ */
 export function accumulateSumsKernel(
   hist: Float64Array,
   rowBegin: Uint32Array,
