@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Random } from '@msc/core';
 import { argmaxRows, predictProba, trainBooster } from '@msc/train';
+import { macroF1 } from './macro-f1.mjs';
 
 const [rows = 10000, feats = 500, rounds = 100, classes = 5, depth = 6] = process.argv.slice(2).map(Number);
 const eta = 0.1;
@@ -34,22 +35,6 @@ function makeMatrix(n) {
     }
   }
   return { matrix: { data, nRows: n, nCols: feats }, labels };
-}
-
-function macroF1(pred, truth, k) {
-  let sum = 0;
-  for (let c = 0; c < k; c++) {
-    let tp = 0,
-      fp = 0,
-      fn = 0;
-    for (let i = 0; i < truth.length; i++) {
-      if (pred[i] === c && truth[i] === c) tp++;
-      else if (pred[i] === c) fp++;
-      else if (truth[i] === c) fn++;
-    }
-    sum += tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn);
-  }
-  return sum / k;
 }
 
 function toCsv({ matrix, labels }) {

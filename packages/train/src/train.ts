@@ -61,6 +61,8 @@ export interface TrainModelOptions {
   /** Outer fold of each row (0 … folds−1) instead of the seeded study-grouped split; rows of one study must share a fold. */
   foldOfRow?: Int32Array;
   onRound?: (fold: number, info: RoundInfo) => void;
+  /** Sees the feature matrix, labels and fold of every row just before cross-validation (bench/train exports them for XGBoost). */
+  onMatrix?: (prepared: { matrix: FeatureMatrix; labels: ArrayLike<number>; folds: Int32Array; nFolds: number; scored?: Uint8Array }) => void;
 }
 
 export interface TrainedModel {
@@ -129,6 +131,7 @@ export function trainModel(rows: readonly Row[], options: TrainModelOptions = {}
   const weights = options.weights ? Float64Array.from({ length: nRows }, (_, r) => options.weights![sourceOf(r)]!) : undefined;
   const scored = augmented ? Uint8Array.from({ length: nRows }, (_, r) => (r < rows.length ? 1 : 0)) : undefined;
   const matrix = transform(augmented ? augmented.rows : rows, spec);
+  options.onMatrix?.({ matrix, labels, folds, nFolds: foldNames.length, ...(scored ? { scored } : {}) });
 
   const cv = crossValidate(matrix, labels, folds, foldNames.length, {
     task,

@@ -48,4 +48,19 @@ describe('fitBinMapper', () => {
       for (let b = 0; b < m.nValueBins; b++) expect(bin <= b).toBe(Math.fround(x) <= m.upper[b]!);
     }
   });
+
+  it('finds the same distinct values whether a column holds few (counted) or many (sorted)', () => {
+    const few = Float32Array.of(5, 0, -0, 1, Number.NaN, 0, 1, -3);
+    const many = Float32Array.from([...few, ...Array.from({ length: 20 }, (_, i) => 100 + i)]);
+    for (const values of [few, many]) {
+      const m = fitBinMapper(values, 255);
+      // ascending; zeros are one value, written -0 as the sort writes it
+      expect(Array.from(m.upper.subarray(0, 3))).toEqual([-3, -0, 1]);
+      expect(Object.is(m.upper[1], -0)).toBe(true);
+      expect(m.missingBin).toBe(m.nValueBins);
+      expect(m.defaultBin).toBe(1);
+    }
+    expect(fitBinMapper(few, 255).nValueBins).toBe(4);
+    expect(fitBinMapper(many, 255).nValueBins).toBe(24);
+  });
 });

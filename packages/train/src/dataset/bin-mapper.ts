@@ -21,25 +21,7 @@ export interface BinMapper {
 
 /** Fits a mapper on one feature's training values (float32, NaN = missing). */
 export function fitBinMapper(values: Float32Array, maxBin: number): BinMapper {
-  let nMissing = 0;
-  for (let i = 0; i < values.length; i++) if (Number.isNaN(values[i]!)) nMissing++;
-  const sorted = new Float32Array(values.length - nMissing);
-  for (let i = 0, j = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (!Number.isNaN(v)) sorted[j++] = v;
-  }
-  sorted.sort();
-  // distinct values with counts
-  const distinct: number[] = [];
-  const counts: number[] = [];
-  for (let i = 0; i < sorted.length; i++) {
-    const v = sorted[i]!;
-    if (distinct.length > 0 && distinct[distinct.length - 1] === v) counts[counts.length - 1]!++;
-    else {
-      distinct.push(v);
-      counts.push(1);
-    }
-  }
+  const { distinct, counts, nMissing, nValues } = distinctValues(values);
   const valueBins = Math.max(1, maxBin - (nMissing > 0 ? 1 : 0));
   const uppers: number[] = [];
   if (distinct.length <= valueBins) {
@@ -47,7 +29,7 @@ export function fitBinMapper(values: Float32Array, maxBin: number): BinMapper {
   } else {
     // Greedy quantiles: close a bin once it reaches its share of the remaining rows, so heavy
     // values (e.g. 0 in a mostly-zero feature) take one bin and leave the rest to the tail.
-    let remaining = sorted.length;
+    let remaining = nValues;
     let binsLeft = valueBins;
     let inBin = 0;
     for (let i = 0; i < distinct.length; i++) {
@@ -77,6 +59,67 @@ export function fitBinMapper(values: Float32Array, maxBin: number): BinMapper {
   let defaultBin = 0;
   for (let b = 1; b < nBins; b++) if (binCounts[b]! > binCounts[defaultBin]!) defaultBin = b;
   return { upper, nValueBins, missingBin, nBins, defaultBin };
+}
+
+/** Columns with at most this many distinct values are counted without sorting. */
+const FEW_DISTINCT = 16;
+
+/**
+ * The distinct non-missing values, ascending, with their counts. Most columns (binary n-grams,
+ * flags) hold a few distinct values: they are counted in one pass; a column that turns out to
+ * hold more is sorted. Both give the same values (a -0 stands for its zeros when one was seen,
+ * as the sort puts -0 first).
+ */
+function distinctValues(values: Float32Array): { distinct: number[]; counts: number[]; nMissing: number; nValues: number } {
+  const seen = new Float64Array(FEW_DISTINCT);
+  const seenCounts = new Float64Array(FEW_DISTINCT);
+  let nSeen = 0;
+  let nMissing = 0;
+  let negativeZero = false;
+  let few = true;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v !== v) {
+      nMissing++;
+      continue;
+    }
+    let j = 0;
+    while (j < nSeen && seen[j] !== v) j++;
+    if (j === nSeen) {
+      if (nSeen === FEW_DISTINCT) {
+        few = false;
+        break;
+      }
+      seen[nSeen++] = v;
+    }
+    seenCounts[j]!++;
+    if (v === 0 && 1 / v < 0) negativeZero = true;
+  }
+  if (few) {
+    const order = Array.from({ length: nSeen }, (_, j) => j).sort((a, b) => seen[a]! - seen[b]!);
+    const distinct = order.map((j) => (seen[j] === 0 && negativeZero ? -0 : seen[j]!));
+    const counts = order.map((j) => seenCounts[j]!);
+    return { distinct, counts, nMissing, nValues: values.length - nMissing };
+  }
+  nMissing = 0;
+  for (let i = 0; i < values.length; i++) if (Number.isNaN(values[i]!)) nMissing++;
+  const sorted = new Float32Array(values.length - nMissing);
+  for (let i = 0, j = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isNaN(v)) sorted[j++] = v;
+  }
+  sorted.sort();
+  const distinct: number[] = [];
+  const counts: number[] = [];
+  for (let i = 0; i < sorted.length; i++) {
+    const v = sorted[i]!;
+    if (distinct.length > 0 && distinct[distinct.length - 1] === v) counts[counts.length - 1]!++;
+    else {
+      distinct.push(v);
+      counts.push(1);
+    }
+  }
+  return { distinct, counts, nMissing, nValues: sorted.length };
 }
 
 function binOf(upper: Float32Array, missingBin: number, value: number): number {

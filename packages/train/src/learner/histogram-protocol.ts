@@ -21,6 +21,8 @@ export const CTRL = {
   slot2: 8,
   fStart: 9,
   fEnd: 10,
+  /** Build job: 1 = sums only (the histogram of every row takes the dataset's counts). */
+  sumsOnly: 11,
   size: 16,
 } as const;
 

@@ -5,7 +5,7 @@
  */
 import { workerData } from 'node:worker_threads';
 import { CTRL, JOB, type HistogramWorkerData } from './histogram-protocol.js';
-import { accumulateKernel, scanSplitsKernel, subtractKernel } from './kernels.js';
+import { accumulateKernel, accumulateSumsKernel, scanSplitsKernel, subtractKernel } from './kernels.js';
 
 /** Polls of the job counter before the worker sleeps (tens of microseconds). */
 const SPIN_ITERATIONS = 20_000;
@@ -39,7 +39,8 @@ function serve(d: HistogramWorkerData): void {
     const hist = arena[ctrl[CTRL.slot]!]!;
     if (job === JOB.build) {
       hist.fill(0, from, to);
-      accumulateKernel(hist, rowMid, rowPtr, 1, slots, rows, ctrl[CTRL.start]!, ctrl[CTRL.end]!, grad, hess, ctrl[CTRL.gradOffset]!);
+      const accumulate = ctrl[CTRL.sumsOnly] === 1 ? accumulateSumsKernel : accumulateKernel;
+      accumulate(hist, rowMid, rowPtr, 1, slots, rows, ctrl[CTRL.start]!, ctrl[CTRL.end]!, grad, hess, ctrl[CTRL.gradOffset]!);
     } else if (job === JOB.scan) {
       scanSplitsKernel(
         hist,

@@ -19,7 +19,7 @@ import type { BinnedDataset } from '../dataset/binned-dataset.js';
 import { HistogramArena } from './histogram-arena.js';
 import { completeSparseBins, type LeafTotals } from './histogram.js';
 import { CTRL, JOB, SCAN_PARAMS, type HistogramWorkerData } from './histogram-protocol.js';
-import { accumulateKernel, SCAN, scanSplitsKernel, subtractKernel } from './kernels.js';
+import { accumulateKernel, accumulateSumsKernel, SCAN, scanSplitsKernel, subtractKernel } from './kernels.js';
 import { splitFromScan, startingBar, type SplitConstraints, type SplitInfo } from './split-finder.js';
 
 /** Leaves with fewer rows are summed by one thread (hand-off costs more than it saves). */
@@ -55,6 +55,7 @@ export class HistogramWorkspace {
   private grad: Float64Array = new Float64Array(0);
   private hess: Float64Array = new Float64Array(0);
   private seq = 0;
+  private slotCounts: Float64Array | undefined;
 
   /** `maxLive`: histograms a tree can hold at once (leaf limit + a few). */
   constructor(
@@ -92,11 +93,17 @@ export class HistogramWorkspace {
     this.arena.release(hist);
   }
 
-  /** Histogram of rows[start..start+count) of `this.rows`. */
+  /**
+   * Histogram of rows[start..start+count) of `this.rows`. A histogram of every row (a root
+   * without row sampling) sums gradients and hessians only and copies the counts, which are
+   * the dataset's own whatever the gradients.
+   */
   build(hist: Float64Array, start: number, count: number, gradOffset: number, totals: LeafTotals): void {
     const { grad, hess, ds } = this;
     const end = start + count;
     const slot = this.arena.slot(hist);
+    const sumsOnly = count === ds.nRows;
+    const accumulate = sumsOnly ? accumulateSumsKernel : accumulateKernel;
     if (count >= PARALLEL_MIN_ROWS && slot !== undefined && this.ensureWorker()) {
       const ctrl = this.ctrl;
       ctrl[CTRL.job] = JOB.build;
@@ -104,15 +111,31 @@ export class HistogramWorkspace {
       ctrl[CTRL.start] = start;
       ctrl[CTRL.end] = end;
       ctrl[CTRL.gradOffset] = gradOffset;
+      ctrl[CTRL.sumsOnly] = sumsOnly ? 1 : 0;
       const seq = this.post();
       hist.fill(0, 0, this.cutIndex);
-      accumulateKernel(hist, ds.rowPtr, this.rowMid, 0, ds.slots, this.rows, start, end, grad, hess, gradOffset);
+      accumulate(hist, ds.rowPtr, this.rowMid, 0, ds.slots, this.rows, start, end, grad, hess, gradOffset);
       this.waitFor(seq);
     } else {
       hist.fill(0);
-      accumulateKernel(hist, ds.rowPtr, ds.rowPtr, 1, ds.slots, this.rows, start, end, grad, hess, gradOffset);
+      accumulate(hist, ds.rowPtr, ds.rowPtr, 1, ds.slots, this.rows, start, end, grad, hess, gradOffset);
+    }
+    if (sumsOnly) {
+      const counts = this.datasetCounts();
+      for (let s = 0; s < counts.length; s++) hist[3 * s + 2] = counts[s]!;
     }
     completeSparseBins(hist, ds, totals);
+  }
+
+  /** Rows per stored histogram slot over the whole dataset (counted once). */
+  private datasetCounts(): Float64Array {
+    if (!this.slotCounts) {
+      const { slots } = this.ds;
+      const counts = new Float64Array(this.histLength / 3);
+      for (let k = 0; k < slots.length; k++) counts[slots[k]! / 3]!++;
+      this.slotCounts = counts;
+    }
+    return this.slotCounts;
   }
 
   /** parent ← parent − child (the larger sibling's histogram). */

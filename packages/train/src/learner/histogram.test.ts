@@ -7,7 +7,8 @@ import { Random } from '@msc/core';
 import { createFeatureMatrix } from '@msc/features';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildBinnedDataset, type BinnedDataset } from '../dataset/binned-dataset.js';
-import { leafTotals } from './histogram.js';
+import { completeSparseBins, leafTotals } from './histogram.js';
+import { accumulateKernel } from './kernels.js';
 import { HistogramWorkspace } from './histogram-workspace.js';
 import type { SplitConstraints } from './split-finder.js';
 
@@ -77,6 +78,15 @@ describe('histograms (HistogramWorkspace and its kernels)', () => {
     for (let i = 0; i < one.length; i++) expect(one[i]).toBeCloseTo(reference[i]!, 10);
     const two = built(workspaceFor(ds, 2, grad, hess), rows, grad, hess);
     expect(two).toEqual(one);
+  });
+
+  it("of every row take the dataset's counts and sum gradients exactly as the counting kernel does, with 1 and 2 threads", () => {
+    const { ds, grad, hess } = dataset();
+    const rows = Uint32Array.from(all).reverse();
+    const reference = new Float64Array(3 * ds.binOffset[ds.nFeatures]!);
+    accumulateKernel(reference, ds.rowPtr, ds.rowPtr, 1, ds.slots, rows, 0, N, grad, hess, 0);
+    completeSparseBins(reference, ds, leafTotals(rows, grad, hess));
+    for (const threads of [1, 2]) expect(built(workspaceFor(ds, threads, grad, hess), rows, grad, hess), `${threads} thread(s)`).toEqual(reference);
   });
 
   it('derive a sibling by subtraction, with 1 and 2 threads', () => {

@@ -3,10 +3,11 @@
  * own; the fold boosters together are the saved model (docs/behaviour.md §5).
  */
 import { selectRows, type FeatureMatrix } from '@msc/features';
-import { trainBooster, type RoundInfo } from '../boosting/gbdt.js';
+import { trainBooster, type LabelledMatrix, type RoundInfo } from '../boosting/gbdt.js';
 import { classificationMetrics, regressionMetrics, rocAucOneVsRest, type ClassificationMetrics, type RegressionMetrics } from '../metrics/classification.js';
 import { argmaxRows, predictProba, predictRaw, type Booster } from '../model/booster.js';
-import type { BoosterParams, Task } from '../params.js';
+import { resolveParams, type BoosterParams, type Task } from '../params.js';
+import { FoldThread, type FoldJob } from './fold-thread.js';
 import { foldRows, groupKFold, type FoldAssignment } from './folds.js';
 
 export interface CrossValidateOptions {
@@ -56,14 +57,15 @@ export function crossValidate(
 ): CrossValidationResult {
   const k = options.task === 'classification' ? (options.classNames?.length ?? maxLabel(labels) + 1) : 1;
   const outOfFold = new Float32Array(matrix.nRows * k);
-  const results: FoldResult[] = [];
   const seed = options.params?.seed ?? 42;
+  // Plan every fold first (rows, tuned parameters), then train them, two at a time when allowed.
+  const plans: FoldPlan[] = [];
   for (let f = 0; f < nFolds; f++) {
     const rows = foldRows(folds, f);
     const train = rows.train;
     const valid = options.scored ? rows.valid.filter((r) => options.scored![r] === 1) : rows.valid;
     if (valid.length === 0 || train.length === 0) continue;
-    const params = { ...options.params, ...options.tune?.(f, train) };
+    const params = { ...options.params, ...options.tune?.(f, train), seed: seed + f };
     let fitRows = train;
     let stopRows: Uint32Array | undefined;
     if ((params.early_stopping_rounds ?? 0) > 0 && options.groups) {
@@ -72,22 +74,32 @@ export function crossValidate(
       fitRows = train.filter((_, i) => inner[i] !== 0);
       stopRows = train.filter((_, i) => inner[i] === 0);
     }
-    const weights = options.weights;
-    const pick = (rows: Uint32Array) => ({
-      matrix: selectRows(matrix, rows),
-      labels: Array.from(rows, (r) => labels[r]!),
-      ...(weights ? { weights: Array.from(rows, (r) => weights[r]!) } : {}),
-    });
-    const { booster } = trainBooster(pick(fitRows), {
+    plans.push({ fold: f, params, valid, fitRows, stopRows });
+  }
+  const weights = options.weights;
+  const pick = (rows: Uint32Array): LabelledMatrix => ({
+    matrix: selectRows(matrix, rows),
+    labels: Float64Array.from(rows, (r) => labels[r]!),
+    ...(weights ? { weights: Float64Array.from(rows, (r) => weights[r]!) } : {}),
+  });
+  const job = (plan: FoldPlan, nThreads: number): FoldJob => ({
+    fold: plan.fold,
+    train: pick(plan.fitRows),
+    ...(plan.stopRows ? { validation: pick(plan.stopRows) } : {}),
+    options: {
       task: options.task,
       ...(options.classNames ? { classNames: options.classNames } : {}),
-      params: { ...params, seed: seed + f },
-      ...(stopRows ? { validation: pick(stopRows) } : {}),
-      ...(options.onRound ? { onRound: (info: RoundInfo) => options.onRound!(f, info) } : {}),
-    });
+      params: { ...plan.params, n_threads: nThreads },
+    },
+  });
+  const boosters = trainFolds(plans, job, resolveParams(options.params).n_threads, options.onRound);
+
+  const results: FoldResult[] = [];
+  for (const { fold: f, params, valid } of plans) {
+    const booster = boosters.get(f)!;
     const validMatrix = selectRows(matrix, valid);
     const validLabels = Array.from(valid, (r) => labels[r]!);
-    const result: FoldResult = { fold: f, booster, params: { ...params, seed: seed + f }, validRows: valid };
+    const result: FoldResult = { fold: f, booster, params, validRows: valid };
     if (options.task === 'classification') {
       // the booster's own class count (class names) is k; labels index it
       const probs = predictProba(booster, validMatrix);
@@ -123,6 +135,62 @@ export function crossValidate(
       Float32Array.from(scored, (r) => outOfFold[r]!),
     ),
   };
+}
+
+interface FoldPlan {
+  fold: number;
+  /** The fold's parameters (after tuning, with its seed). */
+  params: Partial<BoosterParams>;
+  valid: Uint32Array;
+  fitRows: Uint32Array;
+  stopRows: Uint32Array | undefined;
+}
+
+/**
+ * Trains the planned folds. With two threads, whole folds go to a second thread (fold-thread.ts)
+ * while this one trains another, one histogram thread each; a last odd fold waits for the other
+ * thread and trains with both (the per-node hand-off of the histogram workspace). Boosters are
+ * the same whichever thread trains them.
+ */
+function trainFolds(
+  plans: readonly FoldPlan[],
+  job: (plan: FoldPlan, nThreads: number) => FoldJob,
+  nThreads: number,
+  onRound: ((fold: number, info: RoundInfo) => void) | undefined,
+): Map<number, Booster> {
+  const boosters = new Map<number, Booster>();
+  const thread = nThreads > 1 && plans.length > 1 ? new FoldThread(onRound) : undefined;
+  const trainHere = (plan: FoldPlan, threads: number) => {
+    const { train, validation, options } = job(plan, threads);
+    const { booster } = trainBooster(train, {
+      ...options,
+      ...(validation ? { validation } : {}),
+      onRound: (info: RoundInfo) => {
+        thread?.poll();
+        onRound?.(plan.fold, info);
+      },
+    });
+    boosters.set(plan.fold, booster);
+  };
+  try {
+    const pending = [...plans];
+    while (pending.length > 0) {
+      if (thread && !thread.busy && pending.length > 1) {
+        thread.start(job(pending.shift()!, 1));
+        trainHere(pending.shift()!, 1);
+      } else {
+        // a last fold while the other thread is busy: wait for it, then train this one on both
+        if (thread?.busy && pending.length === 1) thread.wait();
+        trainHere(pending.shift()!, thread?.busy ? 1 : nThreads);
+      }
+      thread?.poll();
+    }
+    thread?.wait();
+    for (const plan of plans) if (!boosters.has(plan.fold)) boosters.set(plan.fold, thread!.take(plan.fold)!);
+  } finally {
+    thread?.dispose();
+  }
+  return boosters;
 }
 
 function maxLabel(labels: ArrayLike<number>): number {
