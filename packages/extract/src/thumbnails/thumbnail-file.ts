@@ -58,7 +58,8 @@ export function placeFrom(acquisition: number | undefined, instance: number | un
 
 export function placeOf(path: string, buffer: ReadBuffer): Place {
   try {
-    const { elements } = readHeaderSync(path, PLACE_OPTIONS, buffer);
+    // no `admit` callback: a header always comes back (or the read throws)
+    const { elements } = readHeaderSync(path, PLACE_OPTIONS, buffer)!;
     return placeFrom(
       numbers(elements.get(ACQUISITION_NUMBER))[0],
       numbers(elements.get(INSTANCE_NUMBER))[0],
