@@ -3,6 +3,8 @@
  * series belongs to shard `shardOf(study_uid, n)` — every series of a study in one part, so each
  * part classifies its studies with all their series in view (study context, series groups) — the
  * same on every machine and run, so n batch jobs together cover each series exactly once.
+ * msc-extract's `--shard-by folder` instead picks a file's part by its folder (`folderShardOf`),
+ * known before the file is read: each job walks and reads only its own folders.
  */
 import { MscError } from './errors.js';
 
@@ -26,6 +28,26 @@ export function fnv1a(text: string): number {
 export function shardOf(key: string, count: number): number {
   return (fnv1a(key) % count) + 1;
 }
+
+/**
+ * The 1-based shard of a folder (its path below the input, '/'-separated) among `count`: FNV-1a
+ * with murmur3's final mix, because folder names often differ only in their last characters
+ * (`series_000`, `series_004`, …) and plain FNV-1a's low bits then follow those characters' low
+ * bits (with n = 4, every name ending in 0, 4 or 8 would land in one part).
+ */
+export function folderShardOf(folder: string, count: number): number {
+  let hash = fnv1a(folder);
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  hash ^= hash >>> 16;
+  return ((hash >>> 0) % count) + 1;
+}
+
+/** What msc-extract decides a file's shard by: its study (exact for any layout) or its folder (decided before reading). */
+export type ShardBy = 'study' | 'folder';
+export const SHARD_BY: readonly ShardBy[] = ['study', 'folder'];
 
 /** The key a series is sharded by. */
 export function seriesShardKey(studyUid: string, seriesUid: string): string {
@@ -57,21 +79,35 @@ export interface ShardRecord {
   shard: string;
   /** The binary that wrote the part. */
   tool: string;
+  /** `folder` for msc-extract `--shard-by folder` (absent: by study, as every older part). */
+  by?: 'folder';
+  /** With `by: folder`: the folder levels a part's folders are named by (`--shard-depth`). */
+  depth?: number;
+}
+
+/** A part's record as read: its shard, and what it was split by. */
+export interface ShardOfPart extends Shard {
+  by: ShardBy;
+  /** With `by: 'folder'`. */
+  depth?: number;
 }
 
 export function shardRecordPath(output: string): string {
   return `${output}.shard.json`;
 }
 
-export function shardRecord(shard: Shard, tool: string): string {
-  return `${JSON.stringify({ shard: `${shard.index}/${shard.count}`, tool } satisfies ShardRecord)}\n`;
+export function shardRecord(shard: Shard, tool: string, folder?: { depth: number }): string {
+  const record: ShardRecord = { shard: `${shard.index}/${shard.count}`, tool, ...(folder ? { by: 'folder', depth: folder.depth } : {}) };
+  return `${JSON.stringify(record)}\n`;
 }
 
 /** The shard a part's record names; undefined without a record (parts of older versions, or renamed files). */
-export function readShardRecord(text: string): Shard | undefined {
+export function readShardRecord(text: string): ShardOfPart | undefined {
   try {
     const record = JSON.parse(text) as Partial<ShardRecord>;
-    return typeof record.shard === 'string' ? parseShard(record.shard) : undefined;
+    if (typeof record.shard !== 'string') return undefined;
+    const shard = parseShard(record.shard);
+    return record.by === 'folder' ? { ...shard, by: 'folder', ...(typeof record.depth === 'number' ? { depth: record.depth } : {}) } : { ...shard, by: 'study' };
   } catch {
     return undefined;
   }

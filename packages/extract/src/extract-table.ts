@@ -45,6 +45,11 @@ export interface ExtractSummary {
   imageFeaturesMissing?: Record<string, number>;
   /** With thumbnails: series drawn, and series given the placeholder (each listed in the skipped-files report). */
   thumbnails?: { dir: string; decoded: number; placeholders: number };
+  /**
+   * With a folder shard: the folder keys at the shard depth (every shard sees them all), and how
+   * many are this shard's. Fewer keys than shards leaves shards empty: a deeper depth spreads them.
+   */
+  shardFolders?: { all: number; own: number };
   /** What `resume` found and repaired (damaged parts, stale temporary files), in words. */
   notes: string[];
   seconds: number;
@@ -138,6 +143,13 @@ function summarize(skipped: readonly { reason: string }[]): Record<string, numbe
   return counts;
 }
 
+/** The shard in a run's identity: `k/n` by study (as older runs wrote it), `k/n by folder, depth D`. */
+function shardIdentity(options: ExtractOptions): string | null {
+  if (options.shard) return `${options.shard.index}/${options.shard.count}`;
+  const folder = options.folderShard;
+  return folder ? `${folder.shard.index}/${folder.shard.count} by folder, depth ${folder.depth}` : null;
+}
+
 const seriesKeyOf = (row: Row) => seriesShardKey(String(row.study_uid), String(row.series_uid));
 
 async function* rowsOf(path: string): AsyncGenerator<Row[]> {
@@ -185,7 +197,7 @@ async function extractLocked(
     {
       inputs: inputs.map((input) => resolve(input)),
       perSeries,
-      shard: options.shard ? `${options.shard.index}/${options.shard.count}` : null,
+      shard: shardIdentity(options),
       pattern: options.pattern ?? null,
       maxDepth: options.maxDepth ?? null,
       featureTypes: image ? ['metadata', 'image'] : ['metadata'],
@@ -261,9 +273,21 @@ async function extractLocked(
     }
   };
   // Rows are filtered here, not in extractBatches, so that `files` counts every file looked at.
-  const { keepRow, ...extractOptions } = options;
+  const { keepRow, folderShard, ...extractOptions } = options;
+  const folderKeys = new Map<string, boolean>();
   const readOptions = {
     ...extractOptions,
+    ...(folderShard
+      ? {
+          folderShard: {
+            ...folderShard,
+            onFolder: (key: string, own: boolean) => {
+              folderKeys.set(key, own);
+              folderShard.onFolder?.(key, own);
+            },
+          },
+        }
+      : {}),
     skipPath: (path: string) => donePaths.has(path),
     onOtherShardFiles: (count: number) => {
       files += count;
@@ -303,7 +327,7 @@ async function extractLocked(
   const allSkipped = [...priorSkipped];
   for await (const part of checkpoint.committed(true)) allSkipped.push(...part.skipped);
   // An empty shard of a small archive is a normal outcome for a batch job; an empty archive is not.
-  if (series.size === 0 && !shard) {
+  if (series.size === 0 && !shard && !folderShard) {
     if (options.skippedReport) await writeTable(options.skippedReport, ['path', 'reason'], allSkipped as unknown as Row[]);
     await checkpoint.remove();
     throw nothingFound(inputs, files, options.skippedReport);
@@ -361,6 +385,7 @@ async function extractLocked(
     resumedFiles,
     ...(image ? { imageFeaturesMissing: summarize(imageNotes) } : {}),
     ...(thumbnails ? { thumbnails } : {}),
+    ...(folderShard ? { shardFolders: { all: folderKeys.size, own: [...folderKeys.values()].filter(Boolean).length } } : {}),
     notes,
     seconds: (performance.now() - start) / 1000,
   };

@@ -6,7 +6,7 @@
 import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { errorReason, fileKind } from '@msc/core';
+import { errorReason, fileKind, folderShardOf, type Shard } from '@msc/core';
 
 /** A glob on file names (`*`, `?`, `[...]`), as the original's `--pattern '*dcm'`. */
 function globToRegExp(pattern: string): RegExp {
@@ -46,6 +46,22 @@ export interface WalkOptions {
    * (a symbolic-link loop, an input inside another). Files the pattern leaves out are not told.
    */
   onSkipped?: (path: string, reason: string) => void;
+  /**
+   * Only the files of this shard's folders (`--shard-by folder`), decided from paths alone: a
+   * file's folder key is its path below its input ('/'-separated, so the same on every machine)
+   * cut to the first `depth` folders, or its own folder when that is shallower (files directly in
+   * an input go by the input itself, so a flat series folder is never split). Folders of other
+   * shards are not walked at all; files in another shard's shallow folder are not looked at.
+   */
+  folderShard?: FolderShard;
+}
+
+export interface FolderShard {
+  shard: Shard;
+  /** Folder levels below each input that name a part (≥ 1; 1: the input's top-level entries). */
+  depth: number;
+  /** Told of each folder key the walk decides on (every shard decides on the same keys), and whether it is this shard's. */
+  onFolder?: (key: string, own: boolean) => void;
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
@@ -77,7 +93,16 @@ export async function* walkFileBatches(inputs: readonly string[], options: WalkO
   // Folders by device and inode: a folder reached twice (a link, an input inside another) is walked once.
   const walked = new Set<string>();
   const inputFiles = new Set<string>();
-  async function* walk(dir: string, depth: number): AsyncGenerator<string[]> {
+  const folderShard = options.folderShard;
+  /** Whether the folder key `key` is this shard's (always, without a folder shard). */
+  const ownFolder = (key: string): boolean => {
+    if (!folderShard) return true;
+    const own = folderShardOf(key, folderShard.shard.count) === folderShard.shard.index;
+    folderShard.onFolder?.(key, own);
+    return own;
+  };
+  /** `dir` is `depth` folders below its input, at `key` ('/'-separated names from the input). */
+  async function* walk(dir: string, depth: number, key: string): AsyncGenerator<string[]> {
     let entries: Dirent<Buffer>[];
     try {
       const info = await stat(dir, { bigint: true });
@@ -92,11 +117,15 @@ export async function* walkFileBatches(inputs: readonly string[], options: WalkO
       skip(dir, `unreadable folder (${errorCode(error)})`);
       return;
     }
+    // Above the shard depth, a folder's own files (and entries that cannot be told apart from
+    // files: broken or unfollowed links, names that are not UTF-8) go by the folder, decided once.
+    let ownFiles: boolean | undefined = folderShard && depth < folderShard.depth ? undefined : true;
     const named: { name: string; entry: Dirent<Buffer> }[] = [];
     for (const entry of entries) {
       const name = nameText(entry.name);
-      if (name === undefined) skip(join(dir, entry.name.toString('utf8')), 'file name is not valid UTF-8 (cannot be opened by name here; rename it)');
-      else named.push({ name, entry });
+      if (name === undefined) {
+        if ((ownFiles ??= ownFolder(key))) skip(join(dir, entry.name.toString('utf8')), 'file name is not valid UTF-8 (cannot be opened by name here; rename it)');
+      } else named.push({ name, entry });
     }
     named.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     let files: string[] = [];
@@ -104,9 +133,11 @@ export async function* walkFileBatches(inputs: readonly string[], options: WalkO
       const path = join(dir, name);
       let isDirectory = entry.isDirectory();
       let isFile = entry.isFile();
+      // Another shard's file, told from its type without a stat: not looked at further.
+      if (!isDirectory && !entry.isSymbolicLink() && !(ownFiles ??= ownFolder(key))) continue;
       if (entry.isSymbolicLink()) {
         if (options.followLinks === false) {
-          skip(path, 'symbolic link (not followed)');
+          if ((ownFiles ??= ownFolder(key))) skip(path, 'symbolic link (not followed)');
           continue;
         }
         try {
@@ -114,16 +145,21 @@ export async function* walkFileBatches(inputs: readonly string[], options: WalkO
           isDirectory = target.isDirectory();
           isFile = target.isFile();
         } catch (error) {
-          skip(path, errorCode(error) === 'ELOOP' ? 'symbolic link loop' : `broken symbolic link (${errorCode(error)})`);
+          if ((ownFiles ??= ownFolder(key)))
+            skip(path, errorCode(error) === 'ELOOP' ? 'symbolic link loop' : `broken symbolic link (${errorCode(error)})`);
           continue;
         }
       }
       if (isDirectory) {
         if (options.maxDepth !== undefined && depth >= options.maxDepth) continue;
+        const childKey = key === '' ? name : `${key}/${name}`;
+        // At the shard depth a folder names its part: another shard's is not walked.
+        if (folderShard && depth + 1 === folderShard.depth && !ownFolder(childKey)) continue;
         if (files.length > 0) yield files;
         files = [];
-        yield* walk(path, depth + 1);
-      } else if (!keep(name)) continue;
+        yield* walk(path, depth + 1, childKey);
+      } else if (!(ownFiles ??= ownFolder(key))) continue;
+      else if (!keep(name)) continue;
       else if (isFile) files.push(path);
       else skip(path, 'not a regular file (FIFO, socket or device)');
     }
@@ -131,9 +167,11 @@ export async function* walkFileBatches(inputs: readonly string[], options: WalkO
   }
   for (const input of inputs) {
     const info = await stat(input);
-    if (info.isDirectory()) yield* walk(input, 0);
+    if (info.isDirectory()) yield* walk(input, 0, '');
     else if (!info.isFile()) skip(input, `not a regular file (${fileKind(info)})`);
     else if (!keep(basename(input))) continue;
+    // A file given as input is at its input's top: it goes by the input folder's key, as files directly in an input do.
+    else if (folderShard && !ownFolder('')) continue;
     else if (inputFiles.has(resolve(input))) skip(input, 'given twice');
     else {
       inputFiles.add(resolve(input));

@@ -4,10 +4,13 @@
  * (path) are in walk order — folders and files by name, depth first, which is comparing paths
  * segment by segment; series tables and predictions are sorted by series key, as the reducer
  * sorts them. A key found in two parts means the parts are not shards of one run (except in
- * skipped-file reports: every shard lists the files none of them could read).
+ * skipped-file reports: every shard lists the files none of them could read). Parts split by
+ * folder (`msc-extract --shard-by folder`) may share a study whose series lie in folders of two
+ * parts: merged, the rows are one run's, but a part predicted alone lacks the study's other series;
+ * such studies are reported.
  */
 import { readFile } from 'node:fs/promises';
-import { MscError, normalizeForReduction, readShardRecord, shardRecordPath, type Row, type Shard } from '@msc/core';
+import { MISSING, MscError, normalizeForReduction, readShardRecord, shardRecordPath, type Row, type ShardOfPart } from '@msc/core';
 import { readTableAll, writeTable } from '@msc/tables';
 
 export type MergeOrder = 'walk' | 'series';
@@ -27,6 +30,14 @@ export interface MergeSummary {
   shards: 'complete' | 'partial' | 'unchecked';
   /** The k of each missing part (`partial`). */
   missing: number[];
+  /** What the parts' records say they were split by (`unknown` without records). */
+  by: 'study' | 'folder' | 'unknown';
+  /**
+   * Studies whose rows lie in more than one part, with those parts (in the order given): with
+   * `--shard-by folder`, a study whose series are in folders of different parts. Predict the
+   * merged table, not the parts: a part alone misses the study's other series.
+   */
+  splitStudies: { study: string; parts: string[] }[];
 }
 
 export interface MergeOptions {
@@ -34,7 +45,7 @@ export interface MergeOptions {
   allowMissing?: boolean;
 }
 
-async function recordOf(part: string): Promise<Shard | undefined> {
+async function recordOf(part: string): Promise<ShardOfPart | undefined> {
   try {
     return readShardRecord(await readFile(shardRecordPath(part), 'utf8'));
   } catch {
@@ -43,16 +54,24 @@ async function recordOf(part: string): Promise<Shard | undefined> {
 }
 
 /** Which of the n parts are here, by the parts' records: refuses mixed n and parts given twice. */
-async function checkShards(parts: readonly string[], options: MergeOptions): Promise<Pick<MergeSummary, 'shards' | 'missing'>> {
+async function checkShards(parts: readonly string[], options: MergeOptions): Promise<Pick<MergeSummary, 'shards' | 'missing' | 'by'>> {
   const records = await Promise.all(parts.map(recordOf));
   const known = records.flatMap((record, i) => (record ? [{ record, part: parts[i]! }] : []));
-  if (known.length === 0) return { shards: 'unchecked', missing: [] };
-  const count = known[0]!.record.count;
+  if (known.length === 0) return { shards: 'unchecked', missing: [], by: 'unknown' };
+  const first = known[0]!;
+  const count = first.record.count;
+  const splitBy = (record: ShardOfPart) => (record.by === 'folder' ? `--shard-by folder --shard-depth ${record.depth ?? 1}` : '--shard-by study');
   const byIndex = new Map<number, string>();
   for (const { record, part } of known) {
     if (record.count !== count) {
-      throw new MscError('E_BAD_DATA', `${part} is part ${record.index}/${record.count} but ${known[0]!.part} is part ${known[0]!.record.index}/${count}`, {
+      throw new MscError('E_BAD_DATA', `${part} is part ${record.index}/${record.count} but ${first.part} is part ${first.record.index}/${count}`, {
         hint: 'the parts of one run come from the same command with --shard 1/n … n/n',
+      });
+    }
+    // Parts split by study and by folder (or at other depths) are not parts of one partition: rows would be missed and doubled.
+    if (splitBy(record) !== splitBy(first.record)) {
+      throw new MscError('E_BAD_DATA', `${part} was split with ${splitBy(record)} but ${first.part} with ${splitBy(first.record)}`, {
+        hint: 'the parts of one run come from the same command with --shard 1/n … n/n, the same --shard-by and --shard-depth',
       });
     }
     const twice = byIndex.get(record.index);
@@ -61,7 +80,8 @@ async function checkShards(parts: readonly string[], options: MergeOptions): Pro
     }
     byIndex.set(record.index, part);
   }
-  if (known.length < parts.length) return { shards: 'unchecked', missing: [] };
+  const by = first.record.by;
+  if (known.length < parts.length) return { shards: 'unchecked', missing: [], by };
   const missing = Array.from({ length: count }, (_, i) => i + 1).filter((index) => !byIndex.has(index));
   if (missing.length > 0 && !options.allowMissing) {
     throw new MscError(
@@ -72,7 +92,7 @@ async function checkShards(parts: readonly string[], options: MergeOptions): Pro
       },
     );
   }
-  return { shards: missing.length > 0 ? 'partial' : 'complete', missing };
+  return { shards: missing.length > 0 ? 'partial' : 'complete', missing, by };
 }
 
 /** Depth-first walk order of two paths: by name, one folder level at a time. */
@@ -140,7 +160,10 @@ export async function mergeShards(parts: readonly string[], output: string, opti
           'E_BAD_DATA',
           `${k.split('\u0000').join(' / ')} is in ${parts[earlier.part]}${earlier.part === part ? ' twice' : ` and ${parts[part]}`}`,
           {
-            hint: 'shards of one run never share a series: were the parts made with the same n, or is a part given twice?',
+            hint:
+              shards.by === 'folder' && order === 'series'
+                ? "this series' files lie in folders of two parts (--shard-by folder): split by study (the default), or rerun per instance (no --per-series) and merge those"
+                : 'shards of one run never share a series: were the parts made with the same n, or is a part given twice?',
           },
         );
       }
@@ -149,10 +172,30 @@ export async function mergeShards(parts: readonly string[], output: string, opti
     }
   });
   keyed.sort((a, b) => compare(a.key, b.key));
+  const splitStudies = studiesInSeveralParts(tables, parts, columns);
   await writeTable(
     output,
     columns,
     keyed.map((entry) => entry.row),
   );
-  return { parts: parts.length, rows: keyed.length, order, key, output, ...shards };
+  return { parts: parts.length, rows: keyed.length, order, key, output, ...shards, splitStudies };
+}
+
+/** The studies (by study_uid, blank ones aside) with rows in more than one part, and those parts. */
+function studiesInSeveralParts(tables: readonly { rows: Row[] }[], parts: readonly string[], columns: readonly string[]): MergeSummary['splitStudies'] {
+  if (!columns.includes('study_uid')) return [];
+  const partsOf = new Map<string, Set<number>>();
+  tables.forEach((table, part) => {
+    for (const row of table.rows) {
+      const study = normalizeForReduction(row['study_uid']);
+      if (study === MISSING) continue;
+      let found = partsOf.get(study);
+      if (!found) partsOf.set(study, (found = new Set()));
+      found.add(part);
+    }
+  });
+  return [...partsOf]
+    .filter(([, found]) => found.size > 1)
+    .map(([study, found]) => ({ study, parts: [...found].sort((a, b) => a - b).map((part) => parts[part]!) }))
+    .sort((a, b) => (a.study < b.study ? -1 : a.study > b.study ? 1 : 0));
 }

@@ -4,7 +4,9 @@
  */
 import {
   MscError,
+  Option,
   Progress,
+  SHARD_BY,
   atomicWriteFile,
   defineCli,
   parse,
@@ -14,6 +16,7 @@ import {
   writeSummary,
   type Command,
   type Shard,
+  type ShardBy,
 } from '@msc/core';
 import { formatFromPath } from '@msc/tables';
 import { checkpointDirFor } from '../checkpoint.js';
@@ -42,11 +45,29 @@ interface Flags {
   dicomRecursion?: number;
   nWorkers: number;
   shard?: Shard;
+  shardBy?: ShardBy;
+  shardDepth?: number;
   resume?: boolean;
   checkpointRows: number;
   featureTypes: string[];
   skippedReport?: string;
   thumbnails?: string;
+}
+
+/** The folder shard `--shard k/n --shard-by folder [--shard-depth D]` asks for; undefined when sharding by study (or not at all). */
+function folderShardOf(flags: Flags): { shard: Shard; depth: number } | undefined {
+  if (flags.shardBy === undefined && flags.shardDepth === undefined) return undefined;
+  if (!flags.shard)
+    throw new MscError('E_USAGE', `--shard-${flags.shardBy === undefined ? 'depth' : 'by'} needs --shard k/n`, {
+      hint: 'e.g. --shard 2/8 --shard-by folder for the second of eight parts, split by top-level folder',
+    });
+  if (flags.shardBy !== 'folder') {
+    if (flags.shardDepth === undefined) return undefined;
+    throw new MscError('E_USAGE', '--shard-depth applies to --shard-by folder only', {
+      hint: 'add --shard-by folder (sharding by study reads each file to learn its study; it has no depth)',
+    });
+  }
+  return { shard: flags.shard, depth: flags.shardDepth ?? 1 };
 }
 
 export const main = defineCli<Flags>({
@@ -63,6 +84,13 @@ export const main = defineCli<Flags>({
       .option('--dicom-recursion <depth>', 'folder levels to descend below each input (default: unlimited)', parse.count(0))
       .option('--n-workers <n>', 'worker threads reading headers (0: read on the main thread)', parse.count(0), defaultWorkers())
       .option('--shard <k/n>', 'only the k-th of n deterministic parts of the series (for batch jobs)', parse.via(parseShard))
+      .addOption(
+        new Option(
+          '--shard-by <key>',
+          "what --shard splits by: 'study' (default; exact for any layout, but every job reads every file's first block) or 'folder' (the folders --shard-depth levels below each input: each job walks and reads only its own; merge the parts before msc-predict)",
+        ).choices(SHARD_BY),
+      )
+      .option('--shard-depth <levels>', "with --shard-by folder: the folder level below each input that names a part (default 1: each input's top-level folders)", parse.count(1))
       .option('--resume', 'continue an interrupted run (or add new files to an existing output) instead of starting over')
       .option('--checkpoint-rows <n>', 'rows per committed part of a run (what an interruption can lose)', parse.count(1), 50_000)
       .option(
@@ -84,6 +112,7 @@ same command with --resume to continue.`,
     if (!flags.outputPath) throw new MscError('E_USAGE', 'no output given', { hint: 'add -o features.parquet (or .csv, .tsv, .json)' });
     formatFromPath(flags.outputPath);
     const output = flags.outputPath;
+    const folderShard = folderShardOf(flags);
     const progress = new Progress(io.stderr, 200);
     const workers = Math.min(flags.nWorkers, maxWorkers());
     if (workers < flags.nWorkers)
@@ -94,7 +123,8 @@ same command with --resume to continue.`,
       ...(flags.dicomRecursion !== undefined ? { maxDepth: flags.dicomRecursion } : {}),
       workers,
       image: flags.featureTypes.includes('image'),
-      ...(flags.shard ? { shard: flags.shard } : {}),
+      ...(flags.shard && !folderShard ? { shard: flags.shard } : {}),
+      ...(folderShard ? { folderShard } : {}),
       resume: flags.resume === true,
       checkpointRows: flags.checkpointRows,
       // named after the whole output name, so runs writing series.parquet and series.csv keep one report each
@@ -108,7 +138,11 @@ same command with --resume to continue.`,
         : {}),
     });
     progress.done();
-    if (flags.shard) await atomicWriteFile(shardRecordPath(output), shardRecord(flags.shard, 'msc-extract'));
+    if (flags.shard) await atomicWriteFile(shardRecordPath(output), shardRecord(flags.shard, 'msc-extract', folderShard));
+    if (folderShard && summary.shardFolders && summary.shardFolders.all < folderShard.shard.count)
+      io.stderr.write(
+        `msc-extract: note: ${summary.shardFolders.all} folder(s) at --shard-depth ${folderShard.depth} for ${folderShard.shard.count} shards: some shards are empty; a deeper --shard-depth spreads the work\n`,
+      );
     for (const note of summary.notes) io.stderr.write(`msc-extract: note: ${note}\n`);
     const skipped =
       Object.entries(summary.skipped)

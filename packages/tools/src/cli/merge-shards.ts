@@ -8,6 +8,9 @@ interface Flags {
   allowMissing?: boolean;
 }
 
+/** Split studies named one by one on stderr; the rest are counted (all are in the JSON summary). */
+const SPLIT_STUDIES_NAMED = 10;
+
 export const main = defineCli<Flags>({
   name: 'msc-merge-shards',
   writesTables: true,
@@ -21,7 +24,9 @@ export const main = defineCli<Flags>({
   helpText: `
 Order: instance tables and skipped-file reports in walk order (paths by name, folder by folder),
 series tables and predictions by study_uid, series_uid (and patient_id), as one run writes them.
-A series in two parts is an error (parts of different runs, or a part given twice).
+A series in two parts is an error (parts of different runs, or a part given twice). A study in
+two parts (msc-extract --shard-by folder, its series in folders of two parts) is a warning: the
+merged table is one run's, but predict the merged table, not the parts.
 Each sharded output has a record beside it (<part>.shard.json, written by --shard k/n): with the
 records, a missing part or a part given twice is refused; without them it cannot be checked.`,
   paths: (flags, args) => ({
@@ -37,6 +42,14 @@ records, a missing part or a part given twice is refused; without them it cannot
       io.stderr.write('msc-merge-shards: note: a part has no shard record (<part>.shard.json), so a missing part cannot be detected\n');
     if (summary.shards === 'partial')
       io.stderr.write(`msc-merge-shards: warning: parts ${summary.missing.join(', ')} are missing (--allow-missing): their series are absent\n`);
+    for (const { study, parts: found } of summary.splitStudies.slice(0, SPLIT_STUDIES_NAMED))
+      io.stderr.write(`msc-merge-shards: warning: study ${study} is in ${found.join(', ')}\n`);
+    if (summary.splitStudies.length > 0) {
+      const more = summary.splitStudies.length - SPLIT_STUDIES_NAMED;
+      io.stderr.write(
+        `msc-merge-shards: warning: ${more > 0 ? `and ${more} more; ` : ''}${summary.splitStudies.length} ${summary.splitStudies.length === 1 ? 'study lies' : 'studies lie'} in several parts (their series are in folders of different parts): predict the merged table, not the parts (a part alone lacks the study's other series)\n`,
+      );
+    }
     writeSummary(io, summary, `msc-merge-shards: ${summary.parts} parts, ${summary.rows} rows in ${summary.order} order (${summary.key}) → ${summary.output}`);
     return 0;
   },
