@@ -3,7 +3,7 @@
  * per instance (parquet and CSV, with the skipped-files reports) and msc-predict, on real DICOM
  * files of a synthetic cohort.
  */
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -82,21 +82,6 @@ describe('msc-merge-shards', () => {
       expect(await readFile(merged), ext).toEqual(await readFile(one));
       expect((await readTableAll(one)).rows).toHaveLength(cohort.labels.length);
     }
-  });
-
-  it('per-series parts made from disjoint top-level folders (docs/archive-scale.md) merge to one run too', async () => {
-    const patients = (await readdir(cohort.outDir, { withFileTypes: true }))
-      .filter((entry) => entry.isDirectory())
-      .map((entry) => join(cohort.outDir, entry.name))
-      .sort();
-    const parts: string[] = [];
-    for (let k = 1; k <= N; k++) {
-      const part = join(dir, `by-folder.${k}.parquet`);
-      await run(extractMain, [...patients.filter((_, i) => (i + 1) % N === k % N), '-o', part, '--per_series', '--n_workers', '1']);
-      parts.push(part);
-    }
-    await run(mergeMain, [...parts, '-o', join(dir, 'by-folder.parquet')]);
-    expect(await readFile(join(dir, 'by-folder.parquet'))).toEqual(await readFile(join(dir, 'series.parquet')));
   });
 
   it('refuses parts that overlap or differ in columns', async () => {
