@@ -2,7 +2,8 @@
  * The batch manifests of deploy/ as a scheduler would run them, on a tiny real cohort: each
  * parses, and its command, run with the index variables the scheduler sets (Kubernetes
  * JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID, a CI matrix), writes parts that msc-merge-shards joins
- * into the tables one msc-extract / msc-predict run writes, byte for byte. The msc-* commands are
+ * into the table one msc-extract run writes, byte for byte, and msc-predict on the merged table gives
+ * one run's predictions. The msc-* commands are
  * the built binaries of this checkout put on PATH (the image's /usr/local/bin).
  */
 import { execFileSync } from 'node:child_process';
@@ -86,14 +87,21 @@ describe('deploy manifests', () => {
     const c = container(shards);
     expect(envOf(c)['SHARDS']).toBe(String(n));
     expect(c.command).toEqual(['/bin/sh', '-c']);
-    const out = join(dir, 'k8s');
+    expect(envOf(c)['SHARD_BY']).toBe('folder');
     // As the pods run it: the container's env, the mounts at their paths, the index Kubernetes
     // sets. With SHARDS (= completions) lowered to RUN_SHARDS: the same command, fewer processes.
-    for (let index = 0; index < RUN_SHARDS; index++)
-      sh(c.args[0]!, { ...envOf(c), SHARDS: String(RUN_SHARDS), DATA_DIR: archive, OUT_DIR: out, JOB_COMPLETION_INDEX: String(index) });
-    const m = container(merge);
-    sh(m.args[0]!, { ...envOf(m), OUT_DIR: out });
-    await expectOneRun(out, RUN_SHARDS);
+    // Split by folder as written, and by study as the manifest's comment offers.
+    for (const shardBy of ['folder', 'study']) {
+      const out = join(dir, `k8s-${shardBy}`);
+      for (let index = 0; index < RUN_SHARDS; index++)
+        sh(c.args[0]!, { ...envOf(c), SHARDS: String(RUN_SHARDS), SHARD_BY: shardBy, DATA_DIR: archive, OUT_DIR: out, JOB_COMPLETION_INDEX: String(index) });
+      expect(JSON.parse(await readFile(join(out, 'parts', `series.1-of-${RUN_SHARDS}.parquet.shard.json`), 'utf8'))).toMatchObject(
+        shardBy === 'folder' ? { by: 'folder', depth: 1 } : { shard: `1/${RUN_SHARDS}` },
+      );
+      const m = container(merge);
+      sh(m.args[0]!, { ...envOf(m), OUT_DIR: out });
+      await expectOneRun(out, RUN_SHARDS);
+    }
   }, 120_000);
 
   it('SLURM: an array job (SLURM_ARRAY_TASK_ID → shard, 1-based whatever the first index), then the merge job', async () => {
