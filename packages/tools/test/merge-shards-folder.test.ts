@@ -12,6 +12,7 @@ import { captureIo, folderShardOf, type CliMain } from '@msc/core';
 import { generateCohort, type CohortResult } from '@msc/synth';
 import { readTableAll } from '@msc/tables';
 import { main as extractMain } from '@msc/extract/cli';
+import { main as predictMain } from '@msc/predict/cli';
 import { main as mergeMain } from '../src/cli/merge-shards.js';
 
 const N = 3;
@@ -90,6 +91,12 @@ describe('msc-merge-shards of --shard-by folder parts', () => {
     expect(perSeries.summary!.splitStudies).toEqual([{ study: studyUid, parts: expectedParts }]);
     expect(perSeries.err).toContain(`warning: study ${studyUid} is in ${expectedParts.join(', ')}`);
     expect(perSeries.err).toMatch(/1 study lies in several parts .*: predict the merged table, not the parts/);
+    // msc-predict knows a folder part by its record, and says so; the merged table has none.
+    const part = perSeries.parts[folderShardOf(moved, N) - 1]!;
+    const onPart = await run(predictMain, [part, '-o', join(dir, 'part-predictions.csv')]);
+    expect(onPart.err).toContain(`msc-predict: warning: ${part} is part ${folderShardOf(moved, N)}/${N} of an msc-extract --shard-by folder run`);
+    const onMerged = await run(predictMain, [perSeries.merged, '-o', join(dir, 'merged-predictions.csv')]);
+    expect(onMerged.err).not.toContain('--shard-by folder');
   });
 
   it('refuses a series split across parts per series (with a hint), and merges its instance rows', async () => {

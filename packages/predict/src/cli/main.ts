@@ -3,6 +3,7 @@
  * instance or per series) → one label per series with probabilities, confidence and the heuristic
  * rule that fired.
  */
+import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import {
   MscError,
@@ -13,6 +14,7 @@ import {
   defineCli,
   parse,
   parseShard,
+  readShardRecord,
   shardRecord,
   shardRecordPath,
   writeSummary,
@@ -109,6 +111,20 @@ async function predictFromPacs(
   return { ...result, skipped: read.skipped.map((item) => ({ path: `${item.study}/${item.instance}`, reason: item.reason })), warnings: [] };
 }
 
+/**
+ * A table that is one part of an msc-extract `--shard-by folder` run (its `<table>.shard.json` says
+ * so) may hold only some of a study's series: their study context is then incomplete.
+ */
+async function warnOfFolderParts(inputs: readonly string[], io: CliIo): Promise<void> {
+  for (const input of inputs) {
+    const record = await readFile(shardRecordPath(input), 'utf8').then(readShardRecord, () => undefined);
+    if (record?.by === 'folder')
+      io.stderr.write(
+        `msc-predict: warning: ${input} is part ${record.index}/${record.count} of an msc-extract --shard-by folder run: a study whose series lie in other parts is classified without them; merge the parts (msc-merge-shards), then predict the merged table\n`,
+      );
+  }
+}
+
 export const main = defineCli<Flags>({
   name: 'msc-predict',
   description: 'Classify MRI series (T2W, ADC, DWI, DCE, Others) from DICOM folders or metadata tables',
@@ -173,6 +189,7 @@ it is piped (a readable line on a terminal). Skipped DICOM files are listed on s
         });
       (await import('../sort-into.js')).checkSortTarget(flags.sortInto, inputs);
     }
+    await warnOfFolderParts(inputs, io);
     const heuristics = flags.heuristics ? compileRuleSet(await loadRuleSet(flags.heuristics)) : undefined;
     const started = performance.now();
     const classNames = flags.classes?.split(',').map((name) => name.trim());
