@@ -107,7 +107,9 @@ export function readShardRecord(text: string): ShardOfPart | undefined {
     const record = JSON.parse(text) as Partial<ShardRecord>;
     if (typeof record.shard !== 'string') return undefined;
     const shard = parseShard(record.shard);
-    return record.by === 'folder' ? { ...shard, by: 'folder', ...(typeof record.depth === 'number' ? { depth: record.depth } : {}) } : { ...shard, by: 'study' };
+    return record.by === 'folder'
+      ? { ...shard, by: 'folder', ...(typeof record.depth === 'number' ? { depth: record.depth } : {}) }
+      : { ...shard, by: 'study' };
   } catch {
     return undefined;
   }

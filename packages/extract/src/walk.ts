@@ -124,7 +124,8 @@ export async function* walkFileBatches(inputs: readonly string[], options: WalkO
     for (const entry of entries) {
       const name = nameText(entry.name);
       if (name === undefined) {
-        if ((ownFiles ??= ownFolder(key))) skip(join(dir, entry.name.toString('utf8')), 'file name is not valid UTF-8 (cannot be opened by name here; rename it)');
+        if ((ownFiles ??= ownFolder(key)))
+          skip(join(dir, entry.name.toString('utf8')), 'file name is not valid UTF-8 (cannot be opened by name here; rename it)');
       } else named.push({ name, entry });
     }
     named.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -145,8 +146,7 @@ export async function* walkFileBatches(inputs: readonly string[], options: WalkO
           isDirectory = target.isDirectory();
           isFile = target.isFile();
         } catch (error) {
-          if ((ownFiles ??= ownFolder(key)))
-            skip(path, errorCode(error) === 'ELOOP' ? 'symbolic link loop' : `broken symbolic link (${errorCode(error)})`);
+          if ((ownFiles ??= ownFolder(key))) skip(path, errorCode(error) === 'ELOOP' ? 'symbolic link loop' : `broken symbolic link (${errorCode(error)})`);
           continue;
         }
       }

@@ -101,7 +101,10 @@ describe('--shard-by folder', () => {
     const reported: string[] = [];
     const decided = new Map<string, boolean>();
     const onFolder = (key: string, own: boolean) => decided.set(key, own);
-    for await (const path of walkFiles([cohort.outDir], { folderShard: { shard: { index: k, count: N }, depth: 1, onFolder }, onSkipped: (path) => reported.push(path) }))
+    for await (const path of walkFiles([cohort.outDir], {
+      folderShard: { shard: { index: k, count: N }, depth: 1, onFolder },
+      onSkipped: (path) => reported.push(path),
+    }))
       walked.push(path);
     expect(walked.length).toBeGreaterThan(0);
     expect([...walked, ...reported].filter((path) => others.includes(keyOf(path)))).toEqual([]);
@@ -121,7 +124,12 @@ describe('--shard-by folder', () => {
       union.skipped.push(...part.skipped);
     }
     // The junk files lie in the patient folders, above depth 2: each went to its patient folder's part.
-    expect(union.skipped.filter((line) => line.includes('junk.bin')).map((line) => keyOf(line, 2)).sort()).toEqual(patients);
+    expect(
+      union.skipped
+        .filter((line) => line.includes('junk.bin'))
+        .map((line) => keyOf(line, 2))
+        .sort(),
+    ).toEqual(patients);
     expect(union.rows.sort()).toEqual([...whole.rows].sort());
     expect(union.skipped.sort()).toEqual([...whole.skipped].sort());
   });
@@ -184,8 +192,14 @@ describe('--shard-by folder', () => {
   it('validates the options: error [E_USAGE] with a hint', async () => {
     const out = join(dir, 'bad.tsv');
     const cases: [string[], RegExp][] = [
-      [['--shard', '1/3', '--shard-by', 'patient'], /^error \[E_USAGE\]: option '--shard-by <key>' argument 'patient' is invalid\. Allowed choices are study, folder\.\nhint: /],
-      [['--shard', '1/3', '--shard-by', 'folder', '--shard-depth', '0'], /^error \[E_USAGE\]: option '--shard-depth <levels>' argument '0' is invalid\. expected a whole number ≥ 1, not '0'\nhint: /],
+      [
+        ['--shard', '1/3', '--shard-by', 'patient'],
+        /^error \[E_USAGE\]: option '--shard-by <key>' argument 'patient' is invalid\. Allowed choices are study, folder\.\nhint: /,
+      ],
+      [
+        ['--shard', '1/3', '--shard-by', 'folder', '--shard-depth', '0'],
+        /^error \[E_USAGE\]: option '--shard-depth <levels>' argument '0' is invalid\. expected a whole number ≥ 1, not '0'\nhint: /,
+      ],
       [['--shard-by', 'folder'], /^error \[E_USAGE\]: --shard-by needs --shard k\/n\nhint: e\.g\. --shard 2\/8 --shard-by folder/],
       [['--shard', '1/3', '--shard-depth', '2'], /^error \[E_USAGE\]: --shard-depth applies to --shard-by folder only\nhint: add --shard-by folder/],
     ];

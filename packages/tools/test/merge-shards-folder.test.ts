@@ -59,7 +59,15 @@ async function shardAndMerge(archive: string, name: string, extra: string[], who
   // parts in any order: here last to first
   const given = [...parts].reverse();
   const code = await mergeMain([...given, '-o', merged], io);
-  return { one, parts, given, merged, code, err: io.err(), summary: code === 0 ? (JSON.parse(io.out()) as { splitStudies: { study: string; parts: string[] }[]; by: string }) : undefined };
+  return {
+    one,
+    parts,
+    given,
+    merged,
+    code,
+    err: io.err(),
+    summary: code === 0 ? (JSON.parse(io.out()) as { splitStudies: { study: string; parts: string[] }[]; by: string }) : undefined,
+  };
 }
 
 describe('msc-merge-shards of --shard-by folder parts', () => {
@@ -125,7 +133,9 @@ describe('msc-merge-shards of --shard-by folder parts', () => {
     for (const [i, part] of byStudy.entries()) await run(extractMain, [cohort.outDir, '-o', part, '--n-workers', '1', '--per-series', '--shard', `${i + 2}/3`]);
     const io = captureIo();
     expect(await mergeMain([byFolder, ...byStudy, '-o', join(dir, 'mixed.parquet')], io)).toBe(3);
-    expect(io.err()).toMatch(/^error \[E_BAD_DATA\]: .*mixed\.2-of-3\.parquet was split with --shard-by study but .*mixed\.1-of-3\.parquet with --shard-by folder --shard-depth 1\nhint: /);
+    expect(io.err()).toMatch(
+      /^error \[E_BAD_DATA\]: .*mixed\.2-of-3\.parquet was split with --shard-by study but .*mixed\.1-of-3\.parquet with --shard-by folder --shard-depth 1\nhint: /,
+    );
   });
 });
 

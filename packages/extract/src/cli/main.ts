@@ -90,7 +90,11 @@ export const main = defineCli<Flags>({
           "what --shard splits by: 'study' (default; exact for any layout, but every job reads every file's first block) or 'folder' (the folders --shard-depth levels below each input: each job walks and reads only its own; merge the parts before msc-predict)",
         ).choices(SHARD_BY),
       )
-      .option('--shard-depth <levels>', "with --shard-by folder: the folder level below each input that names a part (default 1: each input's top-level folders)", parse.count(1))
+      .option(
+        '--shard-depth <levels>',
+        "with --shard-by folder: the folder level below each input that names a part (default 1: each input's top-level folders)",
+        parse.count(1),
+      )
       .option('--resume', 'continue an interrupted run (or add new files to an existing output) instead of starting over')
       .option('--checkpoint-rows <n>', 'rows per committed part of a run (what an interruption can lose)', parse.count(1), 50_000)
       .option(
