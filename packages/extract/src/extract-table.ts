@@ -46,8 +46,9 @@ export interface ExtractSummary {
   /** With thumbnails: series drawn, and series given the placeholder (each listed in the skipped-files report). */
   thumbnails?: { dir: string; decoded: number; placeholders: number };
   /**
-   * With a folder shard: the folder keys at the shard depth (every shard sees them all), and how
-   * many are this shard's. Fewer keys than shards leaves shards empty: a deeper depth spreads them.
+   * With a folder shard: the folders a part was decided for (at the shard depth, and shallower
+   * ones holding files; every shard sees them all), and how many are this shard's. Fewer folders
+   * than shards leaves shards empty: a deeper depth spreads them.
    */
   shardFolders?: { all: number; own: number };
   /** What `resume` found and repaired (damaged parts, stale temporary files), in words. */
@@ -274,7 +275,7 @@ async function extractLocked(
   };
   // Rows are filtered here, not in extractBatches, so that `files` counts every file looked at.
   const { keepRow, folderShard, ...extractOptions } = options;
-  const folderKeys = new Map<string, boolean>();
+  const folders = { all: 0, own: 0 };
   const readOptions = {
     ...extractOptions,
     ...(folderShard
@@ -282,7 +283,8 @@ async function extractLocked(
           folderShard: {
             ...folderShard,
             onFolder: (key: string, own: boolean) => {
-              folderKeys.set(key, own);
+              folders.all += 1;
+              if (own) folders.own += 1;
               folderShard.onFolder?.(key, own);
             },
           },
@@ -385,7 +387,7 @@ async function extractLocked(
     resumedFiles,
     ...(image ? { imageFeaturesMissing: summarize(imageNotes) } : {}),
     ...(thumbnails ? { thumbnails } : {}),
-    ...(folderShard ? { shardFolders: { all: folderKeys.size, own: [...folderKeys.values()].filter(Boolean).length } } : {}),
+    ...(folderShard ? { shardFolders: folders } : {}),
     notes,
     seconds: (performance.now() - start) / 1000,
   };

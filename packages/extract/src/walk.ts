@@ -60,7 +60,10 @@ export interface FolderShard {
   shard: Shard;
   /** Folder levels below each input that name a part (≥ 1; 1: the input's top-level entries). */
   depth: number;
-  /** Told of each folder key the walk decides on (every shard decides on the same keys), and whether it is this shard's. */
+  /**
+   * Told of each folder the walk decides on (every shard decides on the same ones: the folders at
+   * `depth`, shallower folders that hold files, and the inputs' files once), and whether it is this shard's.
+   */
   onFolder?: (key: string, own: boolean) => void;
 }
 
@@ -101,6 +104,8 @@ export async function* walkFileBatches(inputs: readonly string[], options: WalkO
     folderShard.onFolder?.(key, own);
     return own;
   };
+  /** Whether files given as inputs are this shard's (decided once, for the first). */
+  let ownInputFiles: boolean | undefined;
   /** `dir` is `depth` folders below its input, at `key` ('/'-separated names from the input). */
   async function* walk(dir: string, depth: number, key: string): AsyncGenerator<string[]> {
     let entries: Dirent<Buffer>[];
@@ -171,7 +176,7 @@ export async function* walkFileBatches(inputs: readonly string[], options: WalkO
     else if (!info.isFile()) skip(input, `not a regular file (${fileKind(info)})`);
     else if (!keep(basename(input))) continue;
     // A file given as input is at its input's top: it goes by the input folder's key, as files directly in an input do.
-    else if (folderShard && !ownFolder('')) continue;
+    else if (folderShard && !(ownInputFiles ??= ownFolder(''))) continue;
     else if (inputFiles.has(resolve(input))) skip(input, 'given twice');
     else {
       inputFiles.add(resolve(input));

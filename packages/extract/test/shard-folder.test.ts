@@ -99,8 +99,8 @@ describe('--shard-by folder', () => {
     // The walk alone: no path, no skipped entry under another part's folder; every top-level key decided.
     const walked: string[] = [];
     const reported: string[] = [];
-    const decided = new Map<string, boolean>();
-    const onFolder = (key: string, own: boolean) => decided.set(key, own);
+    const decided: [string, boolean][] = [];
+    const onFolder = (key: string, own: boolean) => decided.push([key, own]);
     for await (const path of walkFiles([cohort.outDir], {
       folderShard: { shard: { index: k, count: N }, depth: 1, onFolder },
       onSkipped: (path) => reported.push(path),
@@ -108,7 +108,8 @@ describe('--shard-by folder', () => {
       walked.push(path);
     expect(walked.length).toBeGreaterThan(0);
     expect([...walked, ...reported].filter((path) => others.includes(keyOf(path)))).toEqual([]);
-    expect([...decided.keys()].sort()).toEqual(['', ...patients].sort()); // '' is labels.csv's: files directly in the input
+    // Each top-level folder decided once; '' is labels.csv's: files directly in the input go by the input.
+    expect(decided.map(([key]) => key).sort()).toEqual(['', ...patients].sort());
     for (const [key, own] of decided) expect(own).toBe(folderShardOf(key, N) === k);
     // By study, every part reads every file's first block: the junk files are read (and reported) by every part.
     const study = await extract('prune-study.tsv', [cohort.outDir, '--shard', `${k}/${N}`]);
