@@ -190,6 +190,18 @@ describe('--shard-by folder', () => {
     expect((await readTableAll(`${out}.skipped.csv`)).rows.map((row) => `${String(row.path)} ${String(row.reason)}`)).toEqual(once.skipped);
   });
 
+  it('spreads folder names that differ only in characters of equal low bits (plain FNV-1a mod 4 would not)', () => {
+    // '0', '4', '8' and 'A', 'E', 'I', 'M' share their low two bits: FNV-1a modulo a power of two sees only those.
+    for (const names of [
+      ['series_0', 'series_4', 'series_8'],
+      ['case_A', 'case_E', 'case_I', 'case_M'],
+    ])
+      expect(new Set(names.map((name) => folderShardOf(name, 4))).size, names.join(' ')).toBeGreaterThan(1);
+    const counts = [0, 0, 0, 0];
+    for (let i = 1; i <= 400; i++) counts[folderShardOf(`P${String(i).padStart(4, '0')}`, 4) - 1]! += 1;
+    for (const count of counts) expect(count).toBeGreaterThan(70); // 100 each on average
+  });
+
   it('validates the options: error [E_USAGE] with a hint', async () => {
     const out = join(dir, 'bad.tsv');
     const cases: [string[], RegExp][] = [
