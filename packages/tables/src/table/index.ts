@@ -11,7 +11,8 @@ import type { ColumnBatch, ReadTableOptions, Table, TableWriter, WriteTableOptio
 
 export { formatDelimitedCell, formatDelimitedLine } from './delimited.js';
 export { newRow, rowTemplate } from './row-template.js';
-import { newRow, rowTemplate } from './row-template.js';
+export { batchRows } from './batch-rows.js';
+import { batchRows } from './batch-rows.js';
 
 /** Streams a table as column batches; the format comes from the extension. */
 export function readTable(path: string, options: ReadTableOptions = {}): AsyncIterable<ColumnBatch> {
@@ -38,17 +39,6 @@ async function* checkedFirst(path: string, reader: () => AsyncIterable<ColumnBat
   yield* reader();
 }
 
-/** Rows of one batch as objects keyed by column. */
-export function batchRows(batch: ColumnBatch): Row[] {
-  const rows: Row[] = new Array(batch.length);
-  const template = rowTemplate(batch.columns);
-  for (let r = 0; r < batch.length; r++) {
-    const row = newRow(template);
-    for (let c = 0; c < batch.columns.length; c++) row[batch.columns[c]!] = batch.data[c]![r] ?? null;
-    rows[r] = row;
-  }
-  return rows;
-}
 
 export async function* readRows(path: string, options: ReadTableOptions = {}): AsyncGenerator<Row> {
   for await (const batch of readTable(path, options)) yield* batchRows(batch);
