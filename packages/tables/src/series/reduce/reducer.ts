@@ -4,9 +4,9 @@
  * Rows come in here (`add`, `addRows`); the byte scanner's cells come through cells.ts, and other
  * reducers' states (other threads) through state.ts; both use the accumulation steps below.
  */
-import { MISSING, normalizeForReduction, type Cell, type Row, type SeriesRow } from '@msc/core';
+import { MISSING, normalizeForReduction, rowFactory, type Cell, type Row, type SeriesRow } from '@msc/core';
 import { batchRows } from '../../table/batch-rows.js';
-import { newRow, rowFactory, rowTemplate } from '../../table/row-template.js';
+import { newRow, rowTemplate } from '../../table/row-template.js';
 import type { ColumnBatch } from '../../table/types.js';
 import {
   FRAMES,
