@@ -9,7 +9,7 @@ import { readJson, readJsonLines, toNestedTree } from './json.js';
 import { createParquetWriter, readParquet } from './parquet.js';
 import type { ColumnBatch, ReadTableOptions, Table, TableWriter, WriteTableOptions } from './types.js';
 
-export { formatDelimitedCell, formatDelimitedLine } from './delimited.js';
+export { formatDelimitedCell, formatDelimitedLine, formatDelimitedRows } from './delimited.js';
 export { newRow, rowTemplate } from './row-template.js';
 export { batchRows } from './batch-rows.js';
 import { batchRows } from './batch-rows.js';
