@@ -52,3 +52,10 @@ export function rowReader(columns: readonly string[]): (row: Row) => (Cell | und
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- names quoted by JSON.stringify; no value is ever code
   return new Function('row', `return [\n${body}\n];`) as (row: Row) => (Cell | undefined)[];
 }
+
+/** Whether the row's own keys are `keys`, in that order (a for-in pass, no array made). */
+export function hasKeys(row: Row, keys: readonly string[]): boolean {
+  let i = 0;
+  for (const column in row) if (column !== keys[i++]) return false;
+  return i === keys.length;
+}

@@ -31,7 +31,7 @@
  * trigger_time); a study crossing midnight sees its later phases as earlier, which only reorders
  * steps (their sizes, and so the test, are wrong only for the step across midnight).
  */
-import { MISSING, STUDY_CONTEXT_COLUMN_NAMES, isMissing, rowCopier, type Cell, type Row } from '@msc/core';
+import { MISSING, STUDY_CONTEXT_COLUMN_NAMES, hasKeys, isMissing, rowCopier, type Cell, type Row } from '@msc/core';
 import { cellNumbers } from './numeric.js';
 import { textPieces } from './tokenize.js';
 
@@ -155,12 +155,6 @@ function slowCopier(keys: readonly string[]): (row: Row) => Row {
   };
 }
 
-/** Whether the row's own keys are `keys`, in that order. */
-function hasKeys(row: Row, keys: readonly string[]): boolean {
-  let i = 0;
-  for (const column in row) if (column !== keys[i++]) return false;
-  return i === keys.length;
-}
 
 function studyColumns(series: SeriesFacts[], out: Row[]): void {
   const groupOf = new Map<number, string>();
