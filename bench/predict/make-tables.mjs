@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readTableAll, reduceToSeries, writeTable, formatDelimitedLine } from '@msc/tables';
 import { generateCohort } from '@msc/synth';
+import { Random } from '@msc/core';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -87,18 +88,6 @@ function writeInstanceTsv(tsv, columns, templateSeries, seriesOf, seriesCount) {
   renameSync(temporary, tsv);
 }
 
-/** A seeded generator of floats in [0, 1) (mulberry32): the varied table is the same on every machine. */
-function random(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Physics and geometry varied per series by a few per cent (each number of a multi-valued cell alike). */
 const JITTERED = [
   'echo_time',
@@ -155,7 +144,8 @@ export async function makeVariedTable({ out, seriesCount = 60_000, seed = 2026 }
   const templateRows = templateSeries.map((rows) => reduceToSeries(rows)[0]);
   const seriesColumns = columns.filter((column) => column !== 'file_path');
   const seriesOf = plan(seriesCount, seriesCount * 90, templateSeries.length);
-  const draw = random(seed);
+  const random = new Random(seed); // the varied table is the same on every machine
+  const draw = () => random.next();
   const rows = [];
   let studyShift = 0;
   for (let i = 0; i < seriesCount; i++) {

@@ -21,7 +21,7 @@ function literalSafe(columns: readonly string[]): boolean {
 export function rowFactory(columns: readonly string[]): ((data: ColumnCells, r: number) => Row) | undefined {
   if (!literalSafe(columns)) return undefined;
   const body = columns.map((column, c) => `${JSON.stringify(column)}: data[${c}][r]`).join(',\n');
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- keys quoted by JSON.stringify; no value is ever code
+  // eslint-disable-next-line no-new-func -- keys quoted by JSON.stringify; no value is ever code
   return new Function('data', 'r', `return {\n${body}\n};`) as (data: ColumnCells, r: number) => Row;
 }
 
@@ -37,7 +37,7 @@ export function rowCopier(keys: readonly string[], fixed: Readonly<Record<string
   const values = names.map((column) => fixed[column]!);
   const cell = (column: string) => (names.includes(column) ? `values[${names.indexOf(column)}]` : `row[${JSON.stringify(column)}]`);
   const body = [...keys, ...added].map((column) => `${JSON.stringify(column)}: ${cell(column)}`).join(',\n');
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- keys quoted by JSON.stringify; no value is ever code
+  // eslint-disable-next-line no-new-func -- keys quoted by JSON.stringify; no value is ever code
   const copy = new Function('row', 'values', `return {\n${body}\n};`) as (row: Row, values: readonly Cell[]) => Row;
   return (row) => copy(row, values);
 }
@@ -49,7 +49,7 @@ export function rowCopier(keys: readonly string[], fixed: Readonly<Record<string
  */
 export function rowReader(columns: readonly string[]): (row: Row) => (Cell | undefined)[] {
   const body = columns.map((column) => `row[${JSON.stringify(column)}]`).join(',\n');
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- names quoted by JSON.stringify; no value is ever code
+  // eslint-disable-next-line no-new-func -- names quoted by JSON.stringify; no value is ever code
   return new Function('row', `return [\n${body}\n];`) as (row: Row) => (Cell | undefined)[];
 }
 

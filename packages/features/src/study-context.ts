@@ -155,7 +155,6 @@ function slowCopier(keys: readonly string[]): (row: Row) => Row {
   };
 }
 
-
 function studyColumns(series: SeriesFacts[], out: Row[]): void {
   const groupOf = new Map<number, string>();
   for (const s of series) {

@@ -6,30 +6,46 @@
  * across batches (an instance table, where addBatch falls back to rows), study level.
  */
 import { describe, expect, it } from 'vitest';
-import type { Cell } from '@msc/core';
+import { Random, type Cell } from '@msc/core';
 import { batchRows } from '../table/batch-rows.js';
 import type { ColumnBatch } from '../table/types.js';
 import { SeriesReducer, type ReduceOptions } from './reduce/reducer.js';
 import { toState } from './reduce/state.js';
 
-/** A seeded generator (mulberry32), so a failure names a reproducible table. */
+/** A seeded generator, so a failure names a reproducible table. */
 function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const generator = new Random(seed);
+  return () => generator.next();
 }
 
-const CELLS: Cell[] = [null, '', '-', 'nan', 'NaN', ' 81 ', '81', 81, 0.5, '1e3', 'ORIGINAL\\PRIMARY\\M', 'a;b', 'a  b', '800 50 0', '50\\800', 'x\u00a0y', 'T2 TSE ax', '\t', -0];
+const CELLS: Cell[] = [
+  null,
+  '',
+  '-',
+  'nan',
+  'NaN',
+  ' 81 ',
+  '81',
+  81,
+  0.5,
+  '1e3',
+  'ORIGINAL\\PRIMARY\\M',
+  'a;b',
+  'a  b',
+  '800 50 0',
+  '50\\800',
+  'x\u00a0y',
+  'T2 TSE ax',
+  '\t',
+  -0,
+];
 
 function batch(columns: string[], length: number, draw: () => number, key: (r: number) => Cell[]): ColumnBatch {
   const data = columns.map((column, c) =>
     Array.from({ length }, (_, r): Cell => {
       if (c < 3) return key(r)[c] ?? null;
-      if (column === 'number_of_images' || column === 'number_of_frames') return draw() < 0.2 ? null : draw() < 0.5 ? String(1 + Math.floor(draw() * 40)) : 1 + Math.floor(draw() * 40);
+      if (column === 'number_of_images' || column === 'number_of_frames')
+        return draw() < 0.2 ? null : draw() < 0.5 ? String(1 + Math.floor(draw() * 40)) : 1 + Math.floor(draw() * 40);
       if (column === 'image_mean') return draw() < 0.3 ? null : draw() < 0.5 ? (draw() * 100).toFixed(3) : draw() * 100;
       return CELLS[Math.floor(draw() * CELLS.length)]!;
     }),
@@ -37,7 +53,17 @@ function batch(columns: string[], length: number, draw: () => number, key: (r: n
   return { columns, data, length };
 }
 
-const BODY = ['echo_time', 'diffusion_bvalue', 'image_type', 'series_description', 'image_mean', 'number_of_images', 'number_of_frames', 'file_path', 'site_note'];
+const BODY = [
+  'echo_time',
+  'diffusion_bvalue',
+  'image_type',
+  'series_description',
+  'image_mean',
+  'number_of_images',
+  'number_of_frames',
+  'file_path',
+  'site_note',
+];
 
 function reduceBoth(batches: ColumnBatch[], options: ReduceOptions = {}) {
   const byRows = new SeriesReducer(options);
@@ -64,7 +90,11 @@ function expectSameRows({ expected, actual, byRows, byColumns }: ReturnType<type
 describe('SeriesReducer.addBatch', () => {
   it('gives a series table the rows the row path gives (two batches, other columns in each, nulls, blank keys)', () => {
     const draw = random(7);
-    const uid = (r: number, offset: number): Cell[] => [r % 17 === 0 ? null : `P${r % 5}`, r % 23 === 0 ? '-' : `1.2.${Math.floor((r + offset) / 6)}`, `1.2.${r + offset}.9`];
+    const uid = (r: number, offset: number): Cell[] => [
+      r % 17 === 0 ? null : `P${r % 5}`,
+      r % 23 === 0 ? '-' : `1.2.${Math.floor((r + offset) / 6)}`,
+      `1.2.${r + offset}.9`,
+    ];
     const first = batch(['patient_id', 'study_uid', 'series_uid', ...BODY], 300, draw, (r) => uid(r, 0));
     const second = batch(['patient_id', 'study_uid', 'series_uid', ...BODY.slice(2), 'extra_column'], 200, draw, (r) => uid(r, 1000));
     const result = reduceBoth([first, second]);

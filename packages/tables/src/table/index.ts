@@ -39,7 +39,6 @@ async function* checkedFirst(path: string, reader: () => AsyncIterable<ColumnBat
   yield* reader();
 }
 
-
 export async function* readRows(path: string, options: ReadTableOptions = {}): AsyncGenerator<Row> {
   for await (const batch of readTable(path, options)) yield* batchRows(batch);
 }

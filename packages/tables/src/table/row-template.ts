@@ -16,4 +16,3 @@ export function rowTemplate(columns: readonly string[]): Readonly<Row> {
 export function newRow(template: Readonly<Row>): Row {
   return { ...template };
 }
-

@@ -171,7 +171,17 @@ export class SeriesReducer {
       if (!keyed) continue;
       const group = this.groups.get(keyed.id);
       if (!group) {
-        this.groups.set(keyed.id, { key: keyed.key, rows: 1, single: undefined, storedBatch: at, storedRow: r, uniques: new Map(), means: new Map(), fileCounts: [], extraFrames: 0 });
+        this.groups.set(keyed.id, {
+          key: keyed.key,
+          rows: 1,
+          single: undefined,
+          storedBatch: at,
+          storedRow: r,
+          uniques: new Map(),
+          means: new Map(),
+          fileCounts: [],
+          extraFrames: 0,
+        });
         continue;
       }
       this.multiRow = true;

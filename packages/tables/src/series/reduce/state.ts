@@ -33,16 +33,16 @@ export function toState(reducer: SeriesReducer, keep?: (id: string) => boolean):
     groups: groups.map(([id, group]) => {
       const single = reducer.singleRow(group);
       return {
-      id,
-      key: group.key,
-      rows: group.rows,
-      ...(single ? { single } : {}),
-      uniques: [...group.uniques].map(([column, values]) => [column, typeof values === 'string' ? [values] : [...values]] as [string, string[]]),
-      means: [...group.means].map(([column, mean]): [string, number, number, number[]?] =>
-        mean.values ? [column, mean.sum, mean.count, mean.values] : [column, mean.sum, mean.count],
-      ),
-      fileCounts: group.fileCounts,
-      ...(group.extraFrames > 0 ? { extraFrames: group.extraFrames } : {}),
+        id,
+        key: group.key,
+        rows: group.rows,
+        ...(single ? { single } : {}),
+        uniques: [...group.uniques].map(([column, values]) => [column, typeof values === 'string' ? [values] : [...values]] as [string, string[]]),
+        means: [...group.means].map(([column, mean]): [string, number, number, number[]?] =>
+          mean.values ? [column, mean.sum, mean.count, mean.values] : [column, mean.sum, mean.count],
+        ),
+        fileCounts: group.fileCounts,
+        ...(group.extraFrames > 0 ? { extraFrames: group.extraFrames } : {}),
       };
     }),
   };
