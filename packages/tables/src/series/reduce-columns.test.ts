@@ -107,6 +107,8 @@ describe('SeriesReducer.addBatch', () => {
     const key = (r: number): Cell[] => [`1.3.${r >> 2}`, `1.3.${r}.1`, null];
     expectSameRows(reduceBoth([batch(['study_uid', 'series_uid', 'repetition_time', ...BODY], 120, draw, key)]));
     expectSameRows(reduceBoth([batch(['study_uid', 'series_uid', 'echo_time', '__proto__', 'image_type'], 50, draw, key)]));
+    // A batch lacking a key column: every row blank, as the row path counts them.
+    expectSameRows(reduceBoth([batch(['study_uid', 'echo_time', 'image_type'], 20, draw, key)]));
   });
 
   it('falls back to rows once a series repeats: within a batch, across batches, and in later batches', () => {

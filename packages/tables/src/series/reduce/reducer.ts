@@ -152,7 +152,8 @@ export class SeriesReducer {
    * them, and later batches are added as rows.
    */
   addBatch(batch: ColumnBatch): void {
-    if (this.multiRow || this.keyColumns.length !== 2) {
+    // Study level, an instance table, or a batch without both key columns (every row blank): as rows.
+    if (this.multiRow || this.keyColumns.length !== 2 || !batch.columns.includes('study_uid') || !batch.columns.includes('series_uid')) {
       this.addRows(batchRows(batch), batch.columns);
       return;
     }
