@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readTableAll, reduceToSeries, writeTable, formatDelimitedLine } from '@msc/tables';
 import { generateCohort } from '@msc/synth';
+import { Random } from '@msc/core';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -85,6 +86,86 @@ function writeInstanceTsv(tsv, columns, templateSeries, seriesOf, seriesCount) {
   writeSync(fd, block);
   closeSync(fd);
   renameSync(temporary, tsv);
+}
+
+/** Physics and geometry varied per series by a few per cent (each number of a multi-valued cell alike). */
+const JITTERED = [
+  'echo_time',
+  'repetition_time',
+  'flip_angle',
+  'inversion_time',
+  'slice_thickness',
+  'pixel_spacing',
+  'pixel_bandwidth',
+  'sar',
+  'percent_phase_field_of_view',
+  'echo_train_length',
+  'temporal_resolution',
+  'trigger_time',
+  'image_orientation_patient',
+];
+const TIMES = ['series_time', 'acquisition_time'];
+const KEYS = new Set(['patient_id', 'study_uid', 'series_uid', 'number_of_images']);
+const WORDS = ['ax', 'sag', 'cor', 'tra', 'prostate', 'pelvis', 'repeat', 'new', 'fast', 'hr', 'small fov', 'bh', 'nav', 'moco', 'rr', 'site', 'trial'];
+
+function jitterNumber(value, factor) {
+  return Number((value * factor).toPrecision(6));
+}
+
+function jitterCell(cell, factor) {
+  if (typeof cell === 'number') return jitterNumber(cell, factor);
+  if (typeof cell !== 'string' || cell === '-' || cell === '') return cell;
+  return cell
+    .split(' ')
+    .map((part) => (part !== '' && Number.isFinite(Number(part)) ? String(jitterNumber(Number(part), factor)) : part))
+    .join(' ');
+}
+
+/** `HHMMSS.ff` moved by `seconds` (within the day). */
+function shiftTime(cell, seconds) {
+  if (typeof cell !== 'string' || !/^\d{6}/.test(cell)) return cell;
+  const total = (Number(cell.slice(0, 2)) * 3600 + Number(cell.slice(2, 4)) * 60 + Number(cell.slice(4, 6)) + seconds) % 86_400;
+  const pad = (n) => String(Math.floor(n)).padStart(2, '0');
+  return `${pad(total / 3600)}${pad((total % 3600) / 60)}${pad(total % 60)}${cell.slice(6)}`;
+}
+
+/**
+ * (c) 60,000 series whose rows are all distinct: each copies a template series (as the bench
+ * table does) but with its own description (a word and a serial appended), series number,
+ * times (a per-study and per-series shift), physics (every number of the columns above scaled by
+ * 0.95–1.05), instance count, and 2 % of its other cells blank (null). The bench table's rows
+ * repeat 819 feature rows; here every row is scored.
+ */
+export async function makeVariedTable({ out, seriesCount = 60_000, seed = 2026 }) {
+  await mkdir(out, { recursive: true });
+  const parquet = join(out, `predict-series-${seriesCount}-varied.parquet`);
+  if (existsSync(parquet)) return parquet;
+  const { columns, series: templateSeries } = await templates(out);
+  const templateRows = templateSeries.map((rows) => reduceToSeries(rows)[0]);
+  const seriesColumns = columns.filter((column) => column !== 'file_path');
+  const seriesOf = plan(seriesCount, seriesCount * 90, templateSeries.length);
+  const random = new Random(seed); // the varied table is the same on every machine
+  const draw = () => random.next();
+  const rows = [];
+  let studyShift = 0;
+  for (let i = 0; i < seriesCount; i++) {
+    const s = seriesOf(i);
+    if (i % 12 === 0) studyShift = Math.floor(draw() * 36_000);
+    const row = { ...templateRows[s.template], patient_id: s.patient, study_uid: s.study, series_uid: s.series };
+    const factor = 0.95 + draw() * 0.1;
+    for (const column of JITTERED) if (column in row) row[column] = jitterCell(row[column], factor);
+    const shift = studyShift + Math.floor(draw() * 600);
+    for (const column of TIMES) if (column in row) row[column] = shiftTime(row[column], shift);
+    const word = WORDS[Math.floor(draw() * WORDS.length)];
+    const description = typeof row.series_description === 'string' && row.series_description !== '-' ? row.series_description : 'series';
+    row.series_description = `${description}${draw() < 0.5 ? '_' : ' '}${word} ${i.toString(36)}`;
+    row.series_number = String(1 + (i % 12) + Math.floor(draw() * 3) * 100);
+    row.number_of_images = 1 + Math.floor(draw() * 200);
+    for (const column of seriesColumns) if (!KEYS.has(column) && column !== 'series_description' && draw() < 0.02) row[column] = null;
+    rows.push(row);
+  }
+  await writeTable(parquet, seriesColumns, rows);
+  return parquet;
 }
 
 /** (a) the same series, reduced, as parquet. */

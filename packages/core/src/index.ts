@@ -1,6 +1,7 @@
 export * from './errors.js';
 export * from './types.js';
 export * from './values.js';
+export { hasKeys, rowCopier, rowFactory, rowReader } from './row-builders.js';
 export * from './atomic.js';
 export * from './outputs.js';
 export * from './dicom/tags.js';

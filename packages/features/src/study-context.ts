@@ -31,7 +31,7 @@
  * trigger_time); a study crossing midnight sees its later phases as earlier, which only reorders
  * steps (their sizes, and so the test, are wrong only for the step across midnight).
  */
-import { MISSING, STUDY_CONTEXT_COLUMN_NAMES, isMissing, type Cell, type Row } from '@msc/core';
+import { MISSING, STUDY_CONTEXT_COLUMN_NAMES, hasKeys, isMissing, rowCopier, type Cell, type Row } from '@msc/core';
 import { cellNumbers } from './numeric.js';
 import { textPieces } from './tokenize.js';
 
@@ -131,26 +131,28 @@ export function addStudyContext(rows: readonly Row[]): StudyContextResult {
  */
 function copiesWithContext(rows: readonly Row[]): Row[] {
   let keys: string[] = [];
-  let template: Row = {};
+  let copy: (row: Row) => Row = () => ({});
+  const missing = Object.fromEntries(STUDY_CONTEXT_COLUMN_NAMES.map((column) => [column, MISSING]));
   return rows.map((row) => {
     if (!hasKeys(row, keys)) {
       keys = Object.keys(row);
-      const shape: Row = {};
-      for (const column of [...keys, ...STUDY_CONTEXT_COLUMN_NAMES]) shape[column] = null;
-      // JSON.parse builds an object with many keys in fast mode (computed keys added one by one do not).
-      template = JSON.parse(JSON.stringify(shape)) as Row;
+      copy = rowCopier(keys, missing) ?? slowCopier(keys);
     }
-    const copy: Row = Object.assign({ ...template }, row);
-    for (const column of STUDY_CONTEXT_COLUMN_NAMES) copy[column] = MISSING;
-    return copy;
+    return copy(row);
   });
 }
 
-/** Whether the row's own keys are `keys`, in that order. */
-function hasKeys(row: Row, keys: readonly string[]): boolean {
-  let i = 0;
-  for (const column in row) if (column !== keys[i++]) return false;
-  return i === keys.length;
+/** `rowCopier`'s result for keys an object literal cannot hold (`__proto__`): a copy of a template holding every key. */
+function slowCopier(keys: readonly string[]): (row: Row) => Row {
+  const shape: Row = {};
+  for (const column of [...keys, ...STUDY_CONTEXT_COLUMN_NAMES]) shape[column] = null;
+  // JSON.parse builds an object with many keys in fast mode (computed keys added one by one do not).
+  const template = JSON.parse(JSON.stringify(shape)) as Row;
+  return (row) => {
+    const copy: Row = Object.assign({ ...template }, row);
+    for (const column of STUDY_CONTEXT_COLUMN_NAMES) copy[column] = MISSING;
+    return copy;
+  };
 }
 
 function studyColumns(series: SeriesFacts[], out: Row[]): void {
@@ -306,11 +308,25 @@ function factsOf(row: Row, index: number): SeriesFacts {
 /** The series' time of day in seconds: earliest acquisition time, else series time, else trigger time. */
 function seriesTime(row: Row): number {
   for (const column of ['acquisition_time', 'series_time'] as const) {
-    const times = isMissing(row[column]) ? [] : String(row[column]).split(/\s+/).map(secondsOfDay).filter(Number.isFinite);
-    if (times.length > 0) return Math.min(...times);
+    const earliest = earliestTime(row[column]);
+    if (!Number.isNaN(earliest)) return earliest;
   }
   const triggers = isMissing(row.trigger_time) ? [] : cellNumbers(row.trigger_time!);
   return triggers.length > 0 ? Math.min(...triggers) / 1000 : Number.NaN;
+}
+
+/** `earliestTime` by cell (bounded, like `roundedMemo`): a dynamic scan's phases repeat their times' cells. */
+const earliestMemo = new Map<Cell, number>();
+
+/** The earliest of a cell's times (seconds of the day), NaN when it has none. */
+function earliestTime(cell: Cell | undefined): number {
+  if (cell === undefined || isMissing(cell)) return Number.NaN;
+  const known = earliestMemo.get(cell);
+  if (known !== undefined) return known;
+  const times = String(cell).split(/\s+/).map(secondsOfDay).filter(Number.isFinite);
+  const earliest = times.length > 0 ? Math.min(...times) : Number.NaN;
+  if (earliestMemo.size < 65_536) earliestMemo.set(cell, earliest);
+  return earliest;
 }
 
 /** A DICOM TM (`HHMMSS.FFFFFF`, `HHMM`, or the old `HH:MM:SS.frac`) as seconds of the day; NaN when not one. */
@@ -330,18 +346,22 @@ function text(cell: Cell | undefined): string {
   return cell === undefined || isMissing(cell) ? '' : String(cell).trim().toLowerCase();
 }
 
-/** `rounded` results by decimals and cell: most cells repeat across an archive's series. */
-const roundedMemo = new Map<string, string>();
+/**
+ * `rounded` results by decimals, then cell: most cells repeat across an archive's series (and a
+ * cell read from a table is often one string object, whose hash V8 keeps; a key joining decimals
+ * and cell was a new string to hash every call).
+ */
+const roundedMemo = [0, 1, 2, 3].map(() => new Map<Cell, string>());
 
 /** The cell's numbers rounded to `decimals` (−0 as 0), space-joined: a key that ignores float noise. */
-function rounded(cell: Cell | undefined, decimals: number): string {
+function rounded(cell: Cell | undefined, decimals: 0 | 1 | 2 | 3): string {
   if (cell === undefined || isMissing(cell)) return '';
-  const memoKey = `${decimals}\u0000${String(cell)}`;
-  const known = roundedMemo.get(memoKey);
+  const memo = roundedMemo[decimals]!;
+  const known = memo.get(cell);
   if (known !== undefined) return known;
-  const key = roundNumbers(cell!, decimals);
+  const key = roundNumbers(cell, decimals);
   // Bounded: unique-per-series cells must not grow it without end.
-  if (roundedMemo.size < 65_536) roundedMemo.set(memoKey, key);
+  if (memo.size < 65_536) memo.set(cell, key);
   return key;
 }
 

@@ -2,7 +2,7 @@
  * Series rows → one prediction per series: featurize with each model's own spec (core), score with
  * ONNX Runtime, average probabilities over models (or majority vote), then apply heuristics.
  */
-import { MscError, MISSING, columnSpec, type Row } from '@msc/core';
+import { MscError, MISSING, columnSpec, hasKeys, type Row } from '@msc/core';
 import { featureRows, requiredColumns, transform } from '@msc/features';
 import { combineWithModel, type CompiledRuleSet } from '@msc/heuristics';
 import type { ModelBundle } from './model-bundle.js';
@@ -70,7 +70,14 @@ export async function predictSeries(rows: readonly Row[], models: readonly Model
     }
   }
   const columns = new Set<string>();
-  for (const row of rows) for (const column of Object.keys(row)) columns.add(column);
+  // Rows of one table share their keys: a row's keys are listed only when they differ from the
+  // row before's (an Object.keys array per row was 60K arrays to collect).
+  let keys: string[] = [];
+  for (const row of rows) {
+    if (hasKeys(row, keys)) continue;
+    keys = Object.keys(row);
+    for (const column of keys) columns.add(column);
+  }
   const missing = rows.length > 0 ? missingColumns(models, columns) : [];
   if (missing.length > 0) {
     throw new MscError('E_MISSING_COLUMNS', `the input lacks column(s) the model needs: ${missing.join(', ')}`, {

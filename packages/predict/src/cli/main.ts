@@ -25,7 +25,7 @@ import {
 // The PACS clients, DICOM extraction (--sort-into) and their dependencies load only when used:
 // together a third of startup's module loading for a table input.
 import type { DicomWebClient, OrthancClient } from '@msc/pacs';
-import { formatDelimitedLine, formatFromPath, writeTable } from '@msc/tables';
+import { formatDelimitedLine, formatDelimitedRows, formatFromPath, writeTable } from '@msc/tables';
 import { compileRuleSet, loadRuleSet } from '@msc/heuristics';
 import { defaultModelPath } from '../default-model.js';
 import { parseColumnMap, type PredictionLevel } from '../inputs.js';
@@ -224,13 +224,7 @@ it is piped (a readable line on a terminal). Skipped DICOM files are listed on s
       }
       const { columns, rows } = result.table;
       if (!flags.output) {
-        let text = formatDelimitedLine(columns, ',');
-        for (const row of rows)
-          text += formatDelimitedLine(
-            columns.map((column) => row[column]),
-            ',',
-          );
-        io.stdout.write(text);
+        io.stdout.write(formatDelimitedLine(columns, ',') + formatDelimitedRows(rows, columns, ','));
         return 0;
       }
       await writeTable(flags.output, columns, rows);

@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import { type SeriesRow, ThreadClient, assertRegularInput, workerScriptUrl } from '@msc/core';
 import { assertUniqueColumns } from '../table/delimited.js';
 import { formatFromPath, normalizeColumnName } from '../table/format.js';
-import { batchRows, readTable } from '../table/index.js';
+import { readTable } from '../table/index.js';
 import { projectColumns } from '../table/projection.js';
 import type { ReadTableOptions } from '../table/types.js';
 import { SeriesReducer, type ReduceOptions } from './reduce/reducer.js';
@@ -53,7 +53,7 @@ export async function readSeriesTable(path: string, options: ReadSeriesOptions =
   for await (const batch of readTable(path, options)) {
     if (inputRows === 0) assertReducible(batch.columns, path);
     for (const column of batch.columns) columns.add(column);
-    reducer.addRows(batchRows(batch), batch.columns);
+    reducer.addBatch(batch);
     inputRows += batch.length;
   }
   const rows = reducer.finish();

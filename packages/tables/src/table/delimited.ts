@@ -4,7 +4,7 @@
  * records (embedded separators, doubled quotes, line breaks). Writer quotes only when needed.
  */
 import { createReadStream } from 'node:fs';
-import { type Cell, MscError, type Row, errorMessage, escapeCsvFormula, unescapeCsvFormula } from '@msc/core';
+import { type Cell, MscError, type Row, errorMessage, escapeCsvFormula, rowReader, unescapeCsvFormula } from '@msc/core';
 import { normalizeColumnName } from './format.js';
 import { projectColumns } from './projection.js';
 import type { ColumnBatch, ReadTableOptions } from './types.js';
@@ -229,11 +229,8 @@ function isPlainText(text: string, separator: ',' | '\t'): boolean {
 }
 
 export function formatDelimitedRows(rows: readonly Row[], columns: readonly string[], separator: ',' | '\t'): string {
+  const cellsOf = rowReader(columns);
   let text = '';
-  for (const row of rows)
-    text += formatDelimitedLine(
-      columns.map((column) => row[column]),
-      separator,
-    );
+  for (const row of rows) text += formatDelimitedLine(cellsOf(row), separator);
   return text;
 }

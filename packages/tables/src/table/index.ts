@@ -9,9 +9,10 @@ import { readJson, readJsonLines, toNestedTree } from './json.js';
 import { createParquetWriter, readParquet } from './parquet.js';
 import type { ColumnBatch, ReadTableOptions, Table, TableWriter, WriteTableOptions } from './types.js';
 
-export { formatDelimitedCell, formatDelimitedLine } from './delimited.js';
+export { formatDelimitedCell, formatDelimitedLine, formatDelimitedRows } from './delimited.js';
 export { newRow, rowTemplate } from './row-template.js';
-import { newRow, rowTemplate } from './row-template.js';
+export { batchRows } from './batch-rows.js';
+import { batchRows } from './batch-rows.js';
 
 /** Streams a table as column batches; the format comes from the extension. */
 export function readTable(path: string, options: ReadTableOptions = {}): AsyncIterable<ColumnBatch> {
@@ -36,18 +37,6 @@ export function readTable(path: string, options: ReadTableOptions = {}): AsyncIt
 async function* checkedFirst(path: string, reader: () => AsyncIterable<ColumnBatch>): AsyncGenerator<ColumnBatch> {
   await assertRegularInput(path);
   yield* reader();
-}
-
-/** Rows of one batch as objects keyed by column. */
-export function batchRows(batch: ColumnBatch): Row[] {
-  const rows: Row[] = new Array(batch.length);
-  const template = rowTemplate(batch.columns);
-  for (let r = 0; r < batch.length; r++) {
-    const row = newRow(template);
-    for (let c = 0; c < batch.columns.length; c++) row[batch.columns[c]!] = batch.data[c]![r] ?? null;
-    rows[r] = row;
-  }
-  return rows;
 }
 
 export async function* readRows(path: string, options: ReadTableOptions = {}): AsyncGenerator<Row> {

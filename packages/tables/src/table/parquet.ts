@@ -60,8 +60,10 @@ export async function* readParquet(path: string, options: ReadTableOptions = {})
     // Column chunks as hyparquet decodes them, placed by row: asking for rows (onComplete) made
     // hyparquet transpose the columns into row arrays, and this reader transpose them back.
     const length = rowEnd - rowStart;
-    const data: Cell[][] = columns.map(() => new Array<Cell>(length).fill(null));
-    const columnOf = new Map(readNames.map((name, c) => [name, data[c]!]));
+    // A column whose one chunk is the whole row group (hyparquet's usual case) keeps its array,
+    // its cells made cells in place; others are copied into a column of nulls.
+    const data: (Cell[] | undefined)[] = columns.map(() => undefined);
+    const indexOf = new Map(readNames.map((name, c) => [name, c]));
     try {
       await parquetRead({
         file,
@@ -71,8 +73,18 @@ export async function* readParquet(path: string, options: ReadTableOptions = {})
         rowEnd,
         compressors,
         onChunk: ({ columnName, columnData, rowStart: chunkStart }) => {
-          const cells = columnOf.get(columnName);
-          if (!cells) return;
+          const c = indexOf.get(columnName);
+          if (c === undefined) return;
+          if (data[c] === undefined && chunkStart === rowStart && columnData.length === length && Array.isArray(columnData)) {
+            const cells = columnData as unknown[];
+            for (let i = 0; i < length; i++) {
+              const value = cells[i];
+              if (typeof value !== 'string' && typeof value !== 'number' && value !== null) cells[i] = toCell(value);
+            }
+            data[c] = cells as Cell[];
+            return;
+          }
+          const cells = (data[c] ??= new Array<Cell>(length).fill(null));
           for (let i = Math.max(0, rowStart - chunkStart); i < columnData.length && chunkStart + i < rowEnd; i++)
             cells[chunkStart + i - rowStart] = toCell(columnData[i]);
         },
@@ -84,7 +96,7 @@ export async function* readParquet(path: string, options: ReadTableOptions = {})
         hint: 'the file is damaged from that row on; write it again from its source',
       });
     }
-    yield { columns, data, length };
+    yield { columns, data: data.map((cells) => cells ?? new Array<Cell>(length).fill(null)), length };
     rowStart = rowEnd;
   }
 }

@@ -30,18 +30,21 @@ export function toState(reducer: SeriesReducer, keep?: (id: string) => boolean):
   const groups = [...reducer.groups].filter(([id]) => !keep || keep(id));
   return {
     columnOrder: [...reducer.columnOrder.keys()],
-    groups: groups.map(([id, group]) => ({
-      id,
-      key: group.key,
-      rows: group.rows,
-      ...(group.single ? { single: group.single } : {}),
-      uniques: [...group.uniques].map(([column, values]) => [column, typeof values === 'string' ? [values] : [...values]] as [string, string[]]),
-      means: [...group.means].map(([column, mean]): [string, number, number, number[]?] =>
-        mean.values ? [column, mean.sum, mean.count, mean.values] : [column, mean.sum, mean.count],
-      ),
-      fileCounts: group.fileCounts,
-      ...(group.extraFrames > 0 ? { extraFrames: group.extraFrames } : {}),
-    })),
+    groups: groups.map(([id, group]) => {
+      const single = reducer.singleRow(group);
+      return {
+        id,
+        key: group.key,
+        rows: group.rows,
+        ...(single ? { single } : {}),
+        uniques: [...group.uniques].map(([column, values]) => [column, typeof values === 'string' ? [values] : [...values]] as [string, string[]]),
+        means: [...group.means].map(([column, mean]): [string, number, number, number[]?] =>
+          mean.values ? [column, mean.sum, mean.count, mean.values] : [column, mean.sum, mean.count],
+        ),
+        fileCounts: group.fileCounts,
+        ...(group.extraFrames > 0 ? { extraFrames: group.extraFrames } : {}),
+      };
+    }),
   };
 }
 
