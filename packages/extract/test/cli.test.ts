@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readTableAll } from '@msc/tables';
-import { generateCohort, type CohortResult } from '@msc/synth';
+import { MR_IMAGE_STORAGE, generateCohort, number, part10File, text, type CohortResult } from '@msc/synth';
 
 const BIN = fileURLToPath(new URL('../bin/msc-extract.mjs', import.meta.url));
 const run = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
@@ -116,5 +116,47 @@ describe('msc-extract binary', () => {
     expect(existsSync(join(dir, 'e.csv'))).toBe(false);
     expect(existsSync(join(dir, 'shallow.csv'))).toBe(false);
     expect((await readTableAll(join(dir, 'e.csv.skipped.csv'))).rows).toEqual([{ path: join(empty, 'notes.txt'), reason: 'not DICOM' }]);
+  });
+});
+
+describe('--csv-formulas in the worker threads', () => {
+  /** An MR instance whose description, protocol and manufacturer a spreadsheet would run as formulas. */
+  const formulaInstance = (index: number) => {
+    const uid = `1.2.826.0.1.3680043.8.498.7701.${index}`;
+    return part10File(MR_IMAGE_STORAGE, uid, 'explicit-little', {
+      '00080016': text('UI', MR_IMAGE_STORAGE),
+      '00080018': text('UI', uid),
+      '00080060': text('CS', 'MR'),
+      '00080070': text('LO', '+SIEMENS'),
+      '0008103E': text('LO', '=1+2'),
+      '00181030': text('LO', '@SUM(A1)'),
+      '0020000D': text('UI', '1.2.826.0.1.3680043.8.498.7701'),
+      '0020000E': text('UI', '1.2.826.0.1.3680043.8.498.7701.0'),
+      '00200013': text('IS', index),
+      '00280010': number('US', 64),
+      '00280011': number('US', 64),
+    });
+  };
+
+  it("formats the instance lines under the caller's policy: 'keep' raw, the default 'escape' with a leading '", async () => {
+    const input = join(dir, 'formulas');
+    await mkdir(input);
+    // a few files, so that both threads read some
+    for (let index = 1; index <= 6; index++) await writeFile(join(input, `${index}.dcm`), formulaInstance(index));
+    const cellsOf = async (name: string, args: string[]) => {
+      const out = join(dir, name);
+      // instance rows to CSV: the output is the threads' lines, concatenated without re-parsing
+      const result = run([input, '-o', out, '--n-workers', '2', ...args]);
+      expect(result.status, result.stderr).toBe(0);
+      const [header, ...lines] = (await readFile(out, 'utf8')).trim().split('\n');
+      const columns = header!.split(',');
+      expect(lines).toHaveLength(6);
+      return lines.map((line) => {
+        const cells = line.split(',');
+        return ['manufacturer', 'series_description', 'protocol_name'].map((column) => cells[columns.indexOf(column)]);
+      });
+    };
+    for (const cells of await cellsOf('formulas-keep.csv', ['--csv-formulas', 'keep'])) expect(cells).toEqual(['+SIEMENS', '=1+2', '@SUM(A1)']);
+    for (const cells of await cellsOf('formulas-escaped.csv', [])) expect(cells).toEqual(["'+SIEMENS", "'=1+2", "'@SUM(A1)"]);
   });
 });
