@@ -24,7 +24,8 @@ let dir: string;
 let cohort: CohortResult;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'msc-extract-cli-'));
-  cohort = await generateCohort({ outDir: join(dir, 'cohort'), studies: 4, seed: 21 });
+  // every series of four studies, 8 files each (one per b-value, phase, echo and direction first)
+  cohort = await generateCohort({ outDir: join(dir, 'cohort'), studies: 4, seed: 21, maxInstancesPerSeries: 8 });
 });
 
 describe('msc-extract binary', () => {
