@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// The static checks of `pnpm test` (after `tsc -b`): the tests' type check, eslint, prettier --check
-// and the import-cycle check, started together (each is one thread, so on two cores they overlap),
-// each one's output printed whole when it ends, in a fixed order. Exit 1 when any failed.
-//   node scripts/static-checks.mjs
+// The checks of `pnpm test` other than vitest, after `tsc -b`: the tests' type check, eslint,
+// prettier --check, the import-cycle check and the install check (scripts/install-check.mjs),
+// started together: the first four are one thread each and the install check waits on the disk
+// about half of its time, so on two cores they overlap. Each one's output is printed whole when
+// all have ended, in a fixed order. Exit 1 when any failed.
+//   node scripts/checks.mjs
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -12,6 +14,7 @@ const CHECKS = [
   ['eslint', ['exec', 'eslint', '.']],
   ['prettier --check', ['exec', 'prettier', '--check', '--log-level', 'warn', '.']],
   ['import cycles (madge)', ['-s', 'check:cycles']],
+  ['install check', ['-s', 'check:install']],
 ];
 
 function check([name, args]) {
@@ -30,6 +33,6 @@ const results = await Promise.all(CHECKS.map(check));
 for (const { name, status, signal, output, seconds } of results) {
   if (output) process.stderr.write(output.endsWith('\n') ? output : `${output}\n`);
   const outcome = status === 0 ? 'ok' : `failed (${signal ?? `exit ${status}`})`;
-  process.stderr.write(`static checks: ${name} ${outcome}, ${seconds.toFixed(1)} s\n`);
+  process.stderr.write(`checks: ${name} ${outcome}, ${seconds.toFixed(1)} s\n`);
 }
 process.exit(results.every((result) => result.status === 0) ? 0 : 1);
