@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The install check (part of `pnpm test`, after vitest): packs every package under packages/ the
+// The install check (part of `pnpm test`, alongside the static checks: scripts/checks.mjs): packs every package under packages/ the
 // way a release would (`pnpm pack`: workspace:* rewritten, only `files`), installs the tarballs with
 // npm into a temporary global prefix outside the checkout, and runs the demo there with nothing of
 // the checkout on the module path or PATH: `msc synth --out X --studies 2`, then `msc predict X` with

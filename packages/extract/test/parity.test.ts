@@ -80,7 +80,9 @@ describe.skipIf(skipPydicom)('parity with pydicom', () => {
   let nonImageObjects = 0;
   beforeAll(async () => {
     cohortDir = await mkdtemp(join(tmpdir(), 'msc-parity-'));
-    nonImageObjects = (await generateCohort({ outDir: cohortDir, studies: 9, seed: 7 })).skippedObjects;
+    // Every series of nine studies, each cut to 8 instances (one per b-value, phase, echo and
+    // direction first): about 1,000 files rather than 3,835, the same 133 series and objects.
+    nonImageObjects = (await generateCohort({ outDir: cohortDir, studies: 9, seed: 7, maxInstancesPerSeries: 8 })).skippedObjects;
   });
 
   it('gives every column of every synthetic instance as pydicom does', async () => {

@@ -1,15 +1,17 @@
 /**
  * The msc-serve binary as an operator runs it (built dist/, `pnpm test` builds first): it listens,
- * reloads on SIGHUP, finishes on SIGTERM with exit 0, and refuses an invalid configuration with
- * exit 2 and the line at fault.
+ * reloads on SIGHUP, finishes on SIGTERM with exit 0; and (its main, in-process) refuses an invalid
+ * configuration with exit 2 and the line at fault.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureIo } from '@msc/core';
 import { freePort } from '@msc/pacs/testing';
+import { main } from '../src/cli/main.js';
 import { DEFAULT_MODEL, writeConfig } from './support/serve-fixtures.js';
 
 const BIN = fileURLToPath(new URL('../bin/msc-serve.mjs', import.meta.url));
@@ -36,17 +38,17 @@ async function within<T>(ms: number, check: () => Promise<T | undefined>): Promi
 describe('msc-serve', () => {
   it('refuses an invalid configuration with exit 2 and the line at fault', async () => {
     const path = await writeConfig(dir, { models: { m: { model: DEFAULT_MODEL, filters: { BodyPart: ['PROSTATE'] } } } }, 'bad.yaml');
-    const result = spawnSync(process.execPath, [BIN, '--config', path], { encoding: 'utf8', timeout: 30_000 });
+    // in-process (the binary's main); the process, its exit status and signals, are the next test's
+    const io = captureIo();
+    const result = { status: await main(['--config', path], io), stderr: io.err() };
     expect(result.status).toBe(2);
     expect(result.stderr).toBe(
       `error [E_CONFIG]: ${path}: models.m.filters.BodyPart: unknown DICOM keyword 'BodyPart' (line 6, column 9)\nhint: filters take DICOM keywords of the extracted tags, e.g. BodyPartExamined, Modality, Manufacturer, SeriesDescription\n`,
     );
-    const check = spawnSync(process.execPath, [BIN, '--check', '--config', await writeConfig(dir, { models: { m: { model: DEFAULT_MODEL } } }, 'good.yaml')], {
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
-    expect(check.status, check.stderr).toBe(0);
-    expect(JSON.parse(check.stdout).models).toEqual(['m']);
+    const checkIo = captureIo();
+    const checked = await main(['--check', '--config', await writeConfig(dir, { models: { m: { model: DEFAULT_MODEL } } }, 'good.yaml')], checkIo);
+    expect(checked, checkIo.err()).toBe(0);
+    expect(JSON.parse(checkIo.out()).models).toEqual(['m']);
   });
 
   it('listens, reloads on SIGHUP, and stops on SIGTERM with exit 0', async () => {

@@ -2,17 +2,9 @@
  * Domain randomisation: what does not decide a class varies alike in every class, what decides it
  * is what the labels follow, and the labels agree with the prostate_mpmri rules where they fire.
  */
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLASS_LABELS, type ClassLabel } from '@msc/core';
-import { extractSeries } from '@msc/extract';
-import { planeOf } from '@msc/features';
-import { compileRuleSet, loadRuleSet } from '@msc/heuristics';
-import { generateCohort } from './cohort.js';
-import { orientation } from './dataset.js';
-import { planCohort, type PlannedSeries } from './plan.js';
+import { planCohort } from './plan.js';
 import { ALL_VENDORS, PROFILES, buildProfiles, privateBValueReadByMsc, type VendorData } from './profiles.js';
 import { SIEMENS } from './vendors/siemens.js';
 
@@ -20,7 +12,6 @@ const studies = planCohort({ studies: 600, seed: 12, noise: true });
 const series = studies.flatMap((study) => study.series.map((s) => ({ ...s, study })));
 const byClass = (label: ClassLabel) => series.filter((s) => s.label === label);
 const quantile = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.floor(q * (values.length - 1))]!;
-const planeOfSeries = (s: PlannedSeries) => (s.plane === 'three-plane' ? 'three-plane' : planeOf(orientation(s.plane, s.rotation, s.tilt, s.tilt2).iop));
 
 describe('nuisance values, alike in every class', () => {
   it('pixel spacing covers 0.3–1.2 mm with the same spread in every class', () => {
@@ -66,18 +57,6 @@ describe('nuisance values, alike in every class', () => {
       ).toBeGreaterThan(2);
       const twoD = of.filter((s) => s.template.mrAcquisitionType === '2D').map((s) => s.sliceThickness);
       if (twoD.length > 0) expect([Math.min(...twoD) < 2.5, Math.max(...twoD) > 6], label).toEqual([true, true]);
-    }
-  });
-
-  it('every class but T2W comes in all three planes, obliquely; T2W stays axial however tilted', () => {
-    for (const label of CLASS_LABELS) {
-      const planes = new Set(byClass(label).map(planeOfSeries));
-      if (label === 'T2W') expect([...planes]).toEqual(['axial']);
-      else for (const plane of ['axial', 'sagittal', 'coronal']) expect(planes.has(plane as 'axial'), `${label} ${plane}`).toBe(true);
-      const oblique = byClass(label).filter(
-        (s) => s.plane !== 'three-plane' && Math.max(...orientation(s.plane, s.rotation, s.tilt, s.tilt2).normal.map(Math.abs)) < 0.9,
-      );
-      expect(oblique.length, label).toBeGreaterThan(byClass(label).length / 5);
     }
   });
 
@@ -150,34 +129,4 @@ describe('what decides a class', () => {
     expect(() => buildProfiles([SIEMENS, SIEMENS])).toThrow(/vendor ids repeat/);
     expect(PROFILES.map((profile) => profile.vendor)).toEqual(ALL_VENDORS);
   });
-});
-
-describe('labels against the prostate_mpmri rules', () => {
-  it('agree wherever a rule fires on a noise-free cohort of every profile, but for non-English plane words', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'msc-synth-rules-'));
-    const cohort = await generateCohort({
-      outDir: dir,
-      studies: 3 * ALL_VENDORS.length,
-      seed: 31,
-      vendors: ALL_VENDORS,
-      noise: false,
-      maxInstancesPerSeries: 2,
-    });
-    const labels = new Map(cohort.labels.map((label) => [label.series_uid, label]));
-    const rules = compileRuleSet(await loadRuleSet('prostate_mpmri'));
-    const { rows } = await extractSeries([dir]);
-    const fired = new Map<string, number>();
-    const disagreements: string[] = [];
-    for (const row of rows) {
-      const label = labels.get(String(row.series_uid))!;
-      const { label: ruled, rule } = rules.evaluate(row);
-      if (ruled === null) continue;
-      fired.set(ruled, (fired.get(ruled) ?? 0) + 1);
-      if (ruled !== label.class) disagreements.push(`${label.vendor} ${label.kind} '${label.description}' ${label.class}, ${rule} says ${ruled}`);
-    }
-    // Every rule had its say on this cohort.
-    for (const ruled of ['DWI', 'T2W', 'ADC']) expect(fired.get(ruled) ?? 0, ruled).toBeGreaterThan(5);
-    // The T2W rule knows only English plane words (issue 12 asks for geometry instead): Dutch sagittaal/coronaal.
-    expect(disagreements.filter((text) => !/^CANON t2-(sagittal|coronal) 'T2 (sagittaal|coronaal)' Others, t2-description/.test(text))).toEqual([]);
-  }, 120_000);
 });

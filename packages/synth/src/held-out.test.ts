@@ -69,7 +69,8 @@ describe('held-out profiles', () => {
 
   it('writes Canon files: no private b-values, none on b = 0 images, some DWI series without any', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'msc-synth-canon-'));
-    const cohort = await generateCohort({ outDir: dir, studies: 8, seed: 11, vendors: ['CANON'] });
+    // the cap keeps one instance per b-value first: the b = 0 images are still written
+    const cohort = await generateCohort({ outDir: dir, studies: 8, seed: 11, vendors: ['CANON'], maxInstancesPerSeries: 8 });
     expect(cohort.labels.every((label) => label.vendor === 'CANON')).toBe(true);
     const bValuesBySeries = new Map<string, number>();
     let zeroImages = 0;

@@ -23,8 +23,8 @@ const BINARIES: Record<string, string> = {
   'msc-predict': 'packages/predict/bin/msc-predict.mjs',
   'msc-merge-shards': 'packages/tools/bin/msc-merge-shards.mjs',
 };
-/** Shards the Kubernetes and SLURM commands are run with here (the manifests say 8). */
-const RUN_SHARDS = 3;
+/** Shards the Kubernetes and SLURM commands are run with here (the manifests say 8; two are a first and a last, their union one run). */
+const RUN_SHARDS = 2;
 let dir: string;
 let archive: string;
 let env: NodeJS.ProcessEnv;
@@ -152,9 +152,11 @@ describe('deploy manifests', () => {
         sh(script, stepEnv, '/bin/bash');
       }
     };
-    for (const shard of values)
-      runSteps(shardJob.steps, { 'matrix.shard': String(shard), 'strategy.job-total': String(values.length) }, { ...shardJob.env, ARCHIVE: archive, OUT: out });
+    expect(values.length).toBeGreaterThan(RUN_SHARDS);
+    // as the matrix runs when cut to its first RUN_SHARDS values: the same steps, fewer processes
+    for (const shard of values.slice(0, RUN_SHARDS))
+      runSteps(shardJob.steps, { 'matrix.shard': String(shard), 'strategy.job-total': String(RUN_SHARDS) }, { ...shardJob.env, ARCHIVE: archive, OUT: out });
     runSteps(workflow.jobs.merge.steps, {}, { ...workflow.jobs.merge.env, OUT: out });
-    await expectOneRun(out, values.length);
+    await expectOneRun(out, RUN_SHARDS);
   }, 120_000);
 });
