@@ -1,34 +1,18 @@
 /**
  * The per-node hand-off between the main thread and the histogram worker (histogram-protocol.ts,
  * histogram-worker.ts): a wake-up that brings no new job number must not run a job again, and
- * trees grown with two threads are those of one thread even when such wake-ups keep coming.
+ * trees grown with two threads are those of one thread, run after run, with such wake-ups.
  * The worker runs the built module (`pnpm test` builds first).
  */
-import { Worker } from 'node:worker_threads';
 import { Random } from '@msc/core';
 import { createFeatureMatrix } from '@msc/features';
 import { describe, expect, it } from 'vitest';
 import { buildBinnedDataset } from '../dataset/binned-dataset.js';
 import type { Tree } from '../model/tree.js';
-import { awaitNextJob, CTRL } from './histogram-protocol.js';
+import { CTRL } from './histogram-protocol.js';
 import { leafTotals } from './histogram.js';
 import { HistogramWorkspace } from './histogram-workspace.js';
 import { TreeLearner } from './tree-learner.js';
-
-/**
- * A thread that wakes the one waiting on ctrl[index] without changing it, then (after a pause
- * that lets a reader who took the empty wake-up for a job return) stores `bumpTo` and notifies,
- * as the main thread posts a job.
- */
-const NOTIFIER = `
-const { workerData: { ctrl, index, bumpTo } } = require('node:worker_threads');
-const c = new Int32Array(ctrl);
-const nap = new Int32Array(new SharedArrayBuffer(4));
-while (Atomics.notify(c, index, 1) === 0) Atomics.wait(nap, 0, 0, 0.1);
-Atomics.wait(nap, 0, 0, 50);
-Atomics.store(c, index, bumpTo);
-Atomics.notify(c, index);
-`;
 
 /** Wakes the thread waiting on ctrl[CTRL.seq] once, leaving SEQ as it is: the late notify of a job already done. */
 function replayLateNotify(ctrl: Int32Array): void {
@@ -83,16 +67,6 @@ function boost(learner: TreeLearner, y: Float64Array, rounds: number, features: 
 const OPTIONS = { learning_rate: 0.3, max_depth: 5, max_leaves: 32, reg_lambda: 1, gamma: 0, min_child_weight: 1, min_samples_leaf: 1 };
 
 describe('histogram hand-off', () => {
-  it('takes a wake-up without a new job number for no job', async () => {
-    const ctrl = new Int32Array(new SharedArrayBuffer(4 * CTRL.size));
-    Atomics.store(ctrl, CTRL.seq, 5);
-    const thread = new Worker(NOTIFIER, { eval: true, workerData: { ctrl: ctrl.buffer, index: CTRL.seq, bumpTo: 6 } });
-    // the notifier wakes this wait once with SEQ still 5, then posts 6
-    const seq = awaitNextJob(ctrl, 5, 0, 10_000);
-    await new Promise((resolve) => thread.once('exit', resolve));
-    expect(seq).toBe(6);
-  });
-
   it('does not run a job again when the notify of a job it already did comes late', () => {
     const { ds } = regressionData();
     // on shared memory, as the booster allocates them, or the worker does not start
