@@ -52,3 +52,21 @@ export interface HistogramWorkerData {
   /** First histogram index of the worker's feature range: it owns [cutIndex, histLength). */
   cutIndex: number;
 }
+
+/**
+ * Blocks until ctrl[CTRL.seq] differs from `seen` (after `spin` polls) and returns the new
+ * number. A wake-up alone is no job: the main thread stores SEQ and then notifies, so when it
+ * is preempted in between, the worker may see the number, do the job and be waiting again
+ * before that notify lands. Taking that late
+ * notify for a new job re-ran the last job while the main thread went on (a second
+ * subtraction, a histogram zeroed under a scan): trees changed from run to run under load.
+ */
+export function awaitNextJob(ctrl: Int32Array, seen: number, spin: number): number {
+  let seq = Atomics.load(ctrl, CTRL.seq);
+  for (let i = 0; i < spin && seq === seen; i++) seq = Atomics.load(ctrl, CTRL.seq);
+  while (seq === seen) {
+    Atomics.wait(ctrl, CTRL.seq, seen);
+    seq = Atomics.load(ctrl, CTRL.seq);
+  }
+  return seq;
+}

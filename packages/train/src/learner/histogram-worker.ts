@@ -4,7 +4,7 @@
  * the same kernels the main thread runs.
  */
 import { workerData } from 'node:worker_threads';
-import { CTRL, JOB, type HistogramWorkerData } from './histogram-protocol.js';
+import { awaitNextJob, CTRL, JOB, type HistogramWorkerData } from './histogram-protocol.js';
 import { accumulateKernel, accumulateSumsKernel, scanSplitsKernel, subtractKernel } from './kernels.js';
 
 /** Polls of the job counter before the worker sleeps (tens of microseconds). */
@@ -31,9 +31,7 @@ function serve(d: HistogramWorkerData): void {
   let seq = 0;
   for (;;) {
     // jobs come in bursts: spin briefly before sleeping, waking a thread costs more
-    for (let i = 0; i < SPIN_ITERATIONS && Atomics.load(ctrl, CTRL.seq) === seq; i++);
-    Atomics.wait(ctrl, CTRL.seq, seq);
-    seq = Atomics.load(ctrl, CTRL.seq);
+    seq = awaitNextJob(ctrl, seq, SPIN_ITERATIONS);
     if (ctrl[CTRL.stop] === 1) return;
     const job = ctrl[CTRL.job];
     const hist = arena[ctrl[CTRL.slot]!]!;

@@ -44,7 +44,8 @@ export class HistogramWorkspace {
   /** rowMid[r]: first stored cell of row r in the worker's feature range. */
   private readonly rowMid: Uint32Array;
   private readonly arena: HistogramArena;
-  private readonly ctrl = new Int32Array(new SharedArrayBuffer(4 * CTRL.size));
+  /** The hand-off slots of the running worker (histogram-protocol.ts); each worker gets its own. */
+  private ctrl = new Int32Array(new SharedArrayBuffer(4 * CTRL.size));
   private readonly fparams = new Float64Array(new SharedArrayBuffer(8 * SCAN_PARAMS));
   private readonly scanOut = new Float64Array(new SharedArrayBuffer(8 * SCAN.size));
   private readonly localOut = new Float64Array(SCAN.size);
@@ -224,9 +225,8 @@ export class HistogramWorkspace {
     ) {
       return false;
     }
-    Atomics.store(this.ctrl, CTRL.seq, 0);
-    Atomics.store(this.ctrl, CTRL.done, 0);
-    this.ctrl[CTRL.stop] = 0;
+    // fresh slots: a stopped worker that has not yet seen its stop flag must not take new jobs
+    this.ctrl = new Int32Array(new SharedArrayBuffer(4 * CTRL.size));
     this.seq = 0;
     this.features.set(this.lastFeatures ?? []);
     const shared = (array: { buffer: ArrayBufferLike }) => array.buffer as SharedArrayBuffer;
