@@ -147,7 +147,7 @@ function keyOf(header: ParsedHeader, tag: number, keyword: string): { uid: strin
   return valid(uid) ? { uid } : { problem: `invalid ${keyword} ${JSON.stringify(uid.slice(0, 80))}` };
 }
 
-const STUDY_UID_COLUMN = DICOM_COLUMNS.find((spec) => spec.name === 'study_uid')!;
+const STUDY_UID_COLUMN = uniformSpec(DICOM_COLUMNS.find((spec) => spec.name === 'study_uid')!);
 
 /**
  * What to read of a file to learn its study (the shard key): the elements up to StudyInstanceUID
@@ -168,10 +168,20 @@ export function studyUidCell(header: ParsedHeader): string | undefined {
 /** A row as cells in `instanceColumns(false)` order (what the worker threads send), or why the file has none. */
 export type InstanceCellsOutcome = { kind: 'cells'; cells: string[]; partial?: string } | { kind: 'skipped'; reason: string };
 
+/**
+ * A column's spec with every optional field present, in one order: the table's specs are literals
+ * of several shapes, and code reading them per cell would otherwise see many maps (and the JIT
+ * would recompile it as each new shape turns up).
+ */
+function uniformSpec(spec: ColumnSpec): ColumnSpec {
+  const { name, role, source, origin, tag, keyword, vr, privateCreator, perFrameValues, emptyDefault, description } = spec;
+  return { name, role, source, origin, tag, keyword, vr, privateCreator, perFrameValues, emptyDefault, description } as ColumnSpec;
+}
+
 const columnIndex = (name: string) => INSTANCE_COLUMNS.indexOf(name);
 /** Per DICOM column: where its cell goes, and whether its cell is its values joined (most) or needs a rule of `cellFor`. */
 const COLUMN_PLANS = DICOM_COLUMNS.map((spec) => ({
-  spec,
+  spec: uniformSpec(spec),
   index: columnIndex(spec.name),
   tag: tagNumber(spec.tag!.group, spec.tag!.element),
   joined: !['diffusion_bvalue', 'diffusion_bvalue_ge', 'diffusion_bvalue_philips', 'series_description', CSA_COLUMN].includes(spec.name),

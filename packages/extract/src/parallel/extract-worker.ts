@@ -1,12 +1,14 @@
 /** Worker thread: batches of paths in, extract events out (blocking reads, one reused buffer). */
 import { serveRequests, setCsvFormulaPolicy } from '@msc/core';
 import { extractCellsSync, extractFileSync } from '../extract-file.js';
+import { lineBatchTransfer } from '../line-batch.js';
 import { createReadBuffer } from '../reader/read-file.js';
 import { encodeCells, encodeEvents, type WorkerReply, type WorkerRequest } from './protocol.js';
 
 const buffer = createReadBuffer();
 
-serveRequests<WorkerRequest, WorkerReply>((request) => {
+serveRequests<WorkerRequest, WorkerReply>(
+  (request) => {
   if (request.csvFormulas) setCsvFormulaPolicy(request.csvFormulas);
   return request.image
     ? encodeEvents(
@@ -18,4 +20,6 @@ serveRequests<WorkerRequest, WorkerReply>((request) => {
         request.paths.map((path) => extractCellsSync(path, buffer, request.shard ? { shard: request.shard } : {})),
         request,
       );
-});
+  },
+  { transfer: (reply) => ('text' in reply ? lineBatchTransfer(reply) : []) },
+);
