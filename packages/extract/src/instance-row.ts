@@ -87,7 +87,11 @@ function rawElement(header: ParsedHeader, spec: ColumnSpec, blocks: () => Map<st
 function valuesOf(raw: RawElement | undefined, spec: ColumnSpec, decoder: TextDecoder): string[] {
   if (!raw) return [];
   // Private tags often arrive as UN (implicit files) or OB (anonymizers): read them as the vendor defines them.
-  return elementValuesAs(raw, decoder, spec.vr!).filter((value) => value !== '');
+  const values = elementValuesAs(raw, decoder, spec.vr!);
+  // A loop, not `filter`: the arrays come in several element kinds, and a method looked up on each would see them all.
+  const kept: string[] = [];
+  for (let i = 0; i < values.length; i++) if (values[i] !== '') kept.push(values[i]!);
+  return kept;
 }
 
 /** GE's b-value: the first value; more than 5 digits is an offset encoding, keep the last 4. */
@@ -139,12 +143,13 @@ export function unreadableReason(damage: Damage): string {
  * A key UID, or why it cannot key a row (missing or invalid). A damaged file's keys must be valid
  * UIDs; an intact file's well formed (see values/uid.ts).
  */
-function keyOf(header: ParsedHeader, tag: number, keyword: string): { uid: string } | { problem: string } {
+function keyOf(header: ParsedHeader, tag: number, keyword: string): { uid: string; problem: string | undefined } {
   const element = header.elements.get(tag);
   const uid = element ? elementValues(element)[0] : undefined;
-  if (!uid) return { problem: tag === SOP_CLASS_UID ? 'no SOPClassUID' : 'no StudyInstanceUID or SeriesInstanceUID' };
+  // One result shape, a problem or none (the hot caller's code sees one map).
+  if (!uid) return { uid: '', problem: tag === SOP_CLASS_UID ? 'no SOPClassUID' : 'no StudyInstanceUID or SeriesInstanceUID' };
   const valid = header.damage ? isValidUid : isWellFormedUid;
-  return valid(uid) ? { uid } : { problem: `invalid ${keyword} ${JSON.stringify(uid.slice(0, 80))}` };
+  return { uid, problem: valid(uid) ? undefined : `invalid ${keyword} ${JSON.stringify(uid.slice(0, 80))}` };
 }
 
 const STUDY_UID_COLUMN = uniformSpec(DICOM_COLUMNS.find((spec) => spec.name === 'study_uid')!);
@@ -219,7 +224,7 @@ export function instanceCells(header: ParsedHeader, filePath: string): InstanceC
   // A damaged file without valid keys was not read far enough: say so, not which key is missing.
   const skip = (problem: string): InstanceCellsOutcome => ({ kind: 'skipped', reason: header.damage ? unreadableReason(header.damage) : problem });
   const sopClass = keyOf(header, SOP_CLASS_UID, 'SOPClassUID');
-  if ('problem' in sopClass) return skip(sopClass.problem);
+  if (sopClass.problem !== undefined) return skip(sopClass.problem);
   const nonImage = nonImageReason(sopClass.uid, header.pixelData !== undefined || header.damage !== undefined);
   if (nonImage) return { kind: 'skipped', reason: nonImage };
   for (const [tag, keyword] of [
@@ -227,7 +232,7 @@ export function instanceCells(header: ParsedHeader, filePath: string): InstanceC
     [SERIES_INSTANCE_UID, 'SeriesInstanceUID'],
   ] as const) {
     const key = keyOf(header, tag, keyword);
-    if ('problem' in key) return skip(key.problem);
+    if (key.problem !== undefined) return skip(key.problem);
   }
   const charset = header.elements.get(SPECIFIC_CHARACTER_SET);
   const decoder = decoderFor(charset ? elementValues(charset).join('\\') : undefined);
@@ -255,13 +260,19 @@ export function instanceCells(header: ParsedHeader, filePath: string): InstanceC
     cells[plan.index] = cellOf(spec, header, groups, decoder, privateBlocksOnce);
   }
   cells[BVALUE_SEQUENCE_INDEX] = sequenceBValues(cells[SEQUENCE_NAME_INDEX]!);
-  cells[BVALUE_FINAL_INDEX] = BVALUE_SOURCE_INDEXES.map((index) => cells[index]!).find((value) => value !== MISSING) ?? MISSING;
+  cells[BVALUE_FINAL_INDEX] = MISSING;
+  for (const index of BVALUE_SOURCE_INDEXES) {
+    if (cells[index] !== MISSING) {
+      cells[BVALUE_FINAL_INDEX] = cells[index]!;
+      break;
+    }
+  }
   cells[FILE_PATH_INDEX] = filePath;
   cells[NUMBER_OF_IMAGES_INDEX] = MISSING;
   cells[VALID_INDEX] = 'True';
   cells[SEG_INDEX] = 'False';
   const { damage } = header;
-  return damage ? { kind: 'cells', cells, partial: `partial: ${damage.what} at offset ${damage.offset}` } : { kind: 'cells', cells };
+  return { kind: 'cells', cells, partial: damage ? `partial: ${damage.what} at offset ${damage.offset}` : undefined };
 }
 
 /** The distinct b-values the sequence name(s) of a cell state, `-` when none does. */

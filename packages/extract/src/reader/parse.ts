@@ -444,7 +444,8 @@ export function parseHeader(bytes: Uint8Array, complete: boolean, options: Parse
     damage = { what: error.what, offset: error.offset };
   }
   for (const [tag, element] of meta) elements.set(tag, element);
-  return { transferSyntaxUid, hasPreamble, elements, ...(pixelData ? { pixelData } : {}), ...(damage ? { damage } : {}) };
+  // Every header has the same fields (undefined when absent): one object shape for the readers of headers.
+  return { transferSyntaxUid, hasPreamble, elements, pixelData, damage };
 }
 
 /** Largest inflated dataset read for its header: a deflate bomb stops here (finding F5). */
