@@ -39,7 +39,7 @@ export class LineBatchBuilder {
       this.text.copy(grown, 0, 0, this.used);
       this.text = grown;
     }
-    this.used += this.text.write(line, this.used, "utf8");
+    this.used += this.text.write(line, this.used, 'utf8');
     this.lineEnds.push(this.used);
   }
 

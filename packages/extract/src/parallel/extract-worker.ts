@@ -9,17 +9,17 @@ const buffer = createReadBuffer();
 
 serveRequests<WorkerRequest, WorkerReply>(
   (request) => {
-  if (request.csvFormulas) setCsvFormulaPolicy(request.csvFormulas);
-  return request.image
-    ? encodeEvents(
-        request.paths.map((path) => extractFileSync(path, buffer, { image: true, ...(request.shard ? { shard: request.shard } : {}) })),
-        request,
-      )
-    : encodeCells(
-        request.paths,
-        request.paths.map((path) => extractCellsSync(path, buffer, request.shard ? { shard: request.shard } : {})),
-        request,
-      );
+    if (request.csvFormulas) setCsvFormulaPolicy(request.csvFormulas);
+    return request.image
+      ? encodeEvents(
+          request.paths.map((path) => extractFileSync(path, buffer, { image: true, ...(request.shard ? { shard: request.shard } : {}) })),
+          request,
+        )
+      : encodeCells(
+          request.paths,
+          request.paths.map((path) => extractCellsSync(path, buffer, request.shard ? { shard: request.shard } : {})),
+          request,
+        );
   },
   { transfer: (reply) => ('text' in reply ? lineBatchTransfer(reply) : []) },
 );
