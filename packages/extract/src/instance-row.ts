@@ -5,7 +5,16 @@
  * objects are skipped (sop-classes.ts); a damaged file gives a partial row when its keys are valid.
  */
 import { TextDecoder } from 'node:util';
-import { BVALUE_SOURCE_COLUMNS, COLUMNS, DICOM_COLUMNS, IMAGE_COLUMN_NAMES, MISSING, stripDatesAndTimes, type ColumnSpec, type InstanceRow } from '@msc/core';
+import {
+  BVALUE_SOURCE_COLUMNS,
+  COLUMNS,
+  DICOM_COLUMNS,
+  IMAGE_COLUMN_NAMES,
+  MISSING,
+  stripDatesAndTimes,
+  type ColumnSpec,
+  type InstanceRow,
+} from '@msc/core/lean';
 import {
   ENHANCED_NESTED_VRS,
   ENHANCED_TOP_LEVEL_VRS,

@@ -1,5 +1,5 @@
 /** Worker thread: batches of paths in, extract events out (blocking reads, one reused buffer). */
-import { serveRequests, setCsvFormulaPolicy } from '@msc/core';
+import { serveRequests, setCsvFormulaPolicy } from '@msc/core/lean';
 import { extractCellsSync, extractFileSync } from '../extract-file.js';
 import { lineBatchTransfer } from '../line-batch.js';
 import { createReadBuffer } from '../reader/read-file.js';

@@ -4,7 +4,7 @@
  * records (embedded separators, doubled quotes, line breaks). Writer quotes only when needed.
  */
 import { createReadStream } from 'node:fs';
-import { type Cell, MscError, type Row, errorMessage, escapeCsvFormula, unescapeCsvFormula } from '@msc/core';
+import { type Cell, MscError, type Row, errorMessage, escapeCsvFormula, unescapeCsvFormula } from '@msc/core/lean';
 import { normalizeColumnName } from './format.js';
 import { projectColumns } from './projection.js';
 import type { ColumnBatch, ReadTableOptions } from './types.js';

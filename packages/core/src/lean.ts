@@ -1,0 +1,12 @@
+/**
+ * The contract without the CLI kit (commander), output files and PNG: errors, row types and value
+ * rules, the column table, shards, thread messaging and the CSV formula policy. For worker threads,
+ * whose start-up would otherwise load the whole package per thread.
+ */
+export * from './errors.js';
+export * from './types.js';
+export * from './values.js';
+export * from './dicom/tags.js';
+export * from './shard.js';
+export * from './threads.js';
+export * from './csv-formulas.js';
