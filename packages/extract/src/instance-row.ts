@@ -69,11 +69,12 @@ export const HEADER_OPTIONS: ParseOptions = {
  */
 function privateBlocks(header: ParsedHeader, decoder: TextDecoder): Map<string, number> {
   const blocks = new Map<string, number>();
-  for (const [tag, element] of header.elements) {
+  // Keys, not entries: no [tag, element] pair made per element.
+  for (const tag of header.elements.keys()) {
     const group = tag >>> 16;
     const block = tag & 0xffff;
     if (block < 0x10 || block > 0xff || !PRIVATE_GROUPS.has(group)) continue;
-    const creator = elementValues(element, decoder, 'LO')[0];
+    const creator = elementValues(header.elements.get(tag)!, decoder, 'LO')[0];
     // The first block a creator reserves wins, as a lookup in block order would find it.
     if (creator !== undefined && !blocks.has(`${group} ${creator}`)) blocks.set(`${group} ${creator}`, block);
   }

@@ -103,6 +103,13 @@ export function elementValues(element: RawElement, decoder: TextDecoder = LATIN1
 }
 
 /**
+ * Multi-valued text with a value that trimming would empty or change at its backslash side (a
+ * leading or trailing empty value, two backslashes together, blanks next to a backslash): `\s` is
+ * the set `trim` takes off.
+ */
+const EMPTY_OR_BLANK_EDGED_VALUE = /^\s*\\|\\\s*$|\s\\|\\\s|\\\\/;
+
+/**
  * An element's values joined by a space, as a table cell holds them, when it is text in a VR that
  * states its form (not OB, OW, UN): each value trimmed, empty ones left out (`''` when none).
  * Undefined otherwise (binary numbers, opaque VRs: `elementValuesAs` reads those). The values
@@ -114,6 +121,8 @@ export function joinedTextValues(element: RawElement, decoder: TextDecoder): str
   if (byteLength(element) === 0) return '';
   const text = decodeText(element, CHARSET_VRS.has(vr) ? decoder : LATIN1);
   if (SINGLE_VALUE_TEXT.has(vr) || !text.includes('\\')) return text.trim();
+  // No value empty or blank-edged: trimming the whole and spacing the backslashes gives the same.
+  if (!EMPTY_OR_BLANK_EDGED_VALUE.test(text)) return text.trim().replaceAll('\\', ' ');
   let joined = '';
   for (const part of text.split('\\')) {
     const value = part.trim();
