@@ -1,16 +1,10 @@
-export * from './errors.js';
-export * from './types.js';
-export * from './values.js';
-export { hasKeys, rowCopier, rowFactory, rowReader } from './row-builders.js';
+// the lean entry (what worker threads need) and the rest: CLI kit, outputs, PNG
+export * from './lean.js';
 export * from './atomic.js';
 export * from './outputs.js';
-export * from './dicom/tags.js';
 export * from './random.js';
 export * from './cli.js';
-export * from './shard.js';
 export * from './worker-url.js';
 export * from './progress.js';
-export * from './threads.js';
-export * from './csv-formulas.js';
 export * from './read-input.js';
 export * from './png.js';

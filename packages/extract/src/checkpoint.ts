@@ -152,12 +152,12 @@ export class Checkpoint {
   }
 
   /** Commits rows (as lines in `lineFormat`) and skipped files as one part: the skipped list first, the rows file last marks it done. */
-  async commit(lines: string, skipped: readonly SkippedFile[]): Promise<void> {
+  async commit(lines: readonly Uint8Array[], skipped: readonly SkippedFile[]): Promise<void> {
     const part = join(this.dir, `part-${String(this.nextPart).padStart(6, '0')}.${this.extension}`);
     let skippedText = formatDelimitedLine(['path', 'reason'], '\t');
     for (const file of skipped) skippedText += formatDelimitedLine([file.path, file.reason], '\t');
     await atomicWriteFile(this.skippedPathOf(part), skippedText);
-    await atomicWriteFile(part, this.headerLine() + lines);
+    await atomicWriteFile(part, Buffer.concat([Buffer.from(this.headerLine()), ...lines]));
     this.parts.push(part);
     this.nextPart += 1;
   }

@@ -13,10 +13,28 @@ import { formatDelimitedLine } from '@msc/tables/delimited';
  */
 export type ExtractEvent =
   { kind: 'row'; path: string; row: InstanceRow; imageNote?: string; partial?: string } | { kind: 'skipped'; path: string; reason: string };
-/** A row already formatted as a table line (see `extractLineBatches`). */
-export type LineEvent =
-  | { kind: 'line'; path: string; studyUid: string; seriesUid: string; line: string; imageNote?: string; partial?: string }
-  | { kind: 'skipped'; path: string; reason: string };
+/**
+ * What a batch of files gave, with the rows already formatted as table lines (see
+ * `extractLineBatches`): the lines as UTF-8 bytes one after another (a worker thread's batch is moved
+ * to the writing thread as one buffer, not a string per row), each row's series, and in file order
+ * the files skipped and the notes of rows (partial rows, missing image features).
+ */
+export interface LineBatch {
+  /** Files the batch accounts for: its rows and its skipped files (not other shards' files). */
+  files: number;
+  /** The rows' lines, UTF-8, in file order. */
+  text: Uint8Array;
+  /** Per row, the end of its line in `text` (the next row's line starts there). */
+  lineEnds: Uint32Array;
+  /** Per row, its series: an index into `series`. */
+  rowSeries: Uint32Array;
+  /** The batch's distinct series, as study UID and series UID. */
+  series: [studyUid: string, seriesUid: string][];
+  /** In file order: a skipped file (`row` -1) or a note on row `row` (`partial`, or an image features note). */
+  notes: LineNote[];
+}
+
+export type LineNote = { kind: 'skipped'; path: string; reason: string; row: -1 } | { kind: 'partial' | 'image'; path: string; reason: string; row: number };
 
 /** How rows become lines: these columns, this separator. */
 export interface LineFormat {

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { IMAGE_COLUMN_NAMES, MISSING, errorMessage, inShard, type Shard } from '@msc/core';
+import { IMAGE_COLUMN_NAMES, MISSING, errorMessage, inShard, type Shard } from '@msc/core/lean';
 import type { ExtractEvent } from './events.js';
 import { imageFeaturesFromFile, type ImageFeaturesResult } from './image/index.js';
 import { HEADER_OPTIONS, STUDY_UID_OPTIONS, instanceCells, instanceRow, studyUidCell, unreadableReason, type InstanceCellsOutcome } from './instance-row.js';

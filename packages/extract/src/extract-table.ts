@@ -238,8 +238,8 @@ async function extractLocked(
   const checkpointRows = options.checkpointRows ?? 50_000;
   const skippedThisRun: SkippedFile[] = [];
   let partialRows = 0;
-  // Per series, the reducer needs rows; per instance, lines are all that is kept.
-  let pendingLines = '';
+  // Per series, the reducer needs rows; per instance, lines are all that is kept (as UTF-8 bytes).
+  let pendingLines: Uint8Array[] = [];
   let pendingCount = 0;
   let pendingSkipped: SkippedFile[] = [];
   let files = 0;
@@ -248,15 +248,16 @@ async function extractLocked(
   const wanted = (studyUid: string, seriesUid: string) => inShard(shard, studyUid, seriesUid) && !doneSeries.has(seriesShardKey(studyUid, seriesUid));
   const imageNotes: { reason: string }[] = [];
   // A partial row (damaged file) is kept, and its file listed in the skipped report with the damage.
+  const notePartial = (path: string, partial: string) => {
+    pendingSkipped.push({ path, reason: partial });
+    partialRows += 1;
+  };
   const accept = (path: string, studyUid: string, seriesUid: string, line: string, imageNote: string | undefined, partial: string | undefined) => {
-    if (partial) {
-      pendingSkipped.push({ path, reason: partial });
-      partialRows += 1;
-    }
+    if (partial) notePartial(path, partial);
     if (imageNote) imageNotes.push({ reason: imageNote });
     instances += 1;
     series.add(seriesShardKey(studyUid, seriesUid));
-    pendingLines += line;
+    pendingLines.push(Buffer.from(line));
     pendingCount += 1;
   };
   const skip = (path: string, reason: string) => {
@@ -268,7 +269,7 @@ async function extractLocked(
     options.onProgress?.({ files, instances });
     if (pendingCount >= checkpointRows || pendingSkipped.length >= checkpointRows) {
       await checkpoint.commit(pendingLines, pendingSkipped);
-      pendingLines = '';
+      pendingLines = [];
       pendingCount = 0;
       pendingSkipped = [];
     }
@@ -307,11 +308,31 @@ async function extractLocked(
   } else {
     // The worker threads format the parts' lines; this thread only collects and writes them.
     for await (const batch of extractLineBatches(inputs, checkpoint.lineFormat, readOptions)) {
-      for (const event of batch) {
-        if (event.kind === 'skipped') skip(event.path, event.reason);
-        else if (wanted(event.studyUid, event.seriesUid)) accept(event.path, event.studyUid, event.seriesUid, event.line, event.imageNote, event.partial);
+      const wantedSeries = batch.series.map(([studyUid, seriesUid]) => wanted(studyUid, seriesUid));
+      const rowWanted = (row: number) => wantedSeries[batch.rowSeries[row]!]!;
+      for (const note of batch.notes) {
+        if (note.kind === 'skipped') skip(note.path, note.reason);
+        else if (!rowWanted(note.row)) continue;
+        else if (note.kind === 'partial') notePartial(note.path, note.reason);
+        else imageNotes.push({ reason: note.reason });
       }
-      await afterBatch(batch.length);
+      batch.series.forEach(([studyUid, seriesUid], index) => {
+        if (wantedSeries[index]) series.add(seriesShardKey(studyUid, seriesUid));
+      });
+      const rows = batch.lineEnds.length;
+      if (wantedSeries.every(Boolean)) {
+        if (rows > 0) pendingLines.push(batch.text);
+        instances += rows;
+        pendingCount += rows;
+      } else {
+        for (let row = 0; row < rows; row++) {
+          if (!rowWanted(row)) continue;
+          pendingLines.push(batch.text.subarray(row === 0 ? 0 : batch.lineEnds[row - 1], batch.lineEnds[row]));
+          instances += 1;
+          pendingCount += 1;
+        }
+      }
+      await afterBatch(batch.files);
     }
   }
   if (pendingCount > 0 || pendingSkipped.length > 0) await checkpoint.commit(pendingLines, pendingSkipped);

@@ -9,9 +9,10 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { MscError, csvFormulaPolicy, type InstanceRow, type Row, type SeriesRow, type Shard } from '@msc/core';
 import { SeriesReducer } from '@msc/tables';
 import type { SkippedFile } from './checkpoint.js';
-import { lineOf, type ExtractEvent, type LineEvent, type LineFormat } from './events.js';
+import { lineOf, type ExtractEvent, type LineBatch, type LineFormat } from './events.js';
 import { extractFileSync } from './extract-file.js';
-import { decodeEvents, decodeLineEvents, type RequestOptions, type WorkerReply } from './parallel/protocol.js';
+import { LineBatchBuilder } from './line-batch.js';
+import { decodeEvents, decodeLineBatch, type RequestOptions, type WorkerReply } from './parallel/protocol.js';
 import { WorkerPool } from './parallel/worker-pool.js';
 import { createReadBuffer } from './reader/read-file.js';
 import { walkFileBatches, type WalkOptions } from './walk.js';
@@ -71,7 +72,14 @@ export async function* extractBatches(inputs: readonly string[], options: Extrac
   const workers = options.confine ? 0 : Math.min(options.workers ?? defaultWorkers(), maxWorkers());
   const batches =
     workers > 0
-      ? extractInWorkers(inputs, workers, options, (pool, paths) => pool.run(paths, requestOptions(options)), decodeEvents)
+      ? extractInWorkers(
+          inputs,
+          workers,
+          options,
+          (pool, paths) => pool.run(paths, requestOptions(options)),
+          decodeEvents,
+          (skipped): ExtractEvent[] => skipped,
+        )
       : extractOnThisThread(inputs, options);
   const keep = options.keepRow;
   let files = 0;
@@ -91,7 +99,7 @@ export async function* extractBatches(inputs: readonly string[], options: Extrac
  * for writing instance tables, where the main thread would otherwise spend its time building,
  * formatting and collecting row objects. `keepRow` does not apply.
  */
-export async function* extractLineBatches(inputs: readonly string[], format: LineFormat, options: ExtractOptions = {}): AsyncGenerator<LineEvent[]> {
+export async function* extractLineBatches(inputs: readonly string[], format: LineFormat, options: ExtractOptions = {}): AsyncGenerator<LineBatch> {
   await assertInputsExist(inputs);
   const workers = Math.min(options.workers ?? defaultWorkers(), maxWorkers());
   if (workers > 0)
@@ -100,22 +108,20 @@ export async function* extractLineBatches(inputs: readonly string[], format: Lin
       workers,
       options,
       (pool, paths) => pool.run(paths, { ...requestOptions(options), lines: format, csvFormulas: csvFormulaPolicy() }),
-      decodeLineEvents,
+      decodeLineBatch,
+      (skipped) => {
+        const batch = new LineBatchBuilder();
+        for (const file of skipped) batch.skipped(file.path, file.reason);
+        return batch.finish();
+      },
     );
-  for await (const batch of extractOnThisThread(inputs, options)) {
-    yield batch.map((event) =>
-      event.kind === 'skipped'
-        ? event
-        : {
-            kind: 'line',
-            path: event.path,
-            studyUid: event.row.study_uid,
-            seriesUid: event.row.series_uid,
-            line: lineOf(event.row, format),
-            ...(event.imageNote ? { imageNote: event.imageNote } : {}),
-            ...(event.partial ? { partial: event.partial } : {}),
-          },
-    );
+  for await (const events of extractOnThisThread(inputs, options)) {
+    const batch = new LineBatchBuilder();
+    for (const event of events) {
+      if (event.kind === 'skipped') batch.skipped(event.path, event.reason);
+      else batch.row(event.path, event.row.study_uid, event.row.series_uid, lineOf(event.row, format), event.imageNote, event.partial);
+    }
+    yield batch.finish();
   }
 }
 
@@ -183,8 +189,8 @@ export async function* extractInstances(inputs: readonly string[], options: Extr
 }
 
 /** Walk options that also collect what the walk skipped (unreadable folders, broken links) as events, in walk order. */
-function collectingWalkSkips(options: ExtractOptions): { walkOptions: ExtractOptions; take: () => { kind: 'skipped'; path: string; reason: string }[] } {
-  let found: { kind: 'skipped'; path: string; reason: string }[] = [];
+function collectingWalkSkips(options: ExtractOptions): { walkOptions: ExtractOptions; take: () => WalkSkips } {
+  let found: WalkSkips = [];
   return {
     walkOptions: {
       ...options,
@@ -239,19 +245,23 @@ async function* extractOnThisThread(inputs: readonly string[], options: ExtractO
 /** Paths per message: large enough to amortise messaging, small enough to balance two threads. */
 const BATCH_FILES = 256;
 
-async function* extractInWorkers<T>(
+/** Files the walk skipped (unreadable folders, broken links), as events. */
+type WalkSkips = { kind: 'skipped'; path: string; reason: string }[];
+
+async function* extractInWorkers<B>(
   inputs: readonly string[],
   workers: number,
   options: ExtractOptions,
   request: (pool: WorkerPool, paths: string[]) => Promise<WorkerReply>,
-  decode: (reply: WorkerReply) => T[],
-): AsyncGenerator<T[]> {
+  decode: (reply: WorkerReply) => B,
+  walkSkips: (skipped: WalkSkips) => B,
+): AsyncGenerator<B> {
   const pool = new WorkerPool(workers);
   const { walkOptions, take } = collectingWalkSkips(options);
   try {
     // Batches go out as the walk finds files; results come back in walk order, at most
     // `2 × workers` batches ahead, so memory stays flat however large the archive.
-    const inFlight: Promise<T[]>[] = [];
+    const inFlight: Promise<B>[] = [];
     let batch: string[] = [];
     const send = () => {
       inFlight.push(
@@ -266,7 +276,7 @@ async function* extractInWorkers<T>(
       const skipped = take();
       if (skipped.length > 0) {
         if (batch.length > 0) send();
-        inFlight.push(Promise.resolve(skipped as T[]));
+        inFlight.push(Promise.resolve(walkSkips(skipped)));
       }
       for (const path of folder) {
         if (options.skipPath?.(path)) continue;
@@ -277,7 +287,7 @@ async function* extractInWorkers<T>(
     }
     if (batch.length > 0) send();
     const skipped = take();
-    if (skipped.length > 0) inFlight.push(Promise.resolve(skipped as T[]));
+    if (skipped.length > 0) inFlight.push(Promise.resolve(walkSkips(skipped)));
     while (inFlight.length > 0) yield await inFlight.shift()!;
   } finally {
     await pool.close();

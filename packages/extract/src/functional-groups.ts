@@ -11,7 +11,7 @@
  * them (EchoPulseSequence, InversionRecovery, …).
  */
 import type { TextDecoder } from 'node:util';
-import { compareReducedValues, type ColumnSpec } from '@msc/core';
+import { compareReducedValues, type ColumnSpec } from '@msc/core/lean';
 import type { KeepOptions, ParsedHeader, RawElement } from './reader/parse.js';
 import { elementValues } from './values/convert.js';
 

@@ -5,7 +5,16 @@
  * objects are skipped (sop-classes.ts); a damaged file gives a partial row when its keys are valid.
  */
 import { TextDecoder } from 'node:util';
-import { BVALUE_SOURCE_COLUMNS, COLUMNS, DICOM_COLUMNS, IMAGE_COLUMN_NAMES, MISSING, stripDatesAndTimes, type ColumnSpec, type InstanceRow } from '@msc/core';
+import {
+  BVALUE_SOURCE_COLUMNS,
+  COLUMNS,
+  DICOM_COLUMNS,
+  IMAGE_COLUMN_NAMES,
+  MISSING,
+  stripDatesAndTimes,
+  type ColumnSpec,
+  type InstanceRow,
+} from '@msc/core/lean';
 import {
   ENHANCED_NESTED_VRS,
   ENHANCED_TOP_LEVEL_VRS,
@@ -60,11 +69,12 @@ export const HEADER_OPTIONS: ParseOptions = {
  */
 function privateBlocks(header: ParsedHeader, decoder: TextDecoder): Map<string, number> {
   const blocks = new Map<string, number>();
-  for (const [tag, element] of header.elements) {
+  // Keys, not entries: no [tag, element] pair made per element.
+  for (const tag of header.elements.keys()) {
     const group = tag >>> 16;
     const block = tag & 0xffff;
     if (block < 0x10 || block > 0xff || !PRIVATE_GROUPS.has(group)) continue;
-    const creator = elementValues(element, decoder, 'LO')[0];
+    const creator = elementValues(header.elements.get(tag)!, decoder, 'LO')[0];
     // The first block a creator reserves wins, as a lookup in block order would find it.
     if (creator !== undefined && !blocks.has(`${group} ${creator}`)) blocks.set(`${group} ${creator}`, block);
   }
@@ -87,7 +97,11 @@ function rawElement(header: ParsedHeader, spec: ColumnSpec, blocks: () => Map<st
 function valuesOf(raw: RawElement | undefined, spec: ColumnSpec, decoder: TextDecoder): string[] {
   if (!raw) return [];
   // Private tags often arrive as UN (implicit files) or OB (anonymizers): read them as the vendor defines them.
-  return elementValuesAs(raw, decoder, spec.vr!).filter((value) => value !== '');
+  const values = elementValuesAs(raw, decoder, spec.vr!);
+  // A loop, not `filter`: the arrays come in several element kinds, and a method looked up on each would see them all.
+  const kept: string[] = [];
+  for (let i = 0; i < values.length; i++) if (values[i] !== '') kept.push(values[i]!);
+  return kept;
 }
 
 /** GE's b-value: the first value; more than 5 digits is an offset encoding, keep the last 4. */
@@ -139,15 +153,16 @@ export function unreadableReason(damage: Damage): string {
  * A key UID, or why it cannot key a row (missing or invalid). A damaged file's keys must be valid
  * UIDs; an intact file's well formed (see values/uid.ts).
  */
-function keyOf(header: ParsedHeader, tag: number, keyword: string): { uid: string } | { problem: string } {
+function keyOf(header: ParsedHeader, tag: number, keyword: string): { uid: string; problem: string | undefined } {
   const element = header.elements.get(tag);
   const uid = element ? elementValues(element)[0] : undefined;
-  if (!uid) return { problem: tag === SOP_CLASS_UID ? 'no SOPClassUID' : 'no StudyInstanceUID or SeriesInstanceUID' };
+  // One result shape, a problem or none (the hot caller's code sees one map).
+  if (!uid) return { uid: '', problem: tag === SOP_CLASS_UID ? 'no SOPClassUID' : 'no StudyInstanceUID or SeriesInstanceUID' };
   const valid = header.damage ? isValidUid : isWellFormedUid;
-  return valid(uid) ? { uid } : { problem: `invalid ${keyword} ${JSON.stringify(uid.slice(0, 80))}` };
+  return { uid, problem: valid(uid) ? undefined : `invalid ${keyword} ${JSON.stringify(uid.slice(0, 80))}` };
 }
 
-const STUDY_UID_COLUMN = DICOM_COLUMNS.find((spec) => spec.name === 'study_uid')!;
+const STUDY_UID_COLUMN = uniformSpec(DICOM_COLUMNS.find((spec) => spec.name === 'study_uid')!);
 
 /**
  * What to read of a file to learn its study (the shard key): the elements up to StudyInstanceUID
@@ -168,10 +183,20 @@ export function studyUidCell(header: ParsedHeader): string | undefined {
 /** A row as cells in `instanceColumns(false)` order (what the worker threads send), or why the file has none. */
 export type InstanceCellsOutcome = { kind: 'cells'; cells: string[]; partial?: string } | { kind: 'skipped'; reason: string };
 
+/**
+ * A column's spec with every optional field present, in one order: the table's specs are literals
+ * of several shapes, and code reading them per cell would otherwise see many maps (and the JIT
+ * would recompile it as each new shape turns up).
+ */
+function uniformSpec(spec: ColumnSpec): ColumnSpec {
+  const { name, role, source, origin, tag, keyword, vr, privateCreator, perFrameValues, emptyDefault, description } = spec;
+  return { name, role, source, origin, tag, keyword, vr, privateCreator, perFrameValues, emptyDefault, description } as ColumnSpec;
+}
+
 const columnIndex = (name: string) => INSTANCE_COLUMNS.indexOf(name);
 /** Per DICOM column: where its cell goes, and whether its cell is its values joined (most) or needs a rule of `cellFor`. */
 const COLUMN_PLANS = DICOM_COLUMNS.map((spec) => ({
-  spec,
+  spec: uniformSpec(spec),
   index: columnIndex(spec.name),
   tag: tagNumber(spec.tag!.group, spec.tag!.element),
   joined: !['diffusion_bvalue', 'diffusion_bvalue_ge', 'diffusion_bvalue_philips', 'series_description', CSA_COLUMN].includes(spec.name),
@@ -209,7 +234,7 @@ export function instanceCells(header: ParsedHeader, filePath: string): InstanceC
   // A damaged file without valid keys was not read far enough: say so, not which key is missing.
   const skip = (problem: string): InstanceCellsOutcome => ({ kind: 'skipped', reason: header.damage ? unreadableReason(header.damage) : problem });
   const sopClass = keyOf(header, SOP_CLASS_UID, 'SOPClassUID');
-  if ('problem' in sopClass) return skip(sopClass.problem);
+  if (sopClass.problem !== undefined) return skip(sopClass.problem);
   const nonImage = nonImageReason(sopClass.uid, header.pixelData !== undefined || header.damage !== undefined);
   if (nonImage) return { kind: 'skipped', reason: nonImage };
   for (const [tag, keyword] of [
@@ -217,7 +242,7 @@ export function instanceCells(header: ParsedHeader, filePath: string): InstanceC
     [SERIES_INSTANCE_UID, 'SeriesInstanceUID'],
   ] as const) {
     const key = keyOf(header, tag, keyword);
-    if ('problem' in key) return skip(key.problem);
+    if (key.problem !== undefined) return skip(key.problem);
   }
   const charset = header.elements.get(SPECIFIC_CHARACTER_SET);
   const decoder = decoderFor(charset ? elementValues(charset).join('\\') : undefined);
@@ -245,13 +270,19 @@ export function instanceCells(header: ParsedHeader, filePath: string): InstanceC
     cells[plan.index] = cellOf(spec, header, groups, decoder, privateBlocksOnce);
   }
   cells[BVALUE_SEQUENCE_INDEX] = sequenceBValues(cells[SEQUENCE_NAME_INDEX]!);
-  cells[BVALUE_FINAL_INDEX] = BVALUE_SOURCE_INDEXES.map((index) => cells[index]!).find((value) => value !== MISSING) ?? MISSING;
+  cells[BVALUE_FINAL_INDEX] = MISSING;
+  for (const index of BVALUE_SOURCE_INDEXES) {
+    if (cells[index] !== MISSING) {
+      cells[BVALUE_FINAL_INDEX] = cells[index]!;
+      break;
+    }
+  }
   cells[FILE_PATH_INDEX] = filePath;
   cells[NUMBER_OF_IMAGES_INDEX] = MISSING;
   cells[VALID_INDEX] = 'True';
   cells[SEG_INDEX] = 'False';
   const { damage } = header;
-  return damage ? { kind: 'cells', cells, partial: `partial: ${damage.what} at offset ${damage.offset}` } : { kind: 'cells', cells };
+  return { kind: 'cells', cells, partial: damage ? `partial: ${damage.what} at offset ${damage.offset}` : undefined };
 }
 
 /** The distinct b-values the sequence name(s) of a cell state, `-` when none does. */

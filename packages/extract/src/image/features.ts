@@ -8,7 +8,7 @@
  * intensity: Hu moments/inertia; an image under 4 pixels on a side: blur effect), this returns 0,
  * since tables hold no NaN.
  */
-import { IMAGE_FEATURE_COLUMNS } from '@msc/core';
+import { IMAGE_FEATURE_COLUMNS } from '@msc/core/lean';
 
 /** The numeric image columns of core (image_x/image_y, the array size, are not computed here). */
 export const IMAGE_FEATURE_NAMES: readonly string[] = IMAGE_FEATURE_COLUMNS.filter((spec) => spec.role === 'numeric').map((spec) => spec.name);

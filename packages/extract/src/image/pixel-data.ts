@@ -6,7 +6,7 @@
  */
 import { parseHeader, type ParseOptions, type ParsedHeader } from '../reader/parse.js';
 import { decodeRleFrame } from './rle.js';
-import { errorMessage } from '@msc/core';
+import { errorMessage } from '@msc/core/lean';
 
 export type FirstFrame = { kind: 'pixels'; pixels: Float64Array; rows: number; columns: number } | { kind: 'skipped'; reason: string };
 

@@ -6,8 +6,9 @@
  */
 import type { CsvFormulaPolicy, InstanceRow, Shard } from '@msc/core';
 import { formatDelimitedLine } from '@msc/tables/delimited';
-import { lineOf, type ExtractEvent, type LineEvent, type LineFormat } from '../events.js';
+import { lineOf, type ExtractEvent, type LineBatch, type LineFormat } from '../events.js';
 import { instanceColumns, type InstanceCellsOutcome } from '../instance-row.js';
+import { LineBatchBuilder } from '../line-batch.js';
 
 export interface RequestOptions {
   /** Compute image features too. */
@@ -26,16 +27,23 @@ export interface WorkerRequest extends RequestOptions {
 
 /**
  * Per file, the reason it was skipped (a string) or its row: the values in `instanceColumns(image)`
- * order then the image note and the partial-row note, or with `lines`, [study_uid, series_uid,
- * line, image note, partial-row note].
+ * order then the image note and the partial-row note.
  */
-export interface WorkerReply {
+export interface RowsReply {
   image: boolean;
   paths: string[];
   outcomes: (string[] | string)[];
   /** Files left out as another shard's. */
   otherShard: number;
 }
+
+/** With `lines`: the rows as one buffer of lines (its buffers are transferred, see `lineBatchTransfer`). */
+export interface LinesReply extends LineBatch {
+  /** Files left out as another shard's. */
+  otherShard: number;
+}
+
+export type WorkerReply = RowsReply | LinesReply;
 
 /** The files of the shard (all without one): another shard's file has no outcome. */
 function ofShard<T>(paths: readonly string[], outcomes: readonly (T | undefined)[]): { paths: string[]; outcomes: T[]; otherShard: number } {
@@ -57,15 +65,22 @@ export function encodeEvents(all: readonly (ExtractEvent | undefined)[], options
     all.map((event) => event?.path ?? ''),
     all,
   );
+  const lines = options.lines;
+  if (lines) {
+    const batch = new LineBatchBuilder();
+    for (const event of events) {
+      if (event.kind === 'skipped') batch.skipped(event.path, event.reason);
+      else batch.row(event.path, event.row.study_uid, event.row.series_uid, lineOf(event.row, lines), event.imageNote, event.partial);
+    }
+    return { ...batch.finish(), otherShard };
+  }
   return {
     otherShard,
     image: options.image,
     paths: events.map((event) => event.path),
     outcomes: events.map((event) => {
       if (event.kind === 'skipped') return event.reason;
-      const notes = [event.imageNote ?? '', event.partial ?? ''];
-      if (options.lines) return [event.row.study_uid, event.row.series_uid, lineOf(event.row, options.lines), ...notes];
-      return [...fields.map((field) => String(event.row[field] ?? '')), ...notes];
+      return [...fields.map((field) => String(event.row[field] ?? '')), event.imageNote ?? '', event.partial ?? ''];
     }),
   };
 }
@@ -75,30 +90,39 @@ export function encodeEvents(all: readonly (ExtractEvent | undefined)[], options
  * without a row object per file.
  */
 export function encodeCells(allPaths: readonly string[], all: readonly (InstanceCellsOutcome | undefined)[], options: RequestOptions): WorkerReply {
-  const { paths, outcomes, otherShard } = ofShard(allPaths, all);
   const fields = instanceColumns(false);
   const lines = options.lines;
-  const lineCells = lines ? lines.columns.map((column) => fields.indexOf(column)) : [];
-  const [study, series] = [fields.indexOf('study_uid'), fields.indexOf('series_uid')];
+  if (lines) {
+    const lineCells = lines.columns.map((column) => fields.indexOf(column));
+    const [study, series] = [fields.indexOf('study_uid'), fields.indexOf('series_uid')];
+    const batch = new LineBatchBuilder();
+    let otherShard = 0;
+    for (let i = 0; i < all.length; i++) {
+      const outcome = all[i];
+      if (outcome === undefined) otherShard += 1;
+      else if (outcome.kind === 'skipped') batch.skipped(allPaths[i]!, outcome.reason);
+      else {
+        const { cells } = outcome;
+        const line = formatDelimitedLine(
+          lineCells.map((index) => (index < 0 ? undefined : cells[index])),
+          lines.separator,
+        );
+        batch.row(allPaths[i]!, cells[study]!, cells[series]!, line, undefined, outcome.partial);
+      }
+    }
+    return { ...batch.finish(), otherShard };
+  }
+  const { paths, outcomes, otherShard } = ofShard(allPaths, all);
   return {
     otherShard,
     image: false,
     paths,
-    outcomes: outcomes.map((outcome) => {
-      if (outcome.kind === 'skipped') return outcome.reason;
-      const { cells } = outcome;
-      const partial = outcome.partial ?? '';
-      if (!lines) return [...cells, '', partial];
-      const line = formatDelimitedLine(
-        lineCells.map((index) => (index < 0 ? undefined : cells[index])),
-        lines.separator,
-      );
-      return [cells[study]!, cells[series]!, line, '', partial];
-    }),
+    outcomes: outcomes.map((outcome) => (outcome.kind === 'skipped' ? outcome.reason : [...outcome.cells, '', outcome.partial ?? ''])),
   };
 }
 
 export function decodeEvents(reply: WorkerReply): ExtractEvent[] {
+  if (!('outcomes' in reply)) throw new Error('a lines reply where rows were asked for');
   return reply.outcomes.map((outcome, i) => {
     const path = reply.paths[i]!;
     if (typeof outcome === 'string') return { kind: 'skipped', path, reason: outcome };
@@ -111,20 +135,8 @@ export function decodeEvents(reply: WorkerReply): ExtractEvent[] {
   });
 }
 
-export function decodeLineEvents(reply: WorkerReply): LineEvent[] {
-  return reply.outcomes.map((outcome, i) => {
-    const path = reply.paths[i]!;
-    if (typeof outcome === 'string') return { kind: 'skipped', path, reason: outcome };
-    const note = outcome[3];
-    const partial = outcome[4];
-    return {
-      kind: 'line',
-      path,
-      studyUid: outcome[0]!,
-      seriesUid: outcome[1]!,
-      line: outcome[2]!,
-      ...(note ? { imageNote: note } : {}),
-      ...(partial ? { partial } : {}),
-    };
-  });
+export function decodeLineBatch(reply: WorkerReply): LineBatch {
+  if ('outcomes' in reply) throw new Error('a rows reply where lines were asked for');
+  const { otherShard: _otherShard, ...batch } = reply;
+  return batch;
 }

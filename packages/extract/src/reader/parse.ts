@@ -100,6 +100,8 @@ export class SpanElement implements RawElement {
     readonly offset: number,
     readonly length: number,
     readonly littleEndian: boolean,
+    /** A sequence's items (every element has the slot: one object shape keeps the readers' code monomorphic). */
+    readonly items: readonly ReadonlyMap<number, RawElement>[] | undefined = undefined,
   ) {
     if (offset + length > source.end) source.end = offset + length;
   }
@@ -109,6 +111,17 @@ export class SpanElement implements RawElement {
   }
 }
 
+/** A reader over a dataset's bytes with the `HeaderBytes` its kept elements share. */
+class DatasetReader extends ByteReader {
+  readonly source = new HeaderBytes(this.bytes, this.view);
+}
+
+/** A kept element of `reader`'s bytes (bounds checked as `slice` checks them). */
+function spanOf(reader: DatasetReader, tag: number, vr: string, offset: number, length: number): SpanElement {
+  reader.ensure(offset, length);
+  return new SpanElement(tag, vr, reader.source, offset, length, reader.littleEndian);
+}
+
 const UNDEFINED_LENGTH = 0xffffffff;
 const ITEM = 0xfffee000;
 const ITEM_END = 0xfffee00d;
@@ -116,7 +129,6 @@ const SEQUENCE_END = 0xfffee0dd;
 const PIXEL_DATA = 0x7fe00010;
 /** Nesting of the sequences read item by item (skipped ones may nest at any depth). */
 const MAX_SEQUENCE_DEPTH = 32;
-const NO_BYTES = new Uint8Array(0);
 const LATIN1_DECODER = new TextDecoder('latin1');
 
 function readTag(reader: ByteReader, offset: number): number {
@@ -229,7 +241,7 @@ const itemsExplicit = (header: Header, explicitVR: boolean) => (header.vr === 'U
  * returns the offset after it.
  */
 function readElement(
-  reader: ByteReader,
+  reader: DatasetReader,
   header: Header,
   explicitVR: boolean,
   keep: KeepOptions,
@@ -240,7 +252,7 @@ function readElement(
   const nested = header.vr === 'SQ' || header.vr === 'UN' || header.length === UNDEFINED_LENGTH ? keep.sequences?.get(header.tag) : undefined;
   if (nested) {
     const { items, end } = readItems(reader, header.valueOffset, header.length, itemsExplicit(header, explicitVR), nested, options, depth + 1);
-    into.set(header.tag, { tag: header.tag, vr: 'SQ', value: NO_BYTES, littleEndian: reader.littleEndian, items });
+    into.set(header.tag, new SpanElement(header.tag, 'SQ', reader.source, header.valueOffset, 0, reader.littleEndian, items));
     return end;
   }
   if (header.length === UNDEFINED_LENGTH) {
@@ -248,14 +260,14 @@ function readElement(
     return skipSequence(reader, header.valueOffset, header.vrWritten ? itemsExplicit(header, explicitVR) : explicitVR, options);
   }
   if (keep.keep(header.tag) && header.vr !== 'SQ') {
-    into.set(header.tag, { tag: header.tag, vr: header.vr, value: reader.slice(header.valueOffset, header.length), littleEndian: reader.littleEndian });
+    into.set(header.tag, spanOf(reader, header.tag, header.vr, header.valueOffset, header.length));
   }
   return header.valueOffset + header.length;
 }
 
 /** The items of a sequence being read (defined or undefined length), and the offset after it. */
 function readItems(
-  reader: ByteReader,
+  reader: DatasetReader,
   offset: number,
   length: number,
   explicitVR: boolean,
@@ -343,15 +355,14 @@ function readPlainElement(source: HeaderBytes, position: number, encoding: Encod
 }
 
 function parseDataset(
-  reader: ByteReader,
+  reader: DatasetReader,
   start: number,
   encoding: Encoding,
   options: ParseOptions,
   elements: Map<number, RawElement>,
 ): PixelDataLocation | undefined {
   reader.littleEndian = encoding.littleEndian;
-  const { bytes, view } = reader;
-  const source = new HeaderBytes(bytes, view);
+  const { bytes, source } = reader;
   let position = start;
   const { stopAfter } = options;
   while (position < bytes.length) {
@@ -394,7 +405,7 @@ function parseDataset(
 export class NotDicomError extends Error {}
 
 export function parseHeader(bytes: Uint8Array, complete: boolean, options: ParseOptions): ParsedHeader {
-  const reader = new ByteReader(bytes, complete);
+  const reader = new DatasetReader(bytes, complete);
   if (bytes.length < 8) throw new NotDicomError('too short to be DICOM');
   const elements = new Map<number, RawElement>();
   const hasPreamble = bytes.length >= 132 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d;
@@ -413,7 +424,7 @@ export function parseHeader(bytes: Uint8Array, complete: boolean, options: Parse
   try {
     while (position + 6 <= bytes.length && reader.uint16(position) === 0x0002) {
       const header = readElementHeader(reader, position, true, options);
-      meta.set(header.tag, { tag: header.tag, vr: header.vr, value: reader.slice(header.valueOffset, header.length), littleEndian: true });
+      meta.set(header.tag, spanOf(reader, header.tag, header.vr, header.valueOffset, header.length));
       position = header.valueOffset + header.length;
     }
     const syntax = meta.get(0x00020010);
@@ -433,7 +444,8 @@ export function parseHeader(bytes: Uint8Array, complete: boolean, options: Parse
     damage = { what: error.what, offset: error.offset };
   }
   for (const [tag, element] of meta) elements.set(tag, element);
-  return { transferSyntaxUid, hasPreamble, elements, ...(pixelData ? { pixelData } : {}), ...(damage ? { damage } : {}) };
+  // Every header has the same fields (undefined when absent): one object shape for the readers of headers.
+  return { transferSyntaxUid, hasPreamble, elements, pixelData, damage };
 }
 
 /** Largest inflated dataset read for its header: a deflate bomb stops here (finding F5). */
@@ -465,7 +477,7 @@ function parseDeflated(
     }
     elements.clear();
     try {
-      const location = parseDataset(new ByteReader(inflated, whole), 0, encoding, options, elements);
+      const location = parseDataset(new DatasetReader(inflated, whole), 0, encoding, options, elements);
       return location && !whole ? wholePixelData(location, compressed, offset) : location;
     } catch (error) {
       if (!(error instanceof NeedMoreBytes) || whole) throw error;

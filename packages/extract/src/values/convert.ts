@@ -18,6 +18,16 @@ export function formatFloat(value: number): string {
   return String(value);
 }
 
+/**
+ * No values, as an array of the kind the others are: an empty literal is another kind of array, and
+ * the code handling values would meet one more shape (and be compiled again when it turns up).
+ */
+function noValues(): string[] {
+  const values = [''];
+  values.length = 0;
+  return values;
+}
+
 type BinaryReader = (view: DataView, offset: number, littleEndian: boolean) => string;
 
 const BINARY_READERS: Record<string, [number, BinaryReader]> = {
@@ -31,7 +41,7 @@ const BINARY_READERS: Record<string, [number, BinaryReader]> = {
 
 function binaryValues(element: RawElement, vr: string): string[] {
   const reader = BINARY_READERS[vr];
-  if (!reader) return [];
+  if (!reader) return noValues();
   const { littleEndian } = element;
   let view: DataView;
   let start = 0;
@@ -82,7 +92,7 @@ function isAscii(bytes: Uint8Array, start: number, end: number): boolean {
  * tags); `decoder` decodes text of the dataset's character set.
  */
 export function elementValues(element: RawElement, decoder: TextDecoder = LATIN1, vr = element.vr === 'UN' ? 'UN' : element.vr): string[] {
-  if (byteLength(element) === 0) return [];
+  if (byteLength(element) === 0) return noValues();
   if (TEXT_VRS.has(vr) || vr === 'UN') {
     const cleaned = decodeText(element, CHARSET_VRS.has(vr) ? decoder : LATIN1);
     if (SINGLE_VALUE_TEXT.has(vr)) return [cleaned.trim()];
@@ -91,6 +101,13 @@ export function elementValues(element: RawElement, decoder: TextDecoder = LATIN1
   }
   return binaryValues(element, vr);
 }
+
+/**
+ * Multi-valued text with a value that trimming would empty or change at its backslash side (a
+ * leading or trailing empty value, two backslashes together, blanks next to a backslash): `\s` is
+ * the set `trim` takes off.
+ */
+const EMPTY_OR_BLANK_EDGED_VALUE = /^\s*\\|\\\s*$|\s\\|\\\s|\\\\/;
 
 /**
  * An element's values joined by a space, as a table cell holds them, when it is text in a VR that
@@ -104,6 +121,8 @@ export function joinedTextValues(element: RawElement, decoder: TextDecoder): str
   if (byteLength(element) === 0) return '';
   const text = decodeText(element, CHARSET_VRS.has(vr) ? decoder : LATIN1);
   if (SINGLE_VALUE_TEXT.has(vr) || !text.includes('\\')) return text.trim();
+  // No value empty or blank-edged: trimming the whole and spacing the backslashes gives the same.
+  if (!EMPTY_OR_BLANK_EDGED_VALUE.test(text)) return text.trim().replaceAll('\\', ' ');
   let joined = '';
   for (const part of text.split('\\')) {
     const value = part.trim();
@@ -146,6 +165,6 @@ export function elementValuesAs(element: RawElement, decoder: TextDecoder, dicti
     return byteLength(element) % binary[0] === 0 ? elementValues(element, decoder, dictionaryVr) : [];
   }
   // Numbers the dictionary says are text, held as bytes that are no number text: nothing to read.
-  if (NUMBER_TEXT_VRS.has(dictionaryVr) && !numberText) return [];
+  if (NUMBER_TEXT_VRS.has(dictionaryVr) && !numberText) return noValues();
   return elementValues(element, decoder, dictionaryVr);
 }

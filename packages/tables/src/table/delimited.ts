@@ -4,7 +4,7 @@
  * records (embedded separators, doubled quotes, line breaks). Writer quotes only when needed.
  */
 import { createReadStream } from 'node:fs';
-import { type Cell, MscError, type Row, errorMessage, escapeCsvFormula, rowReader, unescapeCsvFormula } from '@msc/core';
+import { type Cell, MscError, type Row, errorMessage, escapeCsvFormula, rowReader, unescapeCsvFormula } from '@msc/core/lean';
 import { normalizeColumnName } from './format.js';
 import { projectColumns } from './projection.js';
 import type { ColumnBatch, ReadTableOptions } from './types.js';
@@ -206,6 +206,8 @@ export function formatDelimitedCell(cell: Cell | undefined, separator: ',' | '\t
 }
 
 export function formatDelimitedLine(values: readonly (Cell | undefined)[], separator: ',' | '\t'): string {
+  const plain = plainLine(values, separator);
+  if (plain !== undefined) return plain;
   const cells = new Array<string>(values.length);
   for (let i = 0; i < values.length; i++) {
     const value = values[i];
@@ -214,12 +216,35 @@ export function formatDelimitedLine(values: readonly (Cell | undefined)[], separ
   return `${cells.join(separator)}\n`;
 }
 
+const QUOTE_OR_LINE_BREAK = /["\r\n]/;
+
+/**
+ * The line when no cell needs quoting (most rows), else undefined: one join and two native scans of
+ * the line instead of a scan of each cell in JavaScript. Cells that are not text starting as text
+ * does (numbers, empty cells, formula characters) are formatted first; a cell holding the
+ * separator shows as one separator more than the join put in.
+ */
+function plainLine(values: readonly (Cell | undefined)[], separator: ',' | '\t'): string | undefined {
+  let cells: (Cell | undefined)[] | undefined;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (typeof value !== 'string' || (value !== '-' && isFormulaStart(value.charCodeAt(0))))
+      (cells ??= values.slice())[i] = formatDelimitedCell(value, separator);
+  }
+  const line = (cells ?? values).join(separator);
+  if (QUOTE_OR_LINE_BREAK.test(line)) return undefined;
+  let separators = 0;
+  for (let at = line.indexOf(separator); at !== -1; at = line.indexOf(separator, at + 1)) separators++;
+  return separators === values.length - 1 ? `${line}\n` : undefined;
+}
+
+/** = + - @ tab CR: formulas to a spreadsheet (escapeCsvFormula decides). */
+const isFormulaStart = (code: number) => code === 0x3d || code === 0x2b || code === 0x2d || code === 0x40 || code === 0x09 || code === 0x0d;
+
 /** Text written as it is, checked without a regular expression (most cells): no quote, separator or line break, no formula start. */
 function isPlainText(text: string, separator: ',' | '\t'): boolean {
   if (text === '-') return true;
-  const first = text.charCodeAt(0);
-  // = + - @ tab CR: formulas to a spreadsheet (escapeCsvFormula decides)
-  if (first === 0x3d || first === 0x2b || first === 0x2d || first === 0x40 || first === 0x09 || first === 0x0d) return false;
+  if (isFormulaStart(text.charCodeAt(0))) return false;
   const split = separator.charCodeAt(0);
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);

@@ -1,5 +1,5 @@
 import { extname } from 'node:path';
-import { MscError } from '@msc/core';
+import { MscError } from '@msc/core/lean';
 import type { TableFormat } from './types.js';
 
 const EXTENSIONS: Record<string, TableFormat> = {
