@@ -90,21 +90,17 @@ describe('deploy manifests', () => {
     expect(envOf(c)['SHARD_BY']).toBe('folder');
     // As the pods run it: the container's env, the mounts at their paths, the index Kubernetes
     // sets. With SHARDS (= completions) lowered to RUN_SHARDS: the same command, fewer processes.
-    // Split by folder as written, and by study as the manifest's comment offers.
-    for (const shardBy of ['folder', 'study']) {
-      const out = join(dir, `k8s-${shardBy}`);
-      for (let index = 0; index < RUN_SHARDS; index++)
-        sh(c.args[0]!, { ...envOf(c), SHARDS: String(RUN_SHARDS), SHARD_BY: shardBy, DATA_DIR: archive, OUT_DIR: out, JOB_COMPLETION_INDEX: String(index) });
-      expect(JSON.parse(await readFile(join(out, 'parts', `series.1-of-${RUN_SHARDS}.parquet.shard.json`), 'utf8'))).toMatchObject(
-        shardBy === 'folder' ? { by: 'folder', depth: 1 } : { shard: `1/${RUN_SHARDS}` },
-      );
-      const m = container(merge);
-      sh(m.args[0]!, { ...envOf(m), OUT_DIR: out });
-      await expectOneRun(out, RUN_SHARDS);
-    }
+    // Split by folder as written (the SLURM test below runs the study split the comments offer).
+    const out = join(dir, 'k8s');
+    for (let index = 0; index < RUN_SHARDS; index++)
+      sh(c.args[0]!, { ...envOf(c), SHARDS: String(RUN_SHARDS), DATA_DIR: archive, OUT_DIR: out, JOB_COMPLETION_INDEX: String(index) });
+    expect(JSON.parse(await readFile(join(out, 'parts', `series.1-of-${RUN_SHARDS}.parquet.shard.json`), 'utf8'))).toMatchObject({ by: 'folder', depth: 1 });
+    const m = container(merge);
+    sh(m.args[0]!, { ...envOf(m), OUT_DIR: out });
+    await expectOneRun(out, RUN_SHARDS);
   }, 120_000);
 
-  it('SLURM: an array job (SLURM_ARRAY_TASK_ID → shard, 1-based whatever the first index), then the merge job', async () => {
+  it('SLURM: an array job (SLURM_ARRAY_TASK_ID → shard, 1-based whatever the first index), split by study, then the merge job', async () => {
     const script = join(DEPLOY, 'slurm', 'shards.sbatch');
     const text = await readFile(script, 'utf8');
     const [, first, last] = /^#SBATCH --array=(\d+)-(\d+)$/m.exec(text)!;
@@ -123,12 +119,17 @@ describe('deploy manifests', () => {
           SLURM_ARRAY_TASK_MIN: '0',
           SLURM_ARRAY_TASK_COUNT: String(RUN_SHARDS),
           SLURM_CPUS_PER_TASK: '1',
+          SHARD_BY: 'study',
         },
         stdio: ['ignore', 'ignore', 'pipe'],
       });
     }
     execFileSync('/bin/bash', [join(DEPLOY, 'slurm', 'merge.sbatch')], { env: { ...env, OUT: out, MSC_RUN: '' }, stdio: ['ignore', 'ignore', 'pipe'] });
     await expectOneRun(out, RUN_SHARDS);
+    // a study split: the part's record names no folder split
+    const record = JSON.parse(await readFile(join(out, 'parts', `series.1-of-${RUN_SHARDS}.parquet.shard.json`), 'utf8'));
+    expect(record).toMatchObject({ shard: `1/${RUN_SHARDS}` });
+    expect(record.by).toBeUndefined();
     // without the array variables it refuses, with a message
     expect(() => execFileSync('/bin/bash', [script], { env: { ...env, ARCHIVE: archive, OUT: out, MSC_RUN: '' }, stdio: 'pipe' })).toThrow(
       /submit as an array job/,
