@@ -154,7 +154,7 @@ describe.skipIf(skip)("a site model from 20 series reviewed through msc-review's
       '--tag-dropout',
       '0.25',
       '--skip-importance',
-      // one histogram thread: two can break a split tie differently from run to run (bench/README.md)
+      // one histogram thread: the other vitest worker has the second core (one and two threads give the same trees)
       '--n-jobs',
       '1',
     ]);
