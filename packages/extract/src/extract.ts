@@ -97,9 +97,16 @@ export async function* extractBatches(inputs: readonly string[], options: Extrac
 /**
  * As `extractBatches`, with each row formatted as a delimited line by the thread that read it:
  * for writing instance tables, where the main thread would otherwise spend its time building,
- * formatting and collecting row objects. `keepRow` does not apply.
+ * formatting and collecting row objects. `keepRow` does not apply; `signal` stops it between batches.
  */
 export async function* extractLineBatches(inputs: readonly string[], format: LineFormat, options: ExtractOptions = {}): AsyncGenerator<LineBatch> {
+  for await (const batch of lineBatches(inputs, format, options)) {
+    options.signal?.throwIfAborted();
+    yield batch;
+  }
+}
+
+async function* lineBatches(inputs: readonly string[], format: LineFormat, options: ExtractOptions): AsyncGenerator<LineBatch> {
   await assertInputsExist(inputs);
   const workers = Math.min(options.workers ?? defaultWorkers(), maxWorkers());
   if (workers > 0)

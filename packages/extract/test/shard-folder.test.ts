@@ -171,8 +171,7 @@ describe('--shard-by folder', () => {
       workers: 0,
       folderShard: { shard: { index: k, count: N }, depth: 1 },
       checkpointRows: 10,
-      // keepRow takes the row path, where the signal is checked between batches (the line path does not check it).
-      keepRow: () => true,
+      // no keepRow: the line path (rows formatted by the reading thread) stops on the signal between batches
       skippedReport: `${out}.skipped.csv`,
       onProgress: () => stop.abort(new Error('stopped')),
       signal: stop.signal,
