@@ -18,6 +18,9 @@ import {
   framesOf,
   joinSorted,
   median,
+  passedImageCell,
+  passedImageCount,
+  passedPerFrameCell,
   toNumber,
   type MeanAccumulator,
   type Uniques,
@@ -400,13 +403,14 @@ export class SeriesReducer {
       const n = rows.length;
       // Each row's batch (as an index into `batches`) and row in it.
       const batches: ColumnBatch[] = [];
+      /** A stored batch's index in `batches` (a map: a big table has many batches). */
+      const batchIndex = new Map<number, number>();
       const batchOf = new Int32Array(n);
       const rowIn = new Int32Array(n);
       for (let i = 0; i < n; i++) {
         const { group } = rows[i]!;
-        const batch = this.stored[group.storedBatch]!;
-        let b = batches.indexOf(batch);
-        if (b < 0) b = batches.push(batch) - 1;
+        let b = batchIndex.get(group.storedBatch);
+        if (b === undefined) batchIndex.set(group.storedBatch, (b = batches.push(this.stored[group.storedBatch]!) - 1));
         batchOf[i] = b;
         rowIn[i] = group.storedRow;
       }
@@ -427,27 +431,12 @@ export class SeriesReducer {
       const data = columns.map((column): (Cell | undefined)[] => {
         if (column in rows[0]!.group.key) return rows.map(({ group }) => group.key[column]);
         if (column === 'number_of_images') {
-          const counts = cellsOf(column);
           const frames = cellsOf(FRAMES);
-          return counts.map((cell, i) => {
-            const count = toNumber(cell);
-            return Number.isFinite(count) ? count : framesOf(frames[i]);
-          });
+          return cellsOf(column).map((cell, i) => passedImageCount(cell, frames[i]));
         }
         const cells = cellsOf(column);
-        if (IMAGE_COLUMNS.has(column))
-          return cells.map((cell) => {
-            const value = toNumber(cell);
-            return Number.isFinite(value) ? value : null;
-          });
-        if (PER_FRAME_VALUES.has(column))
-          return cells.map(
-            memoized((cell) => {
-              const value = normalizeForReduction(cell);
-              return value.includes(' ') ? joinSorted(new Set(value.split(' '))) : value;
-            }),
-          );
-        return cells.map(memoized(normalizeForReduction));
+        if (IMAGE_COLUMNS.has(column)) return cells.map(passedImageCell);
+        return cells.map(memoized(PER_FRAME_VALUES.has(column) ? passedPerFrameCell : normalizeForReduction));
       });
       const build = shape.factory;
       for (let i = 0; i < n; i++) {
@@ -469,16 +458,9 @@ export class SeriesReducer {
     for (let c = 0; c < cells.length; c++) {
       const column = cells[c]!;
       const cell = values[c];
-      if (IMAGE_COLUMNS.has(column)) {
-        const value = toNumber(cell);
-        row[column] = Number.isFinite(value) ? value : null;
-      } else {
-        const value = normalizeForReduction(cell);
-        row[column] = PER_FRAME_VALUES.has(column) && value.includes(' ') ? joinSorted(new Set(value.split(' '))) : value;
-      }
+      row[column] = IMAGE_COLUMNS.has(column) ? passedImageCell(cell) : PER_FRAME_VALUES.has(column) ? passedPerFrameCell(cell) : normalizeForReduction(cell);
     }
-    const count = toNumber(single.number_of_images);
-    row.number_of_images = Number.isFinite(count) ? count : framesOf(single[FRAMES]);
+    row.number_of_images = passedImageCount(single.number_of_images, single[FRAMES]);
   }
 }
 

@@ -36,6 +36,24 @@ export function framesOf(cell: Cell | undefined): number {
   return Number.isInteger(frames) && frames >= 1 ? frames : 1;
 }
 
+/** An image column's cell of a one-row series, as passed through: its number, or null. */
+export function passedImageCell(cell: Cell | undefined): number | null {
+  const value = toNumber(cell);
+  return Number.isFinite(value) ? value : null;
+}
+
+/** A per-frame column's cell of a one-row series: normalized, its space-separated values sorted and unique. */
+export function passedPerFrameCell(cell: Cell | undefined): string {
+  const value = normalizeForReduction(cell);
+  return value.includes(' ') ? joinSorted(new Set(value.split(' '))) : value;
+}
+
+/** number_of_images of a one-row series: its own count when it has one, else the frames the row stands for. */
+export function passedImageCount(count: Cell | undefined, frames: Cell | undefined): number {
+  const value = toNumber(count);
+  return Number.isFinite(value) ? value : framesOf(frames);
+}
+
 /** One column's unique values in a series: a single value, or the set of several. */
 export type Uniques = string | Set<string>;
 
