@@ -4,7 +4,9 @@
  * part classifies its studies with all their series in view (study context, series groups) — the
  * same on every machine and run, so n batch jobs together cover each series exactly once.
  * msc-extract's `--shard-by folder` instead picks a file's part by its folder (`folderShardOf`),
- * known before the file is read: each job walks and reads only its own folders.
+ * known before the file is read: each job walks and reads only its own folders. `--shard-by
+ * balanced` assigns the same folders to parts by their file counts (`balancedParts`), from a
+ * listing every job makes of the same tree.
  */
 import { MscError } from './errors.js';
 
@@ -45,9 +47,33 @@ export function folderShardOf(folder: string, count: number): number {
   return ((hash >>> 0) % count) + 1;
 }
 
-/** What msc-extract decides a file's shard by: its study (exact for any layout) or its folder (decided before reading). */
-export type ShardBy = 'study' | 'folder';
-export const SHARD_BY: readonly ShardBy[] = ['study', 'folder'];
+/**
+ * Folders (keys) → 1-based parts, each part getting ≈ 1/count of the files: largest folder first,
+ * each to the part with the fewest files so far (ties: the lower part), folders of equal size by
+ * key. Deterministic for a given listing, whatever order it was read in; no part exceeds 1/count
+ * of the files by more than the largest folder.
+ */
+export function balancedParts(filesByFolder: ReadonlyMap<string, number>, count: number): Map<string, number> {
+  const folders = [...filesByFolder].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0));
+  const load = new Array<number>(count).fill(0);
+  const parts = new Map<string, number>();
+  for (const [folder, files] of folders) {
+    let part = 0;
+    for (let i = 1; i < count; i++) if (load[i]! < load[part]!) part = i;
+    load[part]! += files;
+    parts.set(folder, part + 1);
+  }
+  return parts;
+}
+
+/**
+ * What msc-extract decides a file's shard by: its study (exact for any layout), its folder's hash
+ * (decided from the path alone), or its folder's place in a balanced assignment of the listed tree.
+ */
+export type ShardBy = 'study' | 'folder' | 'balanced';
+export const SHARD_BY: readonly ShardBy[] = ['study', 'folder', 'balanced'];
+/** The folder modes: a file's part is decided from its folder before it is read. */
+export type FolderShardBy = Exclude<ShardBy, 'study'>;
 
 /** The key a series is sharded by. */
 export function seriesShardKey(studyUid: string, seriesUid: string): string {
@@ -79,25 +105,40 @@ export interface ShardRecord {
   shard: string;
   /** The binary that wrote the part. */
   tool: string;
-  /** `folder` for msc-extract `--shard-by folder` (absent: by study, as every older part). */
-  by?: 'folder';
-  /** With `by: folder`: the folder levels a part's folders are named by (`--shard-depth`). */
+  /** `folder` or `balanced` for msc-extract `--shard-by folder|balanced` (absent: by study, as every older part). */
+  by?: FolderShardBy;
+  /** With `by`: the folder levels a part's folders are named by (`--shard-depth`). */
   depth?: number;
+  /** With `by: balanced`: the fingerprint of the folder → part assignment the listing gave (parts of one run share it). */
+  listing?: string;
 }
 
 /** A part's record as read: its shard, and what it was split by. */
 export interface ShardOfPart extends Shard {
   by: ShardBy;
-  /** With `by: 'folder'`. */
+  /** With a folder mode. */
   depth?: number;
+  /** With `by: 'balanced'`. */
+  listing?: string;
+}
+
+/** How a folder shard was split, as its record says. */
+export interface FolderSplit {
+  depth: number;
+  by?: FolderShardBy;
+  listing?: string;
 }
 
 export function shardRecordPath(output: string): string {
   return `${output}.shard.json`;
 }
 
-export function shardRecord(shard: Shard, tool: string, folder?: { depth: number }): string {
-  const record: ShardRecord = { shard: `${shard.index}/${shard.count}`, tool, ...(folder ? { by: 'folder', depth: folder.depth } : {}) };
+export function shardRecord(shard: Shard, tool: string, folder?: FolderSplit): string {
+  const record: ShardRecord = {
+    shard: `${shard.index}/${shard.count}`,
+    tool,
+    ...(folder ? { by: folder.by ?? 'folder', depth: folder.depth, ...(folder.listing ? { listing: folder.listing } : {}) } : {}),
+  };
   return `${JSON.stringify(record)}\n`;
 }
 
@@ -107,8 +148,13 @@ export function readShardRecord(text: string): ShardOfPart | undefined {
     const record = JSON.parse(text) as Partial<ShardRecord>;
     if (typeof record.shard !== 'string') return undefined;
     const shard = parseShard(record.shard);
-    return record.by === 'folder'
-      ? { ...shard, by: 'folder', ...(typeof record.depth === 'number' ? { depth: record.depth } : {}) }
+    return record.by === 'folder' || record.by === 'balanced'
+      ? {
+          ...shard,
+          by: record.by,
+          ...(typeof record.depth === 'number' ? { depth: record.depth } : {}),
+          ...(typeof record.listing === 'string' ? { listing: record.listing } : {}),
+        }
       : { ...shard, by: 'study' };
   } catch {
     return undefined;

@@ -144,11 +144,13 @@ function summarize(skipped: readonly { reason: string }[]): Record<string, numbe
   return counts;
 }
 
-/** The shard in a run's identity: `k/n` by study (as older runs wrote it), `k/n by folder, depth D`. */
+/** The shard in a run's identity: `k/n` by study (as older runs wrote it), `k/n by folder, depth D`, `k/n by balanced, listing L, depth D`. */
 function shardIdentity(options: ExtractOptions): string | null {
   if (options.shard) return `${options.shard.index}/${options.shard.count}`;
   const folder = options.folderShard;
-  return folder ? `${folder.shard.index}/${folder.shard.count} by folder, depth ${folder.depth}` : null;
+  if (!folder) return null;
+  const by = folder.balanced ? `balanced, listing ${folder.balanced.listing}` : 'folder';
+  return `${folder.shard.index}/${folder.shard.count} by ${by}, depth ${folder.depth}`;
 }
 
 const seriesKeyOf = (row: Row) => seriesShardKey(String(row.study_uid), String(row.series_uid));

@@ -6,7 +6,9 @@
 import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { errorReason, fileKind, folderShardOf, type Shard } from '@msc/core';
+import { balancedParts, errorReason, fileKind, folderShardOf, type Shard } from '@msc/core';
+import { createHash } from 'node:crypto';
+import { readdirSync, statSync } from 'node:fs';
 
 /** A glob on file names (`*`, `?`, `[...]`), as the original's `--pattern '*dcm'`. */
 function globToRegExp(pattern: string): RegExp {
@@ -61,10 +63,26 @@ export interface FolderShard {
   /** Folder levels below each input that name a part (≥ 1; 1: the input's top-level entries). */
   depth: number;
   /**
+   * `--shard-by balanced`: the parts a listing of the tree assigned (`listFolderShard`), and that
+   * assignment's fingerprint; a folder the listing did not see (made since) goes by its hash.
+   * Without: every folder goes by its hash (`folderShardOf`).
+   */
+  balanced?: BalancedParts;
+  /**
    * Told of each folder the walk decides on (every shard decides on the same ones: the folders at
    * `depth`, shallower folders that hold files, and the inputs' files once), and whether it is this shard's.
    */
   onFolder?: (key: string, own: boolean) => void;
+}
+
+/** Folders' parts as a listing assigned them (`listFolderShard`). */
+export interface BalancedParts {
+  parts: ReadonlyMap<string, number>;
+  /** The assignment's fingerprint: parts of one run were split from the same one. */
+  listing: string;
+  /** Files the listing counted, in all and in each part (index k - 1). */
+  files: number;
+  partFiles: number[];
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
@@ -100,7 +118,8 @@ export async function* walkFileBatches(inputs: readonly string[], options: WalkO
   /** Whether the folder key `key` is this shard's (always, without a folder shard). */
   const ownFolder = (key: string): boolean => {
     if (!folderShard) return true;
-    const own = folderShardOf(key, folderShard.shard.count) === folderShard.shard.index;
+    const part = folderShard.balanced?.parts.get(key) ?? folderShardOf(key, folderShard.shard.count);
+    const own = part === folderShard.shard.index;
     folderShard.onFolder?.(key, own);
     return own;
   };
@@ -187,4 +206,62 @@ export async function* walkFileBatches(inputs: readonly string[], options: WalkO
 
 export async function* walkFiles(inputs: readonly string[], options: WalkOptions = {}): AsyncGenerator<string> {
   for await (const batch of walkFileBatches(inputs, options)) yield* batch;
+}
+
+/**
+ * `--shard-by balanced`: the tree below `inputs` listed (folder entries only: no file is opened or
+ * stat'ed, ≈ 40 ms of CPU for 31,775 files in 803 folders), its files counted by the folder key the
+ * walk gives them (`WalkOptions.folderShard`), and the keys assigned to `count` parts by file
+ * count. Every job of a run lists the same tree and so gets the same parts; the fingerprint of the
+ * assignment (not of the counts: files added to a folder move no folder) goes into each part's
+ * record so that msc-merge-shards refuses parts split from different listings. Kept cheap and
+ * simple: links are counted as one file, not followed, and names are not filtered (the counts
+ * only weigh the folders; the walk still follows links and applies the pattern).
+ */
+export function listFolderShard(inputs: readonly string[], shard: Shard, depth: number): BalancedParts {
+  const counts = new Map<string, number>();
+  const add = (key: string, files: number) => {
+    if (files > 0) counts.set(key, (counts.get(key) ?? 0) + files);
+  };
+  const list = (dir: string, level: number, key: string): number => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return 0; // the walk reports it
+    }
+    let files = 0;
+    for (const entry of entries) {
+      if (!entry.isDirectory()) files += 1;
+      else if (level + 1 < depth) list(join(dir, entry.name), level + 1, key === '' ? entry.name : `${key}/${entry.name}`);
+      else if (level + 1 === depth) {
+        const child = key === '' ? entry.name : `${key}/${entry.name}`;
+        add(child, list(join(dir, entry.name), level + 1, child));
+        counts.set(child, counts.get(child) ?? 0); // an empty folder is still a folder every part decides on
+      } else files += list(join(dir, entry.name), level + 1, key);
+    }
+    if (level < depth) add(key, files);
+    return files;
+  };
+  for (const input of inputs) {
+    let isDirectory = false;
+    try {
+      isDirectory = statSync(input).isDirectory();
+    } catch {
+      continue; // the walk reports it
+    }
+    if (isDirectory) list(input, 0, '');
+    else add('', 1);
+  }
+  const parts = balancedParts(counts, shard.count);
+  const hash = createHash('sha256').update(`${shard.count}\u0000${depth}`);
+  const partFiles = new Array<number>(shard.count).fill(0);
+  let files = 0;
+  for (const key of [...parts.keys()].sort()) {
+    const part = parts.get(key)!;
+    hash.update(`\u0000${key}\u0000${part}`);
+    partFiles[part - 1]! += counts.get(key)!;
+    files += counts.get(key)!;
+  }
+  return { parts, listing: hash.digest('hex').slice(0, 16), files, partFiles };
 }

@@ -31,7 +31,7 @@ export interface MergeSummary {
   /** The k of each missing part (`partial`). */
   missing: number[];
   /** What the parts' records say they were split by (`unknown` without records). */
-  by: 'study' | 'folder' | 'unknown';
+  by: 'study' | 'folder' | 'balanced' | 'unknown';
   /**
    * Studies whose rows lie in more than one part, with those parts (in the order given): with
    * `--shard-by folder`, a study whose series are in folders of different parts. Predict the
@@ -60,7 +60,7 @@ async function checkShards(parts: readonly string[], options: MergeOptions): Pro
   if (known.length === 0) return { shards: 'unchecked', missing: [], by: 'unknown' };
   const first = known[0]!;
   const count = first.record.count;
-  const splitBy = (record: ShardOfPart) => (record.by === 'folder' ? `--shard-by folder --shard-depth ${record.depth ?? 1}` : '--shard-by study');
+  const splitBy = (record: ShardOfPart) => (record.by === 'study' ? '--shard-by study' : `--shard-by ${record.by} --shard-depth ${record.depth ?? 1}`);
   const byIndex = new Map<number, string>();
   for (const { record, part } of known) {
     if (record.count !== count) {
@@ -73,6 +73,16 @@ async function checkShards(parts: readonly string[], options: MergeOptions): Pro
       throw new MscError('E_BAD_DATA', `${part} was split with ${splitBy(record)} but ${first.part} with ${splitBy(first.record)}`, {
         hint: 'the parts of one run come from the same command with --shard 1/n … n/n, the same --shard-by and --shard-depth',
       });
+    }
+    // Balanced parts are one partition only when every job assigned the folders alike, from the same listing of the tree.
+    if (record.listing !== first.record.listing) {
+      throw new MscError(
+        'E_BAD_DATA',
+        `${part} and ${first.part} were split from different listings of the tree (${record.listing ?? 'none'} vs ${first.record.listing ?? 'none'}): folders added or removed between the jobs move others between balanced parts, so files would be missed or doubled`,
+        {
+          hint: 'rerun every part over the same tree (e.g. after the archive stops changing), or split with --shard-by folder, whose parts do not depend on the rest of the tree',
+        },
+      );
     }
     const twice = byIndex.get(record.index);
     if (twice !== undefined) {
@@ -161,8 +171,8 @@ export async function mergeShards(parts: readonly string[], output: string, opti
           `${k.split('\u0000').join(' / ')} is in ${parts[earlier.part]}${earlier.part === part ? ' twice' : ` and ${parts[part]}`}`,
           {
             hint:
-              shards.by === 'folder' && order === 'series'
-                ? "this series' files lie in folders of two parts (--shard-by folder): split by study (the default), or rerun per instance (no --per-series) and merge those"
+              (shards.by === 'folder' || shards.by === 'balanced') && order === 'series'
+                ? `this series' files lie in folders of two parts (--shard-by ${shards.by}): split by study (the default), or rerun per instance (no --per-series) and merge those`
                 : 'shards of one run never share a series: were the parts made with the same n, or is a part given twice?',
           },
         );

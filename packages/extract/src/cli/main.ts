@@ -11,6 +11,7 @@ import {
   defineCli,
   parse,
   parseShard,
+  readShardRecord,
   shardRecord,
   shardRecordPath,
   writeSummary,
@@ -18,11 +19,13 @@ import {
   type Shard,
   type ShardBy,
 } from '@msc/core';
+import { existsSync, readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { formatFromPath } from '@msc/tables';
 import { checkpointDirFor } from '../checkpoint.js';
 import { defaultWorkers, maxWorkers } from '../extract.js';
 import { extractToTable } from '../extract-table.js';
+import { listFolderShard, type FolderShard } from '../walk.js';
 
 // A run's optimizing compiles are a fixed cost that rivals the reading: the worker threads' row
 // code inlines deeply and is compiled again after each deopt (≈ 200 compiles a run). A smaller
@@ -61,20 +64,42 @@ interface Flags {
   thumbnails?: string;
 }
 
-/** The folder shard `--shard k/n --shard-by folder [--shard-depth D]` asks for; undefined when sharding by study (or not at all). */
-function folderShardOf(flags: Flags): { shard: Shard; depth: number } | undefined {
+/**
+ * The folder shard `--shard k/n --shard-by folder|balanced [--shard-depth D]` asks for (balanced:
+ * with the parts a listing of `inputs` gives); undefined when sharding by study (or not at all).
+ */
+function folderShardOf(flags: Flags, inputs: readonly string[]): FolderShard | undefined {
   if (flags.shardBy === undefined && flags.shardDepth === undefined) return undefined;
   if (!flags.shard)
     throw new MscError('E_USAGE', `--shard-${flags.shardBy === undefined ? 'depth' : 'by'} needs --shard k/n`, {
       hint: 'e.g. --shard 2/8 --shard-by folder for the second of eight parts, split by top-level folder',
     });
-  if (flags.shardBy !== 'folder') {
+  if (flags.shardBy !== 'folder' && flags.shardBy !== 'balanced') {
     if (flags.shardDepth === undefined) return undefined;
-    throw new MscError('E_USAGE', '--shard-depth applies to --shard-by folder only', {
+    throw new MscError('E_USAGE', '--shard-depth applies to --shard-by folder or balanced only', {
       hint: 'add --shard-by folder (sharding by study reads each file to learn its study; it has no depth)',
     });
   }
-  return { shard: flags.shard, depth: flags.shardDepth ?? 1 };
+  const depth = flags.shardDepth ?? 1;
+  if (flags.shardBy === 'folder') return { shard: flags.shard, depth };
+  return { shard: flags.shard, depth, balanced: listFolderShard(inputs, flags.shard, depth) };
+}
+
+/**
+ * A balanced part resumed over a finished output: refused when the tree's listing now assigns
+ * folders otherwise than when that output was written (its rows of folders moved to another part
+ * would be kept here and read there).
+ */
+function assertSameListing(output: string, folderShard: FolderShard): void {
+  const record = existsSync(shardRecordPath(output)) ? readShardRecord(readFileSync(shardRecordPath(output), 'utf8')) : undefined;
+  if (!existsSync(output) || !folderShard.balanced || record?.listing === folderShard.balanced.listing) return;
+  throw new MscError(
+    'E_BAD_DATA',
+    `${output} was written from another listing of the tree (${record?.listing ?? 'none recorded'}; now ${folderShard.balanced.listing}): folders added or removed since move others between the balanced parts`,
+    {
+      hint: 'rerun every part without --resume over the same tree, or use --shard-by folder, whose parts do not depend on the rest of the tree, to add new files to existing parts',
+    },
+  );
 }
 
 export const main = defineCli<Flags>({
@@ -94,12 +119,12 @@ export const main = defineCli<Flags>({
       .addOption(
         new Option(
           '--shard-by <key>',
-          "what --shard splits by: 'study' (default; exact for any layout, but every job reads every file's first block) or 'folder' (the folders --shard-depth levels below each input: each job walks and reads only its own; merge the parts before msc-predict)",
+          "what --shard splits by: 'study' (default; exact for any layout, but every job reads every file's first block), 'folder' (the folders --shard-depth levels below each input, by a hash of their path: each job walks and reads only its own; stable as the archive grows) or 'balanced' (the same folders, assigned to parts by their file counts from a listing of the tree that every job makes: ≈ 1/n of the files each, but every job must see the same tree). Merge the parts before msc-predict",
         ).choices(SHARD_BY),
       )
       .option(
         '--shard-depth <levels>',
-        "with --shard-by folder: the folder level below each input that names a part (default 1: each input's top-level folders)",
+        "with --shard-by folder or balanced: the folder level below each input that names a part (default 1: each input's top-level folders)",
         parse.count(1),
       )
       .option('--resume', 'continue an interrupted run (or add new files to an existing output) instead of starting over')
@@ -123,7 +148,8 @@ same command with --resume to continue.`,
     if (!flags.outputPath) throw new MscError('E_USAGE', 'no output given', { hint: 'add -o features.parquet (or .csv, .tsv, .json)' });
     formatFromPath(flags.outputPath);
     const output = flags.outputPath;
-    const folderShard = folderShardOf(flags);
+    const folderShard = folderShardOf(flags, inputs);
+    if (folderShard && flags.resume) assertSameListing(output, folderShard);
     const progress = new Progress(io.stderr, 200);
     const workers = Math.min(flags.nWorkers, maxWorkers());
     if (workers < flags.nWorkers)
@@ -149,7 +175,7 @@ same command with --resume to continue.`,
         : {}),
     });
     progress.done();
-    if (flags.shard) await atomicWriteFile(shardRecordPath(output), shardRecord(flags.shard, 'msc-extract', folderShard));
+    if (flags.shard) await atomicWriteFile(shardRecordPath(output), shardRecord(flags.shard, 'msc-extract', folderShard && { depth: folderShard.depth, by: folderShard.balanced ? 'balanced' : 'folder', ...(folderShard.balanced ? { listing: folderShard.balanced.listing } : {}) }));
     if (folderShard && summary.shardFolders && summary.shardFolders.all < folderShard.shard.count)
       io.stderr.write(
         `msc-extract: note: ${summary.shardFolders.all} folder(s) at --shard-depth ${folderShard.depth} for ${folderShard.shard.count} shards: some shards are empty; a deeper --shard-depth spreads the work\n`,

@@ -1,22 +1,26 @@
 /**
- * A fixed set of worker threads that turn batches of paths into extract events. Each job goes to
- * the least-loaded thread.
+ * Up to `size` worker threads that turn batches of paths into extract events. Each job goes to an
+ * idle thread, a new one while fewer than `size` run, else the least-loaded. Threads start when
+ * work needs them: a thread costs ≈ 0.1–0.2 s of CPU to start (Node's internals compiled again
+ * per isolate, then its JIT warm-up), which a shard with nothing (or one batch) to read need not pay.
  */
 import { ThreadClient, workerScriptUrl } from '@msc/core';
 import type { RequestOptions, WorkerReply, WorkerRequest } from './protocol.js';
 
 export class WorkerPool {
-  private readonly threads: ThreadClient<WorkerRequest, WorkerReply>[];
+  private readonly threads: ThreadClient<WorkerRequest, WorkerReply>[] = [];
+  private readonly script = workerScriptUrl(import.meta.url, './extract-worker.js');
 
-  constructor(size: number) {
-    const script = workerScriptUrl(import.meta.url, './extract-worker.js');
-    this.threads = Array.from({ length: size }, (_, k) => new ThreadClient<WorkerRequest, WorkerReply>(script, { name: `extract thread ${k + 1}` }));
-  }
+  constructor(private readonly size: number) {}
 
   /** The threads' answer for `paths` (rows as values, or as formatted lines with `lines`). */
   run(paths: string[], options: RequestOptions): Promise<WorkerReply> {
-    let thread = this.threads[0]!;
-    for (const candidate of this.threads) if (candidate.load < thread.load) thread = candidate;
+    let thread = this.threads[0];
+    for (const candidate of this.threads) if (candidate.load < thread!.load) thread = candidate;
+    if (!thread || (thread.load > 0 && this.threads.length < this.size)) {
+      thread = new ThreadClient<WorkerRequest, WorkerReply>(this.script, { name: `extract thread ${this.threads.length + 1}` });
+      this.threads.push(thread);
+    }
     return thread.request({ paths, ...options });
   }
 

@@ -112,15 +112,15 @@ async function predictFromPacs(
 }
 
 /**
- * A table that is one part of an msc-extract `--shard-by folder` run (its `<table>.shard.json` says
+ * A table that is one part of an msc-extract `--shard-by folder` (or `balanced`) run (its `<table>.shard.json` says
  * so) may hold only some of a study's series: their study context is then incomplete.
  */
 async function warnOfFolderParts(inputs: readonly string[], io: CliIo): Promise<void> {
   for (const input of inputs) {
     const record = await readFile(shardRecordPath(input), 'utf8').then(readShardRecord, () => undefined);
-    if (record?.by === 'folder')
+    if (record?.by === 'folder' || record?.by === 'balanced')
       io.stderr.write(
-        `msc-predict: warning: ${input} is part ${record.index}/${record.count} of an msc-extract --shard-by folder run: a study whose series lie in other parts is classified without them; merge the parts (msc-merge-shards), then predict the merged table\n`,
+        `msc-predict: warning: ${input} is part ${record.index}/${record.count} of an msc-extract --shard-by ${record.by} run: a study whose series lie in other parts is classified without them; merge the parts (msc-merge-shards), then predict the merged table\n`,
       );
   }
 }

@@ -6,7 +6,6 @@ import { type AtomicStream, assertRegularInput, atomicWriteFile, createAtomicStr
 import { formatDelimitedLine, formatDelimitedRows, readDelimited } from './delimited.js';
 import { formatFromPath } from './format.js';
 import { readJson, readJsonLines, toNestedTree } from './json.js';
-import { createParquetWriter, readParquet } from './parquet.js';
 import type { ColumnBatch, ReadTableOptions, Table, TableWriter, WriteTableOptions } from './types.js';
 
 export { formatDelimitedCell, formatDelimitedLine, formatDelimitedRows } from './delimited.js';
@@ -14,13 +13,17 @@ export { newRow, rowTemplate } from './row-template.js';
 export { batchRows } from './batch-rows.js';
 import { batchRows } from './batch-rows.js';
 
+// hyparquet, its writer and its compressors cost ≈ 70 ms of CPU to load: a run that reads and
+// writes TSV (most msc-extract runs, every shard of a batch job) never loads them.
+const parquet = () => import('./parquet.js');
+
 /** Streams a table as column batches; the format comes from the extension. */
 export function readTable(path: string, options: ReadTableOptions = {}): AsyncIterable<ColumnBatch> {
   const format = formatFromPath(path);
   return checkedFirst(path, () => {
     switch (format) {
       case 'parquet':
-        return readParquet(path, options);
+        return lazyBatches(async () => (await parquet()).readParquet(path, options));
       case 'csv':
         return readDelimited(path, ',', options);
       case 'tsv':
@@ -31,6 +34,11 @@ export function readTable(path: string, options: ReadTableOptions = {}): AsyncIt
         return readJsonLines(path, options);
     }
   });
+}
+
+/** A reader whose module is loaded when it is first read. */
+async function* lazyBatches(reader: () => Promise<AsyncIterable<ColumnBatch>>): AsyncGenerator<ColumnBatch> {
+  yield* await reader();
 }
 
 /** The reader's batches once the path is known to be no FIFO or device (which would block a reader forever). */
@@ -84,7 +92,7 @@ function streamingWriter(output: AtomicStream, encode: (rows: readonly Row[], fi
 /** A streaming writer; nothing appears under `path` until `close()`. */
 export async function createTableWriter(path: string, columns: readonly string[], options: WriteTableOptions = {}): Promise<TableWriter> {
   const format = formatFromPath(path);
-  if (format === 'parquet') return createParquetWriter(path, columns, options.rowGroupSize);
+  if (format === 'parquet') return (await parquet()).createParquetWriter(path, columns, options.rowGroupSize);
   if (format === 'json' && options.nested) {
     // The tree needs every row before it can be written; rows are grouped as they come.
     const rows: Row[] = [];
