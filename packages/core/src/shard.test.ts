@@ -49,7 +49,18 @@ describe('shards', () => {
       expect(balancedParts(new Map([...folders].reverse()), n)).toEqual(parts);
     }
     // Fewer folders than parts: each its own part, the rest empty.
-    expect([...balancedParts(new Map([['b', 5], ['a', 5]]), 3)]).toEqual([['a', 1], ['b', 2]]);
+    expect([
+      ...balancedParts(
+        new Map([
+          ['b', 5],
+          ['a', 5],
+        ]),
+        3,
+      ),
+    ]).toEqual([
+      ['a', 1],
+      ['b', 2],
+    ]);
   });
 
   it('records a balanced part with its listing and reads it back', () => {

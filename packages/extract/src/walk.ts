@@ -244,13 +244,13 @@ export function listFolderShard(inputs: readonly string[], shard: Shard, depth: 
     return files;
   };
   for (const input of inputs) {
-    let isDirectory = false;
+    let info;
     try {
-      isDirectory = statSync(input).isDirectory();
+      info = statSync(input);
     } catch {
-      continue; // the walk reports it
+      continue; // a missing or unreadable input: the run reports it
     }
-    if (isDirectory) list(input, 0, '');
+    if (info.isDirectory()) list(input, 0, '');
     else add('', 1);
   }
   const parts = balancedParts(counts, shard.count);

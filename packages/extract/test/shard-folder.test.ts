@@ -213,7 +213,10 @@ describe('--shard-by folder', () => {
         /^error \[E_USAGE\]: option '--shard-depth <levels>' argument '0' is invalid\. expected a whole number ≥ 1, not '0'\nhint: /,
       ],
       [['--shard-by', 'folder'], /^error \[E_USAGE\]: --shard-by needs --shard k\/n\nhint: e\.g\. --shard 2\/8 --shard-by folder/],
-      [['--shard', '1/3', '--shard-depth', '2'], /^error \[E_USAGE\]: --shard-depth applies to --shard-by folder or balanced only\nhint: add --shard-by folder/],
+      [
+        ['--shard', '1/3', '--shard-depth', '2'],
+        /^error \[E_USAGE\]: --shard-depth applies to --shard-by folder or balanced only\nhint: add --shard-by folder/,
+      ],
     ];
     for (const [flags, message] of cases) {
       const result = await run([cohort.outDir, '-o', out, ...flags]);

@@ -63,7 +63,10 @@ describe('--shard-by balanced', () => {
       // Every row and skipped file of part k lies in a folder the listing gave to part k.
       const lines = [...(await readFile(part, 'utf8')).split('\n').slice(1), ...(await readFile(`${part}.skipped.csv`, 'utf8')).split('\n').slice(1)];
       for (const line of lines.filter((text) => text !== '')) {
-        const top = relative(archive, line.split(/[\t,]/).find((cell) => cell.startsWith(archive))!).split(sep);
+        const top = relative(
+          archive,
+          line.split(/[\t,]/).find((cell) => cell.startsWith(archive))!,
+        ).split(sep);
         expect(after.parts.get(top.length > 1 ? top[0]! : ''), line).toBe(k + 1);
       }
     }
@@ -106,14 +109,26 @@ describe('--shard-by balanced', () => {
     await cp(cohort.outDir, archive, { recursive: true });
     // A study folder added after part 1 was made: parts 2 and 3 list another tree.
     const parts = await balancedParts(archive, 'grown', [], async (k) => {
-      if (k === 2) await cp(join(cohort.outDir, [...listFolderShard([cohort.outDir], { index: 1, count: N }, 1).parts.keys()].find((key) => key !== '')!), join(archive, 'ZZ-new'), { recursive: true });
+      if (k === 2)
+        await cp(
+          join(
+            cohort.outDir,
+            [...listFolderShard([cohort.outDir], { index: 1, count: N }, 1).parts.keys()].find((key) => key !== '')!,
+          ),
+          join(archive, 'ZZ-new'),
+          { recursive: true },
+        );
     });
     const merge = await run(mergeMain, [...parts, '-o', join(dir, 'grown.tsv')]);
     expect(merge.code).toBe(3);
-    expect(merge.err).toMatch(/^error \[E_BAD_DATA\]: .*grown\.2-of-3\.tsv and .*grown\.1-of-3\.tsv were split from different listings of the tree .*\nhint: rerun every part over the same tree/);
+    expect(merge.err).toMatch(
+      /^error \[E_BAD_DATA\]: .*grown\.2-of-3\.tsv and .*grown\.1-of-3\.tsv were split from different listings of the tree .*\nhint: rerun every part over the same tree/,
+    );
     const resumed = await run(extractMain, [archive, '-o', parts[0]!, '--n-workers', '1', '--shard', `1/${N}`, '--shard-by', 'balanced', '--resume']);
     expect(resumed.code).toBe(3);
-    expect(resumed.err).toMatch(/^error \[E_BAD_DATA\]: .*grown\.1-of-3\.tsv was written from another listing of the tree .*\nhint: rerun every part without --resume/);
+    expect(resumed.err).toMatch(
+      /^error \[E_BAD_DATA\]: .*grown\.1-of-3\.tsv was written from another listing of the tree .*\nhint: rerun every part without --resume/,
+    );
     // Parts of the grown tree made again merge.
     const again = await balancedParts(archive, 'again');
     expect((await run(mergeMain, [...again, '-o', join(dir, 'again.tsv')])).code).toBe(0);

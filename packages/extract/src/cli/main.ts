@@ -175,7 +175,19 @@ same command with --resume to continue.`,
         : {}),
     });
     progress.done();
-    if (flags.shard) await atomicWriteFile(shardRecordPath(output), shardRecord(flags.shard, 'msc-extract', folderShard && { depth: folderShard.depth, by: folderShard.balanced ? 'balanced' : 'folder', ...(folderShard.balanced ? { listing: folderShard.balanced.listing } : {}) }));
+    if (flags.shard)
+      await atomicWriteFile(
+        shardRecordPath(output),
+        shardRecord(
+          flags.shard,
+          'msc-extract',
+          folderShard && {
+            depth: folderShard.depth,
+            by: folderShard.balanced ? 'balanced' : 'folder',
+            ...(folderShard.balanced ? { listing: folderShard.balanced.listing } : {}),
+          },
+        ),
+      );
     if (folderShard && summary.shardFolders && summary.shardFolders.all < folderShard.shard.count)
       io.stderr.write(
         `msc-extract: note: ${summary.shardFolders.all} folder(s) at --shard-depth ${folderShard.depth} for ${folderShard.shard.count} shards: some shards are empty; a deeper --shard-depth spreads the work\n`,

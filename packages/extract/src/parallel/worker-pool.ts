@@ -24,6 +24,11 @@ export class WorkerPool {
     return thread.request({ paths, ...options });
   }
 
+  /** Threads started so far (≤ size). */
+  get started(): number {
+    return this.threads.length;
+  }
+
   /** Lets the threads answer what they were sent, then ends them. */
   async close(): Promise<void> {
     await Promise.all(this.threads.map((thread) => thread.close()));

@@ -1,0 +1,45 @@
+/**
+ * The reading threads start when work needs them: none for a part with nothing to read (a thread
+ * costs ≈ 0.1–0.3 s of CPU to start and warm up), one while one is idle, up to the size asked.
+ * On real DICOM files of a synthetic cohort.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateCohort } from '@msc/synth';
+import { WorkerPool } from '../src/parallel/worker-pool.js';
+import { walkFiles } from '../src/index.js';
+
+let dir: string;
+let files: string[];
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'msc-worker-pool-'));
+  const cohort = await generateCohort({ outDir: join(dir, 'dicom'), studies: 1, seed: 3, maxInstancesPerSeries: 2, pixels: 'none' });
+  files = [];
+  for await (const path of walkFiles([cohort.outDir], { pattern: '*.dcm' })) files.push(path);
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('WorkerPool', () => {
+  it('starts no thread without work, one for one batch, and a second only while the first is busy', async () => {
+    expect(files.length).toBeGreaterThan(2);
+    const idle = new WorkerPool(2);
+    await idle.close();
+    expect(idle.started).toBe(0);
+
+    const pool = new WorkerPool(2);
+    const first = await pool.run(files.slice(0, 2), { image: false });
+    expect(pool.started).toBe(1);
+    expect('outcomes' in first ? first.outcomes.length : 0).toBe(2);
+    // The first thread is idle again: it takes the next batch.
+    await pool.run(files.slice(2, 3), { image: false });
+    expect(pool.started).toBe(1);
+    // Two batches at once: the second starts a thread; more never exceed the size.
+    const replies = await Promise.all([0, 1, 2].map((i) => pool.run([files[i]!], { image: false })));
+    expect(pool.started).toBe(2);
+    expect(replies).toHaveLength(3);
+    await pool.close();
+  });
+});
