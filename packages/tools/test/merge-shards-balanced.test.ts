@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureIo, folderShardOf, type CliMain } from '@msc/core';
 import { generateCohort, type CohortResult } from '@msc/synth';
 import { main as extractMain } from '@msc/extract/cli';
-import { listFolderShard } from '@msc/extract';
+import { extractToTable, listFolderShard, walkFiles } from '@msc/extract';
 import { main as mergeMain } from '../src/cli/merge-shards.js';
 
 const N = 3;
@@ -132,5 +132,41 @@ describe('--shard-by balanced', () => {
     // Parts of the grown tree made again merge.
     const again = await balancedParts(archive, 'again');
     expect((await run(mergeMain, [...again, '-o', join(dir, 'again.tsv')])).code).toBe(0);
+  });
+
+  it('--resume continues an interrupted balanced part to the same bytes; a folder the listing did not see goes by its hash', async () => {
+    const listing = listFolderShard([cohort.outDir], { index: 1, count: N }, 1);
+    const k = listing.partFiles.indexOf(Math.max(...listing.partFiles)) + 1;
+    const args = [cohort.outDir, '--n-workers', '1', '--shard', `${k}/${N}`, '--shard-by', 'balanced'];
+    const once = join(dir, 'resume-once.tsv');
+    expect((await run(extractMain, [...args, '-o', once])).code).toBe(0);
+    const out = join(dir, 'resume.tsv');
+    const stop = new AbortController();
+    const interrupted = extractToTable([cohort.outDir], out, {
+      workers: 0,
+      folderShard: { shard: { index: k, count: N }, depth: 1, balanced: listing },
+      checkpointRows: 10,
+      skippedReport: `${out}.skipped.csv`,
+      onProgress: () => stop.abort(new Error('stopped')),
+      signal: stop.signal,
+    });
+    await expect(interrupted).rejects.toThrow('stopped');
+    const resumed = await run(extractMain, [...args, '-o', out, '--resume']);
+    expect(resumed.code, resumed.err).toBe(0);
+    expect((JSON.parse(resumed.out) as { resumedFiles: number }).resumedFiles).toBeGreaterThan(0);
+    expect(await readFile(out, 'utf8')).toBe(await readFile(once, 'utf8'));
+
+    // A listing made before a folder appeared: the walk gives that folder its hash's part.
+    const archive = join(dir, 'late');
+    await cp(cohort.outDir, archive, { recursive: true });
+    const stale = listFolderShard([archive], { index: 1, count: N }, 1);
+    await mkdir(join(archive, 'late-folder'));
+    await writeFile(join(archive, 'late-folder', 'x.dcm'), 'not DICOM');
+    const owner = folderShardOf('late-folder', N);
+    for (let part = 1; part <= N; part++) {
+      const seen: string[] = [];
+      for await (const path of walkFiles([archive], { folderShard: { shard: { index: part, count: N }, depth: 1, balanced: stale } })) seen.push(path);
+      expect(seen.includes(join(archive, 'late-folder', 'x.dcm')), `part ${part}`).toBe(part === owner);
+    }
   });
 });
