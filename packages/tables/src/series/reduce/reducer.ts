@@ -41,6 +41,12 @@ export interface ReduceOptions {
    * every part of a split input but the first; costs 8 bytes per image cell.
    */
   exactMerge?: boolean;
+  /**
+   * Columns every reduced row ends with, MISSING, after its own (those the input has keep their
+   * place and cells): a caller that fills them in later (study context) writes into the rows
+   * instead of copying each one to add them.
+   */
+  trailingColumns?: readonly string[];
 }
 
 /** A series being reduced. */
@@ -69,6 +75,20 @@ export interface SeriesAccumulator {
   fileCounts: number[];
   /** Frames beyond one per row, summed over rows that have `number_of_frames`. */
   extraFrames: number;
+}
+
+/**
+ * The empty containers of a stored series (`addBatch`): shared, never written. `ownContainers`
+ * gives a series its own before anything is accumulated into it.
+ */
+const NO_UNIQUES: Map<string, Uniques> = new Map();
+const NO_MEANS: Map<string, MeanAccumulator> = new Map();
+const NO_FILE_COUNTS: number[] = Object.freeze([]) as unknown as number[];
+
+function ownContainers(group: SeriesAccumulator): void {
+  if (group.uniques === NO_UNIQUES) group.uniques = new Map();
+  if (group.means === NO_MEANS) group.means = new Map();
+  if (group.fileCounts === NO_FILE_COUNTS) group.fileCounts = [];
 }
 
 /** The output row of one key shape: its template, its non-key cells, and its literal builder. */
@@ -175,15 +195,17 @@ export class SeriesReducer {
       if (!keyed) continue;
       const group = this.groups.get(keyed.id);
       if (!group) {
+        // No containers of its own until it gets a second row (materialize): two Maps and an
+        // array per series were a third of the memory read (and collected) of a series table.
         this.groups.set(keyed.id, {
           key: keyed.key,
           rows: 1,
           single: undefined,
           storedBatch: at,
           storedRow: r,
-          uniques: new Map(),
-          means: new Map(),
-          fileCounts: [],
+          uniques: NO_UNIQUES,
+          means: NO_MEANS,
+          fileCounts: NO_FILE_COUNTS,
           extraFrames: 0,
         });
         continue;
@@ -212,6 +234,7 @@ export class SeriesReducer {
       if (group.storedBatch < 0) continue;
       group.single = this.storedRowObject(this.stored[group.storedBatch]!, group.storedRow);
       group.storedBatch = -1;
+      ownContainers(group);
     }
     this.stored.fill(undefined);
   }
@@ -291,6 +314,7 @@ export class SeriesReducer {
     if (group.storedBatch >= 0) {
       const batch = this.stored[group.storedBatch]!;
       group.storedBatch = -1;
+      ownContainers(group);
       this.accumulate(group, this.storedRowObject(batch, group.storedRow));
       return;
     }
@@ -351,8 +375,11 @@ export class SeriesReducer {
           (column) => !keyNames.includes(column) && column !== 'number_of_images' && (this.keyColumns.length > 1 || column !== 'series_uid'),
         );
         const series = this.keyColumns.length === 1 ? ['series_uid'] : [];
-        const names = [...keyNames, ...series, ...cells, 'number_of_images'];
-        templates.set(id, (shape = { template: rowTemplate(names), cells, factory: rowFactory(names) }));
+        const own = [...keyNames, ...series, ...cells, 'number_of_images'];
+        const names = [...own, ...(this.options.trailingColumns ?? []).filter((column) => !own.includes(column))];
+        const template = rowTemplate(names) as Row;
+        for (const column of names.slice(own.length)) template[column] = MISSING;
+        templates.set(id, (shape = { template, cells, factory: rowFactory(names) }));
       }
       shapes['patient_id' in key ? 1 : 0] = shape;
       return shape;
@@ -434,6 +461,7 @@ export class SeriesReducer {
           const frames = cellsOf(FRAMES);
           return cellsOf(column).map((cell, i) => passedImageCount(cell, frames[i]));
         }
+        if (!shape.cells.includes(column)) return new Array<Cell>(n).fill(shape.template[column]!); // a trailing column
         const cells = cellsOf(column);
         if (IMAGE_COLUMNS.has(column)) return cells.map(passedImageCell);
         return cells.map(memoized(PER_FRAME_VALUES.has(column) ? passedPerFrameCell : normalizeForReduction));
