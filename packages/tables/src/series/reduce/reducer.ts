@@ -454,6 +454,30 @@ export class SeriesReducer {
         }
         return cells;
       };
+      /**
+       * `cellsOf(column).map(convert)` in one pass, converting a text cell only when it differs
+       * from the row before's (neighbouring series share many cells: 40 % of a 60K table's),
+       * for a `convert` whose text is the same for 0 and −0.
+       */
+      const convertedCells = (column: string, convert: (cell: Cell | undefined) => string): string[] => {
+        const data = batches.map((batch) => {
+          const c = batch.columns.indexOf(column);
+          return c < 0 ? undefined : batch.data[c]!;
+        });
+        const cells = new Array<string>(n);
+        let previous: Cell | undefined;
+        let converted = '';
+        for (let i = 0; i < n; i++) {
+          const source = data[batchOf[i]!];
+          const cell = source === undefined ? undefined : (source[rowIn[i]!] ?? null);
+          if (i === 0 || cell !== previous) {
+            converted = convert(cell);
+            previous = cell;
+          }
+          cells[i] = converted;
+        }
+        return cells;
+      };
       const columns = Object.keys(shape.template);
       const data = columns.map((column): (Cell | undefined)[] => {
         if (column in rows[0]!.group.key) return rows.map(({ group }) => group.key[column]);
@@ -462,9 +486,8 @@ export class SeriesReducer {
           return cellsOf(column).map((cell, i) => passedImageCount(cell, frames[i]));
         }
         if (!shape.cells.includes(column)) return new Array<Cell>(n).fill(shape.template[column]!); // a trailing column
-        const cells = cellsOf(column);
-        if (IMAGE_COLUMNS.has(column)) return cells.map(passedImageCell);
-        return cells.map(memoized(PER_FRAME_VALUES.has(column) ? passedPerFrameCell : normalizeForReduction));
+        if (IMAGE_COLUMNS.has(column)) return cellsOf(column).map(passedImageCell);
+        return convertedCells(column, memoized(PER_FRAME_VALUES.has(column) ? passedPerFrameCell : normalizeForReduction));
       });
       const build = shape.factory;
       for (let i = 0; i < n; i++) {
