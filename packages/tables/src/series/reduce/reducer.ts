@@ -441,53 +441,42 @@ export class SeriesReducer {
         batchOf[i] = b;
         rowIn[i] = group.storedRow;
       }
-      /** Every row's cell of `column`: null where its batch has the column but no value, undefined where it lacks it. */
-      const cellsOf = (column: string): (Cell | undefined)[] => {
-        const data = batches.map((batch) => {
-          const c = batch.columns.indexOf(column);
-          return c < 0 ? undefined : batch.data[c]!;
-        });
-        const cells = new Array<Cell | undefined>(n);
-        for (let i = 0; i < n; i++) {
-          const column = data[batchOf[i]!];
-          cells[i] = column === undefined ? undefined : (column[rowIn[i]!] ?? null);
-        }
-        return cells;
-      };
       /**
-       * `cellsOf(column).map(convert)` in one pass, converting a text cell only when it differs
-       * from the row before's (neighbouring series share many cells: 40 % of a 60K table's),
-       * for a `convert` whose text is the same for 0 and −0.
+       * Every row's cell of `column` (null where its batch has the column but no value, undefined
+       * where it lacks it) through `convert`, in one pass; a text cell equal to the row before's
+       * is not converted again (neighbouring series share many cells: 40 % of a 60K table's).
        */
-      const convertedCells = (column: string, convert: (cell: Cell | undefined) => string): string[] => {
+      const cellsOf = <T>(column: string, convert: (cell: Cell | undefined) => T): T[] => {
         const data = batches.map((batch) => {
           const c = batch.columns.indexOf(column);
           return c < 0 ? undefined : batch.data[c]!;
         });
-        const cells = new Array<string>(n);
+        const cells = new Array<T>(n);
         let previous: Cell | undefined;
-        let converted = '';
+        let converted: T | undefined;
         for (let i = 0; i < n; i++) {
           const source = data[batchOf[i]!];
           const cell = source === undefined ? undefined : (source[rowIn[i]!] ?? null);
-          if (i === 0 || cell !== previous) {
+          // Text only: 0 and −0 are === but may convert apart.
+          if (i === 0 || cell !== previous || typeof cell !== 'string') {
             converted = convert(cell);
             previous = cell;
           }
-          cells[i] = converted;
+          cells[i] = converted!;
         }
         return cells;
       };
+      const asIs = (cell: Cell | undefined) => cell;
       const columns = Object.keys(shape.template);
       const data = columns.map((column): (Cell | undefined)[] => {
         if (column in rows[0]!.group.key) return rows.map(({ group }) => group.key[column]);
         if (column === 'number_of_images') {
-          const frames = cellsOf(FRAMES);
-          return cellsOf(column).map((cell, i) => passedImageCount(cell, frames[i]));
+          const frames = cellsOf(FRAMES, asIs);
+          return cellsOf(column, asIs).map((cell, i) => passedImageCount(cell, frames[i]));
         }
         if (!shape.cells.includes(column)) return new Array<Cell>(n).fill(shape.template[column]!); // a trailing column
-        if (IMAGE_COLUMNS.has(column)) return cellsOf(column).map(passedImageCell);
-        return convertedCells(column, memoized(PER_FRAME_VALUES.has(column) ? passedPerFrameCell : normalizeForReduction));
+        if (IMAGE_COLUMNS.has(column)) return cellsOf(column, passedImageCell);
+        return cellsOf(column, memoized(PER_FRAME_VALUES.has(column) ? passedPerFrameCell : normalizeForReduction));
       });
       const build = shape.factory;
       for (let i = 0; i < n; i++) {
