@@ -30,7 +30,7 @@ describe('row builders', () => {
     expect(filled).toBe(row);
     expect(Object.keys(row)).toEqual(['study_uid', 'series_group', 'a"b', 'line\nbreak']);
     expect(row).toEqual({ study_uid: '1.2', series_group: '-', 'a"b': 5, 'line\nbreak': 7 });
-    expect(rowFiller({ __proto__: null, ['__proto__']: 1 })).toBeUndefined();
+    expect(rowFiller(JSON.parse('{"__proto__": 1}') as Record<string, number>)).toBeUndefined();
   });
 
   it('rowReader reads cells as row[column] does, absent ones undefined', () => {
