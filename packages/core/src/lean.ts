@@ -6,7 +6,7 @@
 export * from './errors.js';
 export * from './types.js';
 export * from './values.js';
-export { hasKeys, rowCopier, rowFactory, rowReader } from './row-builders.js';
+export { hasKeys, rowCopier, rowFactory, rowFiller, rowReader } from './row-builders.js';
 export * from './dicom/tags.js';
 export * from './shard.js';
 export * from './threads.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasKeys, rowCopier, rowFactory, rowReader } from './row-builders.js';
+import { hasKeys, rowCopier, rowFactory, rowFiller, rowReader } from './row-builders.js';
 
 // Names that are awkward in source text: quotes, a backslash, a line break, a name Object.prototype has.
 const COLUMNS = ['study_uid', 'a"b', 'back\\slash', 'line\nbreak', 'constructor', 'series_description'];
@@ -22,6 +22,15 @@ describe('row builders', () => {
     expect(copy).toEqual({ study_uid: '1.2', series_group: '-', 'a"b': 5, constructor: null, study_series_count: '-' });
     expect(copy).not.toBe(row);
     expect(rowCopier(['__proto__'], {})).toBeUndefined();
+  });
+
+  it('rowFiller sets the fixed columns of the row itself, in place, other cells and key order kept', () => {
+    const row = { study_uid: '1.2', series_group: 'old', 'a"b': 5 };
+    const filled = rowFiller({ series_group: '-', 'line\nbreak': 7 })!(row);
+    expect(filled).toBe(row);
+    expect(Object.keys(row)).toEqual(['study_uid', 'series_group', 'a"b', 'line\nbreak']);
+    expect(row).toEqual({ study_uid: '1.2', series_group: '-', 'a"b': 5, 'line\nbreak': 7 });
+    expect(rowFiller(JSON.parse('{"__proto__": 1}') as Record<string, number>)).toBeUndefined();
   });
 
   it('rowReader reads cells as row[column] does, absent ones undefined', () => {

@@ -43,6 +43,20 @@ export function rowCopier(keys: readonly string[], fixed: Readonly<Record<string
 }
 
 /**
+ * A function setting `fixed` columns of a row in place (one store by a constant name each) and
+ * returning it. Undefined when a name cannot be written as a literal key.
+ */
+export function rowFiller(fixed: Readonly<Record<string, Cell>>): ((row: Row) => Row) | undefined {
+  const names = Object.keys(fixed);
+  if (!literalSafe(names)) return undefined;
+  const values = names.map((column) => fixed[column]!);
+  const body = names.map((column, c) => `row[${JSON.stringify(column)}] = values[${c}];`).join('\n');
+  // eslint-disable-next-line no-new-func -- names quoted by JSON.stringify; no value is ever code
+  const fill = new Function('row', 'values', `${body}\nreturn row;`) as (row: Row, values: readonly Cell[]) => Row;
+  return (row) => fill(row, values);
+}
+
+/**
  * A function reading `columns` of a row, in that order, as an array: one property read by a
  * constant name per column (the row's cells by a changing name are V8's slow keyed read). Reads
  * as `row[column]` does, for every name.

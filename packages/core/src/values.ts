@@ -9,7 +9,8 @@ export function isMissing(cell: Cell | undefined): boolean {
   if (cell === null || cell === undefined) return true;
   if (typeof cell === 'number') return Number.isNaN(cell);
   const text = cell.trim();
-  return text === '' || text === MISSING || text.toLowerCase() === 'nan';
+  // Lower-cased only when it could be 'nan' (lower-casing every UID made a copy of it).
+  return text === '' || text === MISSING || (text.length === 3 && text.toLowerCase() === 'nan');
 }
 
 /**

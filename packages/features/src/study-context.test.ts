@@ -143,6 +143,26 @@ describe('study context', () => {
     expect(rows.every((row) => row.study_series_count === 3)).toBe(true);
   });
 
+  it('writes in place, with inPlace, into rows that have every context column, and copies the others; same cells either way', () => {
+    const context = {
+      study_series_count: 'x',
+      study_dynamic_phases: MISSING,
+      study_dynamic_span: MISSING,
+      study_diffusion_siblings: MISSING,
+      series_group: 'own',
+    };
+    const input = [...splitDce('S2', 4, 10), ...splitDce('S3', 3, 400)];
+    const copied = addStudyContext(input.map((row) => ({ ...row, ...context }))).rows;
+    // The first four rows hold the columns (as a reducer's trailingColumns makes them); the others do not.
+    const rows = input.map((row, i) => (i < 4 ? { ...row, ...context } : { ...row }));
+    const result = addStudyContext(rows, { inPlace: true });
+    expect(result.rows.map((row, i) => row === rows[i])).toEqual(input.map((_, i) => i < 4));
+    expect(rows[4]).not.toHaveProperty('series_group');
+    expect(result.rows.map((row) => Object.keys(row))).toEqual(copied.map((row) => Object.keys(row)));
+    expect(result.rows).toEqual(copied);
+    expect(result.rows[0]).toMatchObject({ study_series_count: 4, study_dynamic_phases: 4, series_group: input[0]!.series_uid });
+  });
+
   it('leaves every column missing without study_uid, and says so', () => {
     const rows = splitDce('S1', 5, 10).map(({ study_uid: _, ...row }) => row);
     const result = addStudyContext(rows);

@@ -31,7 +31,7 @@
  * trigger_time); a study crossing midnight sees its later phases as earlier, which only reorders
  * steps (their sizes, and so the test, are wrong only for the step across midnight).
  */
-import { MISSING, STUDY_CONTEXT_COLUMN_NAMES, hasKeys, isMissing, rowCopier, type Cell, type Row } from '@msc/core';
+import { MISSING, STUDY_CONTEXT_COLUMN_NAMES, hasKeys, isMissing, rowCopier, rowFiller, type Cell, type Row } from '@msc/core';
 import { cellNumbers } from './numeric.js';
 import { textPieces } from './tokenize.js';
 
@@ -71,8 +71,17 @@ export const STUDY_CONTEXT_INPUT_COLUMNS: readonly string[] = [
   'diffusion_directionality',
 ];
 
+export interface StudyContextOptions {
+  /**
+   * The rows are the caller's to change: a row that already has every study context column (a
+   * reducer's `trailingColumns`) gets them written in place instead of being copied (60K series
+   * rows copied were a tenth of predicting them). Rows without them are copied as usual.
+   */
+  inPlace?: boolean;
+}
+
 export interface StudyContextResult {
-  /** The input rows, each with the study context columns added (new row objects). */
+  /** The input rows, each with the study context columns added (new row objects, or the rows themselves with `inPlace`). */
   rows: Row[];
   /** False when no row has a study_uid: every series classified alone, the columns missing. */
   studyContext: boolean;
@@ -97,8 +106,8 @@ const DIFFUSION_IMAGE_TYPES = new Set(['diffusion', 'trace', 'tracew', 'dwi', 'i
 const DIFFUSION_DIRECTIONALITIES = new Set(['ISOTROPIC', 'DIRECTIONAL', 'BMATRIX']);
 
 /** Adds study context to series rows (see the module comment). */
-export function addStudyContext(rows: readonly Row[]): StudyContextResult {
-  const out = copiesWithContext(rows);
+export function addStudyContext(rows: readonly Row[], options: StudyContextOptions = {}): StudyContextResult {
+  const out = copiesWithContext(rows, options.inPlace === true);
   const studies = new Map<string, number[]>();
   rows.forEach((row, index) => {
     if (isMissing(row.study_uid) || isMissing(row.series_uid)) return;
@@ -129,14 +138,16 @@ export function addStudyContext(rows: readonly Row[]): StudyContextResult {
  * its cells by column name (the featurizer) cost 4× more; spreading the row with the new
  * properties in one literal was 15× slower still.
  */
-function copiesWithContext(rows: readonly Row[]): Row[] {
+function copiesWithContext(rows: readonly Row[], inPlace: boolean): Row[] {
   let keys: string[] = [];
   let copy: (row: Row) => Row = () => ({});
   const missing = Object.fromEntries(STUDY_CONTEXT_COLUMN_NAMES.map((column) => [column, MISSING]));
+  // Sets the columns MISSING where the row has them all (the cells a copy would hold, in place).
+  const fill = inPlace ? rowFiller(missing) : undefined;
   return rows.map((row) => {
     if (!hasKeys(row, keys)) {
       keys = Object.keys(row);
-      copy = rowCopier(keys, missing) ?? slowCopier(keys);
+      copy = (fill && STUDY_CONTEXT_COLUMN_NAMES.every((column) => keys.includes(column)) ? fill : rowCopier(keys, missing)) ?? slowCopier(keys);
     }
     return copy(row);
   });
@@ -276,34 +287,58 @@ function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string
 }
 
 function factsOf(row: Row, index: number): SeriesFacts {
-  const imageTypes = isMissing(row.image_type) ? [] : textPieces(String(row.image_type).toLowerCase());
-  const geometry = [rounded(row.image_orientation_patient, 2), rounded(row.pixel_spacing, 3), rounded(row.slice_thickness, 1)].join('|');
-  const bValues = isMissing(row.diffusion_bvalue_final) ? [] : cellNumbers(row.diffusion_bvalue_final!);
-  const directionality = isMissing(row.diffusion_directionality) ? [] : String(row.diffusion_directionality).toUpperCase().split(/\s+/);
+  const imageType = imageTypeFacts(row.image_type);
+  const geometry = `${rounded(row.image_orientation_patient, 2)}|${rounded(row.pixel_spacing, 3)}|${rounded(row.slice_thickness, 1)}`;
   return {
     index,
     seriesUid: String(row.series_uid).trim(),
     seriesNumber: firstNumber(row.series_number),
     time: seriesTime(row),
     images: firstNumber(row.number_of_images),
-    dynamicKey: [
-      text(row.sequence_name),
-      rounded(row.repetition_time, 1),
-      rounded(row.echo_time, 1),
-      rounded(row.flip_angle, 0),
-      rounded(row.inversion_time, 0),
-      imageTypes[0] ?? '',
-      geometry,
-      text(row.acquisition_matrix),
-    ].join('|'),
+    dynamicKey: `${text(row.sequence_name)}|${rounded(row.repetition_time, 1)}|${rounded(row.echo_time, 1)}|${rounded(row.flip_angle, 0)}|${rounded(
+      row.inversion_time,
+      0,
+    )}|${imageType.first}|${geometry}|${text(row.acquisition_matrix)}`,
     diffusionKey: geometry,
-    diffusion:
-      bValues.some((b) => b > 0 && b <= 5000) ||
-      imageTypes.some((piece) => DIFFUSION_IMAGE_TYPES.has(piece)) ||
-      directionality.some((value) => DIFFUSION_DIRECTIONALITIES.has(value)),
-    original: imageTypes[0] === 'original',
+    diffusion: diffusionByBValue(row.diffusion_bvalue_final) || imageType.diffusion || diffusionByDirectionality(row.diffusion_directionality),
+    original: imageType.first === 'original',
   };
 }
+
+/** Cells a memo of `byTextCell` holds at most: unique-per-series cells must not grow it without end. */
+const MEMO_CELLS = 65_536;
+
+/**
+ * `compute` remembered per text cell (bounded), for the per-series facts: an archive's series
+ * repeat their cells (and a cell read from a table is often one string object, whose hash V8
+ * keeps), and working a fact out of a cell's text made a few strings and arrays each time (most
+ * of study context's time and allocation on 60K series). Numbers are computed each time (a Map
+ * would take −0 for 0).
+ */
+function byTextCell<T>(compute: (cell: Cell | undefined) => T): (cell: Cell | undefined) => T {
+  const known = new Map<string, T>();
+  return (cell) => {
+    if (typeof cell !== 'string') return compute(cell);
+    let value = known.get(cell);
+    if (value === undefined) {
+      value = compute(cell);
+      if (known.size < MEMO_CELLS) known.set(cell, value);
+    }
+    return value;
+  };
+}
+
+/** ImageType's first value (lower case, '' when none) and whether a value names a diffusion image. */
+const imageTypeFacts = byTextCell((cell): { first: string; diffusion: boolean } => {
+  const pieces = cell === undefined || isMissing(cell) ? [] : textPieces(String(cell).toLowerCase());
+  return { first: pieces[0] ?? '', diffusion: pieces.some((piece) => DIFFUSION_IMAGE_TYPES.has(piece)) };
+});
+
+const diffusionByBValue = byTextCell((cell) => (cell === undefined || isMissing(cell) ? [] : cellNumbers(cell)).some((b) => b > 0 && b <= 5000));
+
+const diffusionByDirectionality = byTextCell((cell) =>
+  (cell === undefined || isMissing(cell) ? [] : String(cell).toUpperCase().split(/\s+/)).some((value) => DIFFUSION_DIRECTIONALITIES.has(value)),
+);
 
 /** The series' time of day in seconds: earliest acquisition time, else series time, else trigger time. */
 function seriesTime(row: Row): number {
@@ -337,14 +372,12 @@ export function secondsOfDay(tm: string): number {
   return Number(hours) * 3600 + Number(minutes) * 60 + Number(seconds) + (fraction ? Number(fraction) : 0);
 }
 
-function firstNumber(cell: Cell | undefined): number {
+const firstNumber = byTextCell((cell): number => {
   const values = cell === undefined || isMissing(cell) ? [] : cellNumbers(cell);
   return values.length > 0 ? values[0]! : Number.NaN;
-}
+});
 
-function text(cell: Cell | undefined): string {
-  return cell === undefined || isMissing(cell) ? '' : String(cell).trim().toLowerCase();
-}
+const text = byTextCell((cell): string => (cell === undefined || isMissing(cell) ? '' : String(cell).trim().toLowerCase()));
 
 /**
  * `rounded` results by decimals, then cell: most cells repeat across an archive's series (and a

@@ -3,8 +3,15 @@
  * into ` (line L, column C)`, for configuration errors that point into the file. Syntax errors
  * are `E_CONFIG` with their line and column.
  */
-import { LineCounter, isNode, parseDocument } from 'yaml';
+import { createRequire } from 'node:module';
 import { MscError, errorMessage } from '@msc/core';
+
+/**
+ * The YAML parser, loaded on the first parse: a program that reads no YAML (msc-predict with the
+ * default rules off) no longer pays for its twenty modules at start-up.
+ */
+let yaml: typeof import('yaml') | undefined;
+const yamlParser = (): typeof import('yaml') => (yaml ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
 
 /** Where a value sits in the source file, for error messages: ` (line L, column C)` or ''. */
 export type Locate = (path: readonly (string | number)[]) => string;
@@ -15,6 +22,7 @@ export interface YamlSource {
 }
 
 export function parseYamlSource(text: string, source: string): YamlSource {
+  const { LineCounter, isNode, parseDocument } = yamlParser();
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false });
   if (document.errors.length > 0) {

@@ -143,7 +143,8 @@ export async function readPredictionInputs(inputs: readonly string[], options: R
   let studyContext = false;
   let result = rows;
   if (level === 'series') {
-    const context = addStudyContext(rows);
+    // The rows are this function's own (read or extracted above): written in place where they can be.
+    const context = addStudyContext(rows, { inPlace: true });
     studyContext = context.studyContext;
     if (studyContext) for (const column of STUDY_CONTEXT_COLUMN_NAMES) columns.add(column);
     result = studyShard ? context.rows.filter((row) => inShard(studyShard, keyText(row.study_uid), keyText(row.series_uid))) : context.rows;
@@ -190,7 +191,8 @@ async function tableRows(path: string, level: PredictionLevel, columnMap: Readon
     if (columns.includes('series_uid') && !columns.includes('study_uid')) return rowsWithoutStudy(path, columnMap);
   }
   if (level === 'series' && columnMap.size === 0) {
-    const table = await readSeriesTable(path, options.columns ? { columns: options.columns } : {});
+    // Rows made with the study context columns at their end: study context then fills them in, no copy.
+    const table = await readSeriesTable(path, { trailingColumns: STUDY_CONTEXT_COLUMN_NAMES, ...(options.columns ? { columns: options.columns } : {}) });
     const rows = options.shard ? table.rows.filter((row) => inShard(options.shard, keyText(row.study_uid), keyText(row.series_uid))) : table.rows;
     return { rows, sourceColumns: table.columns, blankKeyRows: table.blankKeyRows };
   }

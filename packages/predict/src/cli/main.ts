@@ -212,6 +212,8 @@ it is piped (a readable line on a terminal). Skipped DICOM files are listed on s
             ...(flags.dicomRecursion !== undefined ? { dicomRecursion: flags.dicomRecursion } : {}),
             ...predictOptions,
           });
+      // The scoring threads are done: they shut down while the output is written (awaited below).
+      Promise.all(models.map((model) => model.close())).catch(() => undefined);
       for (const { path, reason } of result.skipped) if (reason !== 'not DICOM') io.stderr.write(`msc-predict: skipped ${path}: ${reason}\n`);
       for (const warning of result.warnings) io.stderr.write(`msc-predict: warning: ${warning}\n`);
       if (flags.sortInto) {
@@ -250,6 +252,7 @@ it is piped (a readable line on a terminal). Skipped DICOM files are listed on s
       );
       return 0;
     } finally {
+      // Also reports a failure of the early close above.
       await Promise.all(models.map((model) => model.close()));
     }
   },

@@ -98,7 +98,11 @@ async function readDelimitedInParallel(path: string, separator: ',' | '\t', work
   );
   const size = statSync(path).size;
   const step = Math.ceil((size - headerLine.end) / workers);
-  const reduce: ReduceOptions = { ...(options.level ? { level: options.level } : {}), ...(options.dropColumns ? { dropColumns: options.dropColumns } : {}) };
+  const reduce: ReduceOptions = {
+    ...(options.level ? { level: options.level } : {}),
+    ...(options.dropColumns ? { dropColumns: options.dropColumns } : {}),
+    ...(options.trailingColumns ? { trailingColumns: options.trailingColumns } : {}),
+  };
   const tasks: ScanTask[] = Array.from({ length: workers }, (_, k) => ({
     path,
     start: headerLine.end + k * step,

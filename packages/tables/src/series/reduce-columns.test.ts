@@ -6,7 +6,7 @@
  * across batches (an instance table, where addBatch falls back to rows), study level.
  */
 import { describe, expect, it } from 'vitest';
-import { Random, type Cell } from '@msc/core';
+import { MISSING, Random, type Cell } from '@msc/core';
 import { batchRows } from '../table/batch-rows.js';
 import type { ColumnBatch } from '../table/types.js';
 import { SeriesReducer, type ReduceOptions } from './reduce/reducer.js';
@@ -118,6 +118,22 @@ describe('SeriesReducer.addBatch', () => {
     expectSameRows(reduceBoth([batch(columns, 200, draw, repeated)]));
     const unique = (offset: number) => (r: number) => ['P1', '1.5', `1.5.${r + offset}`];
     expectSameRows(reduceBoth([batch(columns, 100, draw, unique(0)), batch(columns, 100, draw, unique(50)), batch(columns, 100, draw, unique(500))]));
+  });
+
+  it('ends every row with the trailing columns, MISSING, after its own (a column the input has keeps its place and cell)', () => {
+    const columns = ['patient_id', 'study_uid', 'series_uid', ...BODY, 'series_group'];
+    const trailingColumns = ['study_series_count', 'series_group', 'study_dynamic_span'];
+    // One row per series (the column path), then series repeated (the row path, accumulated rows).
+    for (const key of [(r: number): Cell[] => ['P3', `1.7.${r >> 2}`, `1.7.${r}`], (r: number): Cell[] => ['P3', `1.8.${r >> 2}`, `1.8.${r % 40}`]]) {
+      const table = batch(columns, 60, random(19), key);
+      const plain = reduceBoth([table]);
+      const trailing = reduceBoth([table], { trailingColumns });
+      expectSameRows(trailing);
+      const expected = plain.expected.rows.map((row) => ({ ...row, study_series_count: MISSING, study_dynamic_span: MISSING }));
+      expect(trailing.actual.rows.map((row) => Object.keys(row))).toEqual(expected.map((row) => Object.keys(row)));
+      expect(trailing.actual.rows).toEqual(expected);
+      expect(trailing.actual.rows.some((row) => row.series_group !== MISSING)).toBe(true);
+    }
   });
 
   it('hands other threads the same one-row series (toState) and reduces studies like the row path', () => {

@@ -132,6 +132,9 @@ export async function createTableWriter(path: string, columns: readonly string[]
   }
 }
 
+/** Rows handed to a table writer at a time. */
+const WRITE_BATCH_ROWS = 4096;
+
 /** Writes rows (sync or async iterable) to `path` atomically. */
 export async function writeTable(
   path: string,
@@ -141,10 +144,20 @@ export async function writeTable(
 ): Promise<void> {
   const writer = await createTableWriter(path, columns, options);
   try {
+    if (Array.isArray(rows)) {
+      // An array is written in slices (the batches the loop below makes, its last one included, even
+      // empty): `for await` over it cost a promise and a tick per row (60K rows: tens of ms).
+      for (let start = 0; ; start += WRITE_BATCH_ROWS) {
+        await writer.write(rows.slice(start, start + WRITE_BATCH_ROWS));
+        if (start + WRITE_BATCH_ROWS > rows.length) break;
+      }
+      await writer.close();
+      return;
+    }
     let pending: Row[] = [];
     for await (const row of rows) {
       pending.push(row);
-      if (pending.length >= 4096) {
+      if (pending.length >= WRITE_BATCH_ROWS) {
         await writer.write(pending);
         pending = [];
       }

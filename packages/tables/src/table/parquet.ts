@@ -8,7 +8,8 @@ import { rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, type FileMetaData } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
-import { ParquetWriter, fileWriter, type ColumnSource } from 'hyparquet-writer';
+// The writer loads when a parquet table is written (most runs only read one, or none).
+import type { ParquetWriter, ColumnSource } from 'hyparquet-writer';
 import { MscError, columnSpec, makeOutputDirectory, outputError, registerTemporary, temporaryPathFor, type Cell, type Row, errorMessage } from '@msc/core';
 import { assertUniqueColumns } from './delimited.js';
 import { normalizeColumnName } from './format.js';
@@ -132,6 +133,7 @@ function isNumericColumn(column: string, rows: readonly Row[]): boolean {
 }
 
 export async function createParquetWriter(path: string, columns: readonly string[], rowGroupSize = 65_536): Promise<TableWriter> {
+  const { ParquetWriter, fileWriter } = await import('hyparquet-writer');
   const temporary = temporaryPathFor(path);
   makeOutputDirectory(dirname(path), path);
   const unregister = registerTemporary(temporary);

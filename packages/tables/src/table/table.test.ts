@@ -47,6 +47,23 @@ describe('round trips', () => {
     expect(table.rows).toEqual(AWKWARD);
   });
 
+  it('parquet keeps text of plain and dictionary pages: nulls, empty, non-ASCII (msc patch of hyparquet)', async () => {
+    const path = join(dir, 'text-pages.parquet');
+    const odd = ['ü', '弥散', '😀', 'x\ufeff', '', ' x ', 'a\u0000b'];
+    const rows: Row[] = Array.from({ length: 3000 }, (_, i) => ({
+      series_uid: i % 11 === 0 ? null : i % 7 === 0 ? `${odd[(i / 7) % odd.length]}${i}` : `1.2.${i}`,
+      series_description: i % 13 === 0 ? null : `T2 ${odd[i % odd.length]}`,
+    }));
+    await writeTable(path, ['series_uid', 'series_description'], rows);
+    // The file has what the patched paths read: a PLAIN page of unique text, a dictionary page of repeated text.
+    const { asyncBufferFromFile, parquetMetadataAsync } = await import('hyparquet');
+    const metadata = await parquetMetadataAsync(await asyncBufferFromFile(path));
+    const encodings = metadata.row_groups[0]!.columns.map((column) => column.meta_data!.encodings);
+    expect(encodings[0]).not.toContain('RLE_DICTIONARY');
+    expect(encodings[1]).toContain('RLE_DICTIONARY');
+    expect((await readTableAll(path)).rows).toEqual(rows);
+  });
+
   it('creates missing output folders for every format', async () => {
     for (const extension of ['csv', 'tsv', 'json', 'jsonl', 'parquet']) {
       const path = join(dir, 'new', extension, `out.${extension}`);

@@ -41,6 +41,12 @@ export interface ReduceOptions {
    * every part of a split input but the first; costs 8 bytes per image cell.
    */
   exactMerge?: boolean;
+  /**
+   * Columns every reduced row ends with, MISSING, after its own (those the input has keep their
+   * place and cells): a caller that fills them in later (study context) writes into the rows
+   * instead of copying each one to add them.
+   */
+  trailingColumns?: readonly string[];
 }
 
 /** A series being reduced. */
@@ -69,6 +75,20 @@ export interface SeriesAccumulator {
   fileCounts: number[];
   /** Frames beyond one per row, summed over rows that have `number_of_frames`. */
   extraFrames: number;
+}
+
+/**
+ * The empty containers of a stored series (`addBatch`): shared, never written. `ownContainers`
+ * gives a series its own before anything is accumulated into it.
+ */
+const NO_UNIQUES: Map<string, Uniques> = new Map();
+const NO_MEANS: Map<string, MeanAccumulator> = new Map();
+const NO_FILE_COUNTS: number[] = Object.freeze([]) as unknown as number[];
+
+function ownContainers(group: SeriesAccumulator): void {
+  if (group.uniques === NO_UNIQUES) group.uniques = new Map();
+  if (group.means === NO_MEANS) group.means = new Map();
+  if (group.fileCounts === NO_FILE_COUNTS) group.fileCounts = [];
 }
 
 /** The output row of one key shape: its template, its non-key cells, and its literal builder. */
@@ -175,15 +195,17 @@ export class SeriesReducer {
       if (!keyed) continue;
       const group = this.groups.get(keyed.id);
       if (!group) {
+        // No containers of its own until it gets a second row (materialize): two Maps and an
+        // array per series were a third of the memory read (and collected) of a series table.
         this.groups.set(keyed.id, {
           key: keyed.key,
           rows: 1,
           single: undefined,
           storedBatch: at,
           storedRow: r,
-          uniques: new Map(),
-          means: new Map(),
-          fileCounts: [],
+          uniques: NO_UNIQUES,
+          means: NO_MEANS,
+          fileCounts: NO_FILE_COUNTS,
           extraFrames: 0,
         });
         continue;
@@ -212,6 +234,7 @@ export class SeriesReducer {
       if (group.storedBatch < 0) continue;
       group.single = this.storedRowObject(this.stored[group.storedBatch]!, group.storedRow);
       group.storedBatch = -1;
+      ownContainers(group);
     }
     this.stored.fill(undefined);
   }
@@ -291,6 +314,7 @@ export class SeriesReducer {
     if (group.storedBatch >= 0) {
       const batch = this.stored[group.storedBatch]!;
       group.storedBatch = -1;
+      ownContainers(group);
       this.accumulate(group, this.storedRowObject(batch, group.storedRow));
       return;
     }
@@ -351,8 +375,11 @@ export class SeriesReducer {
           (column) => !keyNames.includes(column) && column !== 'number_of_images' && (this.keyColumns.length > 1 || column !== 'series_uid'),
         );
         const series = this.keyColumns.length === 1 ? ['series_uid'] : [];
-        const names = [...keyNames, ...series, ...cells, 'number_of_images'];
-        templates.set(id, (shape = { template: rowTemplate(names), cells, factory: rowFactory(names) }));
+        const own = [...keyNames, ...series, ...cells, 'number_of_images'];
+        const names = [...own, ...(this.options.trailingColumns ?? []).filter((column) => !own.includes(column))];
+        const template = rowTemplate(names) as Row;
+        for (const column of names.slice(own.length)) template[column] = MISSING;
+        templates.set(id, (shape = { template, cells, factory: rowFactory(names) }));
       }
       shapes['patient_id' in key ? 1 : 0] = shape;
       return shape;
@@ -414,29 +441,42 @@ export class SeriesReducer {
         batchOf[i] = b;
         rowIn[i] = group.storedRow;
       }
-      /** Every row's cell of `column`: null where its batch has the column but no value, undefined where it lacks it. */
-      const cellsOf = (column: string): (Cell | undefined)[] => {
+      /**
+       * Every row's cell of `column` (null where its batch has the column but no value, undefined
+       * where it lacks it) through `convert`, in one pass; a text cell equal to the row before's
+       * is not converted again (neighbouring series share many cells: 40 % of a 60K table's).
+       */
+      const cellsOf = <T>(column: string, convert: (cell: Cell | undefined) => T): T[] => {
         const data = batches.map((batch) => {
           const c = batch.columns.indexOf(column);
           return c < 0 ? undefined : batch.data[c]!;
         });
-        const cells = new Array<Cell | undefined>(n);
+        const cells = new Array<T>(n);
+        let previous: Cell | undefined;
+        let converted: T | undefined;
         for (let i = 0; i < n; i++) {
-          const column = data[batchOf[i]!];
-          cells[i] = column === undefined ? undefined : (column[rowIn[i]!] ?? null);
+          const source = data[batchOf[i]!];
+          const cell = source === undefined ? undefined : (source[rowIn[i]!] ?? null);
+          // Text only: 0 and −0 are === but may convert apart.
+          if (i === 0 || cell !== previous || typeof cell !== 'string') {
+            converted = convert(cell);
+            previous = cell;
+          }
+          cells[i] = converted!;
         }
         return cells;
       };
+      const asIs = (cell: Cell | undefined) => cell;
       const columns = Object.keys(shape.template);
       const data = columns.map((column): (Cell | undefined)[] => {
         if (column in rows[0]!.group.key) return rows.map(({ group }) => group.key[column]);
         if (column === 'number_of_images') {
-          const frames = cellsOf(FRAMES);
-          return cellsOf(column).map((cell, i) => passedImageCount(cell, frames[i]));
+          const frames = cellsOf(FRAMES, asIs);
+          return cellsOf(column, asIs).map((cell, i) => passedImageCount(cell, frames[i]));
         }
-        const cells = cellsOf(column);
-        if (IMAGE_COLUMNS.has(column)) return cells.map(passedImageCell);
-        return cells.map(memoized(PER_FRAME_VALUES.has(column) ? passedPerFrameCell : normalizeForReduction));
+        if (!shape.cells.includes(column)) return new Array<Cell>(n).fill(shape.template[column]!); // a trailing column
+        if (IMAGE_COLUMNS.has(column)) return cellsOf(column, passedImageCell);
+        return cellsOf(column, memoized(PER_FRAME_VALUES.has(column) ? passedPerFrameCell : normalizeForReduction));
       });
       const build = shape.factory;
       for (let i = 0; i < n; i++) {
