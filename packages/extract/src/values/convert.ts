@@ -104,7 +104,11 @@ export function elementValues(element: RawElement, decoder: TextDecoder = LATIN1
     const cleaned = decodeText(element, kind & CHARSET ? decoder : LATIN1);
     if (kind & SINGLE_VALUE) return [cleaned.trim()];
     if (!cleaned.includes('\\')) return [cleaned.trim()];
-    return cleaned.split('\\').map((part) => part.trim());
+    // Trimmed in place, not by `map`: optimized code's `map` makes a holey array, and the readers of
+    // values would meet a second array shape (and be compiled again) when it first turns up.
+    const values = cleaned.split('\\');
+    for (let i = 0; i < values.length; i++) values[i] = values[i]!.trim();
+    return values;
   }
   return binaryValues(element, vr);
 }
@@ -170,7 +174,7 @@ export function elementValuesAs(element: RawElement, decoder: TextDecoder, dicti
   if (binary) {
     if (numberText) return elementValues(element, decoder, 'DS');
     // Binary numbers fill the value exactly; any other length is not this element's form.
-    return byteLength(element) % binary[0] === 0 ? elementValues(element, decoder, dictionaryVr) : [];
+    return byteLength(element) % binary[0] === 0 ? elementValues(element, decoder, dictionaryVr) : noValues();
   }
   // Numbers the dictionary says are text, held as bytes that are no number text: nothing to read.
   if (NUMBER_TEXT_VRS.has(dictionaryVr) && !numberText) return noValues();
