@@ -94,6 +94,8 @@ export function encodeCells(allPaths: readonly string[], all: readonly (Instance
   const lines = options.lines;
   if (lines) {
     const lineCells = lines.columns.map((column) => fields.indexOf(column));
+    // The usual table has the cells' own columns in their order: its lines are the cells as they are.
+    const asCells = lineCells.length === fields.length && lineCells.every((index, i) => index === i);
     const [study, series] = [fields.indexOf('study_uid'), fields.indexOf('series_uid')];
     const batch = new LineBatchBuilder();
     let otherShard = 0;
@@ -103,10 +105,7 @@ export function encodeCells(allPaths: readonly string[], all: readonly (Instance
       else if (outcome.kind === 'skipped') batch.skipped(allPaths[i]!, outcome.reason);
       else {
         const { cells } = outcome;
-        const line = formatDelimitedLine(
-          lineCells.map((index) => (index < 0 ? undefined : cells[index])),
-          lines.separator,
-        );
+        const line = formatDelimitedLine(asCells ? cells : lineCells.map((index) => (index < 0 ? undefined : cells[index])), lines.separator);
         batch.row(allPaths[i]!, cells[study]!, cells[series]!, line, undefined, outcome.partial);
       }
     }

@@ -113,6 +113,20 @@ export function elementValues(element: RawElement, decoder: TextDecoder = LATIN1
   return binaryValues(element, vr);
 }
 
+/** Scratch bytes of `spacedLatin1`, grown to the longest value met. */
+let spacedBytes = Buffer.allocUnsafe(256);
+
+/** Bytes [start, end) as ISO 8859-1 text with each backslash (value separator) made a space. */
+function spacedLatin1(bytes: Uint8Array, start: number, end: number): string {
+  const length = end - start;
+  if (length > spacedBytes.length) spacedBytes = Buffer.allocUnsafe(length * 2);
+  for (let i = 0; i < length; i++) {
+    const byte = bytes[start + i]!;
+    spacedBytes[i] = byte === 0x5c ? 0x20 : byte;
+  }
+  return spacedBytes.toString('latin1', 0, length);
+}
+
 /**
  * Multi-valued text with a value that trimming would empty or change at its backslash side (a
  * leading or trailing empty value, two backslashes together, blanks next to a backslash): `\s` is
@@ -131,10 +145,16 @@ export function joinedTextValues(element: RawElement, decoder: TextDecoder): str
   const kind = TEXT_VR_KINDS.get(vr);
   if (kind === undefined) return undefined;
   if (byteLength(element) === 0) return '';
-  const text = decodeText(element, kind & CHARSET ? decoder : LATIN1);
+  const textDecoder = kind & CHARSET ? decoder : LATIN1;
+  const text = decodeText(element, textDecoder);
   if (kind & SINGLE_VALUE || !text.includes('\\')) return text.trim();
   // No value empty or blank-edged: trimming the whole and spacing the backslashes gives the same.
-  if (!EMPTY_OR_BLANK_EDGED_VALUE.test(text)) return text.trim().replaceAll('\\', ' ');
+  if (!EMPTY_OR_BLANK_EDGED_VALUE.test(text)) {
+    // Text read byte for byte: spaced from its bytes (a third of `replaceAll`'s time on these short strings).
+    if (element instanceof SpanElement && textDecoder === LATIN1)
+      return spacedLatin1(element.source.bytes, element.offset, element.offset + text.length).trim();
+    return text.trim().replaceAll('\\', ' ');
+  }
   let joined = '';
   for (const part of text.split('\\')) {
     const value = part.trim();
