@@ -27,6 +27,8 @@ function threadCpu() {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+// Builds before the branch extract-40k took the batch's cells made first; since, a function that reads each file in turn.
+const readsAsItGoes = encodeCells.toString().includes('cellsOf');
 const paths = readFileSync(list, 'utf8').split('\n').filter(Boolean);
 const buffer = createReadBuffer();
 const request = { image: false, lines: { columns: instanceColumns(false), separator: '\t' } };
@@ -46,11 +48,13 @@ for (let round = 0; round < Number(roundsArg); round++) {
       mark = process.cpuUsage();
     }
     const batch = paths.slice(first, first + BATCH);
-    const reply = encodeCells(
-      batch,
-      batch.map((path) => extractCellsSync(path, buffer, {})),
-      request,
-    );
+    const reply = readsAsItGoes
+      ? encodeCells(batch, (path) => extractCellsSync(path, buffer, {}), request)
+      : encodeCells(
+          batch,
+          batch.map((path) => extractCellsSync(path, buffer, {})),
+          request,
+        );
     bytes += reply.text.length;
   }
   const used = process.cpuUsage(start);

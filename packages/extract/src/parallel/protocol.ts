@@ -87,9 +87,11 @@ export function encodeEvents(all: readonly (ExtractEvent | undefined)[], options
 
 /**
  * As `encodeEvents` for rows made as cells (`instanceCells`, no image features): the same reply,
- * without a row object per file.
+ * without a row object per file. `cellsOf` reads each file when its turn comes: with `lines`, a
+ * file's cells (and the header text they are sliced from) die as soon as its line is written,
+ * instead of a batch's worth surviving the worker's scavenges until the reply.
  */
-export function encodeCells(allPaths: readonly string[], all: readonly (InstanceCellsOutcome | undefined)[], options: RequestOptions): WorkerReply {
+export function encodeCells(allPaths: readonly string[], cellsOf: (path: string) => InstanceCellsOutcome | undefined, options: RequestOptions): WorkerReply {
   const fields = instanceColumns(false);
   const lines = options.lines;
   if (lines) {
@@ -99,8 +101,8 @@ export function encodeCells(allPaths: readonly string[], all: readonly (Instance
     const [study, series] = [fields.indexOf('study_uid'), fields.indexOf('series_uid')];
     const batch = new LineBatchBuilder();
     let otherShard = 0;
-    for (let i = 0; i < all.length; i++) {
-      const outcome = all[i];
+    for (let i = 0; i < allPaths.length; i++) {
+      const outcome = cellsOf(allPaths[i]!);
       if (outcome === undefined) otherShard += 1;
       else if (outcome.kind === 'skipped') batch.skipped(allPaths[i]!, outcome.reason);
       else {
@@ -111,7 +113,7 @@ export function encodeCells(allPaths: readonly string[], all: readonly (Instance
     }
     return { ...batch.finish(), otherShard };
   }
-  const { paths, outcomes, otherShard } = ofShard(allPaths, all);
+  const { paths, outcomes, otherShard } = ofShard(allPaths, allPaths.map(cellsOf));
   return {
     otherShard,
     image: false,
