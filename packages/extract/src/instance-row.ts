@@ -231,11 +231,13 @@ export function instanceRow(header: ParsedHeader, filePath: string): InstanceOut
 
 /** As `instanceRow`, the cells in table order: no row object (the worker threads' path). */
 export function instanceCells(header: ParsedHeader, filePath: string): InstanceCellsOutcome {
+  // Both read whatever the file: a field first read by the hundredth file would stop the optimized code.
+  const { pixelData, damage } = header;
   // A damaged file without valid keys was not read far enough: say so, not which key is missing.
-  const skip = (problem: string): InstanceCellsOutcome => ({ kind: 'skipped', reason: header.damage ? unreadableReason(header.damage) : problem });
+  const skip = (problem: string): InstanceCellsOutcome => ({ kind: 'skipped', reason: damage ? unreadableReason(damage) : problem });
   const sopClass = keyOf(header, SOP_CLASS_UID, 'SOPClassUID');
   if (sopClass.problem !== undefined) return skip(sopClass.problem);
-  const nonImage = nonImageReason(sopClass.uid, header.pixelData !== undefined || header.damage !== undefined);
+  const nonImage = nonImageReason(sopClass.uid, pixelData !== undefined || damage !== undefined);
   if (nonImage) return { kind: 'skipped', reason: nonImage };
   for (const [tag, keyword] of [
     [STUDY_INSTANCE_UID, 'StudyInstanceUID'],
@@ -244,6 +246,15 @@ export function instanceCells(header: ParsedHeader, filePath: string): InstanceC
     const key = keyOf(header, tag, keyword);
     if (key.problem !== undefined) return skip(key.problem);
   }
+  return { kind: 'cells', cells: rowCells(header, filePath), partial: damage ? `partial: ${damage.what} at offset ${damage.offset}` : undefined };
+}
+
+/**
+ * The cells of a row whose keys are valid. Apart from `instanceCells`, whose exits for skipped
+ * files (first taken by some file well into a run) then throw away only that small function's
+ * optimized code: this one, the costliest compile of a run (tens of ms), is compiled once.
+ */
+function rowCells(header: ParsedHeader, filePath: string): string[] {
   const charset = header.elements.get(SPECIFIC_CHARACTER_SET);
   const decoder = decoderFor(charset ? elementValues(charset).join('\\') : undefined);
   const groups = functionalGroupsOf(header);
@@ -270,20 +281,28 @@ export function instanceCells(header: ParsedHeader, filePath: string): InstanceC
     cells[plan.index] = cellOf(spec, header, groups, decoder, privateBlocksOnce);
   }
   cells[BVALUE_SEQUENCE_INDEX] = sequenceBValues(cells[SEQUENCE_NAME_INDEX]!);
-  cells[BVALUE_FINAL_INDEX] = MISSING;
-  for (const index of BVALUE_SOURCE_INDEXES) {
-    if (cells[index] !== MISSING) {
-      cells[BVALUE_FINAL_INDEX] = cells[index]!;
+  let finalBValue = MISSING;
+  // Indexed: a for-of loop's first `break` looks up the iterator's `return`, a deopt a run into the files.
+  for (let i = 0; i < BVALUE_SOURCE_INDEXES.length; i++) {
+    const cell = cells[BVALUE_SOURCE_INDEXES[i]!]!;
+    if (!isMissing(cell)) {
+      finalBValue = cell;
       break;
     }
   }
+  cells[BVALUE_FINAL_INDEX] = finalBValue;
   cells[FILE_PATH_INDEX] = filePath;
   cells[NUMBER_OF_IMAGES_INDEX] = MISSING;
   cells[VALID_INDEX] = 'True';
   cells[SEG_INDEX] = 'False';
-  const { damage } = header;
-  return { kind: 'cells', cells, partial: damage ? `partial: ${damage.what} at offset ${damage.offset}` : undefined };
+  return cells;
 }
+
+/**
+ * `cell === MISSING` without comparing strings: optimized code that has met only MISSING there
+ * compares by reference, and is thrown away at the first b-value.
+ */
+const isMissing = (cell: string) => cell.length === 1 && cell.charCodeAt(0) === 0x2d;
 
 /** The distinct b-values the sequence name(s) of a cell state, `-` when none does. */
 function sequenceBValues(sequenceNames: string): string {

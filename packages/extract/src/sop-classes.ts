@@ -69,8 +69,25 @@ const STANDARD_STORAGE = '1.2.840.10008.5.1.4.1.1.';
  * image. `hasPixelData` decides for classes outside the standard storage tree.
  */
 export function nonImageReason(sopClassUid: string, hasPixelData: boolean): string | undefined {
-  const name = nonImageName(sopClassUid, hasPixelData);
-  return name === undefined ? undefined : `non-image SOP class ${name}`;
+  const known = REASONS_BY_UID.get(sopClassUid);
+  if (known !== undefined) return known.length === 0 ? undefined : known;
+  return decideReason(sopClassUid, hasPixelData);
+}
+
+/**
+ * Per SOP class UID met, its reason ('' for an image class) when the UID alone decides it: an
+ * archive holds a handful of classes, and the row code (which inlines this) then meets the making
+ * of a reason, first needed many files into a run, in a call of its own. Bounded: a hostile
+ * archive's UIDs cannot grow it without end.
+ */
+const REASONS_BY_UID = new Map<string, string>();
+const MAX_REMEMBERED_CLASSES = 256;
+
+function decideReason(uid: string, hasPixelData: boolean): string | undefined {
+  const name = nonImageName(uid, hasPixelData);
+  const reason = name === undefined ? undefined : `non-image SOP class ${name}`;
+  if (REASONS_BY_UID.size < MAX_REMEMBERED_CLASSES && nonImageName(uid, !hasPixelData) === name) REASONS_BY_UID.set(uid, reason ?? '');
+  return reason;
 }
 
 function nonImageName(uid: string, hasPixelData: boolean): string | undefined {

@@ -15,11 +15,7 @@ serveRequests<WorkerRequest, WorkerReply>(
           request.paths.map((path) => extractFileSync(path, buffer, { image: true, ...(request.shard ? { shard: request.shard } : {}) })),
           request,
         )
-      : encodeCells(
-          request.paths,
-          request.paths.map((path) => extractCellsSync(path, buffer, request.shard ? { shard: request.shard } : {})),
-          request,
-        );
+      : encodeCells(request.paths, (path) => extractCellsSync(path, buffer, request.shard ? { shard: request.shard } : {}), request);
   },
   { transfer: (reply) => ('text' in reply ? lineBatchTransfer(reply) : []) },
 );

@@ -87,32 +87,33 @@ export function encodeEvents(all: readonly (ExtractEvent | undefined)[], options
 
 /**
  * As `encodeEvents` for rows made as cells (`instanceCells`, no image features): the same reply,
- * without a row object per file.
+ * without a row object per file. `cellsOf` reads each file when its turn comes: with `lines`, a
+ * file's cells (and the header text they are sliced from) die as soon as its line is written,
+ * instead of a batch's worth surviving the worker's scavenges until the reply.
  */
-export function encodeCells(allPaths: readonly string[], all: readonly (InstanceCellsOutcome | undefined)[], options: RequestOptions): WorkerReply {
+export function encodeCells(allPaths: readonly string[], cellsOf: (path: string) => InstanceCellsOutcome | undefined, options: RequestOptions): WorkerReply {
   const fields = instanceColumns(false);
   const lines = options.lines;
   if (lines) {
     const lineCells = lines.columns.map((column) => fields.indexOf(column));
+    // The usual table has the cells' own columns in their order: its lines are the cells as they are.
+    const asCells = lineCells.length === fields.length && lineCells.every((index, i) => index === i);
     const [study, series] = [fields.indexOf('study_uid'), fields.indexOf('series_uid')];
     const batch = new LineBatchBuilder();
     let otherShard = 0;
-    for (let i = 0; i < all.length; i++) {
-      const outcome = all[i];
+    for (let i = 0; i < allPaths.length; i++) {
+      const outcome = cellsOf(allPaths[i]!);
       if (outcome === undefined) otherShard += 1;
       else if (outcome.kind === 'skipped') batch.skipped(allPaths[i]!, outcome.reason);
       else {
         const { cells } = outcome;
-        const line = formatDelimitedLine(
-          lineCells.map((index) => (index < 0 ? undefined : cells[index])),
-          lines.separator,
-        );
+        const line = formatDelimitedLine(asCells ? cells : lineCells.map((index) => (index < 0 ? undefined : cells[index])), lines.separator);
         batch.row(allPaths[i]!, cells[study]!, cells[series]!, line, undefined, outcome.partial);
       }
     }
     return { ...batch.finish(), otherShard };
   }
-  const { paths, outcomes, otherShard } = ofShard(allPaths, all);
+  const { paths, outcomes, otherShard } = ofShard(allPaths, allPaths.map(cellsOf));
   return {
     otherShard,
     image: false,

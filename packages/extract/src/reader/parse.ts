@@ -154,9 +154,10 @@ function readElementHeader(reader: ByteReader, offset: number, explicitVR: boole
   const tag = readTag(reader, offset);
   if (tag >>> 16 === 0xfffe) return { tag, vr: '', length: reader.uint32(offset + 4), valueOffset: offset + 8 };
   if (explicitVR) {
-    const vrBytes = reader.slice(offset + 4, 2);
-    const first = vrBytes[0]!;
-    const second = vrBytes[1]!;
+    // The two bytes read in place (no view made per element).
+    reader.ensure(offset + 4, 2);
+    const first = reader.bytes[offset + 4]!;
+    const second = reader.bytes[offset + 5]!;
     // pydicom's test: b'AA' <= vr <= b'ZZ', compared as byte strings.
     if (first > 0x41 ? first < 0x5a || (first === 0x5a && second <= 0x5a) : first === 0x41 && second >= 0x41) {
       const vr = String.fromCharCode(first, second);
@@ -517,6 +518,6 @@ const isCapital = (byte: number) => byte >= 0x41 && byte <= 0x5a;
 
 /** Whether a plausible VR (two capitals) follows the first tag of the dataset. */
 function looksExplicit(reader: ByteReader, offset: number): boolean {
-  const vr = reader.slice(offset + 4, 2);
-  return isCapital(vr[0]!) && isCapital(vr[1]!);
+  reader.ensure(offset + 4, 2);
+  return isCapital(reader.bytes[offset + 4]!) && isCapital(reader.bytes[offset + 5]!);
 }

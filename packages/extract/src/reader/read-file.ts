@@ -59,9 +59,15 @@ export async function readHeader(path: string, options: ParseOptions, prefixByte
   }
 }
 
-/** A reusable read buffer that grows to the longest header seen (archives repeat their layouts). */
+/**
+ * A reusable read buffer (grown to the longest header seen) and how much of it the next first read
+ * fills: the last header's length with a margin, rounded up to whole blocks. Archives repeat their
+ * layouts, so the next file most likely needs as much; and one long header (an enhanced multi-frame
+ * file, a large private element) no longer makes every later read as long.
+ */
 export interface ReadBuffer {
   bytes: Uint8Array;
+  readLength: number;
 }
 
 /** Start with one 8 KB block: most headers are a few KB, and copying more per file costs more than parsing it. */
@@ -69,7 +75,13 @@ const INITIAL_SYNC_PREFIX_BYTES = 8 * 1024;
 const MAX_SYNC_PREFIX_BYTES = 256 * 1024;
 
 export function createReadBuffer(): ReadBuffer {
-  return { bytes: new Uint8Array(INITIAL_SYNC_PREFIX_BYTES) };
+  return { bytes: new Uint8Array(INITIAL_SYNC_PREFIX_BYTES), readLength: INITIAL_SYNC_PREFIX_BYTES };
+}
+
+/** The first read for a file after one whose header took `used` bytes: a quarter more, in whole 8 KB blocks, within bounds. */
+function nextReadLength(used: number): number {
+  const blocks = Math.ceil((used + (used >> 2)) / INITIAL_SYNC_PREFIX_BYTES);
+  return Math.min(MAX_SYNC_PREFIX_BYTES, Math.max(INITIAL_SYNC_PREFIX_BYTES, blocks * INITIAL_SYNC_PREFIX_BYTES));
 }
 
 /**
@@ -95,9 +107,10 @@ export function readHeaderSync(path: string, options: ParseOptions, buffer: Read
   try {
     if (read.confine) assertInRoots(readlinkSync(`/proc/self/fd/${fd}`), read.confine);
     let bytes = buffer.bytes;
-    let bytesRead = readSync(fd, bytes, 0, bytes.length, 0);
+    let length = Math.min(buffer.readLength, bytes.length);
+    let bytesRead = readSync(fd, bytes, 0, length, 0);
     // A short read is the whole file; a full one may have more behind it.
-    let complete = bytesRead < bytes.length;
+    let complete = bytesRead < length;
     if (read.admit && !read.admit(bytes.subarray(0, bytesRead), complete)) return undefined;
     let size = complete ? bytesRead : -1;
     for (;;) {
@@ -105,12 +118,14 @@ export function readHeaderSync(path: string, options: ParseOptions, buffer: Read
         const header = parseHeader(bytes.subarray(0, bytesRead), complete, options);
         // The next file of this archive likely has a header as long: read that much at once.
         if (bytes !== buffer.bytes && bytes.length <= MAX_SYNC_PREFIX_BYTES) buffer.bytes = new Uint8Array(bytes.length);
+        buffer.readLength = nextReadLength(header.pixelData ? Math.min(header.pixelData.valueOffset, bytesRead) : bytesRead);
         return header;
       } catch (error) {
         if (!(error instanceof NeedMoreBytes) || complete) throw error;
         if (size < 0) size = fstatSync(fd).size;
-        bytes = new Uint8Array(nextLength(error, bytes.length, size));
-        bytesRead = readSync(fd, bytes, 0, bytes.length, 0);
+        length = nextLength(error, length, size);
+        bytes = new Uint8Array(length);
+        bytesRead = readSync(fd, bytes, 0, length, 0);
         complete = bytesRead >= size;
       }
     }
