@@ -73,7 +73,17 @@ function flatten(ensemble) {
       value[at] = tree.value[n];
     }
   });
-  return { base, feature, threshold, missingLeft, left, right, value, output: Int32Array.from(ensemble.treeOutput), baseScores: Float32Array.from(ensemble.baseScores) };
+  return {
+    base,
+    feature,
+    threshold,
+    missingLeft,
+    left,
+    right,
+    value,
+    output: Int32Array.from(ensemble.treeOutput),
+    baseScores: Float32Array.from(ensemble.baseScores),
+  };
 }
 
 /**
@@ -223,8 +233,12 @@ console.log(`${nRows.toLocaleString('en')} distinct rows × ${nTrees} trees (${F
 console.log('| evaluator | CPU s | ns per row-tree | vs ORT | fold margins = ORT | probabilities = ORT |');
 console.log('|---|---|---|---|---|---|');
 const ortMedian = median(ortCpu);
-console.log(`| ONNX Runtime ${ort.env.versions?.node ?? ''}, shipped graph, 1 thread, batches of 4096 | ${(ortMedian / 1e9).toFixed(2)} | ${(ortMedian / nRows / nTrees).toFixed(2)} | 1.00x | — | — |`);
+console.log(
+  `| ONNX Runtime ${ort.env.versions?.node ?? ''}, shipped graph, 1 thread, batches of 4096 | ${(ortMedian / 1e9).toFixed(2)} | ${(ortMedian / nRows / nTrees).toFixed(2)} | 1.00x | — | — |`,
+);
 for (const [k, ev] of picked.entries()) {
   const cpu = median(rows[k].cpu);
-  console.log(`| ${ev.name} | ${(cpu / 1e9).toFixed(2)} | ${(cpu / nRows / nTrees).toFixed(2)} | ${(cpu / ortMedian).toFixed(2)}x | ${rows[k].marginsSame ? 'yes' : 'NO'} | ${rows[k].probabilitiesSame ? 'yes' : 'NO'} |`);
+  console.log(
+    `| ${ev.name} | ${(cpu / 1e9).toFixed(2)} | ${(cpu / nRows / nTrees).toFixed(2)} | ${(cpu / ortMedian).toFixed(2)}x | ${rows[k].marginsSame ? 'yes' : 'NO'} | ${rows[k].probabilitiesSame ? 'yes' : 'NO'} |`,
+  );
 }

@@ -2,13 +2,14 @@
 // ONNX Runtime scoring alone, in one process: N distinct feature rows of the varied 60K table,
 // scored with the shipped model (and variants of its graph) under several session options and
 // batch sizes; reports CPU ns per row-tree (CPU time / (rows × trees)). Each line is one idea timed
-// in isolation; msc-predict's own setting is marked "(as shipped)".
+// in isolation; the first line is main's msc-predict, "msc-predict now" this branch's.
 //   pnpm build && node bench/predict/score.mjs [rows=60000] [variant,...]
 // Feature rows: feature-rows.mjs (the varied 60K table, featurized once and cached).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { modelPath, root, variedFeatureRows } from './feature-rows.mjs';
+import { permuteRows, readLeadingTrees, rowOrder, unpermuteRows } from '../../packages/predict/dist/row-order.js';
 
 const { onnx } = createRequire(join(root, 'packages/train/package.json'))('onnx-proto');
 // BENCH_ORT: another onnxruntime-node install to compare (a folder holding node_modules/onnxruntime-node).
@@ -26,18 +27,27 @@ function countTrees(modelBytes) {
   return n;
 }
 
-/** CPU and wall time of scoring every row in batches of `batch` rows; returns the outputs too. */
-async function time(session, batch) {
+/**
+ * CPU and wall time of scoring every row in batches of `batch` rows; returns the outputs too.
+ * `keyTrees`: each batch's rows sorted by their leaves in the first `keyTrees` trees of each fold
+ * (as msc-predict's scoring threads do; the sort is timed too), scores put back in order.
+ */
+async function time(session, batch, keyTrees) {
   const output = session.outputNames.includes('probabilities') ? 'probabilities' : session.outputNames[0];
   await session.run({ input: new ort.Tensor('float32', data.slice(0, 16 * nCols), [16, nCols]) }, [output]); // warm
   const cpu0 = process.cpuUsage();
   const wall0 = performance.now();
   const parts = [];
+  const trees = keyTrees ? readLeadingTrees(bytes, keyTrees) : undefined; // once per session, as a scoring thread does
   for (let start = 0; start < nRows; start += batch) {
     const end = Math.min(nRows, start + batch);
-    const tensor = new ort.Tensor('float32', data.slice(start * nCols, end * nCols), [end - start, nCols]);
-    const result = await session.run({ input: tensor }, [output]);
-    parts.push(Float32Array.from(result[output].data));
+    const rows = end - start;
+    let x = data.slice(start * nCols, end * nCols);
+    const order = trees ? rowOrder(trees, x, rows, nCols) : undefined;
+    if (order) x = permuteRows(x, nCols, order);
+    const result = await session.run({ input: new ort.Tensor('float32', x, [rows, nCols]) }, [output]);
+    const values = result[output].data;
+    parts.push(order ? unpermuteRows(values, values.length / rows, order) : Float32Array.from(values));
   }
   const cpu = process.cpuUsage(cpu0);
   const wall = performance.now() - wall0;
@@ -48,7 +58,10 @@ async function time(session, batch) {
 function concat(parts) {
   const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
-  for (const p of parts) (out.set(p, at), (at += p.length));
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
   return out;
 }
 
@@ -83,7 +96,11 @@ function nanLowVariant(modelBytes, usedOnly) {
   const pre = [];
   let source = 'input';
   if (usedOnly) {
-    pre.push({ opType: 'Constant', output: ['low_columns'], attribute: [{ name: 'value', type: 4, t: { dims: [lowList.length], dataType: T.INT64, int64Data: lowList } }] });
+    pre.push({
+      opType: 'Constant',
+      output: ['low_columns'],
+      attribute: [{ name: 'value', type: 4, t: { dims: [lowList.length], dataType: T.INT64, int64Data: lowList } }],
+    });
     pre.push({ opType: 'Gather', input: ['input', 'low_columns'], output: ['input_low_cols'], attribute: [{ name: 'axis', type: 2, i: 1 }] });
     source = 'input_low_cols';
   }
@@ -119,22 +136,52 @@ function perClassVariant(modelBytes) {
       const keep = treeIds.map((t) => targetOfTree.get(t) === c);
       const renumber = new Map();
       for (const [i, t] of treeIds.entries()) if (keep[i] && !renumber.has(t)) renumber.set(t, renumber.size);
-      const pick = (name, map = (v) => v) => a[name].ints.length ? { ints: a[name].ints.filter((_, i) => keep[i]).map(map) } : a[name].floats.length ? { floats: a[name].floats.filter((_, i) => keep[i]) } : { strings: a[name].strings.filter((_, i) => keep[i]) };
+      const pick = (name, map = (v) => v) =>
+        a[name].ints.length
+          ? { ints: a[name].ints.filter((_, i) => keep[i]).map(map) }
+          : a[name].floats.length
+            ? { floats: a[name].floats.filter((_, i) => keep[i]) }
+            : { strings: a[name].strings.filter((_, i) => keep[i]) };
       const tkeep = a.target_treeids.ints.map((t) => targetOfTree.get(Number(t)) === c);
-      const tpick = (name, map = (v) => v) => a[name].ints.length ? { ints: a[name].ints.filter((_, i) => tkeep[i]).map(map) } : { floats: a[name].floats.filter((_, i) => tkeep[i]) };
+      const tpick = (name, map = (v) => v) =>
+        a[name].ints.length ? { ints: a[name].ints.filter((_, i) => tkeep[i]).map(map) } : { floats: a[name].floats.filter((_, i) => tkeep[i]) };
       const attr = (name, type, body) => ({ name, type, ...body });
       const out = `${n.output[0]}_class${c}`;
       parts.push(out);
       nodes.push({
-        opType: 'TreeEnsembleRegressor', domain: 'ai.onnx.ml', input: n.input, output: [out], name: out,
+        opType: 'TreeEnsembleRegressor',
+        domain: 'ai.onnx.ml',
+        input: n.input,
+        output: [out],
+        name: out,
         attribute: [
-          attr('n_targets', 2, { i: 1 }), attr('aggregate_function', 3, { s: a.aggregate_function.s }), attr('post_transform', 3, { s: a.post_transform.s }),
+          attr('n_targets', 2, { i: 1 }),
+          attr('aggregate_function', 3, { s: a.aggregate_function.s }),
+          attr('post_transform', 3, { s: a.post_transform.s }),
           attr('base_values', 6, { floats: [a.base_values.floats[c]] }),
-          attr('nodes_treeids', 7, pick('nodes_treeids', (t) => renumber.get(Number(t)))),
-          ...['nodes_nodeids', 'nodes_featureids', 'nodes_truenodeids', 'nodes_falsenodeids', 'nodes_missing_value_tracks_true'].map((x) => attr(x, 7, pick(x))),
-          attr('nodes_modes', 8, pick('nodes_modes')), attr('nodes_values', 6, pick('nodes_values')), attr('nodes_hitrates', 6, pick('nodes_hitrates')),
-          attr('target_treeids', 7, tpick('target_treeids', (t) => renumber.get(Number(t)))), attr('target_nodeids', 7, tpick('target_nodeids')),
-          attr('target_ids', 7, tpick('target_ids', () => 0)), attr('target_weights', 6, tpick('target_weights')),
+          attr(
+            'nodes_treeids',
+            7,
+            pick('nodes_treeids', (t) => renumber.get(Number(t))),
+          ),
+          ...['nodes_nodeids', 'nodes_featureids', 'nodes_truenodeids', 'nodes_falsenodeids', 'nodes_missing_value_tracks_true'].map((x) =>
+            attr(x, 7, pick(x)),
+          ),
+          attr('nodes_modes', 8, pick('nodes_modes')),
+          attr('nodes_values', 6, pick('nodes_values')),
+          attr('nodes_hitrates', 6, pick('nodes_hitrates')),
+          attr(
+            'target_treeids',
+            7,
+            tpick('target_treeids', (t) => renumber.get(Number(t))),
+          ),
+          attr('target_nodeids', 7, tpick('target_nodeids')),
+          attr(
+            'target_ids',
+            7,
+            tpick('target_ids', () => 0),
+          ),
+          attr('target_weights', 6, tpick('target_weights')),
         ],
       });
     }
@@ -146,7 +193,12 @@ function perClassVariant(modelBytes) {
 
 const shipped = { intraOpNumThreads: 1, interOpNumThreads: 1, extra: { session: { intra_op: { allow_spinning: '0' } } } };
 const runs = [
-  { name: 'as shipped: 1 thread, batches of 4096 (as shipped)', options: shipped, batch: 4096 },
+  { name: 'main: 1 thread, batches of 4096, rows as given', options: shipped, batch: 4096 },
+  { name: 'rows sorted by leaves of 6 trees/fold (msc-predict now)', options: shipped, batch: 4096, keyTrees: 6 },
+  { name: 'rows sorted by leaves of 2 trees/fold', options: shipped, batch: 4096, keyTrees: 2 },
+  { name: 'rows sorted by leaves of 4 trees/fold', options: shipped, batch: 4096, keyTrees: 4 },
+  { name: 'rows sorted by leaves of 10 trees/fold', options: shipped, batch: 4096, keyTrees: 10 },
+  { name: 'rows sorted by leaves of 6 trees/fold, batches of 16384', options: shipped, batch: 16384, keyTrees: 6 },
   { name: 'batches of 128', options: shipped, batch: 128 },
   { name: 'batches of 1024', options: shipped, batch: 1024 },
   { name: 'one run over all rows', options: shipped, batch: nRows },
@@ -170,7 +222,7 @@ let reference;
 for (let round = 0; round < repeats; round++) {
   for (const [k, run] of picked.entries()) {
     const session = await ort.InferenceSession.create(run.modelBytes ?? bytes, run.options);
-    const { cpuNs, wallNs, values } = await time(session, run.batch);
+    const { cpuNs, wallNs, values } = await time(session, run.batch, run.keyTrees);
     await session.release();
     reference ??= values;
     results[k].cpu.push(cpuNs);
@@ -178,11 +230,15 @@ for (let round = 0; round < repeats; round++) {
     results[k].same &&= values.length === reference.length && values.every((v, i) => Object.is(v, reference[i]));
   }
 }
-console.log(`${nRows.toLocaleString('en')} distinct rows × ${trees} trees (${nCols} features); onnxruntime-node ${ort.env.versions?.node ?? '?'}; median of ${repeats} rounds; load ${loadBefore.toFixed(1)} → ${load()[0].toFixed(1)}`);
+console.log(
+  `${nRows.toLocaleString('en')} distinct rows × ${trees} trees (${nCols} features); onnxruntime-node ${ort.env.versions?.node ?? '?'}; median of ${repeats} rounds; load ${loadBefore.toFixed(1)} → ${load()[0].toFixed(1)}`,
+);
 console.log('| setting | CPU s | wall s | ns per row-tree (CPU) | vs first | same output |');
 console.log('|---|---|---|---|---|---|');
 const base = median(results[0].cpu);
 for (const [k, run] of picked.entries()) {
   const cpu = median(results[k].cpu);
-  console.log(`| ${run.name} | ${(cpu / 1e9).toFixed(2)} | ${(median(results[k].wall) / 1e9).toFixed(2)} | ${(cpu / nRows / trees).toFixed(2)} | ${(cpu / base).toFixed(2)}x | ${results[k].same ? 'yes' : 'NO'} |`);
+  console.log(
+    `| ${run.name} | ${(cpu / 1e9).toFixed(2)} | ${(median(results[k].wall) / 1e9).toFixed(2)} | ${(cpu / nRows / trees).toFixed(2)} | ${(cpu / base).toFixed(2)}x | ${results[k].same ? 'yes' : 'NO'} |`,
+  );
 }
