@@ -9,7 +9,10 @@
  */
 import { fieldsOf, scanFields, type WireField } from './model-header.js';
 
-/** Trees read from each ensemble for the sort key (6 of 500 per fold: ORT CPU −30% on all-distinct rows; bench/predict/score.mjs). */
+/**
+ * Trees read from each ensemble for the sort key: 6 of 500 per fold. Scoring CPU, sort included,
+ * 0.78× on all-distinct rows (2: 0.82×, 4: 0.75×, 10: 0.73×, within noise; bench/predict/score.mjs).
+ */
 export const KEY_TREES_PER_ENSEMBLE = 6;
 /** Batches smaller than this are scored as given (ORT's blocks are 128 rows; a few rows gain nothing). */
 export const MIN_ORDERED_ROWS = 256;

@@ -34,6 +34,7 @@ serveRequests<ScoreRequest, ScoreReply>(
     try {
       const { rows, cols } = request;
       let data: Float32Array = new Float32Array(request.data);
+      // Rows sorted so that neighbours branch alike in ORT's tree walk (row-order.ts): ORT scores each row alone, so the bytes are the same.
       const order = rows >= MIN_ORDERED_ROWS && (keyTrees ??= readLeadingTrees(bytes)).length > 0 ? rowOrder(keyTrees, data, rows, cols) : undefined;
       if (order) data = permuteRows(data, cols, order);
       const result = await loaded.session.run({ [input]: new ort.Tensor('float32', data, [rows, cols]) }, [output]);
