@@ -65,7 +65,7 @@ export function readModelHeader(bytes: Uint8Array): ModelHeader {
   return { metadata, outputs };
 }
 
-interface WireField {
+export interface WireField {
   number: number;
   wire: number;
   /** The value's bytes (length-delimited fields: the payload). */
@@ -76,8 +76,17 @@ interface WireField {
 }
 
 /** The fields of one message, `bytes[start, end)`, in order; values are skipped, not decoded. */
-function fieldsOf(bytes: Uint8Array, start: number, end: number): WireField[] {
+export function fieldsOf(bytes: Uint8Array, start: number, end: number): WireField[] {
   const fields: WireField[] = [];
+  scanFields(bytes, start, end, (field) => void fields.push(field));
+  return fields;
+}
+
+/**
+ * Calls `visit` with each field of the message `bytes[start, end)` in order until it returns false
+ * (nothing is kept: a message's fields need not all be read). Throws when the bytes are not well-formed.
+ */
+export function scanFields(bytes: Uint8Array, start: number, end: number, visit: (field: Readonly<WireField>) => boolean | void): void {
   let at = start;
   const varint = (): number => {
     let value = 0;
@@ -105,7 +114,6 @@ function fieldsOf(bytes: Uint8Array, start: number, end: number): WireField[] {
       at += length;
     } else throw new Error(`unsupported wire type ${wire} at byte ${at}`);
     if (at > end) throw new Error(`field ${number} runs past the end of its message`);
-    fields.push(value === undefined ? { number, wire, start: valueStart, end: at } : { number, wire, start: valueStart, end: at, value });
+    if (visit(value === undefined ? { number, wire, start: valueStart, end: at } : { number, wire, start: valueStart, end: at, value }) === false) return;
   }
-  return fields;
 }

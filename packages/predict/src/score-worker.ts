@@ -5,6 +5,7 @@
 import { workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 import { serveRequests, errorMessage } from '@msc/core';
+import { MIN_ORDERED_ROWS, permuteRows, readLeadingTrees, rowOrder, unpermuteRows, type KeyTree } from './row-order.js';
 import type { ScoreReply, ScoreRequest, ScoreWorkerData } from './score-thread.js';
 
 const { bytes, threads, input, output } = workerData as ScoreWorkerData;
@@ -21,6 +22,9 @@ const loading: Promise<{ session: ort.InferenceSession } | { message: string }> 
   (error: Error) => ({ message: `ONNX Runtime cannot load it: ${error.message}` }),
 );
 
+/** The trees that order a batch's rows (row-order.ts), read at the first batch big enough to order. */
+let keyTrees: KeyTree[] | undefined;
+
 serveRequests<ScoreRequest, ScoreReply>(
   async (request) => {
     const loaded = await loading;
@@ -28,10 +32,15 @@ serveRequests<ScoreRequest, ScoreReply>(
       return request.kind === 'load' ? { kind: 'unusable', message: loaded.message } : { kind: 'error', message: `the model did not load: ${loaded.message}` };
     if (request.kind === 'load') return { kind: 'ready' };
     try {
-      const tensor = new ort.Tensor('float32', new Float32Array(request.data), [request.rows, request.cols]);
-      const result = await loaded.session.run({ [input]: tensor }, [output]);
-      // A copy of exactly the result's values: its data may be a view on a larger buffer.
-      return { kind: 'scored', values: Float32Array.from(result[output]!.data as Float32Array) };
+      const { rows, cols } = request;
+      let data: Float32Array = new Float32Array(request.data);
+      // Rows sorted so that neighbours branch alike in ORT's tree walk (row-order.ts): ORT scores each row alone, so the bytes are the same.
+      const order = rows >= MIN_ORDERED_ROWS && (keyTrees ??= readLeadingTrees(bytes)).length > 0 ? rowOrder(keyTrees, data, rows, cols) : undefined;
+      if (order) data = permuteRows(data, cols, order);
+      const result = await loaded.session.run({ [input]: new ort.Tensor('float32', data, [rows, cols]) }, [output]);
+      const values = result[output]!.data as Float32Array;
+      // A copy of exactly the result's values (its data may be a view on a larger buffer), in the caller's row order.
+      return { kind: 'scored', values: order ? unpermuteRows(values, values.length / rows, order) : Float32Array.from(values) };
     } catch (error) {
       return { kind: 'error', message: errorMessage(error) };
     }
