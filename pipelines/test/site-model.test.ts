@@ -127,8 +127,7 @@ describe.skipIf(skip)("a site model from 20 series reviewed through msc-review's
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'msc-site-model-'));
     cacheDir = join(work, 'cache');
-    // A small recipe: 20 studies, two files per series, 30 trees per class and fold, 3 folds (the
-    // site models keep the base model's folds: each of their trainings is 4 models, not 6).
+    // A small recipe: 20 studies, two files per series, 30 trees per class and fold.
     const cohorts = {
       generator: GENERATOR_VERSION,
       train: { studies: 20, seed: 11, maxInstancesPerSeries: 2 },
@@ -148,8 +147,6 @@ describe.skipIf(skip)("a site model from 20 series reviewed through msc-review's
       base,
       '--seed',
       '11',
-      '--folds',
-      '3',
       '--param',
       'n_estimators=30',
       '--param',
