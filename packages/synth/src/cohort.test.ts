@@ -5,9 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CLASS_LABELS, captureIo } from '@msc/core';
+import { CLASS_LABELS } from '@msc/core';
 import { readTableAll } from '@msc/tables';
-import { main } from './cli/main.js';
 import { generateCohort, type CohortResult } from './cohort.js';
 import { DEFAULT_VENDORS } from './profiles.js';
 import { MR_IMAGE_STORAGE } from './dataset.js';
@@ -160,13 +159,12 @@ describe('msc-synth binary', () => {
     expect(result.status, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ studies: 2, outDir: join(dir, 'cli') });
   });
-  // the binary's main in-process: the process (exit status, piped summary) is run above
   it.each([[['--out', 'x', '--studies', '0']], [['--out', 'x', '--vendors', 'ACME']], [['--studies', '2']], [['--out', 'x', '--include-kinds', 'dti,nope']]])(
     'rejects bad flags %j',
-    async (args) => {
-      const io = captureIo();
-      expect(await main(args, io)).toBe(2);
-      expect(io.err()).toMatch(/error/);
+    (args) => {
+      const result = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+      expect(result.status).toBe(2);
+      expect(result.stderr).toMatch(/error/);
     },
   );
 });
