@@ -25,7 +25,9 @@ let cohort: CohortResult;
 let fullTsv: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'msc-extract-resume-'));
-  cohort = await generateCohort({ outDir: join(dir, 'cohort'), studies: 5, seed: 35 });
+  // 8 files a series (the cap keeps one per b-value, phase, echo and direction first): 415 files,
+  // not 1,794; only the killed runs below need a long run, and read the uncapped archive.
+  cohort = await generateCohort({ outDir: join(dir, 'cohort'), studies: 5, seed: 35, maxInstancesPerSeries: 8 });
   fullTsv = join(dir, 'full.tsv');
   const result = await run([cohort.outDir, '-o', fullTsv]);
   expect(result.status, result.stderr).toBe(0);
@@ -154,30 +156,41 @@ async function killAfterParts(args: string[], partial: string, parts: number): P
 }
 
 describe('interrupted runs', () => {
+  // The whole archive, 1,794 files: one row a part on the main thread takes seconds, long after the
+  // 20th part is seen and the run killed.
+  let archive: CohortResult;
+  let archiveTsv: string;
+  beforeAll(async () => {
+    archive = await generateCohort({ outDir: join(dir, 'archive'), studies: 5, seed: 35 });
+    archiveTsv = join(dir, 'archive.tsv');
+    const result = await run([archive.outDir, '-o', archiveTsv]);
+    expect(result.status, result.stderr).toBe(0);
+  });
+
   it('a killed run leaves no output file, and --resume completes it to the same table', async () => {
     const out = join(dir, 'killed', 'instances.tsv');
     const partial = `${out}.partial`;
     // One row per committed part, read on the main thread: slow enough to be killed half way.
-    const args = [cohort.outDir, '-o', out, '--checkpoint-rows', '1', '--n-workers', '0'];
+    const args = [archive.outDir, '-o', out, '--checkpoint-rows', '1', '--n-workers', '0'];
     await killAfterParts([BIN, ...args], partial, 20);
     const beside = await readdir(join(dir, 'killed'));
     expect(beside).toEqual(['instances.tsv.partial']); // no output, no skipped report, no temporary file
     const committed = (await readdir(partial)).filter((name) => /^part-\d+\.tsv$/.test(name)).length;
-    expect(committed).toBeLessThan(cohort.instances);
+    expect(committed).toBeLessThan(archive.instances);
 
     const resumed = await run([...args.slice(0, 3), '--resume']);
     expect(resumed.status, resumed.stderr).toBe(0);
     const summary = JSON.parse(resumed.stdout) as { resumedFiles: number; files: number };
     expect(summary.resumedFiles).toBeGreaterThanOrEqual(committed);
-    expect(summary.files + summary.resumedFiles).toBe(cohort.files + 1);
-    expect(await readFile(out, 'utf8')).toBe(await readFile(fullTsv, 'utf8'));
+    expect(summary.files + summary.resumedFiles).toBe(archive.files + 1);
+    expect(await readFile(out, 'utf8')).toBe(await readFile(archiveTsv, 'utf8'));
     expect(existsSync(partial)).toBe(false);
   }, 60_000);
 
   it('refuses to resume a partial run made with other options', async () => {
     // Leave a partial per-instance run behind, then ask to resume it as a per-series run.
-    await killAfterParts([BIN, cohort.outDir, '-o', join(dir, 'other.tsv'), '--checkpoint-rows', '1', '--n-workers', '0'], join(dir, 'other.tsv.partial'), 2);
-    const result = await run([cohort.outDir, '-o', join(dir, 'other.tsv'), '--per-series', '--resume']);
+    await killAfterParts([BIN, archive.outDir, '-o', join(dir, 'other.tsv'), '--checkpoint-rows', '1', '--n-workers', '0'], join(dir, 'other.tsv.partial'), 2);
+    const result = await run([archive.outDir, '-o', join(dir, 'other.tsv'), '--per-series', '--resume']);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/started with other inputs or options/);
   }, 60_000);
