@@ -2,7 +2,7 @@
  * Series rows → one prediction per series: featurize with each model's own spec (core), score with
  * ONNX Runtime, average probabilities over models (or majority vote), then apply heuristics.
  */
-import { MscError, MISSING, columnSpec, hasKeys, type Row } from '@msc/core';
+import { MscError, MISSING, columnSpec, hasKeys, rowFactory, type Row } from '@msc/core';
 import { featureRows, requiredColumns, transform } from '@msc/features';
 import { combineWithModel, type CompiledRuleSet } from '@msc/heuristics';
 import type { ModelBundle } from './model-bundle.js';
@@ -164,16 +164,19 @@ export async function predictSeries(rows: readonly Row[], models: readonly Model
 
   prepare();
   const classOfRow = new Int32Array(rows.length);
+  // Probabilities by class name built as one literal (a keyed store per class added each key anew).
+  const buildProbabilities = first.task === 'regression' ? undefined : rowFactory(classes);
+  const byClass = buildProbabilities ? classes.map((_, c) => Float64Array.from({ length: rows.length }, (_, r) => summed[r * width + c]! / models.length)) : [];
   predictions!.forEach((prediction, r) => {
-    const probabilities = prediction.probabilities;
     let label: string;
     let confidence = Number.NaN;
     if (first.task === 'regression') {
       label = String(summed[r]! / models.length);
     } else {
       let best = 0;
+      if (buildProbabilities) prediction.probabilities = buildProbabilities(byClass as unknown as number[][], r) as Record<string, number>;
       for (let c = 0; c < width; c++) {
-        probabilities[classes[c]!] = summed[r * width + c]! / models.length;
+        if (!buildProbabilities) prediction.probabilities[classes[c]!] = summed[r * width + c]! / models.length;
         if (summed[r * width + c]! > summed[r * width + best]!) best = c;
       }
       if (votes) best = mostVoted(votes[r]!, best);
