@@ -166,7 +166,11 @@ export async function predictSeries(rows: readonly Row[], models: readonly Model
   const classOfRow = new Int32Array(rows.length);
   // Probabilities by class name built as one literal (a keyed store per class added each key anew).
   const buildProbabilities = first.task === 'regression' ? undefined : rowFactory(classes);
-  const byClass = buildProbabilities ? classes.map((_, c) => Float64Array.from({ length: rows.length }, (_, r) => summed[r * width + c]! / models.length)) : [];
+  const byClass = buildProbabilities ? classes.map(() => new Float64Array(rows.length)) : [];
+  for (let c = 0; c < byClass.length; c++) {
+    const column = byClass[c]!;
+    for (let r = 0; r < rows.length; r++) column[r] = summed[r * width + c]! / models.length;
+  }
   predictions!.forEach((prediction, r) => {
     let label: string;
     let confidence = Number.NaN;
