@@ -107,29 +107,19 @@ interface CodedColumn {
 }
 
 /**
- * The rows' cells of each of `columns` (undefined where a row lacks one) as codes, read in one
- * pass. Reading `row[column]` column by column was a keyed load whose name changes at every
- * column (V8's slowest property read: ≈ 0.3 µs on 60K rows × 60 columns); for-in walks each
- * row's own keys in order with fast field loads, and rows that share their key order (every row
- * of one table) share the key → column lookup. Archives repeat their values (descriptions, image
- * types, TE/TR) across many series: each distinct cell of a column is tokenized or parsed once,
- * then its outputs are copied to its rows. Coded as read: no array of every row's cells per
- * column (60 arrays of 60K cells to collect).
+ * The rows' cells of each of `columns` (undefined where a row lacks one), read in one pass.
+ * Reading `row[column]` column by column was a keyed load whose name changes at every column
+ * (V8's slowest property read: ≈ 0.3 µs on 60K rows × 60 columns, the featurizer's largest cost);
+ * for-in walks each row's own keys in order with fast field loads, and rows that share their
+ * key order (every row of one table) share the key → column lookup.
  */
-function codedColumns(rows: readonly Row[], columns: readonly string[]): CodedColumn[] {
+function cellsOf(rows: readonly Row[], columns: readonly string[]): (Cell | undefined)[][] {
   const columnIndex = new Map(columns.map((column, c) => [column, c]));
-  const n = rows.length;
-  const coded: CodedColumn[] = columns.map(() => ({ codes: new Int32Array(n), cells: [] }));
-  const ids = columns.map(() => new Map<Cell | undefined, number>());
-  // Neighbouring rows often share a cell (a study's series, a table sorted by protocol).
-  const previous = new Array<Cell | undefined>(columns.length).fill(undefined);
-  const previousCode = new Int32Array(columns.length).fill(-1);
-  const values = new Array<Cell | undefined>(columns.length).fill(undefined);
+  const cells = columns.map(() => new Array<Cell | undefined>(rows.length).fill(undefined));
   let keys: string[] = [];
   let slots: number[] = [];
-  for (let r = 0; r < n; r++) {
+  for (let r = 0; r < rows.length; r++) {
     const row = rows[r]!;
-    values.fill(undefined);
     let k = 0;
     for (const key in row) {
       if (key !== keys[k]) {
@@ -137,27 +127,40 @@ function codedColumns(rows: readonly Row[], columns: readonly string[]): CodedCo
         slots = keys.map((name) => columnIndex.get(name) ?? -1);
       }
       const slot = slots[k++]!;
-      if (slot >= 0) values[slot] = row[key];
-    }
-    for (let c = 0; c < columns.length; c++) {
-      const cell = values[c];
-      const column = coded[c]!;
-      if (previousCode[c]! >= 0 && cell === previous[c]) {
-        column.codes[r] = previousCode[c]!;
-        continue;
-      }
-      let code = ids[c]!.get(cell);
-      if (code === undefined) {
-        code = column.cells.length;
-        column.cells.push(cell);
-        ids[c]!.set(cell, code);
-      }
-      column.codes[r] = code;
-      previous[c] = cell;
-      previousCode[c] = code;
+      if (slot >= 0) cells[slot]![r] = row[key];
     }
   }
-  return coded;
+  return cells;
+}
+
+/**
+ * Archives repeat their values (descriptions, image types, TE/TR) across many series: each
+ * distinct cell of a column is tokenized or parsed once, then its outputs are copied to its rows.
+ */
+function codeColumn(column: readonly (Cell | undefined)[]): CodedColumn {
+  const codes = new Int32Array(column.length);
+  const cells: (Cell | undefined)[] = [];
+  const ids = new Map<Cell | undefined, number>();
+  let previous: Cell | undefined;
+  let previousCode = -1;
+  for (let r = 0; r < column.length; r++) {
+    const cell = column[r];
+    // Neighbouring rows often share a cell (a study's series, a table sorted by protocol).
+    if (previousCode >= 0 && cell === previous) {
+      codes[r] = previousCode;
+      continue;
+    }
+    let code = ids.get(cell);
+    if (code === undefined) {
+      code = cells.length;
+      cells.push(cell);
+      ids.set(cell, code);
+    }
+    codes[r] = code;
+    previous = cell;
+    previousCode = code;
+  }
+  return { codes, cells };
 }
 
 /** Where a spec's features come from, grouped by source column; made once per spec. */
@@ -262,9 +265,9 @@ export function featureRows(rows: readonly Row[], spec: FeatureSpec, options: { 
   const sources = [
     ...new Set([...plan.terms.keys(), ...plan.multi.keys(), ...plan.numeric.keys(), ...plan.derived.keys(), ...plan.evidence.flatMap((entry) => entry.read)]),
   ];
-  const sourceCodes = codedColumns(rows, sources);
+  const sourceCells = cellsOf(rows, sources);
   const coded = new Map<string, CodedColumn>();
-  sources.forEach((column, c) => coded.set(column, sourceCodes[c]!));
+  sources.forEach((column, c) => coded.set(column, codeColumn(sourceCells[c]!)));
   const codesOf = (column: string): CodedColumn => coded.get(column)!;
   const writers: ColumnWriter[] = [];
   /** Values of the used slots (-1 = not in the spec) for each distinct cell. */

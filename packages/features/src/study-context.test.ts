@@ -143,7 +143,7 @@ describe('study context', () => {
     expect(rows.every((row) => row.study_series_count === 3)).toBe(true);
   });
 
-  it('gives a big study (over 64 series, grouped by joined codes) and studies whose rows lie apart the groups a small study gets', () => {
+  it('gives a big study and studies whose rows lie apart (taking turns, neighbours skipped) the groups a small study gets', () => {
     const dwi = { sequence_name: '*ep_b50_800t', pixel_spacing: '2 2', acquisition_matrix: '0 128 84 0', echo_time: '84' };
     const family = (study: string) => [
       series(study, { ...dwi, image_type: 'ORIGINAL PRIMARY DIFFUSION NONE ND', diffusion_bvalue_final: '50 800' }),

@@ -96,6 +96,8 @@ interface SeriesFacts {
   /** Seconds of the day, NaN when unknown. */
   time: number;
   images: number;
+  dynamicKey: string;
+  diffusionKey: string;
   diffusion: boolean;
   original: boolean;
 }
@@ -115,18 +117,16 @@ export function addStudyContext(rows: readonly Row[], options: StudyContextOptio
     if (isMissing(row.study_uid) || isMissing(row.series_uid)) return;
     if (previous && row.study_uid === previous.study_uid && row.patient_id === previous.patient_id) {
       previousMembers.push(index);
-      previous = row;
       return;
     }
     const key = `${String(row.study_uid).trim()}\u0000${isMissing(row.patient_id) ? '' : String(row.patient_id).trim()}`;
-    const members = studies.get(key);
+    let members = studies.get(key);
     if (members) members.push(index);
-    else studies.set(key, [index]);
+    else studies.set(key, (members = [index]));
     previous = row;
-    previousMembers = members ?? studies.get(key)!;
+    previousMembers = members;
   });
   let cappedStudies = 0;
-  const facts = new FactCodes(rows.length);
   for (const members of studies.values()) {
     for (const index of members) out[index]!.study_series_count = members.length;
     if (members.length > MAX_STUDY_SERIES) {
@@ -134,8 +134,7 @@ export function addStudyContext(rows: readonly Row[], options: StudyContextOptio
       continue;
     }
     studyColumns(
-      members.map((index) => facts.of(rows[index]!, index)),
-      facts.codes,
+      members.map((index) => factsOf(rows[index]!, index)),
       out,
     );
   }
@@ -177,13 +176,13 @@ function slowCopier(keys: readonly string[]): (row: Row) => Row {
   };
 }
 
-function studyColumns(series: SeriesFacts[], codes: Int32Array, out: Row[]): void {
+function studyColumns(series: SeriesFacts[], out: Row[]): void {
   const groupOf = new Map<number, string>();
   for (const s of series) {
     out[s.index]!.study_dynamic_phases = 1;
     out[s.index]!.study_dynamic_span = -1;
   }
-  for (const cluster of dynamicClusters(series, codes)) {
+  for (const cluster of dynamicClusters(series)) {
     const phases = dynamicPhases(cluster);
     if (!phases) continue;
     const id = groupId(cluster);
@@ -193,13 +192,12 @@ function studyColumns(series: SeriesFacts[], codes: Int32Array, out: Row[]): voi
       groupOf.set(s.index, id);
     }
   }
-  // Every series' geometry group (its diffusion siblings are the group's diffusion series).
-  const geometry = groupByCodes(series, codes, GEOMETRY_CODES, GEOMETRY_CODES + 3);
-  const diffusionByGeometry = geometry.groups.map((members) => members.filter((s) => s.diffusion));
-  series.forEach((s, i) => (out[s.index]!.study_diffusion_siblings = diffusionByGeometry[geometry.groupOf[i]!]!.length - (s.diffusion ? 1 : 0)));
-  // In the order of their first diffusion series.
-  const families = [...new Set(series.flatMap((s, i) => (s.diffusion ? [geometry.groupOf[i]!] : [])))].map((g) => diffusionByGeometry[g]!);
-  for (const family of families) {
+  const byDiffusionGeometry = groupBy(
+    series.filter((s) => s.diffusion),
+    (s) => s.diffusionKey,
+  );
+  for (const s of series) out[s.index]!.study_diffusion_siblings = (byDiffusionGeometry.get(s.diffusionKey)?.length ?? 0) - (s.diffusion ? 1 : 0);
+  for (const family of byDiffusionGeometry.values()) {
     for (const members of diffusionFamilies(family)) {
       // A series already in a dynamic group stays there (a diffusion scan is not dynamic anyway).
       const free = members.filter((s) => !groupOf.has(s.index));
@@ -212,15 +210,13 @@ function studyColumns(series: SeriesFacts[], codes: Int32Array, out: Row[]): voi
 }
 
 /** Series with one dynamic key, split where the number of images jumps by more than 10 %. */
-function dynamicClusters(series: readonly SeriesFacts[], codes: Int32Array): SeriesFacts[][] {
+function dynamicClusters(series: readonly SeriesFacts[]): SeriesFacts[][] {
   const clusters: SeriesFacts[][] = [];
   // Diffusion series are never phases: b-values split into series (or repeated DWI) look alike otherwise.
-  for (const members of groupByCodes(
+  for (const members of groupBy(
     series.filter((s) => !s.diffusion),
-    codes,
-    0,
-    FACT_CODES,
-  ).groups) {
+    (s) => s.dynamicKey,
+  ).values()) {
     if (members.length < MIN_DYNAMIC_PHASES) continue;
     // An unknown count (a table without number_of_images) matches any: the other keys still hold.
     members.sort((a, b) => (Number.isNaN(a.images) ? -1 : Number.isNaN(b.images) ? 1 : a.images - b.images));
@@ -289,106 +285,35 @@ function groupId(members: readonly SeriesFacts[]): string {
   return first.seriesUid;
 }
 
-/** Series with the same codes [from, to) grouped, groups in order of their first series (as a Map by joined key iterates). */
-function groupByCodes(series: readonly SeriesFacts[], codes: Int32Array, from: number, to: number): { groups: SeriesFacts[][]; groupOf: Int32Array } {
-  const groups: SeriesFacts[][] = [];
-  const groupOf = new Int32Array(series.length);
-  // A study's few series are compared with each group's first; a big one is grouped by a joined key.
-  const byKey = series.length > 64 ? new Map<string, number>() : undefined;
-  for (let i = 0; i < series.length; i++) {
-    const s = series[i]!;
-    let g = -1;
-    if (byKey) {
-      const key = codes.subarray(s.index * FACT_CODES + from, s.index * FACT_CODES + to).join(',');
-      g = byKey.get(key) ?? -1;
-      if (g < 0) byKey.set(key, groups.length);
-    } else {
-      for (let k = 0; k < groups.length && g < 0; k++) if (sameCodes(codes, groups[k]![0]!.index, s.index, from, to)) g = k;
-    }
-    if (g < 0) groups.push([s]);
-    else groups[g]!.push(s);
-    groupOf[i] = g < 0 ? groups.length - 1 : g;
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const members = groups.get(key);
+    if (members) members.push(item);
+    else groups.set(key, [item]);
   }
-  return { groups, groupOf };
+  return groups;
 }
 
-function sameCodes(codes: Int32Array, a: number, b: number, from: number, to: number): boolean {
-  for (let k = from; k < to; k++) if (codes[a * FACT_CODES + k] !== codes[b * FACT_CODES + k]) return false;
-  return true;
+function factsOf(row: Row, index: number): SeriesFacts {
+  const imageType = imageTypeFacts(row.image_type);
+  const geometry = `${rounded(row.image_orientation_patient, 2)}|${rounded(row.pixel_spacing, 3)}|${rounded(row.slice_thickness, 1)}`;
+  return {
+    index,
+    seriesUid: String(row.series_uid).trim(),
+    seriesNumber: firstNumber(row.series_number),
+    time: seriesTime(row),
+    images: firstNumber(row.number_of_images),
+    dynamicKey: `${text(row.sequence_name)}|${rounded(row.repetition_time, 1)}|${rounded(row.echo_time, 1)}|${rounded(row.flip_angle, 0)}|${rounded(
+      row.inversion_time,
+      0,
+    )}|${imageType.first}|${geometry}|${text(row.acquisition_matrix)}`,
+    diffusionKey: geometry,
+    diffusion: diffusionByBValue(row.diffusion_bvalue_final) || imageType.diffusion || diffusionByDirectionality(row.diffusion_directionality),
+    original: imageType.first === 'original',
+  };
 }
-
-/**
- * A series' dynamic key, as codes: sequence name, TR, TE, flip angle, TI (rounded), ImageType's
- * first value, then its geometry (orientation, pixel spacing, slice thickness: also the diffusion
- * key), and acquisition matrix. Series share a key when they share every code.
- */
-const FACT_CODES = 10;
-/** Where the geometry's three codes start. */
-const GEOMETRY_CODES = 6;
-
-/**
- * Per-series facts of one `addStudyContext` call, the key texts interned as codes (a number per
- * distinct text): grouping compares a few numbers instead of hashing joined key strings (most of
- * study context's time on 60K series). Each key column's last cell and code are kept: a study's
- * series share many cells.
- */
-class FactCodes {
-  /** FACT_CODES codes per row, by row index. */
-  readonly codes: Int32Array;
-  private readonly textCodes = new Map<string, number>();
-  private readonly byCell = [0, 1, 2, 3, 4, 5].map(() => new Map<Cell | undefined, number>());
-  private readonly lastCell: (Cell | undefined)[] = new Array<Cell | undefined>(FACT_CODES).fill(undefined);
-  private readonly lastCode = new Int32Array(FACT_CODES).fill(-1);
-
-  constructor(rows: number) {
-    this.codes = new Int32Array(rows * FACT_CODES);
-  }
-
-  of(row: Row, index: number): SeriesFacts {
-    const imageType = imageTypeFacts(row.image_type);
-    const at = index * FACT_CODES;
-    const codes = this.codes;
-    codes[at] = this.code(0, row.sequence_name, TEXT);
-    codes[at + 1] = this.code(1, row.repetition_time, 1);
-    codes[at + 2] = this.code(2, row.echo_time, 1);
-    codes[at + 3] = this.code(3, row.flip_angle, 0);
-    codes[at + 4] = this.code(4, row.inversion_time, 0);
-    codes[at + 5] = this.intern(imageType.first);
-    codes[at + 6] = this.code(6, row.image_orientation_patient, 2);
-    codes[at + 7] = this.code(7, row.pixel_spacing, 3);
-    codes[at + 8] = this.code(8, row.slice_thickness, 1);
-    codes[at + 9] = this.code(9, row.acquisition_matrix, TEXT);
-    return {
-      index,
-      seriesUid: String(row.series_uid).trim(),
-      seriesNumber: firstNumber(row.series_number),
-      time: seriesTime(row),
-      images: firstNumber(row.number_of_images),
-      diffusion: diffusionByBValue(row.diffusion_bvalue_final) || imageType.diffusion || diffusionByDirectionality(row.diffusion_directionality),
-      original: imageType.first === 'original',
-    };
-  }
-
-  /** The code of key column `slot`'s cell as `rounded` to `decimals` gives it, or as `text` (TEXT). */
-  private code(slot: number, cell: Cell | undefined, decimals: 0 | 1 | 2 | 3 | typeof TEXT): number {
-    if (cell === this.lastCell[slot] && this.lastCode[slot]! >= 0) return this.lastCode[slot]!;
-    const memo = this.byCell[decimals]!;
-    let code = memo.get(cell);
-    if (code === undefined) memo.set(cell, (code = this.intern(decimals === TEXT ? text(cell) : rounded(cell, decimals))));
-    this.lastCell[slot] = cell;
-    this.lastCode[slot] = code;
-    return code;
-  }
-
-  private intern(value: string): number {
-    let code = this.textCodes.get(value);
-    if (code === undefined) this.textCodes.set(value, (code = this.textCodes.size));
-    return code;
-  }
-}
-
-/** `FactCodes.code`'s decimals for a text key (trimmed, lower case). */
-const TEXT = 4;
 
 /** Cells a memo of `byTextCell` holds at most: unique-per-series cells must not grow it without end. */
 const MEMO_CELLS = 65_536;
