@@ -8,6 +8,7 @@ import { type Cell, cleanValue, columnSpec, MscError, NUMERIC_COLUMNS, NUMERIC_M
 import { derivedDefinition } from './derived.js';
 import { type CellReader, EVIDENCE_DEFINITIONS, evidenceCell, type EvidenceCell, evidenceDefinition } from './evidence.js';
 import { createFeatureMatrix, type FeatureMatrix } from './matrix.js';
+import { mergeRows } from './merge-rows.js';
 import { cellNumbers, MULTI_STATS, multiValueStats, singleNumber, statsOf } from './numeric.js';
 import { FEATURE_SPEC_VERSION, type FeatureRef, type FeatureSpec } from './spec.js';
 import { textTerms } from './tokenize.js';
@@ -353,31 +354,6 @@ export function featureRows(rows: readonly Row[], spec: FeatureSpec, options: { 
       return m;
     },
   };
-}
-
-/**
- * Rows with the same code in every column merged: `rowOf[r]` is row r's group, `first[g]` the
- * first row of group g. Exact (codes are interned column by column, no hashing).
- */
-function mergeRows(nRows: number, columns: readonly CodedColumn[]): { first: Int32Array; rowOf: Int32Array } {
-  let group = new Int32Array(nRows);
-  let groups = 1;
-  for (const { codes, cells } of columns) {
-    // (group so far, this column's code) → new group; keys stay below groups × cells ≤ nRows².
-    const ids = new Map<number, number>();
-    const next = new Int32Array(nRows);
-    for (let r = 0; r < nRows; r++) {
-      const key = group[r]! * cells.length + codes[r]!;
-      let id = ids.get(key);
-      if (id === undefined) ids.set(key, (id = ids.size));
-      next[r] = id;
-    }
-    group = next;
-    groups = ids.size;
-  }
-  const first = new Int32Array(nRows === 0 ? 0 : groups).fill(-1);
-  for (let r = 0; r < nRows; r++) if (first[group[r]!] === -1) first[group[r]!] = r;
-  return { first, rowOf: group };
 }
 
 /**

@@ -143,6 +143,34 @@ describe('study context', () => {
     expect(rows.every((row) => row.study_series_count === 3)).toBe(true);
   });
 
+  it('gives a big study and studies whose rows lie apart (taking turns, neighbours skipped) the groups a small study gets', () => {
+    const dwi = { sequence_name: '*ep_b50_800t', pixel_spacing: '2 2', acquisition_matrix: '0 128 84 0', echo_time: '84' };
+    const family = (study: string) => [
+      series(study, { ...dwi, image_type: 'ORIGINAL PRIMARY DIFFUSION NONE ND', diffusion_bvalue_final: '50 800' }),
+      series(study, { ...dwi, image_type: 'DERIVED PRIMARY DIFFUSION ADC ND', acquisition_time: tm(16) }),
+    ];
+    const columns = (row: Row) => [row.study_dynamic_phases, row.study_dynamic_span, row.study_diffusion_siblings, row.series_group === row.series_uid];
+    const small = [...splitDce('SMALL', 5, 10), ...family('SMALL')];
+    const expected = addStudyContext(small).rows.map(columns);
+    // The same series among 70 others of their own, 10 s apart (one echo time or sequence name each: no groups) ...
+    const big = [...splitDce('BIG', 5, 10), ...family('BIG')];
+    const others = Array.from({ length: 70 }, (_, i) =>
+      series('BIG', { [i % 2 ? 'echo_time' : 'sequence_name']: String(100 + i), acquisition_time: tm(i * 10) }),
+    );
+    const bigRows = addStudyContext([...others.slice(0, 30), ...big, ...others.slice(30)]).rows;
+    expect(bigRows.map(columns).slice(30, 30 + big.length)).toEqual(expected);
+    expect(bigRows[0]!.study_series_count).toBe(77);
+    const otherRows = [...bigRows.slice(0, 30), ...bigRows.slice(30 + big.length)];
+    expect(otherRows.map((row) => row.study_dynamic_phases)).toEqual(others.map(() => 1));
+    // ... and rows of two studies (and another patient's study of the same UID) taking turns.
+    const a = [...splitDce('AB', 5, 10), ...family('AB')];
+    const b = [...splitDce('BA', 5, 10), ...family('BA')];
+    const c = [...splitDce('AB', 5, 10), ...family('AB')].map((row) => ({ ...row, patient_id: 'P2' }));
+    const mixed = addStudyContext(a.flatMap((row, i) => [row, b[i]!, c[i]!])).rows;
+    for (let k = 0; k < 3; k++) expect(mixed.filter((_, i) => i % 3 === k).map(columns)).toEqual(expected);
+    expect(mixed.every((row) => row.study_series_count === 7)).toBe(true);
+  });
+
   it('writes in place, with inPlace, into rows that have every context column, and copies the others; same cells either way', () => {
     const context = {
       study_series_count: 'x',

@@ -109,12 +109,22 @@ const DIFFUSION_DIRECTIONALITIES = new Set(['ISOTROPIC', 'DIRECTIONAL', 'BMATRIX
 export function addStudyContext(rows: readonly Row[], options: StudyContextOptions = {}): StudyContextResult {
   const out = copiesWithContext(rows, options.inPlace === true);
   const studies = new Map<string, number[]>();
+  // A study's series are mostly neighbours (rows sorted by key): a row with the previous row's
+  // study and patient cells joins its study without a key made and looked up.
+  let previous: Row | undefined;
+  let previousMembers: number[] = [];
   rows.forEach((row, index) => {
     if (isMissing(row.study_uid) || isMissing(row.series_uid)) return;
+    if (previous && row.study_uid === previous.study_uid && row.patient_id === previous.patient_id) {
+      previousMembers.push(index);
+      return;
+    }
     const key = `${String(row.study_uid).trim()}\u0000${isMissing(row.patient_id) ? '' : String(row.patient_id).trim()}`;
-    const members = studies.get(key);
+    let members = studies.get(key);
     if (members) members.push(index);
-    else studies.set(key, [index]);
+    else studies.set(key, (members = [index]));
+    previous = row;
+    previousMembers = members;
   });
   let cappedStudies = 0;
   for (const members of studies.values()) {

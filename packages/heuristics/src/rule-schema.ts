@@ -2,7 +2,7 @@
  * The rule-set format: what a YAML file may say, checked into typed, compiled rules. Every problem
  * is reported with its place in the file (`rules[1].when.all[0]`, line and column when known).
  */
-import { RE2JS } from 're2js';
+import { createRequire } from 'node:module';
 import { MscError, parseClassLabel, type ClassLabel, errorMessage } from '@msc/core';
 import { PLANES, type Plane } from '@msc/features';
 import type { Locate } from './yaml-source.js';
@@ -13,8 +13,13 @@ import type { Locate } from './yaml-source.js';
  * as JavaScript's backtracking engine does. The price: no look-around and no back-references.
  */
 export function compilePattern(pattern: string): { test(text: string): boolean } {
+  const { RE2JS } = re2();
   return RE2JS.compile(pattern, RE2JS.CASE_INSENSITIVE);
 }
+
+let re2js: typeof import('re2js') | undefined;
+/** re2js loads when a rule set is compiled: msc-predict without --heuristics never needs it (its import was ≈ 12-19 ms of start-up). */
+const re2 = (): typeof import('re2js') => (re2js ??= createRequire(import.meta.url)('re2js') as typeof import('re2js'));
 
 export interface Comparison {
   gt?: number;

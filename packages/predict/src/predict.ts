@@ -2,7 +2,7 @@
  * Series rows → one prediction per series: featurize with each model's own spec (core), score with
  * ONNX Runtime, average probabilities over models (or majority vote), then apply heuristics.
  */
-import { MscError, MISSING, columnSpec, hasKeys, type Row } from '@msc/core';
+import { MscError, MISSING, columnSpec, hasKeys, rowFactory, type Row } from '@msc/core';
 import { featureRows, requiredColumns, transform } from '@msc/features';
 import { combineWithModel, type CompiledRuleSet } from '@msc/heuristics';
 import type { ModelBundle } from './model-bundle.js';
@@ -105,6 +105,28 @@ export async function predictSeries(rows: readonly Row[], models: readonly Model
   // hold rows × features floats at once (60K series × 1,000+ features ≈ 300 MB). The model's
   // threads score batches while this thread featurizes the next. Models one after another, so
   // each row's probabilities are summed in model order.
+  // Each prediction's score-free cells (and its heuristic's verdict), made while the model's
+  // threads score the last batches (this thread would wait for them idle).
+  let predictions: Prediction[] | undefined;
+  let verdicts: ReturnType<CompiledRuleSet['evaluate']>[] | undefined;
+  const prepare = () => {
+    if (predictions) return;
+    if (options.heuristics) verdicts = rows.map((row) => options.heuristics!.evaluate(row));
+    predictions = rows.map((row): Prediction => ({
+      patient_id: text(row.patient_id),
+      study_uid: text(row.study_uid),
+      series_uid: text(row.series_uid),
+      series_number: text(row.series_number),
+      series_description: text(row.series_description),
+      series_group: text(row.series_group),
+      prediction: '',
+      prediction_heuristics: '',
+      confidence: Number.NaN,
+      rule: '',
+      manufacturer: text(row.manufacturer),
+      probabilities: {},
+    }));
+  };
   for (const model of models) {
     const features = featureRows(rows, model.spec, { merge: true });
     const scores = new Float32Array(features.distinct * width);
@@ -121,6 +143,11 @@ export async function predictSeries(rows: readonly Row[], models: readonly Model
         store(model, scores, done.start, done.rows, await done.values);
       }
     }
+    if (!predictions) {
+      // The batches go to the threads once this thread lets their sends run (after an await).
+      await new Promise((resolve) => setImmediate(resolve));
+      prepare();
+    }
     for (const done of inFlight) store(model, scores, done.start, done.rows, await done.values);
     const { rowOf } = features;
     for (let r = 0; r < rows.length; r++) {
@@ -135,17 +162,25 @@ export async function predictSeries(rows: readonly Row[], models: readonly Model
     }
   }
 
+  prepare();
   const classOfRow = new Int32Array(rows.length);
-  const predictions = rows.map((row, r): Prediction => {
-    const probabilities: Record<string, number> = {};
+  // Probabilities by class name built as one literal (a keyed store per class added each key anew).
+  const buildProbabilities = first.task === 'regression' ? undefined : rowFactory(classes);
+  const byClass = buildProbabilities ? classes.map(() => new Float64Array(rows.length)) : [];
+  for (let c = 0; c < byClass.length; c++) {
+    const column = byClass[c]!;
+    for (let r = 0; r < rows.length; r++) column[r] = summed[r * width + c]! / models.length;
+  }
+  predictions!.forEach((prediction, r) => {
     let label: string;
     let confidence = Number.NaN;
     if (first.task === 'regression') {
       label = String(summed[r]! / models.length);
     } else {
       let best = 0;
+      if (buildProbabilities) prediction.probabilities = buildProbabilities(byClass as unknown as number[][], r) as Record<string, number>;
       for (let c = 0; c < width; c++) {
-        probabilities[classes[c]!] = summed[r * width + c]! / models.length;
+        if (!buildProbabilities) prediction.probabilities[classes[c]!] = summed[r * width + c]! / models.length;
         if (summed[r * width + c]! > summed[r * width + best]!) best = c;
       }
       if (votes) best = mostVoted(votes[r]!, best);
@@ -154,24 +189,14 @@ export async function predictSeries(rows: readonly Row[], models: readonly Model
       confidence = summed[r * width + best]! / models.length;
       if (options.minConfidence !== undefined && confidence < options.minConfidence) label = UNCERTAIN;
     }
-    const heuristic = options.heuristics?.evaluate(row) ?? { label: null, rule: null };
-    return {
-      patient_id: text(row.patient_id),
-      study_uid: text(row.study_uid),
-      series_uid: text(row.series_uid),
-      series_number: text(row.series_number),
-      series_description: text(row.series_description),
-      series_group: text(row.series_group),
-      prediction: label,
-      prediction_heuristics: combineWithModel(label, heuristic),
-      confidence,
-      rule: heuristic.rule ?? '',
-      manufacturer: text(row.manufacturer),
-      probabilities,
-    };
+    const heuristic = verdicts?.[r] ?? { label: null, rule: null };
+    prediction.prediction = label;
+    prediction.prediction_heuristics = combineWithModel(label, heuristic);
+    prediction.confidence = confidence;
+    prediction.rule = heuristic.rule ?? '';
   });
-  if (options.explain !== undefined && options.explain > 0) explainPredictions(rows, models, classOfRow, predictions, options.explain);
-  return predictions;
+  if (options.explain !== undefined && options.explain > 0) explainPredictions(rows, models, classOfRow, predictions!, options.explain);
+  return predictions!;
 }
 
 /** Adds each prediction's largest feature contributions, averaged over models by feature name. */

@@ -22,15 +22,27 @@ const loading: Promise<{ session: ort.InferenceSession } | { message: string }> 
   (error: Error) => ({ message: `ONNX Runtime cannot load it: ${error.message}` }),
 );
 
-/** The trees that order a batch's rows (row-order.ts), read at the first batch big enough to order. */
+/** The trees that order a batch's rows (row-order.ts), read once the model is loaded (else at the first batch big enough to order). */
 let keyTrees: KeyTree[] | undefined;
+
+function readKeyTrees(): void {
+  try {
+    keyTrees ??= readLeadingTrees(bytes);
+  } catch {
+    // Read again, and reported, by the first batch that needs them.
+  }
+}
 
 serveRequests<ScoreRequest, ScoreReply>(
   async (request) => {
     const loaded = await loading;
     if ('message' in loaded)
       return request.kind === 'load' ? { kind: 'unusable', message: loaded.message } : { kind: 'error', message: `the model did not load: ${loaded.message}` };
-    if (request.kind === 'load') return { kind: 'ready' };
+    if (request.kind === 'load') {
+      // Read while the main thread still reads its input, not when the first batch waits for them.
+      setImmediate(readKeyTrees);
+      return { kind: 'ready' };
+    }
     try {
       const { rows, cols } = request;
       let data: Float32Array = new Float32Array(request.data);

@@ -74,15 +74,20 @@ function reduceBoth(batches: ColumnBatch[], options: ReduceOptions = {}) {
   }
   const expected = byRows.finishWhere();
   const actual = byColumns.finishWhere();
-  return { expected, actual, byRows, byColumns };
+  // finish() of a series table takes its own way (lone series, no ids): the same rows.
+  const finishing = new SeriesReducer(options);
+  for (const b of batches) finishing.addBatch(b);
+  return { expected, actual, finished: finishing.finish(), byRows, byColumns };
 }
 
-function expectSameRows({ expected, actual, byRows, byColumns }: ReturnType<typeof reduceBoth>) {
+function expectSameRows({ expected, actual, finished, byRows, byColumns }: ReturnType<typeof reduceBoth>) {
   expect(actual.ids).toEqual(expected.ids);
   expect(actual.rows.map((row) => Object.keys(row))).toEqual(expected.rows.map((row) => Object.keys(row)));
   // toEqual treats -0 and 0 alike; Object.is does not.
   const cells = (rows: typeof expected.rows) => rows.map((row) => Object.values(row).map((cell) => (Object.is(cell, -0) ? '-0' : cell)));
   expect(cells(actual.rows)).toEqual(cells(expected.rows));
+  expect(finished.map((row) => Object.keys(row))).toEqual(expected.rows.map((row) => Object.keys(row)));
+  expect(cells(finished)).toEqual(cells(expected.rows));
   expect(byColumns.blankKeyRows).toBe(byRows.blankKeyRows);
   expect([...byColumns.columnOrder]).toEqual([...byRows.columnOrder]);
 }
@@ -143,5 +148,35 @@ describe('SeriesReducer.addBatch', () => {
     const { byRows, byColumns } = reduceBoth([batch(columns, 80, draw, key)]);
     expect(toState(byColumns)).toEqual(toState(byRows));
     expectSameRows(reduceBoth([batch(columns, 80, draw, key)], { level: 'study' }));
+  });
+
+  it('finishes a series table in key order whatever its row order: a series UID in two studies or patients, batches with and without patient_id, UIDs one the prefix of another', () => {
+    const draw = random(23);
+    // Shuffled keys; '1.9.1' is a prefix of '1.9.10' (ids join cells with \u0000, below any character).
+    const keys: Cell[][] = [];
+    for (const study of ['1.9.1', '1.9.10', '1.9.2', '1.9'])
+      for (const series of ['5', '5.1', '50', '4']) for (const patient of ['P1', 'P10', null]) keys.push([patient, study, series]);
+    for (let i = keys.length - 1; i > 0; i--) {
+      const j = Math.floor(draw() * (i + 1));
+      [keys[i], keys[j]] = [keys[j]!, keys[i]!];
+    }
+    const withPatient = batch(['patient_id', 'study_uid', 'series_uid', ...BODY], keys.length, draw, (r) => keys[r]!);
+    const pairs = [...new Set(keys.map((key) => `${key[1]} ${key[2]}`))].map((pair) => pair.split(' '));
+    const withoutPatient = batch(['study_uid', 'series_uid', ...BODY], pairs.length, draw, (r) => pairs[r]!);
+    const result = reduceBoth([withPatient, withoutPatient]);
+    expect(result.finished.length).toBe(keys.length + pairs.length);
+    expectSameRows(result);
+    expectSameRows(reduceBoth([withoutPatient, withPatient]));
+  });
+
+  it('finishes the row way when a key cell holds \u0000 (ids would order otherwise than cells) or a series repeats after many lone ones', () => {
+    const draw = random(29);
+    const columns = ['study_uid', 'series_uid', ...BODY];
+    const nul = (r: number): Cell[] => [r === 7 ? '1.9\u0000' : '1.9', `${20 - r}`];
+    expectSameRows(reduceBoth([batch(columns, 20, draw, nul)]));
+    const late = (r: number): Cell[] => ['1.8', r === 39 ? '3' : `${r}`];
+    const result = reduceBoth([batch(columns, 40, draw, late)]);
+    expect(result.finished.length).toBe(39);
+    expectSameRows(result);
   });
 });

@@ -201,7 +201,9 @@ const NEEDS_QUOTES = { ',': /[",\r\n]/, '\t': /["\t\r\n]/ } as const;
 /** One cell as CSV/TSV text: null → empty, numbers in shortest round-trip form, quoted when needed. */
 export function formatDelimitedCell(cell: Cell | undefined, separator: ',' | '\t'): string {
   if (cell === null || cell === undefined) return '';
-  const text = typeof cell === 'number' ? String(cell) : escapeCsvFormula(cell);
+  // A number's text (digits, sign, point, exponent, Infinity, NaN) never needs quotes.
+  if (typeof cell === 'number') return String(cell);
+  const text = escapeCsvFormula(cell);
   return NEEDS_QUOTES[separator].test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -94,15 +94,41 @@ function ownContainers(group: SeriesAccumulator): void {
 /** The output row of one key shape: its template, its non-key cells, and its literal builder. */
 interface RowShape {
   template: Readonly<Row>;
+  /** The key columns, in the order keys are built. */
+  keyNames: readonly string[];
   cells: string[];
   factory: ReturnType<typeof rowFactory>;
 }
 
-/** A one-row series of a stored batch, and where its row goes in `finish`'s result. */
-interface StoredSeries {
-  at: number;
-  group: SeriesAccumulator;
+/** One-row series of stored batches of one key shape, in result order: where each row goes, its batch and row, its key cells by column. */
+interface StoredRun {
   shape: RowShape;
+  at: number[];
+  batch: number[];
+  row: number[];
+  keys: Map<string, Cell[]>;
+}
+
+function storedRun(shape: RowShape): StoredRun {
+  return { shape, at: [], batch: [], row: [], keys: new Map(shape.keyNames.map((column) => [column, []])) };
+}
+
+/** One-row series of stored batches by index (`SeriesReducer.lone`): normalized key cells, batch and row. */
+interface LoneSeries {
+  study: string[];
+  series: string[];
+  /** undefined: the batch has no patient_id column. */
+  patient: (string | undefined)[];
+  batch: number[];
+  row: number[];
+  /** The series before it with the same series UID (another study's, or patient's), -1 for none. */
+  sameSeries: number[];
+  /** Series UID → its last series. */
+  bySeries: Map<string, number>;
+}
+
+function emptyLone(): LoneSeries {
+  return { study: [], series: [], patient: [], batch: [], row: [], sameSeries: [], bySeries: new Map() };
 }
 
 /**
@@ -110,8 +136,16 @@ interface StoredSeries {
  * Memory grows with the number of series and distinct values, not with the number of rows.
  */
 export class SeriesReducer {
-  /** The series so far, by id (key cells joined). */
-  readonly groups = new Map<string, SeriesAccumulator>();
+  /** The series so far, by id (key cells joined); see `groups`. */
+  private readonly byId = new Map<string, SeriesAccumulator>();
+  /**
+   * One-row series of stored batches that have no id, key object or accumulator yet (a series
+   * table's): `finish` sorts and builds them from these columns. Ids and accumulators are made
+   * for them (`adoptLone`) as soon as anything else needs `groups`: a repeated series, rows added
+   * one by one, another thread's state. A key string and Map entry per series was most of
+   * `addBatch` and a third of `finish` on a 60K-series table.
+   */
+  private lone: LoneSeries = emptyLone();
   /** Columns in the order first seen (key and dropped columns excluded). */
   readonly columnOrder = new Map<string, number>();
   private readonly keyColumns: readonly string[];
@@ -128,8 +162,14 @@ export class SeriesReducer {
     this.drop = new Set(options.dropColumns ?? ['file_path']);
   }
 
+  /** The series so far, by id (key cells joined). */
+  get groups(): Map<string, SeriesAccumulator> {
+    if (this.lone.study.length > 0) this.adoptLone();
+    return this.byId;
+  }
+
   get seriesCount(): number {
-    return this.groups.size;
+    return this.byId.size + this.lone.study.length;
   }
 
   /**
@@ -190,7 +230,9 @@ export class SeriesReducer {
     const series = batch.data[batch.columns.indexOf('series_uid')]!;
     const patientColumn = batch.columns.indexOf('patient_id');
     const patient = patientColumn >= 0 ? batch.data[patientColumn]! : undefined;
-    for (let r = 0; r < batch.length; r++) {
+    // Only while every series so far is lone: `groups` keeps the order series were first seen.
+    const first = this.byId.size === 0 ? this.addLone(at, study, series, patient, batch.length) : 0;
+    for (let r = first; r < batch.length; r++) {
       const keyed = this.keyOfCells(study[r] ?? null, series[r] ?? null, patient ? (patient[r] ?? null) : undefined);
       if (!keyed) continue;
       const group = this.groups.get(keyed.id);
@@ -226,6 +268,66 @@ export class SeriesReducer {
   /** A one-row series' row, whether held as a row or in a stored batch (undefined when it has more rows). */
   singleRow(group: SeriesAccumulator): Row | undefined {
     return group.storedBatch >= 0 ? this.storedRowObject(this.stored[group.storedBatch]!, group.storedRow) : group.single;
+  }
+
+  /**
+   * A stored batch's rows as lone series, from row 0 on; returns the row it stopped at (the
+   * batch's length when all were taken, or a row `addBatch` must add as before: its series was
+   * seen already, or a key cell holds the separator of ids, which makes ids compare otherwise
+   * than their cells). Blank keys are counted as `keyOfCells` counts them.
+   */
+  private addLone(at: number, study: readonly Cell[], series: readonly Cell[], patient: readonly Cell[] | undefined, length: number): number {
+    const lone = this.lone;
+    for (let r = 0; r < length; r++) {
+      const studyUid = normalizeForReduction(study[r] ?? null);
+      const seriesUid = studyUid === MISSING ? MISSING : normalizeForReduction(series[r] ?? null);
+      if (seriesUid === MISSING) {
+        this.blankKeys += 1;
+        continue;
+      }
+      const patientId = patient ? normalizeForReduction(patient[r] ?? null) : undefined;
+      if (studyUid.includes('\u0000') || seriesUid.includes('\u0000') || patientId?.includes('\u0000')) {
+        this.adoptLone();
+        return r;
+      }
+      const before = lone.bySeries.get(seriesUid);
+      for (let other = before ?? -1; other >= 0; other = lone.sameSeries[other]!) {
+        if (lone.study[other] === studyUid && lone.patient[other] === patientId) {
+          this.adoptLone();
+          return r;
+        }
+      }
+      lone.bySeries.set(seriesUid, lone.study.length);
+      lone.sameSeries.push(before ?? -1);
+      lone.study.push(studyUid);
+      lone.series.push(seriesUid);
+      lone.patient.push(patientId);
+      lone.batch.push(at);
+      lone.row.push(r);
+    }
+    return length;
+  }
+
+  /** Lone series get ids, keys and (shared, empty) accumulators in `groups`, in the order they came. */
+  private adoptLone(): void {
+    const { study, series, patient, batch, row } = this.lone;
+    for (let i = 0; i < study.length; i++) {
+      const p = patient[i];
+      const key: Row = p === undefined ? { study_uid: study[i]!, series_uid: series[i]! } : { study_uid: study[i]!, series_uid: series[i]!, patient_id: p };
+      const id = p === undefined ? `${study[i]}\u0000${series[i]}` : `${study[i]}\u0000${series[i]}\u0000${p}`;
+      this.byId.set(id, {
+        key,
+        rows: 1,
+        single: undefined,
+        storedBatch: batch[i]!,
+        storedRow: row[i]!,
+        uniques: NO_UNIQUES,
+        means: NO_MEANS,
+        fileCounts: NO_FILE_COUNTS,
+        extraFrames: 0,
+      });
+    }
+    this.lone = emptyLone();
   }
 
   /** Kept batches' one-row series become row objects (`single`), as `addRows` keeps them. */
@@ -348,7 +450,7 @@ export class SeriesReducer {
 
   /** The reduced rows, sorted by key; each has every column any input row had. */
   finish(): SeriesRow[] {
-    return this.finishWhere().rows;
+    return this.byId.size === 0 && this.lone.study.length > 0 ? this.finishLone() : this.finishWhere().rows;
   }
 
   /**
@@ -357,41 +459,22 @@ export class SeriesReducer {
    * other part has themselves, in parallel).
    */
   finishWhere(keep?: (id: string) => boolean): { ids: string[]; rows: SeriesRow[] } {
-    const columns = [...this.columnOrder.keys()].sort((a, b) => columnRank(a, this.columnOrder) - columnRank(b, this.columnOrder));
     const result: SeriesRow[] = [];
     const ids = [...this.groups.keys()].filter((id) => !keep || keep(id)).sort();
-    // One template per key shape (with or without patient_id): key columns, columns, number_of_images.
-    const templates = new Map<string, RowShape>();
-    // Keys are built in one order (key columns, then patient_id when present): two shapes at most.
-    const shapes: (RowShape | undefined)[] = [undefined, undefined];
-    const shapeOf = (key: Row) => {
-      const known = shapes['patient_id' in key ? 1 : 0];
-      if (known) return known;
-      const keyNames = Object.keys(key);
-      const id = keyNames.join('\u0000');
-      let shape = templates.get(id);
-      if (!shape) {
-        const cells = columns.filter(
-          (column) => !keyNames.includes(column) && column !== 'number_of_images' && (this.keyColumns.length > 1 || column !== 'series_uid'),
-        );
-        const series = this.keyColumns.length === 1 ? ['series_uid'] : [];
-        const own = [...keyNames, ...series, ...cells, 'number_of_images'];
-        const names = [...own, ...(this.options.trailingColumns ?? []).filter((column) => !own.includes(column))];
-        const template = rowTemplate(names) as Row;
-        for (const column of names.slice(own.length)) template[column] = MISSING;
-        templates.set(id, (shape = { template, cells, factory: rowFactory(names) }));
-      }
-      shapes['patient_id' in key ? 1 : 0] = shape;
-      return shape;
-    };
-    // Rows of stored batches, built column by column after the loop.
-    const fromBatches: StoredSeries[] = [];
+    const shapeOf = this.rowShapes();
+    // Rows of stored batches, built column by column after the loop, by key shape.
+    const runs: (StoredRun | undefined)[] = [undefined, undefined];
     for (const id of ids) {
       const group = this.groups.get(id)!;
-      const shape = shapeOf(group.key);
+      const withPatient = 'patient_id' in group.key ? 1 : 0;
+      const shape = shapeOf(withPatient === 1);
       const { template, cells } = shape;
       if (group.storedBatch >= 0) {
-        fromBatches.push({ at: result.length, group, shape });
+        const run = (runs[withPatient] ??= storedRun(shape));
+        run.at.push(result.length);
+        run.batch.push(group.storedBatch);
+        run.row.push(group.storedRow);
+        for (const column of shape.keyNames) run.keys.get(column)!.push(group.key[column]!);
         result.push(template as SeriesRow); // replaced by passThroughColumns
         continue;
       }
@@ -414,80 +497,136 @@ export class SeriesReducer {
       row.number_of_images = group.fileCounts.length > 0 ? median(group.fileCounts) : group.rows + group.extraFrames;
       result.push(row as SeriesRow);
     }
-    if (fromBatches.length > 0) this.passThroughColumns(fromBatches, result);
+    for (const run of runs) if (run) this.passThroughColumns(run, result);
     return { ids, rows: result };
+  }
+
+  /**
+   * `finish` when every series is lone: sorted by their key cells (the order of their ids, which
+   * join them with a character below any other, see `addLone`), no id made.
+   */
+  private finishLone(): SeriesRow[] {
+    const { study, series, patient, batch, row } = this.lone;
+    const n = study.length;
+    const before = (a: number, b: number): number => {
+      if (study[a] !== study[b]) return study[a]! < study[b]! ? -1 : 1;
+      if (series[a] !== series[b]) return series[a]! < series[b]! ? -1 : 1;
+      const pa = patient[a];
+      const pb = patient[b];
+      if (pa === pb) return 0;
+      if (pa === undefined || pb === undefined) return pa === undefined ? -1 : 1;
+      return pa < pb ? -1 : 1;
+    };
+    const order = Array.from({ length: n }, (_, i) => i);
+    // A series table written by a reducer is in key order already: checked in one pass.
+    let sorted = true;
+    for (let i = 1; i < n && sorted; i++) sorted = before(i - 1, i) < 0;
+    if (!sorted) order.sort(before);
+    const shapeOf = this.rowShapes();
+    const runs: (StoredRun | undefined)[] = [undefined, undefined];
+    const result = new Array<SeriesRow>(n);
+    for (let k = 0; k < n; k++) {
+      const i = order[k]!;
+      const withPatient = patient[i] === undefined ? 0 : 1;
+      const run = (runs[withPatient] ??= storedRun(shapeOf(withPatient === 1)));
+      run.at.push(k);
+      run.batch.push(batch[i]!);
+      run.row.push(row[i]!);
+      run.keys.get('study_uid')!.push(study[i]!);
+      run.keys.get('series_uid')!.push(series[i]!);
+      if (withPatient) run.keys.get('patient_id')!.push(patient[i]!);
+    }
+    for (const run of runs) if (run) this.passThroughColumns(run, result);
+    return result;
+  }
+
+  /**
+   * The output row shape of series with or without patient_id: key columns (built in one order,
+   * key columns then patient_id), columns, number_of_images, trailing columns.
+   */
+  private rowShapes(): (withPatient: boolean) => RowShape {
+    const columns = [...this.columnOrder.keys()].sort((a, b) => columnRank(a, this.columnOrder) - columnRank(b, this.columnOrder));
+    const shapes: (RowShape | undefined)[] = [undefined, undefined];
+    return (withPatient) => {
+      const known = shapes[withPatient ? 1 : 0];
+      if (known) return known;
+      const keyNames = withPatient ? [...this.keyColumns, 'patient_id'] : [...this.keyColumns];
+      const cells = columns.filter(
+        (column) => !keyNames.includes(column) && column !== 'number_of_images' && (this.keyColumns.length > 1 || column !== 'series_uid'),
+      );
+      const series = this.keyColumns.length === 1 ? ['series_uid'] : [];
+      const own = [...keyNames, ...series, ...cells, 'number_of_images'];
+      const names = [...own, ...(this.options.trailingColumns ?? []).filter((column) => !own.includes(column))];
+      const template = rowTemplate(names) as Row;
+      for (const column of names.slice(own.length)) template[column] = MISSING;
+      return (shapes[withPatient ? 1 : 0] = { template, keyNames, cells, factory: rowFactory(names) });
+    };
   }
 
   /**
    * `passThrough` for rows of stored batches, a column at a time (one cell conversion for every
    * row), then each row built at once from the converted columns by `rowFactory` (no keyed store).
-   * Rows of one key shape share a template; series tables have one shape.
    */
-  private passThroughColumns(pending: readonly StoredSeries[], result: Row[]): void {
-    const shapes = new Set(pending.map((p) => p.shape));
-    for (const shape of shapes) {
-      const rows = pending.filter((p) => p.shape === shape);
-      const n = rows.length;
-      // Each row's batch (as an index into `batches`) and row in it.
-      const batches: ColumnBatch[] = [];
-      /** A stored batch's index in `batches` (a map: a big table has many batches). */
-      const batchIndex = new Map<number, number>();
-      const batchOf = new Int32Array(n);
-      const rowIn = new Int32Array(n);
-      for (let i = 0; i < n; i++) {
-        const { group } = rows[i]!;
-        let b = batchIndex.get(group.storedBatch);
-        if (b === undefined) batchIndex.set(group.storedBatch, (b = batches.push(this.stored[group.storedBatch]!) - 1));
-        batchOf[i] = b;
-        rowIn[i] = group.storedRow;
-      }
-      /**
-       * Every row's cell of `column` (null where its batch has the column but no value, undefined
-       * where it lacks it) through `convert`, in one pass; a text cell equal to the row before's
-       * is not converted again (neighbouring series share many cells: 40 % of a 60K table's).
-       */
-      const cellsOf = <T>(column: string, convert: (cell: Cell | undefined) => T): T[] => {
-        const data = batches.map((batch) => {
-          const c = batch.columns.indexOf(column);
-          return c < 0 ? undefined : batch.data[c]!;
-        });
-        const cells = new Array<T>(n);
-        let previous: Cell | undefined;
-        let converted: T | undefined;
-        for (let i = 0; i < n; i++) {
-          const source = data[batchOf[i]!];
-          const cell = source === undefined ? undefined : (source[rowIn[i]!] ?? null);
-          // Text only: 0 and −0 are === but may convert apart.
-          if (i === 0 || cell !== previous || typeof cell !== 'string') {
-            converted = convert(cell);
-            previous = cell;
-          }
-          cells[i] = converted!;
-        }
-        return cells;
-      };
-      const asIs = (cell: Cell | undefined) => cell;
-      const columns = Object.keys(shape.template);
-      const data = columns.map((column): (Cell | undefined)[] => {
-        if (column in rows[0]!.group.key) return rows.map(({ group }) => group.key[column]);
-        if (column === 'number_of_images') {
-          const frames = cellsOf(FRAMES, asIs);
-          return cellsOf(column, asIs).map((cell, i) => passedImageCount(cell, frames[i]));
-        }
-        if (!shape.cells.includes(column)) return new Array<Cell>(n).fill(shape.template[column]!); // a trailing column
-        if (IMAGE_COLUMNS.has(column)) return cellsOf(column, passedImageCell);
-        return cellsOf(column, memoized(PER_FRAME_VALUES.has(column) ? passedPerFrameCell : normalizeForReduction));
+  private passThroughColumns(run: StoredRun, result: Row[]): void {
+    const { shape } = run;
+    const n = run.at.length;
+    // Each row's batch (as an index into `batches`) and row in it.
+    const batches: ColumnBatch[] = [];
+    const batchIndex = new Int32Array(this.stored.length).fill(-1);
+    const batchOf = new Int32Array(n);
+    const rowIn = Int32Array.from(run.row);
+    for (let i = 0; i < n; i++) {
+      const stored = run.batch[i]!;
+      if (batchIndex[stored] === -1) batchIndex[stored] = batches.push(this.stored[stored]!) - 1;
+      batchOf[i] = batchIndex[stored]!;
+    }
+    /**
+     * Every row's cell of `column` (null where its batch has the column but no value, undefined
+     * where it lacks it) through `convert`, in one pass; a text cell equal to the row before's
+     * is not converted again (neighbouring series share many cells: 40 % of a 60K table's).
+     */
+    const cellsOf = <T>(column: string, convert: (cell: Cell | undefined) => T): T[] => {
+      const data = batches.map((batch) => {
+        const c = batch.columns.indexOf(column);
+        return c < 0 ? undefined : batch.data[c]!;
       });
-      const build = shape.factory;
+      const cells = new Array<T>(n);
+      let previous: Cell | undefined;
+      let converted: T | undefined;
       for (let i = 0; i < n; i++) {
-        let row: Row;
-        if (build) row = build(data, i);
-        else {
-          row = newRow(shape.template);
-          for (let c = 0; c < columns.length; c++) row[columns[c]!] = data[c]![i]!;
+        const source = data[batchOf[i]!];
+        const cell = source === undefined ? undefined : (source[rowIn[i]!] ?? null);
+        // Text only: 0 and −0 are === but may convert apart.
+        if (i === 0 || cell !== previous || typeof cell !== 'string') {
+          converted = convert(cell);
+          previous = cell;
         }
-        result[rows[i]!.at] = row;
+        cells[i] = converted!;
       }
+      return cells;
+    };
+    const asIs = (cell: Cell | undefined) => cell;
+    const columns = Object.keys(shape.template);
+    const data = columns.map((column): (Cell | undefined)[] => {
+      const keyCells = run.keys.get(column);
+      if (keyCells) return keyCells;
+      if (column === 'number_of_images') {
+        const frames = cellsOf(FRAMES, asIs);
+        return cellsOf(column, asIs).map((cell, i) => passedImageCount(cell, frames[i]));
+      }
+      if (!shape.cells.includes(column)) return new Array<Cell>(n).fill(shape.template[column]!); // a trailing column
+      if (IMAGE_COLUMNS.has(column)) return cellsOf(column, passedImageCell);
+      return cellsOf(column, memoized(PER_FRAME_VALUES.has(column) ? passedPerFrameCell : normalizeForReduction));
+    });
+    const build = shape.factory;
+    for (let i = 0; i < n; i++) {
+      let row: Row;
+      if (build) row = build(data, i);
+      else {
+        row = newRow(shape.template);
+        for (let c = 0; c < columns.length; c++) row[columns[c]!] = data[c]![i]!;
+      }
+      result[run.at[i]!] = row;
     }
   }
 
