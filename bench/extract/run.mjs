@@ -10,7 +10,7 @@
 //   §1 columns, multiprocessing pool, one CSV;
 // - pydicom dcmread(stop_before_pixels=True) with the parity oracle's rules
 //   (packages/extract/test/pydicom_rows.py), split over 2 processes: a faster Python than the original;
-// - msc-extract --shard 1/4, by study and by folder (issue 20's target: ≤ 0.4× the whole run);
+// - msc-extract --shard 1/4, by study, by folder and balanced (issue 20's target: ≤ 0.4× the whole run);
 // - BENCH_BASELINE=<another checkout, built>: its msc-extract too, in the same rounds (before/after).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -99,6 +99,7 @@ const contenders = [
   ['msc-extract --per-series → parquet', extract('-o', join(target, 'series.parquet'), '--per-series')],
   ['msc-extract --shard 1/4 → TSV', extract('-o', join(target, 'shard.tsv'), '--shard', '1/4')],
   ['msc-extract --shard 1/4 --shard-by folder → TSV', extract('-o', join(target, 'shard-folder.tsv'), '--shard', '1/4', '--shard-by', 'folder')],
+  ['msc-extract --shard 1/4 --shard-by balanced → TSV', extract('-o', join(target, 'shard-balanced.tsv'), '--shard', '1/4', '--shard-by', 'balanced')],
   ['floor: open + read 8 KB + close', () => timed(process.execPath, [FLOOR, listFile, String(workers)])],
 ];
 if (baseline) {
@@ -154,7 +155,11 @@ if (original)
   console.log(`target ≥ 10× the original at equal workers: ${median(original) / msc >= 10 ? 'met' : 'NOT met'} (${(median(original) / msc).toFixed(1)}×)`);
 else console.log('python3-pydicom not installed: no baseline (apt-get install python3-pydicom)');
 console.log(`target ≥ 40,000 files/s: ${paths.length / msc >= 40_000 ? 'met' : 'NOT met'} (${Math.round(paths.length / msc).toLocaleString('en')})`);
-for (const shardName of ['msc-extract --shard 1/4 → TSV', 'msc-extract --shard 1/4 --shard-by folder → TSV'])
+for (const shardName of [
+  'msc-extract --shard 1/4 → TSV',
+  'msc-extract --shard 1/4 --shard-by folder → TSV',
+  'msc-extract --shard 1/4 --shard-by balanced → TSV',
+])
   console.log(
     `target ${shardName.replace('msc-extract ', '').replace(' → TSV', '')} ≤ 0.4× the whole run: ${(median(times.get(shardName)) / msc).toFixed(2)}× wall${mscCpu ? `, ${(median(cpus.get(shardName)) / mscCpu).toFixed(2)}× CPU` : ''}`,
   );
