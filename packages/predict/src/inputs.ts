@@ -7,7 +7,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { MISSING, MscError, STUDY_CONTEXT_COLUMN_NAMES, inShard, type Row, type Shard } from '@msc/core';
-import { SeriesReducer, assertReducible, isTablePath, normalizeColumnName, readSeriesTable, readTable, readTableAll } from '@msc/tables';
+import { SeriesReducer, assertReducible, isTablePath, normalizeColumnName, readSeriesTable, readTableAll, readTableColumns } from '@msc/tables';
 import type { SkippedFile } from '@msc/extract';
 import { MAX_STUDY_SERIES, addStudyContext } from '@msc/features';
 
@@ -166,8 +166,7 @@ interface TableRows {
 
 /** The table's columns (its first batch's), after the column map. */
 async function tableColumns(path: string, columnMap: ReadonlyMap<string, string>): Promise<string[]> {
-  for await (const batch of readTable(path)) return batch.columns.map((column) => columnMap.get(column) ?? column);
-  return [];
+  return (await readTableColumns(path)).map((column) => columnMap.get(column) ?? column);
 }
 
 /**

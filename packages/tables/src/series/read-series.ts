@@ -50,7 +50,8 @@ export async function readSeriesTable(path: string, options: ReadSeriesOptions =
   const reducer = new SeriesReducer(options);
   const columns = new Set<string>();
   let inputRows = 0;
-  for await (const batch of readTable(path, options)) {
+  // Parquet dictionary columns stay dictionary and indexes: the reducer converts each value once.
+  for await (const batch of readTable(path, { ...options, dictionaryColumns: true })) {
     if (inputRows === 0) assertReducible(batch.columns, path);
     for (const column of batch.columns) columns.add(column);
     reducer.addBatch(batch);

@@ -36,6 +36,20 @@ export function readTable(path: string, options: ReadTableOptions = {}): AsyncIt
   });
 }
 
+/**
+ * The columns `readTable`'s first batch names (none for a table without one): a parquet file's
+ * from its footer, without decoding a row group (every column of it, for a name list); other
+ * formats' from their first batch.
+ */
+export async function readTableColumns(path: string): Promise<string[]> {
+  if (formatFromPath(path) === 'parquet') {
+    await assertRegularInput(path);
+    return (await parquet()).readParquetColumns(path);
+  }
+  for await (const batch of readTable(path)) return [...batch.columns];
+  return [];
+}
+
 /** A reader whose module is loaded when it is first read. */
 async function* lazyBatches(reader: () => Promise<AsyncIterable<ColumnBatch>>): AsyncGenerator<ColumnBatch> {
   yield* await reader();

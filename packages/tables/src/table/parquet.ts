@@ -14,7 +14,7 @@ import { MscError, columnSpec, makeOutputDirectory, outputError, registerTempora
 import { assertUniqueColumns } from './delimited.js';
 import { normalizeColumnName } from './format.js';
 import { projectColumns } from './projection.js';
-import type { ColumnBatch, ReadTableOptions, TableWriter } from './types.js';
+import type { ColumnBatch, DictionaryColumn, ReadTableOptions, TableWriter } from './types.js';
 
 function toCell(value: unknown): Cell {
   if (value === null || value === undefined) return null;
@@ -26,7 +26,57 @@ function toCell(value: unknown): Cell {
   return JSON.stringify(value, (_key, inner: unknown) => (typeof inner === 'bigint' ? Number(inner) : inner));
 }
 
-export async function* readParquet(path: string, options: ReadTableOptions = {}): AsyncGenerator<ColumnBatch> {
+/** A column chunk hyparquet read as dictionary indexes (option `dictionaryIndexes`, patched in: patches/). */
+interface DictionaryIndexes {
+  dictionary: ArrayLike<unknown>;
+  indexes: Int32Array;
+  length: number;
+}
+
+function isDictionaryIndexes(chunk: unknown): chunk is DictionaryIndexes {
+  return !Array.isArray(chunk) && (chunk as Partial<DictionaryIndexes>).indexes instanceof Int32Array;
+}
+
+/** Value `i` of a chunk as a cell. */
+function chunkCell(chunk: ArrayLike<unknown> | DictionaryIndexes, i: number): Cell {
+  if (!isDictionaryIndexes(chunk)) return toCell(chunk[i]);
+  const k = chunk.indexes[i]!;
+  return k < 0 ? null : toCell(chunk.dictionary[k]);
+}
+
+/** A dictionary column's cells, row by row. */
+function dictionaryCells({ values, indexes }: DictionaryColumn): Cell[] {
+  const cells = new Array<Cell>(indexes.length);
+  for (let i = 0; i < indexes.length; i++) {
+    const k = indexes[i]!;
+    cells[i] = k < 0 ? null : values[k]!;
+  }
+  return cells;
+}
+
+/**
+ * The batch's column arrays, those of dictionary columns made when first read (and then kept):
+ * a reader working from `dictionary` never pays for them.
+ */
+function lazyData(data: (Cell[] | undefined)[], dictionary: readonly (DictionaryColumn | undefined)[], length: number): Cell[][] {
+  const out = data.map((cells) => cells ?? new Array<Cell>(length).fill(null));
+  dictionary.forEach((column, c) => {
+    if (!column) return;
+    Object.defineProperty(out, c, {
+      configurable: true,
+      enumerable: true,
+      get() {
+        const cells = dictionaryCells(column);
+        Object.defineProperty(out, c, { value: cells, configurable: true, enumerable: true, writable: true });
+        return cells;
+      },
+    });
+  });
+  return out;
+}
+
+/** The file's footer, and its top-level columns as the file names them and normalized. */
+async function openParquet(path: string) {
   let metadata: FileMetaData;
   let file: Awaited<ReturnType<typeof asyncBufferFromFile>>;
   try {
@@ -45,7 +95,18 @@ export async function* readParquet(path: string, options: ReadTableOptions = {})
     .slice(1)
     .filter((element, index, all) => isTopLevel(all, index))
     .map((element) => element.name);
-  const normalized = fileColumns.map(normalizeColumnName);
+  return { file, metadata, fileColumns, normalized: fileColumns.map(normalizeColumnName) };
+}
+
+/** The columns `readParquet` names in its batches (none for a file of no row group), from the footer alone. */
+export async function readParquetColumns(path: string): Promise<string[]> {
+  const { metadata, normalized } = await openParquet(path);
+  assertUniqueColumns(normalized, path);
+  return metadata.row_groups.length > 0 ? normalized : [];
+}
+
+export async function* readParquet(path: string, options: ReadTableOptions = {}): AsyncGenerator<ColumnBatch> {
+  const { file, metadata, fileColumns, normalized } = await openParquet(path);
   const picked = projectColumns(normalized, options.columns);
   const columns = picked.map((index) => normalized[index]!);
   assertUniqueColumns(columns, path);
@@ -64,6 +125,8 @@ export async function* readParquet(path: string, options: ReadTableOptions = {})
     // A column whose one chunk is the whole row group (hyparquet's usual case) keeps its array,
     // its cells made cells in place; others are copied into a column of nulls.
     const data: (Cell[] | undefined)[] = columns.map(() => undefined);
+    // A dictionary column whose one chunk is the whole row group is kept as dictionary and indexes.
+    const dictionary: (DictionaryColumn | undefined)[] = columns.map(() => undefined);
     const indexOf = new Map(readNames.map((name, c) => [name, c]));
     try {
       await parquetRead({
@@ -73,9 +136,23 @@ export async function* readParquet(path: string, options: ReadTableOptions = {})
         rowStart,
         rowEnd,
         compressors,
-        onChunk: ({ columnName, columnData, rowStart: chunkStart }) => {
+        ...(options.dictionaryColumns ? { dictionaryIndexes: true } : {}),
+        onChunk: ({ columnName, columnData: chunk, rowStart: chunkStart }) => {
           const c = indexOf.get(columnName);
           if (c === undefined) return;
+          const columnData: ArrayLike<unknown> | DictionaryIndexes = chunk;
+          if (isDictionaryIndexes(columnData)) {
+            if (data[c] === undefined && dictionary[c] === undefined && chunkStart === rowStart && columnData.length === length) {
+              dictionary[c] = { values: Array.from(columnData.dictionary, toCell), indexes: columnData.indexes };
+              return;
+            }
+            // Kept as cells when the column came in several chunks (a dictionary overflowing into plain pages).
+            const held = dictionary[c];
+            if (held) {
+              data[c] = dictionaryCells(held);
+              dictionary[c] = undefined;
+            }
+          }
           if (data[c] === undefined && chunkStart === rowStart && columnData.length === length && Array.isArray(columnData)) {
             const cells = columnData as unknown[];
             for (let i = 0; i < length; i++) {
@@ -85,9 +162,14 @@ export async function* readParquet(path: string, options: ReadTableOptions = {})
             data[c] = cells as Cell[];
             return;
           }
+          const held = dictionary[c];
+          if (held) {
+            data[c] = dictionaryCells(held);
+            dictionary[c] = undefined;
+          }
           const cells = (data[c] ??= new Array<Cell>(length).fill(null));
           for (let i = Math.max(0, rowStart - chunkStart); i < columnData.length && chunkStart + i < rowEnd; i++)
-            cells[chunkStart + i - rowStart] = toCell(columnData[i]);
+            cells[chunkStart + i - rowStart] = chunkCell(columnData, i);
         },
       });
     } catch (error) {
@@ -97,7 +179,8 @@ export async function* readParquet(path: string, options: ReadTableOptions = {})
         hint: 'the file is damaged from that row on; write it again from its source',
       });
     }
-    yield { columns, data: data.map((cells) => cells ?? new Array<Cell>(length).fill(null)), length };
+    if (dictionary.some((column) => column !== undefined)) yield { columns, data: lazyData(data, dictionary, length), length, dictionary };
+    else yield { columns, data: data.map((cells) => cells ?? new Array<Cell>(length).fill(null)), length };
     rowStart = rowEnd;
   }
 }

@@ -13,6 +13,18 @@ export interface ColumnBatch {
   /** `data[c][r]` is column `columns[c]`, row `r`. */
   readonly data: readonly (readonly Cell[])[];
   readonly length: number;
+  /**
+   * With `dictionaryColumns`: the columns read as a dictionary and an index per row (parquet's
+   * dictionary encoding), undefined for the others. Such a column's `data` array is made only when
+   * read (from these), so a reader working from the dictionary converts each value once.
+   */
+  readonly dictionary?: readonly (DictionaryColumn | undefined)[];
+}
+
+/** A column as its distinct values and each row's index into them (-1: a null cell). */
+export interface DictionaryColumn {
+  readonly values: readonly Cell[];
+  readonly indexes: Int32Array;
 }
 
 export interface ReadTableOptions {
@@ -20,6 +32,8 @@ export interface ReadTableOptions {
   columns?: readonly string[];
   /** Rows per batch, a hint (parquet hands out whole row groups). Default 8192. */
   batchSize?: number;
+  /** Parquet: dictionary-encoded columns also handed out as `ColumnBatch.dictionary` (see there). */
+  dictionaryColumns?: boolean;
 }
 
 export interface Table {
