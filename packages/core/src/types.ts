@@ -23,6 +23,15 @@ export type SeriesRow = Row & {
   number_of_images: number;
 };
 
+/**
+ * A column of rows as codes: row r's cell is `cells[codes[r]]`, `cells` the column's distinct cells
+ * (compared as Map keys compare them) in order of first appearance.
+ */
+export interface CodedCells {
+  readonly codes: Int32Array;
+  readonly cells: readonly (Cell | undefined)[];
+}
+
 /** The text written for a missing value. */
 export const MISSING = '-';
 

@@ -4,7 +4,7 @@
  * frequency, constant features dropped); `transform` applies it to any rows.
  * Column roles come from the tag table; a column absent from the rows reads as missing.
  */
-import { type Cell, cleanValue, columnSpec, MscError, NUMERIC_COLUMNS, NUMERIC_MULTI_COLUMNS, type Row, TEXT_COLUMNS } from '@msc/core';
+import { type Cell, type CodedCells, cleanValue, columnSpec, MscError, NUMERIC_COLUMNS, NUMERIC_MULTI_COLUMNS, type Row, TEXT_COLUMNS } from '@msc/core';
 import { derivedDefinition } from './derived.js';
 import { type CellReader, EVIDENCE_DEFINITIONS, evidenceCell, type EvidenceCell, evidenceDefinition } from './evidence.js';
 import { createFeatureMatrix, type FeatureMatrix } from './matrix.js';
@@ -101,9 +101,21 @@ function isConstant(m: FeatureMatrix, col: number): boolean {
 }
 
 /** A column's cells as codes: `codes[r]` indexes `cells`, the column's distinct cells in order of first appearance. */
-interface CodedColumn {
-  codes: Int32Array;
-  cells: (Cell | undefined)[];
+type CodedColumn = CodedCells;
+
+/**
+ * A caller's coded column when it fits the rows (one code per row, and the first and last rows'
+ * cells are its cells for them, as Map keys compare): else undefined, and the column is coded here.
+ */
+function givenCodes(rows: readonly Row[], column: string, given: CodedCells | undefined): CodedCells | undefined {
+  if (!given || given.codes.length !== rows.length) return undefined;
+  const n = rows.length;
+  const same = (r: number) => {
+    const a = rows[r]![column];
+    const b = given.cells[given.codes[r]!];
+    return a === b || (a !== a && b !== b);
+  };
+  return n === 0 || (same(0) && same(n - 1)) ? given : undefined;
 }
 
 /**
@@ -250,7 +262,7 @@ export interface FeatureRows {
  * whose every source cell is the same (the same value as a Map key sees it) become one feature
  * row: they would get the same features anyway, cell by cell.
  */
-export function featureRows(rows: readonly Row[], spec: FeatureSpec, options: { merge?: boolean } = {}): FeatureRows {
+export function featureRows(rows: readonly Row[], spec: FeatureSpec, options: { merge?: boolean; coded?: ReadonlyMap<string, CodedCells> } = {}): FeatureRows {
   const nCols = spec.features.length;
   const nRows = rows.length;
   const plan = planOf(spec);
@@ -265,9 +277,15 @@ export function featureRows(rows: readonly Row[], spec: FeatureSpec, options: { 
   const sources = [
     ...new Set([...plan.terms.keys(), ...plan.multi.keys(), ...plan.numeric.keys(), ...plan.derived.keys(), ...plan.evidence.flatMap((entry) => entry.read)]),
   ];
-  const sourceCells = cellsOf(rows, sources);
+  // Columns the caller coded already (a parquet table's dictionary columns) are taken as given.
   const coded = new Map<string, CodedColumn>();
-  sources.forEach((column, c) => coded.set(column, codeColumn(sourceCells[c]!)));
+  for (const column of sources) {
+    const given = givenCodes(rows, column, options.coded?.get(column));
+    if (given) coded.set(column, given);
+  }
+  const uncoded = sources.filter((column) => !coded.has(column));
+  const sourceCells = cellsOf(rows, uncoded);
+  uncoded.forEach((column, c) => coded.set(column, codeColumn(sourceCells[c]!)));
   const codesOf = (column: string): CodedColumn => coded.get(column)!;
   const writers: ColumnWriter[] = [];
   /** Values of the used slots (-1 = not in the spec) for each distinct cell. */

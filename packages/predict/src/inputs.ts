@@ -6,7 +6,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { MISSING, MscError, STUDY_CONTEXT_COLUMN_NAMES, inShard, type Row, type Shard } from '@msc/core';
+import { MISSING, MscError, STUDY_CONTEXT_COLUMN_NAMES, inShard, type CodedCells, type Row, type Shard } from '@msc/core';
 import { SeriesReducer, assertReducible, isTablePath, normalizeColumnName, readSeriesTable, readTableAll, readTableColumns } from '@msc/tables';
 import type { SkippedFile } from '@msc/extract';
 import { MAX_STUDY_SERIES, addStudyContext } from '@msc/features';
@@ -35,6 +35,8 @@ export interface PredictionInputs {
   warnings: string[];
   /** Whether series rows were given study context (series level, rows with study_uid). */
   studyContext: boolean;
+  /** Columns of `rows` as codes (a parquet table's dictionary columns, see SeriesTable.coded); empty when none. */
+  coded: ReadonlyMap<string, CodedCells>;
 }
 
 /** `old:new` pairs → a map of normalised column names; E_USAGE for a malformed pair. */
@@ -109,8 +111,11 @@ export async function readPredictionInputs(inputs: readonly string[], options: R
   const columns = new Set<string>();
   const sourceColumns = new Set<string>();
   let blankKeyRows = 0;
+  // The coded columns of the one input read, while its rows are all the rows.
+  let coded: ReadonlyMap<string, CodedCells> = new Map();
   // A loop, not push(...found): spreading millions of (instance) rows overflows the call stack.
   const keep = (found: TableRows) => {
+    coded = rows.length === 0 && found.coded ? found.coded : new Map();
     for (const row of found.rows) rows.push(row);
     for (const column of found.sourceColumns) {
       sourceColumns.add(column);
@@ -148,13 +153,19 @@ export async function readPredictionInputs(inputs: readonly string[], options: R
     studyContext = context.studyContext;
     if (studyContext) for (const column of STUDY_CONTEXT_COLUMN_NAMES) columns.add(column);
     result = studyShard ? context.rows.filter((row) => inShard(studyShard, keyText(row.study_uid), keyText(row.series_uid))) : context.rows;
+    // Study context writes its columns, and a shard keeps some rows: codes made before no longer hold.
+    coded = studyShard ? new Map() : withoutColumns(coded, STUDY_CONTEXT_COLUMN_NAMES);
     if (!studyContext && rows.length > 0) warnings.push('no study context: series classified alone (the input has no study_uid)');
     if (context.cappedStudies > 0)
       warnings.push(`${context.cappedStudies} studies have more than ${MAX_STUDY_SERIES} series: their series got no study context beyond study_series_count`);
   }
   if (blankKeyRows > 0) warnings.push(`${blankKeyRows} input rows have no study_uid or series_uid (empty or -); left out`);
   for (const [from, to] of columnMap) if (!sourceColumns.has(from)) warnings.push(`--column-map ${from}:${to}: no input has a column "${from}"`);
-  return { rows: result, skipped, columns, warnings, studyContext };
+  return { rows: result, skipped, columns, warnings, studyContext, coded };
+}
+
+function withoutColumns(coded: ReadonlyMap<string, CodedCells>, columns: readonly string[]): ReadonlyMap<string, CodedCells> {
+  return columns.some((column) => coded.has(column)) ? new Map([...coded].filter(([column]) => !columns.includes(column))) : coded;
 }
 
 interface TableRows {
@@ -162,6 +173,8 @@ interface TableRows {
   /** The input's columns before the column map. */
   sourceColumns: readonly string[];
   blankKeyRows: number;
+  /** Columns of `rows` as codes (SeriesTable.coded). */
+  coded?: ReadonlyMap<string, CodedCells>;
 }
 
 /** The table's columns (its first batch's), after the column map. */
@@ -192,8 +205,11 @@ async function tableRows(path: string, level: PredictionLevel, columnMap: Readon
   if (level === 'series' && columnMap.size === 0) {
     // Rows made with the study context columns at their end: study context then fills them in, no copy.
     const table = await readSeriesTable(path, { trailingColumns: STUDY_CONTEXT_COLUMN_NAMES, ...(options.columns ? { columns: options.columns } : {}) });
-    const rows = options.shard ? table.rows.filter((row) => inShard(options.shard, keyText(row.study_uid), keyText(row.series_uid))) : table.rows;
-    return { rows, sourceColumns: table.columns, blankKeyRows: table.blankKeyRows };
+    if (options.shard) {
+      const rows = table.rows.filter((row) => inShard(options.shard, keyText(row.study_uid), keyText(row.series_uid)));
+      return { rows, sourceColumns: table.columns, blankKeyRows: table.blankKeyRows };
+    }
+    return { rows: table.rows, sourceColumns: table.columns, blankKeyRows: table.blankKeyRows, coded: table.coded };
   }
   const table = await readTableAll(path);
   assertReducible(

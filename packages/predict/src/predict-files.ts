@@ -41,7 +41,7 @@ export function columnsRead(models: readonly ModelBundle[], heuristics?: Compile
 }
 
 export async function predictFiles(inputs: readonly string[], models: readonly ModelBundle[], options: PredictFilesOptions = {}): Promise<PredictFilesResult> {
-  const { rows, skipped, columns, warnings, studyContext } = await readPredictionInputs(inputs, {
+  const { rows, skipped, columns, warnings, studyContext, coded } = await readPredictionInputs(inputs, {
     ...options,
     columns: columnsRead(models, options.heuristics),
   });
@@ -51,7 +51,7 @@ export async function predictFiles(inputs: readonly string[], models: readonly M
     warnings.push(`rule set ${options.heuristics!.name} uses column(s) ${unknown.join(', ')}, which no input has; rules on them never fire`);
   // A model ONNX Runtime cannot load is an error even when there is nothing to score.
   await Promise.all(models.map((model) => model.ready));
-  const predictions = await predictSeries(rows, models, options);
+  const predictions = await predictSeries(rows, models, { ...options, coded });
   const first = models[0]!;
   return { predictions, table: predictionRows(predictions, first.task === 'classification' ? first.classNames : []), skipped, warnings, studyContext };
 }

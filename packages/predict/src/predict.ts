@@ -2,7 +2,7 @@
  * Series rows → one prediction per series: featurize with each model's own spec (core), score with
  * ONNX Runtime, average probabilities over models (or majority vote), then apply heuristics.
  */
-import { MscError, MISSING, columnSpec, hasKeys, rowFactory, type Row } from '@msc/core';
+import { MscError, MISSING, columnSpec, hasKeys, rowFactory, type CodedCells, type Row } from '@msc/core';
 import { featureRows, requiredColumns, transform } from '@msc/features';
 import { combineWithModel, type CompiledRuleSet } from '@msc/heuristics';
 import type { ModelBundle } from './model-bundle.js';
@@ -16,6 +16,8 @@ export interface PredictOptions {
   heuristics?: CompiledRuleSet;
   /** Explain each label by its `explain` largest feature contributions (TreeSHAP on the model's trees). */
   explain?: number;
+  /** Columns of the rows already coded (readPredictionInputs' `coded`): the featurizer takes them as they are. */
+  coded?: ReadonlyMap<string, CodedCells>;
 }
 
 export interface Prediction {
@@ -128,7 +130,7 @@ export async function predictSeries(rows: readonly Row[], models: readonly Model
     }));
   };
   for (const model of models) {
-    const features = featureRows(rows, model.spec, { merge: true });
+    const features = featureRows(rows, model.spec, { merge: true, ...(options.coded ? { coded: options.coded } : {}) });
     const scores = new Float32Array(features.distinct * width);
     // Up to SCORING_AHEAD batches in flight: the model's threads (two on two cores) stay busy
     // while this thread featurizes the next.

@@ -6,7 +6,7 @@
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { type SeriesRow, ThreadClient, assertRegularInput, workerScriptUrl } from '@msc/core';
+import { type CodedCells, type SeriesRow, ThreadClient, assertRegularInput, workerScriptUrl } from '@msc/core';
 import { assertUniqueColumns } from '../table/delimited.js';
 import { formatFromPath, normalizeColumnName } from '../table/format.js';
 import { readTable } from '../table/index.js';
@@ -28,6 +28,8 @@ export interface SeriesTable {
   columns: string[];
   /** Rows left out for an empty or `-` study_uid or series_uid (see SeriesReducer.blankKeyRows). */
   blankKeyRows: number;
+  /** Columns of `rows` read from a parquet dictionary, as codes (SeriesReducer.codedColumns); empty when none. */
+  coded: ReadonlyMap<string, CodedCells>;
 }
 
 export interface ReadSeriesOptions extends ReadTableOptions, ReduceOptions {
@@ -58,7 +60,14 @@ export async function readSeriesTable(path: string, options: ReadSeriesOptions =
     inputRows += batch.length;
   }
   const rows = reducer.finish();
-  return { rows, inputRows, perInstance: rows.length < inputRows - reducer.blankKeyRows, columns: [...columns], blankKeyRows: reducer.blankKeyRows };
+  return {
+    rows,
+    inputRows,
+    perInstance: rows.length < inputRows - reducer.blankKeyRows,
+    columns: [...columns],
+    blankKeyRows: reducer.blankKeyRows,
+    coded: reducer.codedColumns(),
+  };
 }
 
 function sizeOf(path: string): number {
@@ -145,7 +154,14 @@ async function readDelimitedInParallel(path: string, separator: ',' | '\t', work
     }
     parts.push(reducer.finishWhere());
     const rows = mergeById(parts);
-    return { rows, inputRows, perInstance: rows.length < inputRows - blankKeyRows, columns: picked.map((index) => header[index]!), blankKeyRows };
+    return {
+      rows,
+      inputRows,
+      perInstance: rows.length < inputRows - blankKeyRows,
+      columns: picked.map((index) => header[index]!),
+      blankKeyRows,
+      coded: new Map(),
+    };
   } finally {
     await Promise.all(threads.map((thread) => thread.close()));
   }

@@ -4,7 +4,7 @@
  * Rows come in here (`add`, `addRows`); the byte scanner's cells come through cells.ts, and other
  * reducers' states (other threads) through state.ts; both use the accumulation steps below.
  */
-import { MISSING, normalizeForReduction, rowFactory, type Cell, type Row, type SeriesRow } from '@msc/core';
+import { MISSING, normalizeForReduction, rowFactory, type Cell, type CodedCells, type Row, type SeriesRow } from '@msc/core';
 import { batchRows } from '../../table/batch-rows.js';
 import { newRow, rowTemplate } from '../../table/row-template.js';
 import type { ColumnBatch } from '../../table/types.js';
@@ -156,6 +156,8 @@ export class SeriesReducer {
   private readonly stored: (ColumnBatch | undefined)[] = [];
   /** Whether some series had more than one row: later batches then come in as rows. */
   private multiRow = false;
+  /** See `codedColumns`. */
+  private coded: Map<string, CodedCells> | undefined;
 
   constructor(readonly options: ReduceOptions = {}) {
     this.keyColumns = options.level === 'study' ? ['study_uid'] : ['study_uid', 'series_uid'];
@@ -448,6 +450,15 @@ export class SeriesReducer {
     else addUnique(group.uniques, column, value);
   }
 
+  /**
+   * After `finish`: the columns of its rows that came from dictionary columns of a table
+   * (`ColumnBatch.dictionary`) as codes, row by row (those rows, that order), made from the
+   * dictionaries (a code per value), not the cells: a featurizer need not code them again.
+   */
+  codedColumns(): ReadonlyMap<string, CodedCells> {
+    return this.coded ?? new Map();
+  }
+
   /** The reduced rows, sorted by key; each has every column any input row had. */
   finish(): SeriesRow[] {
     return this.byId.size === 0 && this.lone.study.length > 0 ? this.finishLone() : this.finishWhere().rows;
@@ -536,7 +547,9 @@ export class SeriesReducer {
       run.keys.get('series_uid')!.push(series[i]!);
       if (withPatient) run.keys.get('patient_id')!.push(patient[i]!);
     }
-    for (const run of runs) if (run) this.passThroughColumns(run, result);
+    // One run covers every row in result order: its dictionary columns' codes are the rows'.
+    const whole = runs.filter((run) => run !== undefined).length === 1;
+    for (const run of runs) if (run) this.passThroughColumns(run, result, whole ? (this.coded = new Map()) : undefined);
     return result;
   }
 
@@ -567,7 +580,7 @@ export class SeriesReducer {
    * `passThrough` for rows of stored batches, a column at a time (one cell conversion for every
    * row), then each row built at once from the converted columns by `rowFactory` (no keyed store).
    */
-  private passThroughColumns(run: StoredRun, result: Row[]): void {
+  private passThroughColumns(run: StoredRun, result: Row[], coded?: Map<string, CodedCells>): void {
     const { shape } = run;
     const n = run.at.length;
     // Each row's batch (as an index into `batches`) and row in it.
@@ -585,18 +598,46 @@ export class SeriesReducer {
      * where it lacks it) through `convert`, in one pass; a text cell equal to the row before's
      * is not converted again (neighbouring series share many cells: 40 % of a 60K table's).
      */
-    const cellsOf = <T>(column: string, convert: (cell: Cell | undefined) => T): T[] => {
+    const cellsOf = <T extends Cell | undefined>(column: string, convert: (cell: Cell | undefined) => T, output = false): T[] => {
       const at = batches.map((batch) => batch.columns.indexOf(column));
-      // Dictionary columns: each value converted once (and null once), then placed by index.
+      // Dictionary columns: each value converted once (and null once), then placed by index; with
+      // `coded`, each converted value coded once too (codes in order of first row, as Map keys
+      // compare cells).
       const dictionary = batches.map((batch, b) => (at[b]! < 0 ? undefined : batch.dictionary?.[at[b]!]));
       if (dictionary.every((column) => column !== undefined)) {
         const converted = dictionary.map(({ values }) => values.map(convert));
         const convertedNull = convert(null);
         const cells = new Array<T>(n);
-        for (let i = 0; i < n; i++) {
-          const k = dictionary[batchOf[i]!]!.indexes[rowIn[i]!]!;
-          cells[i] = k < 0 ? convertedNull : converted[batchOf[i]!]![k]!;
+        if (!coded || !output) {
+          for (let i = 0; i < n; i++) {
+            const k = dictionary[batchOf[i]!]!.indexes[rowIn[i]!]!;
+            cells[i] = k < 0 ? convertedNull : converted[batchOf[i]!]![k]!;
+          }
+          return cells;
         }
+        // Per batch, dictionary index + 1 (0: null) → code, -1 until met.
+        const codeOf = dictionary.map(({ values }) => new Int32Array(values.length + 1).fill(-1));
+        const codes = new Int32Array(n);
+        const distinct: T[] = [];
+        const ids = new Map<T, number>();
+        for (let i = 0; i < n; i++) {
+          const b = batchOf[i]!;
+          const k = dictionary[b]!.indexes[rowIn[i]!]!;
+          const cell = k < 0 ? convertedNull : converted[b]![k]!;
+          let code = codeOf[b]![k + 1]!;
+          if (code < 0) {
+            code = ids.get(cell) ?? -1;
+            if (code < 0) {
+              code = distinct.length;
+              distinct.push(cell);
+              ids.set(cell, code);
+            }
+            codeOf[b]![k + 1] = code;
+          }
+          codes[i] = code;
+          cells[i] = cell;
+        }
+        coded.set(column, { codes, cells: distinct });
         return cells;
       }
       const data = batches.map((batch, b) => (at[b]! < 0 ? undefined : batch.data[at[b]!]!));
@@ -625,8 +666,8 @@ export class SeriesReducer {
         return cellsOf(column, asIs).map((cell, i) => passedImageCount(cell, frames[i]));
       }
       if (!shape.cells.includes(column)) return new Array<Cell>(n).fill(shape.template[column]!); // a trailing column
-      if (IMAGE_COLUMNS.has(column)) return cellsOf(column, passedImageCell);
-      return cellsOf(column, memoized(PER_FRAME_VALUES.has(column) ? passedPerFrameCell : normalizeForReduction));
+      if (IMAGE_COLUMNS.has(column)) return cellsOf(column, passedImageCell, true);
+      return cellsOf(column, memoized(PER_FRAME_VALUES.has(column) ? passedPerFrameCell : normalizeForReduction), true);
     });
     const build = shape.factory;
     for (let i = 0; i < n; i++) {
