@@ -146,4 +146,30 @@ describe('column-wise transform', () => {
     const part = merged.matrix(10, 20);
     expect(Buffer.from(part.data.buffer).equals(Buffer.from(distinct.data.buffer, 10 * whole.nCols * 4, 10 * whole.nCols * 4))).toBe(true);
   });
+
+  it('takes columns the caller coded as given, and codes one itself when the given codes do not fit the rows', () => {
+    const spec = specs[0]![1];
+    const code = (column: string) => {
+      const cells: (Cell | undefined)[] = [];
+      const ids = new Map<Cell | undefined, number>();
+      const codes = Int32Array.from(rows, (row) => {
+        if (!ids.has(row[column])) ids.set(row[column], cells.push(row[column]) - 1);
+        return ids.get(row[column])!;
+      });
+      return { codes, cells };
+    };
+    const own = featureRows(rows, spec, { merge: true });
+    const bits = (features: ReturnType<typeof featureRows>) => Buffer.from(features.matrix(0, features.distinct).data.buffer);
+    const given = featureRows(rows, spec, { merge: true, coded: new Map(['series_description', 'image_type', 'echo_time'].map((column) => [column, code(column)])) });
+    expect(bits(given).equals(bits(own))).toBe(true);
+    expect([...given.rowOf]).toEqual([...own.rowOf]);
+    // Codes of other rows (here: the last row's code names another description) are not used.
+    const wrong = code('series_description');
+    const last = wrong.codes[rows.length - 1]!;
+    const other = wrong.cells[(last + 1) % wrong.cells.length]!;
+    const misfit = { codes: wrong.codes, cells: wrong.cells.map((cell, k) => (k === last ? other : cell)) };
+    const asMisfit = rows.map((row) => (row.series_description === wrong.cells[last] ? { ...row, series_description: other } : row));
+    expect(bits(featureRows(asMisfit, spec, { merge: true })).equals(bits(own))).toBe(false); // what taking them would give
+    expect(bits(featureRows(rows, spec, { merge: true, coded: new Map([['series_description', misfit]]) })).equals(bits(own))).toBe(true);
+  });
 });

@@ -24,6 +24,40 @@ describe('readSeriesTable', () => {
     expect(again.rows).toEqual(reduced.rows);
   });
 
+  it('hands a parquet series table\'s dictionary columns out coded, as a featurizer codes its rows\' cells', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'msc-series-'));
+    const path = join(dir, 'series.parquet');
+    // Cells that normalize alike (' T2 tra', 'T2  tra', 'T2;tra' → 'T2 tra'; null, '' and '-' → '-') must share one code.
+    const descriptions = [' T2 tra', 'T2  tra', 'T2;tra', 'ADC', null, '', '-', 'DWI b800'];
+    const rows = Array.from({ length: 400 }, (_, i) => ({
+      study_uid: `1.${i % 7}`,
+      series_uid: `1.${i % 7}.${i}`,
+      series_description: descriptions[(i * 5) % descriptions.length]!,
+      echo_time: i % 3 === 0 ? null : String(80 + (i % 4)),
+    }));
+    await writeTable(path, ['study_uid', 'series_uid', 'series_description', 'echo_time'], rows);
+    const table = await readSeriesTable(path);
+    // The same rows as a CSV of the same cells gives (read without dictionaries).
+    const csv = join(dir, 'series.csv');
+    await writeTable(csv, ['study_uid', 'series_uid', 'series_description', 'echo_time'], rows);
+    expect(table.rows).toEqual((await readSeriesTable(csv)).rows);
+    expect([...table.coded.keys()].sort()).toEqual(['echo_time', 'series_description']);
+    for (const [column, { codes, cells }] of table.coded) {
+      // codes in order of first appearance, cells distinct: what coding the rows' cells gives
+      const expected: unknown[] = [];
+      const ids = new Map<unknown, number>();
+      const expectedCodes = table.rows.map((row) => {
+        const cell = row[column];
+        if (!ids.has(cell)) ids.set(cell, expected.push(cell) - 1);
+        return ids.get(cell)!;
+      });
+      expect([...codes]).toEqual(expectedCodes);
+      expect(cells).toEqual(expected);
+    }
+    expect(table.coded.get('series_description')!.cells).toEqual(expect.arrayContaining(['T2 tra', 'ADC', '-', 'DWI b800']));
+    expect(table.coded.get('series_description')!.cells).toHaveLength(4);
+  });
+
   it('names missing key columns', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'msc-series-'));
     const path = join(dir, 'bad.csv');

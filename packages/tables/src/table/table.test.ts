@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { reduceToSeries } from '../series/reduce/reducer.js';
 import { setCsvFormulaPolicy, type Row } from '@msc/core';
-import { createTableWriter, readRows, readTable, readTableAll, writeTable } from './index.js';
+import { createTableWriter, readRows, readTable, readTableAll, readTableColumns, writeTable } from './index.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -62,6 +62,34 @@ describe('round trips', () => {
     expect(encodings[0]).not.toContain('RLE_DICTIONARY');
     expect(encodings[1]).toContain('RLE_DICTIONARY');
     expect((await readTableAll(path)).rows).toEqual(rows);
+  });
+
+  it('parquet hands dictionary columns out as values and indexes when asked (dictionaryColumns), their cells made when read', async () => {
+    const path = join(dir, 'dictionary.parquet');
+    const rows: Row[] = Array.from({ length: 2000 }, (_, i) => ({
+      series_uid: `1.2.${i}`,
+      series_description: i % 9 === 0 ? null : ['T2 tra', 'ADC', 'Ünïcødé'][i % 3]!,
+      number_of_images: i % 5 === 0 ? null : [80, 90.5][i % 2]!,
+    }));
+    await writeTable(path, ['series_uid', 'series_description', 'number_of_images'], rows);
+    const batches = [];
+    for await (const batch of readTable(path, { dictionaryColumns: true })) batches.push(batch);
+    expect(batches).toHaveLength(1);
+    const [batch] = batches;
+    expect(batch!.dictionary?.[0]).toBeUndefined(); // unique UIDs: plain pages
+    const description = batch!.dictionary?.[1];
+    expect(description).toBeDefined();
+    expect([...description!.indexes].map((k) => (k < 0 ? null : description!.values[k]))).toEqual(rows.map((row) => row.series_description));
+    // The column's cells as every reader sees them, made from the dictionary when first read.
+    expect(batch!.data[1]).toEqual(rows.map((row) => row.series_description));
+    expect(batch!.data[2]).toEqual(rows.map((row) => row.number_of_images)); // a DOUBLE column's
+    expect((await readTableAll(path)).rows).toEqual(rows);
+  });
+
+  it.each(['parquet', 'csv', 'jsonl'])('readTableColumns names the columns of a %s table as its batches do', async (extension) => {
+    const path = join(dir, `columns.${extension}`);
+    await writeTable(path, COLUMNS, AWKWARD);
+    expect(await readTableColumns(path)).toEqual(COLUMNS);
   });
 
   it('creates missing output folders for every format', async () => {
