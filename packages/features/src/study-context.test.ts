@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MISSING, type Row } from '@msc/core';
-import { MAX_STUDY_SERIES, addStudyContext, secondsOfDay } from './study-context.js';
+import { MAX_STUDY_SERIES, addStudyContext, roundedNumberText, secondsOfDay } from './study-context.js';
 
 const AXIAL = '1 0 0 0 1 0';
 const SAGITTAL = '0 1 0 0 0 -1';
@@ -224,5 +224,21 @@ describe('study context', () => {
     expect(secondsOfDay('10:15:30')).toBe(10 * 3600 + 15 * 60 + 30);
     expect(secondsOfDay('1015')).toBe(10 * 3600 + 15 * 60);
     expect(secondsOfDay('not a time')).toBeNaN();
+  });
+});
+
+describe('roundedNumberText', () => {
+  it('is the text of toFixed parsed back (−0 as 0), halves and large numbers included', () => {
+    const viaToFixed = (value: number, decimals: number) => {
+      const r = Number(value.toFixed(decimals));
+      return String(r === 0 ? 0 : r);
+    };
+    // DICOM-like values, exact halves at each scale, values just beside them, and beyond the fast range.
+    const values = [0, -0, 0.5, 1.5, 2.5, 0.05, 0.15, 0.0005, 1.005, 1.0049999999999999, 2.675, 8.345, 123.4445, 999999999.5, 1e9, 1e21, 5e-324];
+    for (let i = 0; i < 20_000; i++) values.push(Math.sin(i) * 10 ** (i % 12), Math.round(Math.cos(i) * 1e6) / 2000, 0.99862953475457 - i * 1e-9);
+    const differing: string[] = [];
+    for (const value of values.flatMap((v) => [v, -v, v + Number.EPSILON, v - Number.EPSILON]))
+      for (const decimals of [0, 1, 2, 3]) if (roundedNumberText(value, decimals) !== viaToFixed(value, decimals)) differing.push(`${value}@${decimals}`);
+    expect(differing).toEqual([]);
   });
 });

@@ -315,28 +315,49 @@ function factsOf(row: Row, index: number): SeriesFacts {
   };
 }
 
-/** Cells a memo of `byTextCell` holds at most: unique-per-series cells must not grow it without end. */
+/** Cells a memo of `memoized` holds at most: unique-per-series cells must not grow it without end. */
 const MEMO_CELLS = 65_536;
+/** Lookups over which a memo counts the cells it knew (see `memoized`). */
+const MEMO_WINDOW = 4096;
+/** Windows a memo that knew few cells stays off before it looks again. */
+const MEMO_REST_WINDOWS = 15;
 
 /**
- * `compute` remembered per text cell (bounded), for the per-series facts: an archive's series
- * repeat their cells (and a cell read from a table is often one string object, whose hash V8
- * keeps), and working a fact out of a cell's text made a few strings and arrays each time (most
- * of study context's time and allocation on 60K series). Numbers are computed each time (a Map
- * would take −0 for 0).
+ * `compute` remembered per cell (bounded), for the per-series facts: an archive's series repeat
+ * their cells (and a cell read from a table is often one string object, whose hash V8 keeps), and
+ * working a fact out of a cell's text made a few strings and arrays each time (most of study
+ * context's time and allocation on 60K series). A window of lookups that knew under an eighth of
+ * its cells (a column of distinct values: times to the microsecond, jittered TE) turns the memo
+ * off for the next windows: hashing and storing each new cell cost as much as the fact on a table
+ * of all-distinct series. Without `numbers`, number cells are computed each time (a Map takes −0
+ * for 0).
  */
-function byTextCell<T>(compute: (cell: Cell | undefined) => T): (cell: Cell | undefined) => T {
-  const known = new Map<string, T>();
+function memoized<T>(compute: (cell: Cell | undefined) => T, numbers = false): (cell: Cell | undefined) => T {
+  const known = new Map<Cell | undefined, T>();
+  let lookups = 0;
+  let found = 0;
+  let rest = 0;
   return (cell) => {
-    if (typeof cell !== 'string') return compute(cell);
+    if (rest > 0) {
+      rest -= 1;
+      return compute(cell);
+    }
+    if (!numbers && typeof cell !== 'string') return compute(cell);
     let value = known.get(cell);
     if (value === undefined) {
       value = compute(cell);
       if (known.size < MEMO_CELLS) known.set(cell, value);
+    } else found += 1;
+    if (++lookups === MEMO_WINDOW) {
+      if (found * 8 < lookups) rest = MEMO_REST_WINDOWS * MEMO_WINDOW;
+      lookups = 0;
+      found = 0;
     }
     return value;
   };
 }
+
+const byTextCell = <T>(compute: (cell: Cell | undefined) => T) => memoized(compute);
 
 /** ImageType's first value (lower case, '' when none) and whether a value names a diffusion image. */
 const imageTypeFacts = byTextCell((cell): { first: string; diffusion: boolean } => {
@@ -360,19 +381,16 @@ function seriesTime(row: Row): number {
   return triggers.length > 0 ? Math.min(...triggers) / 1000 : Number.NaN;
 }
 
-/** `earliestTime` by cell (bounded, like `roundedMemo`): a dynamic scan's phases repeat their times' cells. */
-const earliestMemo = new Map<Cell, number>();
-
-/** The earliest of a cell's times (seconds of the day), NaN when it has none. */
+/** The earliest of a cell's times (seconds of the day), NaN when it has none; by cell (a dynamic scan's phases repeat their times' cells). */
 function earliestTime(cell: Cell | undefined): number {
   if (cell === undefined || isMissing(cell)) return Number.NaN;
-  const known = earliestMemo.get(cell);
-  if (known !== undefined) return known;
-  const times = String(cell).split(/\s+/).map(secondsOfDay).filter(Number.isFinite);
-  const earliest = times.length > 0 ? Math.min(...times) : Number.NaN;
-  if (earliestMemo.size < 65_536) earliestMemo.set(cell, earliest);
-  return earliest;
+  return earliestByCell(cell);
 }
+
+const earliestByCell = memoized((cell) => {
+  const times = String(cell).split(/\s+/).map(secondsOfDay).filter(Number.isFinite);
+  return times.length > 0 ? Math.min(...times) : Number.NaN;
+}, true);
 
 /** A DICOM TM (`HHMMSS.FFFFFF`, `HHMM`, or the old `HH:MM:SS.frac`) as seconds of the day; NaN when not one. */
 export function secondsOfDay(tm: string): number {
@@ -394,25 +412,36 @@ const text = byTextCell((cell): string => (cell === undefined || isMissing(cell)
  * cell read from a table is often one string object, whose hash V8 keeps; a key joining decimals
  * and cell was a new string to hash every call).
  */
-const roundedMemo = [0, 1, 2, 3].map(() => new Map<Cell, string>());
+const roundedByCell = [0, 1, 2, 3].map((decimals) => memoized((cell) => roundNumbers(cell!, decimals), true));
 
 /** The cell's numbers rounded to `decimals` (−0 as 0), space-joined: a key that ignores float noise. */
 function rounded(cell: Cell | undefined, decimals: 0 | 1 | 2 | 3): string {
   if (cell === undefined || isMissing(cell)) return '';
-  const memo = roundedMemo[decimals]!;
-  const known = memo.get(cell);
-  if (known !== undefined) return known;
-  const key = roundNumbers(cell, decimals);
-  // Bounded: unique-per-series cells must not grow it without end.
-  if (memo.size < 65_536) memo.set(cell, key);
-  return key;
+  return roundedByCell[decimals]!(cell);
 }
 
 function roundNumbers(cell: Cell, decimals: number): string {
-  return cellNumbers(cell)
-    .map((value) => {
-      const r = Number(value.toFixed(decimals));
-      return String(r === 0 ? 0 : r);
-    })
-    .join(' ');
+  const values = cellNumbers(cell);
+  // One number (most cells) needs no array of texts and join.
+  if (values.length === 1) return roundedNumberText(values[0]!, decimals);
+  return values.map((value) => roundedNumberText(value, decimals)).join(' ');
+}
+
+const POWERS_OF_TEN = [1, 10, 100, 1000];
+
+/**
+ * `String(Number(value.toFixed(decimals)))`, −0 as 0, for 0–3 decimals, without two number texts
+ * made and one parsed (most of study context on a table of distinct cells). toFixed rounds the
+ * exact value to the nearest multiple n/10^decimals; below 1e9, value × 10^decimals is within
+ * 1.2e-7 of exact, so away from a half its nearest integer is n, and n / 10^decimals (two exact
+ * numbers, a correctly rounded division) is the number parsing toFixed's text gives. Near a half,
+ * toFixed decides.
+ */
+export function roundedNumberText(value: number, decimals: number): string {
+  const scale = POWERS_OF_TEN[decimals]!;
+  const scaled = value * scale;
+  let r: number;
+  if (Math.abs(scaled) < 1e9 && Math.abs(scaled - Math.floor(scaled) - 0.5) > 1e-6) r = Math.round(scaled) / scale;
+  else r = Number(value.toFixed(decimals));
+  return String(r === 0 ? 0 : r);
 }
