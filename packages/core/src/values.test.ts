@@ -43,6 +43,18 @@ describe('parseNumber', () => {
     expect(parseNumber('abc')).toBeNaN();
     expect(parseNumber('')).toBeNaN();
   });
+
+  it('takes exactly the texts of the decimal number pattern (every text of up to 5 characters from digits, signs, points, exponents and others)', () => {
+    const pattern = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+    const alphabet = ['0', '7', '.', '+', '-', 'e', 'E', ' ', 'x', '\n', '٣'];
+    const differing: string[] = [];
+    const visit = (text: string) => {
+      if (!Object.is(parseNumber(text), pattern.test(text) ? Number(text) : Number.NaN)) differing.push(JSON.stringify(text));
+      if (text.length < 5) for (const character of alphabet) visit(text + character);
+    };
+    visit('');
+    expect(differing).toEqual([]);
+  });
 });
 
 describe('cleanValue', () => {

@@ -60,11 +60,42 @@ function isNormalText(text: string): boolean {
   return !previousSpace;
 }
 
-const NUMBER_PATTERN = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-
 /** Parses a whole cell as one decimal number (DS/IS/FD text), else NaN. */
 export function parseNumber(text: string): number {
-  return NUMBER_PATTERN.test(text) ? Number(text) : Number.NaN;
+  return isDecimalNumber(text) ? Number(text) : Number.NaN;
+}
+
+const isDigit = (code: number) => code >= 0x30 && code <= 0x39;
+
+/**
+ * Whether the text is one decimal number, `^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$`, checked
+ * character by character: a regular expression test per number was a fifth of featurizing a
+ * table of distinct cells.
+ */
+function isDecimalNumber(text: string): boolean {
+  const n = text.length;
+  let i = 0;
+  let code = text.charCodeAt(0);
+  if (code === 0x2b || code === 0x2d) i += 1;
+  const start = i;
+  while (i < n && isDigit(text.charCodeAt(i))) i += 1;
+  let digits = i - start;
+  if (i < n && text.charCodeAt(i) === 0x2e) {
+    i += 1;
+    const fraction = i;
+    while (i < n && isDigit(text.charCodeAt(i))) i += 1;
+    digits += i - fraction;
+  }
+  if (digits === 0) return false;
+  if (i === n) return true;
+  code = text.charCodeAt(i);
+  if (code !== 0x65 && code !== 0x45) return false;
+  i += 1;
+  code = text.charCodeAt(i);
+  if (code === 0x2b || code === 0x2d) i += 1;
+  const exponent = i;
+  while (i < n && isDigit(text.charCodeAt(i))) i += 1;
+  return i > exponent && i === n;
 }
 
 /**
