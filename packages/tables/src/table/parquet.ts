@@ -141,17 +141,9 @@ export async function* readParquet(path: string, options: ReadTableOptions = {})
           const c = indexOf.get(columnName);
           if (c === undefined) return;
           const columnData: ArrayLike<unknown> | DictionaryIndexes = chunk;
-          if (isDictionaryIndexes(columnData)) {
-            if (data[c] === undefined && dictionary[c] === undefined && chunkStart === rowStart && columnData.length === length) {
-              dictionary[c] = { values: Array.from(columnData.dictionary, toCell), indexes: columnData.indexes };
-              return;
-            }
-            // Kept as cells when the column came in several chunks (a dictionary overflowing into plain pages).
-            const held = dictionary[c];
-            if (held) {
-              data[c] = dictionaryCells(held);
-              dictionary[c] = undefined;
-            }
+          if (isDictionaryIndexes(columnData) && data[c] === undefined && dictionary[c] === undefined && chunkStart === rowStart && columnData.length === length) {
+            dictionary[c] = { values: Array.from(columnData.dictionary, toCell), indexes: columnData.indexes };
+            return;
           }
           if (data[c] === undefined && chunkStart === rowStart && columnData.length === length && Array.isArray(columnData)) {
             const cells = columnData as unknown[];
@@ -162,6 +154,7 @@ export async function* readParquet(path: string, options: ReadTableOptions = {})
             data[c] = cells as Cell[];
             return;
           }
+          // A column in several chunks (a dictionary overflowing into plain pages) is kept as cells.
           const held = dictionary[c];
           if (held) {
             data[c] = dictionaryCells(held);

@@ -86,6 +86,34 @@ describe('round trips', () => {
     expect((await readTableAll(path)).rows).toEqual(rows);
   });
 
+  it('parquet dictionary columns of several pages are one dictionary column, read as the plain reader reads them', async () => {
+    const { parquetWriteFile } = await import('hyparquet-writer');
+    const path = join(dir, 'pages.parquet');
+    const n = 3000;
+    const repeated = Array.from({ length: n }, (_, i) => (i % 17 === 0 ? null : `description ${i % 40} ${'x'.repeat(i % 7)}`));
+    const distinct = Array.from({ length: n }, (_, i) => (i % 5 === 0 ? null : `1.2.840.${i}`));
+    await parquetWriteFile({
+      filename: path,
+      columnData: [
+        { name: 'series_description', data: repeated, type: 'STRING', nullable: true },
+        { name: 'series_uid', data: distinct, type: 'STRING', nullable: true },
+      ],
+      pageSize: 2000,
+    });
+    const { asyncBufferFromFile, parquetMetadataAsync } = await import('hyparquet');
+    const metadata = await parquetMetadataAsync(await asyncBufferFromFile(path));
+    const [stats] = metadata.row_groups[0]!.columns.map((column) => column.meta_data!.encoding_stats ?? []);
+    expect(stats!.find((stat) => stat.page_type === 'DATA_PAGE_V2')!.count).toBeGreaterThan(1);
+    const batches = [];
+    for await (const batch of readTable(path, { dictionaryColumns: true })) batches.push(batch);
+    // A batch per row group, each one dictionary column of its rows' indexes.
+    for (const batch of batches) {
+      expect(batch.dictionary?.[0]?.indexes).toHaveLength(batch.length);
+      expect(batch.dictionary?.[1]).toBeUndefined();
+    }
+    expect([0, 1].map((c) => batches.flatMap((batch) => batch.data[c]!))).toEqual([repeated, distinct]);
+  });
+
   it.each(['parquet', 'csv', 'jsonl'])('readTableColumns names the columns of a %s table as its batches do', async (extension) => {
     const path = join(dir, `columns.${extension}`);
     await writeTable(path, COLUMNS, AWKWARD);
