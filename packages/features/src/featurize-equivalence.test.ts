@@ -160,7 +160,10 @@ describe('column-wise transform', () => {
     };
     const own = featureRows(rows, spec, { merge: true });
     const bits = (features: ReturnType<typeof featureRows>) => Buffer.from(features.matrix(0, features.distinct).data.buffer);
-    const given = featureRows(rows, spec, { merge: true, coded: new Map(['series_description', 'image_type', 'echo_time'].map((column) => [column, code(column)])) });
+    const given = featureRows(rows, spec, {
+      merge: true,
+      coded: new Map(['series_description', 'image_type', 'echo_time'].map((column) => [column, code(column)])),
+    });
     expect(bits(given).equals(bits(own))).toBe(true);
     expect([...given.rowOf]).toEqual([...own.rowOf]);
     // Codes of other rows (here: the last row's code names another description) are not used.

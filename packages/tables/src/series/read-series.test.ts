@@ -24,7 +24,7 @@ describe('readSeriesTable', () => {
     expect(again.rows).toEqual(reduced.rows);
   });
 
-  it('hands a parquet series table\'s dictionary columns out coded, as a featurizer codes its rows\' cells', async () => {
+  it("hands a parquet series table's dictionary columns out coded, as a featurizer codes its rows' cells", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'msc-series-'));
     const path = join(dir, 'series.parquet');
     // Cells that normalize alike (' T2 tra', 'T2  tra', 'T2;tra' → 'T2 tra'; null, '' and '-' → '-') must share one code.

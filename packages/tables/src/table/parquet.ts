@@ -141,7 +141,13 @@ export async function* readParquet(path: string, options: ReadTableOptions = {})
           const c = indexOf.get(columnName);
           if (c === undefined) return;
           const columnData: ArrayLike<unknown> | DictionaryIndexes = chunk;
-          if (isDictionaryIndexes(columnData) && data[c] === undefined && dictionary[c] === undefined && chunkStart === rowStart && columnData.length === length) {
+          if (
+            isDictionaryIndexes(columnData) &&
+            data[c] === undefined &&
+            dictionary[c] === undefined &&
+            chunkStart === rowStart &&
+            columnData.length === length
+          ) {
             dictionary[c] = { values: Array.from(columnData.dictionary, toCell), indexes: columnData.indexes };
             return;
           }

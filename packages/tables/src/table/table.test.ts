@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { reduceToSeries } from '../series/reduce/reducer.js';
 import { setCsvFormulaPolicy, type Row } from '@msc/core';
 import { createTableWriter, readRows, readTable, readTableAll, readTableColumns, writeTable } from './index.js';
+import type { ColumnBatch } from './types.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -72,7 +73,7 @@ describe('round trips', () => {
       number_of_images: i % 5 === 0 ? null : [80, 90.5][i % 2]!,
     }));
     await writeTable(path, ['series_uid', 'series_description', 'number_of_images'], rows);
-    const batches = [];
+    const batches: ColumnBatch[] = [];
     for await (const batch of readTable(path, { dictionaryColumns: true })) batches.push(batch);
     expect(batches).toHaveLength(1);
     const [batch] = batches;
@@ -104,7 +105,7 @@ describe('round trips', () => {
     const metadata = await parquetMetadataAsync(await asyncBufferFromFile(path));
     const [stats] = metadata.row_groups[0]!.columns.map((column) => column.meta_data!.encoding_stats ?? []);
     expect(stats!.find((stat) => stat.page_type === 'DATA_PAGE_V2')!.count).toBeGreaterThan(1);
-    const batches = [];
+    const batches: ColumnBatch[] = [];
     for await (const batch of readTable(path, { dictionaryColumns: true })) batches.push(batch);
     // A batch per row group, each one dictionary column of its rows' indexes.
     for (const batch of batches) {
