@@ -293,7 +293,8 @@ async function extractLocked(
           },
         }
       : {}),
-    skipPath: (path: string) => donePaths.has(path),
+    // Looked up per file only when an earlier run left files.
+    ...(donePaths.size > 0 ? { skipPath: (path: string) => donePaths.has(path) } : {}),
     onOtherShardFiles: (count: number) => {
       files += count;
     },

@@ -12,10 +12,10 @@ import type { SkippedFile } from './checkpoint.js';
 import { lineOf, type ExtractEvent, type LineBatch, type LineFormat } from './events.js';
 import { extractFileSync } from './extract-file.js';
 import { LineBatchBuilder } from './line-batch.js';
-import { decodeEvents, decodeLineBatch, type RequestOptions, type WorkerReply } from './parallel/protocol.js';
+import { decodeEvents, decodeLineBatch, packFiles, type PackedFiles, type RequestOptions, type WorkerReply } from './parallel/protocol.js';
 import { WorkerPool } from './parallel/worker-pool.js';
 import { createReadBuffer } from './reader/read-file.js';
-import { walkFileBatches, type WalkOptions } from './walk.js';
+import { walkFileBatches, walkFolders, type WalkOptions } from './walk.js';
 
 export interface ExtractOptions extends WalkOptions {
   /** Worker threads reading headers; 0 reads on the calling thread. Default: available cores. */
@@ -76,7 +76,7 @@ export async function* extractBatches(inputs: readonly string[], options: Extrac
           inputs,
           workers,
           options,
-          (pool, paths) => pool.run(paths, requestOptions(options)),
+          (pool, files) => pool.run(files, requestOptions(options)),
           decodeEvents,
           (skipped): ExtractEvent[] => skipped,
         )
@@ -114,7 +114,7 @@ async function* lineBatches(inputs: readonly string[], format: LineFormat, optio
       inputs,
       workers,
       options,
-      (pool, paths) => pool.run(paths, { ...requestOptions(options), lines: format, csvFormulas: csvFormulaPolicy() }),
+      (pool, files) => pool.run(files, { ...requestOptions(options), lines: format, csvFormulas: csvFormulaPolicy() }),
       decodeLineBatch,
       (skipped) => {
         const batch = new LineBatchBuilder();
@@ -259,17 +259,19 @@ async function* extractInWorkers<B>(
   inputs: readonly string[],
   workers: number,
   options: ExtractOptions,
-  request: (pool: WorkerPool, paths: string[]) => Promise<WorkerReply>,
+  request: (pool: WorkerPool, files: PackedFiles) => Promise<WorkerReply>,
   decode: (reply: WorkerReply) => B,
   walkSkips: (skipped: WalkSkips) => B,
 ): AsyncGenerator<B> {
   const pool = new WorkerPool(workers);
   const { walkOptions, take } = collectingWalkSkips(options);
+  const skipPath = options.skipPath;
   try {
     // Batches go out as the walk finds files; results come back in walk order, at most
     // `2 × workers` batches ahead, so memory stays flat however large the archive.
     const inFlight: Promise<B>[] = [];
-    let batch: string[] = [];
+    let batch: PackedFiles = [];
+    let batchFiles = 0;
     const send = () => {
       inFlight.push(
         request(pool, batch).then((reply) => {
@@ -278,21 +280,26 @@ async function* extractInWorkers<B>(
         }),
       );
       batch = [];
+      batchFiles = 0;
     };
-    for await (const folder of walkFileBatches(inputs, walkOptions)) {
+    for await (const folder of walkFolders(inputs, walkOptions)) {
       const skipped = take();
       if (skipped.length > 0) {
-        if (batch.length > 0) send();
+        if (batchFiles > 0) send();
         inFlight.push(Promise.resolve(walkSkips(skipped)));
       }
-      for (const path of folder) {
-        if (options.skipPath?.(path)) continue;
-        batch.push(path);
-        if (batch.length >= BATCH_FILES) send();
+      const prefix = folder.prefix;
+      const names = skipPath ? folder.names.filter((name) => !skipPath(prefix + name)) : folder.names;
+      for (let from = 0; from < names.length; ) {
+        const to = Math.min(names.length, from + BATCH_FILES - batchFiles);
+        batch.push(packFiles(prefix, from === 0 && to === names.length ? names : names.slice(from, to)));
+        batchFiles += to - from;
+        from = to;
+        if (batchFiles >= BATCH_FILES) send();
       }
       while (inFlight.length > workers * 2) yield await inFlight.shift()!;
     }
-    if (batch.length > 0) send();
+    if (batchFiles > 0) send();
     const skipped = take();
     if (skipped.length > 0) inFlight.push(Promise.resolve(walkSkips(skipped)));
     while (inFlight.length > 0) yield await inFlight.shift()!;

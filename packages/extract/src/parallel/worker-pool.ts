@@ -5,7 +5,7 @@
  * per isolate, then its JIT warm-up), which a shard with nothing (or one batch) to read need not pay.
  */
 import { ThreadClient, workerScriptUrl } from '@msc/core';
-import type { RequestOptions, WorkerReply, WorkerRequest } from './protocol.js';
+import type { PackedFiles, RequestOptions, WorkerReply, WorkerRequest } from './protocol.js';
 
 export class WorkerPool {
   private readonly threads: ThreadClient<WorkerRequest, WorkerReply>[] = [];
@@ -13,15 +13,15 @@ export class WorkerPool {
 
   constructor(private readonly size: number) {}
 
-  /** The threads' answer for `paths` (rows as values, or as formatted lines with `lines`). */
-  run(paths: string[], options: RequestOptions): Promise<WorkerReply> {
+  /** The threads' answer for `files` (rows as values, or as formatted lines with `lines`). */
+  run(files: PackedFiles, options: RequestOptions): Promise<WorkerReply> {
     let thread = this.threads[0];
     for (const candidate of this.threads) if (candidate.load < thread!.load) thread = candidate;
     if (!thread || (thread.load > 0 && this.threads.length < this.size)) {
       thread = new ThreadClient<WorkerRequest, WorkerReply>(this.script, { name: `extract thread ${this.threads.length + 1}` });
       this.threads.push(thread);
     }
-    return thread.request({ paths, ...options });
+    return thread.request({ files, ...options });
   }
 
   /** Threads started so far (≤ size). */
