@@ -157,7 +157,7 @@ export class Checkpoint {
     let skippedText = formatDelimitedLine(['path', 'reason'], '\t');
     for (const file of skipped) skippedText += formatDelimitedLine([file.path, file.reason], '\t');
     await atomicWriteFile(this.skippedPathOf(part), skippedText);
-    await atomicWriteFile(part, Buffer.concat([Buffer.from(this.headerLine()), ...lines]));
+    await atomicWriteFile(part, [Buffer.from(this.headerLine()), ...lines]);
     this.parts.push(part);
     this.nextPart += 1;
   }
