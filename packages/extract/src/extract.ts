@@ -251,6 +251,14 @@ async function* extractOnThisThread(inputs: readonly string[], options: ExtractO
 
 /** Paths per message: large enough to amortise messaging, small enough to balance two threads. */
 const BATCH_FILES = 256;
+/**
+ * Batches sent ahead per thread (≈ 0.1 s of reading): results are taken in walk order, so a thread
+ * the system leaves waiting holds up the rest; with 2 a thread, the other ran dry under load
+ * (112,289 files, load ~8: 0.85x the wall time with 8; replies of 16 batches are ~3 MB).
+ */
+const BATCHES_AHEAD = 8;
+/** Batches in flight, whatever the threads: held replies stay under ~10 MB (many threads have work each at 2 a thread). */
+const aheadOf = (workers: number) => Math.max(2 * workers, Math.min(BATCHES_AHEAD * workers, 64));
 
 /** Files the walk skipped (unreadable folders, broken links), as events. */
 type WalkSkips = { kind: 'skipped'; path: string; reason: string }[];
@@ -266,9 +274,10 @@ async function* extractInWorkers<B>(
   const pool = new WorkerPool(workers);
   const { walkOptions, take } = collectingWalkSkips(options);
   const skipPath = options.skipPath;
+  const ahead = aheadOf(workers);
   try {
     // Batches go out as the walk finds files; results come back in walk order, at most
-    // `2 × workers` batches ahead, so memory stays flat however large the archive.
+    // `aheadOf(workers)` batches ahead, so memory stays flat however large the archive.
     const inFlight: Promise<B>[] = [];
     let batch: PackedFiles = [];
     let batchFiles = 0;
@@ -297,7 +306,7 @@ async function* extractInWorkers<B>(
         from = to;
         if (batchFiles >= BATCH_FILES) send();
       }
-      while (inFlight.length > workers * 2) yield await inFlight.shift()!;
+      while (inFlight.length > ahead) yield await inFlight.shift()!;
     }
     if (batchFiles > 0) send();
     const skipped = take();
