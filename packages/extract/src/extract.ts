@@ -252,13 +252,13 @@ async function* extractOnThisThread(inputs: readonly string[], options: ExtractO
 /** Paths per message: large enough to amortise messaging, small enough to balance two threads. */
 const BATCH_FILES = 256;
 /**
- * Batches sent ahead per thread (≈ 0.1 s of reading): results are taken in walk order, so a thread
- * the system leaves waiting holds up the rest; with 2 a thread, the other ran dry under load
- * (112,289 files, load ~8: 0.85x the wall time with 8; replies of 16 batches are ~3 MB).
+ * Batches each thread is kept supplied with (one read, the rest queued), and the most sent ahead of
+ * the result the table waits for (the replies held stay under ~10 MB). Results are taken in walk
+ * order, so waiting for the oldest alone lets a thread run dry while the system leaves another
+ * waiting (under load); batches are sent whenever a thread is short of work instead.
  */
-const BATCHES_AHEAD = 8;
-/** Batches in flight, whatever the threads: held replies stay under ~10 MB (many threads have work each at 2 a thread). */
-const aheadOf = (workers: number) => Math.max(2 * workers, Math.min(BATCHES_AHEAD * workers, 64));
+const BATCHES_QUEUED = 3;
+const maxInFlight = (workers: number) => Math.max(64, 2 * workers);
 
 /** Files the walk skipped (unreadable folders, broken links), as events. */
 type WalkSkips = { kind: 'skipped'; path: string; reason: string }[];
@@ -274,15 +274,23 @@ async function* extractInWorkers<B>(
   const pool = new WorkerPool(workers);
   const { walkOptions, take } = collectingWalkSkips(options);
   const skipPath = options.skipPath;
-  const ahead = aheadOf(workers);
+  const most = maxInFlight(workers);
   try {
-    // Batches go out as the walk finds files; results come back in walk order, at most
-    // `aheadOf(workers)` batches ahead, so memory stays flat however large the archive.
-    const inFlight: Promise<B>[] = [];
+    // Batches go out as the walk finds files while a thread is short of work; results come back
+    // in walk order, at most `most` batches ahead, so memory stays flat however large the archive.
+    const inFlight: { done: boolean; result: Promise<B> }[] = [];
+    const track = (result: Promise<B>) => {
+      const entry = { done: false, result };
+      const settle = () => {
+        entry.done = true;
+      };
+      result.then(settle, settle);
+      inFlight.push(entry);
+    };
     let batch: PackedFiles = [];
     let batchFiles = 0;
     const send = () => {
-      inFlight.push(
+      track(
         request(pool, batch).then((reply) => {
           if (reply.otherShard > 0) options.onOtherShardFiles?.(reply.otherShard);
           return decode(reply);
@@ -295,7 +303,7 @@ async function* extractInWorkers<B>(
       const skipped = take();
       if (skipped.length > 0) {
         if (batchFiles > 0) send();
-        inFlight.push(Promise.resolve(walkSkips(skipped)));
+        track(Promise.resolve(walkSkips(skipped)));
       }
       const prefix = folder.prefix;
       const names = skipPath ? folder.names.filter((name) => !skipPath(prefix + name)) : folder.names;
@@ -306,12 +314,16 @@ async function* extractInWorkers<B>(
         from = to;
         if (batchFiles >= BATCH_FILES) send();
       }
-      while (inFlight.length > ahead) yield await inFlight.shift()!;
+      // Hand on finished results; walk on once a thread is short of work (and the bound allows).
+      while (inFlight.length > 0 && (inFlight[0]!.done || inFlight.length >= most || !pool.shortOfWork(BATCHES_QUEUED))) {
+        if (inFlight[0]!.done) yield await inFlight.shift()!.result;
+        else await Promise.race([inFlight[0]!.result, pool.nextReply()]);
+      }
     }
     if (batchFiles > 0) send();
     const skipped = take();
-    if (skipped.length > 0) inFlight.push(Promise.resolve(walkSkips(skipped)));
-    while (inFlight.length > 0) yield await inFlight.shift()!;
+    if (skipped.length > 0) track(Promise.resolve(walkSkips(skipped)));
+    while (inFlight.length > 0) yield await inFlight.shift()!.result;
   } finally {
     await pool.close();
   }

@@ -21,8 +21,27 @@ export class WorkerPool {
       thread = new ThreadClient<WorkerRequest, WorkerReply>(this.script, { name: `extract thread ${this.threads.length + 1}` });
       this.threads.push(thread);
     }
-    return thread.request({ files, ...options });
+    const reply = thread.request({ files, ...options });
+    reply.then(this.replied, this.replied);
+    return reply;
   }
+
+  /** Whether a batch sent now would not wait behind `queued` others: a thread has fewer, or one could still start. */
+  shortOfWork(queued: number): boolean {
+    return this.threads.length < this.size || this.threads.some((thread) => thread.load < queued);
+  }
+
+  /** Settles at the next reply of any thread (its load then dropped). */
+  nextReply(): Promise<void> {
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private waiting: (() => void)[] = [];
+  private readonly replied = () => {
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const resolve of waiting) resolve();
+  };
 
   /** Threads started so far (≤ size). */
   get started(): number {
