@@ -307,7 +307,7 @@ async function* extractInWorkers<B>(
       }
       const prefix = folder.prefix;
       const names = skipPath ? folder.names.filter((name) => !skipPath(prefix + name)) : folder.names;
-      for (let from = 0; from < names.length; ) {
+      for (let from = 0; from < names.length;) {
         const to = Math.min(names.length, from + BATCH_FILES - batchFiles);
         batch.push(packFiles(prefix, from === 0 && to === names.length ? names : names.slice(from, to)));
         batchFiles += to - from;

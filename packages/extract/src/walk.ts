@@ -189,7 +189,8 @@ export async function* walkFolders(inputs: readonly string[], options: WalkOptio
       for (const entry of raw) {
         const name = nameText(entry.name);
         if (name === undefined) {
-          if ((ownFiles ??= ownFolder(key))) skip(prefix + entry.name.toString('utf8'), 'file name is not valid UTF-8 (cannot be opened by name here; rename it)');
+          if ((ownFiles ??= ownFolder(key)))
+            skip(prefix + entry.name.toString('utf8'), 'file name is not valid UTF-8 (cannot be opened by name here; rename it)');
         } else entries.push(Object.assign(entry, { name }) as unknown as Dirent);
       }
     }
@@ -211,7 +212,8 @@ export async function* walkFolders(inputs: readonly string[], options: WalkOptio
           isDirectory = target.isDirectory();
           isFile = target.isFile();
         } catch (error) {
-          if ((ownFiles ??= ownFolder(key))) skip(prefix + name, errorCode(error) === 'ELOOP' ? 'symbolic link loop' : `broken symbolic link (${errorCode(error)})`);
+          if ((ownFiles ??= ownFolder(key)))
+            skip(prefix + name, errorCode(error) === 'ELOOP' ? 'symbolic link loop' : `broken symbolic link (${errorCode(error)})`);
           continue;
         }
       }

@@ -43,4 +43,17 @@ describe('WorkerPool', () => {
     expect(replies).toHaveLength(3);
     await pool.close();
   });
+
+  it('is short of work while a thread could start or holds fewer batches than asked, and says when a reply frees one', async () => {
+    const pool = new WorkerPool(1);
+    expect(pool.shortOfWork(1)).toBe(true);
+    const batches = [0, 1, 2].map((i) => pool.run([packFiles('', [files[i]!])], { image: false }));
+    expect(pool.started).toBe(1);
+    expect(pool.shortOfWork(3)).toBe(false);
+    expect(pool.shortOfWork(4)).toBe(true);
+    await pool.nextReply();
+    expect(pool.shortOfWork(3)).toBe(true);
+    await Promise.all(batches);
+    await pool.close();
+  });
 });
