@@ -160,7 +160,8 @@ export async function* walkFolders(inputs: readonly string[], options: WalkOptio
   async function* walk(dir: string, prefix: string, depth: number, key: string): AsyncGenerator<FolderFiles> {
     let entries: Dirent[];
     try {
-      const info = await stat(dir, { bigint: true });
+      // Blocking: a folder's stat is short, and its promise cost more than the call (112K files: 0.975x CPU, same wall).
+      const info = statSync(dir, { bigint: true });
       const identity = `${info.dev}:${info.ino}`;
       if (walked.has(identity)) {
         skip(dir, 'folder already walked (a symbolic link to it, or an input inside another)');
