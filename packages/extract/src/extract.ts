@@ -314,6 +314,8 @@ async function* extractInWorkers<B>(
         from = to;
         if (batchFiles >= BATCH_FILES) send();
       }
+      // Until every thread has started, each folder's files go at once: a thread takes ~0.1 s to start.
+      if (batchFiles > 0 && pool.started < workers) send();
       // Hand on finished results; walk on once a thread is short of work (and the bound allows).
       while (inFlight.length > 0 && (inFlight[0]!.done || inFlight.length >= most || !pool.shortOfWork(BATCHES_QUEUED))) {
         if (inFlight[0]!.done) yield await inFlight.shift()!.result;
