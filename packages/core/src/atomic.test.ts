@@ -15,6 +15,19 @@ describe('atomic outputs', () => {
     expect(await readdir(join(dir, 'nested'))).toEqual(['out.txt']);
   });
 
+  it('writes chunks of bytes one after another, in order', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'msc-atomic-'));
+    const target = join(dir, 'parts.tsv');
+    const big = Buffer.alloc(200_000, 'b');
+    await atomicWriteFile(target, [Buffer.from('a\n'), big, new Uint8Array(0), Buffer.from('c\n')]);
+    expect(await readFile(target)).toEqual(Buffer.concat([Buffer.from('a\n'), big, Buffer.from('c\n')]));
+    expect(await readdir(dir)).toEqual(['parts.tsv']);
+    // More chunks than one system call takes (IOV_MAX, 1024 on Linux).
+    const lines = Array.from({ length: 3000 }, (_, i) => Buffer.from(`${i}\n`));
+    await atomicWriteFile(target, lines);
+    expect(await readFile(target)).toEqual(Buffer.concat(lines));
+  });
+
   it('shows streamed content only after commit, and abort keeps the old file', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'msc-atomic-'));
     const target = join(dir, 'out.csv');

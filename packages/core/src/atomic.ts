@@ -3,7 +3,7 @@
  * only once complete, so an interrupted run never leaves a partial file under the target's name.
  */
 import { createWriteStream, mkdirSync, readFileSync, readdirSync, rmSync, statSync, type WriteStream } from 'node:fs';
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { open, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { errorMessage, MscError } from './errors.js';
 
@@ -145,18 +145,30 @@ export function outputError(target: string, error: unknown): MscError {
   return new MscError('E_OUTPUT', `cannot write ${target}: ${errorMessage(error)}`, { path: target, cause: error, hint });
 }
 
-export async function atomicWriteFile(target: string, data: string | Uint8Array): Promise<void> {
+/** Writes `data` (text, bytes, or chunks of bytes written one after another: no copy joins them) to `target` atomically. */
+export async function atomicWriteFile(target: string, data: string | Uint8Array | readonly Uint8Array[]): Promise<void> {
   const temporary = temporaryPathFor(target);
   const unregister = registerTemporary(temporary);
   try {
     makeDirectory(dirname(target));
-    await writeFile(temporary, data);
+    if (typeof data === 'string' || data instanceof Uint8Array) await writeFile(temporary, data);
+    else await writeChunks(temporary, data);
     await rename(temporary, target);
   } catch (error) {
     await rm(temporary, { force: true }).catch(() => undefined);
     throw outputError(target, error);
   } finally {
     unregister();
+  }
+}
+
+/** Chunks written by one call (libuv writes them all in one job), not one awaited write each: a run waits on the writing. */
+async function writeChunks(path: string, chunks: readonly Uint8Array[]): Promise<void> {
+  const file = await open(path, 'w');
+  try {
+    await file.writev(chunks as Uint8Array[]);
+  } finally {
+    await file.close();
   }
 }
 

@@ -4,10 +4,20 @@
  * run leaves no output file, and `--resume` carries on from the parts instead of starting over.
  */
 import { existsSync } from 'node:fs';
-import { readFile, readdir, rename, rm } from 'node:fs/promises';
+import { copyFile, open, readFile, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { LineFormat } from './events.js';
-import { MscError, atomicWriteFile, makeOutputDirectory, sweepStaleTemporaries, type Row, errorMessage } from '@msc/core';
+import {
+  MscError,
+  atomicWriteFile,
+  makeOutputDirectory,
+  outputError,
+  registerTemporary,
+  sweepStaleTemporaries,
+  temporaryPathFor,
+  type Row,
+  errorMessage,
+} from '@msc/core';
 import { batchRows, formatDelimitedLine, formatFromPath, readTable } from '@msc/tables';
 
 export interface SkippedFile {
@@ -49,6 +59,7 @@ export class Checkpoint {
   private owned = false;
   private readonly separator: ',' | '\t';
   private readonly extension: 'csv' | 'tsv';
+  private growing: GrowingOutput | undefined;
 
   constructor(
     readonly dir: string,
@@ -156,10 +167,49 @@ export class Checkpoint {
     const part = join(this.dir, `part-${String(this.nextPart).padStart(6, '0')}.${this.extension}`);
     let skippedText = formatDelimitedLine(['path', 'reason'], '\t');
     for (const file of skipped) skippedText += formatDelimitedLine([file.path, file.reason], '\t');
-    await atomicWriteFile(this.skippedPathOf(part), skippedText);
-    await atomicWriteFile(part, Buffer.concat([Buffer.from(this.headerLine()), ...lines]));
+    const write = async () => {
+      await atomicWriteFile(this.skippedPathOf(part), skippedText);
+      await atomicWriteFile(part, [Buffer.from(this.headerLine()), ...lines]);
+    };
+    const growing = this.growing;
+    if (!growing || this.parts.length === 0) await write();
+    else {
+      // The grown output is only a shortcut: when it fails (a full disk), it is given up and the
+      // output joined from the parts at the end, as without it; when a part fails while it takes
+      // room, it is given up first, so that the parts fit wherever they did without it.
+      let grew = true;
+      const [wrote] = await Promise.allSettled([write(), growing.add(this.parts[0]!, lines).catch(() => (grew = false))]);
+      if (!grew || wrote.status === 'rejected') await this.abandonGrownOutput();
+      if (wrote.status === 'rejected') await write();
+    }
     this.parts.push(part);
     this.nextPart += 1;
+  }
+
+  /**
+   * With a delimited output that is the concatenation of this run's parts (a fresh run, no earlier
+   * output): from the second part on, the output's temporary file grows as parts are committed
+   * (the first part copied, then each part's lines), so that the run ends with a rename instead
+   * of reading and writing every part again while nothing else runs.
+   */
+  growOutput(target: string): void {
+    // Its temporary file lives in the partial folder: a killed run leaves it there (swept by
+    // `--resume`), not beside the output; the folder is the output's sibling, so the rename is atomic.
+    if (this.parts.length === 0) this.growing = new GrowingOutput(target, temporaryPathFor(join(this.dir, basename(target))));
+  }
+
+  /** Renames the grown output onto its target; false when it was not grown (fewer than two parts). */
+  async finishGrownOutput(): Promise<boolean> {
+    if (!this.growing?.started) return false;
+    await this.growing.commit();
+    this.growing = undefined;
+    return true;
+  }
+
+  /** Deletes the grown output's temporary file (a run that failed). */
+  async abandonGrownOutput(): Promise<void> {
+    await this.growing?.abort();
+    this.growing = undefined;
   }
 
   /** Moves the only part to `target` (same file system, so atomic); false when there is not exactly one. */
@@ -186,5 +236,53 @@ export class Checkpoint {
 
   private skippedPathOf(part: string): string {
     return join(this.dir, `${basename(part).replace(/\.(tsv|csv)$/, '')}.skipped.tsv`);
+  }
+}
+
+/** An output's temporary file, grown part by part (see `Checkpoint.growOutput`). */
+class GrowingOutput {
+  private unregister = () => {};
+  private file: FileHandle | undefined;
+
+  constructor(
+    private readonly target: string,
+    private readonly temporary: string,
+  ) {}
+
+  get started(): boolean {
+    return this.file !== undefined;
+  }
+
+  /** Adds a part's lines; the first call copies the first part (its header included) before them. */
+  async add(firstPart: string, lines: readonly Uint8Array[]): Promise<void> {
+    try {
+      if (!this.file) {
+        this.unregister = registerTemporary(this.temporary);
+        await copyFile(firstPart, this.temporary);
+        this.file = await open(this.temporary, 'a');
+      }
+      await this.file.writev(lines as Uint8Array[]);
+    } catch (error) {
+      throw outputError(this.target, error);
+    }
+  }
+
+  async commit(): Promise<void> {
+    try {
+      await this.file?.close();
+      this.file = undefined;
+      await rename(this.temporary, this.target);
+    } catch (error) {
+      await this.abort();
+      throw outputError(this.target, error);
+    }
+    this.unregister();
+  }
+
+  async abort(): Promise<void> {
+    await this.file?.close().catch(() => undefined);
+    this.file = undefined;
+    await rm(this.temporary, { force: true }).catch(() => undefined);
+    this.unregister();
   }
 }

@@ -170,6 +170,7 @@ export async function extractToTable(inputs: readonly string[], outputPath: stri
   try {
     return await extractLocked(inputs, outputPath, options, checkpoint, start);
   } catch (error) {
+    await checkpoint.abandonGrownOutput();
     // A run that committed nothing leaves nothing to resume from.
     if (checkpoint.partPaths.length === 0) await checkpoint.remove();
     throw error;
@@ -236,6 +237,8 @@ async function extractLocked(
     }
   }
   const resumedFiles = donePaths.size;
+  // A delimited output of this run's parts alone grows as they are committed.
+  if ((format === 'csv' || format === 'tsv') && !prior && !perSeries) checkpoint.growOutput(outputPath);
 
   const checkpointRows = options.checkpointRows ?? 50_000;
   const skippedThisRun: SkippedFile[] = [];
@@ -293,7 +296,8 @@ async function extractLocked(
           },
         }
       : {}),
-    skipPath: (path: string) => donePaths.has(path),
+    // Looked up per file only when an earlier run left files.
+    ...(donePaths.size > 0 ? { skipPath: (path: string) => donePaths.has(path) } : {}),
     onOtherShardFiles: (count: number) => {
       files += count;
     },
@@ -363,6 +367,8 @@ async function extractLocked(
     if (prior) for await (const rows of rowsOf(prior)) for (const row of rows) reducer.add(row);
     for await (const part of checkpoint.committed()) for (const row of part.rows) reducer.add(row);
     await writeTable(outputPath, tableColumns(true, image), reducer.finish());
+  } else if ((format === 'csv' || format === 'tsv') && !prior && (await checkpoint.finishGrownOutput())) {
+    // Grown as the parts were committed.
   } else if ((format === 'csv' || format === 'tsv') && !prior && (await checkpoint.moveOnlyPartTo(outputPath))) {
     // One part: it is the output.
   } else if ((format === 'csv' || format === 'tsv') && !prior) {

@@ -10,12 +10,10 @@ import { MscError, csvFormulaPolicy, type InstanceRow, type Row, type SeriesRow,
 import { SeriesReducer } from '@msc/tables';
 import type { SkippedFile } from './checkpoint.js';
 import { lineOf, type ExtractEvent, type LineBatch, type LineFormat } from './events.js';
-import { extractFileSync } from './extract-file.js';
 import { LineBatchBuilder } from './line-batch.js';
-import { decodeEvents, decodeLineBatch, type RequestOptions, type WorkerReply } from './parallel/protocol.js';
+import { decodeEvents, decodeLineBatch, packFiles, type PackedFiles, type RequestOptions, type WorkerReply } from './parallel/protocol.js';
 import { WorkerPool } from './parallel/worker-pool.js';
-import { createReadBuffer } from './reader/read-file.js';
-import { walkFileBatches, type WalkOptions } from './walk.js';
+import { walkFileBatches, walkFolders, type WalkOptions } from './walk.js';
 
 export interface ExtractOptions extends WalkOptions {
   /** Worker threads reading headers; 0 reads on the calling thread. Default: available cores. */
@@ -76,7 +74,7 @@ export async function* extractBatches(inputs: readonly string[], options: Extrac
           inputs,
           workers,
           options,
-          (pool, paths) => pool.run(paths, requestOptions(options)),
+          (pool, files) => pool.run(files, requestOptions(options)),
           decodeEvents,
           (skipped): ExtractEvent[] => skipped,
         )
@@ -114,7 +112,7 @@ async function* lineBatches(inputs: readonly string[], format: LineFormat, optio
       inputs,
       workers,
       options,
-      (pool, paths) => pool.run(paths, { ...requestOptions(options), lines: format, csvFormulas: csvFormulaPolicy() }),
+      (pool, files) => pool.run(files, { ...requestOptions(options), lines: format, csvFormulas: csvFormulaPolicy() }),
       decodeLineBatch,
       (skipped) => {
         const batch = new LineBatchBuilder();
@@ -224,6 +222,8 @@ const FILES_PER_TURN = 64;
  * a few dozen files at a time, the event loop turning between them.
  */
 async function* extractOnThisThread(inputs: readonly string[], options: ExtractOptions): AsyncGenerator<ExtractEvent[]> {
+  // Loaded here: with worker threads, the reading code is theirs, and this thread starts sooner without it.
+  const [{ extractFileSync }, { createReadBuffer }] = await Promise.all([import('./extract-file.js'), import('./reader/read-file.js')]);
   const buffer = createReadBuffer();
   const readOptions = { ...requestOptions(options), ...(options.confine ? { confine: options.confine } : {}) };
   const { walkOptions, take } = collectingWalkSkips(options);
@@ -251,6 +251,14 @@ async function* extractOnThisThread(inputs: readonly string[], options: ExtractO
 
 /** Paths per message: large enough to amortise messaging, small enough to balance two threads. */
 const BATCH_FILES = 256;
+/**
+ * Batches each thread is kept supplied with (one read, the rest queued), and the most sent ahead of
+ * the result the table waits for (the replies held stay under ~10 MB). Results are taken in walk
+ * order, so waiting for the oldest alone lets a thread run dry while the system leaves another
+ * waiting (under load); batches are sent whenever a thread is short of work instead.
+ */
+const BATCHES_QUEUED = 3;
+const maxInFlight = (workers: number) => Math.max(64, 2 * workers);
 
 /** Files the walk skipped (unreadable folders, broken links), as events. */
 type WalkSkips = { kind: 'skipped'; path: string; reason: string }[];
@@ -259,43 +267,65 @@ async function* extractInWorkers<B>(
   inputs: readonly string[],
   workers: number,
   options: ExtractOptions,
-  request: (pool: WorkerPool, paths: string[]) => Promise<WorkerReply>,
+  request: (pool: WorkerPool, files: PackedFiles) => Promise<WorkerReply>,
   decode: (reply: WorkerReply) => B,
   walkSkips: (skipped: WalkSkips) => B,
 ): AsyncGenerator<B> {
   const pool = new WorkerPool(workers);
   const { walkOptions, take } = collectingWalkSkips(options);
+  const skipPath = options.skipPath;
+  const most = maxInFlight(workers);
   try {
-    // Batches go out as the walk finds files; results come back in walk order, at most
-    // `2 × workers` batches ahead, so memory stays flat however large the archive.
-    const inFlight: Promise<B>[] = [];
-    let batch: string[] = [];
+    // Batches go out as the walk finds files while a thread is short of work; results come back
+    // in walk order, at most `most` batches ahead, so memory stays flat however large the archive.
+    const inFlight: { done: boolean; result: Promise<B> }[] = [];
+    const track = (result: Promise<B>) => {
+      const entry = { done: false, result };
+      const settle = () => {
+        entry.done = true;
+      };
+      result.then(settle, settle);
+      inFlight.push(entry);
+    };
+    let batch: PackedFiles = [];
+    let batchFiles = 0;
     const send = () => {
-      inFlight.push(
+      track(
         request(pool, batch).then((reply) => {
           if (reply.otherShard > 0) options.onOtherShardFiles?.(reply.otherShard);
           return decode(reply);
         }),
       );
       batch = [];
+      batchFiles = 0;
     };
-    for await (const folder of walkFileBatches(inputs, walkOptions)) {
+    for await (const folder of walkFolders(inputs, walkOptions)) {
       const skipped = take();
       if (skipped.length > 0) {
-        if (batch.length > 0) send();
-        inFlight.push(Promise.resolve(walkSkips(skipped)));
+        if (batchFiles > 0) send();
+        track(Promise.resolve(walkSkips(skipped)));
       }
-      for (const path of folder) {
-        if (options.skipPath?.(path)) continue;
-        batch.push(path);
-        if (batch.length >= BATCH_FILES) send();
+      const prefix = folder.prefix;
+      const names = skipPath ? folder.names.filter((name) => !skipPath(prefix + name)) : folder.names;
+      for (let from = 0; from < names.length;) {
+        const to = Math.min(names.length, from + BATCH_FILES - batchFiles);
+        batch.push(packFiles(prefix, from === 0 && to === names.length ? names : names.slice(from, to)));
+        batchFiles += to - from;
+        from = to;
+        if (batchFiles >= BATCH_FILES) send();
       }
-      while (inFlight.length > workers * 2) yield await inFlight.shift()!;
+      // Until every thread has started, each folder's files go at once: a thread takes ~0.1 s to start.
+      if (batchFiles > 0 && pool.started < workers) send();
+      // Hand on finished results; walk on once a thread is short of work (and the bound allows).
+      while (inFlight.length > 0 && (inFlight[0]!.done || inFlight.length >= most || !pool.shortOfWork(BATCHES_QUEUED))) {
+        if (inFlight[0]!.done) yield await inFlight.shift()!.result;
+        else await Promise.race([inFlight[0]!.result, pool.nextReply()]);
+      }
     }
-    if (batch.length > 0) send();
+    if (batchFiles > 0) send();
     const skipped = take();
-    if (skipped.length > 0) inFlight.push(Promise.resolve(walkSkips(skipped)));
-    while (inFlight.length > 0) yield await inFlight.shift()!;
+    if (skipped.length > 0) track(Promise.resolve(walkSkips(skipped)));
+    while (inFlight.length > 0) yield await inFlight.shift()!.result;
   } finally {
     await pool.close();
   }

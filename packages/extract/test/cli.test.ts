@@ -44,6 +44,20 @@ describe('msc-extract binary', () => {
     expect(report.rows.filter((row) => String(row.reason).startsWith('non-image SOP class'))).toHaveLength(cohort.skippedObjects);
   });
 
+  it('writes a delimited output of many parts (grown as they are committed) byte for byte as one part, with no temporary left', async () => {
+    for (const extension of ['tsv', 'csv']) {
+      const whole = join(dir, `whole.${extension}`);
+      const parted = join(dir, `parted.${extension}`);
+      expect((await run([cohort.outDir, '-o', whole, '--n-workers', '2'])).status).toBe(0);
+      // Rows per part fewer than rows per batch of the threads, and not a divisor of the rows.
+      const result = await run([cohort.outDir, '-o', parted, '--n-workers', '2', '--checkpoint-rows', '7']);
+      expect(result.status, result.stderr).toBe(0);
+      expect(await readFile(parted)).toEqual(await readFile(whole));
+      expect(await readFile(`${parted}.skipped.csv`)).toEqual(await readFile(`${whole}.skipped.csv`));
+      expect((await readdir(dir)).filter((name) => name.startsWith('.parted') || name.startsWith('parted.' + extension + '.partial'))).toEqual([]);
+    }
+  });
+
   it('names each skipped-files report after its own output: a CSV run beside a parquet run keeps both', async () => {
     const parquetReport = join(dir, 'instances.parquet.skipped.csv');
     const before = await readFile(parquetReport, 'utf8');

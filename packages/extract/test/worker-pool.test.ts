@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCohort } from '@msc/synth';
+import { packFiles } from '../src/parallel/protocol.js';
 import { WorkerPool } from '../src/parallel/worker-pool.js';
 import { walkFiles } from '../src/index.js';
 
@@ -30,16 +31,29 @@ describe('WorkerPool', () => {
     expect(idle.started).toBe(0);
 
     const pool = new WorkerPool(2);
-    const first = await pool.run(files.slice(0, 2), { image: false });
+    const first = await pool.run([packFiles('', files.slice(0, 2))], { image: false });
     expect(pool.started).toBe(1);
     expect('outcomes' in first ? first.outcomes.length : 0).toBe(2);
     // The first thread is idle again: it takes the next batch.
-    await pool.run(files.slice(2, 3), { image: false });
+    await pool.run([packFiles('', files.slice(2, 3))], { image: false });
     expect(pool.started).toBe(1);
     // Two batches at once: the second starts a thread; more never exceed the size.
-    const replies = await Promise.all([0, 1, 2].map((i) => pool.run([files[i]!], { image: false })));
+    const replies = await Promise.all([0, 1, 2].map((i) => pool.run([packFiles('', [files[i]!])], { image: false })));
     expect(pool.started).toBe(2);
     expect(replies).toHaveLength(3);
+    await pool.close();
+  });
+
+  it('is short of work while a thread could start or holds fewer batches than asked, and says when a reply frees one', async () => {
+    const pool = new WorkerPool(1);
+    expect(pool.shortOfWork(1)).toBe(true);
+    const batches = [0, 1, 2].map((i) => pool.run([packFiles('', [files[i]!])], { image: false }));
+    expect(pool.started).toBe(1);
+    expect(pool.shortOfWork(3)).toBe(false);
+    expect(pool.shortOfWork(4)).toBe(true);
+    await pool.nextReply();
+    expect(pool.shortOfWork(3)).toBe(true);
+    await Promise.all(batches);
     await pool.close();
   });
 });

@@ -22,7 +22,30 @@ export interface RequestOptions {
 }
 
 export interface WorkerRequest extends RequestOptions {
-  paths: string[];
+  /** The files to read, packed (`packFiles`). */
+  files: PackedFiles;
+}
+
+/**
+ * Paths as folders' prefixes and names, one `\0`-separated string a folder (no path holds NUL):
+ * cloning a string per folder costs the sending thread far less than a string per file, and the
+ * paths are put together only by the thread that reads the files.
+ */
+export type PackedFiles = string[];
+
+/** One folder's entry of `PackedFiles`: the paths `prefix + name`. */
+export function packFiles(prefix: string, names: readonly string[]): string {
+  return `${prefix}\0${names.join('\0')}`;
+}
+
+export function unpackFiles(files: PackedFiles): string[] {
+  const paths: string[] = [];
+  for (const folder of files) {
+    const parts = folder.split('\0');
+    const prefix = parts[0]!;
+    for (let i = 1; i < parts.length; i++) paths.push(prefix + parts[i]!);
+  }
+  return paths;
 }
 
 /**

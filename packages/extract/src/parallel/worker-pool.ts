@@ -5,7 +5,7 @@
  * per isolate, then its JIT warm-up), which a shard with nothing (or one batch) to read need not pay.
  */
 import { ThreadClient, workerScriptUrl } from '@msc/core';
-import type { RequestOptions, WorkerReply, WorkerRequest } from './protocol.js';
+import type { PackedFiles, RequestOptions, WorkerReply, WorkerRequest } from './protocol.js';
 
 export class WorkerPool {
   private readonly threads: ThreadClient<WorkerRequest, WorkerReply>[] = [];
@@ -13,16 +13,35 @@ export class WorkerPool {
 
   constructor(private readonly size: number) {}
 
-  /** The threads' answer for `paths` (rows as values, or as formatted lines with `lines`). */
-  run(paths: string[], options: RequestOptions): Promise<WorkerReply> {
+  /** The threads' answer for `files` (rows as values, or as formatted lines with `lines`). */
+  run(files: PackedFiles, options: RequestOptions): Promise<WorkerReply> {
     let thread = this.threads[0];
     for (const candidate of this.threads) if (candidate.load < thread!.load) thread = candidate;
     if (!thread || (thread.load > 0 && this.threads.length < this.size)) {
       thread = new ThreadClient<WorkerRequest, WorkerReply>(this.script, { name: `extract thread ${this.threads.length + 1}` });
       this.threads.push(thread);
     }
-    return thread.request({ paths, ...options });
+    const reply = thread.request({ files, ...options });
+    reply.then(this.replied, this.replied);
+    return reply;
   }
+
+  /** Whether a batch sent now would not wait behind `queued` others: a thread has fewer, or one could still start. */
+  shortOfWork(queued: number): boolean {
+    return this.threads.length < this.size || this.threads.some((thread) => thread.load < queued);
+  }
+
+  /** Settles at the next reply of any thread (its load then dropped). */
+  nextReply(): Promise<void> {
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private waiting: (() => void)[] = [];
+  private readonly replied = () => {
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const resolve of waiting) resolve();
+  };
 
   /** Threads started so far (≤ size). */
   get started(): number {

@@ -241,10 +241,15 @@ describe('every file accounted for', () => {
     const sample = join(dir, 'elsewhere', readdirSync(join(dir, 'elsewhere'))[0]!);
     cpSync(sample, join(odd, 'ok.dcm'));
     writeFileSync(Buffer.concat([Buffer.from(`${odd}/bad`), Buffer.from([0xff, 0xfe]), Buffer.from('.dcm')]), readFileSync(sample));
+    // A real U+FFFD in a UTF-8 name (what a bad byte reads as) is an ordinary file.
+    cpSync(sample, join(odd, 'real\uFFFD.dcm'));
     const result = await extract([odd, '-o', join(dir, 'odd.csv'), '--n-workers', '0']);
     expect(result.code, result.stderr).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ instances: 1 });
-    expect(readFileSync(join(dir, 'odd.csv.skipped.csv'), 'utf8')).toMatch(/bad\uFFFD\uFFFD\.dcm,.*not valid UTF-8/);
+    expect(JSON.parse(result.stdout)).toMatchObject({ instances: 2 });
+    expect(readFileSync(join(dir, 'odd.csv'), 'utf8')).toContain(join(odd, 'real\uFFFD.dcm'));
+    const report = readFileSync(join(dir, 'odd.csv.skipped.csv'), 'utf8');
+    expect(report).toMatch(/bad\uFFFD\uFFFD\.dcm,.*not valid UTF-8/);
+    expect(report).not.toContain('real');
   });
 
   // Root reads every folder; without the capabilities that let it (setpriv, util-linux) it meets
