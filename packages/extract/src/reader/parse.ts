@@ -310,9 +310,17 @@ const VR_KINDS = (() => {
   for (const vr of LONG_LENGTH_VRS) kinds[(vr.charCodeAt(0) << 8) | vr.charCodeAt(1)] = 2;
   return kinds;
 })();
-/** VR code → its two letters, made once per code seen. */
-const VR_NAMES: string[] = [];
-const vrName = (code: number) => (VR_NAMES[code] ??= String.fromCharCode(code >>> 8, code & 0xff));
+/** The codes a VR can have ('AA'..'ZZ' compared as bytes), from the first. */
+const FIRST_VR_CODE = 0x4141;
+/**
+ * VR code − FIRST_VR_CODE → its two letters, made once per code seen. Filled in advance with '' so
+ * the array stays packed: indexing a sparse one by codes in the tens of thousands is a dictionary lookup.
+ */
+const VR_NAMES: string[] = new Array<string>(0x5a5b - FIRST_VR_CODE).fill('');
+function vrName(code: number): string {
+  const name = VR_NAMES[code - FIRST_VR_CODE]!;
+  return name !== '' ? name : (VR_NAMES[code - FIRST_VR_CODE] = String.fromCharCode(code >>> 8, code & 0xff));
+}
 const VR_SQ = 0x5351;
 const VR_UN = 0x554e;
 
@@ -429,7 +437,7 @@ export function parseHeader(bytes: Uint8Array, complete: boolean, options: Parse
       position = header.valueOffset + header.length;
     }
     const syntax = meta.get(0x00020010);
-    if (syntax) transferSyntaxUid = LATIN1_DECODER.decode(syntax.value).replace(/[\0 ]+$/, '');
+    if (syntax) transferSyntaxUid = transferSyntaxText(syntax.value);
     let encoding = encodingOf(transferSyntaxUid);
     // Files whose meta says one VR encoding but whose dataset uses the other exist (pydicom warns and
     // follows the data); so does this reader, judging by the first element.
@@ -447,6 +455,20 @@ export function parseHeader(bytes: Uint8Array, complete: boolean, options: Parse
   for (const [tag, element] of meta) elements.set(tag, element);
   // Every header has the same fields (undefined when absent): one object shape for the readers of headers.
   return { transferSyntaxUid, hasPreamble, elements, pixelData, damage };
+}
+
+/** The last transfer syntax read: an archive repeats one or two, and matching bytes costs less than decoding them. */
+let lastTransferSyntax = '';
+
+/** A transfer syntax UID's bytes as text, trailing NUL and space padding stripped. */
+function transferSyntaxText(value: Uint8Array): string {
+  let end = value.length;
+  while (end > 0 && (value[end - 1] === 0 || value[end - 1] === 0x20)) end--;
+  let same = end === lastTransferSyntax.length;
+  for (let i = 0; same && i < end; i++) same = value[i] === lastTransferSyntax.charCodeAt(i);
+  if (same) return lastTransferSyntax;
+  // Bytes past ASCII (a damaged element) as the decoder reads them; ASCII the same either way.
+  return (lastTransferSyntax = LATIN1_DECODER.decode(value.subarray(0, end)));
 }
 
 /** Largest inflated dataset read for its header: a deflate bomb stops here (finding F5). */
