@@ -81,10 +81,10 @@ function privateBlocks(header: ParsedHeader, decoder: TextDecoder): Map<string, 
   return blocks;
 }
 
-function rawElement(header: ParsedHeader, spec: ColumnSpec, blocks: () => Map<string, number>): RawElement | undefined {
-  const { group, element } = spec.tag!;
-  if (!spec.privateCreator) return header.elements.get(tagNumber(group, element));
-  const block = blocks().get(`${group} ${spec.privateCreator}`);
+function rawElement(header: ParsedHeader, plan: ColumnPlan, blocks: () => Map<string, number>): RawElement | undefined {
+  if (!plan.spec.privateCreator) return header.elements.get(plan.tag);
+  const { group, element } = plan.spec.tag!;
+  const block = blocks().get(plan.privateKey);
   if (block !== undefined) return header.elements.get(tagNumber(group, (block << 8) | (element & 0xff)));
   // An anonymizer may drop the creator element and keep the data (a GE 0043,1039 without
   // GEMS_PARM_01): the vendor's usual block is read when no creator at all reserves it, as the
@@ -162,8 +162,6 @@ function keyOf(header: ParsedHeader, tag: number, keyword: string): { uid: strin
   return { uid, problem: valid(uid) ? undefined : `invalid ${keyword} ${JSON.stringify(uid.slice(0, 80))}` };
 }
 
-const STUDY_UID_COLUMN = uniformSpec(DICOM_COLUMNS.find((spec) => spec.name === 'study_uid')!);
-
 /**
  * What to read of a file to learn its study (the shard key): the elements up to StudyInstanceUID
  * (0020,000D), keeping only it; the parse stops there.
@@ -176,7 +174,7 @@ export const STUDY_UID_OPTIONS: ParseOptions = {
 
 /** The study_uid cell `instanceRow` gives a header (undefined when it would be missing): what a shard is picked by. */
 export function studyUidCell(header: ParsedHeader): string | undefined {
-  const cell = cellOf(STUDY_UID_COLUMN, header, undefined, LATIN1, () => new Map());
+  const cell = cellOf(STUDY_UID_PLAN, header, undefined, LATIN1, () => new Map());
   return cell === MISSING ? undefined : cell;
 }
 
@@ -194,13 +192,26 @@ function uniformSpec(spec: ColumnSpec): ColumnSpec {
 }
 
 const columnIndex = (name: string) => INSTANCE_COLUMNS.indexOf(name);
-/** Per DICOM column: where its cell goes, and whether its cell is its values joined (most) or needs a rule of `cellFor`. */
-const COLUMN_PLANS = DICOM_COLUMNS.map((spec) => ({
+/** How a DICOM column's cell is made. */
+interface ColumnPlan {
+  readonly spec: ColumnSpec;
+  /** Where its cell goes. */
+  readonly index: number;
+  readonly tag: number;
+  /** Its cell is its values joined (most), not a rule of `cellFor`. */
+  readonly joined: boolean;
+  /** For a vendor column, the `privateBlocks` key of its creator ('' for a standard one): made once, not per file. */
+  readonly privateKey: string;
+}
+
+const COLUMN_PLANS: readonly ColumnPlan[] = DICOM_COLUMNS.map((spec) => ({
   spec: uniformSpec(spec),
   index: columnIndex(spec.name),
   tag: tagNumber(spec.tag!.group, spec.tag!.element),
   joined: !['diffusion_bvalue', 'diffusion_bvalue_ge', 'diffusion_bvalue_philips', 'series_description', CSA_COLUMN].includes(spec.name),
+  privateKey: spec.privateCreator ? `${spec.tag!.group} ${spec.privateCreator}` : '',
 }));
+const STUDY_UID_PLAN = COLUMN_PLANS.find((plan) => plan.spec.name === 'study_uid')!;
 const CSA_DIRECTION_INDEX = columnIndex('diffusion_gradient_direction_csa');
 const SEQUENCE_NAME_INDEX = columnIndex('sequence_name');
 const BVALUE_SEQUENCE_INDEX = columnIndex('diffusion_bvalue_sequence');
@@ -264,7 +275,7 @@ function rowCells(header: ParsedHeader, filePath: string): string[] {
   for (const plan of COLUMN_PLANS) {
     const { spec } = plan;
     if (spec.name === CSA_COLUMN) {
-      const csa = csaDiffusion(rawElement(header, spec, privateBlocksOnce)?.value);
+      const csa = csaDiffusion(rawElement(header, plan, privateBlocksOnce)?.value);
       cells[plan.index] = csa.bValue ?? MISSING;
       cells[CSA_DIRECTION_INDEX] = csa.direction ?? MISSING;
       continue;
@@ -278,7 +289,7 @@ function rowCells(header: ParsedHeader, filePath: string): string[] {
         continue;
       }
     }
-    cells[plan.index] = cellOf(spec, header, groups, decoder, privateBlocksOnce);
+    cells[plan.index] = cellOf(plan, header, groups, decoder, privateBlocksOnce);
   }
   cells[BVALUE_SEQUENCE_INDEX] = sequenceBValues(cells[SEQUENCE_NAME_INDEX]!);
   let finalBValue = MISSING;
@@ -313,8 +324,9 @@ function sequenceBValues(sequenceNames: string): string {
 }
 
 /** A column's cell: its own tag's values, else (enhanced multi-frame files) the functional groups'. */
-function cellOf(spec: ColumnSpec, header: ParsedHeader, groups: FunctionalGroups | undefined, decoder: TextDecoder, blocks: () => Map<string, number>): string {
-  const values = valuesOf(rawElement(header, spec, blocks), spec, decoder);
+function cellOf(plan: ColumnPlan, header: ParsedHeader, groups: FunctionalGroups | undefined, decoder: TextDecoder, blocks: () => Map<string, number>): string {
+  const { spec } = plan;
+  const values = valuesOf(rawElement(header, plan, blocks), spec, decoder);
   if (values.length > 0 || !groups || spec.privateCreator) return cellFor(spec, values, false);
   return cellFor(spec, enhancedValues(spec, header, groups, decoder), spec.perFrameValues === true);
 }

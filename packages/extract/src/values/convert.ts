@@ -15,10 +15,16 @@ const CHARSET_VRS = ['LO', 'LT', 'PN', 'SH', 'ST', 'UC', 'UT'];
 const TEXT = 1;
 const SINGLE_VALUE = 2;
 const CHARSET = 4;
-/** Per text VR, what it is (TEXT, SINGLE_VALUE, CHARSET bits): one lookup per value instead of a set's per question. */
-const TEXT_VR_KINDS = new Map(
-  TEXT_VRS.map((vr) => [vr, TEXT | (SINGLE_VALUE_TEXT.includes(vr) ? SINGLE_VALUE : 0) | (CHARSET_VRS.includes(vr) ? CHARSET : 0)] as const),
-);
+/**
+ * Per VR by its two character codes (first high), what it is (TEXT, SINGLE_VALUE, CHARSET bits; 0 for
+ * the others): one array read per value, no hashing of the VR string.
+ */
+const TEXT_VR_KINDS = new Uint8Array(1 << 16);
+for (const vr of TEXT_VRS)
+  TEXT_VR_KINDS[(vr.charCodeAt(0) << 8) | vr.charCodeAt(1)] = TEXT | (SINGLE_VALUE_TEXT.includes(vr) ? SINGLE_VALUE : 0) | (CHARSET_VRS.includes(vr) ? CHARSET : 0);
+
+/** What a text VR is (TEXT, SINGLE_VALUE, CHARSET bits), 0 for any other VR (UN included). */
+const textKind = (vr: string): number => (vr.length === 2 ? TEXT_VR_KINDS[(vr.charCodeAt(0) << 8) | vr.charCodeAt(1)]! : 0);
 
 /** Python's float repr for the common cases: integers keep `.0`. */
 export function formatFloat(value: number): string {
@@ -99,7 +105,7 @@ function isAscii(bytes: Uint8Array, start: number, end: number): boolean {
  */
 export function elementValues(element: RawElement, decoder: TextDecoder = LATIN1, vr = element.vr === 'UN' ? 'UN' : element.vr): string[] {
   if (byteLength(element) === 0) return noValues();
-  const kind = TEXT_VR_KINDS.get(vr) ?? (vr === 'UN' ? TEXT : 0);
+  const kind = textKind(vr) || (vr === 'UN' ? TEXT : 0);
   if (kind !== 0) {
     const cleaned = decodeText(element, kind & CHARSET ? decoder : LATIN1);
     if (kind & SINGLE_VALUE) return [cleaned.trim()];
@@ -142,8 +148,8 @@ const EMPTY_OR_BLANK_EDGED_VALUE = /^\s*\\|\\\s*$|\s\\|\\\s|\\\\/;
  */
 export function joinedTextValues(element: RawElement, decoder: TextDecoder): string | undefined {
   const { vr } = element;
-  const kind = TEXT_VR_KINDS.get(vr);
-  if (kind === undefined) return undefined;
+  const kind = textKind(vr);
+  if (kind === 0) return undefined;
   if (byteLength(element) === 0) return '';
   const textDecoder = kind & CHARSET ? decoder : LATIN1;
   const text = decodeText(element, textDecoder);
