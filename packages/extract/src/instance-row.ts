@@ -24,6 +24,7 @@ import {
   type FunctionalGroups,
 } from './functional-groups.js';
 import type { Damage, ParseOptions, ParsedHeader, RawElement } from './reader/parse.js';
+import { TagTable } from './reader/tag-table.js';
 import { nonImageReason } from './sop-classes.js';
 import { LATIN1, decoderFor } from './values/charset.js';
 import { elementValues, elementValuesAs, joinedTextValues } from './values/convert.js';
@@ -53,14 +54,25 @@ const STANDARD_VRS = new Map<number, string>([
 /** VRs for implicit-VR datasets: the kept tags', and those of the functional groups read. */
 const DICTIONARY_VRS = new Map([...ENHANCED_NESTED_VRS, ...STANDARD_VRS]);
 
+// The parser's questions per element, answered from tables (a Map's lookup per element costs more).
+const KEPT_TAGS = new TagTable([...STANDARD_VRS.keys()].map((tag) => [tag, 0] as const));
+const KEPT_PRIVATE_GROUPS = new Uint8Array(1 << 16);
+for (const group of PRIVATE_GROUPS) KEPT_PRIVATE_GROUPS[group] = 1;
+const DICTIONARY_VR_NAMES = [...new Set(DICTIONARY_VRS.values())];
+const DICTIONARY_VR_INDEXES = new TagTable([...DICTIONARY_VRS].map(([tag, vr]) => [tag, DICTIONARY_VR_NAMES.indexOf(vr)] as const));
+
 /**
  * What the parser keeps: the table's tags, the private groups that hold vendor b-values, and the
  * enhanced attributes and functional groups of multi-frame files.
  */
 export const HEADER_OPTIONS: ParseOptions = {
-  keep: (tag) => STANDARD_VRS.has(tag) || PRIVATE_GROUPS.has(tag >>> 16),
+  keep: (tag) => KEPT_PRIVATE_GROUPS[tag >>> 16] === 1 || KEPT_TAGS.has(tag),
   sequences: FUNCTIONAL_GROUP_SEQUENCES,
-  vrOf: (tag) => DICTIONARY_VRS.get(tag) ?? ((tag & 0xffff) >= 0x0010 && (tag & 0xffff) <= 0x00ff && (tag >>> 16) % 2 === 1 ? 'LO' : undefined),
+  vrOf: (tag) => {
+    const index = DICTIONARY_VR_INDEXES.get(tag);
+    if (index >= 0) return DICTIONARY_VR_NAMES[index];
+    return (tag & 0xffff) >= 0x0010 && (tag & 0xffff) <= 0x00ff && (tag >>> 16) % 2 === 1 ? 'LO' : undefined;
+  },
 };
 
 /**
