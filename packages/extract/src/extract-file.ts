@@ -109,18 +109,9 @@ export function extractFileSync(path: string, buffer: ReadBuffer, options: SyncE
  * skipped; undefined for a file of another shard. Never throws for a bad file.
  */
 export function extractCellsSync(path: string, buffer: ReadBuffer, options: Omit<SyncExtractOptions, 'image'> = {}): InstanceCellsOutcome | undefined {
-  return cellsOrSkipped(path, () => readHeaderSync(path, HEADER_OPTIONS, buffer, syncReadOptions(options)));
-}
-
-/** As `extractCellsSync` for a whole file's bytes already read (the worker threads' warm-up). */
-export function cellsOfBytes(bytes: Uint8Array, path: string): InstanceCellsOutcome {
-  return cellsOrSkipped(path, () => parseHeader(bytes, true, HEADER_OPTIONS))!;
-}
-
-function cellsOrSkipped(path: string, header: () => ParsedHeader | undefined): InstanceCellsOutcome | undefined {
   try {
-    const parsed = header();
-    return parsed && instanceCells(parsed, path);
+    const header = readHeaderSync(path, HEADER_OPTIONS, buffer, syncReadOptions(options));
+    return header && instanceCells(header, path);
   } catch (error) {
     return { kind: 'skipped', reason: skipReason(error) };
   }

@@ -4,18 +4,12 @@ import { extractCellsSync, extractFileSync } from '../extract-file.js';
 import { lineBatchTransfer } from '../line-batch.js';
 import { createReadBuffer } from '../reader/read-file.js';
 import { encodeCells, encodeEvents, type WorkerReply, type WorkerRequest } from './protocol.js';
-import { warmUpRowCode } from '../warm-up.js';
 
 const buffer = createReadBuffer();
-let warmedUp = false;
 
 serveRequests<WorkerRequest, WorkerReply>(
   (request) => {
     if (request.csvFormulas) setCsvFormulaPolicy(request.csvFormulas);
-    if (!warmedUp && !request.image) {
-      warmedUp = true;
-      warmUpRowCode(request.lines?.separator);
-    }
     return request.image
       ? encodeEvents(
           request.paths.map((path) => extractFileSync(path, buffer, { image: true, ...(request.shard ? { shard: request.shard } : {}) })),
