@@ -27,7 +27,7 @@ import type { Damage, ParseOptions, ParsedHeader, RawElement } from './reader/pa
 import { TagTable } from './reader/tag-table.js';
 import { nonImageReason } from './sop-classes.js';
 import { LATIN1, decoderFor } from './values/charset.js';
-import { elementValues, elementValuesAs, joinedTextValues } from './values/convert.js';
+import { JoinedTextMemo, elementValues, elementValuesAs } from './values/convert.js';
 import { sequenceNameBValues } from './values/sequence-name.js';
 import { csaDiffusion } from './values/siemens-csa.js';
 import { isValidUid, isWellFormedUid } from './values/uid.js';
@@ -214,6 +214,8 @@ interface ColumnPlan {
   readonly joined: boolean;
   /** For a vendor column, the `privateBlocks` key of its creator ('' for a standard one): made once, not per file. */
   readonly privateKey: string;
+  /** Its last joined text value (a thread reads one file at a time). */
+  readonly memo: JoinedTextMemo;
 }
 
 const COLUMN_PLANS: readonly ColumnPlan[] = DICOM_COLUMNS.map((spec) => ({
@@ -222,6 +224,7 @@ const COLUMN_PLANS: readonly ColumnPlan[] = DICOM_COLUMNS.map((spec) => ({
   tag: tagNumber(spec.tag!.group, spec.tag!.element),
   joined: !['diffusion_bvalue', 'diffusion_bvalue_ge', 'diffusion_bvalue_philips', 'series_description', CSA_COLUMN].includes(spec.name),
   privateKey: spec.privateCreator ? `${spec.tag!.group} ${spec.privateCreator}` : '',
+  memo: new JoinedTextMemo(),
 }));
 const STUDY_UID_PLAN = COLUMN_PLANS.find((plan) => plan.spec.name === 'study_uid')!;
 const CSA_DIRECTION_INDEX = columnIndex('diffusion_gradient_direction_csa');
@@ -295,7 +298,7 @@ function rowCells(header: ParsedHeader, filePath: string): string[] {
     if (plan.joined && !spec.privateCreator) {
       // Most cells are text values as written, joined: read them without a values array.
       const raw = header.elements.get(plan.tag);
-      const text = raw ? joinedTextValues(raw, decoder) : '';
+      const text = raw ? plan.memo.joined(raw, decoder) : '';
       if (text !== undefined && (text !== '' || !groups)) {
         cells[plan.index] = text === '' ? MISSING : text;
         continue;

@@ -169,6 +169,47 @@ export function joinedTextValues(element: RawElement, decoder: TextDecoder): str
   return joined;
 }
 
+/** Longest value a `JoinedTextMemo` keeps (longer ones are read each time). */
+const MAX_MEMO_BYTES = 256;
+
+/**
+ * One column's last text value: its bytes, VR and decoder, and what `joinedTextValues` made of
+ * them. Files of a series repeat most values byte for byte, and comparing a value's few bytes costs
+ * less than decoding, trimming and spacing them again (and the cell is one string, not a slice of
+ * each header's text).
+ */
+export class JoinedTextMemo {
+  private bytes = new Uint8Array(16);
+  private length = -1;
+  private vr = '';
+  private decoder: TextDecoder = LATIN1;
+  private text: string | undefined = undefined;
+
+  /** `joinedTextValues(element, decoder)`, from the memo when the element's bytes are the last ones'. */
+  joined(element: RawElement, decoder: TextDecoder): string | undefined {
+    if (!(element instanceof SpanElement)) return joinedTextValues(element, decoder);
+    const { length, offset } = element;
+    const source = element.source.bytes;
+    if (length === this.length && element.vr === this.vr && decoder === this.decoder && this.same(source, offset, length)) return this.text;
+    const text = joinedTextValues(element, decoder);
+    if (length <= MAX_MEMO_BYTES) {
+      if (length > this.bytes.length) this.bytes = new Uint8Array(MAX_MEMO_BYTES);
+      this.bytes.set(source.subarray(offset, offset + length));
+      this.length = length;
+      this.vr = element.vr;
+      this.decoder = decoder;
+      this.text = text;
+    }
+    return text;
+  }
+
+  private same(source: Uint8Array, offset: number, length: number): boolean {
+    const { bytes } = this;
+    for (let i = 0; i < length; i++) if (source[offset + i] !== bytes[i]) return false;
+    return true;
+  }
+}
+
 const NUMBER_TEXT_VRS = new Set(['IS', 'DS']);
 
 /** VRs that say nothing of a value's form: implicit files (UN) and anonymizers that rewrite private elements (OB, OW). */
