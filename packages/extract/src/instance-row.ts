@@ -27,7 +27,7 @@ import type { Damage, ParseOptions, ParsedHeader, RawElement } from './reader/pa
 import { TagTable } from './reader/tag-table.js';
 import { nonImageReason } from './sop-classes.js';
 import { LATIN1, decoderFor } from './values/charset.js';
-import { JoinedTextMemo, elementValues, elementValuesAs } from './values/convert.js';
+import { LastValue, elementValues, elementValuesAs, lastJoinedText } from './values/convert.js';
 import { sequenceNameBValues } from './values/sequence-name.js';
 import { csaDiffusion } from './values/siemens-csa.js';
 import { isValidUid, isWellFormedUid } from './values/uid.js';
@@ -161,18 +161,45 @@ export function unreadableReason(damage: Damage): string {
   return damage.what.startsWith('file truncated') ? 'truncated' : `unparseable: ${damage.what} at byte ${damage.offset}`;
 }
 
-/**
- * A key UID, or why it cannot key a row (missing or invalid). A damaged file's keys must be valid
- * UIDs; an intact file's well formed (see values/uid.ts).
- */
-function keyOf(header: ParsedHeader, tag: number, keyword: string): { uid: string; problem: string | undefined } {
-  const element = header.elements.get(tag);
-  const uid = element ? elementValues(element)[0] : undefined;
-  // One result shape, a problem or none (the hot caller's code sees one map).
-  if (!uid) return { uid: '', problem: tag === SOP_CLASS_UID ? 'no SOPClassUID' : 'no StudyInstanceUID or SeriesInstanceUID' };
-  const valid = header.damage ? isValidUid : isWellFormedUid;
-  return { uid, problem: valid(uid) ? undefined : `invalid ${keyword} ${JSON.stringify(uid.slice(0, 80))}` };
+/** A key UID, or why it cannot key a row (one shape, a problem or none: the hot caller's code sees one map). */
+interface Key {
+  readonly uid: string;
+  readonly problem: string | undefined;
 }
+
+/**
+ * Reads one key UID of a row, or why it cannot key it (missing or invalid). A damaged file's keys
+ * must be valid UIDs; an intact file's well formed (see values/uid.ts). The last element's answer
+ * is kept: a series repeats its keys.
+ */
+class KeyReader {
+  private readonly last = new LastValue<Key, (uid: string) => boolean>();
+  constructor(
+    private readonly tag: number,
+    private readonly keyword: string,
+  ) {}
+
+  of(header: ParsedHeader): Key {
+    const element = header.elements.get(this.tag);
+    const valid = header.damage ? isValidUid : isWellFormedUid;
+    return element ? this.last.of(element, valid, this.read) : this.missing();
+  }
+
+  private readonly read = (element: RawElement, valid: (uid: string) => boolean): Key => {
+    const uid = elementValues(element)[0];
+    // An element with no value is missing too.
+    if (!uid) return this.missing();
+    return { uid, problem: valid(uid) ? undefined : `invalid ${this.keyword} ${JSON.stringify(uid.slice(0, 80))}` };
+  };
+
+  private missing(): Key {
+    return { uid: '', problem: this.tag === SOP_CLASS_UID ? 'no SOPClassUID' : 'no StudyInstanceUID or SeriesInstanceUID' };
+  }
+}
+
+const SOP_CLASS_KEY = new KeyReader(SOP_CLASS_UID, 'SOPClassUID');
+const STUDY_KEY = new KeyReader(STUDY_INSTANCE_UID, 'StudyInstanceUID');
+const SERIES_KEY = new KeyReader(SERIES_INSTANCE_UID, 'SeriesInstanceUID');
 
 /**
  * What to read of a file to learn its study (the shard key): the elements up to StudyInstanceUID
@@ -215,7 +242,7 @@ interface ColumnPlan {
   /** For a vendor column, the `privateBlocks` key of its creator ('' for a standard one): made once, not per file. */
   readonly privateKey: string;
   /** Its last joined text value (a thread reads one file at a time). */
-  readonly memo: JoinedTextMemo;
+  readonly memo: LastValue<string | undefined, TextDecoder>;
 }
 
 const COLUMN_PLANS: readonly ColumnPlan[] = DICOM_COLUMNS.map((spec) => ({
@@ -224,7 +251,7 @@ const COLUMN_PLANS: readonly ColumnPlan[] = DICOM_COLUMNS.map((spec) => ({
   tag: tagNumber(spec.tag!.group, spec.tag!.element),
   joined: !['diffusion_bvalue', 'diffusion_bvalue_ge', 'diffusion_bvalue_philips', 'series_description', CSA_COLUMN].includes(spec.name),
   privateKey: spec.privateCreator ? `${spec.tag!.group} ${spec.privateCreator}` : '',
-  memo: new JoinedTextMemo(),
+  memo: new LastValue<string | undefined, TextDecoder>(),
 }));
 const STUDY_UID_PLAN = COLUMN_PLANS.find((plan) => plan.spec.name === 'study_uid')!;
 const CSA_DIRECTION_INDEX = columnIndex('diffusion_gradient_direction_csa');
@@ -261,19 +288,20 @@ export function instanceCells(header: ParsedHeader, filePath: string): InstanceC
   const { pixelData, damage } = header;
   // A damaged file without valid keys was not read far enough: say so, not which key is missing.
   const skip = (problem: string): InstanceCellsOutcome => ({ kind: 'skipped', reason: damage ? unreadableReason(damage) : problem });
-  const sopClass = keyOf(header, SOP_CLASS_UID, 'SOPClassUID');
+  const sopClass = SOP_CLASS_KEY.of(header);
   if (sopClass.problem !== undefined) return skip(sopClass.problem);
   const nonImage = nonImageReason(sopClass.uid, pixelData !== undefined || damage !== undefined);
   if (nonImage) return { kind: 'skipped', reason: nonImage };
-  for (const [tag, keyword] of [
-    [STUDY_INSTANCE_UID, 'StudyInstanceUID'],
-    [SERIES_INSTANCE_UID, 'SeriesInstanceUID'],
-  ] as const) {
-    const key = keyOf(header, tag, keyword);
-    if (key.problem !== undefined) return skip(key.problem);
-  }
+  const study = STUDY_KEY.of(header);
+  if (study.problem !== undefined) return skip(study.problem);
+  const series = SERIES_KEY.of(header);
+  if (series.problem !== undefined) return skip(series.problem);
   return { kind: 'cells', cells: rowCells(header, filePath), partial: damage ? `partial: ${damage.what} at offset ${damage.offset}` : undefined };
 }
+
+/** A file's SpecificCharacterSet → its decoder; the last one's is kept (an archive repeats one or two). */
+const LAST_CHARSET = new LastValue<TextDecoder, undefined>();
+const charsetDecoder = (charset: RawElement) => decoderFor(elementValues(charset).join('\\'));
 
 /**
  * The cells of a row whose keys are valid. Apart from `instanceCells`, whose exits for skipped
@@ -282,7 +310,7 @@ export function instanceCells(header: ParsedHeader, filePath: string): InstanceC
  */
 function rowCells(header: ParsedHeader, filePath: string): string[] {
   const charset = header.elements.get(SPECIFIC_CHARACTER_SET);
-  const decoder = decoderFor(charset ? elementValues(charset).join('\\') : undefined);
+  const decoder = charset ? LAST_CHARSET.of(charset, undefined, charsetDecoder) : LATIN1;
   const groups = functionalGroupsOf(header);
   const cells = new Array<string>(INSTANCE_COLUMNS.length).fill('');
   let blocks: Map<string, number> | undefined;
@@ -298,7 +326,7 @@ function rowCells(header: ParsedHeader, filePath: string): string[] {
     if (plan.joined && !spec.privateCreator) {
       // Most cells are text values as written, joined: read them without a values array.
       const raw = header.elements.get(plan.tag);
-      const text = raw ? plan.memo.joined(raw, decoder) : '';
+      const text = raw ? lastJoinedText(plan.memo, raw, decoder) : '';
       if (text !== undefined && (text !== '' || !groups)) {
         cells[plan.index] = text === '' ? MISSING : text;
         continue;

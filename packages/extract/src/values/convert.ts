@@ -169,38 +169,38 @@ export function joinedTextValues(element: RawElement, decoder: TextDecoder): str
   return joined;
 }
 
-/** Longest value a `JoinedTextMemo` keeps (longer ones are read each time). */
+/** Longest value a `LastValue` keeps (longer ones are read each time). */
 const MAX_MEMO_BYTES = 256;
 
 /**
- * One column's last text value: its bytes, VR and decoder, and what `joinedTextValues` made of
- * them. Files of a series repeat most values byte for byte, and comparing a value's few bytes costs
- * less than decoding, trimming and spacing them again (and the cell is one string, not a slice of
- * each header's text).
+ * What the row code last made of the element at one place (a column, a key): the element's bytes,
+ * VR and the context the result depends on (a decoder, a check), and the result. Files of a series
+ * repeat most values byte for byte, and comparing a value's few bytes costs less than decoding,
+ * trimming and checking them again (and the result is one string, not a slice of each header's text).
  */
-export class JoinedTextMemo {
+export class LastValue<T, C = unknown> {
   private bytes = new Uint8Array(16);
   private length = -1;
   private vr = '';
-  private decoder: TextDecoder = LATIN1;
-  private text: string | undefined = undefined;
+  private context: C | undefined = undefined;
+  private result: T | undefined = undefined;
 
-  /** `joinedTextValues(element, decoder)`, from the memo when the element's bytes are the last ones'. */
-  joined(element: RawElement, decoder: TextDecoder): string | undefined {
-    if (!(element instanceof SpanElement)) return joinedTextValues(element, decoder);
+  /** `make(element, context)`, or the last result when `element` has the last element's bytes, VR and `context`. */
+  of(element: RawElement, context: C, make: (element: RawElement, context: C) => T): T {
+    if (!(element instanceof SpanElement)) return make(element, context);
     const { length, offset } = element;
     const source = element.source.bytes;
-    if (length === this.length && element.vr === this.vr && decoder === this.decoder && this.same(source, offset, length)) return this.text;
-    const text = joinedTextValues(element, decoder);
+    if (length === this.length && element.vr === this.vr && context === this.context && this.same(source, offset, length)) return this.result as T;
+    const result = make(element, context);
     if (length <= MAX_MEMO_BYTES) {
       if (length > this.bytes.length) this.bytes = new Uint8Array(MAX_MEMO_BYTES);
       this.bytes.set(source.subarray(offset, offset + length));
       this.length = length;
       this.vr = element.vr;
-      this.decoder = decoder;
-      this.text = text;
+      this.context = context;
+      this.result = result;
     }
-    return text;
+    return result;
   }
 
   private same(source: Uint8Array, offset: number, length: number): boolean {
@@ -208,6 +208,11 @@ export class JoinedTextMemo {
     for (let i = 0; i < length; i++) if (source[offset + i] !== bytes[i]) return false;
     return true;
   }
+}
+
+/** `joinedTextValues`, through the column's `LastValue`. */
+export function lastJoinedText(memo: LastValue<string | undefined, TextDecoder>, element: RawElement, decoder: TextDecoder): string | undefined {
+  return memo.of(element, decoder, joinedTextValues);
 }
 
 const NUMBER_TEXT_VRS = new Set(['IS', 'DS']);
