@@ -254,6 +254,8 @@ const COLUMN_PLANS: readonly ColumnPlan[] = DICOM_COLUMNS.map((spec) => ({
   memo: new LastValue<string | undefined, TextDecoder>(),
 }));
 const STUDY_UID_PLAN = COLUMN_PLANS.find((plan) => plan.spec.name === 'study_uid')!;
+/** The plans by tag: a header's elements are read in the order they lie (see reader/element-list.ts). */
+const PLANS_BY_TAG = [...COLUMN_PLANS].sort((a, b) => a.tag - b.tag);
 const CSA_DIRECTION_INDEX = columnIndex('diffusion_gradient_direction_csa');
 const SEQUENCE_NAME_INDEX = columnIndex('sequence_name');
 const BVALUE_SEQUENCE_INDEX = columnIndex('diffusion_bvalue_sequence');
@@ -315,7 +317,7 @@ function rowCells(header: ParsedHeader, filePath: string): string[] {
   const cells = new Array<string>(INSTANCE_COLUMNS.length).fill('');
   let blocks: Map<string, number> | undefined;
   const privateBlocksOnce = () => (blocks ??= privateBlocks(header, decoder));
-  for (const plan of COLUMN_PLANS) {
+  for (const plan of PLANS_BY_TAG) {
     const { spec } = plan;
     if (spec.name === CSA_COLUMN) {
       const csa = csaDiffusion(rawElement(header, plan, privateBlocksOnce)?.value);

@@ -9,6 +9,7 @@
 import { TextDecoder } from 'node:util';
 import { constants as zlibConstants, inflateRawSync } from 'node:zlib';
 import { ByteReader, DamagedData, NeedMoreBytes } from './byte-reader.js';
+import { ElementList } from './element-list.js';
 import { LONG_LENGTH_VRS, encodingOf, type Encoding } from './transfer-syntax.js';
 
 export interface RawElement {
@@ -247,7 +248,7 @@ function readElement(
   explicitVR: boolean,
   keep: KeepOptions,
   options: ParseOptions,
-  into: Map<number, RawElement>,
+  into: ElementList,
   depth: number,
 ): number {
   const nested = header.vr === 'SQ' || header.vr === 'UN' || header.length === UNDEFINED_LENGTH ? keep.sequences?.get(header.tag) : undefined;
@@ -275,9 +276,9 @@ function readItems(
   keep: KeepOptions,
   options: ParseOptions,
   depth: number,
-): { items: Map<number, RawElement>[]; end: number } {
+): { items: ElementList[]; end: number } {
   if (depth > MAX_SEQUENCE_DEPTH) throw new DamagedData(`sequences nested more than ${MAX_SEQUENCE_DEPTH} deep`, offset);
-  const items: Map<number, RawElement>[] = [];
+  const items: ElementList[] = [];
   const end = length === UNDEFINED_LENGTH ? Number.POSITIVE_INFINITY : offset + length;
   let position = offset;
   while (position < end) {
@@ -285,7 +286,7 @@ function readItems(
     const itemLength = reader.uint32(position + 4);
     position += 8;
     if (tag === SEQUENCE_END) break;
-    const item = new Map<number, RawElement>();
+    const item = new ElementList();
     const itemEnd = itemLength === UNDEFINED_LENGTH ? Number.POSITIVE_INFINITY : position + itemLength;
     while (position < itemEnd) {
       const header = readElementHeader(reader, position, explicitVR, options);
@@ -329,7 +330,7 @@ const VR_UN = 0x554e;
  * the bytes, no header object: returns the offset after it, or -1 for the general path (sequences,
  * undefined lengths, item tags, odd VR bytes, the end of the bytes, Pixel Data).
  */
-function readPlainElement(source: HeaderBytes, position: number, encoding: Encoding, options: ParseOptions, elements: Map<number, RawElement>): number {
+function readPlainElement(source: HeaderBytes, position: number, encoding: Encoding, options: ParseOptions, elements: ElementList): number {
   const { bytes, view } = source;
   const littleEndian = encoding.littleEndian;
   const tag = ((view.getUint16(position, littleEndian) << 16) | view.getUint16(position + 2, littleEndian)) >>> 0;
@@ -368,7 +369,7 @@ function parseDataset(
   start: number,
   encoding: Encoding,
   options: ParseOptions,
-  elements: Map<number, RawElement>,
+  elements: ElementList,
 ): PixelDataLocation | undefined {
   reader.littleEndian = encoding.littleEndian;
   const { bytes, source } = reader;
@@ -416,7 +417,7 @@ export class NotDicomError extends Error {}
 export function parseHeader(bytes: Uint8Array, complete: boolean, options: ParseOptions): ParsedHeader {
   const reader = new DatasetReader(bytes, complete);
   if (bytes.length < 8) throw new NotDicomError('too short to be DICOM');
-  const elements = new Map<number, RawElement>();
+  const elements = new ElementList();
   const hasPreamble = bytes.length >= 132 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d;
   let position = hasPreamble ? 132 : 0;
   // A zeroed preamble whose DICM was damaged or cut reads, as pydicom reads it, as empty (0000,0000)
@@ -427,7 +428,7 @@ export function parseHeader(bytes: Uint8Array, complete: boolean, options: Parse
     throw new NotDicomError('no DICM preamble and no dataset start');
   let transferSyntaxUid: string | undefined;
   // File meta (group 0002) is always explicit VR little endian.
-  const meta = new Map<number, RawElement>();
+  const meta = new ElementList();
   let pixelData: PixelDataLocation | undefined;
   let damage: Damage | undefined;
   try {
@@ -452,7 +453,8 @@ export function parseHeader(bytes: Uint8Array, complete: boolean, options: Parse
     if (!(error instanceof DamagedData)) throw error;
     damage = { what: error.what, offset: error.offset };
   }
-  for (const [tag, element] of meta) elements.set(tag, element);
+  // File meta first (its tags are the lowest), winning any tag the dataset repeats.
+  elements.prepend(meta);
   // Every header has the same fields (undefined when absent): one object shape for the readers of headers.
   return { transferSyntaxUid, hasPreamble, elements, pixelData, damage };
 }
@@ -484,7 +486,7 @@ function parseDeflated(
   compressed: Uint8Array,
   encoding: Encoding,
   options: ParseOptions,
-  elements: Map<number, RawElement>,
+  elements: ElementList,
   offset: number,
 ): PixelDataLocation | undefined {
   // From 4 KB of compressed bytes: deflate expands at most ~1,032×, so the first step stays under the bound.
