@@ -57,22 +57,17 @@ export class ElementList implements ReadonlyMap<number, RawElement> {
     return this;
   }
 
-  clear(): void {
-    this.tags = tagArray();
-    this.elements = [];
-    this.map = undefined;
-    this.cursor = 0;
-  }
-
-  /** These elements after `first`'s (whose tags all come first when both ascend), `first`'s winning a tag both hold. */
-  prepend(first: ElementList): void {
-    if (first.size === 0) return;
-    if (this.map === undefined && first.map === undefined && (this.tags.length === 0 || first.tags[first.tags.length - 1]! < this.tags[0]!)) {
-      this.tags = first.tags.concat(this.tags);
-      this.elements = first.elements.concat(this.elements);
-      return;
+  /** Keeps the first `length` elements (in the order set), drops the rest. */
+  truncate(length: number): void {
+    if (this.map === undefined) {
+      this.tags.length = Math.min(length, this.tags.length);
+      this.elements.length = this.tags.length;
+    } else {
+      const kept = [...this.map].slice(0, length);
+      this.map.clear();
+      for (const [tag, element] of kept) this.map.set(tag, element);
     }
-    for (const [tag, element] of first) this.set(tag, element);
+    this.cursor = 0;
   }
 
   private outOfOrder(tag: number, element: RawElement): void {

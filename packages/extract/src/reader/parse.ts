@@ -428,16 +428,19 @@ export function parseHeader(bytes: Uint8Array, complete: boolean, options: Parse
     throw new NotDicomError('no DICM preamble and no dataset start');
   let transferSyntaxUid: string | undefined;
   // File meta (group 0002) is always explicit VR little endian.
-  const meta = new ElementList();
+  // File meta goes first into the elements (its tags are the lowest), the dataset's after it.
+  const meta: RawElement[] = [];
   let pixelData: PixelDataLocation | undefined;
   let damage: Damage | undefined;
   try {
     while (position + 6 <= bytes.length && reader.uint16(position) === 0x0002) {
       const header = readElementHeader(reader, position, true, options);
-      meta.set(header.tag, spanOf(reader, header.tag, header.vr, header.valueOffset, header.length));
+      const element = spanOf(reader, header.tag, header.vr, header.valueOffset, header.length);
+      meta.push(element);
+      elements.set(header.tag, element);
       position = header.valueOffset + header.length;
     }
-    const syntax = meta.get(0x00020010);
+    const syntax = elements.get(0x00020010);
     if (syntax) transferSyntaxUid = transferSyntaxText(syntax.value);
     let encoding = encodingOf(transferSyntaxUid);
     // Files whose meta says one VR encoding but whose dataset uses the other exist (pydicom warns and
@@ -453,8 +456,8 @@ export function parseHeader(bytes: Uint8Array, complete: boolean, options: Parse
     if (!(error instanceof DamagedData)) throw error;
     damage = { what: error.what, offset: error.offset };
   }
-  // File meta first (its tags are the lowest), winning any tag the dataset repeats.
-  elements.prepend(meta);
+  // File meta wins any tag the dataset repeats.
+  for (const element of meta) elements.set(element.tag, element);
   // Every header has the same fields (undefined when absent): one object shape for the readers of headers.
   return { transferSyntaxUid, hasPreamble, elements, pixelData, damage };
 }
@@ -489,6 +492,8 @@ function parseDeflated(
   elements: ElementList,
   offset: number,
 ): PixelDataLocation | undefined {
+  // What the elements held before (file meta) stays; each try's dataset elements go after it.
+  const kept = elements.size;
   // From 4 KB of compressed bytes: deflate expands at most ~1,032×, so the first step stays under the bound.
   for (let length = Math.min(compressed.length, 4 * 1024); ; length = Math.min(compressed.length, length * 4)) {
     const whole = length >= compressed.length;
@@ -500,7 +505,7 @@ function parseDeflated(
         throw new DamagedData(`deflated dataset inflates past ${MAX_INFLATED_HEADER_BYTES} bytes before its header ends`, offset);
       throw new DamagedData(`deflated data cannot be inflated (${(error as Error).message})`, offset);
     }
-    elements.clear();
+    elements.truncate(kept);
     try {
       const location = parseDataset(new DatasetReader(inflated, whole), 0, encoding, options, elements);
       return location && !whole ? wholePixelData(location, compressed, offset) : location;
