@@ -85,7 +85,7 @@ function privateBlocks(header: ParsedHeader, decoder: TextDecoder): Map<string, 
   for (const tag of header.elements.keys()) {
     const group = tag >>> 16;
     const block = tag & 0xffff;
-    if (block < 0x10 || block > 0xff || !PRIVATE_GROUPS.has(group)) continue;
+    if (block < 0x10 || block > 0xff || KEPT_PRIVATE_GROUPS[group] !== 1) continue;
     const creator = elementValues(header.elements.get(tag)!, decoder, 'LO')[0];
     // The first block a creator reserves wins, as a lookup in block order would find it.
     if (creator !== undefined && !blocks.has(`${group} ${creator}`)) blocks.set(`${group} ${creator}`, block);
@@ -243,16 +243,25 @@ interface ColumnPlan {
   readonly privateKey: string;
   /** Its last joined text value (a thread reads one file at a time). */
   readonly memo: LastValue<string | undefined, TextDecoder>;
+  /** A standard column's last cell by the rules of `cellFor` (a file without functional groups). */
+  readonly lastCell: LastValue<string, TextDecoder>;
+  /** That cell, from the column's element. */
+  readonly cellOfElement: (element: RawElement, decoder: TextDecoder) => string;
 }
 
-const COLUMN_PLANS: readonly ColumnPlan[] = DICOM_COLUMNS.map((spec) => ({
-  spec: uniformSpec(spec),
-  index: columnIndex(spec.name),
-  tag: tagNumber(spec.tag!.group, spec.tag!.element),
-  joined: !['diffusion_bvalue', 'diffusion_bvalue_ge', 'diffusion_bvalue_philips', 'series_description', CSA_COLUMN].includes(spec.name),
-  privateKey: spec.privateCreator ? `${spec.tag!.group} ${spec.privateCreator}` : '',
-  memo: new LastValue<string | undefined, TextDecoder>(),
-}));
+const COLUMN_PLANS: readonly ColumnPlan[] = DICOM_COLUMNS.map((column) => {
+  const spec = uniformSpec(column);
+  return {
+    spec,
+    index: columnIndex(spec.name),
+    tag: tagNumber(spec.tag!.group, spec.tag!.element),
+    joined: !['diffusion_bvalue', 'diffusion_bvalue_ge', 'diffusion_bvalue_philips', 'series_description', CSA_COLUMN].includes(spec.name),
+    privateKey: spec.privateCreator ? `${spec.tag!.group} ${spec.privateCreator}` : '',
+    memo: new LastValue<string | undefined, TextDecoder>(),
+    lastCell: new LastValue<string, TextDecoder>(),
+    cellOfElement: (element: RawElement, decoder: TextDecoder) => cellFor(spec, valuesOf(element, spec, decoder), false),
+  };
+});
 const STUDY_UID_PLAN = COLUMN_PLANS.find((plan) => plan.spec.name === 'study_uid')!;
 /** The plans by tag: a header's elements are read in the order they lie (see reader/element-list.ts). */
 const PLANS_BY_TAG = [...COLUMN_PLANS].sort((a, b) => a.tag - b.tag);
@@ -333,6 +342,12 @@ function rowCells(header: ParsedHeader, filePath: string): string[] {
         cells[plan.index] = text === '' ? MISSING : text;
         continue;
       }
+    }
+    if (!groups && !spec.privateCreator) {
+      // What `cellOf` gives a file without functional groups, from the column's last cell when its element is the last one's.
+      const raw = header.elements.get(plan.tag);
+      cells[plan.index] = raw ? plan.lastCell.of(raw, decoder, plan.cellOfElement) : MISSING;
+      continue;
     }
     cells[plan.index] = cellOf(plan, header, groups, decoder, privateBlocksOnce);
   }
