@@ -191,8 +191,9 @@ export class LastValue<T, C = unknown> {
     const { length, offset } = element;
     const source = element.source.bytes;
     if (length === this.length && element.vr === this.vr && context === this.context && this.same(source, offset, length)) return this.result as T;
-    const result = make(element, context);
+    let result = make(element, context);
     if (length <= MAX_MEMO_BYTES) {
+      if (typeof result === 'string') result = detached(result) as T;
       if (length > this.bytes.length) this.bytes = new Uint8Array(MAX_MEMO_BYTES);
       this.bytes.set(source.subarray(offset, offset + length));
       this.length = length;
@@ -208,6 +209,14 @@ export class LastValue<T, C = unknown> {
     for (let i = 0; i < length; i++) if (source[offset + i] !== bytes[i]) return false;
     return true;
   }
+}
+
+/**
+ * Text that keeps no header alive: V8 makes a slice of 13 characters or more a view of the string
+ * it was cut from (here a whole header's text), and a kept result outlives its file.
+ */
+function detached(text: string): string {
+  return text.length < 13 ? text : `${text} `.slice(0, -1);
 }
 
 /** `joinedTextValues`, through the column's `LastValue`. */
