@@ -180,6 +180,7 @@ const MAX_MEMO_BYTES = 256;
  */
 export class LastValue<T, C = unknown> {
   private bytes = new Uint8Array(16);
+  private view = new DataView(this.bytes.buffer);
   private length = -1;
   private vr = '';
   private context: C | undefined = undefined;
@@ -190,11 +191,14 @@ export class LastValue<T, C = unknown> {
     if (!(element instanceof SpanElement)) return make(element, context);
     const { length, offset } = element;
     const source = element.source.bytes;
-    if (length === this.length && element.vr === this.vr && context === this.context && this.same(source, offset, length)) return this.result as T;
+    if (length === this.length && element.vr === this.vr && context === this.context && this.same(element.source.view, offset, length)) return this.result as T;
     let result = make(element, context);
     if (length <= MAX_MEMO_BYTES) {
       if (typeof result === 'string') result = detached(result) as T;
-      if (length > this.bytes.length) this.bytes = new Uint8Array(MAX_MEMO_BYTES);
+      if (length > this.bytes.length) {
+        this.bytes = new Uint8Array(MAX_MEMO_BYTES);
+        this.view = new DataView(this.bytes.buffer);
+      }
       this.bytes.set(source.subarray(offset, offset + length));
       this.length = length;
       this.vr = element.vr;
@@ -204,9 +208,12 @@ export class LastValue<T, C = unknown> {
     return result;
   }
 
-  private same(source: Uint8Array, offset: number, length: number): boolean {
-    const { bytes } = this;
-    for (let i = 0; i < length; i++) if (source[offset + i] !== bytes[i]) return false;
+  /** Whether `source`'s bytes [offset, offset + length) are the kept ones: four at a time, then one by one. */
+  private same(source: DataView, offset: number, length: number): boolean {
+    const { view } = this;
+    let i = 0;
+    for (; i + 4 <= length; i += 4) if (source.getUint32(offset + i) !== view.getUint32(i)) return false;
+    for (; i < length; i++) if (source.getUint8(offset + i) !== view.getUint8(i)) return false;
     return true;
   }
 }
