@@ -144,7 +144,7 @@ interface Header {
   length: number;
   valueOffset: number;
   /** The VR was written in the element (explicit), not looked up. */
-  vrWritten?: true;
+  vrWritten: boolean;
 }
 
 /**
@@ -153,20 +153,16 @@ interface Header {
  */
 function readElementHeader(reader: ByteReader, offset: number, explicitVR: boolean, options: ParseOptions): Header {
   const tag = readTag(reader, offset);
-  if (tag >>> 16 === 0xfffe) return { tag, vr: '', length: reader.uint32(offset + 4), valueOffset: offset + 8 };
+  if (tag >>> 16 === 0xfffe) return { tag, vr: '', length: reader.uint32(offset + 4), valueOffset: offset + 8, vrWritten: false };
   if (explicitVR) {
-    // The two bytes read in place (no view made per element).
+    // The two bytes read in place (no view made per element), their VR from the tables (no string made per element).
     reader.ensure(offset + 4, 2);
-    const first = reader.bytes[offset + 4]!;
-    const second = reader.bytes[offset + 5]!;
-    // pydicom's test: b'AA' <= vr <= b'ZZ', compared as byte strings.
-    if (first > 0x41 ? first < 0x5a || (first === 0x5a && second <= 0x5a) : first === 0x41 && second >= 0x41) {
-      const vr = String.fromCharCode(first, second);
-      if (LONG_LENGTH_VRS.has(vr)) return { tag, vr, length: reader.uint32(offset + 8), valueOffset: offset + 12, vrWritten: true };
-      return { tag, vr, length: reader.uint16(offset + 6), valueOffset: offset + 8, vrWritten: true };
-    }
+    const code = (reader.bytes[offset + 4]! << 8) | reader.bytes[offset + 5]!;
+    const kind = VR_KINDS[code]!;
+    if (kind === 2) return { tag, vr: vrName(code), length: reader.uint32(offset + 8), valueOffset: offset + 12, vrWritten: true };
+    if (kind === 1) return { tag, vr: vrName(code), length: reader.uint16(offset + 6), valueOffset: offset + 8, vrWritten: true };
   }
-  return { tag, vr: options.vrOf(tag) ?? 'UN', length: reader.uint32(offset + 4), valueOffset: offset + 8 };
+  return { tag, vr: options.vrOf(tag) ?? 'UN', length: reader.uint32(offset + 4), valueOffset: offset + 8, vrWritten: false };
 }
 
 /**
