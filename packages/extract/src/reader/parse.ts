@@ -10,7 +10,7 @@ import { TextDecoder } from 'node:util';
 import { constants as zlibConstants, inflateRawSync } from 'node:zlib';
 import { ByteReader, DamagedData, NeedMoreBytes } from './byte-reader.js';
 import { ElementList } from './element-list.js';
-import { LONG_LENGTH_VRS, encodingOf, type Encoding } from './transfer-syntax.js';
+import { LONG_LENGTH_VRS, encodingOf, encodingWith, type Encoding } from './transfer-syntax.js';
 
 export interface RawElement {
   readonly tag: number;
@@ -437,14 +437,15 @@ export function parseHeader(bytes: Uint8Array, complete: boolean, options: Parse
       position = header.valueOffset + header.length;
     }
     const syntax = elements.get(0x00020010);
-    if (syntax) transferSyntaxUid = transferSyntaxText(syntax.value);
+    // Read in place (no view of the value made per file).
+    if (syntax instanceof SpanElement) transferSyntaxUid = transferSyntaxText(syntax.source.bytes, syntax.offset, syntax.length);
     let encoding = encodingOf(transferSyntaxUid);
     // Files whose meta says one VR encoding but whose dataset uses the other exist (pydicom warns and
     // follows the data); so does this reader, judging by the first element.
-    if (!encoding.deflated && position + 6 <= bytes.length) encoding = { ...encoding, explicitVR: looksExplicit(reader, position) };
+    if (!encoding.deflated && position + 6 <= bytes.length) encoding = encodingWith(looksExplicit(reader, position), encoding.littleEndian, false);
     if (encoding.deflated) {
       if (!complete) throw new NeedMoreBytes(Number.POSITIVE_INFINITY);
-      pixelData = parseDeflated(bytes.subarray(position), { ...encoding, deflated: false }, options, elements, position);
+      pixelData = parseDeflated(bytes.subarray(position), encodingWith(encoding.explicitVR, encoding.littleEndian, false), options, elements, position);
     } else {
       pixelData = parseDataset(reader, position, encoding, options, elements);
     }
@@ -461,15 +462,15 @@ export function parseHeader(bytes: Uint8Array, complete: boolean, options: Parse
 /** The last transfer syntax read: an archive repeats one or two, and matching bytes costs less than decoding them. */
 let lastTransferSyntax = '';
 
-/** A transfer syntax UID's bytes as text, trailing NUL and space padding stripped. */
-function transferSyntaxText(value: Uint8Array): string {
-  let end = value.length;
-  while (end > 0 && (value[end - 1] === 0 || value[end - 1] === 0x20)) end--;
-  let same = end === lastTransferSyntax.length;
-  for (let i = 0; same && i < end; i++) same = value[i] === lastTransferSyntax.charCodeAt(i);
+/** A transfer syntax UID's bytes [start, start + length) as text, trailing NUL and space padding stripped. */
+function transferSyntaxText(bytes: Uint8Array, start: number, length: number): string {
+  let end = start + length;
+  while (end > start && (bytes[end - 1] === 0 || bytes[end - 1] === 0x20)) end--;
+  let same = end - start === lastTransferSyntax.length;
+  for (let i = 0; same && i < end - start; i++) same = bytes[start + i] === lastTransferSyntax.charCodeAt(i);
   if (same) return lastTransferSyntax;
   // Bytes past ASCII (a damaged element) as the decoder reads them; ASCII the same either way.
-  return (lastTransferSyntax = LATIN1_DECODER.decode(value.subarray(0, end)));
+  return (lastTransferSyntax = LATIN1_DECODER.decode(bytes.subarray(start, end)));
 }
 
 /** Largest inflated dataset read for its header: a deflate bomb stops here (finding F5). */
