@@ -61,7 +61,7 @@ describe('nonImageReason', () => {
 });
 
 describe('LastValue', () => {
-  it("gives the last result only for the same bytes, VR and context, whatever header they lie in", () => {
+  it('gives the last result only for the same bytes, VR and context, whatever header they lie in', () => {
     const memo = new LastValue<string | undefined, typeof LATIN1>();
     const utf8 = decoderFor('ISO_IR 192');
     const cases: [element: ReturnType<typeof spanOf> | ReturnType<typeof ownValue>, decoder: typeof LATIN1][] = [

@@ -84,7 +84,7 @@ export class ElementList implements ReadonlyMap<number, RawElement> {
     let at = this.cursor;
     if (at === 0 || tags[at - 1]! < tag) {
       // A few steps on from the last tag read, then by halves in what is left.
-      for (const stop = Math.min(at + CURSOR_STEPS, tags.length); at < stop && tags[at]! < tag; ) at++;
+      for (const stop = Math.min(at + CURSOR_STEPS, tags.length); at < stop && tags[at]! < tag;) at++;
       if (at < tags.length && tags[at]! >= tag) {
         this.cursor = tags[at] === tag ? at + 1 : at;
         return tags[at] === tag ? at : -1;

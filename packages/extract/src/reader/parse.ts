@@ -360,13 +360,7 @@ function readPlainElement(source: HeaderBytes, position: number, encoding: Encod
   return valueOffset + length;
 }
 
-function parseDataset(
-  reader: DatasetReader,
-  start: number,
-  encoding: Encoding,
-  options: ParseOptions,
-  elements: ElementList,
-): PixelDataLocation | undefined {
+function parseDataset(reader: DatasetReader, start: number, encoding: Encoding, options: ParseOptions, elements: ElementList): PixelDataLocation | undefined {
   reader.littleEndian = encoding.littleEndian;
   const { bytes, source } = reader;
   let position = start;

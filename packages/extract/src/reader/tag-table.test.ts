@@ -5,7 +5,7 @@ describe('TagTable', () => {
   it('answers as a Map of the same entries, for tags of any group (the high ones are no small integers)', () => {
     const entries = new Map<number, number>();
     // Tags that collide in a small table, private and high groups, the item tags.
-    for (let i = 0; i < 300; i++) entries.set((((i * 7919) % 0x10000) << 16 | (i * 31) % 0x10000) >>> 0, i % 5);
+    for (let i = 0; i < 300; i++) entries.set(((((i * 7919) % 0x10000) << 16) | ((i * 31) % 0x10000)) >>> 0, i % 5);
     entries.set(0x7fe00010, 4);
     entries.set(0xfffee000, 2);
     entries.set(0, 3);

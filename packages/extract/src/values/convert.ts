@@ -21,7 +21,8 @@ const CHARSET = 4;
  */
 const TEXT_VR_KINDS = new Uint8Array(1 << 16);
 for (const vr of TEXT_VRS)
-  TEXT_VR_KINDS[(vr.charCodeAt(0) << 8) | vr.charCodeAt(1)] = TEXT | (SINGLE_VALUE_TEXT.includes(vr) ? SINGLE_VALUE : 0) | (CHARSET_VRS.includes(vr) ? CHARSET : 0);
+  TEXT_VR_KINDS[(vr.charCodeAt(0) << 8) | vr.charCodeAt(1)] =
+    TEXT | (SINGLE_VALUE_TEXT.includes(vr) ? SINGLE_VALUE : 0) | (CHARSET_VRS.includes(vr) ? CHARSET : 0);
 
 /** What a text VR is (TEXT, SINGLE_VALUE, CHARSET bits), 0 for any other VR (UN included). */
 const textKind = (vr: string): number => (vr.length === 2 ? TEXT_VR_KINDS[(vr.charCodeAt(0) << 8) | vr.charCodeAt(1)]! : 0);
