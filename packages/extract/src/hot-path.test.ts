@@ -92,5 +92,10 @@ describe('LastValue', () => {
     const other = new SpanElement(vr.tag, 'LO', vr.source, vr.offset, vr.length, true);
     expect(memo.of(vr, LATIN1, () => 'as CS')).toBe('as CS');
     expect(memo.of(other, LATIN1, () => 'as LO')).toBe('as LO');
+    // The same two bytes are 128 little endian, 32768 big endian.
+    const littleEndian = new SpanElement(0x00181310, 'US', vr.source, vr.offset, 2, true);
+    const bigEndian = new SpanElement(0x00181310, 'US', vr.source, vr.offset, 2, false);
+    expect(memo.of(littleEndian, LATIN1, () => 'little')).toBe('little');
+    expect(memo.of(bigEndian, LATIN1, () => 'big')).toBe('big');
   });
 });

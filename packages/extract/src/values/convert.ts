@@ -175,7 +175,7 @@ const MAX_MEMO_BYTES = 256;
 
 /**
  * What the row code last made of the element at one place (a column, a key): the element's bytes,
- * VR and the context the result depends on (a decoder, a check), and the result. Files of a series
+ * VR, byte order and the context the result depends on (a decoder, a check), and the result. Files of a series
  * repeat most values byte for byte, and comparing a value's few bytes costs less than decoding,
  * trimming and checking them again (and the result is one string, not a slice of each header's text).
  */
@@ -184,15 +184,24 @@ export class LastValue<T, C = unknown> {
   private view = new DataView(this.bytes.buffer);
   private length = -1;
   private vr = '';
+  /** Binary numbers read differently in the other byte order. */
+  private littleEndian = true;
   private context: C | undefined = undefined;
   private result: T | undefined = undefined;
 
-  /** `make(element, context)`, or the last result when `element` has the last element's bytes, VR and `context`. */
+  /** `make(element, context)`, or the last result when `element` has the last element's bytes, VR, byte order and `context`. */
   of(element: RawElement, context: C, make: (element: RawElement, context: C) => T): T {
     if (!(element instanceof SpanElement)) return make(element, context);
     const { length, offset } = element;
     const source = element.source.bytes;
-    if (length === this.length && element.vr === this.vr && context === this.context && this.same(element.source.view, offset, length)) return this.result as T;
+    if (
+      length === this.length &&
+      element.vr === this.vr &&
+      element.littleEndian === this.littleEndian &&
+      context === this.context &&
+      this.same(element.source.view, offset, length)
+    )
+      return this.result as T;
     let result = make(element, context);
     if (length <= MAX_MEMO_BYTES) {
       if (typeof result === 'string') result = detached(result) as T;
@@ -203,6 +212,7 @@ export class LastValue<T, C = unknown> {
       this.bytes.set(source.subarray(offset, offset + length));
       this.length = length;
       this.vr = element.vr;
+      this.littleEndian = element.littleEndian;
       this.context = context;
       this.result = result;
     }
