@@ -1,13 +1,15 @@
 /**
  * Paths the worker threads' row code takes for speed give what the plain paths give: multi-valued
  * text read from a header's bytes (`SpanElement`, spaced byte for byte) as from a value of its own,
- * and SOP class reasons remembered per UID only where the UID alone decides them.
+ * SOP class reasons remembered per UID only where the UID alone decides them, and a column's last
+ * value kept only while its bytes, VR and decoder are the same.
  */
 import { describe, expect, it } from 'vitest';
 import { HeaderBytes, SpanElement } from './reader/parse.js';
 import { nonImageReason } from './sop-classes.js';
 import { LATIN1 } from './values/charset.js';
-import { joinedTextValues } from './values/convert.js';
+import { decoderFor } from './values/charset.js';
+import { LastValue, joinedTextValues, lastJoinedText } from './values/convert.js';
 
 /** `text` as an element of a header's bytes, after `prefix` (the element's offset is not 0). */
 function spanOf(text: string, prefix = 'junk\\ 1\\2 '): SpanElement {
@@ -55,5 +57,45 @@ describe('nonImageReason', () => {
       expect(nonImageReason(sr, i % 2 === 0)).toBe('non-image SOP class Basic Text SR Storage');
       expect(nonImageReason(mr, i % 2 === 0)).toBeUndefined();
     }
+  });
+});
+
+describe('LastValue', () => {
+  it('gives the last result only for the same bytes, VR and context, whatever header they lie in', () => {
+    const memo = new LastValue<string | undefined, typeof LATIN1>();
+    const utf8 = decoderFor('ISO_IR 192');
+    const cases: [element: ReturnType<typeof spanOf> | ReturnType<typeof ownValue>, decoder: typeof LATIN1][] = [
+      [spanOf('A\\B'), LATIN1],
+      [spanOf('A\\B', 'other header \\ '), LATIN1],
+      [spanOf('A\\C'), LATIN1],
+      [spanOf('A\\C', 'x'), utf8],
+      [spanOf('Ã©\\e'), LATIN1],
+      [spanOf('Ã©\\e'), utf8],
+      [spanOf('Ã©\\e'), LATIN1],
+      [ownValue('Ã©\\e'), utf8],
+      [spanOf(''), LATIN1],
+      [spanOf('a'.repeat(300)), LATIN1],
+      [spanOf('a'.repeat(300)), LATIN1],
+    ];
+    let made = 0;
+    const counted = (element: Parameters<typeof joinedTextValues>[0], decoder: typeof LATIN1) => {
+      made += 1;
+      return joinedTextValues(element, decoder);
+    };
+    for (const [element, decoder] of cases) {
+      expect(memo.of(element, decoder, counted)).toBe(joinedTextValues(element, decoder));
+      expect(lastJoinedText(memo, element, decoder)).toBe(joinedTextValues(element, decoder));
+    }
+    // Read again: the second case (same bytes elsewhere) and each repeat through lastJoinedText.
+    expect(made).toBe(cases.length - 1);
+    const vr = spanOf('12');
+    const other = new SpanElement(vr.tag, 'LO', vr.source, vr.offset, vr.length, true);
+    expect(memo.of(vr, LATIN1, () => 'as CS')).toBe('as CS');
+    expect(memo.of(other, LATIN1, () => 'as LO')).toBe('as LO');
+    // The same two bytes are 128 little endian, 32768 big endian.
+    const littleEndian = new SpanElement(0x00181310, 'US', vr.source, vr.offset, 2, true);
+    const bigEndian = new SpanElement(0x00181310, 'US', vr.source, vr.offset, 2, false);
+    expect(memo.of(littleEndian, LATIN1, () => 'little')).toBe('little');
+    expect(memo.of(bigEndian, LATIN1, () => 'big')).toBe('big');
   });
 });

@@ -24,9 +24,10 @@ import {
   type FunctionalGroups,
 } from './functional-groups.js';
 import type { Damage, ParseOptions, ParsedHeader, RawElement } from './reader/parse.js';
+import { TagTable } from './reader/tag-table.js';
 import { nonImageReason } from './sop-classes.js';
 import { LATIN1, decoderFor } from './values/charset.js';
-import { elementValues, elementValuesAs, joinedTextValues } from './values/convert.js';
+import { LastValue, elementValues, elementValuesAs, lastJoinedText } from './values/convert.js';
 import { sequenceNameBValues } from './values/sequence-name.js';
 import { csaDiffusion } from './values/siemens-csa.js';
 import { isValidUid, isWellFormedUid } from './values/uid.js';
@@ -53,14 +54,25 @@ const STANDARD_VRS = new Map<number, string>([
 /** VRs for implicit-VR datasets: the kept tags', and those of the functional groups read. */
 const DICTIONARY_VRS = new Map([...ENHANCED_NESTED_VRS, ...STANDARD_VRS]);
 
+// The parser's questions per element, answered from tables (a Map's lookup per element costs more).
+const KEPT_TAGS = new TagTable([...STANDARD_VRS.keys()].map((tag) => [tag, 0] as const));
+const KEPT_PRIVATE_GROUPS = new Uint8Array(1 << 16);
+for (const group of PRIVATE_GROUPS) KEPT_PRIVATE_GROUPS[group] = 1;
+const DICTIONARY_VR_NAMES = [...new Set(DICTIONARY_VRS.values())];
+const DICTIONARY_VR_INDEXES = new TagTable([...DICTIONARY_VRS].map(([tag, vr]) => [tag, DICTIONARY_VR_NAMES.indexOf(vr)] as const));
+
 /**
  * What the parser keeps: the table's tags, the private groups that hold vendor b-values, and the
  * enhanced attributes and functional groups of multi-frame files.
  */
 export const HEADER_OPTIONS: ParseOptions = {
-  keep: (tag) => STANDARD_VRS.has(tag) || PRIVATE_GROUPS.has(tag >>> 16),
+  keep: (tag) => KEPT_PRIVATE_GROUPS[tag >>> 16] === 1 || KEPT_TAGS.has(tag),
   sequences: FUNCTIONAL_GROUP_SEQUENCES,
-  vrOf: (tag) => DICTIONARY_VRS.get(tag) ?? ((tag & 0xffff) >= 0x0010 && (tag & 0xffff) <= 0x00ff && (tag >>> 16) % 2 === 1 ? 'LO' : undefined),
+  vrOf: (tag) => {
+    const index = DICTIONARY_VR_INDEXES.get(tag);
+    if (index >= 0) return DICTIONARY_VR_NAMES[index];
+    return (tag & 0xffff) >= 0x0010 && (tag & 0xffff) <= 0x00ff && (tag >>> 16) % 2 === 1 ? 'LO' : undefined;
+  },
 };
 
 /**
@@ -73,7 +85,7 @@ function privateBlocks(header: ParsedHeader, decoder: TextDecoder): Map<string, 
   for (const tag of header.elements.keys()) {
     const group = tag >>> 16;
     const block = tag & 0xffff;
-    if (block < 0x10 || block > 0xff || !PRIVATE_GROUPS.has(group)) continue;
+    if (block < 0x10 || block > 0xff || KEPT_PRIVATE_GROUPS[group] !== 1) continue;
     const creator = elementValues(header.elements.get(tag)!, decoder, 'LO')[0];
     // The first block a creator reserves wins, as a lookup in block order would find it.
     if (creator !== undefined && !blocks.has(`${group} ${creator}`)) blocks.set(`${group} ${creator}`, block);
@@ -81,10 +93,10 @@ function privateBlocks(header: ParsedHeader, decoder: TextDecoder): Map<string, 
   return blocks;
 }
 
-function rawElement(header: ParsedHeader, spec: ColumnSpec, blocks: () => Map<string, number>): RawElement | undefined {
-  const { group, element } = spec.tag!;
-  if (!spec.privateCreator) return header.elements.get(tagNumber(group, element));
-  const block = blocks().get(`${group} ${spec.privateCreator}`);
+function rawElement(header: ParsedHeader, plan: ColumnPlan, blocks: () => Map<string, number>): RawElement | undefined {
+  if (!plan.spec.privateCreator) return header.elements.get(plan.tag);
+  const { group, element } = plan.spec.tag!;
+  const block = blocks().get(plan.privateKey);
   if (block !== undefined) return header.elements.get(tagNumber(group, (block << 8) | (element & 0xff)));
   // An anonymizer may drop the creator element and keep the data (a GE 0043,1039 without
   // GEMS_PARM_01): the vendor's usual block is read when no creator at all reserves it, as the
@@ -149,20 +161,45 @@ export function unreadableReason(damage: Damage): string {
   return damage.what.startsWith('file truncated') ? 'truncated' : `unparseable: ${damage.what} at byte ${damage.offset}`;
 }
 
-/**
- * A key UID, or why it cannot key a row (missing or invalid). A damaged file's keys must be valid
- * UIDs; an intact file's well formed (see values/uid.ts).
- */
-function keyOf(header: ParsedHeader, tag: number, keyword: string): { uid: string; problem: string | undefined } {
-  const element = header.elements.get(tag);
-  const uid = element ? elementValues(element)[0] : undefined;
-  // One result shape, a problem or none (the hot caller's code sees one map).
-  if (!uid) return { uid: '', problem: tag === SOP_CLASS_UID ? 'no SOPClassUID' : 'no StudyInstanceUID or SeriesInstanceUID' };
-  const valid = header.damage ? isValidUid : isWellFormedUid;
-  return { uid, problem: valid(uid) ? undefined : `invalid ${keyword} ${JSON.stringify(uid.slice(0, 80))}` };
+/** A key UID, or why it cannot key a row (one shape, a problem or none: the hot caller's code sees one map). */
+interface Key {
+  readonly uid: string;
+  readonly problem: string | undefined;
 }
 
-const STUDY_UID_COLUMN = uniformSpec(DICOM_COLUMNS.find((spec) => spec.name === 'study_uid')!);
+/**
+ * Reads one key UID of a row, or why it cannot key it (missing or invalid). A damaged file's keys
+ * must be valid UIDs; an intact file's well formed (see values/uid.ts). The last element's answer
+ * is kept: a series repeats its keys.
+ */
+class KeyReader {
+  private readonly last = new LastValue<Key, (uid: string) => boolean>();
+  constructor(
+    private readonly tag: number,
+    private readonly keyword: string,
+  ) {}
+
+  of(header: ParsedHeader): Key {
+    const element = header.elements.get(this.tag);
+    const valid = header.damage ? isValidUid : isWellFormedUid;
+    return element ? this.last.of(element, valid, this.read) : this.missing();
+  }
+
+  private readonly read = (element: RawElement, valid: (uid: string) => boolean): Key => {
+    const uid = elementValues(element)[0];
+    // An element with no value is missing too.
+    if (!uid) return this.missing();
+    return { uid, problem: valid(uid) ? undefined : `invalid ${this.keyword} ${JSON.stringify(uid.slice(0, 80))}` };
+  };
+
+  private missing(): Key {
+    return { uid: '', problem: this.tag === SOP_CLASS_UID ? 'no SOPClassUID' : 'no StudyInstanceUID or SeriesInstanceUID' };
+  }
+}
+
+const SOP_CLASS_KEY = new KeyReader(SOP_CLASS_UID, 'SOPClassUID');
+const STUDY_KEY = new KeyReader(STUDY_INSTANCE_UID, 'StudyInstanceUID');
+const SERIES_KEY = new KeyReader(SERIES_INSTANCE_UID, 'SeriesInstanceUID');
 
 /**
  * What to read of a file to learn its study (the shard key): the elements up to StudyInstanceUID
@@ -176,7 +213,7 @@ export const STUDY_UID_OPTIONS: ParseOptions = {
 
 /** The study_uid cell `instanceRow` gives a header (undefined when it would be missing): what a shard is picked by. */
 export function studyUidCell(header: ParsedHeader): string | undefined {
-  const cell = cellOf(STUDY_UID_COLUMN, header, undefined, LATIN1, () => new Map());
+  const cell = cellOf(STUDY_UID_PLAN, header, undefined, LATIN1, () => new Map());
   return cell === MISSING ? undefined : cell;
 }
 
@@ -194,13 +231,40 @@ function uniformSpec(spec: ColumnSpec): ColumnSpec {
 }
 
 const columnIndex = (name: string) => INSTANCE_COLUMNS.indexOf(name);
-/** Per DICOM column: where its cell goes, and whether its cell is its values joined (most) or needs a rule of `cellFor`. */
-const COLUMN_PLANS = DICOM_COLUMNS.map((spec) => ({
-  spec: uniformSpec(spec),
-  index: columnIndex(spec.name),
-  tag: tagNumber(spec.tag!.group, spec.tag!.element),
-  joined: !['diffusion_bvalue', 'diffusion_bvalue_ge', 'diffusion_bvalue_philips', 'series_description', CSA_COLUMN].includes(spec.name),
-}));
+/** How a DICOM column's cell is made. */
+interface ColumnPlan {
+  readonly spec: ColumnSpec;
+  /** Where its cell goes. */
+  readonly index: number;
+  readonly tag: number;
+  /** Its cell is its values joined (most), not a rule of `cellFor`. */
+  readonly joined: boolean;
+  /** For a vendor column, the `privateBlocks` key of its creator ('' for a standard one): made once, not per file. */
+  readonly privateKey: string;
+  /** Its last joined text value (a thread reads one file at a time). */
+  readonly memo: LastValue<string | undefined, TextDecoder>;
+  /** A standard column's last cell by the rules of `cellFor` (a file without functional groups). */
+  readonly lastCell: LastValue<string, TextDecoder>;
+  /** That cell, from the column's element. */
+  readonly cellOfElement: (element: RawElement, decoder: TextDecoder) => string;
+}
+
+const COLUMN_PLANS: readonly ColumnPlan[] = DICOM_COLUMNS.map((column) => {
+  const spec = uniformSpec(column);
+  return {
+    spec,
+    index: columnIndex(spec.name),
+    tag: tagNumber(spec.tag!.group, spec.tag!.element),
+    joined: !['diffusion_bvalue', 'diffusion_bvalue_ge', 'diffusion_bvalue_philips', 'series_description', CSA_COLUMN].includes(spec.name),
+    privateKey: spec.privateCreator ? `${spec.tag!.group} ${spec.privateCreator}` : '',
+    memo: new LastValue<string | undefined, TextDecoder>(),
+    lastCell: new LastValue<string, TextDecoder>(),
+    cellOfElement: (element: RawElement, decoder: TextDecoder) => cellFor(spec, valuesOf(element, spec, decoder), false),
+  };
+});
+const STUDY_UID_PLAN = COLUMN_PLANS.find((plan) => plan.spec.name === 'study_uid')!;
+/** The plans by tag: a header's elements are read in the order they lie (see reader/element-list.ts). */
+const PLANS_BY_TAG = [...COLUMN_PLANS].sort((a, b) => a.tag - b.tag);
 const CSA_DIRECTION_INDEX = columnIndex('diffusion_gradient_direction_csa');
 const SEQUENCE_NAME_INDEX = columnIndex('sequence_name');
 const BVALUE_SEQUENCE_INDEX = columnIndex('diffusion_bvalue_sequence');
@@ -235,19 +299,20 @@ export function instanceCells(header: ParsedHeader, filePath: string): InstanceC
   const { pixelData, damage } = header;
   // A damaged file without valid keys was not read far enough: say so, not which key is missing.
   const skip = (problem: string): InstanceCellsOutcome => ({ kind: 'skipped', reason: damage ? unreadableReason(damage) : problem });
-  const sopClass = keyOf(header, SOP_CLASS_UID, 'SOPClassUID');
+  const sopClass = SOP_CLASS_KEY.of(header);
   if (sopClass.problem !== undefined) return skip(sopClass.problem);
   const nonImage = nonImageReason(sopClass.uid, pixelData !== undefined || damage !== undefined);
   if (nonImage) return { kind: 'skipped', reason: nonImage };
-  for (const [tag, keyword] of [
-    [STUDY_INSTANCE_UID, 'StudyInstanceUID'],
-    [SERIES_INSTANCE_UID, 'SeriesInstanceUID'],
-  ] as const) {
-    const key = keyOf(header, tag, keyword);
-    if (key.problem !== undefined) return skip(key.problem);
-  }
+  const study = STUDY_KEY.of(header);
+  if (study.problem !== undefined) return skip(study.problem);
+  const series = SERIES_KEY.of(header);
+  if (series.problem !== undefined) return skip(series.problem);
   return { kind: 'cells', cells: rowCells(header, filePath), partial: damage ? `partial: ${damage.what} at offset ${damage.offset}` : undefined };
 }
+
+/** A file's SpecificCharacterSet → its decoder; the last one's is kept (an archive repeats one or two). */
+const LAST_CHARSET = new LastValue<TextDecoder, undefined>();
+const charsetDecoder = (charset: RawElement) => decoderFor(elementValues(charset).join('\\'));
 
 /**
  * The cells of a row whose keys are valid. Apart from `instanceCells`, whose exits for skipped
@@ -256,15 +321,15 @@ export function instanceCells(header: ParsedHeader, filePath: string): InstanceC
  */
 function rowCells(header: ParsedHeader, filePath: string): string[] {
   const charset = header.elements.get(SPECIFIC_CHARACTER_SET);
-  const decoder = decoderFor(charset ? elementValues(charset).join('\\') : undefined);
+  const decoder = charset ? LAST_CHARSET.of(charset, undefined, charsetDecoder) : LATIN1;
   const groups = functionalGroupsOf(header);
   const cells = new Array<string>(INSTANCE_COLUMNS.length).fill('');
   let blocks: Map<string, number> | undefined;
   const privateBlocksOnce = () => (blocks ??= privateBlocks(header, decoder));
-  for (const plan of COLUMN_PLANS) {
+  for (const plan of PLANS_BY_TAG) {
     const { spec } = plan;
     if (spec.name === CSA_COLUMN) {
-      const csa = csaDiffusion(rawElement(header, spec, privateBlocksOnce)?.value);
+      const csa = csaDiffusion(rawElement(header, plan, privateBlocksOnce)?.value);
       cells[plan.index] = csa.bValue ?? MISSING;
       cells[CSA_DIRECTION_INDEX] = csa.direction ?? MISSING;
       continue;
@@ -272,13 +337,19 @@ function rowCells(header: ParsedHeader, filePath: string): string[] {
     if (plan.joined && !spec.privateCreator) {
       // Most cells are text values as written, joined: read them without a values array.
       const raw = header.elements.get(plan.tag);
-      const text = raw ? joinedTextValues(raw, decoder) : '';
+      const text = raw ? lastJoinedText(plan.memo, raw, decoder) : '';
       if (text !== undefined && (text !== '' || !groups)) {
         cells[plan.index] = text === '' ? MISSING : text;
         continue;
       }
     }
-    cells[plan.index] = cellOf(spec, header, groups, decoder, privateBlocksOnce);
+    if (!groups && !spec.privateCreator) {
+      // What `cellOf` gives a file without functional groups, from the column's last cell when its element is the last one's.
+      const raw = header.elements.get(plan.tag);
+      cells[plan.index] = raw ? plan.lastCell.of(raw, decoder, plan.cellOfElement) : MISSING;
+      continue;
+    }
+    cells[plan.index] = cellOf(plan, header, groups, decoder, privateBlocksOnce);
   }
   cells[BVALUE_SEQUENCE_INDEX] = sequenceBValues(cells[SEQUENCE_NAME_INDEX]!);
   let finalBValue = MISSING;
@@ -313,8 +384,9 @@ function sequenceBValues(sequenceNames: string): string {
 }
 
 /** A column's cell: its own tag's values, else (enhanced multi-frame files) the functional groups'. */
-function cellOf(spec: ColumnSpec, header: ParsedHeader, groups: FunctionalGroups | undefined, decoder: TextDecoder, blocks: () => Map<string, number>): string {
-  const values = valuesOf(rawElement(header, spec, blocks), spec, decoder);
+function cellOf(plan: ColumnPlan, header: ParsedHeader, groups: FunctionalGroups | undefined, decoder: TextDecoder, blocks: () => Map<string, number>): string {
+  const { spec } = plan;
+  const values = valuesOf(rawElement(header, plan, blocks), spec, decoder);
   if (values.length > 0 || !groups || spec.privateCreator) return cellFor(spec, values, false);
   return cellFor(spec, enhancedValues(spec, header, groups, decoder), spec.perFrameValues === true);
 }

@@ -9,7 +9,8 @@
 import { TextDecoder } from 'node:util';
 import { constants as zlibConstants, inflateRawSync } from 'node:zlib';
 import { ByteReader, DamagedData, NeedMoreBytes } from './byte-reader.js';
-import { LONG_LENGTH_VRS, encodingOf, type Encoding } from './transfer-syntax.js';
+import { ElementList } from './element-list.js';
+import { LONG_LENGTH_VRS, encodingOf, encodingWith, type Encoding } from './transfer-syntax.js';
 
 export interface RawElement {
   readonly tag: number;
@@ -143,7 +144,7 @@ interface Header {
   length: number;
   valueOffset: number;
   /** The VR was written in the element (explicit), not looked up. */
-  vrWritten?: true;
+  vrWritten: boolean;
 }
 
 /**
@@ -152,20 +153,16 @@ interface Header {
  */
 function readElementHeader(reader: ByteReader, offset: number, explicitVR: boolean, options: ParseOptions): Header {
   const tag = readTag(reader, offset);
-  if (tag >>> 16 === 0xfffe) return { tag, vr: '', length: reader.uint32(offset + 4), valueOffset: offset + 8 };
+  if (tag >>> 16 === 0xfffe) return { tag, vr: '', length: reader.uint32(offset + 4), valueOffset: offset + 8, vrWritten: false };
   if (explicitVR) {
-    // The two bytes read in place (no view made per element).
+    // The two bytes read in place (no view made per element), their VR from the tables (no string made per element).
     reader.ensure(offset + 4, 2);
-    const first = reader.bytes[offset + 4]!;
-    const second = reader.bytes[offset + 5]!;
-    // pydicom's test: b'AA' <= vr <= b'ZZ', compared as byte strings.
-    if (first > 0x41 ? first < 0x5a || (first === 0x5a && second <= 0x5a) : first === 0x41 && second >= 0x41) {
-      const vr = String.fromCharCode(first, second);
-      if (LONG_LENGTH_VRS.has(vr)) return { tag, vr, length: reader.uint32(offset + 8), valueOffset: offset + 12, vrWritten: true };
-      return { tag, vr, length: reader.uint16(offset + 6), valueOffset: offset + 8, vrWritten: true };
-    }
+    const code = (reader.bytes[offset + 4]! << 8) | reader.bytes[offset + 5]!;
+    const kind = VR_KINDS[code]!;
+    if (kind === 2) return { tag, vr: vrName(code), length: reader.uint32(offset + 8), valueOffset: offset + 12, vrWritten: true };
+    if (kind === 1) return { tag, vr: vrName(code), length: reader.uint16(offset + 6), valueOffset: offset + 8, vrWritten: true };
   }
-  return { tag, vr: options.vrOf(tag) ?? 'UN', length: reader.uint32(offset + 4), valueOffset: offset + 8 };
+  return { tag, vr: options.vrOf(tag) ?? 'UN', length: reader.uint32(offset + 4), valueOffset: offset + 8, vrWritten: false };
 }
 
 /**
@@ -247,7 +244,7 @@ function readElement(
   explicitVR: boolean,
   keep: KeepOptions,
   options: ParseOptions,
-  into: Map<number, RawElement>,
+  into: ElementList,
   depth: number,
 ): number {
   const nested = header.vr === 'SQ' || header.vr === 'UN' || header.length === UNDEFINED_LENGTH ? keep.sequences?.get(header.tag) : undefined;
@@ -275,9 +272,9 @@ function readItems(
   keep: KeepOptions,
   options: ParseOptions,
   depth: number,
-): { items: Map<number, RawElement>[]; end: number } {
+): { items: ElementList[]; end: number } {
   if (depth > MAX_SEQUENCE_DEPTH) throw new DamagedData(`sequences nested more than ${MAX_SEQUENCE_DEPTH} deep`, offset);
-  const items: Map<number, RawElement>[] = [];
+  const items: ElementList[] = [];
   const end = length === UNDEFINED_LENGTH ? Number.POSITIVE_INFINITY : offset + length;
   let position = offset;
   while (position < end) {
@@ -285,7 +282,7 @@ function readItems(
     const itemLength = reader.uint32(position + 4);
     position += 8;
     if (tag === SEQUENCE_END) break;
-    const item = new Map<number, RawElement>();
+    const item = new ElementList();
     const itemEnd = itemLength === UNDEFINED_LENGTH ? Number.POSITIVE_INFINITY : position + itemLength;
     while (position < itemEnd) {
       const header = readElementHeader(reader, position, explicitVR, options);
@@ -310,9 +307,17 @@ const VR_KINDS = (() => {
   for (const vr of LONG_LENGTH_VRS) kinds[(vr.charCodeAt(0) << 8) | vr.charCodeAt(1)] = 2;
   return kinds;
 })();
-/** VR code → its two letters, made once per code seen. */
-const VR_NAMES: string[] = [];
-const vrName = (code: number) => (VR_NAMES[code] ??= String.fromCharCode(code >>> 8, code & 0xff));
+/** The codes a VR can have ('AA'..'ZZ' compared as bytes), from the first. */
+const FIRST_VR_CODE = 0x4141;
+/**
+ * VR code − FIRST_VR_CODE → its two letters, made once per code seen. Filled in advance with '' so
+ * the array stays packed: indexing a sparse one by codes in the tens of thousands is a dictionary lookup.
+ */
+const VR_NAMES: string[] = new Array<string>(0x5a5b - FIRST_VR_CODE).fill('');
+function vrName(code: number): string {
+  const name = VR_NAMES[code - FIRST_VR_CODE]!;
+  return name !== '' ? name : (VR_NAMES[code - FIRST_VR_CODE] = String.fromCharCode(code >>> 8, code & 0xff));
+}
 const VR_SQ = 0x5351;
 const VR_UN = 0x554e;
 
@@ -321,7 +326,7 @@ const VR_UN = 0x554e;
  * the bytes, no header object: returns the offset after it, or -1 for the general path (sequences,
  * undefined lengths, item tags, odd VR bytes, the end of the bytes, Pixel Data).
  */
-function readPlainElement(source: HeaderBytes, position: number, encoding: Encoding, options: ParseOptions, elements: Map<number, RawElement>): number {
+function readPlainElement(source: HeaderBytes, position: number, encoding: Encoding, options: ParseOptions, elements: ElementList): number {
   const { bytes, view } = source;
   const littleEndian = encoding.littleEndian;
   const tag = ((view.getUint16(position, littleEndian) << 16) | view.getUint16(position + 2, littleEndian)) >>> 0;
@@ -355,13 +360,7 @@ function readPlainElement(source: HeaderBytes, position: number, encoding: Encod
   return valueOffset + length;
 }
 
-function parseDataset(
-  reader: DatasetReader,
-  start: number,
-  encoding: Encoding,
-  options: ParseOptions,
-  elements: Map<number, RawElement>,
-): PixelDataLocation | undefined {
+function parseDataset(reader: DatasetReader, start: number, encoding: Encoding, options: ParseOptions, elements: ElementList): PixelDataLocation | undefined {
   reader.littleEndian = encoding.littleEndian;
   const { bytes, source } = reader;
   let position = start;
@@ -408,7 +407,7 @@ export class NotDicomError extends Error {}
 export function parseHeader(bytes: Uint8Array, complete: boolean, options: ParseOptions): ParsedHeader {
   const reader = new DatasetReader(bytes, complete);
   if (bytes.length < 8) throw new NotDicomError('too short to be DICOM');
-  const elements = new Map<number, RawElement>();
+  const elements = new ElementList();
   const hasPreamble = bytes.length >= 132 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d;
   let position = hasPreamble ? 132 : 0;
   // A zeroed preamble whose DICM was damaged or cut reads, as pydicom reads it, as empty (0000,0000)
@@ -419,24 +418,28 @@ export function parseHeader(bytes: Uint8Array, complete: boolean, options: Parse
     throw new NotDicomError('no DICM preamble and no dataset start');
   let transferSyntaxUid: string | undefined;
   // File meta (group 0002) is always explicit VR little endian.
-  const meta = new Map<number, RawElement>();
+  // File meta goes first into the elements (its tags are the lowest), the dataset's after it.
+  const meta: RawElement[] = [];
   let pixelData: PixelDataLocation | undefined;
   let damage: Damage | undefined;
   try {
     while (position + 6 <= bytes.length && reader.uint16(position) === 0x0002) {
       const header = readElementHeader(reader, position, true, options);
-      meta.set(header.tag, spanOf(reader, header.tag, header.vr, header.valueOffset, header.length));
+      const element = spanOf(reader, header.tag, header.vr, header.valueOffset, header.length);
+      meta.push(element);
+      elements.set(header.tag, element);
       position = header.valueOffset + header.length;
     }
-    const syntax = meta.get(0x00020010);
-    if (syntax) transferSyntaxUid = LATIN1_DECODER.decode(syntax.value).replace(/[\0 ]+$/, '');
+    const syntax = elements.get(0x00020010);
+    // Read in place (no view of the value made per file).
+    if (syntax instanceof SpanElement) transferSyntaxUid = transferSyntaxText(syntax.source.bytes, syntax.offset, syntax.length);
     let encoding = encodingOf(transferSyntaxUid);
     // Files whose meta says one VR encoding but whose dataset uses the other exist (pydicom warns and
     // follows the data); so does this reader, judging by the first element.
-    if (!encoding.deflated && position + 6 <= bytes.length) encoding = { ...encoding, explicitVR: looksExplicit(reader, position) };
+    if (!encoding.deflated && position + 6 <= bytes.length) encoding = encodingWith(looksExplicit(reader, position), encoding.littleEndian, false);
     if (encoding.deflated) {
       if (!complete) throw new NeedMoreBytes(Number.POSITIVE_INFINITY);
-      pixelData = parseDeflated(bytes.subarray(position), { ...encoding, deflated: false }, options, elements, position);
+      pixelData = parseDeflated(bytes.subarray(position), encodingWith(encoding.explicitVR, encoding.littleEndian, false), options, elements, position);
     } else {
       pixelData = parseDataset(reader, position, encoding, options, elements);
     }
@@ -444,9 +447,24 @@ export function parseHeader(bytes: Uint8Array, complete: boolean, options: Parse
     if (!(error instanceof DamagedData)) throw error;
     damage = { what: error.what, offset: error.offset };
   }
-  for (const [tag, element] of meta) elements.set(tag, element);
+  // File meta wins any tag the dataset repeats.
+  for (const element of meta) elements.set(element.tag, element);
   // Every header has the same fields (undefined when absent): one object shape for the readers of headers.
   return { transferSyntaxUid, hasPreamble, elements, pixelData, damage };
+}
+
+/** The last transfer syntax read: an archive repeats one or two, and matching bytes costs less than decoding them. */
+let lastTransferSyntax = '';
+
+/** A transfer syntax UID's bytes [start, start + length) as text, trailing NUL and space padding stripped. */
+function transferSyntaxText(bytes: Uint8Array, start: number, length: number): string {
+  let end = start + length;
+  while (end > start && (bytes[end - 1] === 0 || bytes[end - 1] === 0x20)) end--;
+  let same = end - start === lastTransferSyntax.length;
+  for (let i = 0; same && i < end - start; i++) same = bytes[start + i] === lastTransferSyntax.charCodeAt(i);
+  if (same) return lastTransferSyntax;
+  // Bytes past ASCII (a damaged element) as the decoder reads them; ASCII the same either way.
+  return (lastTransferSyntax = LATIN1_DECODER.decode(bytes.subarray(start, end)));
 }
 
 /** Largest inflated dataset read for its header: a deflate bomb stops here (finding F5). */
@@ -462,9 +480,11 @@ function parseDeflated(
   compressed: Uint8Array,
   encoding: Encoding,
   options: ParseOptions,
-  elements: Map<number, RawElement>,
+  elements: ElementList,
   offset: number,
 ): PixelDataLocation | undefined {
+  // What the elements held before (file meta) stays; each try's dataset elements go after it.
+  const kept = elements.size;
   // From 4 KB of compressed bytes: deflate expands at most ~1,032×, so the first step stays under the bound.
   for (let length = Math.min(compressed.length, 4 * 1024); ; length = Math.min(compressed.length, length * 4)) {
     const whole = length >= compressed.length;
@@ -476,7 +496,7 @@ function parseDeflated(
         throw new DamagedData(`deflated dataset inflates past ${MAX_INFLATED_HEADER_BYTES} bytes before its header ends`, offset);
       throw new DamagedData(`deflated data cannot be inflated (${(error as Error).message})`, offset);
     }
-    elements.clear();
+    elements.truncate(kept);
     try {
       const location = parseDataset(new DatasetReader(inflated, whole), 0, encoding, options, elements);
       return location && !whole ? wholePixelData(location, compressed, offset) : location;

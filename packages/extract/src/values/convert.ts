@@ -15,10 +15,17 @@ const CHARSET_VRS = ['LO', 'LT', 'PN', 'SH', 'ST', 'UC', 'UT'];
 const TEXT = 1;
 const SINGLE_VALUE = 2;
 const CHARSET = 4;
-/** Per text VR, what it is (TEXT, SINGLE_VALUE, CHARSET bits): one lookup per value instead of a set's per question. */
-const TEXT_VR_KINDS = new Map(
-  TEXT_VRS.map((vr) => [vr, TEXT | (SINGLE_VALUE_TEXT.includes(vr) ? SINGLE_VALUE : 0) | (CHARSET_VRS.includes(vr) ? CHARSET : 0)] as const),
-);
+/**
+ * Per VR by its two character codes (first high), what it is (TEXT, SINGLE_VALUE, CHARSET bits; 0 for
+ * the others): one array read per value, no hashing of the VR string.
+ */
+const TEXT_VR_KINDS = new Uint8Array(1 << 16);
+for (const vr of TEXT_VRS)
+  TEXT_VR_KINDS[(vr.charCodeAt(0) << 8) | vr.charCodeAt(1)] =
+    TEXT | (SINGLE_VALUE_TEXT.includes(vr) ? SINGLE_VALUE : 0) | (CHARSET_VRS.includes(vr) ? CHARSET : 0);
+
+/** What a text VR is (TEXT, SINGLE_VALUE, CHARSET bits), 0 for any other VR (UN included). */
+const textKind = (vr: string): number => (vr.length === 2 ? TEXT_VR_KINDS[(vr.charCodeAt(0) << 8) | vr.charCodeAt(1)]! : 0);
 
 /** Python's float repr for the common cases: integers keep `.0`. */
 export function formatFloat(value: number): string {
@@ -99,7 +106,7 @@ function isAscii(bytes: Uint8Array, start: number, end: number): boolean {
  */
 export function elementValues(element: RawElement, decoder: TextDecoder = LATIN1, vr = element.vr === 'UN' ? 'UN' : element.vr): string[] {
   if (byteLength(element) === 0) return noValues();
-  const kind = TEXT_VR_KINDS.get(vr) ?? (vr === 'UN' ? TEXT : 0);
+  const kind = textKind(vr) || (vr === 'UN' ? TEXT : 0);
   if (kind !== 0) {
     const cleaned = decodeText(element, kind & CHARSET ? decoder : LATIN1);
     if (kind & SINGLE_VALUE) return [cleaned.trim()];
@@ -142,8 +149,8 @@ const EMPTY_OR_BLANK_EDGED_VALUE = /^\s*\\|\\\s*$|\s\\|\\\s|\\\\/;
  */
 export function joinedTextValues(element: RawElement, decoder: TextDecoder): string | undefined {
   const { vr } = element;
-  const kind = TEXT_VR_KINDS.get(vr);
-  if (kind === undefined) return undefined;
+  const kind = textKind(vr);
+  if (kind === 0) return undefined;
   if (byteLength(element) === 0) return '';
   const textDecoder = kind & CHARSET ? decoder : LATIN1;
   const text = decodeText(element, textDecoder);
@@ -161,6 +168,78 @@ export function joinedTextValues(element: RawElement, decoder: TextDecoder): str
     if (value !== '') joined = joined === '' ? value : `${joined} ${value}`;
   }
   return joined;
+}
+
+/** Longest value a `LastValue` keeps (longer ones are read each time). */
+const MAX_MEMO_BYTES = 256;
+
+/**
+ * What the row code last made of the element at one place (a column, a key): the element's bytes,
+ * VR, byte order and the context the result depends on (a decoder, a check), and the result. Files of a series
+ * repeat most values byte for byte, and comparing a value's few bytes costs less than decoding,
+ * trimming and checking them again (and the result is one string, not a slice of each header's text).
+ */
+export class LastValue<T, C = unknown> {
+  private bytes = new Uint8Array(16);
+  private view = new DataView(this.bytes.buffer);
+  private length = -1;
+  private vr = '';
+  /** Binary numbers read differently in the other byte order. */
+  private littleEndian = true;
+  private context: C | undefined = undefined;
+  private result: T | undefined = undefined;
+
+  /** `make(element, context)`, or the last result when `element` has the last element's bytes, VR, byte order and `context`. */
+  of(element: RawElement, context: C, make: (element: RawElement, context: C) => T): T {
+    if (!(element instanceof SpanElement)) return make(element, context);
+    const { length, offset } = element;
+    const source = element.source.bytes;
+    if (
+      length === this.length &&
+      element.vr === this.vr &&
+      element.littleEndian === this.littleEndian &&
+      context === this.context &&
+      this.same(element.source.view, offset, length)
+    )
+      return this.result as T;
+    let result = make(element, context);
+    if (length <= MAX_MEMO_BYTES) {
+      if (typeof result === 'string') result = detached(result) as T;
+      if (length > this.bytes.length) {
+        this.bytes = new Uint8Array(MAX_MEMO_BYTES);
+        this.view = new DataView(this.bytes.buffer);
+      }
+      this.bytes.set(source.subarray(offset, offset + length));
+      this.length = length;
+      this.vr = element.vr;
+      this.littleEndian = element.littleEndian;
+      this.context = context;
+      this.result = result;
+    }
+    return result;
+  }
+
+  /** Whether `source`'s bytes [offset, offset + length) are the kept ones: four at a time, then one by one. */
+  private same(source: DataView, offset: number, length: number): boolean {
+    const { view } = this;
+    let i = 0;
+    for (; i + 4 <= length; i += 4) if (source.getUint32(offset + i) !== view.getUint32(i)) return false;
+    for (; i < length; i++) if (source.getUint8(offset + i) !== view.getUint8(i)) return false;
+    return true;
+  }
+}
+
+/**
+ * Text that keeps no header alive: V8 makes a slice of 13 characters or more a view of the string
+ * it was cut from (here a whole header's text), and a kept result outlives its file.
+ */
+function detached(text: string): string {
+  return text.length < 13 ? text : `${text} `.slice(0, -1);
+}
+
+/** `joinedTextValues`, through the column's `LastValue`. */
+export function lastJoinedText(memo: LastValue<string | undefined, TextDecoder>, element: RawElement, decoder: TextDecoder): string | undefined {
+  return memo.of(element, decoder, joinedTextValues);
 }
 
 const NUMBER_TEXT_VRS = new Set(['IS', 'DS']);
