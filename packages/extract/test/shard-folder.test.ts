@@ -22,9 +22,14 @@ let patients: string[];
 /** One run over the whole cohort, per instance. */
 let whole: Extracted;
 
-async function run(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+/**
+ * msc-extract in-process, reading on the calling thread (what is checked here is which files a part
+ * walks and reads, not the threads: a worker thread costs ≈ 0.1 CPU-s to start); the resumed run
+ * below reads in a worker thread, continuing a part the calling thread began.
+ */
+async function run(args: string[], workers = 0): Promise<{ status: number; stdout: string; stderr: string }> {
   const io = captureIo();
-  const status = await main([...args, '--n-workers', '1'], io);
+  const status = await main([...args, '--n-workers', String(workers)], io);
   return { status, stdout: io.out(), stderr: io.err() };
 }
 
@@ -180,7 +185,7 @@ describe('--shard-by folder', () => {
     const byStudy = await run([cohort.outDir, '-o', out, '--shard', `${k}/${N}`, '--resume']);
     expect(byStudy.status).toBe(2);
     expect(byStudy.stderr).toMatch(/started with other inputs or options/);
-    const resumed = await run([...args, '-o', out, '--resume']);
+    const resumed = await run([...args, '-o', out, '--resume'], 1);
     expect(resumed.status, resumed.stderr).toBe(0);
     const summary = JSON.parse(resumed.stdout) as { resumedFiles: number; files: number };
     expect(summary.resumedFiles).toBeGreaterThan(0);

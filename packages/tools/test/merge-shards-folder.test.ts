@@ -44,14 +44,18 @@ function otherPartName(prefix: string, patient: string): string {
   for (let i = 0; ; i++) if (folderShardOf(`${prefix}-${i}`, N) !== folderShardOf(patient, N)) return `${prefix}-${i}`;
 }
 
-/** The whole run and N folder shards of `archive`, then their merge: outputs, report and summary of the merge. */
+/**
+ * The whole run and N folder shards of `archive`, then their merge: outputs, report and summary of
+ * the merge. Read on the calling thread (`--n-workers 0`): the merge is checked here, not the
+ * reading threads (≈ 0.1 CPU-s each to start).
+ */
 async function shardAndMerge(archive: string, name: string, extra: string[], whole = true) {
   const one = join(dir, `${name}.whole.parquet`);
-  if (whole) await run(extractMain, [archive, '-o', one, '--n-workers', '1', ...extra]);
+  if (whole) await run(extractMain, [archive, '-o', one, '--n-workers', '0', ...extra]);
   const parts: string[] = [];
   for (let k = 1; k <= N; k++) {
     const part = join(dir, `${name}.${k}-of-${N}.parquet`);
-    await run(extractMain, [archive, '-o', part, '--n-workers', '1', '--shard', `${k}/${N}`, '--shard-by', 'folder', ...extra]);
+    await run(extractMain, [archive, '-o', part, '--n-workers', '0', '--shard', `${k}/${N}`, '--shard-by', 'folder', ...extra]);
     parts.push(part);
   }
   const merged = join(dir, `${name}.merged.parquet`);
@@ -128,9 +132,9 @@ describe('msc-merge-shards of --shard-by folder parts', () => {
 
   it('refuses parts split by study and by folder together', async () => {
     const byFolder = join(dir, 'mixed.1-of-3.parquet');
-    await run(extractMain, [cohort.outDir, '-o', byFolder, '--n-workers', '1', '--per-series', '--shard', '1/3', '--shard-by', 'folder']);
+    await run(extractMain, [cohort.outDir, '-o', byFolder, '--n-workers', '0', '--per-series', '--shard', '1/3', '--shard-by', 'folder']);
     const byStudy = [2, 3].map((k) => join(dir, `mixed.${k}-of-3.parquet`));
-    for (const [i, part] of byStudy.entries()) await run(extractMain, [cohort.outDir, '-o', part, '--n-workers', '1', '--per-series', '--shard', `${i + 2}/3`]);
+    for (const [i, part] of byStudy.entries()) await run(extractMain, [cohort.outDir, '-o', part, '--n-workers', '0', '--per-series', '--shard', `${i + 2}/3`]);
     const io = captureIo();
     expect(await mergeMain([byFolder, ...byStudy, '-o', join(dir, 'mixed.parquet')], io)).toBe(3);
     expect(io.err()).toMatch(
