@@ -49,7 +49,8 @@ export default class SummaryReporter extends DefaultReporter {
     const skippedByFile = new Map<string, string[]>();
     for (const module of testModules) {
       const tests = [...module.children.allTests()];
-      if (module.state() === 'failed' && tests.length === 0) failed += 1;
+      // A file that failed outside its tests (import, or a beforeAll/afterAll hook) counts once as failed.
+      if (module.state() === 'failed' && !tests.some((test) => test.result().state === 'failed')) failed += 1;
       for (const test of tests) {
         const state = test.result().state;
         if (state === 'passed') passed += 1;
