@@ -5,8 +5,8 @@ import type { RawElement } from './parse.js';
 const element = (tag: number, text: string): RawElement => ({ tag, vr: 'LO', value: new Uint8Array(Buffer.from(text, 'latin1')), littleEndian: true });
 
 /** The same operations on an ElementList and a Map: every answer must agree. */
-function agree(operations: [tag: number, text: string][], lookups: number[]): ElementList {
-  const list = new ElementList();
+function agree(operations: [tag: number, text: string][], lookups: number[]): ElementList<RawElement> {
+  const list = new ElementList<RawElement>();
   const map = new Map<number, RawElement>();
   for (const [tag, text] of operations) {
     list.set(tag, element(tag, text));

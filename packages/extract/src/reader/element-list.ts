@@ -4,8 +4,6 @@
  * order on (a damaged or odd file). A Map of a header's fifty kept elements, grown and rehashed as
  * they arrive, cost more to build than reading the elements; appending to arrays costs little.
  */
-import type { RawElement } from './parse.js';
-
 /** An empty array of doubles: tags of groups from 0x4000 on are no small integers, and one elements kind keeps the search's code monomorphic. */
 function tagArray(): number[] {
   const tags = [0.5];
@@ -16,17 +14,18 @@ function tagArray(): number[] {
 /** Tags looked at one by one after the cursor before searching by halves. */
 const CURSOR_STEPS = 8;
 
-export class ElementList implements ReadonlyMap<number, RawElement> {
+/** Generic in its values: the parser's element type is not imported here (no import cycle with parse.ts). */
+export class ElementList<Value> implements ReadonlyMap<number, Value> {
   private tags = tagArray();
-  private elements: RawElement[] = [];
+  private elements: Value[] = [];
   /** Set when a tag arrives out of order: every question goes to it from then on. */
-  private map: Map<number, RawElement> | undefined = undefined;
+  private map: Map<number, Value> | undefined = undefined;
 
   get size(): number {
     return this.map !== undefined ? this.map.size : this.tags.length;
   }
 
-  get(tag: number): RawElement | undefined {
+  get(tag: number): Value | undefined {
     if (this.map !== undefined) return this.map.get(tag);
     const index = this.indexOf(tag);
     return index >= 0 ? this.elements[index] : undefined;
@@ -40,7 +39,7 @@ export class ElementList implements ReadonlyMap<number, RawElement> {
   }
 
   /** As `Map.set`: a tag already held keeps its place and takes the new element. */
-  set(tag: number, element: RawElement): this {
+  set(tag: number, element: Value): this {
     if (this.map !== undefined) {
       this.map.set(tag, element);
       return this;
@@ -70,8 +69,8 @@ export class ElementList implements ReadonlyMap<number, RawElement> {
     this.cursor = 0;
   }
 
-  private outOfOrder(tag: number, element: RawElement): void {
-    const map = new Map<number, RawElement>();
+  private outOfOrder(tag: number, element: Value): void {
+    const map = new Map<number, Value>();
     for (let i = 0; i < this.tags.length; i++) map.set(this.tags[i]!, this.elements[i]!);
     map.set(tag, element);
     this.map = map;
@@ -108,21 +107,21 @@ export class ElementList implements ReadonlyMap<number, RawElement> {
     return this.map !== undefined ? this.map.keys() : this.tags.values();
   }
 
-  values(): MapIterator<RawElement> {
+  values(): MapIterator<Value> {
     return this.map !== undefined ? this.map.values() : this.elements.values();
   }
 
-  entries(): MapIterator<[number, RawElement]> {
+  entries(): MapIterator<[number, Value]> {
     if (this.map !== undefined) return this.map.entries();
     const { tags, elements } = this;
-    return tags.map((tag, i): [number, RawElement] => [tag, elements[i]!]).values();
+    return tags.map((tag, i): [number, Value] => [tag, elements[i]!]).values();
   }
 
-  [Symbol.iterator](): MapIterator<[number, RawElement]> {
+  [Symbol.iterator](): MapIterator<[number, Value]> {
     return this.entries();
   }
 
-  forEach(callback: (element: RawElement, tag: number, map: ReadonlyMap<number, RawElement>) => void, thisArg?: unknown): void {
+  forEach(callback: (element: Value, tag: number, map: ReadonlyMap<number, Value>) => void, thisArg?: unknown): void {
     for (const [tag, element] of this.entries()) callback.call(thisArg, element, tag, this);
   }
 }

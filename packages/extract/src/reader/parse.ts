@@ -244,7 +244,7 @@ function readElement(
   explicitVR: boolean,
   keep: KeepOptions,
   options: ParseOptions,
-  into: ElementList,
+  into: ElementList<RawElement>,
   depth: number,
 ): number {
   const nested = header.vr === 'SQ' || header.vr === 'UN' || header.length === UNDEFINED_LENGTH ? keep.sequences?.get(header.tag) : undefined;
@@ -272,9 +272,9 @@ function readItems(
   keep: KeepOptions,
   options: ParseOptions,
   depth: number,
-): { items: ElementList[]; end: number } {
+): { items: ElementList<RawElement>[]; end: number } {
   if (depth > MAX_SEQUENCE_DEPTH) throw new DamagedData(`sequences nested more than ${MAX_SEQUENCE_DEPTH} deep`, offset);
-  const items: ElementList[] = [];
+  const items: ElementList<RawElement>[] = [];
   const end = length === UNDEFINED_LENGTH ? Number.POSITIVE_INFINITY : offset + length;
   let position = offset;
   while (position < end) {
@@ -282,7 +282,7 @@ function readItems(
     const itemLength = reader.uint32(position + 4);
     position += 8;
     if (tag === SEQUENCE_END) break;
-    const item = new ElementList();
+    const item = new ElementList<RawElement>();
     const itemEnd = itemLength === UNDEFINED_LENGTH ? Number.POSITIVE_INFINITY : position + itemLength;
     while (position < itemEnd) {
       const header = readElementHeader(reader, position, explicitVR, options);
@@ -326,7 +326,7 @@ const VR_UN = 0x554e;
  * the bytes, no header object: returns the offset after it, or -1 for the general path (sequences,
  * undefined lengths, item tags, odd VR bytes, the end of the bytes, Pixel Data).
  */
-function readPlainElement(source: HeaderBytes, position: number, encoding: Encoding, options: ParseOptions, elements: ElementList): number {
+function readPlainElement(source: HeaderBytes, position: number, encoding: Encoding, options: ParseOptions, elements: ElementList<RawElement>): number {
   const { bytes, view } = source;
   const littleEndian = encoding.littleEndian;
   const tag = ((view.getUint16(position, littleEndian) << 16) | view.getUint16(position + 2, littleEndian)) >>> 0;
@@ -360,7 +360,13 @@ function readPlainElement(source: HeaderBytes, position: number, encoding: Encod
   return valueOffset + length;
 }
 
-function parseDataset(reader: DatasetReader, start: number, encoding: Encoding, options: ParseOptions, elements: ElementList): PixelDataLocation | undefined {
+function parseDataset(
+  reader: DatasetReader,
+  start: number,
+  encoding: Encoding,
+  options: ParseOptions,
+  elements: ElementList<RawElement>,
+): PixelDataLocation | undefined {
   reader.littleEndian = encoding.littleEndian;
   const { bytes, source } = reader;
   let position = start;
@@ -407,7 +413,7 @@ export class NotDicomError extends Error {}
 export function parseHeader(bytes: Uint8Array, complete: boolean, options: ParseOptions): ParsedHeader {
   const reader = new DatasetReader(bytes, complete);
   if (bytes.length < 8) throw new NotDicomError('too short to be DICOM');
-  const elements = new ElementList();
+  const elements = new ElementList<RawElement>();
   const hasPreamble = bytes.length >= 132 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d;
   let position = hasPreamble ? 132 : 0;
   // A zeroed preamble whose DICM was damaged or cut reads, as pydicom reads it, as empty (0000,0000)
@@ -480,7 +486,7 @@ function parseDeflated(
   compressed: Uint8Array,
   encoding: Encoding,
   options: ParseOptions,
-  elements: ElementList,
+  elements: ElementList<RawElement>,
   offset: number,
 ): PixelDataLocation | undefined {
   // What the elements held before (file meta) stays; each try's dataset elements go after it.
