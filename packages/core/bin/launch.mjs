@@ -7,11 +7,14 @@ import { fileURLToPath } from 'node:url';
  * @param {string} name the binary's name, for the message
  * @param {string} [module] the built module exporting `main`, relative to the package's dist/
  *   (packages with several binaries have one module each)
+ * @param {string} [early] a built module imported first, whose `startEarly(args)` begins work that
+ *   should overlap the loading of the rest (msc-extract starts its first reading thread)
  */
-export async function launch(binUrl, name, module = 'cli/main.js') {
+export async function launch(binUrl, name, module = 'cli/main.js', early) {
   let main;
   let runCli;
   try {
+    if (early) (await import(new URL(`../dist/${early}`, binUrl).href)).startEarly(process.argv.slice(2));
     ({ main } = await import(new URL(`../dist/${module}`, binUrl).href));
     ({ runCli } = await import(new URL('../dist/index.js', import.meta.url).href));
   } catch (error) {

@@ -1,6 +1,6 @@
 /**
  * The contract without the CLI kit (commander), output files and PNG: errors, row types, value
- * rules and row builders, the column table, shards, thread messaging and the CSV formula policy. For worker threads,
+ * rules and row builders, the column table, shards, thread messaging (and worker script URLs) and the CSV formula policy. For worker threads,
  * whose start-up would otherwise load the whole package per thread.
  */
 export * from './errors.js';
@@ -10,4 +10,5 @@ export { hasKeys, rowCopier, rowFactory, rowFiller, rowReader } from './row-buil
 export * from './dicom/tags.js';
 export * from './shard.js';
 export * from './threads.js';
+export { workerScriptUrl } from './worker-url.js';
 export * from './csv-formulas.js';
