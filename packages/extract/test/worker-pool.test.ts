@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCohort } from '@msc/synth';
 import { packFiles } from '../src/parallel/protocol.js';
-import { WorkerPool } from '../src/parallel/worker-pool.js';
+import { WorkerPool, discardEarlyThread, startEarlyThread } from '../src/parallel/worker-pool.js';
+import { readsWithThreads } from '../src/cli/early-thread.js';
 import { walkFiles } from '../src/index.js';
 
 let dir: string;
@@ -55,5 +56,33 @@ describe('WorkerPool', () => {
     expect(pool.shortOfWork(3)).toBe(true);
     await Promise.all(batches);
     await pool.close();
+  });
+
+  it('takes the thread the CLI started early as its first, and a run with nothing to read ends it unused', async () => {
+    startEarlyThread();
+    const idle = new WorkerPool(2);
+    await idle.close();
+    expect(idle.started).toBe(0);
+    // Not taken by the pool without work: still there to end.
+    expect(await discardEarlyThread()).toBe(true);
+    expect(await discardEarlyThread()).toBe(false);
+
+    startEarlyThread();
+    const pool = new WorkerPool(2);
+    const reply = await pool.run([packFiles('', files.slice(0, 2))], { image: false });
+    expect('outcomes' in reply ? reply.outcomes.length : 0).toBe(2);
+    expect(pool.started).toBe(1);
+    // The pool's first thread was the early one: none is left to end.
+    expect(await discardEarlyThread()).toBe(false);
+    await pool.close();
+  });
+
+  it('starts a thread early only for a command line that reads with threads', () => {
+    expect(readsWithThreads(['dicom', '-o', 'x.tsv'])).toBe(true);
+    expect(readsWithThreads(['dicom', '-o', 'x.tsv', '--n-workers', '2'])).toBe(true);
+    expect(readsWithThreads([])).toBe(false);
+    expect(readsWithThreads(['--help'])).toBe(false);
+    expect(readsWithThreads(['dicom', '-o', 'x.tsv', '--n-workers', '0'])).toBe(false);
+    expect(readsWithThreads(['dicom', '-o', 'x.tsv', '--n-workers=0'])).toBe(false);
   });
 });
