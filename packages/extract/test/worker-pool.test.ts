@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCohort } from '@msc/synth';
 import { packFiles } from '../src/parallel/protocol.js';
-import { WorkerPool, discardEarlyThread, startEarlyThread } from '../src/parallel/worker-pool.js';
-import { readsWithThreads } from '../src/cli/early-thread.js';
+import { WorkerPool, discardEarlyThreads, startEarlyThreads } from '../src/parallel/worker-pool.js';
+import { earlyThreads } from '../src/cli/early-thread.js';
 import { walkFiles } from '../src/index.js';
 
 let dir: string;
@@ -58,31 +58,33 @@ describe('WorkerPool', () => {
     await pool.close();
   });
 
-  it('takes the thread the CLI started early as its first, and a run with nothing to read ends it unused', async () => {
-    startEarlyThread();
+  it('takes the threads the CLI started early as its first, and a run with nothing to read ends them unused', async () => {
+    startEarlyThreads(2);
     const idle = new WorkerPool(2);
     await idle.close();
     expect(idle.started).toBe(0);
-    // Not taken by the pool without work: still there to end.
-    expect(await discardEarlyThread()).toBe(true);
-    expect(await discardEarlyThread()).toBe(false);
+    // Not taken by a pool without work: still there to end.
+    expect(await discardEarlyThreads()).toBe(2);
+    expect(await discardEarlyThreads()).toBe(0);
 
-    startEarlyThread();
+    startEarlyThreads(2);
     const pool = new WorkerPool(2);
     const reply = await pool.run([packFiles('', files.slice(0, 2))], { image: false });
     expect('outcomes' in reply ? reply.outcomes.length : 0).toBe(2);
     expect(pool.started).toBe(1);
-    // The pool's first thread was the early one: none is left to end.
-    expect(await discardEarlyThread()).toBe(false);
+    // The pool's first thread was an early one: one is left to end.
+    expect(await discardEarlyThreads()).toBe(1);
     await pool.close();
   });
 
-  it('starts a thread early only for a command line that reads with threads', () => {
-    expect(readsWithThreads(['dicom', '-o', 'x.tsv'])).toBe(true);
-    expect(readsWithThreads(['dicom', '-o', 'x.tsv', '--n-workers', '2'])).toBe(true);
-    expect(readsWithThreads([])).toBe(false);
-    expect(readsWithThreads(['--help'])).toBe(false);
-    expect(readsWithThreads(['dicom', '-o', 'x.tsv', '--n-workers', '0'])).toBe(false);
-    expect(readsWithThreads(['dicom', '-o', 'x.tsv', '--n-workers=0'])).toBe(false);
+  it('starts threads early only for a command line that reads with threads, at most two', () => {
+    expect(earlyThreads(['dicom', '-o', 'x.tsv', '--n-workers', '1'])).toBe(1);
+    expect(earlyThreads(['dicom', '-o', 'x.tsv', '--n-workers=8'])).toBe(2);
+    expect(earlyThreads(['dicom', '-o', 'x.tsv'])).toBeGreaterThanOrEqual(1);
+    expect(earlyThreads([])).toBe(0);
+    expect(earlyThreads(['--help'])).toBe(0);
+    expect(earlyThreads(['dicom', '-o', 'x.tsv', '--n-workers', '0'])).toBe(0);
+    expect(earlyThreads(['dicom', '-o', 'x.tsv', '--n-workers=0'])).toBe(0);
+    expect(earlyThreads(['dicom', '-o', 'x.tsv', '--n-workers', 'many'])).toBe(0);
   });
 });

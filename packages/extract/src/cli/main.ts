@@ -25,7 +25,7 @@ import { formatFromPath } from '@msc/tables';
 import { checkpointDirFor } from '../checkpoint.js';
 import { defaultWorkers, maxWorkers } from '../extract.js';
 import { extractToTable } from '../extract-table.js';
-import { discardEarlyThread } from '../parallel/worker-pool.js';
+import { discardEarlyThreads } from '../parallel/worker-pool.js';
 import { listFolderShard, type FolderShard } from '../walk.js';
 
 // A run's optimizing compiles are a fixed cost that rivals the reading: the worker threads' row
@@ -174,7 +174,7 @@ same command with --resume to continue.`,
               progress.update(`msc-extract: ${files.toLocaleString('en')} files, ${instances.toLocaleString('en')} instances`),
           }
         : {}),
-    }).finally(discardEarlyThread);
+    }).finally(discardEarlyThreads);
     progress.done();
     if (flags.shard)
       await atomicWriteFile(

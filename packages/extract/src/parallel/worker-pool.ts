@@ -3,7 +3,7 @@
  * idle thread, a new one while fewer than `size` run, else the least-loaded. Threads start when
  * work needs them: a thread costs ≈ 0.1–0.2 s of CPU to start (Node's internals compiled again
  * per isolate, then its JIT warm-up), which a shard with nothing (or one batch) to read need not pay.
- * The CLI starts the first one early (`startEarlyThread`), while it loads; a pool takes that one first.
+ * The CLI starts the first ones early (`startEarlyThreads`), while it loads; a pool takes those first.
  */
 import { ThreadClient, workerScriptUrl } from '@msc/core/lean';
 import type { PackedFiles, RequestOptions, WorkerReply, WorkerRequest } from './protocol.js';
@@ -12,24 +12,23 @@ const SCRIPT = workerScriptUrl(import.meta.url, './extract-worker.js');
 type ExtractThread = ThreadClient<WorkerRequest, WorkerReply>;
 const newThread = (number: number): ExtractThread => new ThreadClient(SCRIPT, { name: `extract thread ${number}` });
 
-/** A thread started before the run knew whether it has work (`startEarlyThread`), for the first pool to need one. */
-let early: ExtractThread | undefined;
+/** Threads started before the run knew whether it has work (`startEarlyThreads`), for the first pool to need them. */
+const early: ExtractThread[] = [];
 
 /**
- * Starts a thread now, while the caller does other things (the CLI loads its modules and walks),
- * for the first thread a pool starts.
+ * Starts `count` threads now, while the caller does other things (the CLI loads its modules and
+ * walks), for the first threads a pool starts.
  */
-export function startEarlyThread(): void {
-  early ??= newThread(1);
+export function startEarlyThreads(count: number): void {
+  while (early.length < count) early.push(newThread(early.length + 1));
 }
 
-/** Ends the early thread if no pool took it (a run with nothing to read); true if there was one. */
-export async function discardEarlyThread(): Promise<boolean> {
-  const thread = early;
-  early = undefined;
-  // Nothing was sent: stopping it mid-start costs less than letting it finish starting.
-  await thread?.terminate();
-  return thread !== undefined;
+/** Ends the early threads no pool took (a run with nothing to read, or fewer batches than threads); how many. */
+export async function discardEarlyThreads(): Promise<number> {
+  const unused = early.splice(0);
+  // Nothing was sent to them: stopping one mid-start costs less than letting it finish starting.
+  await Promise.all(unused.map((thread) => thread.terminate()));
+  return unused.length;
 }
 
 export class WorkerPool {
@@ -42,8 +41,7 @@ export class WorkerPool {
     let thread = this.threads[0];
     for (const candidate of this.threads) if (candidate.load < thread!.load) thread = candidate;
     if (!thread || (thread.load > 0 && this.threads.length < this.size)) {
-      thread = early ?? newThread(this.threads.length + 1);
-      early = undefined;
+      thread = early.shift() ?? newThread(this.threads.length + 1);
       this.threads.push(thread);
     }
     const reply = thread.request({ files, ...options });
