@@ -77,7 +77,7 @@ describe('WorkerPool', () => {
     await pool.close();
   });
 
-  it('starts threads early only for a command line that reads with threads, at most two', () => {
+  it('starts threads early only for a command line that reads with threads, at most two (one for a shard part)', () => {
     expect(earlyThreads(['dicom', '-o', 'x.tsv', '--n-workers', '1'])).toBe(1);
     expect(earlyThreads(['dicom', '-o', 'x.tsv', '--n-workers=8'])).toBe(2);
     expect(earlyThreads(['dicom', '-o', 'x.tsv'])).toBeGreaterThanOrEqual(1);
@@ -86,5 +86,8 @@ describe('WorkerPool', () => {
     expect(earlyThreads(['dicom', '-o', 'x.tsv', '--n-workers', '0'])).toBe(0);
     expect(earlyThreads(['dicom', '-o', 'x.tsv', '--n-workers=0'])).toBe(0);
     expect(earlyThreads(['dicom', '-o', 'x.tsv', '--n-workers', 'many'])).toBe(0);
+    // A shard part may have nothing to read: one thread at most.
+    expect(earlyThreads(['dicom', '-o', 'x.tsv', '--n-workers', '2', '--shard', '1/4', '--shard-by', 'balanced'])).toBe(1);
+    expect(earlyThreads(['dicom', '-o', 'x.tsv', '--shard=3/60', '--n-workers', '0'])).toBe(0);
   });
 });
