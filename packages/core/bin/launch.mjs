@@ -3,6 +3,24 @@
 import { fileURLToPath } from 'node:url';
 
 /**
+ * Early work is an optimisation: when it cannot start (no thread can be made), the job runs without
+ * it. A missing build still reaches the E_NOT_BUILT message below, through the job's own import.
+ */
+async function startEarly(url) {
+  let module;
+  try {
+    module = await import(url);
+  } catch {
+    return;
+  }
+  try {
+    module.startEarly(process.argv.slice(2));
+  } catch {
+    // the run's pool starts its threads itself and reports what fails there
+  }
+}
+
+/**
  * @param {string} binUrl import.meta.url of the package's bin script
  * @param {string} name the binary's name, for the message
  * @param {string} [module] the built module exporting `main`, relative to the package's dist/
@@ -14,7 +32,7 @@ export async function launch(binUrl, name, module = 'cli/main.js', early) {
   let main;
   let runCli;
   try {
-    if (early) (await import(new URL(`../dist/${early}`, binUrl).href)).startEarly(process.argv.slice(2));
+    if (early) await startEarly(new URL(`../dist/${early}`, binUrl).href);
     ({ main } = await import(new URL(`../dist/${module}`, binUrl).href));
     ({ runCli } = await import(new URL('../dist/index.js', import.meta.url).href));
   } catch (error) {
