@@ -357,17 +357,15 @@ function memoized<T>(compute: (cell: Cell | undefined) => T, numbers = false): (
   };
 }
 
-const byTextCell = <T>(compute: (cell: Cell | undefined) => T) => memoized(compute);
-
 /** ImageType's first value (lower case, '' when none) and whether a value names a diffusion image. */
-const imageTypeFacts = byTextCell((cell): { first: string; diffusion: boolean } => {
+const imageTypeFacts = memoized((cell): { first: string; diffusion: boolean } => {
   const pieces = cell === undefined || isMissing(cell) ? [] : textPieces(String(cell).toLowerCase());
   return { first: pieces[0] ?? '', diffusion: pieces.some((piece) => DIFFUSION_IMAGE_TYPES.has(piece)) };
 });
 
-const diffusionByBValue = byTextCell((cell) => (cell === undefined || isMissing(cell) ? [] : cellNumbers(cell)).some((b) => b > 0 && b <= 5000));
+const diffusionByBValue = memoized((cell) => (cell === undefined || isMissing(cell) ? [] : cellNumbers(cell)).some((b) => b > 0 && b <= 5000));
 
-const diffusionByDirectionality = byTextCell((cell) =>
+const diffusionByDirectionality = memoized((cell) =>
   (cell === undefined || isMissing(cell) ? [] : String(cell).toUpperCase().split(/\s+/)).some((value) => DIFFUSION_DIRECTIONALITIES.has(value)),
 );
 
@@ -400,12 +398,12 @@ export function secondsOfDay(tm: string): number {
   return Number(hours) * 3600 + Number(minutes) * 60 + Number(seconds) + (fraction ? Number(fraction) : 0);
 }
 
-const firstNumber = byTextCell((cell): number => {
+const firstNumber = memoized((cell): number => {
   const values = cell === undefined || isMissing(cell) ? [] : cellNumbers(cell);
   return values.length > 0 ? values[0]! : Number.NaN;
 });
 
-const text = byTextCell((cell): string => (cell === undefined || isMissing(cell) ? '' : String(cell).trim().toLowerCase()));
+const text = memoized((cell): string => (cell === undefined || isMissing(cell) ? '' : String(cell).trim().toLowerCase()));
 
 /**
  * `rounded` results by decimals, then cell: most cells repeat across an archive's series (and a
