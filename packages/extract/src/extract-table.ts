@@ -237,8 +237,9 @@ async function extractLocked(
     }
   }
   const resumedFiles = donePaths.size;
-  // A delimited output of this run's parts alone grows as they are committed.
-  if ((format === 'csv' || format === 'tsv') && !prior && !perSeries) checkpoint.growOutput(outputPath);
+  // A delimited output of this run's parts alone is their lines: it grows as they are committed.
+  const partsAreOutput = (format === 'csv' || format === 'tsv') && !prior;
+  if (partsAreOutput && !perSeries) checkpoint.growOutput(outputPath);
 
   const checkpointRows = options.checkpointRows ?? 50_000;
   const skippedThisRun: SkippedFile[] = [];
@@ -367,11 +368,11 @@ async function extractLocked(
     if (prior) for await (const rows of rowsOf(prior)) for (const row of rows) reducer.add(row);
     for await (const part of checkpoint.committed()) for (const row of part.rows) reducer.add(row);
     await writeTable(outputPath, tableColumns(true, image), reducer.finish());
-  } else if ((format === 'csv' || format === 'tsv') && !prior && (await checkpoint.finishGrownOutput())) {
+  } else if (partsAreOutput && (await checkpoint.finishGrownOutput())) {
     // Grown as the parts were committed.
-  } else if ((format === 'csv' || format === 'tsv') && !prior && (await checkpoint.moveOnlyPartTo(outputPath))) {
+  } else if (partsAreOutput && (await checkpoint.moveOnlyPartTo(outputPath))) {
     // One part: it is the output.
-  } else if ((format === 'csv' || format === 'tsv') && !prior) {
+  } else if (partsAreOutput) {
     // Same format as the parts: the output is their concatenation, bytes copied, not re-parsed.
     const output = await createAtomicStream(outputPath);
     try {
