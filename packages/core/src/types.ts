@@ -30,6 +30,12 @@ export type SeriesRow = Row & {
 export interface CodedCells {
   readonly codes: Int32Array;
   readonly cells: readonly (Cell | undefined)[];
+  /**
+   * The row objects coded, in the order of `codes` (a copy of the coder's array, taken when coding
+   * ended, shared by the columns coded together): a reader takes the codes only for these very
+   * rows in this order, so a filter, reorder or copy of the rows in between never meets wrong codes.
+   */
+  readonly rows: readonly Row[];
 }
 
 /** The text written for a missing value. */

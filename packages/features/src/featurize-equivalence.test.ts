@@ -4,7 +4,7 @@
  * training can produce, whatever the row order or batch split (prediction featurizes in batches).
  */
 import { describe, expect, it } from 'vitest';
-import { NUMERIC_COLUMNS, NUMERIC_MULTI_COLUMNS, Random, TEXT_COLUMNS, type Cell, type Row } from '@msc/core';
+import { NUMERIC_COLUMNS, NUMERIC_MULTI_COLUMNS, Random, TEXT_COLUMNS, type Cell, type CodedCells, type Row } from '@msc/core';
 import { BVALUE_EVIDENCE_COLUMNS, EVIDENCE_DEFINITIONS } from './evidence.js';
 import { featureRows, fitFeaturizer, transform } from './featurize.js';
 import type { FeatureMatrix } from './matrix.js';
@@ -147,32 +147,60 @@ describe('column-wise transform', () => {
     expect(Buffer.from(part.data.buffer).equals(Buffer.from(distinct.data.buffer, 10 * whole.nCols * 4, 10 * whole.nCols * 4))).toBe(true);
   });
 
-  it('takes columns the caller coded as given, and codes one itself when the given codes do not fit the rows', () => {
+  describe('columns the caller coded', () => {
     const spec = specs[0]![1];
-    const code = (column: string) => {
+    const codedRows = Object.freeze([...rows]);
+    const code = (column: string): CodedCells => {
       const cells: (Cell | undefined)[] = [];
       const ids = new Map<Cell | undefined, number>();
-      const codes = Int32Array.from(rows, (row) => {
+      const codes = Int32Array.from(codedRows, (row) => {
         if (!ids.has(row[column])) ids.set(row[column], cells.push(row[column]) - 1);
         return ids.get(row[column])!;
       });
-      return { codes, cells };
+      return { codes, cells, rows: codedRows };
     };
-    const own = featureRows(rows, spec, { merge: true });
+    const codedColumns = new Map(['series_description', 'image_type', 'echo_time'].map((column) => [column, code(column)]));
     const bits = (features: ReturnType<typeof featureRows>) => Buffer.from(features.matrix(0, features.distinct).data.buffer);
-    const given = featureRows(rows, spec, {
-      merge: true,
-      coded: new Map(['series_description', 'image_type', 'echo_time'].map((column) => [column, code(column)])),
+    const own = featureRows(rows, spec, { merge: true });
+
+    it('are taken as given, and a column is coded here when the given codes do not fit the rows', () => {
+      const given = featureRows(rows, spec, { merge: true, coded: codedColumns });
+      expect(bits(given).equals(bits(own))).toBe(true);
+      expect([...given.rowOf]).toEqual([...own.rowOf]);
+      // Codes of other cells (here: the last row's code names another description) are not used.
+      const wrong = code('series_description');
+      const last = wrong.codes[rows.length - 1]!;
+      const other = wrong.cells[(last + 1) % wrong.cells.length]!;
+      const misfit = { ...wrong, cells: wrong.cells.map((cell, k) => (k === last ? other : cell)) };
+      const asMisfit = rows.map((row) => (row.series_description === wrong.cells[last] ? { ...row, series_description: other } : row));
+      expect(bits(featureRows(asMisfit, spec, { merge: true })).equals(bits(own))).toBe(false); // what taking them would give
+      expect(bits(featureRows(rows, spec, { merge: true, coded: new Map([['series_description', misfit]]) })).equals(bits(own))).toBe(true);
     });
-    expect(bits(given).equals(bits(own))).toBe(true);
-    expect([...given.rowOf]).toEqual([...own.rowOf]);
-    // Codes of other rows (here: the last row's code names another description) are not used.
-    const wrong = code('series_description');
-    const last = wrong.codes[rows.length - 1]!;
-    const other = wrong.cells[(last + 1) % wrong.cells.length]!;
-    const misfit = { codes: wrong.codes, cells: wrong.cells.map((cell, k) => (k === last ? other : cell)) };
-    const asMisfit = rows.map((row) => (row.series_description === wrong.cells[last] ? { ...row, series_description: other } : row));
-    expect(bits(featureRows(asMisfit, spec, { merge: true })).equals(bits(own))).toBe(false); // what taking them would give
-    expect(bits(featureRows(rows, spec, { merge: true, coded: new Map([['series_description', misfit]]) })).equals(bits(own))).toBe(true);
+
+    // Rows filtered, reordered or copied after coding, each keeping the length and the first and last rows.
+    const differ = (a: Row, b: Row) => ['series_description', 'image_type', 'echo_time'].every((column) => a[column] !== b[column]);
+    const j = rows.findIndex((row, r) => r > 1 && r < rows.length - 1 && differ(row, rows[1]!));
+    const changes: [string, () => Row[]][] = [
+      [
+        'two middle rows swapped in place (in an array of the very rows coded)',
+        () => {
+          const array = [...rows];
+          [array[1], array[j]] = [array[j]!, array[1]!];
+          return array;
+        },
+      ],
+      ['a middle row left out and another doubled', () => rows.map((row, r) => (r === 1 ? rows[j]! : row))],
+      ['rows copied, one with another row cells', () => rows.map((row, r) => ({ ...(r === 1 ? rows[j]! : row) }))],
+    ];
+    for (const [name, change] of changes) {
+      it(`are not taken for rows other than the ones coded, in their order: ${name}`, () => {
+        expect(j).toBeGreaterThan(1);
+        const changed = change();
+        expect(changed).toHaveLength(rows.length);
+        const expected = featureRows(changed, spec, { merge: true });
+        expect(bits(expected).equals(bits(own))).toBe(false); // the change changes the features
+        expect(bits(featureRows(changed, spec, { merge: true, coded: codedColumns })).equals(bits(expected))).toBe(true);
+      });
+    }
   });
 });

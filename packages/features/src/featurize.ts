@@ -101,14 +101,16 @@ function isConstant(m: FeatureMatrix, col: number): boolean {
 }
 
 /** A column's cells as codes: `codes[r]` indexes `cells`, the column's distinct cells in order of first appearance. */
-type CodedColumn = CodedCells;
+type CodedColumn = Pick<CodedCells, 'codes' | 'cells'>;
 
 /**
- * A caller's coded column when it fits the rows (one code per row, and the first and last rows'
- * cells are its cells for them, as Map keys compare): else undefined, and the column is coded here.
+ * A caller's coded column when it codes these very rows: `rows` are the row objects it was made
+ * for, in its order (so no filter, reorder or copy of the rows came in between), and the first
+ * and last rows' cells are its cells for them (as Map keys compare); else undefined, and the
+ * column is coded here. `sameRows` remembers the check for the columns that share a rows array.
  */
-function givenCodes(rows: readonly Row[], column: string, given: CodedCells | undefined): CodedCells | undefined {
-  if (!given || given.codes.length !== rows.length) return undefined;
+function givenCodes(rows: readonly Row[], column: string, given: CodedCells | undefined, sameRows: (coded: readonly Row[]) => boolean): CodedCells | undefined {
+  if (!given || given.codes.length !== rows.length || !sameRows(given.rows)) return undefined;
   const n = rows.length;
   const same = (r: number) => {
     const a = rows[r]![column];
@@ -116,6 +118,20 @@ function givenCodes(rows: readonly Row[], column: string, given: CodedCells | un
     return a === b || (a !== a && b !== b);
   };
   return n === 0 || (same(0) && same(n - 1)) ? given : undefined;
+}
+
+/** `sameRows` of `givenCodes`: whether `coded` holds the row objects of `rows` in their order, each array compared once. */
+function sameRowsAs(rows: readonly Row[]): (coded: readonly Row[]) => boolean {
+  const checked = new Map<readonly Row[], boolean>();
+  return (coded) => {
+    let same = checked.get(coded);
+    if (same === undefined) {
+      same = coded.length === rows.length;
+      for (let r = 0; same && r < rows.length; r++) same = coded[r] === rows[r];
+      checked.set(coded, same);
+    }
+    return same;
+  };
 }
 
 /**
@@ -279,8 +295,9 @@ export function featureRows(rows: readonly Row[], spec: FeatureSpec, options: { 
   ];
   // Columns the caller coded already (a parquet table's dictionary columns) are taken as given.
   const coded = new Map<string, CodedColumn>();
+  const sameRows = sameRowsAs(rows);
   for (const column of sources) {
-    const given = givenCodes(rows, column, options.coded?.get(column));
+    const given = givenCodes(rows, column, options.coded?.get(column), sameRows);
     if (given) coded.set(column, given);
   }
   const uncoded = sources.filter((column) => !coded.has(column));

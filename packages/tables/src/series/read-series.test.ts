@@ -56,6 +56,13 @@ describe('readSeriesTable', () => {
     }
     expect(table.coded.get('series_description')!.cells).toEqual(expect.arrayContaining(['T2 tra', 'ADC', '-', 'DWI b800']));
     expect(table.coded.get('series_description')!.cells).toHaveLength(4);
+    // Tied to these row objects in this order, not to the array: a sort of it in place leaves them be.
+    const coded = table.coded.get('series_description')!;
+    expect(coded.rows).not.toBe(table.rows);
+    expect(coded.rows.every((row, r) => row === table.rows[r])).toBe(true);
+    expect(table.coded.get('echo_time')!.rows).toBe(coded.rows);
+    table.rows.reverse();
+    expect(coded.rows[0]).toBe(table.rows[table.rows.length - 1]);
   });
 
   it('names missing key columns', async () => {

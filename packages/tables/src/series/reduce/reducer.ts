@@ -549,7 +549,13 @@ export class SeriesReducer {
     }
     // One run covers every row in result order: its dictionary columns' codes are the rows'.
     const whole = runs.filter((run) => run !== undefined).length === 1;
-    for (const run of runs) if (run) this.passThroughColumns(run, result, whole ? (this.coded = new Map()) : undefined);
+    const codes = whole ? new Map<string, Omit<CodedCells, 'rows'>>() : undefined;
+    for (const run of runs) if (run) this.passThroughColumns(run, result, codes);
+    if (codes) {
+      // Tied to these row objects in this order (a copy: a later sort of `result` in place does not move it).
+      const rows: readonly Row[] = Object.freeze(result.slice());
+      this.coded = new Map([...codes].map(([column, coded]) => [column, { ...coded, rows }]));
+    }
     return result;
   }
 
@@ -580,7 +586,7 @@ export class SeriesReducer {
    * `passThrough` for rows of stored batches, a column at a time (one cell conversion for every
    * row), then each row built at once from the converted columns by `rowFactory` (no keyed store).
    */
-  private passThroughColumns(run: StoredRun, result: Row[], coded?: Map<string, CodedCells>): void {
+  private passThroughColumns(run: StoredRun, result: Row[], coded?: Map<string, Omit<CodedCells, 'rows'>>): void {
     const { shape } = run;
     const n = run.at.length;
     // Each row's batch (as an index into `batches`) and row in it.
