@@ -1,6 +1,6 @@
 import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -45,6 +45,36 @@ describe('atomic outputs', () => {
     await second.commit();
     expect(await readFile(target, 'utf8')).toBe('new content');
     expect(await readdir(dir)).toEqual(['out.csv']);
+  });
+
+  it('grows an output from a starting file by appended chunks, its temporary in a chosen folder, shown only on commit', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'msc-atomic-'));
+    const target = join(dir, 'out.tsv');
+    const folder = join(dir, 'out.tsv.partial');
+    const first = join(dir, 'first.tsv');
+    await writeFile(first, 'a\tb\n1\t2\n');
+    const output = await createAtomicStream(target, { temporaryFolder: folder, startFrom: first });
+    expect(dirname(output.temporaryPath)).toBe(folder);
+    // More chunks than one system call takes (IOV_MAX, 1024 on Linux), then more again.
+    const lines = Array.from({ length: 3000 }, (_, i) => Buffer.from(`${i}\t${i}\n`));
+    await output.writeChunks(lines);
+    await output.writeChunks([Buffer.from('x\ty\n')]);
+    await output.writeChunks([]);
+    expect(await readdir(dir)).toEqual(['first.tsv', 'out.tsv.partial']);
+    await output.commit();
+    expect(await readFile(target)).toEqual(Buffer.concat([Buffer.from('a\tb\n1\t2\n'), ...lines, Buffer.from('x\ty\n')]));
+    expect(await readdir(folder)).toEqual([]);
+    expect(await readFile(first, 'utf8')).toBe('a\tb\n1\t2\n');
+
+    // Given up: its temporary goes, the target stays as it was.
+    const again = await createAtomicStream(target, { temporaryFolder: folder, startFrom: first });
+    await again.writeChunks(lines);
+    await again.abort();
+    expect(await readdir(folder)).toEqual([]);
+    expect((await readFile(target)).length).toBeGreaterThan(3000);
+    // A starting file that cannot be read: E_OUTPUT, and no temporary left.
+    await expect(createAtomicStream(target, { temporaryFolder: folder, startFrom: join(dir, 'missing.tsv') })).rejects.toMatchObject({ code: 'E_OUTPUT' });
+    expect(await readdir(folder)).toEqual([]);
   });
 
   it('reports an unwritable target as an output error', async () => {

@@ -3,7 +3,7 @@
  * only once complete, so an interrupted run never leaves a partial file under the target's name.
  */
 import { createWriteStream, mkdirSync, readFileSync, readdirSync, rmSync, statSync, type WriteStream } from 'node:fs';
-import { open, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, open, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { errorMessage, MscError } from './errors.js';
 
@@ -180,18 +180,44 @@ export interface AtomicStream {
    * E_OUTPUT; waiting for 'drain' alone would wait forever, since a failed stream never drains.
    */
   write(chunk: string | Uint8Array): Promise<void>;
+  /** Appends chunks in one system call (writev: no copy joins them), resolving once they are written; E_OUTPUT as `write`. */
+  writeChunks(chunks: readonly Uint8Array[]): Promise<void>;
   /** Flushes, closes and renames onto the target. */
   commit(): Promise<void>;
   /** Closes and deletes the temporary file; the target is untouched. */
   abort(): Promise<void>;
 }
 
-/** A write stream whose content appears under `target` only on `commit()`. */
-export async function createAtomicStream(target: string): Promise<AtomicStream> {
+export interface AtomicStreamOptions {
+  /**
+   * The folder of the temporary file (made when missing); default the target's. It must be on the
+   * target's file system (the commit is a rename): a run's own folder beside the output keeps a
+   * killed run's temporary there (swept with it), not beside the output.
+   */
+  temporaryFolder?: string;
+  /** A file whose bytes the output starts with, copied by the file system (not read) before anything written. */
+  startFrom?: string;
+}
+
+/** A write stream whose content appears under `target` only on `commit()`; a failure on the way removes its temporary. */
+export async function createAtomicStream(target: string, options: AtomicStreamOptions = {}): Promise<AtomicStream> {
   makeOutputDirectory(dirname(target), target);
-  const temporaryPath = temporaryPathFor(target);
-  const stream = createWriteStream(temporaryPath);
+  if (options.temporaryFolder) makeOutputDirectory(options.temporaryFolder, target);
+  const temporaryPath = temporaryPathFor(options.temporaryFolder ? join(options.temporaryFolder, basename(target)) : target);
   const unregister = registerTemporary(temporaryPath);
+  const removeTemporary = async () => {
+    await rm(temporaryPath, { force: true }).catch(() => undefined);
+    unregister();
+  };
+  if (options.startFrom) {
+    try {
+      await copyFile(options.startFrom, temporaryPath);
+    } catch (error) {
+      await removeTemporary();
+      throw outputError(target, error);
+    }
+  }
+  const stream = createWriteStream(temporaryPath, { flags: options.startFrom ? 'a' : 'w' });
   // The first error is kept: a failed stream emits 'error' once and never 'drain' or 'finish'.
   let failure: Error | undefined;
   stream.on('error', (error) => {
@@ -204,8 +230,7 @@ export async function createAtomicStream(target: string): Promise<AtomicStream> 
     };
     const onError = (error: Error) => {
       stream.removeListener('open', onOpen);
-      unregister();
-      reject(outputError(target, error));
+      void removeTemporary().then(() => reject(outputError(target, error)));
     };
     stream.once('open', onOpen);
     stream.once('error', onError);
@@ -232,10 +257,21 @@ export async function createAtomicStream(target: string): Promise<AtomicStream> 
       stream.once('drain', onDrain);
       stream.once('error', onError);
     });
+  // Corked writes reach the file as one writev; the last chunk's callback runs once all are written (or failed).
+  const writeChunks = (chunks: readonly Uint8Array[]) =>
+    new Promise<void>((resolve, reject) => {
+      if (failure) return reject(outputError(target, failure));
+      if (chunks.length === 0) return resolve();
+      stream.cork();
+      for (let i = 0; i < chunks.length - 1; i++) stream.write(chunks[i]!);
+      stream.write(chunks[chunks.length - 1]!, (error) => (error ? reject(outputError(target, error)) : resolve()));
+      stream.uncork();
+    });
   return {
     stream,
     temporaryPath,
     write,
+    writeChunks,
     async commit() {
       try {
         await close();
@@ -250,8 +286,7 @@ export async function createAtomicStream(target: string): Promise<AtomicStream> 
     },
     async abort() {
       stream.destroy();
-      await rm(temporaryPath, { force: true }).catch(() => undefined);
-      unregister();
+      await removeTemporary();
     },
   };
 }

@@ -4,17 +4,16 @@
  * run leaves no output file, and `--resume` carries on from the parts instead of starting over.
  */
 import { existsSync } from 'node:fs';
-import { copyFile, open, readFile, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
+import { readFile, readdir, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { LineFormat } from './events.js';
 import {
   MscError,
+  type AtomicStream,
   atomicWriteFile,
+  createAtomicStream,
   makeOutputDirectory,
-  outputError,
-  registerTemporary,
   sweepStaleTemporaries,
-  temporaryPathFor,
   type Row,
   errorMessage,
 } from '@msc/core';
@@ -59,7 +58,8 @@ export class Checkpoint {
   private owned = false;
   private readonly separator: ',' | '\t';
   private readonly extension: 'csv' | 'tsv';
-  private growing: GrowingOutput | undefined;
+  /** The output `growOutput` grows, and (from the second part on) its temporary file. */
+  private growing: { target: string; output?: Promise<AtomicStream> } | undefined;
 
   constructor(
     readonly dir: string,
@@ -178,7 +178,10 @@ export class Checkpoint {
       // output joined from the parts at the end, as without it; when a part fails while it takes
       // room, it is given up first, so that the parts fit wherever they did without it.
       let grew = true;
-      const [wrote] = await Promise.allSettled([write(), growing.add(this.parts[0]!, lines).catch(() => (grew = false))]);
+      // The first part (its header included) starts the output; each later part's lines are appended.
+      growing.output ??= createAtomicStream(growing.target, { temporaryFolder: this.dir, startFrom: this.parts[0]! });
+      const grow = growing.output.then((output) => output.writeChunks(lines));
+      const [wrote] = await Promise.allSettled([write(), grow.catch(() => (grew = false))]);
       if (!grew || wrote.status === 'rejected') await this.abandonGrownOutput();
       if (wrote.status === 'rejected') await write();
     }
@@ -195,21 +198,27 @@ export class Checkpoint {
   growOutput(target: string): void {
     // Its temporary file lives in the partial folder: a killed run leaves it there (swept by
     // `--resume`), not beside the output; the folder is the output's sibling, so the rename is atomic.
-    if (this.parts.length === 0) this.growing = new GrowingOutput(target, temporaryPathFor(join(this.dir, basename(target))));
+    if (this.parts.length === 0) this.growing = { target };
   }
 
   /** Renames the grown output onto its target; false when it was not grown (fewer than two parts). */
   async finishGrownOutput(): Promise<boolean> {
-    if (!this.growing?.started) return false;
-    await this.growing.commit();
+    const output = this.growing?.output;
+    if (!output) return false;
     this.growing = undefined;
+    await (await output).commit();
     return true;
   }
 
   /** Deletes the grown output's temporary file (a run that failed). */
   async abandonGrownOutput(): Promise<void> {
-    await this.growing?.abort();
+    const output = this.growing?.output;
     this.growing = undefined;
+    // An output that failed to start removed its temporary itself.
+    await output?.then(
+      (stream) => stream.abort(),
+      () => undefined,
+    );
   }
 
   /** Moves the only part to `target` (same file system, so atomic); false when there is not exactly one. */
@@ -236,53 +245,5 @@ export class Checkpoint {
 
   private skippedPathOf(part: string): string {
     return join(this.dir, `${basename(part).replace(/\.(tsv|csv)$/, '')}.skipped.tsv`);
-  }
-}
-
-/** An output's temporary file, grown part by part (see `Checkpoint.growOutput`). */
-class GrowingOutput {
-  private unregister = () => {};
-  private file: FileHandle | undefined;
-
-  constructor(
-    private readonly target: string,
-    private readonly temporary: string,
-  ) {}
-
-  get started(): boolean {
-    return this.file !== undefined;
-  }
-
-  /** Adds a part's lines; the first call copies the first part (its header included) before them. */
-  async add(firstPart: string, lines: readonly Uint8Array[]): Promise<void> {
-    try {
-      if (!this.file) {
-        this.unregister = registerTemporary(this.temporary);
-        await copyFile(firstPart, this.temporary);
-        this.file = await open(this.temporary, 'a');
-      }
-      await this.file.writev(lines as Uint8Array[]);
-    } catch (error) {
-      throw outputError(this.target, error);
-    }
-  }
-
-  async commit(): Promise<void> {
-    try {
-      await this.file?.close();
-      this.file = undefined;
-      await rename(this.temporary, this.target);
-    } catch (error) {
-      await this.abort();
-      throw outputError(this.target, error);
-    }
-    this.unregister();
-  }
-
-  async abort(): Promise<void> {
-    await this.file?.close().catch(() => undefined);
-    this.file = undefined;
-    await rm(this.temporary, { force: true }).catch(() => undefined);
-    this.unregister();
   }
 }

@@ -4,7 +4,7 @@
  * dead processes are swept and those of this process removed at exit.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -119,6 +119,21 @@ describe.skipIf(skipWithoutTmpfs('disk-full tests of atomic writes'))('a full di
     await output.abort();
     expect(temporariesIn(small())).toEqual([]);
     expect(existsSync(join(small(), 'big.csv'))).toBe(false);
+  });
+
+  it('rejects AtomicStream.writeChunks of a grown output with E_OUTPUT (ENOSPC), and abort leaves no temporary in its folder', async () => {
+    const folder = join(small(), 'grown.csv.partial');
+    const first = join(small(), 'first.csv');
+    writeFileSync(first, 'a\n');
+    const output = await createAtomicStream(join(small(), 'grown.csv'), { temporaryFolder: folder, startFrom: first });
+    const chunks = Array.from({ length: 40 }, () => Buffer.alloc(64 << 10, 'x'));
+    await expect(output.writeChunks(chunks)).rejects.toMatchObject({ code: 'E_OUTPUT', message: expect.stringContaining('ENOSPC') });
+    await expect(output.writeChunks([Buffer.from('b\n')])).rejects.toMatchObject({ code: 'E_OUTPUT' });
+    await output.abort();
+    expect(readdirSync(folder)).toEqual([]);
+    expect(existsSync(join(small(), 'grown.csv'))).toBe(false);
+    rmSync(folder, { recursive: true });
+    rmSync(first);
   });
 
   it('rejects atomicWriteFile with E_OUTPUT and leaves no temporary', async () => {
