@@ -18,7 +18,7 @@ import {
   sweepStaleTemporaries,
   type Row,
 } from '@msc/core';
-import { SeriesReducer, batchRows, createTableWriter, formatFromPath, readTable, writeTable } from '@msc/tables';
+import { SeriesReducer, batchRows, createTableWriter, formatFromPath, readTable, readTableColumns, writeTable } from '@msc/tables';
 import { Checkpoint, LOCK_FILE, checkpointDirFor, readSkippedFiles, type SkippedFile } from './checkpoint.js';
 import { lineOf } from './events.js';
 import { assertInputsExist, defaultWorkers, extractBatches, extractLineBatches, type ExtractOptions } from './extract.js';
@@ -81,10 +81,10 @@ function nothingFound(inputs: readonly string[], files: number, report: string |
   });
 }
 
-/** The columns of an existing table (undefined when it has no rows to tell). */
+/** The columns of an existing table: a parquet's from its footer, no data decoded (undefined when it has none to tell). */
 async function columnsOf(path: string): Promise<readonly string[] | undefined> {
-  for await (const batch of readTable(path)) return batch.columns;
-  return undefined;
+  const columns = await readTableColumns(path);
+  return columns.length > 0 ? columns : undefined;
 }
 
 /**

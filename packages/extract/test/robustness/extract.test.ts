@@ -120,6 +120,19 @@ describe('--resume', () => {
     expect(readFileSync(instances)).toEqual(readFileSync(join(dir, 'ref.csv')));
   });
 
+  it("tells an earlier parquet output's kind from its footer, no data decoded: damaged pages do not hide the kind", async () => {
+    const output = join(dir, 'series.parquet');
+    expect((await extract([cohort.outDir, '-o', output, '--per-series'])).code).toBe(0);
+    // The first column chunk's page header (right after the 4-byte magic) overwritten; the footer intact.
+    const bytes = readFileSync(output);
+    bytes.fill(0xff, 4, 24);
+    writeFileSync(output, bytes);
+    const asInstances = await extract([cohort.outDir, '-o', output, '--resume']);
+    expect(asInstances.code).toBe(2);
+    expect(asInstances.stderr).toMatch(/one row per series; --resume without --per-series/);
+    expect(readFileSync(output)).toEqual(bytes);
+  });
+
   it('drops the cut line of a damaged part and the whole of an unparseable one, re-reads their files and sweeps stale temporaries (#20, #24)', async () => {
     const output = join(dir, 'damaged.csv');
     const partial = `${output}.partial`;
