@@ -27,7 +27,7 @@ import type { Damage, ParseOptions, ParsedHeader, RawElement } from './reader/pa
 import { TagTable } from './reader/tag-table.js';
 import { nonImageReason } from './sop-classes.js';
 import { LATIN1, decoderFor } from './values/charset.js';
-import { LastValue, elementValues, elementValuesAs, lastJoinedText } from './values/convert.js';
+import { LastValue, elementValues, elementValuesAs, lastJoinedText, noValues } from './values/convert.js';
 import { sequenceNameBValues } from './values/sequence-name.js';
 import { csaDiffusion } from './values/siemens-csa.js';
 import { isValidUid, isWellFormedUid } from './values/uid.js';
@@ -107,11 +107,12 @@ function rawElement(header: ParsedHeader, plan: ColumnPlan, blocks: () => Map<st
 }
 
 function valuesOf(raw: RawElement | undefined, spec: ColumnSpec, decoder: TextDecoder): string[] {
-  if (!raw) return [];
+  // Every array this returns is of one kind (`noValues`): an empty literal is another, met first by some file well into a run, and the row code would be compiled again.
+  if (!raw) return noValues();
   // Private tags often arrive as UN (implicit files) or OB (anonymizers): read them as the vendor defines them.
   const values = elementValuesAs(raw, decoder, spec.vr!);
   // A loop, not `filter`: the arrays come in several element kinds, and a method looked up on each would see them all.
-  const kept: string[] = [];
+  const kept = noValues();
   for (let i = 0; i < values.length; i++) if (values[i] !== '') kept.push(values[i]!);
   return kept;
 }
