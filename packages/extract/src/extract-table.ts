@@ -22,7 +22,7 @@ import { SeriesReducer, batchRows, createTableWriter, formatFromPath, readTable,
 import { Checkpoint, LOCK_FILE, checkpointDirFor, readSkippedFiles, type SkippedFile } from './checkpoint.js';
 import { lineOf } from './events.js';
 import { assertInputsExist, defaultWorkers, extractBatches, extractLineBatches, type ExtractOptions } from './extract.js';
-import { instanceColumns } from './instance-row.js';
+import { instanceColumns } from './instance-columns.js';
 import { THUMBNAIL_TABLE } from './thumbnails/contract.js';
 import type { ThumbnailInstance } from './thumbnails/index.js';
 
