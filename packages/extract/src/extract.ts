@@ -223,7 +223,8 @@ const FILES_PER_TURN = 64;
  */
 async function* extractOnThisThread(inputs: readonly string[], options: ExtractOptions): AsyncGenerator<ExtractEvent[]> {
   // Loaded here: with worker threads, the reading code is theirs, and this thread starts sooner without it.
-  const [{ extractFileSync }, { createReadBuffer }] = await Promise.all([import('./extract-file.js'), import('./reader/read-file.js')]);
+  const [{ extractFileSync, loadImageFeatures }, { createReadBuffer }] = await Promise.all([import('./extract-file.js'), import('./reader/read-file.js')]);
+  if (options.image) await loadImageFeatures();
   const buffer = createReadBuffer();
   const readOptions = { ...requestOptions(options), ...(options.confine ? { confine: options.confine } : {}) };
   const { walkOptions, take } = collectingWalkSkips(options);
