@@ -16,6 +16,9 @@
 import { parentPort, Worker, type Transferable } from 'node:worker_threads';
 import { WORKER_EXEC_ARGV } from './worker-url.js';
 
+// With the messaging, the script URLs: what starting a thread needs (`@msc/core/threads`, loaded before the rest of core by a CLI that starts threads early).
+export { workerScriptUrl } from './worker-url.js';
+
 /** A worker thread died: a bug, reported with its cause (exit 1), never as a user error. */
 export class ThreadCrash extends Error {
   constructor(message: string, options?: { cause?: unknown }) {

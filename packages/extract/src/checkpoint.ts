@@ -17,7 +17,7 @@ import {
   type Row,
   errorMessage,
 } from '@msc/core';
-import { batchRows, formatDelimitedLine, formatFromPath, readTable } from '@msc/tables';
+import { batchRows, formatDelimitedLine, formatFromPath, readTable } from '@msc/tables/table';
 
 export interface SkippedFile {
   path: string;

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { IMAGE_COLUMN_NAMES, MISSING, errorMessage, inShard, type Shard } from '@msc/core/lean';
 import type { ExtractEvent } from './events.js';
-import { imageFeaturesFromFile, type ImageFeaturesResult } from './image/index.js';
+import type { ImageFeaturesResult } from './image/index.js';
 import { HEADER_OPTIONS, STUDY_UID_OPTIONS, instanceCells, instanceRow, studyUidCell, unreadableReason, type InstanceCellsOutcome } from './instance-row.js';
 import { DamagedData } from './reader/byte-reader.js';
 import { NotDicomError, parseHeader, type ParsedHeader } from './reader/parse.js';
@@ -28,13 +28,22 @@ function outcome(path: string, header: ParsedHeader): ExtractEvent {
   return { kind: 'row', path, row: result.row, ...(result.partial ? { partial: result.partial } : {}) };
 }
 
+/** The pixel code, loaded by `loadImageFeatures` for the first run that asks for image features: a header-only run (a worker thread's start) loads none of it. */
+let imageCode: typeof import('./image/index.js') | undefined;
+
+/** Loads what `extractFileSync` needs for image features (`extractFile` loads it itself). */
+export async function loadImageFeatures(): Promise<void> {
+  imageCode ??= await import('./image/index.js');
+}
+
 /** Adds the image columns to a row event (`-` and a note when the pixels cannot be used). */
 function withImageFeatures(event: ExtractEvent, bytes: () => Uint8Array): ExtractEvent {
   if (event.kind !== 'row') return event;
+  if (!imageCode) throw new Error('image features asked for before loadImageFeatures()');
   const row = event.row as Record<string, string>;
   let result: ImageFeaturesResult;
   try {
-    result = imageFeaturesFromFile(bytes());
+    result = imageCode.imageFeaturesFromFile(bytes());
   } catch (error) {
     result = { kind: 'skipped', reason: `pixel data unreadable: ${errorMessage(error)}` };
   }
@@ -55,6 +64,7 @@ export async function extractFile(path: string, options: { image?: boolean; conf
     return { kind: 'skipped', path, reason: skipReason(error) };
   }
   if (!options.image || event.kind !== 'row') return event;
+  await loadImageFeatures();
   const bytes = await readFile(path);
   return withImageFeatures(event, () => bytes);
 }
@@ -90,7 +100,8 @@ function syncReadOptions(options: SyncExtractOptions): SyncReadOptions {
 
 /**
  * As `extractFile`, blocking, reading into a reused buffer (the worker threads' path, and the
- * main thread's with `workers: 0`); undefined for a file of another shard.
+ * main thread's with `workers: 0`); undefined for a file of another shard. With `image`, after
+ * `loadImageFeatures()`.
  */
 export function extractFileSync(path: string, buffer: ReadBuffer, options: SyncExtractOptions = {}): ExtractEvent | undefined {
   let event: ExtractEvent;

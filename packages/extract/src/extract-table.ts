@@ -18,11 +18,12 @@ import {
   sweepStaleTemporaries,
   type Row,
 } from '@msc/core';
-import { SeriesReducer, batchRows, createTableWriter, formatFromPath, readTable, readTableColumns, writeTable } from '@msc/tables';
+// Table I/O only: the series reducer loads when a run writes one row per series.
+import { batchRows, createTableWriter, formatFromPath, readTable, readTableColumns, writeTable } from '@msc/tables/table';
 import { Checkpoint, LOCK_FILE, checkpointDirFor, readSkippedFiles, type SkippedFile } from './checkpoint.js';
 import { lineOf } from './events.js';
 import { assertInputsExist, defaultWorkers, extractBatches, extractLineBatches, type ExtractOptions } from './extract.js';
-import { instanceColumns } from './instance-row.js';
+import { instanceColumns } from './instance-columns.js';
 import { THUMBNAIL_TABLE } from './thumbnails/contract.js';
 import type { ThumbnailInstance } from './thumbnails/index.js';
 
@@ -363,6 +364,7 @@ async function extractLocked(
     throw nothingFound(inputs, files, options.skippedReport);
   }
   if (perSeries) {
+    const { SeriesReducer } = await import('@msc/tables');
     const reducer = new SeriesReducer();
     // An earlier series table passes through the reducer unchanged (one value per cell stays itself).
     if (prior) for await (const rows of rowsOf(prior)) for (const row of rows) reducer.add(row);

@@ -7,7 +7,6 @@ import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { MscError, csvFormulaPolicy, type InstanceRow, type Row, type SeriesRow, type Shard } from '@msc/core';
-import { SeriesReducer } from '@msc/tables';
 import type { SkippedFile } from './checkpoint.js';
 import { lineOf, type ExtractEvent, type LineBatch, type LineFormat } from './events.js';
 import { LineBatchBuilder } from './line-batch.js';
@@ -159,7 +158,8 @@ export interface ExtractedRows<R extends Row = Row> {
  */
 export async function extractRows(inputs: readonly string[], options: ExtractRowsOptions = {}): Promise<ExtractedRows> {
   const { level = 'series', mapRow, keepRow, ...extractOptions } = options;
-  const reducer = level === 'instance' ? undefined : new SeriesReducer({ level });
+  // Loaded here: msc-extract's main thread, which writes instance rows, starts sooner without the reducer.
+  const reducer = level === 'instance' ? undefined : new (await import('@msc/tables')).SeriesReducer({ level });
   const instanceRows: Row[] = [];
   const result: ExtractedRows = { rows: [], skipped: [], partial: [], instances: 0, instanceColumns: [], blankKeyRows: 0 };
   for await (const batch of extractBatches(inputs, extractOptions)) {
@@ -223,7 +223,8 @@ const FILES_PER_TURN = 64;
  */
 async function* extractOnThisThread(inputs: readonly string[], options: ExtractOptions): AsyncGenerator<ExtractEvent[]> {
   // Loaded here: with worker threads, the reading code is theirs, and this thread starts sooner without it.
-  const [{ extractFileSync }, { createReadBuffer }] = await Promise.all([import('./extract-file.js'), import('./reader/read-file.js')]);
+  const [{ extractFileSync, loadImageFeatures }, { createReadBuffer }] = await Promise.all([import('./extract-file.js'), import('./reader/read-file.js')]);
+  if (options.image) await loadImageFeatures();
   const buffer = createReadBuffer();
   const readOptions = { ...requestOptions(options), ...(options.confine ? { confine: options.confine } : {}) };
   const { walkOptions, take } = collectingWalkSkips(options);

@@ -5,16 +5,7 @@
  * objects are skipped (sop-classes.ts); a damaged file gives a partial row when its keys are valid.
  */
 import { TextDecoder } from 'node:util';
-import {
-  BVALUE_SOURCE_COLUMNS,
-  COLUMNS,
-  DICOM_COLUMNS,
-  IMAGE_COLUMN_NAMES,
-  MISSING,
-  stripDatesAndTimes,
-  type ColumnSpec,
-  type InstanceRow,
-} from '@msc/core/lean';
+import { BVALUE_SOURCE_COLUMNS, DICOM_COLUMNS, MISSING, stripDatesAndTimes, type ColumnSpec, type InstanceRow } from '@msc/core/lean';
 import {
   ENHANCED_NESTED_VRS,
   ENHANCED_TOP_LEVEL_VRS,
@@ -27,7 +18,8 @@ import type { Damage, ParseOptions, ParsedHeader, RawElement } from './reader/pa
 import { TagTable } from './reader/tag-table.js';
 import { nonImageReason } from './sop-classes.js';
 import { LATIN1, decoderFor } from './values/charset.js';
-import { LastValue, elementValues, elementValuesAs, lastJoinedText } from './values/convert.js';
+import { LastValue, elementValues, elementValuesAs, lastJoinedText, noValues } from './values/convert.js';
+import { instanceColumns } from './instance-columns.js';
 import { sequenceNameBValues } from './values/sequence-name.js';
 import { csaDiffusion } from './values/siemens-csa.js';
 import { isValidUid, isWellFormedUid } from './values/uid.js';
@@ -107,11 +99,12 @@ function rawElement(header: ParsedHeader, plan: ColumnPlan, blocks: () => Map<st
 }
 
 function valuesOf(raw: RawElement | undefined, spec: ColumnSpec, decoder: TextDecoder): string[] {
-  if (!raw) return [];
+  // Every array this returns is of one kind (`noValues`): an empty literal is another, met first by some file well into a run, and the row code would be compiled again.
+  if (!raw) return noValues();
   // Private tags often arrive as UN (implicit files) or OB (anonymizers): read them as the vendor defines them.
   const values = elementValuesAs(raw, decoder, spec.vr!);
   // A loop, not `filter`: the arrays come in several element kinds, and a method looked up on each would see them all.
-  const kept: string[] = [];
+  const kept = noValues();
   for (let i = 0; i < values.length; i++) if (values[i] !== '') kept.push(values[i]!);
   return kept;
 }
@@ -142,13 +135,8 @@ function cellFor(spec: ColumnSpec, values: string[], everyFrame: boolean): strin
   }
 }
 
-const INSTANCE_COLUMNS = COLUMNS.map((spec) => spec.name);
-const IMAGE_INSTANCE_COLUMNS = [...INSTANCE_COLUMNS, ...IMAGE_COLUMN_NAMES];
-
-/** The columns of an instance table in table order (the fields of every row `instanceRow` makes), then the image columns with `image`. */
-export function instanceColumns(image: boolean): readonly string[] {
-  return image ? IMAGE_INSTANCE_COLUMNS : INSTANCE_COLUMNS;
-}
+export { instanceColumns };
+const INSTANCE_COLUMNS = instanceColumns(false);
 
 /**
  * A row, or why the file has none. `partial` says what broke in a damaged file whose row holds the

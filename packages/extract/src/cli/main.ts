@@ -21,7 +21,7 @@ import {
 } from '@msc/core';
 import { existsSync, readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
-import { formatFromPath } from '@msc/tables';
+import { formatFromPath } from '@msc/tables/table';
 import { checkpointDirFor } from '../checkpoint.js';
 import { defaultWorkers, maxWorkers } from '../extract.js';
 import { extractToTable } from '../extract-table.js';

@@ -1,6 +1,6 @@
 /** Worker thread: batches of paths in, extract events out (blocking reads, one reused buffer). */
 import { serveRequests, setCsvFormulaPolicy } from '@msc/core/lean';
-import { extractCellsSync, extractFileSync } from '../extract-file.js';
+import { extractCellsSync, extractFileSync, loadImageFeatures } from '../extract-file.js';
 import { lineBatchTransfer } from '../line-batch.js';
 import { createReadBuffer } from '../reader/read-file.js';
 import { encodeCells, encodeEvents, unpackFiles, type WorkerReply, type WorkerRequest } from './protocol.js';
@@ -11,10 +11,13 @@ serveRequests<WorkerRequest, WorkerReply>(
   (request) => {
     if (request.csvFormulas) setCsvFormulaPolicy(request.csvFormulas);
     const paths = unpackFiles(request.files);
+    // The pixel code loads with the first request for image features (a header-only run's threads start without it).
     return request.image
-      ? encodeEvents(
-          paths.map((path) => extractFileSync(path, buffer, { image: true, ...(request.shard ? { shard: request.shard } : {}) })),
-          request,
+      ? loadImageFeatures().then(() =>
+          encodeEvents(
+            paths.map((path) => extractFileSync(path, buffer, { image: true, ...(request.shard ? { shard: request.shard } : {}) })),
+            request,
+          ),
         )
       : encodeCells(paths, (path) => extractCellsSync(path, buffer, request.shard ? { shard: request.shard } : {}), request);
   },

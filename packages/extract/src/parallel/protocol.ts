@@ -7,7 +7,8 @@
 import type { CsvFormulaPolicy, InstanceRow, Shard } from '@msc/core';
 import { formatDelimitedLine } from '@msc/tables/delimited';
 import { lineOf, type ExtractEvent, type LineBatch, type LineFormat } from '../events.js';
-import { instanceColumns, type InstanceCellsOutcome } from '../instance-row.js';
+import { instanceColumns } from '../instance-columns.js';
+import type { InstanceCellsOutcome } from '../instance-row.js';
 import { LineBatchBuilder } from '../line-batch.js';
 
 export interface RequestOptions {

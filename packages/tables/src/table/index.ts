@@ -8,6 +8,8 @@ import { formatFromPath } from './format.js';
 import { readJson, readJsonLines, toNestedTree } from './json.js';
 import type { ColumnBatch, ReadTableOptions, Table, TableWriter, WriteTableOptions } from './types.js';
 
+// The whole table I/O in one entry (`@msc/tables/table`), for callers that need none of the series code (msc-extract's main thread).
+export * from './format.js';
 export { formatDelimitedCell, formatDelimitedLine, formatDelimitedRows } from './delimited.js';
 export { newRow, rowTemplate } from './row-template.js';
 export { batchRows } from './batch-rows.js';
