@@ -62,6 +62,29 @@ export function maxWorkers(): number {
   return availableParallelism() * 4;
 }
 
+/**
+ * Files of header reading that repay one more reading thread. Each thread's isolate compiles the
+ * header code again (≈ 0.1 s CPU on V8's helper threads) and reads its first ≈ 2,000 files
+ * interpreted (≈ 0.1 s more): with threads on every core, that competes with the reading itself, so
+ * a second thread shortens the run only when the half it takes over (at ≈ 20 µs a file) lasts
+ * longer, from ≈ 10,000 files. A quarter of a 31,775-file tree (8,009 files) read by two threads
+ * cost 1.3× the CPU of one (bench/README, "a balanced part's threads").
+ */
+const FILES_PER_THREAD = 10_000;
+
+/**
+ * Reading threads for a run of `workers`: a balanced shard part knows its file count from the
+ * listing before it reads (`FolderShard.balanced`), and starts one thread per `FILES_PER_THREAD`
+ * of them (at least one, at most `workers`). Whole files (`image`) cost far more a file: all asked.
+ * Other runs do not know their size in advance: all asked, started as work needs them.
+ */
+export function readingThreads(workers: number, options: Pick<ExtractOptions, 'folderShard' | 'image'>): number {
+  const balanced = options.folderShard?.balanced;
+  if (workers === 0 || !balanced || options.image) return workers;
+  const files = balanced.partFiles[options.folderShard!.shard.index - 1] ?? 0;
+  return Math.max(1, Math.min(workers, Math.floor(files / FILES_PER_THREAD)));
+}
+
 /** Events in walk order, a batch at a time (what the table writers consume). */
 export async function* extractBatches(inputs: readonly string[], options: ExtractOptions = {}): AsyncGenerator<ExtractEvent[]> {
   await assertInputsExist(inputs);
@@ -272,6 +295,7 @@ async function* extractInWorkers<B>(
   decode: (reply: WorkerReply) => B,
   walkSkips: (skipped: WalkSkips) => B,
 ): AsyncGenerator<B> {
+  workers = readingThreads(workers, options);
   const pool = new WorkerPool(workers);
   const { walkOptions, take } = collectingWalkSkips(options);
   const skipPath = options.skipPath;

@@ -12,6 +12,7 @@ import { packFiles } from '../src/parallel/protocol.js';
 import { WorkerPool, discardEarlyThreads, startEarlyThreads } from '../src/parallel/worker-pool.js';
 import { earlyThreads } from '../src/cli/early-thread.js';
 import { walkFiles } from '../src/index.js';
+import { readingThreads } from '../src/extract.js';
 
 let dir: string;
 let files: string[];
@@ -75,6 +76,24 @@ describe('WorkerPool', () => {
     // The pool's first thread was an early one: one is left to end.
     expect(await discardEarlyThreads()).toBe(1);
     await pool.close();
+  });
+
+  it('gives a balanced part one reading thread per 10,000 of its listed files, at least one and at most the workers asked', () => {
+    const part = (index: number) => ({
+      shard: { index, count: 4 },
+      depth: 1,
+      balanced: { parts: new Map<string, number>(), listing: 'x', files: 72_009, partFiles: [8_009, 24_000, 0, 40_000] },
+    });
+    expect(readingThreads(2, { folderShard: part(1) })).toBe(1);
+    expect(readingThreads(2, { folderShard: part(2) })).toBe(2);
+    expect(readingThreads(8, { folderShard: part(2) })).toBe(2);
+    expect(readingThreads(8, { folderShard: part(4) })).toBe(4);
+    expect(readingThreads(2, { folderShard: part(3) })).toBe(1);
+    // Whole files cost far more a file; runs that do not know their size; the calling thread.
+    expect(readingThreads(2, { folderShard: part(1), image: true })).toBe(2);
+    expect(readingThreads(2, { folderShard: { shard: { index: 1, count: 4 }, depth: 1 } })).toBe(2);
+    expect(readingThreads(2, {})).toBe(2);
+    expect(readingThreads(0, { folderShard: part(2) })).toBe(0);
   });
 
   it('starts threads early only for a command line that reads with threads, at most two (one for a shard part)', () => {
