@@ -86,6 +86,11 @@ export class ThreadClient<Req, Rep> {
     return this.pending.size;
   }
 
+  /** Whether it still takes calls: not crashed, not closing or closed. */
+  get usable(): boolean {
+    return !this.failure && !this.closing;
+  }
+
   /** Sends a request; resolves with the thread's reply, rejects with `ThreadCrash` if it dies first. */
   request(request: Req, transfer: readonly Transferable[] = []): Promise<Rep> {
     if (this.failure) return Promise.reject(this.failure);

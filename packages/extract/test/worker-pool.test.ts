@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCohort } from '@msc/synth';
 import { packFiles } from '../src/parallel/protocol.js';
-import { WorkerPool, discardEarlyThreads, startEarlyThreads } from '../src/parallel/worker-pool.js';
+import { WorkerPool, discardEarlyThreads, keptThreads, startEarlyThreads } from '../src/parallel/worker-pool.js';
 import { earlyThreads } from '../src/cli/early-thread.js';
 import { walkFiles } from '../src/index.js';
 import { readingThreads } from '../src/extract.js';
@@ -57,6 +57,28 @@ describe('WorkerPool', () => {
     expect(pool.shortOfWork(3)).toBe(true);
     await Promise.all(batches);
     await pool.close();
+  });
+
+  it("keeps a closed pool's idle threads (two at most) for the next pool, which takes them instead of starting its own", async () => {
+    const first = new WorkerPool(2);
+    await Promise.all([0, 1].map((i) => first.run([packFiles('', [files[i]!])], { image: false })));
+    expect(first.started).toBe(2);
+    await first.close();
+    expect(keptThreads()).toBe(2);
+    const next = new WorkerPool(1);
+    const reply = await next.run([packFiles('', files.slice(0, 2))], { image: false });
+    expect('outcomes' in reply ? reply.outcomes.length : 0).toBe(2);
+    expect(keptThreads()).toBe(1);
+    await next.close();
+    expect(keptThreads()).toBe(2);
+    // a thread still answering is ended, not kept
+    const busy = new WorkerPool(1);
+    const pending = busy.run([packFiles('', [files[0]!])], { image: false });
+    expect(keptThreads()).toBe(1);
+    const closed = busy.close();
+    expect('outcomes' in (await pending)).toBe(true);
+    await closed;
+    expect(keptThreads()).toBe(1);
   });
 
   it('takes the threads the CLI started early as its first, and a run with nothing to read ends them unused', async () => {

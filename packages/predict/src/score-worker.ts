@@ -4,7 +4,7 @@
  */
 import { workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
-import { serveRequests, errorMessage } from '@msc/core';
+import { serveRequests, errorMessage } from '@msc/core/lean';
 import { MIN_ORDERED_ROWS, permuteRows, readLeadingTrees, rowOrder, unpermuteRows, type KeyTree } from './row-order.js';
 import type { ScoreReply, ScoreRequest, ScoreWorkerData } from './score-thread.js';
 

@@ -4,6 +4,10 @@
  * work needs them: a thread costs ≈ 0.1–0.2 s of CPU to start (Node's internals compiled again
  * per isolate, then its JIT warm-up), which a shard with nothing (or one batch) to read need not pay.
  * The CLI starts the first ones early (`startEarlyThreads`), while it loads; a pool takes those first.
+ * A closed pool's idle threads wait for the next pool of the process (a service extracting a folder
+ * per request, a test file running msc-extract's main again and again) instead of ending: a thread
+ * holds no state of a run (each request carries its options), and a waiting one does not keep the
+ * process alive. At most MOST_KEPT wait; the others end.
  */
 // Only the thread messaging: the CLI imports this module to start threads before the rest of core loads.
 import { ThreadClient, workerScriptUrl } from '@msc/core/threads';
@@ -32,6 +36,30 @@ export async function discardEarlyThreads(): Promise<number> {
   return unused.length;
 }
 
+/** Idle threads of closed pools, for the next pool (after the early ones). */
+const kept: ExtractThread[] = [];
+/** At most this many are kept (the default pool size on two cores). */
+const MOST_KEPT = 2;
+
+/** Idle threads of closed pools waiting for the next pool. */
+export function keptThreads(): number {
+  return kept.length;
+}
+
+/** A kept thread that still takes calls, if any. */
+function takeKept(): ExtractThread | undefined {
+  let thread = kept.shift();
+  while (thread && !thread.usable) thread = kept.shift();
+  return thread;
+}
+
+/** Keeps an idle, healthy thread for the next pool, or ends it. */
+function keepOrClose(thread: ExtractThread): Promise<void> {
+  if (thread.load > 0 || !thread.usable || kept.length >= MOST_KEPT) return thread.close();
+  kept.push(thread);
+  return Promise.resolve();
+}
+
 export class WorkerPool {
   private readonly threads: ExtractThread[] = [];
 
@@ -42,7 +70,7 @@ export class WorkerPool {
     let thread = this.threads[0];
     for (const candidate of this.threads) if (candidate.load < thread!.load) thread = candidate;
     if (!thread || (thread.load > 0 && this.threads.length < this.size)) {
-      thread = early.shift() ?? newThread(this.threads.length + 1);
+      thread = early.shift() ?? takeKept() ?? newThread(this.threads.length + 1);
       this.threads.push(thread);
     }
     const reply = thread.request({ files, ...options });
@@ -72,8 +100,8 @@ export class WorkerPool {
     return this.threads.length;
   }
 
-  /** Lets the threads answer what they were sent, then ends them. */
+  /** Lets the threads answer what they were sent, then ends them or keeps the idle ones for the next pool. */
   async close(): Promise<void> {
-    await Promise.all(this.threads.map((thread) => thread.close()));
+    await Promise.all(this.threads.map(keepOrClose));
   }
 }
