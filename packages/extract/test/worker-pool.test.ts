@@ -65,6 +65,9 @@ describe('WorkerPool', () => {
     expect(first.started).toBe(2);
     await first.close();
     expect(keptThreads()).toBe(2);
+    // the closed pool sends nothing more, not even to the threads it kept
+    await expect(first.run([packFiles('', [files[0]!])], { image: false })).rejects.toThrow(/closed/);
+    expect(keptThreads()).toBe(2);
     const next = new WorkerPool(1);
     const reply = await next.run([packFiles('', files.slice(0, 2))], { image: false });
     expect('outcomes' in reply ? reply.outcomes.length : 0).toBe(2);

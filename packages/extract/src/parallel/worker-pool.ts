@@ -62,11 +62,14 @@ function keepOrClose(thread: ExtractThread): Promise<void> {
 
 export class WorkerPool {
   private readonly threads: ExtractThread[] = [];
+  private closed = false;
 
   constructor(private readonly size: number) {}
 
   /** The threads' answer for `files` (rows as values, or as formatted lines with `lines`). */
   run(files: PackedFiles, options: RequestOptions): Promise<WorkerReply> {
+    // A closed pool's idle threads may serve another pool now: it sends nothing more.
+    if (this.closed) return Promise.reject(new Error('the reading threads of this run are closed'));
     let thread = this.threads[0];
     for (const candidate of this.threads) if (candidate.load < thread!.load) thread = candidate;
     if (!thread || (thread.load > 0 && this.threads.length < this.size)) {
@@ -102,6 +105,7 @@ export class WorkerPool {
 
   /** Lets the threads answer what they were sent, then ends them or keeps the idle ones for the next pool. */
   async close(): Promise<void> {
+    this.closed = true;
     await Promise.all(this.threads.map(keepOrClose));
   }
 }
