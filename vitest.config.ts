@@ -12,6 +12,7 @@ export default defineConfig({
       { find: /^@msc\/([a-z-]+)\/testing$/, replacement: `${packagesDir}$1/src/testing.ts` },
       { find: /^@msc\/([a-z-]+)\/lean$/, replacement: `${packagesDir}$1/src/lean.ts` },
       { find: /^@msc\/([a-z-]+)\/table$/, replacement: `${packagesDir}$1/src/table/index.ts` },
+      { find: /^@msc\/([a-z-]+)\/delimited$/, replacement: `${packagesDir}$1/src/table/delimited.ts` },
       { find: /^@msc\/([a-z-]+)\/threads$/, replacement: `${packagesDir}$1/src/threads.ts` },
       { find: /^@msc\/([a-z-]+)\/cli$/, replacement: `${packagesDir}$1/src/cli/main.ts` },
       { find: /^@msc\/([a-z-]+)\/cohort$/, replacement: `${packagesDir}$1/src/cohort/index.ts` },

@@ -278,11 +278,10 @@ export async function createAtomicStream(target: string, options: AtomicStreamOp
         await rename(temporaryPath, target);
       } catch (error) {
         stream.destroy();
-        await rm(temporaryPath, { force: true }).catch(() => undefined);
+        await removeTemporary();
         throw outputError(target, error);
-      } finally {
-        unregister();
       }
+      unregister();
     },
     async abort() {
       stream.destroy();

@@ -10,5 +10,4 @@ export { hasKeys, rowCopier, rowFactory, rowFiller, rowReader } from './row-buil
 export * from './dicom/tags.js';
 export * from './shard.js';
 export * from './threads.js';
-export { workerScriptUrl } from './worker-url.js';
 export * from './csv-formulas.js';

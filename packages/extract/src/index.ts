@@ -2,6 +2,7 @@ export * from './extract.js';
 export * from './events.js';
 export { extractFile, skipReason } from './extract-file.js';
 export * from './instance-row.js';
+export { instanceColumns } from './instance-columns.js';
 export * from './walk.js';
 export { nonImageReason } from './sop-classes.js';
 export { readHeader, DEFAULT_PREFIX_BYTES } from './reader/read-file.js';

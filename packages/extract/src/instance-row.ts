@@ -135,7 +135,6 @@ function cellFor(spec: ColumnSpec, values: string[], everyFrame: boolean): strin
   }
 }
 
-export { instanceColumns };
 const INSTANCE_COLUMNS = instanceColumns(false);
 
 /**
