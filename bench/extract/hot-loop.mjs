@@ -18,7 +18,8 @@ const dist = (file) => pathToFileURL(join(checkout, 'packages/extract/dist', fil
 const { extractCellsSync } = await import(dist('extract-file.js'));
 const { encodeCells } = await import(dist('parallel/protocol.js'));
 const { createReadBuffer } = await import(dist('reader/read-file.js'));
-const { instanceColumns } = await import(dist('instance-row.js'));
+// Since the sixth session of issue 20 the column list has a module of its own; older checkouts export it from instance-row.js.
+const { instanceColumns } = await import(dist('instance-columns.js')).catch(() => import(dist('instance-row.js')));
 
 /** This thread's CPU seconds (utime + stime, clock ticks of 10 ms): the rest of the process's is V8's helper threads (compiles, GC). */
 function threadCpu() {
