@@ -67,8 +67,9 @@ export function maxWorkers(): number {
  * header code again (≈ 0.1 s CPU on V8's helper threads) and reads its first ≈ 2,000 files
  * interpreted (≈ 0.1 s more): with threads on every core, that competes with the reading itself, so
  * a second thread shortens the run only when the half it takes over (at ≈ 20 µs a file) lasts
- * longer: from ≈ 10,000 files taken over, so a thread per whole 10,000 files. A quarter of a 31,775-file tree (8,009 files) read by two threads
- * cost 1.3× the CPU of one (bench/README, "a balanced part's threads").
+ * longer: from ≈ 10,000 files taken over, so a thread per whole 10,000 files. A quarter of a
+ * 31,775-file tree (8,009 files) read by two threads cost 1.3× the CPU of one (bench/README, "a
+ * balanced part's threads").
  */
 const FILES_PER_THREAD = 10_000;
 
